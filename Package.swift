@@ -1,0 +1,44 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "DeepProv",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "deepprov", targets: ["deepprov"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        // C shims: a module map and a header each.
+        .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+
+        .target(name: "IPG", dependencies: ["CZstd"]),
+        .target(
+            name: "Engine",
+            dependencies: [
+                "IPG", "CZlib", "CBLAS",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "DeepProvCLI",
+            dependencies: [
+                "IPG", "Engine",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "deepprov", dependencies: ["DeepProvCLI"]),
+
+        .target(name: "TestSupport", dependencies: ["IPG", "Engine"]),
+        .testTarget(name: "IPGTests", dependencies: ["IPG", "TestSupport"]),
+        .testTarget(name: "EngineTests", dependencies: ["Engine", "IPG", "TestSupport"]),
+        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Engine", "IPG", "TestSupport"]),
+    ]
+)

@@ -1,0 +1,14 @@
+import ArgumentParser
+import IPG
+
+/// The `deepprov` command tree.
+public struct DeepProvCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "deepprov",
+        abstract: "Record, question and repair how a neural network reaches its decisions.",
+        version: DeepProvVersion.current,
+        subcommands: []
+    )
+
+    public init() {}
+}

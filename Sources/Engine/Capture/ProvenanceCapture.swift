@@ -1,0 +1,73 @@
+import Crypto
+import Foundation
+import IPG
+
+/// Runs a model and records one trace (node values, metadata, explicit edges) per input.
+public final class ProvenanceCapture: @unchecked Sendable {
+    public let session: InferenceSession
+    /// The layer table every trace is addressed by.
+    public let topology: ModelTopology
+    let plan: CapturePlan
+
+    /// Plans the IPG layers for inputs whose per-sample shape is `sampleShape`.
+    public init(session: InferenceSession, sampleShape: [Int], thresholds: ActivationThresholds = ActivationThresholds()) throws {
+        self.session = session
+        let probe = try session.evaluate(Tensor(shape: [1] + sampleShape))
+        var shapes: [String: [Int]] = [:]
+        for name in session.valueNames {
+            if let tensor = probe[name], tensor.rank >= 1 { shapes[name] = Array(tensor.shape.dropFirst()) }
+        }
+        let planner = LayerPlanner(graph: session.model.graph, source: session.model.source, sampleShapes: shapes, thresholds: thresholds)
+        plan = try planner.plan()
+        topology = ModelTopology(fingerprint: session.model.fingerprint, name: session.model.graph.name, layers: plan.topology)
+    }
+
+    /// Runs one batch (`inputs.shape[0] == samples.count`) and returns its traces in order.
+    public func capture(_ inputs: Tensor, samples: [SampleDescription]) throws -> [Trace] {
+        precondition(inputs.shape.first == samples.count, "one description per input")
+        let evaluation = try session.evaluate(inputs)
+        let prediction = Prediction(output: evaluation.output, producedBy: session.outputProducer)
+        let labels = prediction.labels, confidences = prediction.confidences
+        let perSampleInput = inputs.count / max(samples.count, 1)
+        return try samples.indices.map { sample in
+            let layerValues = try plan.layers.map { try slice(evaluation, $0.valueName, sample) }
+            var explicitEdges: [Int: [Edge]] = [:]
+            for planned in plan.layers {
+                guard let rule = planned.explicitRule, let operand = planned.operandName,
+                      let targetName = planned.explicitTargetName, let sourceIndex = planned.layer.source else { continue }
+                let source = plan.layers[sourceIndex].layer
+                explicitEdges[planned.layer.index] = EdgeDerivation.edges(
+                    rule: rule, source: source, target: planned.layer,
+                    sourceValues: try slice(evaluation, operand, sample),
+                    targetValues: try slice(evaluation, targetName, sample),
+                    sourceActive: source.activeNodes(in: layerValues[sourceIndex]),
+                    targetActive: planned.layer.activeNodes(in: layerValues[planned.layer.index]))
+            }
+            let description = samples[sample]
+            let inputValues = inputs.values[(sample * perSampleInput)..<((sample + 1) * perSampleInput)]
+            let metadata = TraceMetadata(
+                inputIndex: description.inputIndex, inputHash: Self.hash(inputValues),
+                trueLabel: description.trueLabel, predictedLabel: labels[sample], confidence: confidences[sample],
+                tag: description.tag, parent: description.parent, attributes: description.attributes)
+            return Trace(metadata: metadata, layerValues: layerValues, explicitEdges: explicitEdges)
+        }
+    }
+
+    /// sha256 (hex) of float32 little-endian values: the identity of an input as the model saw it.
+    public static func hash(_ values: ArraySlice<Float>) -> String {
+        var hasher = SHA256()
+        values.withUnsafeBufferPointer { buffer in
+            var littleEndian = buffer.map { $0.bitPattern.littleEndian }
+            littleEndian.withUnsafeMutableBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        }
+        return hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
+
+    private func slice(_ evaluation: Evaluation, _ name: String, _ sample: Int) throws -> [Float] {
+        guard let tensor = evaluation[name], let batch = tensor.shape.first, batch > sample else {
+            throw EngineError("\(session.model.source): value '\(name)' is missing from the evaluation")
+        }
+        let size = tensor.count / batch
+        return Array(tensor.values[(sample * size)..<((sample + 1) * size)])
+    }
+}

@@ -1,0 +1,118 @@
+/// A model compiled for execution: operators built once, values addressed by slot.
+public final class InferenceSession: @unchecked Sendable {
+    public let model: Model
+    /// Every float value's name, in the order values are produced (inputs, constants, nodes).
+    public let valueNames: [String]
+    let slots: [String: Int]
+    let steps: [Step]
+    let constantValues: [Int: Tensor]
+    let inputSlot: Int
+    /// Integer constants of the graph (shapes), by value name.
+    let integerConstants: [String: [Int64]]
+
+    struct Step {
+        let node: GraphNode
+        let operation: any Operator
+        let inputSlots: [Int?]
+        let outputSlots: [Int]
+    }
+
+    public init(model: Model) throws {
+        self.model = model
+        let graph = model.graph
+        guard graph.inputs.count == 1 else {
+            throw EngineError("\(model.source): the model has \(graph.inputs.count) inputs (\(graph.inputs.map(\.name).joined(separator: ", "))); DeepProv runs models with exactly one input")
+        }
+        var names: [String] = []
+        var slots: [String: Int] = [:]
+        func slot(_ name: String) -> Int {
+            if let existing = slots[name] { return existing }
+            slots[name] = names.count
+            names.append(name)
+            return names.count - 1
+        }
+        inputSlot = slot(graph.inputs[0].name)
+        var constants: [Int: Tensor] = [:]
+        var integers: [String: [Int64]] = [:]
+        for (name, constant) in graph.initializers.sorted(by: { $0.key < $1.key }) {
+            switch constant {
+            case .float(let tensor): constants[slot(name)] = tensor
+            case .integer(_, let values): integers[name] = values
+            }
+        }
+        var steps: [Step] = []
+        for node in graph.nodes {
+            if node.opType == "Constant", case .integer(_, let values)? = try Constant.value(of: node) {
+                integers[node.outputs[0]] = values
+                continue
+            }
+            let context = OperatorContext(node: node, opset: graph.opset, integerConstants: integers)
+            let operation = try OperatorRegistry.make(context, source: model.source)
+            let inputSlots = node.inputs.map { name -> Int? in
+                name.isEmpty || integers[name] != nil ? nil : slots[name]
+            }
+            let outputSlots = node.outputs.filter { !$0.isEmpty }.map(slot)
+            steps.append(Step(node: node, operation: operation, inputSlots: inputSlots, outputSlots: outputSlots))
+        }
+        for output in graph.outputs where slots[output.name] == nil {
+            throw EngineError("\(model.source): graph output '\(output.name)' is not produced by any node")
+        }
+        self.valueNames = names
+        self.slots = slots
+        self.steps = steps
+        self.constantValues = constants
+        self.integerConstants = integers
+    }
+
+    /// The model input's declared shape (nil for dynamic dimensions).
+    public var inputShape: [Int?] { model.graph.inputs[0].shape }
+
+    /// Runs a batch and returns every value the graph computes.
+    public func evaluate(_ input: Tensor) throws -> Evaluation {
+        try checkInputShape(input.shape)
+        var values = [Tensor?](repeating: nil, count: valueNames.count)
+        for (slot, tensor) in constantValues { values[slot] = tensor }
+        values[inputSlot] = input
+        for step in steps {
+            let arguments = step.inputSlots.map { $0.flatMap { values[$0] } }
+            let results: [Tensor]
+            do {
+                results = try step.operation.run(arguments)
+            } catch let error as EngineError {
+                throw EngineError("\(model.source): node '\(step.node.name)' (\(step.node.opType)): \(error.message)")
+            }
+            for (slot, result) in zip(step.outputSlots, results) { values[slot] = result }
+        }
+        return Evaluation(slots: slots, values: values, outputNames: model.graph.outputs.map(\.name))
+    }
+
+    private func checkInputShape(_ shape: [Int]) throws {
+        let declared = inputShape
+        let matches = declared.isEmpty
+            || (declared.count == shape.count && zip(declared, shape).allSatisfy { $0 == nil || $0 == $1 })
+        guard matches else {
+            let expected = declared.map { $0.map(String.init) ?? "?" }.joined(separator: ", ")
+            throw EngineError("\(model.source): input '\(model.graph.inputs[0].name)' expects shape [\(expected)], got \(shape)")
+        }
+    }
+
+    /// Runs a batch and returns the first graph output.
+    public func run(_ input: Tensor) throws -> Tensor {
+        try evaluate(input).output
+    }
+}
+
+/// Every value computed for one batch, addressable by name.
+public struct Evaluation: Sendable {
+    let slots: [String: Int]
+    let values: [Tensor?]
+    public let outputNames: [String]
+
+    /// The value called `name`, if the graph computed it.
+    public subscript(name: String) -> Tensor? {
+        slots[name].flatMap { values[$0] }
+    }
+
+    /// The first graph output.
+    public var output: Tensor { self[outputNames[0]]! }
+}

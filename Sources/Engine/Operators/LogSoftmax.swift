@@ -1,0 +1,13 @@
+/// ONNX LogSoftmax: log of Softmax, computed stably (same axis rules as Softmax).
+struct LogSoftmax: Operator {
+    private var softmax: Softmax
+
+    init(_ context: OperatorContext) throws {
+        softmax = try Softmax(context)
+        softmax.logarithm = true
+    }
+
+    func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+        try softmax.run(inputs)
+    }
+}

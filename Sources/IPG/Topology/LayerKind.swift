@@ -1,0 +1,17 @@
+/// What produced a layer of an IPG. Layer 0 is always `.input`.
+public enum LayerKind: String, Sendable, CaseIterable, Codable {
+    /// The model input (layer 0).
+    case input
+    /// Gemm, or MatMul with an optional bias Add: one node per unit.
+    case dense
+    /// Conv (1-D or 2-D): one node per output channel.
+    case conv
+    /// MaxPool, AveragePool or GlobalAveragePool: one node per channel.
+    case pool
+    /// BatchNormalization (inference form).
+    case batchNorm
+    /// Flatten or Reshape: nodes are the units (or channels) of the new shape.
+    case reshape
+    /// An activation function that does not directly follow a layer operator.
+    case activation
+}

@@ -1,0 +1,3 @@
+import DeepProvCLI
+
+DeepProvCommand.main()
