@@ -1,6 +1,6 @@
 /// ONNX LogSoftmax: log of Softmax, computed stably (same axis rules as Softmax).
 struct LogSoftmax: Operator {
-    private var softmax: Softmax
+    var softmax: Softmax
 
     init(_ context: OperatorContext) throws {
         softmax = try Softmax(context)
