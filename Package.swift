@@ -18,7 +18,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
 
-        .target(name: "IPG", dependencies: ["CZstd"]),
+        .target(name: "IPG", dependencies: ["CZstd", "CZlib"]),
         .target(
             name: "Engine",
             dependencies: [

@@ -1,0 +1,60 @@
+/// The 20-byte header in front of every frame (layout in `TraceStreamFormat`).
+struct FrameHeader {
+    var kind: UInt8
+    var valueEncoding: UInt8
+    var itemCount: UInt32
+    var storedLength: UInt32
+    var decodedLength: UInt32
+    var checksum: UInt32
+
+    /// Bytes 0–15: everything but the checksum.
+    var checkedBytes: [UInt8] {
+        var writer = PayloadWriter(reservingCapacity: 16)
+        writer.writeUInt8(kind)
+        writer.writeUInt8(valueEncoding)
+        writer.writeUInt8(0)
+        writer.writeUInt8(0)
+        writer.writeUInt32(itemCount)
+        writer.writeUInt32(storedLength)
+        writer.writeUInt32(decodedLength)
+        return writer.bytes
+    }
+
+    /// A frame of `kind` around an already compressed payload, with its checksum.
+    static func sealing(kind: TraceStreamFormat.FrameKind, valueEncoding: UInt8, itemCount: Int, stored: [UInt8], decodedLength: Int) -> FrameHeader {
+        var header = FrameHeader(
+            kind: kind.rawValue, valueEncoding: valueEncoding, itemCount: UInt32(itemCount),
+            storedLength: UInt32(stored.count), decodedLength: UInt32(decodedLength), checksum: 0)
+        header.checksum = CRC32.checksum(header.checkedBytes, stored)
+        return header
+    }
+
+    var bytes: [UInt8] {
+        var writer = PayloadWriter(reservingCapacity: 20)
+        writer.writeBytes(checkedBytes)
+        writer.writeUInt32(checksum)
+        return writer.bytes
+    }
+
+    init(kind: UInt8, valueEncoding: UInt8, itemCount: UInt32, storedLength: UInt32, decodedLength: UInt32, checksum: UInt32) {
+        self.kind = kind
+        self.valueEncoding = valueEncoding
+        self.itemCount = itemCount
+        self.storedLength = storedLength
+        self.decodedLength = decodedLength
+        self.checksum = checksum
+    }
+
+    /// Parses 20 bytes; reserved bytes must be zero.
+    init(parsing bytes: [UInt8]) throws {
+        var reader = PayloadReader(bytes)
+        kind = try reader.readUInt8()
+        valueEncoding = try reader.readUInt8()
+        let reserved = [try reader.readUInt8(), try reader.readUInt8()]
+        itemCount = try reader.readUInt32()
+        storedLength = try reader.readUInt32()
+        decodedLength = try reader.readUInt32()
+        checksum = try reader.readUInt32()
+        guard reserved == [0, 0] else { throw PayloadError("reserved header bytes are \(reserved), not 0") }
+    }
+}

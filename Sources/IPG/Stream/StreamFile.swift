@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Sequential reading of a stream's bytes from a file or standard input (`-`), never seeking,
+/// keeping count of the byte offset for error messages.
+final class StreamInput {
+    let path: String
+    private let descriptor: Int32
+    private let ownsDescriptor: Bool
+    private var buffer: [UInt8] = []
+    private var bufferStart = 0
+    private var reachedEnd = false
+    /// Bytes consumed so far.
+    private(set) var offset = 0
+
+    init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            descriptor = STDIN_FILENO
+            ownsDescriptor = false
+        } else {
+            descriptor = open(path, O_RDONLY)
+            guard descriptor >= 0 else {
+                throw TraceStreamError(file: path, message: "cannot open: \(String(cString: strerror(errno)))")
+            }
+            ownsDescriptor = true
+        }
+    }
+
+    deinit { if ownsDescriptor { close(descriptor) } }
+
+    /// The next `count` bytes; fewer only when the stream ends first.
+    func take(_ count: Int) throws -> [UInt8] {
+        while buffer.count - bufferStart < count && !reachedEnd {
+            try fill(atLeast: count - (buffer.count - bufferStart))
+        }
+        let available = min(count, buffer.count - bufferStart)
+        let bytes = Array(buffer[bufferStart..<(bufferStart + available)])
+        bufferStart += available
+        offset += available
+        return bytes
+    }
+
+    private func fill(atLeast needed: Int) throws {
+        if bufferStart > 0 {
+            buffer.removeFirst(bufferStart)
+            bufferStart = 0
+        }
+        let chunk = max(needed, 1 << 20)
+        let oldCount = buffer.count
+        var readError: Int32 = 0
+        var got = 0
+        buffer.append(contentsOf: repeatElement(0, count: chunk))
+        buffer.withUnsafeMutableBytes { bytes in
+            while true {
+                let result = read(descriptor, bytes.baseAddress! + oldCount, chunk)
+                if result < 0 && errno == EINTR { continue }
+                if result < 0 { readError = errno } else { got = result }
+                break
+            }
+        }
+        buffer.removeLast(chunk - got)
+        if readError != 0 {
+            throw TraceStreamError(file: path, offset: offset, message: "read failed: \(String(cString: strerror(readError)))")
+        }
+        if got == 0 { reachedEnd = true }
+    }
+}
+
+/// Sequential writing to a file or standard output (`-`). A file is written under a temporary
+/// name beside it and renamed into place by `commit()`, so an interrupted capture never leaves
+/// a stream that replaced a good one.
+final class StreamOutput {
+    let path: String
+    private let descriptor: Int32
+    private let temporaryPath: String?
+    private(set) var bytesWritten = 0
+
+    init(path: String) throws {
+        self.path = path
+        if path == "-" {
+            descriptor = STDOUT_FILENO
+            temporaryPath = nil
+        } else {
+            let temporary = path + ".partial"
+            descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+            guard descriptor >= 0 else {
+                throw TraceStreamError(file: path, message: "cannot create \(temporary): \(String(cString: strerror(errno)))")
+            }
+            temporaryPath = temporary
+        }
+    }
+
+    deinit { if temporaryPath != nil { close(descriptor) } }
+
+    func append(_ bytes: [UInt8]) throws {
+        var done = 0
+        while done < bytes.count {
+            let result = bytes.withUnsafeBytes { write(descriptor, $0.baseAddress! + done, bytes.count - done) }
+            if result < 0 && errno == EINTR { continue }
+            guard result > 0 else {
+                throw TraceStreamError(file: path, offset: bytesWritten + done, message: "write failed: \(String(cString: strerror(errno)))")
+            }
+            done += result
+        }
+        bytesWritten += bytes.count
+    }
+
+    /// Flushes to disk and moves the finished file into place.
+    func commit() throws {
+        guard let temporaryPath else { return }
+        guard fsync(descriptor) == 0 else {
+            throw TraceStreamError(file: path, message: "fsync failed: \(String(cString: strerror(errno)))")
+        }
+        guard rename(temporaryPath, path) == 0 else {
+            throw TraceStreamError(file: path, message: "cannot rename \(temporaryPath) into place: \(String(cString: strerror(errno)))")
+        }
+    }
+}

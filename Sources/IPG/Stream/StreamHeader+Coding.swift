@@ -1,0 +1,110 @@
+/// The header frame's payload (layout in `TraceStreamFormat`).
+extension StreamHeader {
+    func encoded() throws -> [UInt8] {
+        var writer = PayloadWriter()
+        try writer.writeString(topology.fingerprint)
+        try writer.writeString(topology.name)
+        writer.writeUInt8(valueEncoding.rawValue)
+        try writer.writeKeyValues(attributes)
+        try writer.writeUInt32(topology.layers.count)
+        for layer in topology.layers {
+            try writer.writeUInt32(layer.index)
+            try writer.writeString(layer.name)
+            try writer.writeString(layer.kind.rawValue)
+            try writer.writeString(layer.activation.rawValue)
+            writer.writeFloat32(layer.threshold)
+            try writer.writeUInt32(layer.nodeCount)
+            try writer.writeIntList(layer.nodeShape)
+            writer.writeInt64(layer.source ?? -1)
+            try layer.edgeRule.encode(into: &writer)
+        }
+        return writer.bytes
+    }
+
+    init(decoding payload: [UInt8]) throws {
+        var reader = PayloadReader(payload)
+        let fingerprint = try reader.readString()
+        let name = try reader.readString()
+        let encodingCode = try reader.readUInt8()
+        guard let encoding = ValueEncoding(rawValue: encodingCode) else {
+            throw PayloadError("unknown value encoding \(encodingCode)")
+        }
+        let attributes = try reader.readKeyValues()
+        let layerCount = try reader.readCount()
+        var layers: [Layer] = []
+        for position in 0..<layerCount {
+            let index = try reader.readCount()
+            guard index == position else { throw PayloadError("layer \(position) is numbered \(index)") }
+            let layerName = try reader.readString()
+            let kindName = try reader.readString()
+            guard let kind = LayerKind(rawValue: kindName) else { throw PayloadError("layer \(index): unknown kind '\(kindName)'") }
+            let activationName = try reader.readString()
+            guard let activation = ActivationFunction(rawValue: activationName) else {
+                throw PayloadError("layer \(index): unknown activation '\(activationName)'")
+            }
+            let threshold = try reader.readFloat32()
+            let nodeCount = try reader.readCount()
+            let nodeShape = try reader.readIntList()
+            let source = try reader.readInt64()
+            guard source >= -1, source < index else { throw PayloadError("layer \(index): source layer \(source) is not an earlier layer") }
+            let rule = try EdgeRule(decoding: &reader)
+            layers.append(Layer(
+                index: index, name: layerName, kind: kind, activation: activation, threshold: threshold,
+                nodeCount: nodeCount, nodeShape: nodeShape, source: source < 0 ? nil : source, edgeRule: rule))
+        }
+        guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the layer table") }
+        self.init(topology: ModelTopology(fingerprint: fingerprint, name: name, layers: layers), valueEncoding: encoding, attributes: attributes)
+    }
+}
+
+extension EdgeRule {
+    fileprivate func encode(into writer: inout PayloadWriter) throws {
+        switch self {
+        case .none:
+            writer.writeUInt8(0)
+        case .dense(let weights):
+            writer.writeUInt8(1)
+            try writer.writeFloatList(weights)
+        case .conv(let geometry, let weights):
+            writer.writeUInt8(2)
+            try writer.writeUInt32(geometry.inputChannels)
+            try writer.writeUInt32(geometry.outputChannels)
+            try writer.writeUInt32(geometry.groups)
+            for list in [geometry.kernelShape, geometry.strides, geometry.dilations, geometry.padsBegin,
+                         geometry.padsEnd, geometry.inputSpatial, geometry.outputSpatial] {
+                try writer.writeIntList(list)
+            }
+            try writer.writeFloatList(weights)
+        case .channelScale(let scales):
+            writer.writeUInt8(3)
+            try writer.writeFloatList(scales)
+        case .channelOutput:
+            writer.writeUInt8(4)
+        case .reshape:
+            writer.writeUInt8(5)
+        case .explicit:
+            writer.writeUInt8(6)
+        }
+    }
+
+    fileprivate init(decoding reader: inout PayloadReader) throws {
+        let tag = try reader.readUInt8()
+        switch tag {
+        case 0: self = .none
+        case 1: self = .dense(weights: try reader.readFloatList())
+        case 2:
+            let inputChannels = try reader.readCount(), outputChannels = try reader.readCount(), groups = try reader.readCount()
+            let lists = try (0..<7).map { _ in try reader.readIntList() }
+            let geometry = ConvolutionGeometry(
+                inputChannels: inputChannels, outputChannels: outputChannels, groups: groups,
+                kernelShape: lists[0], strides: lists[1], dilations: lists[2], padsBegin: lists[3],
+                padsEnd: lists[4], inputSpatial: lists[5], outputSpatial: lists[6])
+            self = .conv(geometry, weights: try reader.readFloatList())
+        case 3: self = .channelScale(scales: try reader.readFloatList())
+        case 4: self = .channelOutput
+        case 5: self = .reshape
+        case 6: self = .explicit
+        default: throw PayloadError("unknown edge rule \(tag)")
+        }
+    }
+}

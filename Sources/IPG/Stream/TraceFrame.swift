@@ -1,0 +1,97 @@
+/// The payload of a traces frame (layout in `TraceStreamFormat`): metadata records, then one
+/// shuffled value block per layer, then explicit edges.
+enum TraceFrame {
+    static func encode(_ traces: [Trace], topology: ModelTopology, encoding: ValueEncoding) throws -> [UInt8] {
+        let valueBytes = traces.count * topology.layers.reduce(0) { $0 + $1.valueCount } * encoding.byteWidth
+        var writer = PayloadWriter(reservingCapacity: valueBytes + traces.count * 128)
+        for trace in traces {
+            try encodeMetadata(trace.metadata, into: &writer)
+        }
+        for layer in topology.layers {
+            let rows = traces.map { $0.layerValues[layer.index] }
+            for (row, trace) in zip(rows, traces) where row.count != layer.valueCount {
+                throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) has \(row.count) values, the layer table says \(layer.valueCount)")
+            }
+            writer.writeBytes(ShuffledValueBlock.encode(rows, encoding: encoding))
+        }
+        for trace in traces {
+            let edges = trace.explicitEdges.keys.sorted().flatMap { trace.explicitEdges[$0]! }
+            try writer.writeUInt32(edges.count)
+            for edge in edges {
+                for number in [edge.source.layer, edge.source.index, edge.target.layer, edge.target.index] {
+                    try writer.writeUInt32(number)
+                }
+                writer.writeFloat32(edge.weight)
+            }
+        }
+        return writer.bytes
+    }
+
+    static func decode(_ payload: [UInt8], count: Int, topology: ModelTopology, encoding: ValueEncoding) throws -> [Trace] {
+        var reader = PayloadReader(payload)
+        let metadata = try (0..<count).map { _ in try decodeMetadata(&reader) }
+        var layerRows: [[[Float]]] = []
+        for layer in topology.layers {
+            let block = try reader.readBytes(count * layer.valueCount * encoding.byteWidth)
+            layerRows.append(ShuffledValueBlock.decode(block, rowCount: count, rowLength: layer.valueCount, encoding: encoding))
+        }
+        var traces: [Trace] = []
+        traces.reserveCapacity(count)
+        for (position, record) in metadata.enumerated() {
+            var explicitEdges: [Int: [Edge]] = [:]
+            for _ in 0..<(try reader.readCount()) {
+                let sourceLayer = try reader.readCount(), sourceIndex = try reader.readCount()
+                let targetLayer = try reader.readCount(), targetIndex = try reader.readCount()
+                let weight = try reader.readFloat32()
+                guard targetLayer < topology.layers.count, sourceLayer < targetLayer,
+                      sourceIndex < topology.layers[sourceLayer].nodeCount, targetIndex < topology.layers[targetLayer].nodeCount
+                else {
+                    throw PayloadError("input \(record.inputIndex): explicit edge \(sourceLayer):\(sourceIndex)→\(targetLayer):\(targetIndex) names no node pair of the layer table")
+                }
+                explicitEdges[targetLayer, default: []].append(Edge(
+                    source: NodeID(layer: sourceLayer, index: sourceIndex),
+                    target: NodeID(layer: targetLayer, index: targetIndex), weight: weight))
+            }
+            traces.append(Trace(metadata: record, layerValues: layerRows.map { $0[position] }, explicitEdges: explicitEdges))
+        }
+        guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the traces") }
+        return traces
+    }
+
+    private static func encodeMetadata(_ metadata: TraceMetadata, into writer: inout PayloadWriter) throws {
+        writer.writeInt64(metadata.inputIndex)
+        try writer.writeString(metadata.inputHash)
+        writer.writeInt64(metadata.trueLabel ?? -1)
+        writer.writeInt64(metadata.predictedLabel)
+        writer.writeFloat32(metadata.confidence)
+        try writer.writeString(metadata.tag)
+        if let parent = metadata.parent {
+            writer.writeUInt8(1)
+            try writer.writeString(parent.tag)
+            writer.writeInt64(parent.inputIndex)
+        } else {
+            writer.writeUInt8(0)
+        }
+        try writer.writeKeyValues(metadata.attributes)
+    }
+
+    private static func decodeMetadata(_ reader: inout PayloadReader) throws -> TraceMetadata {
+        let inputIndex = try reader.readInt64()
+        let inputHash = try reader.readString()
+        let trueLabel = try reader.readInt64()
+        let predictedLabel = try reader.readInt64()
+        let confidence = try reader.readFloat32()
+        let tag = try reader.readString()
+        let hasParent = try reader.readUInt8()
+        var parent: TraceReference?
+        switch hasParent {
+        case 0: break
+        case 1: parent = TraceReference(tag: try reader.readString(), inputIndex: try reader.readInt64())
+        default: throw PayloadError("input \(inputIndex): parent flag \(hasParent) is neither 0 nor 1")
+        }
+        return TraceMetadata(
+            inputIndex: inputIndex, inputHash: inputHash, trueLabel: trueLabel < 0 ? nil : trueLabel,
+            predictedLabel: predictedLabel, confidence: confidence, tag: tag, parent: parent,
+            attributes: try reader.readKeyValues())
+    }
+}

@@ -1,0 +1,65 @@
+/// The `.ipgz` trace stream, version 1: how DeepProv stores one IPG trace per input.
+///
+/// All integers are little-endian. A stream is an 8-byte preamble followed by frames.
+///
+/// **Preamble**: the ASCII bytes `IPGZ`, a `u16` format version (1), a `u16` of flags (0).
+///
+/// **Frame**: a 20-byte header, then `storedLength` payload bytes.
+///
+/// | offset | type  | field |
+/// | ------ | ----- | ----- |
+/// | 0      | `u8`  | kind: 1 header, 2 traces, 3 end |
+/// | 1      | `u8`  | value encoding of a traces frame: 0 float32, 1 float16 (0 otherwise) |
+/// | 2      | `u16` | reserved, 0 |
+/// | 4      | `u32` | item count: traces in a traces frame; total traces in the end frame |
+/// | 8      | `u32` | stored (zstd-compressed) payload length |
+/// | 12     | `u32` | decoded payload length |
+/// | 16     | `u32` | CRC-32 (IEEE, as zlib's `crc32`) of header bytes 0–15 followed by the stored payload |
+///
+/// A payload is one zstd frame (empty for the end frame: both lengths 0). The first frame is the
+/// header frame; then any number of traces frames; a finished stream ends with exactly one end
+/// frame. A reader streams frames in order (it never seeks, so a pipe works) and reports damage
+/// with the file name, the frame number (0 is the header frame) and the frame's byte offset.
+///
+/// Decoded payloads use these primitives: `u8`, `u32`, `i64`, `f32` (IEEE 754 binary32), a
+/// *string* (`u32` byte count + UTF-8), an *int list* (`u32` count + that many `u32`), a *float
+/// list* (`u32` count + that many `f32`), *key/values* (`u32` count + key string + value string each).
+///
+/// **Header payload**: model fingerprint (string, sha256 hex of the ONNX bytes), model name
+/// (string), value encoding (`u8`), key/values (producer, model path, …), `u32` layer count, then
+/// per layer: index `u32`, name string, kind string (`input`, `dense`, `conv`, `pool`, `batchNorm`,
+/// `reshape`, `activation`), activation string (`identity`, `relu`, `leaky_relu`, `sigmoid`,
+/// `tanh`), threshold `f32`, node count `u32`, node shape (int list), source layer `i64` (−1 for
+/// none), edge rule: a `u8` tag then its data —
+/// 0 none; 1 dense: float list (target-major weights, alpha folded in); 2 conv: input channels,
+/// output channels, groups (`u32` each), kernel shape, strides, dilations, pads begin, pads end,
+/// input spatial, output spatial (int lists), float list of weights `[out, in/groups, kernel…]`;
+/// 3 channel scale: float list; 4 channel output; 5 reshape; 6 explicit. (The rules are documented
+/// on `EdgeRule`.)
+///
+/// **Traces payload** for `n` traces: first `n` metadata records — input index `i64`, input hash
+/// string, true label `i64` (−1 when unknown), predicted label `i64`, confidence `f32`, tag string,
+/// a `u8` parent flag (1: parent tag string and parent input index `i64` follow), key/values.
+/// Then, for each layer in table order, the node values of all `n` traces (trace after trace, each
+/// `layer.valueCount` values, nodes in index order, a channel's map row-major), encoded as the
+/// frame's value encoding and **byte-shuffled**: with `w`-byte values (4 or 2) and `m` values,
+/// the block is byte 0 of every value, then byte 1 of every value, … (`w·m` bytes). Last, per
+/// trace, its explicit edges: `u32` count, then per edge source layer, source index, target
+/// layer, target index (`u32` each) and weight `f32`.
+public enum TraceStreamFormat {
+    /// `IPGZ`.
+    public static let magic: [UInt8] = Array("IPGZ".utf8)
+    /// The format version this build writes and reads.
+    public static let version: UInt16 = 1
+    static let preambleLength = 8
+    static let frameHeaderLength = 20
+    /// Largest decoded payload a reader accepts (guards against corrupt lengths).
+    static let maximumPayloadLength = 1 << 30
+
+    /// What a frame holds.
+    enum FrameKind: UInt8 {
+        case header = 1
+        case traces = 2
+        case end = 3
+    }
+}

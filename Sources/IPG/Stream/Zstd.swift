@@ -1,0 +1,66 @@
+import CZstd
+
+/// zstd compression of frame payloads, reusing one compression context.
+final class ZstdCompressor {
+    private let context: OpaquePointer
+    private let level: Int32
+
+    /// `level` 1 (fastest) to 19; DeepProv uses 3, zstd's default.
+    init(level: Int32 = 3) {
+        guard let context = ZSTD_createCCtx() else { fatalError("ZSTD_createCCtx: out of memory") }
+        self.context = context
+        self.level = level
+    }
+
+    deinit { ZSTD_freeCCtx(context) }
+
+    func compress(_ input: [UInt8]) throws -> [UInt8] {
+        let bound = ZSTD_compressBound(input.count)
+        var failure: String?
+        let output = [UInt8](unsafeUninitializedCapacity: bound) { buffer, initialized in
+            let written = input.withUnsafeBytes { source in
+                ZSTD_compressCCtx(context, buffer.baseAddress, bound, source.baseAddress, source.count, level)
+            }
+            if ZSTD_isError(written) != 0 {
+                failure = String(cString: ZSTD_getErrorName(written))
+                initialized = 0
+            } else {
+                initialized = written
+            }
+        }
+        if let failure { throw PayloadError("zstd compression failed: \(failure)") }
+        return output
+    }
+}
+
+/// zstd decompression of frame payloads whose decoded length is known.
+final class ZstdDecompressor {
+    private let context: OpaquePointer
+
+    init() {
+        guard let context = ZSTD_createDCtx() else { fatalError("ZSTD_createDCtx: out of memory") }
+        self.context = context
+    }
+
+    deinit { ZSTD_freeDCtx(context) }
+
+    func decompress(_ input: [UInt8], decodedLength: Int) throws -> [UInt8] {
+        var failure: String?
+        let output = [UInt8](unsafeUninitializedCapacity: decodedLength) { buffer, initialized in
+            let written = input.withUnsafeBytes { source in
+                ZSTD_decompressDCtx(context, buffer.baseAddress, decodedLength, source.baseAddress, source.count)
+            }
+            if ZSTD_isError(written) != 0 {
+                failure = String(cString: ZSTD_getErrorName(written))
+                initialized = 0
+            } else if written != decodedLength {
+                failure = "decoded \(written) bytes, the frame header says \(decodedLength)"
+                initialized = written
+            } else {
+                initialized = written
+            }
+        }
+        if let failure { throw PayloadError("zstd: \(failure)") }
+        return output
+    }
+}
