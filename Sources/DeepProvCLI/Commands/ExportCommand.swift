@@ -1,0 +1,54 @@
+import ArgumentParser
+import Foundation
+import IPG
+
+/// `deepprov export`: one input's IPG as node-link JSON, GraphML or DOT.
+struct ExportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "export",
+        abstract: "Write one input's Inference Provenance Graph as node-link JSON, GraphML or Graphviz DOT.")
+
+    @Option(help: "The trace stream (.ipgz) to read; - for standard input.")
+    var stream: String
+
+    @Option(help: "Index of the input in the file it was captured from.")
+    var input: Int
+
+    @Option(help: "Only a trace with this tag (a stream may hold several).")
+    var tag: String?
+
+    @Option(help: "node-link (networkx JSON), graphml or dot.")
+    var format: GraphFormat = .nodeLink
+
+    @Option(help: "Keep only each node's K strongest incoming edges (by |weight|) and the nodes they touch.")
+    var topEdges: Int?
+
+    @Option(help: "Write here instead of standard output.")
+    var out: String?
+
+    func validate() throws {
+        if let topEdges, topEdges < 1 { throw ValidationError("--top-edges must be at least 1") }
+    }
+
+    func run() throws {
+        let reader = try TraceStreamReader(path: stream)
+        var found: Trace?
+        while let trace = try reader.next() {
+            if trace.metadata.inputIndex == input && (tag == nil || trace.metadata.tag == tag) {
+                found = trace
+                break
+            }
+        }
+        guard let trace = found else {
+            throw ValidationError("\(stream): no trace for input \(input)\(tag.map { " with tag '\($0)'" } ?? "")")
+        }
+        var graph = InferenceProvenanceGraph(topology: reader.header.topology, trace: trace)
+        if let topEdges { graph = graph.keepingStrongestEdges(perTarget: topEdges) }
+        let text = format.render(graph, topology: reader.header.topology)
+        if let out {
+            try Data(text.utf8).write(to: URL(fileURLWithPath: out))
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
+        }
+    }
+}
