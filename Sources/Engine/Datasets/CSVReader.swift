@@ -9,8 +9,9 @@ enum CSVReader {
 
     static func read(_ bytes: [UInt8], source: String, labelColumn: String?) throws -> Table {
         let text = String(decoding: bytes, as: UTF8.self)
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ($0.offset + 1, $0.element) }
-        lines = lines.map { ($0.0, $0.1.hasSuffix("\r") ? $0.1.dropLast() : $0.1) }
+        // "\r\n" is one Character in Swift, so both line endings are separators.
+        var lines = text.split(omittingEmptySubsequences: false) { $0 == "\n" || $0 == "\r\n" }
+            .enumerated().map { ($0.offset + 1, $0.element) }
         while let last = lines.last, last.1.allSatisfy({ $0 == " " }) { lines.removeLast() }
         guard let first = lines.first else { throw EngineError("\(source): the CSV file is empty") }
 
