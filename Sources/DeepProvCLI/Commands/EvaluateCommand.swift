@@ -13,9 +13,6 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "table or json.")
     var format: ReportFormat = .table
 
-    @Option(help: "BLAS threads for the forward pass.")
-    var threads: Int = 1
-
     func validate() throws {
         guard source.labels != nil || source.labelColumn != nil else {
             throw ValidationError("evaluate needs true labels: --labels FILE or --label-column for CSV inputs")
@@ -23,7 +20,6 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        ComputeThreads.setBLASThreads(threads)
         let (session, dataset) = try source.load()
         guard let labels = dataset.labels else { throw ValidationError("\(source.inputs): no labels were loaded") }
         let batchSize = source.effectiveBatchSize(for: session)

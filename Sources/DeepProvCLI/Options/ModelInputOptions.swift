@@ -15,10 +15,10 @@ struct ModelInputOptions: ParsableArguments {
     @Option(help: "CSV inputs: the label column (header name or 0-based index).")
     var labelColumn: String?
 
-    @Option(help: "Multiply every input value by this (e.g. 0.00784314 maps bytes to [0, 2]).")
+    @Option(parsing: .unconditional, help: "Multiply every input value by this (e.g. 0.00784314 maps bytes to [0, 2]).")
     var scale: Float = 1
 
-    @Option(help: "Then add this (e.g. -1 to end in [-1, 1]).")
+    @Option(parsing: .unconditional, help: "Then add this (e.g. -1 to end in [-1, 1]); negative values need no \"=\".")
     var shift: Float = 0
 
     @Option(help: "Inputs per forward pass.")
@@ -27,14 +27,19 @@ struct ModelInputOptions: ParsableArguments {
     @Option(help: "Use only the first N inputs.")
     var limit: Int?
 
+    @Option(help: "BLAS threads for the forward pass.")
+    var threads: Int = 1
+
     func validate() throws {
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
         if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
+        guard threads > 0 else { throw ValidationError("--threads must be positive") }
         guard scale.isFinite, shift.isFinite else { throw ValidationError("--scale and --shift must be finite") }
     }
 
     /// Loads the model and the data, shaped for the model's input.
     func load() throws -> (session: InferenceSession, dataset: Dataset) {
+        ComputeThreads.setBLASThreads(threads)
         let session = try InferenceSession(model: Model.load(path: model))
         var dataset = try DatasetLoader.load(
             inputs: inputs, labels: labels, labelColumn: labelColumn,

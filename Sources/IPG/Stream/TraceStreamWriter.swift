@@ -29,7 +29,7 @@ public final class TraceStreamWriter: @unchecked Sendable {
 
     /// Opens `path` (`-` for standard output) and writes the preamble and header frame.
     /// `frameCapacity` defaults to as many traces as fit in about 2 MB of node values.
-    public init(path: String, header: StreamHeader, frameCapacity: Int? = nil, compressionLevel: Int32 = 3) throws {
+    public init(path: String, header: StreamHeader, frameCapacity: Int? = nil, compressionLevel: Int32 = 1) throws {
         self.header = header
         let bytesPerTrace = max(1, header.topology.layers.reduce(0) { $0 + $1.valueCount } * header.valueEncoding.byteWidth)
         self.frameCapacity = max(1, frameCapacity ?? min(4096, (2 << 20) / bytesPerTrace))
