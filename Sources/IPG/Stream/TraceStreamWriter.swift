@@ -1,10 +1,10 @@
 import Dispatch
 
 /// Writes a `.ipgz` trace stream (format in `TraceStreamFormat`). Traces are grouped into
-/// frames of about 2 MB of node values; each full frame is encoded, compressed, checksummed and
-/// written on a background queue while the caller goes on capturing. `finish()` writes the end
-/// frame and moves the file into place; a stream that was not finished is never mistaken for a
-/// complete one.
+/// frames of about 2 MB of node values; full frames are encoded and compressed on background
+/// threads (several at once) while the caller goes on capturing, and written in order.
+/// `finish()` writes the end frame and moves the file into place; a stream that was not
+/// finished is never mistaken for a complete one.
 public final class TraceStreamWriter: @unchecked Sendable {
     /// What a finished stream holds.
     public struct Summary: Sendable {
@@ -16,30 +16,35 @@ public final class TraceStreamWriter: @unchecked Sendable {
     public let header: StreamHeader
     /// Traces per frame.
     public let frameCapacity: Int
+    private let compressionLevel: Int32
     private let output: StreamOutput
-    private let compressor: ZstdCompressor
-    private let queue = DispatchQueue(label: "deepprov.trace-stream-writer")
-    private let framesInFlight = DispatchSemaphore(value: 2)
+    /// Serial: writes frames in the order they were queued.
+    private let writeQueue = DispatchQueue(label: "deepprov.trace-stream-writer")
+    private let framesInFlight = DispatchSemaphore(value: 3)
     private var pending: [Trace] = []
     private var traceCount = 0
+    private var framesQueued = 0
     private var isFinished = false
-    // Touched on `queue` only.
-    private var frameCount = 0
+    // Touched on `writeQueue` only (after the header frame).
+    private var framesWritten = 0
     private var failure: TraceStreamError?
 
     /// Opens `path` (`-` for standard output) and writes the preamble and header frame.
     /// `frameCapacity` defaults to as many traces as fit in about 2 MB of node values.
     public init(path: String, header: StreamHeader, frameCapacity: Int? = nil, compressionLevel: Int32 = 1) throws {
         self.header = header
+        self.compressionLevel = compressionLevel
         let bytesPerTrace = max(1, header.topology.layers.reduce(0) { $0 + $1.valueCount } * header.valueEncoding.byteWidth)
         self.frameCapacity = max(1, frameCapacity ?? min(4096, (2 << 20) / bytesPerTrace))
         output = try StreamOutput(path: path)
-        compressor = ZstdCompressor(level: compressionLevel)
         var preamble = PayloadWriter()
         preamble.writeBytes(TraceStreamFormat.magic)
         preamble.writeBytes([UInt8(truncatingIfNeeded: TraceStreamFormat.version), UInt8(TraceStreamFormat.version >> 8), 0, 0])
         try output.append(preamble.bytes)
-        try writeFrame(kind: .header, itemCount: 0, payload: wrap { try header.encoded() })
+        let payload = try streamError(frame: 0) { try header.encoded() }
+        let stored = try streamError(frame: 0) { try ZstdCompressor(level: compressionLevel).compress(payload) }
+        try writeFrame(FrameContent(kind: .header, itemCount: 0, stored: stored, decodedLength: payload.count))
+        framesQueued = 1
     }
 
     /// Adds one trace; its layer values must match the header's layer table.
@@ -53,58 +58,83 @@ public final class TraceStreamWriter: @unchecked Sendable {
         if pending.count >= frameCapacity { try flush() }
     }
 
-    /// Writes what is pending and the end frame, waits for the background writes, and moves
-    /// the file into place.
+    /// Writes what is pending and the end frame, waits for the background work, and moves the
+    /// file into place.
     @discardableResult
     public func finish() throws -> Summary {
         guard !isFinished else { throw TraceStreamError(file: output.path, message: "finish called twice") }
         try flush()
         isFinished = true
-        try queue.sync {
+        return try writeQueue.sync {
             if let failure { throw failure }
-            try writeFrame(kind: .end, itemCount: traceCount, payload: nil)
+            try writeFrame(FrameContent(kind: .end, itemCount: traceCount, stored: [], decodedLength: 0))
             try output.commit()
+            return Summary(traceCount: traceCount, frameCount: framesWritten, bytesWritten: output.bytesWritten)
         }
-        return queue.sync { Summary(traceCount: traceCount, frameCount: frameCount, bytesWritten: output.bytesWritten) }
     }
 
+    /// Hands the pending traces to a background encoder; at most three frames are in flight.
     private func flush() throws {
-        if let failure = queue.sync(execute: { failure }) { throw failure }
+        if let failure = writeQueue.sync(execute: { failure }) { throw failure }
         guard !pending.isEmpty else { return }
-        let traces = pending
+        let traces = pending, number = framesQueued
         pending = []
+        framesQueued += 1
         framesInFlight.wait()
-        queue.async { [self] in
+        let sealed = SealedFrame()
+        DispatchQueue.global().async { [self] in
+            sealed.result = Result {
+                let payload = try streamError(frame: number) {
+                    try TraceFrame.encode(traces, topology: header.topology, encoding: header.valueEncoding)
+                }
+                let stored = try streamError(frame: number) { try ZstdCompressor(level: compressionLevel).compress(payload) }
+                return FrameContent(kind: .traces, itemCount: traces.count, stored: stored, decodedLength: payload.count)
+            }
+            sealed.ready.signal()
+        }
+        writeQueue.async { [self] in
+            sealed.ready.wait()
             defer { framesInFlight.signal() }
             guard failure == nil else { return }
             do {
-                let payload = try wrap { try TraceFrame.encode(traces, topology: header.topology, encoding: header.valueEncoding) }
-                try writeFrame(kind: .traces, itemCount: traces.count, payload: payload)
+                try writeFrame(sealed.result!.get())
             } catch let error as TraceStreamError {
                 failure = error
             } catch {
-                failure = TraceStreamError(file: output.path, message: "\(error)")
+                failure = TraceStreamError(file: output.path, frame: number, message: "\(error)")
             }
         }
     }
 
-    /// Compresses (when there is a payload), checksums and writes one frame.
-    private func writeFrame(kind: TraceStreamFormat.FrameKind, itemCount: Int, payload: [UInt8]?) throws {
-        let stored = try payload.map { bytes in try wrap { try compressor.compress(bytes) } } ?? []
+    private func writeFrame(_ content: FrameContent) throws {
         let frame = FrameHeader.sealing(
-            kind: kind, valueEncoding: kind == .traces ? header.valueEncoding.rawValue : 0,
-            itemCount: itemCount, stored: stored, decodedLength: payload?.count ?? 0)
+            kind: content.kind, valueEncoding: content.kind == .traces ? header.valueEncoding.rawValue : 0,
+            itemCount: content.itemCount, stored: content.stored, decodedLength: content.decodedLength)
         try output.append(frame.bytes)
-        try output.append(stored)
-        frameCount += 1
+        try output.append(content.stored)
+        framesWritten += 1
     }
 
-    /// Turns a payload problem into an error naming this stream.
-    private func wrap<T>(_ body: () throws -> T) throws -> T {
+    /// Turns a payload problem into an error naming this stream and the frame.
+    private func streamError<T>(frame: Int, _ body: () throws -> T) throws -> T {
         do {
             return try body()
         } catch let error as PayloadError {
-            throw TraceStreamError(file: output.path, frame: frameCount, message: error.message)
+            throw TraceStreamError(file: output.path, frame: frame, message: error.message)
         }
     }
+}
+
+/// A compressed frame ready to be written.
+private struct FrameContent {
+    var kind: TraceStreamFormat.FrameKind
+    var itemCount: Int
+    var stored: [UInt8]
+    var decodedLength: Int
+}
+
+/// A frame being encoded in the background, and the signal that it is done.
+private final class SealedFrame: @unchecked Sendable {
+    let ready = DispatchSemaphore(value: 0)
+    var result: Result<FrameContent, any Error>?
 }
