@@ -5,12 +5,12 @@ extension MaxPool: DifferentiableOperator {
         let plane = try PoolingLayout.plane(input, window)
         var inputGradient = Tensor(shape: input.shape)
         let gradient = outputGradients[0]
-        PoolingLayout.forEachWindow(input, plane) { channelInput, outputIndex, rows, columns in
+        PoolingLayout.forEachWindow(input, plane) { channelInput, outputIndex, rowOffsets, columns in
             var best = -Float.infinity, winner = -1
-            for y in rows {
-                for x in columns where channelInput[y * plane.inputWidth + x] > best {
-                    best = channelInput[y * plane.inputWidth + x]
-                    winner = y * plane.inputWidth + x
+            for rowOffset in rowOffsets {
+                for x in columns where channelInput[rowOffset + x] > best {
+                    best = channelInput[rowOffset + x]
+                    winner = rowOffset + x
                 }
             }
             guard winner >= 0 else { return }
@@ -31,13 +31,12 @@ extension AveragePool: DifferentiableOperator {
         // With an all-ones input each output is (elements in window) / divisor, which gives the
         // divisor the forward pass used (including padding when count_include_pad).
         let reference = try run([Tensor(shape: input.shape, repeating: 1)])[0]
-        PoolingLayout.forEachWindow(input, plane) { _, outputIndex, rows, columns in
+        PoolingLayout.forEachWindow(input, plane) { _, outputIndex, rowOffsets, columns in
             let channel = outputIndex / plane.outputPlane
-            var elements = 0
-            for _ in rows { for _ in columns { elements += 1 } }
+            let elements = rowOffsets.count * columns.count
             guard elements > 0, reference.values[outputIndex] > 0 else { return }
             let share = gradient.values[outputIndex] * reference.values[outputIndex] / Float(elements)
-            for y in rows { for x in columns { inputGradient.values[channel * plane.inputPlane + y * plane.inputWidth + x] += share } }
+            for rowOffset in rowOffsets { for x in columns { inputGradient.values[channel * plane.inputPlane + rowOffset + x] += share } }
         }
         return [inputGradient]
     }

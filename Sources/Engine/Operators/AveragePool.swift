@@ -20,15 +20,13 @@ struct AveragePool: Operator {
         var output = [Float](repeating: 0, count: input.shape[0] * input.shape[1] * plane.outputPlane)
         let paddedHeight = plane.inputHeight + plane.padBottom
         let paddedWidth = plane.inputWidth + plane.padRight
-        PoolingLayout.forEachWindow(input, plane) { channelInput, outputIndex, rows, columns in
+        output.withUnsafeMutableBufferPointer { pooled in
+        PoolingLayout.forEachWindow(input, plane) { channelInput, outputIndex, rowOffsets, columns in
             var sum: Float = 0
-            var divisor = 0
-            for y in rows {
-                for x in columns {
-                    sum += channelInput[y * plane.inputWidth + x]
-                    divisor += 1
-                }
+            for rowOffset in rowOffsets {
+                for x in columns { sum += channelInput[rowOffset + x] }
             }
+            var divisor = rowOffsets.count * columns.count
             if countIncludePad {
                 let outputY = (outputIndex % plane.outputPlane) / plane.outputWidth
                 let outputX = outputIndex % plane.outputWidth
@@ -38,7 +36,8 @@ struct AveragePool: Operator {
                 let width = min(left + plane.kernelWidth, paddedWidth) - left
                 divisor = height * width
             }
-            output[outputIndex] = divisor > 0 ? sum / Float(divisor) : 0
+            pooled[outputIndex] = divisor > 0 ? sum / Float(divisor) : 0
+        }
         }
         return [Tensor(shape: Array(input.shape.prefix(2)) + plane.outputSpatial, values: output)]
     }

@@ -3,24 +3,37 @@
 /// or 0 in the padding.
 enum Im2Col {
     static func fill(_ columns: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, channels: Int, plane: PlaneGeometry) {
+        // For each kernel column, the output columns whose input column lies inside the input.
+        let validColumns = (0..<plane.kernelWidth).map { kernelX -> Range<Int> in
+            let offset = kernelX * plane.dilationWidth - plane.padLeft
+            let first = offset >= 0 ? 0 : (-offset + plane.strideWidth - 1) / plane.strideWidth
+            let lastInput = plane.inputWidth - 1 - offset
+            let end = lastInput < 0 ? 0 : min(plane.outputWidth, lastInput / plane.strideWidth + 1)
+            return first..<max(first, end)
+        }
         var row = 0
         for channel in 0..<channels {
             let channelInput = input + channel * plane.inputPlane
             for kernelY in 0..<plane.kernelHeight {
                 for kernelX in 0..<plane.kernelWidth {
                     let rowStart = columns + row * plane.outputPlane
+                    let valid = validColumns[kernelX]
+                    let columnOffset = kernelX * plane.dilationWidth - plane.padLeft
                     for outputY in 0..<plane.outputHeight {
                         let inputY = outputY * plane.strideHeight + kernelY * plane.dilationHeight - plane.padTop
-                        let rowOffset = outputY * plane.outputWidth
-                        guard inputY >= 0 && inputY < plane.inputHeight else {
-                            (rowStart + rowOffset).update(repeating: 0, count: plane.outputWidth)
+                        let destination = rowStart + outputY * plane.outputWidth
+                        guard inputY >= 0 && inputY < plane.inputHeight, !valid.isEmpty else {
+                            destination.update(repeating: 0, count: plane.outputWidth)
                             continue
                         }
-                        let inputRow = channelInput + inputY * plane.inputWidth
-                        for outputX in 0..<plane.outputWidth {
-                            let inputX = outputX * plane.strideWidth + kernelX * plane.dilationWidth - plane.padLeft
-                            rowStart[rowOffset + outputX] = inputX >= 0 && inputX < plane.inputWidth ? inputRow[inputX] : 0
+                        destination.update(repeating: 0, count: valid.lowerBound)
+                        let inputRow = channelInput + inputY * plane.inputWidth + columnOffset
+                        if plane.strideWidth == 1 {
+                            (destination + valid.lowerBound).update(from: inputRow + valid.lowerBound, count: valid.count)
+                        } else {
+                            for outputX in valid { destination[outputX] = inputRow[outputX * plane.strideWidth] }
                         }
+                        (destination + valid.upperBound).update(repeating: 0, count: plane.outputWidth - valid.upperBound)
                     }
                     row += 1
                 }

@@ -16,11 +16,57 @@ struct MaxPool: Operator {
         let input = try inputs.required(0)
         let plane = try PoolingLayout.plane(input, window)
         var output = [Float](repeating: 0, count: input.shape[0] * input.shape[1] * plane.outputPlane)
-        PoolingLayout.forEachWindow(input, plane) { channelInput, outputIndex, rows, columns in
-            var best = -Float.infinity
-            for y in rows { for x in columns { best = max(best, channelInput[y * plane.inputWidth + x]) } }
-            output[outputIndex] = best
+        output.withUnsafeMutableBufferPointer { pooled in
+            if plane.windowsFitInside {
+                Self.poolFullWindows(input, plane, into: pooled)
+                return
+            }
+            PoolingLayout.forEachWindow(input, plane) { channelInput, outputIndex, rowOffsets, columns in
+                var best = -Float.infinity
+                for rowOffset in rowOffsets {
+                    let row = channelInput + rowOffset
+                    for x in columns { best = max(best, row[x]) }
+                }
+                pooled[outputIndex] = best
+            }
         }
         return [Tensor(shape: Array(input.shape.prefix(2)) + plane.outputSpatial, values: output)]
+    }
+
+    /// The common case (no padding, dilation 1, every window inside the input), in two
+    /// vectorisable passes per output row: the maximum down the window's rows, then across
+    /// each window's columns.
+    private static func poolFullWindows(_ input: Tensor, _ plane: PlaneGeometry, into pooled: UnsafeMutableBufferPointer<Float>) {
+        let channels = input.shape[0] * input.shape[1]
+        let width = plane.inputWidth
+        let columnMaxima = UnsafeMutablePointer<Float>.allocate(capacity: width)
+        defer { columnMaxima.deallocate() }
+        input.values.withUnsafeBufferPointer { values in
+            var outputIndex = 0
+            for channel in 0..<channels {
+                let channelInput = values.baseAddress! + channel * plane.inputPlane
+                for outputY in 0..<plane.outputHeight {
+                    let top = channelInput + outputY * plane.strideHeight * width
+                    columnMaxima.update(from: top, count: width)
+                    for kernelY in 1..<max(plane.kernelHeight, 1) {
+                        let row = top + kernelY * width
+                        for x in 0..<width {
+                            let value = row[x], current = columnMaxima[x]
+                            columnMaxima[x] = value > current ? value : current
+                        }
+                    }
+                    for outputX in 0..<plane.outputWidth {
+                        let window = columnMaxima + outputX * plane.strideWidth
+                        var best = window[0]
+                        for kernelX in 1..<max(plane.kernelWidth, 1) {
+                            let value = window[kernelX]
+                            best = value > best ? value : best
+                        }
+                        pooled[outputIndex] = best
+                        outputIndex += 1
+                    }
+                }
+            }
+        }
     }
 }

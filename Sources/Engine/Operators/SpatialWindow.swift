@@ -110,5 +110,12 @@ struct PlaneGeometry {
     let outputSpatial: [Int]
 
     var inputPlane: Int { inputHeight * inputWidth }
+
+    /// No padding, dilation 1, and every window lies inside the input.
+    var windowsFitInside: Bool {
+        padTop == 0 && padLeft == 0 && dilationHeight == 1 && dilationWidth == 1
+            && (outputHeight - 1) * strideHeight + kernelHeight <= inputHeight
+            && (outputWidth - 1) * strideWidth + kernelWidth <= inputWidth
+    }
     var outputPlane: Int { outputHeight * outputWidth }
 }
