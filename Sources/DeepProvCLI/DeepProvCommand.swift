@@ -7,7 +7,7 @@ public struct DeepProvCommand: ParsableCommand {
         commandName: "deepprov",
         abstract: "Record, question and repair how a neural network reaches its decisions.",
         version: DeepProvVersion.current,
-        subcommands: [CaptureCommand.self, ExportCommand.self, EvaluateCommand.self]
+        subcommands: [CaptureCommand.self, ExportCommand.self, EvaluateCommand.self, TrainCommand.self, AttackCommand.self]
     )
 
     public init() {}

@@ -51,8 +51,8 @@ struct CaptureCommand: ParsableCommand {
             topology: capture.topology, valueEncoding: precision,
             attributes: [
                 KeyValue("producer", "deepprov \(DeepProvVersion.current)"),
-                KeyValue("model", source.model), KeyValue("inputs", source.inputs),
-                KeyValue("scale", "\(source.scale)"), KeyValue("shift", "\(source.shift)"),
+                KeyValue("model", source.model), KeyValue("inputs", source.data.inputs),
+                KeyValue("scale", "\(source.data.scale)"), KeyValue("shift", "\(source.data.shift)"),
             ])
         let writer = try TraceStreamWriter(path: out, header: header)
         let progress = ProgressReporter(label: "capture", total: dataset.count, quiet: quiet || out == "-")

@@ -14,14 +14,14 @@ struct EvaluateCommand: ParsableCommand {
     var format: ReportFormat = .table
 
     func validate() throws {
-        guard source.labels != nil || source.labelColumn != nil else {
+        guard source.data.hasLabels else {
             throw ValidationError("evaluate needs true labels: --labels FILE or --label-column for CSV inputs")
         }
     }
 
     func run() throws {
         let (session, dataset) = try source.load()
-        guard let labels = dataset.labels else { throw ValidationError("\(source.inputs): no labels were loaded") }
+        let labels = try source.data.requireLabels(dataset, for: "evaluate")
         let batchSize = source.effectiveBatchSize(for: session)
         var predicted: [Int] = []
         predicted.reserveCapacity(dataset.count)

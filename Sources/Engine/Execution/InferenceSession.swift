@@ -5,7 +5,8 @@ public final class InferenceSession: @unchecked Sendable {
     public let valueNames: [String]
     let slots: [String: Int]
     let steps: [Step]
-    let constantValues: [Int: Tensor]
+    /// Float initializers by slot; training and repair replace them (`setParameter`).
+    var constantValues: [Int: Tensor]
     let inputSlot: Int
     /// Integer constants of the graph (shapes), by value name.
     let integerConstants: [String: [Int64]]

@@ -42,3 +42,14 @@ public struct Tensor: Equatable, Sendable {
         return Tensor(shape: [range.count] + shape.dropFirst(), values: slice)
     }
 }
+
+extension Tensor {
+    /// The samples at `indices` of the leading (batch) axis, in that order.
+    public func gatherSamples(_ indices: [Int]) -> Tensor {
+        let perSample = shape.dropFirst().reduce(1, *)
+        var gathered = [Float]()
+        gathered.reserveCapacity(indices.count * perSample)
+        for index in indices { gathered += values[(index * perSample)..<((index + 1) * perSample)] }
+        return Tensor(shape: [indices.count] + shape.dropFirst(), values: gathered)
+    }
+}

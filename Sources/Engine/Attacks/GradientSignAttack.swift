@@ -1,0 +1,26 @@
+/// FGSM, BIM and PGD: steps along the sign of the input gradient of the cross-entropy loss,
+/// projected onto the ε-ball around the clean input and the clip range.
+struct GradientSignAttack {
+    let model: ModelAccess
+    let options: AttackOptions
+
+    func attack(_ clean: Tensor, labels: [Int], generator: inout SeededGenerator) throws -> Tensor {
+        var current = clean
+        if options.kind == .pgd || (options.kind == .bim && options.randomStart) {
+            for index in current.values.indices {
+                let offset = Float.random(in: -options.epsilon...options.epsilon, using: &generator)
+                current.values[index] = options.project(clean.values[index] + offset, around: clean.values[index])
+            }
+        }
+        let steps = options.kind == .fgsm ? 1 : options.iterations
+        let size = options.kind == .fgsm ? options.epsilon : options.effectiveStep
+        for _ in 0..<steps {
+            let gradient = try model.lossGradient(current, labels: labels)
+            for index in current.values.indices {
+                let direction: Float = gradient.values[index] > 0 ? 1 : (gradient.values[index] < 0 ? -1 : 0)
+                current.values[index] = options.project(current.values[index] + size * direction, around: clean.values[index])
+            }
+        }
+        return current
+    }
+}
