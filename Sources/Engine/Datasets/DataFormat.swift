@@ -1,11 +1,25 @@
-/// The file formats inputs and labels are read from, recognised by content.
+/// The file formats samples and labels are read from, recognised by content (and by the
+/// `.csv` / `.txt` extension for text).
 enum DataFormat {
     case npy, idx, csv
 
-    /// NPY by its magic, IDX by its two leading zero bytes, CSV otherwise (text).
-    static func detect(_ bytes: [UInt8], path: String) -> DataFormat {
+    static let supported = "NPY (.npy), IDX as in MNIST (optionally gzipped), CSV or text with one row per line"
+
+    /// The format of `bytes` (already inflated if the file was gzipped) read from `path`.
+    static func detect(_ bytes: [UInt8], path: String) throws -> DataFormat {
+        guard !bytes.isEmpty else { throw EngineError("\(path): the file is empty") }
         if bytes.starts(with: NPYHeader.magic) { return .npy }
-        if bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 { return .idx }
-        return .csv
+        if IDXReader.matches(bytes) { return .idx }
+        let fileExtension = path.split(separator: "/").last?.split(separator: ".").dropFirst().last?.lowercased()
+        if fileExtension == "csv" || fileExtension == "txt" || looksLikeText(bytes) { return .csv }
+        if bytes.starts(with: Array("PK".utf8)) {
+            throw EngineError("\(path): zip archives (such as .npz) are not supported; save one array with np.save. Supported: \(supported)")
+        }
+        throw EngineError("\(path): unknown data format; supported: \(supported)")
+    }
+
+    /// Whether the first few kilobytes hold no control characters other than tab, CR and LF.
+    private static func looksLikeText(_ bytes: [UInt8]) -> Bool {
+        bytes.prefix(4096).allSatisfy { $0 >= 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 }

@@ -1,6 +1,6 @@
 /// Inputs loaded for a model: one sample per row of `features`, and their labels when known.
 public struct Dataset: Sendable {
-    /// `[N, …sample shape]`, normalised.
+    /// `[N, …sample shape]`, float32, normalised.
     public var features: Tensor
     /// One true label per sample, when known.
     public var labels: [Int]?
@@ -16,17 +16,9 @@ public struct Dataset: Sendable {
     /// Number of samples.
     public var count: Int { features.shape.first ?? 0 }
 
-    /// The first `n` samples.
+    /// The first `n` samples (all of them when there are fewer), with their labels.
     public func prefix(_ n: Int) -> Dataset {
-        let kept = min(n, count)
+        let kept = max(0, min(n, count))
         return Dataset(features: features.batchSlice(0..<kept), labels: labels.map { Array($0.prefix(kept)) }, source: source)
     }
-}
-
-/// A numeric array read from a file, before it becomes features or labels.
-struct NumericArray {
-    var shape: [Int]
-    var values: [Float]
-    /// Whether the file stored integers (labels may come from such an array).
-    var isIntegral: Bool
 }

@@ -1,37 +1,27 @@
 /// Reads IDX arrays (the MNIST / Fashion-MNIST format): two zero bytes, a type code, the
 /// number of dimensions, big-endian `u32` dimensions, then big-endian data.
 enum IDXReader {
-    static func read(_ bytes: [UInt8], source: String) throws -> NumericArray {
-        guard bytes.count >= 4, bytes[0] == 0, bytes[1] == 0 else {
-            throw EngineError("\(source): not an IDX file (it does not start with two zero bytes)")
+    private static let typeCodes: [UInt8: ElementType] = [
+        0x08: .uint8, 0x09: .int8, 0x0B: .int16, 0x0C: .int32, 0x0D: .float32, 0x0E: .float64,
+    ]
+
+    /// Whether `bytes` start like an IDX file: two zero bytes, a known type code, one or more dimensions.
+    static func matches(_ bytes: [UInt8]) -> Bool {
+        bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 && typeCodes[bytes[2]] != nil && bytes[3] > 0
+    }
+
+    static func read(_ bytes: [UInt8], source: String) throws -> BinaryArray {
+        guard matches(bytes), let element = typeCodes[bytes[2]] else {
+            throw EngineError("\(source): not an IDX file (no 00 00 <type> <dimensions> magic)")
         }
-        let type = bytes[2], rank = Int(bytes[3])
-        let widths: [UInt8: Int] = [0x08: 1, 0x09: 1, 0x0B: 2, 0x0C: 4, 0x0D: 4, 0x0E: 8]
-        guard let width = widths[type] else {
-            throw EngineError("\(source): unknown IDX element type 0x\(String(type, radix: 16))")
+        let rank = Int(bytes[3])
+        let dataOffset = 4 + 4 * rank
+        guard bytes.count >= dataOffset else {
+            throw EngineError("\(source): the IDX header is truncated (\(rank) dimensions need \(dataOffset) bytes, the file holds \(bytes.count))")
         }
-        guard rank >= 1, bytes.count >= 4 + 4 * rank else { throw EngineError("\(source): the IDX header is truncated") }
         let shape = (0..<rank).map { dimension in
-            (0..<4).reduce(0) { $0 << 8 | Int(bytes[4 + 4 * dimension + $1]) }
+            Int(bytes.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 4 + 4 * dimension, as: UInt32.self)) })
         }
-        let count = shape.reduce(1, *)
-        let base = 4 + 4 * rank
-        guard bytes.count - base >= count * width else {
-            throw EngineError("\(source): the data is truncated: shape \(shape) needs \(count * width) bytes, the file holds \(bytes.count - base)")
-        }
-        let values = bytes.withUnsafeBytes { raw -> [Float] in
-            [Float](unsafeUninitializedCapacity: count) { out, initialized in
-                switch type {
-                case 0x08: for i in 0..<count { out[i] = Float(raw[base + i]) }
-                case 0x09: for i in 0..<count { out[i] = Float(Int8(bitPattern: raw[base + i])) }
-                case 0x0B: for i in 0..<count { out[i] = Float(Int16(bigEndian: raw.loadUnaligned(fromByteOffset: base + 2 * i, as: Int16.self))) }
-                case 0x0C: for i in 0..<count { out[i] = Float(Int32(bigEndian: raw.loadUnaligned(fromByteOffset: base + 4 * i, as: Int32.self))) }
-                case 0x0D: for i in 0..<count { out[i] = Float(bitPattern: UInt32(bigEndian: raw.loadUnaligned(fromByteOffset: base + 4 * i, as: UInt32.self))) }
-                default: for i in 0..<count { out[i] = Float(Double(bitPattern: UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: base + 8 * i, as: UInt64.self)))) }
-                }
-                initialized = count
-            }
-        }
-        return NumericArray(shape: shape, values: values, isIntegral: type != 0x0D && type != 0x0E)
+        return try BinaryArray(shape: shape, element: element, bigEndian: true, bytes: bytes, offset: dataOffset, source: source)
     }
 }

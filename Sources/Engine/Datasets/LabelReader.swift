@@ -1,21 +1,34 @@
-/// Reads true labels: non-negative integers from NPY, IDX, or text/CSV with one per line.
+/// Reads labels (or other indices): non-negative integers, one per row, from NPY (integer or
+/// integral float), IDX, or text/CSV with one per line (a header line allowed).
 enum LabelReader {
     static func read(_ path: String) throws -> [Int] {
         let bytes = try DataFile.readDecompressing(path)
-        let array: NumericArray
-        switch DataFormat.detect(bytes, path: path) {
+        let array: BinaryArray
+        switch try DataFormat.detect(bytes, path: path) {
         case .npy: array = try NPYReader.read(bytes, source: path)
         case .idx: array = try IDXReader.read(bytes, source: path)
-        case .csv: array = try CSVReader.read(bytes, source: path, labelColumn: nil).features
+        case .csv:
+            let table = try CSVReader.read(bytes, source: path, labelColumn: "0")
+            guard table.width == 0, let labels = table.labels else {
+                throw EngineError("\(path): labels must be one per line, found \(table.width + 1) columns")
+            }
+            return labels
         }
-        guard array.shape.count <= 1 || array.shape.dropFirst().allSatisfy({ $0 == 1 }) else {
+        guard array.shape.dropFirst().allSatisfy({ $0 == 1 }) else {
             throw EngineError("\(path): labels must be one per row, found shape \(array.shape)")
         }
-        return try array.values.enumerated().map { row, value in
-            guard value >= 0, value == value.rounded(), value < 16_777_216 else {
-                throw EngineError("\(path): row \(row): label \(value) is not a non-negative integer")
+        return try array.doubles().enumerated().map { row, value in
+            guard let label = label(value) else {
+                let shown = value == value.rounded() && abs(value) < 1e18 ? String(Int64(value)) : "\(value)"
+                throw EngineError("\(path): row \(row): label \(shown) is not a non-negative integer")
             }
-            return Int(value)
+            return label
         }
+    }
+
+    /// `value` as a label: a non-negative integer that a `Double` holds exactly (below 2⁵³).
+    static func label(_ value: Double) -> Int? {
+        guard value >= 0, value < 9_007_199_254_740_992, value == value.rounded() else { return nil }
+        return Int(value)
     }
 }

@@ -9,11 +9,8 @@ public struct Normalization: Sendable, Equatable {
         self.shift = shift
     }
 
-    /// Whether applying it changes nothing.
-    public var isIdentity: Bool { scale == 1 && shift == 0 }
-
     func apply(_ values: inout [Float]) {
-        guard !isIdentity else { return }
+        guard scale != 1 || shift != 0 else { return }
         let scale = scale, shift = shift
         values.withUnsafeMutableBufferPointer { buffer in
             for index in buffer.indices { buffer[index] = buffer[index] * scale + shift }
