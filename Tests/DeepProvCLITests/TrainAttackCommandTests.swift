@@ -1,0 +1,58 @@
+import Engine
+import Foundation
+import Testing
+import TestSupport
+
+/// `deepprov train` and `deepprov attack` end to end on a small CSV data set.
+@Suite struct TrainAttackCommandTests {
+    /// Two separable blobs as CSV with a `label` column.
+    static func writeBlobs(to path: String, count: Int, seed: UInt64) throws {
+        var generator = SeededGenerator(seed: seed)
+        var text = "a,b,c,label\n"
+        for index in 0..<count {
+            let label = index % 2
+            let center: Float = label == 0 ? 1 : -1
+            let row = (0..<3).map { _ in center + 0.5 * generator.nextGaussian() }
+            text += row.map { "\($0)" }.joined(separator: ",") + ",\(label)\n"
+        }
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func trainThenAttack() throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.path("blobs.csv"), model = directory.path("model.onnx"), adversarial = directory.path("adv.npy")
+        try Self.writeBlobs(to: data, count: 200, seed: 1)
+        try runDeepProv([
+            "train", "--arch", "mlp:3,8,2", "--inputs", data, "--label-column", "label", "--epochs", "6",
+            "--batch", "16", "--lr", "0.01", "--optimizer", "adam", "--seed", "3", "--out", model, "--quiet",
+        ])
+        let session = try InferenceSession(model: Model.load(path: model))
+        let dataset = try DatasetLoader.load(inputs: data, labelColumn: "label")
+        let predicted = try session.predict(dataset.features).labels
+        #expect(zip(predicted, dataset.labels!).filter { $0 == $1 }.count >= 190)
+
+        try runDeepProv([
+            "attack", "--model", model, "--inputs", data, "--label-column", "label", "--attack", "pgd",
+            "--eps", "1.5", "--iterations", "10", "--out", adversarial, "--quiet",
+        ])
+        let attacked = try DatasetLoader.load(inputs: adversarial).features
+        #expect(attacked.shape == [200, 3])
+        #expect(zip(attacked.values, dataset.features.values).allSatisfy { abs($0 - $1) <= 1.5 + 1e-5 })
+        #expect(try DatasetLoader.loadIntegers(path: directory.path("adv.parents.npy")) == Array(0..<200))
+        #expect(try DatasetLoader.loadIntegers(path: directory.path("adv.labels.npy")) == dataset.labels)
+        let fooled = try session.predict(attacked).labels
+        #expect(zip(fooled, dataset.labels!).filter { $0 == $1 }.count < 100, "ε 1.5 moves the blobs across")
+    }
+
+    @Test func badArgumentsAreExplained() throws {
+        let directory = try TemporaryDirectory()
+        let data = directory.path("blobs.csv")
+        try Self.writeBlobs(to: data, count: 10, seed: 1)
+        #expect(deepProvFailure(["train", "--arch", "rnn:3", "--inputs", data, "--label-column", "label", "--out", directory.path("m.onnx")])?
+            .contains("architecture 'rnn:3': unknown kind 'rnn'") == true)
+        #expect(deepProvFailure(["train", "--arch", "mlp:3,2", "--inputs", data, "--out", directory.path("m.onnx")])
+            == "train needs --labels (or --label-column for CSV inputs)")
+        #expect(deepProvFailure(["attack", "--model", "m.onnx", "--inputs", data, "--attack", "fgsm", "--eps", "0.1", "--out", "adv.csv"])
+            == "--out must name a .npy file")
+    }
+}
