@@ -16,9 +16,13 @@ struct GradientSignAttack {
         let size = options.kind == .fgsm ? options.epsilon : options.effectiveStep
         for _ in 0..<steps {
             let gradient = try model.lossGradient(current, labels: labels)
-            for index in current.values.indices {
-                let direction: Float = gradient.values[index] > 0 ? 1 : (gradient.values[index] < 0 ? -1 : 0)
-                current.values[index] = options.project(current.values[index] + size * direction, around: clean.values[index])
+            let options = options
+            current.values.withUnsafeMutableBufferPointer { values in
+                for index in values.indices {
+                    let slope = gradient.values[index]
+                    let direction: Float = slope > 0 ? 1 : (slope < 0 ? -1 : 0)
+                    values[index] = options.project(values[index] + size * direction, around: clean.values[index])
+                }
             }
         }
         return current

@@ -4,18 +4,14 @@ import Foundation
 public enum NPYWriter {
     /// Saves `tensor` as `<f4` with its shape.
     public static func write(_ tensor: Tensor, to path: String) throws {
-        var body = Data(capacity: tensor.count * 4)
-        tensor.values.withUnsafeBufferPointer { values in
-            for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { body.append(contentsOf: $0) } }
-        }
-        try save(header(descr: "<f4", shape: tensor.shape) + body, to: path)
+        let littleEndian = tensor.values.map { $0.bitPattern.littleEndian }
+        try save(header(descr: "<f4", shape: tensor.shape) + littleEndian.withUnsafeBytes { Data($0) }, to: path)
     }
 
     /// Saves integers (labels, parent indices) as a `<i8` vector.
     public static func write(integers: [Int], to path: String) throws {
-        var body = Data(capacity: integers.count * 8)
-        for value in integers { withUnsafeBytes(of: Int64(value).littleEndian) { body.append(contentsOf: $0) } }
-        try save(header(descr: "<i8", shape: [integers.count]) + body, to: path)
+        let littleEndian = integers.map { Int64($0).littleEndian }
+        try save(header(descr: "<i8", shape: [integers.count]) + littleEndian.withUnsafeBytes { Data($0) }, to: path)
     }
 
     /// Magic, version 1.0, and the header dict padded with spaces so data starts at a multiple of 64.
