@@ -11,6 +11,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // C shims: a module map and a header each.
@@ -28,17 +29,25 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Store",
+            dependencies: ["IPG", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
             name: "DeepProvCLI",
             dependencies: [
-                "IPG", "Engine",
+                "IPG", "Engine", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .executableTarget(name: "deepprov", dependencies: ["DeepProvCLI"]),
 
         .target(name: "TestSupport", dependencies: ["IPG", "Engine"]),
+        .testTarget(
+            name: "StoreTests",
+            dependencies: ["Store", "IPG", "Engine", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "IPGTests", dependencies: ["IPG", "TestSupport"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "IPG", "TestSupport"]),
-        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Engine", "IPG", "TestSupport"]),
+        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Engine", "IPG", "Store", "TestSupport"]),
     ]
 )

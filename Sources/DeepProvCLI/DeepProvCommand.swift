@@ -7,7 +7,10 @@ public struct DeepProvCommand: ParsableCommand {
         commandName: "deepprov",
         abstract: "Record, question and repair how a neural network reaches its decisions.",
         version: DeepProvVersion.current,
-        subcommands: [CaptureCommand.self, ExportCommand.self, EvaluateCommand.self, TrainCommand.self, AttackCommand.self]
+        subcommands: [
+            CaptureCommand.self, IngestCommand.self, ExportCommand.self, InfoCommand.self, EvaluateCommand.self,
+            TrainCommand.self, AttackCommand.self,
+        ]
     )
 
     public init() {}

@@ -2,6 +2,7 @@ import ArgumentParser
 import Engine
 import Foundation
 import IPG
+import Store
 
 /// `deepprov capture`: run a model over inputs and write one IPG trace per input.
 struct CaptureCommand: ParsableCommand {
@@ -15,7 +16,10 @@ struct CaptureCommand: ParsableCommand {
     var tag: String = "clean"
 
     @Option(help: "The trace stream to write (.ipgz); - for standard output.")
-    var out: String
+    var out: String?
+
+    @Option(help: "A store to load the traces into (with or without --out).")
+    var db: String?
 
     @Option(help: "Parent input index per input (adversarial inputs: the clean input each came from).")
     var parents: String?
@@ -37,6 +41,8 @@ struct CaptureCommand: ParsableCommand {
 
     func validate() throws {
         guard !tag.isEmpty else { throw ValidationError("--tag must not be empty") }
+        guard out != nil || db != nil else { throw ValidationError("give --out, --db or both") }
+        guard !(out == "-" && db != nil) else { throw ValidationError("--out - cannot be combined with --db") }
     }
 
     func run() throws {
@@ -54,8 +60,9 @@ struct CaptureCommand: ParsableCommand {
                 KeyValue("model", source.model), KeyValue("inputs", source.data.inputs),
                 KeyValue("scale", "\(source.data.scale)"), KeyValue("shift", "\(source.data.shift)"),
             ])
-        let writer = try TraceStreamWriter(path: out, header: header)
-        let progress = ProgressReporter(label: "capture", total: dataset.count, quiet: quiet || out == "-")
+        let streamPath = out ?? (db! + ".capture-\(ProcessInfo.processInfo.processIdentifier).ipgz")
+        let writer = try TraceStreamWriter(path: streamPath, header: header)
+        let progress = ProgressReporter(label: "capture", total: dataset.count, quiet: quiet)
         let batchSize = source.effectiveBatchSize(for: session)
         var correct = 0
         var start = 0
@@ -83,8 +90,13 @@ struct CaptureCommand: ParsableCommand {
             line += ", accuracy \(String(format: "%.2f", 100 * Double(correct) / Double(max(dataset.count, 1))))%"
         }
         line += "; \(capture.topology.layers.count) layers, \(capture.topology.nodeCount) nodes"
-        line += "; wrote \(out) (\(summary.bytesWritten) bytes, \(summary.bytesWritten / max(dataset.count, 1)) bytes/trace)"
+        if let out { line += "; wrote \(out) (\(summary.bytesWritten) bytes, \(summary.bytesWritten / max(dataset.count, 1)) bytes/trace)" }
         FileHandle.standardError.write(Data((line + "\n").utf8))
+        if let db {
+            defer { if out == nil { try? FileManager.default.removeItem(atPath: streamPath) } }
+            let ingested = try StreamIngestor(store: ProvenanceStore(path: db)).ingest([streamPath])
+            FileHandle.standardError.write(Data("stored \(ingested.tracesAdded) new traces in \(db) (\(ingested.tracesSkipped) already there)\n".utf8))
+        }
     }
 }
 

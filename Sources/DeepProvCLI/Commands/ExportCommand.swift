@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import IPG
+import Store
 
 /// `deepprov export`: one input's IPG as node-link JSON, GraphML or DOT.
 struct ExportCommand: ParsableCommand {
@@ -9,7 +10,13 @@ struct ExportCommand: ParsableCommand {
         abstract: "Write one input's Inference Provenance Graph as node-link JSON, GraphML or Graphviz DOT.")
 
     @Option(help: "The trace stream (.ipgz) to read; - for standard input.")
-    var stream: String
+    var stream: String?
+
+    @Option(help: "Or the store to read from (then --tag defaults to clean).")
+    var db: String?
+
+    @Option(help: "With --db: the model (a fingerprint prefix) when several have the input.")
+    var model: String?
 
     @Option(help: "Index of the input in the file it was captured from.")
     var input: Int
@@ -27,28 +34,30 @@ struct ExportCommand: ParsableCommand {
     var out: String?
 
     func validate() throws {
+        guard (stream == nil) != (db == nil) else { throw ValidationError("give exactly one of --stream and --db") }
         if let topEdges, topEdges < 1 { throw ValidationError("--top-edges must be at least 1") }
     }
 
     func run() throws {
-        let reader = try TraceStreamReader(path: stream)
-        var found: Trace?
-        while let trace = try reader.next() {
-            if trace.metadata.inputIndex == input && (tag == nil || trace.metadata.tag == tag) {
-                found = trace
-                break
-            }
-        }
-        guard let trace = found else {
-            throw ValidationError("\(stream): no trace for input \(input)\(tag.map { " with tag '\($0)'" } ?? "")")
-        }
-        var graph = InferenceProvenanceGraph(topology: reader.header.topology, trace: trace)
+        let (topology, trace) = try db.map { try ProvenanceStore(path: $0).trace(tag: tag ?? "clean", inputIndex: input, model: model) }
+            ?? findInStream(stream!)
+        var graph = InferenceProvenanceGraph(topology: topology, trace: trace)
         if let topEdges { graph = graph.keepingStrongestEdges(perTarget: topEdges) }
-        let text = format.render(graph, topology: reader.header.topology)
+        let text = format.render(graph, topology: topology)
         if let out {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out))
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
+    }
+
+    private func findInStream(_ stream: String) throws -> (ModelTopology, Trace) {
+        let reader = try TraceStreamReader(path: stream)
+        while let trace = try reader.next() {
+            if trace.metadata.inputIndex == input && (tag == nil || trace.metadata.tag == tag) {
+                return (reader.header.topology, trace)
+            }
+        }
+        throw ValidationError("\(stream): no trace for input \(input)\(tag.map { " with tag '\($0)'" } ?? "")")
     }
 }

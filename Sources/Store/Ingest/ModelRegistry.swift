@@ -1,0 +1,64 @@
+import Foundation
+import GRDB
+import IPG
+
+/// Registers a model's layer table (and dense weights) once, by fingerprint.
+enum ModelRegistry {
+    /// The model's id, inserting it on first sight; a known fingerprint with another layer
+    /// table is refused.
+    static func register(_ topology: ModelTopology, in db: Database, source: String) throws -> Int64 {
+        if let row = try Row.fetchOne(db, sql: "SELECT id, layer_table FROM models WHERE fingerprint = ?", arguments: [topology.fingerprint]) {
+            let stored = try StreamHeader(serialized: [UInt8](row["layer_table"] as Data)).topology
+            guard stored == topology else {
+                throw StoreError("\(source): model \(topology.fingerprint.prefix(12)) is already stored with a different layer table (other capture settings?)")
+            }
+            return row["id"]
+        }
+        let table = try StreamHeader(topology: topology).serialized()
+        try db.execute(
+            sql: """
+                INSERT INTO models (fingerprint, name, layer_table, layer_count, node_count, value_count, added_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [topology.fingerprint, topology.name, Data(table), topology.layers.count, topology.nodeCount,
+                        topology.layers.reduce(0) { $0 + $1.valueCount }, ISO8601DateFormatter().string(from: Date())])
+        let modelID = db.lastInsertedRowID
+        var offset = 0
+        let layerStatement = try db.makeStatement(sql: """
+            INSERT INTO layers (model_id, layer, name, kind, activation, threshold, node_count, node_size, value_offset, source_layer, edge_rule)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        let weightStatement = try db.makeStatement(sql: "INSERT INTO dense_weights (model_id, layer, target, source, weight) VALUES (?, ?, ?, ?, ?)")
+        for layer in topology.layers {
+            try layerStatement.execute(arguments: [
+                modelID, layer.index, layer.name, layer.kind.rawValue, layer.activation.rawValue, Double(layer.threshold),
+                layer.nodeCount, layer.nodeSize, offset, layer.source, layer.edgeRule.name,
+            ])
+            offset += layer.valueCount
+            if case .dense(let weights) = layer.edgeRule, let source = layer.source {
+                let sources = topology.layers[source].nodeCount
+                for target in 0..<layer.nodeCount {
+                    for sourceNode in 0..<sources {
+                        try weightStatement.execute(arguments: [modelID, layer.index, target, sourceNode, Double(weights[target * sources + sourceNode])])
+                    }
+                }
+            }
+        }
+        return modelID
+    }
+}
+
+extension EdgeRule {
+    /// The rule's name in the `layers` table.
+    var name: String {
+        switch self {
+        case .none: return "none"
+        case .dense: return "dense"
+        case .conv: return "conv"
+        case .channelScale: return "channel_scale"
+        case .channelOutput: return "channel_output"
+        case .reshape: return "reshape"
+        case .explicit: return "explicit"
+        }
+    }
+}

@@ -1,0 +1,62 @@
+import GRDB
+
+/// What a store holds: models, runs, and traces per tag.
+public struct StoreInfo: Sendable, Encodable {
+    public struct ModelEntry: Sendable, Encodable {
+        public var fingerprint: String
+        public var name: String
+        public var layers: Int
+        public var nodes: Int
+        public var traces: Int
+    }
+
+    public struct RunEntry: Sendable, Encodable {
+        public var id: Int64
+        public var sources: String
+        public var startedAt: String
+        public var finishedAt: String?
+        public var status: String
+        public var tracesRead: Int
+        public var tracesAdded: Int
+        public var tracesSkipped: Int
+        public var message: String?
+
+        enum CodingKeys: String, CodingKey {
+            case id, sources, status, message
+            case startedAt = "started_at", finishedAt = "finished_at"
+            case tracesRead = "traces_read", tracesAdded = "traces_added", tracesSkipped = "traces_skipped"
+        }
+    }
+
+    public var traces: Int
+    public var tags: [String: Int]
+    public var models: [ModelEntry]
+    public var runs: [RunEntry]
+}
+
+extension ProvenanceStore {
+    /// Counts and lists for `deepprov info`.
+    public func info() throws -> StoreInfo {
+        try Self.describingFailures(path) {
+            try pool.read { db in
+                let tags = try Row.fetchAll(db, sql: "SELECT tag, COUNT(*) AS n FROM traces GROUP BY tag ORDER BY tag")
+                let models = try Row.fetchAll(db, sql: """
+                    SELECT m.fingerprint, m.name, m.layer_count, m.node_count, (SELECT COUNT(*) FROM traces t WHERE t.model_id = m.id) AS n
+                    FROM models m ORDER BY m.id
+                    """).map { row in
+                    StoreInfo.ModelEntry(fingerprint: row["fingerprint"], name: row["name"], layers: row["layer_count"], nodes: row["node_count"], traces: row["n"])
+                }
+                let runs = try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map { row in
+                    StoreInfo.RunEntry(
+                        id: row["id"], sources: row["sources"], startedAt: row["started_at"], finishedAt: row["finished_at"],
+                        status: row["status"], tracesRead: row["traces_read"], tracesAdded: row["traces_added"],
+                        tracesSkipped: row["traces_skipped"], message: row["message"])
+                }
+                return StoreInfo(
+                    traces: tags.reduce(0) { $0 + ($1["n"] as Int) },
+                    tags: Dictionary(uniqueKeysWithValues: tags.map { ($0["tag"] as String, $0["n"] as Int) }),
+                    models: models, runs: runs)
+            }
+        }
+    }
+}

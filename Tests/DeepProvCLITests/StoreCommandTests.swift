@@ -1,0 +1,42 @@
+import Foundation
+import Testing
+import TestSupport
+
+/// `capture --db`, `ingest`, `info` and `export --db` through the command line.
+@Suite struct StoreCommandTests {
+    @Test func captureIngestInfoAndExportAgree() throws {
+        let workspace = try TinyWorkspace()
+        let stream = try workspace.capture()
+        let database = workspace.directory.path("s.sqlite")
+        try runDeepProv(["ingest", "--db", database, stream, "--quiet"])
+        try runDeepProv(["capture", "--model", workspace.model, "--inputs", workspace.inputs, "--label-column", "label",
+                         "--tag", "again", "--db", database, "--quiet"])
+        let json = workspace.directory.path("info.json")
+        let info = Process()
+        info.executableURL = DeepProvExecutable.url
+        info.arguments = ["info", "--db", database, "--format", "json"]
+        info.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: json).creatingFile())
+        try info.run()
+        info.waitUntilExit()
+        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        #expect(object["traces"] as? Int == 4)
+        #expect(object["tags"] as? [String: Int] == ["clean": 2, "again": 2])
+        #expect((object["models"] as? [[String: Any]])?.count == 1)
+        #expect((object["runs"] as? [[String: Any]])?.count == 2)
+
+        let fromStream = workspace.directory.path("a.json"), fromStore = workspace.directory.path("b.json")
+        try runDeepProv(["export", "--stream", stream, "--input", "1", "--format", "node-link", "--out", fromStream])
+        try runDeepProv(["export", "--db", database, "--tag", "clean", "--input", "1", "--format", "node-link", "--out", fromStore])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: fromStream)) == Data(contentsOf: URL(fileURLWithPath: fromStore)))
+        #expect(deepProvFailure(["export", "--db", database, "--tag", "fgsm", "--input", "1", "--format", "dot"])
+            == "\(database): no trace for input 1 with tag 'fgsm'")
+    }
+}
+
+extension URL {
+    /// Creates an empty file here and returns the URL.
+    fileprivate func creatingFile() throws -> URL {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        return self
+    }
+}

@@ -1,0 +1,41 @@
+import Engine
+import Foundation
+import IPG
+import TestSupport
+
+/// A small ReLU MLP captured over seeded random inputs, written as a trace stream.
+enum StoreFixtures {
+    static func model() throws -> Model {
+        var builder = GraphBuilder(inputShape: [nil, 6])
+        var generator = SeededGenerator(seed: 21)
+        builder.weights("w1", shape: [5, 6], (0..<30).map { _ in generator.nextGaussian() })
+        builder.weights("b1", shape: [5], (0..<5).map { _ in 0.1 * generator.nextGaussian() })
+        let hidden = builder.node("Gemm", ["x", "w1", "b1"], name: "fc1", attributes: ["transB": .int(1)])
+        let relu = builder.node("Relu", [hidden])
+        builder.weights("w2", shape: [3, 5], (0..<15).map { _ in generator.nextGaussian() })
+        let logits = builder.node("Gemm", [relu, "w2"], name: "fc2", attributes: ["transB": .int(1)])
+        return try builder.model(output: logits)
+    }
+
+    /// Captures `count` inputs (tag alternating clean/noisy when `mixedTags`) and returns the
+    /// traces and the topology; writes them to `path` when given.
+    static func traces(count: Int, seed: UInt64, path: String? = nil, frameCapacity: Int? = nil, tags: [String] = ["clean"])
+        throws -> (ModelTopology, [Trace])
+    {
+        let capture = try ProvenanceCapture(session: InferenceSession(model: model()), sampleShape: [6])
+        var generator = SeededGenerator(seed: seed)
+        let inputs = Tensor(shape: [count, 6], values: (0..<(count * 6)).map { _ in generator.nextGaussian() })
+        let samples = (0..<count).map { index in
+            SampleDescription(inputIndex: index, trueLabel: index % 3, tag: tags[index % tags.count],
+                              parent: tags[index % tags.count] == "clean" ? nil : TraceReference(tag: "clean", inputIndex: index - 1),
+                              attributes: [KeyValue("k", "\(index)")])
+        }
+        let traces = try capture.capture(inputs, samples: samples)
+        if let path {
+            let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: capture.topology), frameCapacity: frameCapacity)
+            for trace in traces { try writer.append(trace) }
+            try writer.finish()
+        }
+        return (capture.topology, traces)
+    }
+}
