@@ -61,10 +61,10 @@ import TestSupport
         let expected = Dictionary(uniqueKeysWithValues: graph.edges.map { ("\($0.source)->\($0.target)", Double($0.weight)) })
         let rows = try store.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT w.layer, w.source, w.target, w.weight * ipg_node(t.node_values, t.value_encoding, m.value_count, s.value_offset, s.node_size, w.source) AS contribution,
-                       ipg_node(t.node_values, t.value_encoding, m.value_count, s.value_offset, s.node_size, w.source) AS source_value,
-                       ipg_node(t.node_values, t.value_encoding, m.value_count, l.value_offset, l.node_size, w.target) AS target_value
-                FROM traces t JOIN models m ON m.id = t.model_id
+                SELECT w.layer, w.source, w.target, w.weight * ipg_node(t.node_values, t.value_encoding, s.layer, s.node_size, w.source) AS contribution,
+                       ipg_node(t.node_values, t.value_encoding, s.layer, s.node_size, w.source) AS source_value,
+                       ipg_node(t.node_values, t.value_encoding, l.layer, l.node_size, w.target) AS target_value
+                FROM traces t
                 JOIN dense_weights w ON w.model_id = t.model_id
                 JOIN layers l ON l.model_id = w.model_id AND l.layer = w.layer
                 JOIN layers s ON s.model_id = w.model_id AND s.layer = l.source_layer

@@ -45,6 +45,16 @@ final class ZstdDecompressor {
 
     deinit { ZSTD_freeDCtx(context) }
 
+    /// Decompresses a frame that records its content size (as `ZstdCompressor` writes them).
+    func decompress(_ input: [UInt8]) throws -> [UInt8] {
+        // ZSTD_CONTENTSIZE_UNKNOWN and _ERROR are the two largest values.
+        let size = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        guard size < UInt64.max - 1, size <= UInt64(TraceStreamFormat.maximumPayloadLength) else {
+            throw PayloadError("zstd: not a frame with a known content size")
+        }
+        return try decompress(input, decodedLength: Int(size))
+    }
+
     func decompress(_ input: [UInt8], decodedLength: Int) throws -> [UInt8] {
         var failure: String?
         let output = [UInt8](unsafeUninitializedCapacity: decodedLength) { buffer, initialized in

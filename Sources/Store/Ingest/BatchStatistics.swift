@@ -20,23 +20,18 @@ struct BatchStatistics {
         self.topology = topology
     }
 
-    mutating func add(_ trace: Trace) {
+    mutating func add(_ trace: PreparedTrace) {
         let tag = trace.metadata.tag
         var tagNodes = nodes[tag] ?? [NodeAccumulator](repeating: NodeAccumulator(), count: topology.nodeCount)
         var tagLayers = layers[tag] ?? [(count: Int, activeNodes: Int, activationSum: Double)](repeating: (0, 0, 0), count: topology.layers.count)
         var node = 0
         for layer in topology.layers {
-            let values = trace.layerValues[layer.index]
-            let active = layer.activeNodes(in: values)
             var activeNodes = 0, activationSum = 0.0
-            for index in 0..<layer.nodeCount {
-                let start = index * layer.nodeSize
-                var sum = 0.0
-                for position in start..<(start + layer.nodeSize) { sum += Double(values[position]) }
-                let value = sum / Double(layer.nodeSize)
+            for _ in 0..<layer.nodeCount {
+                let value = trace.nodeMeans[node]
                 var accumulator = tagNodes[node]
                 accumulator.count += 1
-                if active[index] { accumulator.activeCount += 1; activeNodes += 1 }
+                if trace.nodeActive[node] { accumulator.activeCount += 1; activeNodes += 1 }
                 let delta = value - accumulator.mean
                 accumulator.mean += delta / Double(accumulator.count)
                 accumulator.m2 += delta * (value - accumulator.mean)

@@ -23,18 +23,16 @@ enum ModelRegistry {
             arguments: [topology.fingerprint, topology.name, Data(table), topology.layers.count, topology.nodeCount,
                         topology.layers.reduce(0) { $0 + $1.valueCount }, ISO8601DateFormatter().string(from: Date())])
         let modelID = db.lastInsertedRowID
-        var offset = 0
         let layerStatement = try db.makeStatement(sql: """
-            INSERT INTO layers (model_id, layer, name, kind, activation, threshold, node_count, node_size, value_offset, source_layer, edge_rule)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO layers (model_id, layer, name, kind, activation, threshold, node_count, node_size, source_layer, edge_rule)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let weightStatement = try db.makeStatement(sql: "INSERT INTO dense_weights (model_id, layer, target, source, weight) VALUES (?, ?, ?, ?, ?)")
         for layer in topology.layers {
             try layerStatement.execute(arguments: [
                 modelID, layer.index, layer.name, layer.kind.rawValue, layer.activation.rawValue, Double(layer.threshold),
-                layer.nodeCount, layer.nodeSize, offset, layer.source, layer.edgeRule.name,
+                layer.nodeCount, layer.nodeSize, layer.source, layer.edgeRule.name,
             ])
-            offset += layer.valueCount
             if case .dense(let weights) = layer.edgeRule, let source = layer.source {
                 let sources = topology.layers[source].nodeCount
                 for target in 0..<layer.nodeCount {

@@ -22,7 +22,6 @@ public final class StreamIngestor {
     public let store: ProvenanceStore
     /// Traces per transaction.
     public let batchSize: Int
-    private let codec = TraceValueCodec()
 
     public init(store: ProvenanceStore, batchSize: Int = 2000) {
         self.store = store
@@ -59,29 +58,36 @@ public final class StreamIngestor {
         let topology = reader.header.topology
         let encoding = reader.header.valueEncoding
         let modelID = try write { db in try ModelRegistry.register(topology, in: db, source: path) }
+        // Batch k+1 is encoded in the background while batch k is written.
         var batch: [Trace] = []
+        var inFlight: PreparedBatch?
+        func handOver() throws {
+            let next = batch.isEmpty ? nil : PreparedBatch(batch, topology: topology, encoding: encoding)
+            batch.removeAll(keepingCapacity: true)
+            if let inFlight {
+                try save(inFlight.wait(), modelID: modelID, topology: topology, encoding: encoding, summary: &summary)
+                progress(summary)
+            }
+            inFlight = next
+        }
         do {
             while let trace = try reader.next() {
                 batch.append(trace)
-                if batch.count == batchSize {
-                    try save(batch, modelID: modelID, topology: topology, encoding: encoding, summary: &summary)
-                    batch.removeAll(keepingCapacity: true)
-                    progress(summary)
-                }
+                if batch.count == batchSize { try handOver() }
             }
-        } catch {
+        } catch let error as TraceStreamError {
             // The reader only hands out traces of verified frames: keep them.
-            try save(batch, modelID: modelID, topology: topology, encoding: encoding, summary: &summary)
+            try handOver()
+            try handOver()
             throw error
         }
-        try save(batch, modelID: modelID, topology: topology, encoding: encoding, summary: &summary)
-        progress(summary)
+        try handOver()
+        try handOver()
     }
 
     /// One transaction: the new traces, their attributes, the statistics, the run's counters.
-    private func save(_ traces: [Trace], modelID: Int64, topology: ModelTopology, encoding: ValueEncoding, summary: inout IngestSummary) throws {
+    private func save(_ traces: [PreparedTrace], modelID: Int64, topology: ModelTopology, encoding: ValueEncoding, summary: inout IngestSummary) throws {
         guard !traces.isEmpty else { return }
-        let blobs = try traces.map { Data(try codec.encode($0.layerValues, encoding: encoding)) }
         let runID = summary.runID
         let (added, skipped) = try write { db -> (Int, Int) in
             let insert = try db.makeStatement(sql: """
@@ -92,12 +98,12 @@ public final class StreamIngestor {
             let attribute = try db.makeStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
             var statistics = BatchStatistics(topology: topology)
             var added = 0
-            for (trace, blob) in zip(traces, blobs) {
+            for trace in traces {
                 let metadata = trace.metadata
                 try insert.execute(arguments: [
                     modelID, runID, metadata.tag, metadata.inputIndex, metadata.inputHash, metadata.trueLabel,
                     metadata.predictedLabel, Double(metadata.confidence), metadata.parent?.tag ?? "",
-                    metadata.parent?.inputIndex ?? -1, Int(encoding.rawValue), blob, ExplicitEdgesCodec.encode(trace.explicitEdges),
+                    metadata.parent?.inputIndex ?? -1, Int(encoding.rawValue), trace.nodeValues, trace.explicitEdges,
                 ])
                 guard db.changesCount == 1 else { continue }
                 let traceID = db.lastInsertedRowID

@@ -9,7 +9,7 @@ extension ProvenanceStore {
         try Self.describingFailures(path) {
             try pool.read { db in
                 let rows = try Row.fetchAll(db, sql: """
-                    SELECT t.*, m.fingerprint, m.layer_table, m.value_count FROM traces t JOIN models m ON m.id = t.model_id
+                    SELECT t.*, m.fingerprint, m.layer_table FROM traces t JOIN models m ON m.id = t.model_id
                     WHERE t.tag = ? AND t.input_index = ? AND m.fingerprint LIKE ? ORDER BY t.id
                     """, arguments: [tag, inputIndex, (model ?? "") + "%"])
                 guard let row = rows.first else {
@@ -23,7 +23,7 @@ extension ProvenanceStore {
                 guard let encoding = ValueEncoding(rawValue: UInt8(clamping: row["value_encoding"] as Int)) else {
                     throw StoreError("\(path): trace \(row["id"] as Int64) has an unknown value encoding")
                 }
-                let values = try TraceValueCodec().decode([UInt8](row["node_values"] as Data), valueCount: row["value_count"], encoding: encoding)
+                let layerValues = try TraceValueCodec().decode([UInt8](row["node_values"] as Data), encoding: encoding)
                 let attributes = try Row.fetchAll(db, sql: "SELECT key, value FROM trace_attributes WHERE trace_id = ? ORDER BY position", arguments: [row["id"] as Int64])
                     .map { KeyValue($0["key"], $0["value"]) }
                 let parentTag: String = row["parent_tag"]
@@ -33,7 +33,7 @@ extension ProvenanceStore {
                     parent: parentTag.isEmpty ? nil : TraceReference(tag: parentTag, inputIndex: row["parent_index"]),
                     attributes: attributes)
                 let trace = Trace(
-                    metadata: metadata, layerValues: TraceValueCodec.split(values, topology: topology),
+                    metadata: metadata, layerValues: layerValues,
                     explicitEdges: ExplicitEdgesCodec.decode(row["explicit_edges"]))
                 return (topology, trace)
             }

@@ -5,7 +5,7 @@ let embeddedMigrations: [EmbeddedMigration] = [
         EmbeddedMigration(version: 1, name: "0001_initial", sql: #"""
 -- DeepProv store, schema version 1.
 -- Weights once per model; per trace its metadata and its node values compressed in one blob
--- (IPG TraceValueCodec: float32/float16, byte-shuffled, zstd); statistics per (model, tag, …)
+-- (IPG TraceValueCodec: per layer plain or byte-shuffled, float32/float16, zstd); statistics per (model, tag, …)
 -- kept current in the same transaction as the traces they summarise. Edges are derived.
 
 -- Applied migrations with the hash of their text; a store whose recorded text differs from
@@ -38,7 +38,6 @@ CREATE TABLE layers (
     threshold REAL NOT NULL,
     node_count INTEGER NOT NULL,
     node_size INTEGER NOT NULL,                -- values per node (1 for units)
-    value_offset INTEGER NOT NULL,             -- first value of the layer in a trace's values
     source_layer INTEGER,
     edge_rule TEXT NOT NULL,                   -- none, dense, conv, channel_scale, channel_output, reshape, explicit
     PRIMARY KEY (model_id, layer)

@@ -1,0 +1,55 @@
+import Dispatch
+import Foundation
+import IPG
+
+/// A trace made ready for the database off the writing thread: its compressed node values,
+/// its explicit edges, and the per-node summary statistics need (node value = mean element,
+/// and activity).
+struct PreparedTrace: Sendable {
+    var metadata: TraceMetadata
+    var nodeValues: Data
+    var explicitEdges: Data?
+    /// Per node of the layer table, in order.
+    var nodeMeans: [Double]
+    var nodeActive: [Bool]
+
+    init(_ trace: Trace, topology: ModelTopology, encoding: ValueEncoding, codec: TraceValueCodec) throws {
+        metadata = trace.metadata
+        nodeValues = Data(try codec.encode(trace.layerValues, encoding: encoding))
+        explicitEdges = ExplicitEdgesCodec.encode(trace.explicitEdges)
+        nodeMeans = []
+        nodeMeans.reserveCapacity(topology.nodeCount)
+        nodeActive = []
+        nodeActive.reserveCapacity(topology.nodeCount)
+        for layer in topology.layers {
+            let values = trace.layerValues[layer.index]
+            nodeActive += layer.activeNodes(in: values)
+            values.withUnsafeBufferPointer { buffer in
+                for node in 0..<layer.nodeCount {
+                    var sum = 0.0
+                    for position in (node * layer.nodeSize)..<((node + 1) * layer.nodeSize) { sum += Double(buffer[position]) }
+                    nodeMeans.append(sum / Double(layer.nodeSize))
+                }
+            }
+        }
+    }
+}
+
+/// Prepares a batch on a background thread; `wait()` returns it (or its error).
+final class PreparedBatch: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var result: Result<[PreparedTrace], any Error> = .success([])
+
+    init(_ traces: [Trace], topology: ModelTopology, encoding: ValueEncoding) {
+        DispatchQueue.global().async { [self] in
+            let codec = TraceValueCodec()
+            result = Result { try traces.map { try PreparedTrace($0, topology: topology, encoding: encoding, codec: codec) } }
+            done.signal()
+        }
+    }
+
+    func wait() throws -> [PreparedTrace] {
+        done.wait()
+        return try result.get()
+    }
+}
