@@ -37,6 +37,7 @@ let package = Package(
             dependencies: [
                 "IPG", "Engine", "Store",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(name: "deepprov", dependencies: ["DeepProvCLI"]),

@@ -9,7 +9,7 @@ public struct DeepProvCommand: ParsableCommand {
         version: DeepProvVersion.current,
         subcommands: [
             CaptureCommand.self, IngestCommand.self, ExportCommand.self, InfoCommand.self, EvaluateCommand.self,
-            TrainCommand.self, AttackCommand.self,
+            SQLCommand.self, TrainCommand.self, AttackCommand.self,
         ]
     )
 

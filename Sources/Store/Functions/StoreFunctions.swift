@@ -10,12 +10,16 @@ import IPG
 /// - `ipg_node_sum(…same…)`: the sum of its elements (what a channel's edges carry);
 /// - `ipg_value(node_values, value_encoding, layer, position)`: one element of a layer.
 ///
+/// - `ipg_node_means(node_values, value_encoding, layer, node_size)`: aggregate, the layer's
+///   per-node means over a group as a JSON array (`NodeMeansAggregate`).
+///
 /// `layer` and `node_size` come from the `layers` table. A dense edge of a trace is then
 /// `dense_weights.weight * ipg_node(…source layer and node…)`. The most recently decoded blob
 /// is cached per connection, so reading many nodes of one trace decodes it once.
 enum StoreFunctions {
     static func register(in db: Database) {
         let cache = DecodedValuesCache()
+        db.add(function: DatabaseFunction("ipg_node_means", argumentCount: 4, pure: true, aggregate: NodeMeansAggregate.self))
         db.add(function: DatabaseFunction("ipg_value", argumentCount: 4, pure: true) { arguments in
             let layers = try cache.values(arguments)
             guard let layer = Int.fromDatabaseValue(arguments[2]), let position = Int.fromDatabaseValue(arguments[3]),

@@ -1,0 +1,38 @@
+import Foundation
+import GRDB
+import IPG
+
+/// `ipg_node_means(node_values, value_encoding, layer, node_size)`: an aggregate giving, for
+/// the rows of a group, each node's mean value of one layer as a JSON array (node order) —
+/// one decode per trace, for scans that the statistics tables cannot answer (any filter).
+struct NodeMeansAggregate: DatabaseAggregate {
+    private var sums: [Double] = []
+    private var rows = 0
+    private let codec = TraceValueCodec()
+
+    init() {}
+
+    mutating func step(_ dbValues: [DatabaseValue]) throws {
+        guard let data = Data.fromDatabaseValue(dbValues[0]), let code = Int.fromDatabaseValue(dbValues[1]),
+              let encoding = ValueEncoding(rawValue: UInt8(clamping: code)),
+              let layer = Int.fromDatabaseValue(dbValues[2]), let size = Int.fromDatabaseValue(dbValues[3]), size > 0
+        else { throw DatabaseError(message: "ipg_node_means takes (node_values BLOB, value_encoding, layer, node_size)") }
+        let layers = try codec.decode([UInt8](data), encoding: encoding)
+        guard layers.indices.contains(layer) else { throw DatabaseError(message: "ipg_node_means: no layer \(layer)") }
+        let values = layers[layer]
+        let nodes = values.count / size
+        if sums.isEmpty { sums = [Double](repeating: 0, count: nodes) }
+        guard sums.count == nodes else { throw DatabaseError(message: "ipg_node_means: traces of different models in one group") }
+        for node in 0..<nodes {
+            var sum = 0.0
+            for position in (node * size)..<((node + 1) * size) { sum += Double(values[position]) }
+            sums[node] += sum / Double(size)
+        }
+        rows += 1
+    }
+
+    func finalize() throws -> (any DatabaseValueConvertible)? {
+        guard rows > 0 else { return nil }
+        return "[" + sums.map { "\($0 / Double(rows))" }.joined(separator: ",") + "]"
+    }
+}
