@@ -125,4 +125,27 @@ import TestSupport
         let counts = try store.read { try Int.fetchAll($0, sql: "SELECT DISTINCT count FROM node_statistics") }
         #expect(counts == [30_000], "statistics count every stored trace exactly once")
     }
+
+    @Test func readersDuringAnIngestSeeOnlyWholeBatches() throws {
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz"), database = directory.path("s.sqlite")
+        _ = try StoreFixtures.traces(count: 6000, seed: 6, path: stream)
+        let store = try ProvenanceStore(path: database)
+        let writer = Thread { _ = try? StreamIngestor(store: store, batchSize: 250).ingest([stream]) }
+        writer.start()
+        let reader = try ProvenanceStore(path: database)
+        var observations = 0
+        while observations < 2000 {
+            let (traces, summarised) = try reader.read { db in
+                (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM traces")!,
+                 try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(count), 0) FROM layer_statistics WHERE layer = 0")!)
+            }
+            #expect(traces == summarised, "statistics and traces move together")
+            #expect(traces % 250 == 0, "no partial batch is visible (\(traces))")
+            observations += 1
+            if traces == 6000 { break }
+        }
+        while writer.isExecuting { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(try reader.info().traces == 6000)
+    }
 }
