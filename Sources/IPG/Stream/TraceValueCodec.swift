@@ -35,14 +35,15 @@ public final class TraceValueCodec {
         }
     }
 
-    /// Every layer's values.
-    public func decode(_ blob: [UInt8], encoding: ValueEncoding) throws -> [[Float]] {
+    /// Every layer's values (or only layer `only`'s; the others come back empty).
+    public func decode(_ blob: [UInt8], encoding: ValueEncoding, only: Int? = nil) throws -> [[Float]] {
         do {
             let payload = try decompressor.decompress(blob)
             var reader = PayloadReader(payload)
             let layers = try (0..<(try reader.readCount())).map { _ in (layout: try reader.readUInt8(), count: try reader.readCount()) }
             return try layers.enumerated().map { layer, entry in
                 let bytes = try reader.readBytes(entry.count * encoding.byteWidth)
+                if let only, only != layer { return [] }
                 switch entry.layout {
                 case 0: return ShuffledValueBlock.decode(bytes, rowCount: 1, rowLength: entry.count, encoding: encoding)[0]
                 case 1: return Self.values(plain: bytes, encoding: encoding)

@@ -17,7 +17,7 @@ struct NodeMeansAggregate: DatabaseAggregate {
               let encoding = ValueEncoding(rawValue: UInt8(clamping: code)),
               let layer = Int.fromDatabaseValue(dbValues[2]), let size = Int.fromDatabaseValue(dbValues[3]), size > 0
         else { throw DatabaseError(message: "ipg_node_means takes (node_values BLOB, value_encoding, layer, node_size)") }
-        let layers = try codec.decode([UInt8](data), encoding: encoding)
+        let layers = try codec.decode([UInt8](data), encoding: encoding, only: layer)
         guard layers.indices.contains(layer) else { throw DatabaseError(message: "ipg_node_means: no layer \(layer)") }
         let values = layers[layer]
         let nodes = values.count / size

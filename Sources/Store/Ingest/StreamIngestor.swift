@@ -101,7 +101,7 @@ public final class StreamIngestor {
             for trace in traces {
                 let metadata = trace.metadata
                 try insert.execute(arguments: [
-                    modelID, runID, metadata.tag, metadata.inputIndex, metadata.inputHash, metadata.trueLabel,
+                    modelID, runID, metadata.tag, metadata.inputIndex, HexBytes.data(metadata.inputHash), metadata.trueLabel,
                     metadata.predictedLabel, Double(metadata.confidence), metadata.parent?.tag ?? "",
                     metadata.parent?.inputIndex ?? -1, Int(encoding.rawValue), trace.nodeValues, trace.explicitEdges,
                 ])

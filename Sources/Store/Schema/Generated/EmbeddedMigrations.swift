@@ -71,7 +71,7 @@ CREATE TABLE traces (
     run_id INTEGER NOT NULL REFERENCES runs(id),
     tag TEXT NOT NULL,
     input_index INTEGER NOT NULL,
-    input_hash TEXT NOT NULL,
+    input_hash BLOB NOT NULL,                  -- sha256 of the input as the model saw it (32 bytes)
     true_label INTEGER,
     predicted_label INTEGER NOT NULL,
     confidence REAL NOT NULL,
