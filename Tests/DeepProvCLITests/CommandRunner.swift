@@ -28,15 +28,7 @@ struct TinyWorkspace {
 
     init() throws {
         directory = try TemporaryDirectory()
-        var builder = GraphBuilder(inputShape: [nil, 2])
-        builder.weights("w1", shape: [3, 2], [1, 2, 3, -4, 0, 1])
-        builder.weights("b1", shape: [3], [0, 0, 1])
-        let hidden = builder.node("Gemm", ["x", "w1", "b1"], name: "fc1", attributes: ["transB": .int(1)])
-        let relu = builder.node("Relu", [hidden])
-        builder.weights("w2", shape: [3, 2], [1, 0, 5, 5, 0, -1])
-        builder.weights("c2", shape: [2], [0.5, 0.5])
-        let output = builder.node("Gemm", [relu, "w2", "c2"], name: "fc2", attributes: ["alpha": .float(2)])
-        try ONNXExporter.serialize(builder.model(output: output).graph).write(to: URL(fileURLWithPath: model))
+        try ONNXExporter.serialize(TinyModels.gemmReluScaledGemm().graph).write(to: URL(fileURLWithPath: model))
         try "a,b,label\n1,2,0\n3,-1,1\n".write(toFile: inputs, atomically: true, encoding: .utf8)
     }
 

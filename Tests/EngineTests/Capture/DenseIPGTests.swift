@@ -6,19 +6,11 @@ import TestSupport
 /// IPGs of tiny dense models, computed by hand in the comments.
 @Suite struct DenseIPGTests {
     @Test func gemmReluThenScaledGemm() throws {
-        var builder = GraphBuilder(inputShape: [nil, 2])
         // W1 (transB) = [[1, 2], [3, -4], [0, 1]], b1 = [0, 0, 1]; x = [1, 2]
         // pre = [5, -5, 3] → relu [5, 0, 3]: units 0 and 2 active.
-        builder.weights("w1", shape: [3, 2], [1, 2, 3, -4, 0, 1])
-        builder.weights("b1", shape: [3], [0, 0, 1])
-        let hidden = builder.node("Gemm", ["x", "w1", "b1"], name: "fc1", attributes: ["transB": .int(1)])
-        let relu = builder.node("Relu", [hidden])
         // B2 = [[1, 0], [5, 5], [0, -1]] (no transB), alpha 2, C = [0.5, 0.5]
         // out = 2·[5, -3] + 0.5 = [10.5, -5.5]
-        builder.weights("w2", shape: [3, 2], [1, 0, 5, 5, 0, -1])
-        builder.weights("c2", shape: [2], [0.5, 0.5])
-        let output = builder.node("Gemm", [relu, "w2", "c2"], name: "fc2", attributes: ["alpha": .float(2)])
-        let (topology, trace, graph) = try provenanceGraph(builder.model(output: output), input: [1, 2], sampleShape: [2])
+        let (topology, trace, graph) = try provenanceGraph(TinyModels.gemmReluScaledGemm(), input: [1, 2], sampleShape: [2])
 
         #expect(topology.layers.map(\.kind) == [.input, .dense, .dense])
         #expect(topology.layers.map(\.activation) == [.identity, .relu, .identity])
