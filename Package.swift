@@ -32,6 +32,7 @@ let package = Package(
             name: "Store",
             dependencies: ["IPG", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
+        .target(name: "Query", dependencies: ["IPG"]),
         .target(
             name: "DeepProvCLI",
             dependencies: [
@@ -48,6 +49,7 @@ let package = Package(
             dependencies: ["Store", "IPG", "Engine", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "IPGTests", dependencies: ["IPG", "TestSupport"]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "IPG"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "IPG", "TestSupport"]),
         .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Engine", "IPG", "Store", "TestSupport"]),
     ]

@@ -149,3 +149,20 @@ import TestSupport
         #expect(try reader.info().traces == 6000)
     }
 }
+
+/// The catalog a store builds for the query compiler.
+@Suite struct CatalogTests {
+    @Test func catalogListsModelsLayersAndTags() throws {
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz")
+        let (topology, _) = try StoreFixtures.traces(count: 6, seed: 7, path: stream, tags: ["clean", "fgsm"])
+        let store = try ProvenanceStore(path: directory.path("s.sqlite"))
+        _ = try StreamIngestor(store: store).ingest([stream])
+        let catalog = try store.catalog()
+        #expect(catalog.tags == ["clean", "fgsm"])
+        #expect(catalog.models.map(\.fingerprint) == [topology.fingerprint])
+        #expect(catalog.models[0].layers.map(\.name) == topology.layers.map(\.name))
+        #expect(catalog.models[0].layers.map(\.nodeCount) == topology.layers.map(\.nodeCount))
+        #expect(catalog.models[0].layers.map(\.kind) == topology.layers.map(\.kind))
+    }
+}

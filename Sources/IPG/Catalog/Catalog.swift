@@ -1,0 +1,41 @@
+/// What a query may name: the models of a store (with their layers) and the tags of its
+/// traces. The store builds it; the query compiler resolves names against it, so the compiler
+/// can be tested with a hand-built catalog.
+public struct Catalog: Sendable, Equatable {
+    public struct Model: Sendable, Equatable {
+        public var fingerprint: String
+        public var name: String
+        public var layers: [Layer]
+
+        public init(fingerprint: String, name: String, layers: [Layer]) {
+            self.fingerprint = fingerprint
+            self.name = name
+            self.layers = layers
+        }
+    }
+
+    public struct Layer: Sendable, Equatable {
+        public var index: Int
+        public var name: String
+        public var kind: LayerKind
+        public var nodeCount: Int
+        public var nodeSize: Int
+
+        public init(index: Int, name: String, kind: LayerKind, nodeCount: Int, nodeSize: Int) {
+            self.index = index
+            self.name = name
+            self.kind = kind
+            self.nodeCount = nodeCount
+            self.nodeSize = nodeSize
+        }
+    }
+
+    public var models: [Model]
+    /// Trace tags, sorted.
+    public var tags: [String]
+
+    public init(models: [Model], tags: [String]) {
+        self.models = models
+        self.tags = tags
+    }
+}

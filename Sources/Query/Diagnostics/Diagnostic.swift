@@ -1,0 +1,35 @@
+/// A problem in a query, as data: rendered to text (`file:line:column`, the source line and a
+/// caret under the span) only at the edge, by `render(in:)`.
+public struct Diagnostic: Sendable, Equatable, Error {
+    /// A stable code, e.g. `E003`.
+    public var code: String
+    public var message: String
+    public var span: Span
+    /// Hints shown under the caret ("did you mean 'fgsm'?").
+    public var notes: [String]
+
+    public init(code: String, message: String, span: Span, notes: [String] = []) {
+        self.code = code
+        self.message = message
+        self.span = span
+        self.notes = notes
+    }
+
+    /// ```
+    /// <query>:1:17: error[E003]: unterminated string
+    ///   traces where tag = 'clean
+    ///                      ^~~~~~
+    ///   note: close it with ' on the same line
+    /// ```
+    public func render(in source: SourceText) -> String {
+        let (line, column) = source.location(of: span.start)
+        let text = source.line(line)
+        let lineLength = text.unicodeScalars.count
+        let width = max(1, min(span.end, span.start + max(0, lineLength - column + 1)) - span.start)
+        var out = "\(source.name):\(line):\(column): error[\(code)]: \(message)\n"
+        out += "  \(text)\n"
+        out += "  " + String(repeating: " ", count: column - 1) + "^" + String(repeating: "~", count: width - 1) + "\n"
+        for note in notes { out += "  note: \(note)\n" }
+        return out
+    }
+}

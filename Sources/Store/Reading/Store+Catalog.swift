@@ -1,0 +1,22 @@
+import GRDB
+import IPG
+
+extension ProvenanceStore {
+    /// The models, layers and tags queries may name.
+    public func catalog() throws -> Catalog {
+        try read { db in
+            let layers = try Row.fetchAll(db, sql: "SELECT * FROM layers ORDER BY model_id, layer")
+            let models = try Row.fetchAll(db, sql: "SELECT id, fingerprint, name FROM models ORDER BY id").map { model in
+                Catalog.Model(
+                    fingerprint: model["fingerprint"], name: model["name"],
+                    layers: layers.filter { $0["model_id"] as Int64 == model["id"] as Int64 }.map { row in
+                        Catalog.Layer(
+                            index: row["layer"], name: row["name"], kind: LayerKind(rawValue: row["kind"]) ?? .activation,
+                            nodeCount: row["node_count"], nodeSize: row["node_size"])
+                    })
+            }
+            let tags = try String.fetchAll(db, sql: "SELECT DISTINCT tag FROM traces ORDER BY tag")
+            return Catalog(models: models, tags: tags)
+        }
+    }
+}
