@@ -36,7 +36,7 @@ let package = Package(
         .target(
             name: "DeepProvCLI",
             dependencies: [
-                "IPG", "Engine", "Store",
+                "IPG", "Engine", "Store", "Query",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]
@@ -51,6 +51,6 @@ let package = Package(
         .testTarget(name: "IPGTests", dependencies: ["IPG", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "IPG"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "IPG", "TestSupport"]),
-        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Engine", "IPG", "Store", "TestSupport"]),
+        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Engine", "IPG", "Store", "Query", "TestSupport"]),
     ]
 )

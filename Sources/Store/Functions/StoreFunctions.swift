@@ -11,7 +11,9 @@ import IPG
 /// - `ipg_value(node_values, value_encoding, layer, position)`: one element of a layer.
 ///
 /// - `ipg_node_means(node_values, value_encoding, layer, node_size)`: aggregate, the layer's
-///   per-node means over a group as a JSON array (`NodeMeansAggregate`).
+///   per-node means over a group as a JSON array (`NodeMeansAggregate`);
+/// - `ipg_node_stats(node_values, value_encoding, layer, node_size, threshold)`: aggregate,
+///   per node [count, mean, m2, active count, min, max] (`NodeStatisticsAggregate`).
 ///
 /// `layer` and `node_size` come from the `layers` table. A dense edge of a trace is then
 /// `dense_weights.weight * ipg_node(…source layer and node…)`. The most recently decoded blob
@@ -20,6 +22,7 @@ enum StoreFunctions {
     static func register(in db: Database) {
         let cache = DecodedValuesCache()
         db.add(function: DatabaseFunction("ipg_node_means", argumentCount: 4, pure: true, aggregate: NodeMeansAggregate.self))
+        db.add(function: DatabaseFunction("ipg_node_stats", argumentCount: 5, pure: true, aggregate: NodeStatisticsAggregate.self))
         db.add(function: DatabaseFunction("ipg_value", argumentCount: 4, pure: true) { arguments in
             let layers = try cache.values(arguments)
             guard let layer = Int.fromDatabaseValue(arguments[2]), let position = Int.fromDatabaseValue(arguments[3]),

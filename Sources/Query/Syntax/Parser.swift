@@ -1,0 +1,157 @@
+/// Tokens → `ParsedQuery`, by recursive descent. The first error stops the parse and comes
+/// back as a diagnostic naming what was expected.
+public struct Parser {
+    private let tokens: [Token]
+    private var position = 0
+
+    public static func parse(_ tokens: [Token]) -> Result<ParsedQuery, Diagnostic> {
+        var parser = Parser(tokens: tokens)
+        return Result { try parser.query() }.mapError { $0 as! Diagnostic }
+    }
+
+    private init(tokens: [Token]) {
+        self.tokens = tokens
+    }
+
+    private var current: Token { tokens[min(position, tokens.count - 1)] }
+
+    private mutating func advance() -> Token {
+        defer { position += 1 }
+        return current
+    }
+
+    private func isWord(_ word: String) -> Bool {
+        if case .identifier(let text) = current.kind { return text.lowercased() == word }
+        return false
+    }
+
+    private func isSymbol(_ symbol: String) -> Bool { current.kind == .symbol(symbol) }
+
+    private mutating func expectWord(_ word: String, _ context: String) throws {
+        guard isWord(word) else { throw unexpected("'\(word)' \(context)") }
+        position += 1
+    }
+
+    private func unexpected(_ expected: String) -> Diagnostic {
+        let found: String
+        switch current.kind {
+        case .endOfInput: found = "the end of the query"
+        case .identifier(let text): found = "'\(text)'"
+        case .symbol(let text): found = "'\(text)'"
+        case .string(let text): found = "the string '\(text)'"
+        case .parameter(let text): found = "$\(text)"
+        case .integer(let value): found = "\(value)"
+        case .number(let value): found = "\(value)"
+        case .nodeReference(let layer, let index): found = "\(layer):\(index)"
+        }
+        return Diagnostic(code: "E010", message: "expected \(expected), found \(found)", span: current.span)
+    }
+
+    private mutating func query() throws -> ParsedQuery {
+        let start = current.span
+        try expectWord("from", "to start a query (from traces …)")
+        try expectWord("traces", "after 'from'")
+        var stages: [ParsedStage] = []
+        if isWord("where") {
+            position += 1
+            stages.append(.filter(try expression()))
+        }
+        while isSymbol("|") {
+            position += 1
+            stages.append(try stage())
+        }
+        guard current.kind == .endOfInput else { throw unexpected("'|' or the end of the query") }
+        return ParsedQuery(source: Span(start.start, tokens[max(0, position - 1)].span.end), stages: stages)
+    }
+
+    private mutating func stage() throws -> ParsedStage {
+        if isWord("where") { position += 1; return .filter(try expression()) }
+        if isWord("select") { position += 1; return .select(try names()) }
+        if isWord("take") { position += 1; return .take(try primary()) }
+        if isWord("nodes") {
+            let start = advance().span
+            try expectWord("of", "after 'nodes'")
+            try expectWord("layer", "after 'nodes of'")
+            let layer = try primary()
+            return .nodes(layer: layer, span: Span(start.start, layer.span.end))
+        }
+        if isWord("summarize") {
+            position += 1
+            let measures = try names()
+            try expectWord("by", "after the measures (… by node)")
+            return .summarize(measures: measures, by: try name())
+        }
+        if isWord("sort") {
+            position += 1
+            var keys: [(name: ParsedName, descending: Bool)] = []
+            repeat {
+                if keys.count > 0 { position += 1 }
+                let descending = isSymbol("-")
+                if descending { position += 1 }
+                keys.append((try name(), descending))
+            } while isSymbol(",")
+            return .sort(keys)
+        }
+        throw unexpected("a stage (where, select, nodes of layer, summarize, sort, take)")
+    }
+
+    private mutating func names() throws -> [ParsedName] {
+        var result = [try name()]
+        while isSymbol(",") {
+            position += 1
+            result.append(try name())
+        }
+        return result
+    }
+
+    private mutating func name() throws -> ParsedName {
+        guard case .identifier(let text) = current.kind else { throw unexpected("a name") }
+        return ParsedName(text: text, span: advance().span)
+    }
+
+    // Precedence, loosest first: or, and, not, comparison, + -, * /.
+    private mutating func expression() throws -> ParsedExpression { try binary(level: 0) }
+
+    private static let levels: [[String]] = [["or"], ["and"], ["=", "!=", "<", "<=", ">", ">="], ["+", "-"], ["*", "/"]]
+
+    private mutating func binary(level: Int) throws -> ParsedExpression {
+        if level == Self.levels.count { return try primary() }
+        if level == 2 && isWord("not") {
+            let start = advance().span
+            let operand = try binary(level: level)
+            return .not(operand, Span(start.start, operand.span.end))
+        }
+        var left = try binary(level: level + 1)
+        while let op = Self.levels[level].first(where: { isWord($0) || isSymbol($0) }) {
+            position += 1
+            left = .binary(op, left, try binary(level: level + 1))
+            if level == 2 { break }  // comparisons do not chain
+        }
+        return left
+    }
+
+    private mutating func primary() throws -> ParsedExpression {
+        let token = current
+        switch token.kind {
+        case .identifier(let text):
+            position += 1
+            return .name(ParsedName(text: text, span: token.span))
+        case .integer(let value): position += 1; return .integer(value, token.span)
+        case .number(let value): position += 1; return .number(value, token.span)
+        case .string(let value): position += 1; return .string(value, token.span)
+        case .parameter(let name): position += 1; return .parameter(name, token.span)
+        case .symbol("("):
+            position += 1
+            let inner = try expression()
+            guard isSymbol(")") else { throw unexpected("')'") }
+            position += 1
+            return inner
+        case .symbol("-"):
+            position += 1
+            let operand = try primary()
+            return .binary("-", .integer(0, token.span), operand)
+        default:
+            throw unexpected("a value or a name")
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Engine
+import Foundation
+import IPG
+import Store
+import Testing
+import TestSupport
+
+/// The query command on a real store: saved queries, both summary paths agreeing, CSV output.
+@Suite struct QueryCommandTests {
+    /// A store with the tiny model's traces under two tags.
+    static func store(in directory: TemporaryDirectory) throws -> (path: String, traces: [Trace]) {
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        var generator = SeededGenerator(seed: 3)
+        let inputs = Tensor(shape: [40, 2], values: (0..<80).map { _ in generator.nextGaussian() })
+        let samples = (0..<40).map { SampleDescription(inputIndex: $0 / 2, trueLabel: $0 % 2, tag: $0 % 2 == 0 ? "clean" : "noisy") }
+        let traces = try capture.capture(inputs, samples: samples)
+        let stream = directory.path("t.ipgz"), database = directory.path("s.sqlite")
+        let writer = try TraceStreamWriter(path: stream, header: StreamHeader(topology: capture.topology))
+        for trace in traces { try writer.append(trace) }
+        try writer.finish()
+        _ = try StreamIngestor(store: ProvenanceStore(path: database)).ingest([stream])
+        return (database, traces)
+    }
+
+    private func output(_ arguments: [String]) throws -> String {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("out.txt")
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let process = Process()
+        process.executableURL = DeepProvExecutable.url
+        process.arguments = arguments
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        process.currentDirectoryURL = FixturePaths.repositoryRoot
+        try process.run()
+        process.waitUntilExit()
+        return try String(contentsOfFile: path, encoding: .utf8)
+    }
+
+    @Test func statisticsAndScanPathsAgree() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.store(in: directory)
+        let fromStatistics = try output(["query", "--db", database, "--saved", "node-stats", "--param", "tag=clean", "--param", "layer=1", "--format", "csv"])
+        let fromScan = try output(["query", "--db", database, "--format", "csv",
+                                   "from traces where tag = 'clean' and confidence >= 0 | nodes of layer 1 | summarize count, mean, stddev, freq by node"])
+        let parse = { (text: String) in text.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { Double($0)! } } }
+        let a = parse(fromStatistics), b = parse(fromScan)
+        #expect(fromStatistics.hasPrefix("layer,node,count,mean,stddev,freq\n"))
+        #expect(a.count == 3 && b.count == 3)
+        for (x, y) in zip(a, b) { #expect(zip(x, y).allSatisfy { abs($0 - $1) <= 1e-9 * max(1, abs($1)) }, "\(x) vs \(y)") }
+        // Recomputed from the traces: layer 1 node 2's mean and activity frequency.
+        let clean = traces.filter { $0.metadata.tag == "clean" }
+        let values = clean.map { Double($0.layerValues[1][2]) }
+        let mean = values.reduce(0, +) / Double(values.count)
+        let stddev = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(values.count)).squareRoot()
+        #expect(abs(a[2][3] - mean) < 1e-9 && abs(a[2][4] - stddev) < 1e-9)
+        #expect(abs(a[2][5] - Double(values.filter { $0 != 0 }.count) / Double(values.count)) < 1e-12)
+    }
+
+    @Test func misclassifiedSavedQuery() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.store(in: directory)
+        let csv = try output(["query", "--db", database, "--saved", "misclassified", "--param", "tag=noisy", "--format", "csv"])
+        let expected = traces.filter { $0.metadata.tag == "noisy" && $0.metadata.predictedLabel != $0.metadata.trueLabel }
+            .sorted { $0.metadata.inputIndex < $1.metadata.inputIndex }
+            .map { "\($0.metadata.inputIndex),\($0.metadata.trueLabel!),\($0.metadata.predictedLabel)" }
+        let rows = csv.split(separator: "\n").map(String.init)
+        #expect(rows.first == "input,label,predicted,confidence")
+        #expect(rows.dropFirst().map { $0.split(separator: ",").prefix(3).joined(separator: ",") } == expected)
+    }
+
+    @Test func everySavedQueryCompilesAndRuns() throws {
+        let directory = try TemporaryDirectory()
+        let (database, _) = try Self.store(in: directory)
+        let listing = try output(["query", "--db", database, "--saved", ""])
+        let names = listing.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
+        #expect(names.contains("node-stats") && names.contains("misclassified"))
+        for name in names {
+            let result = try output(["query", "--db", database, "--saved", name, "--format", "json"])
+            #expect(result.hasPrefix("["), "\(name): \(result)")
+        }
+    }
+}

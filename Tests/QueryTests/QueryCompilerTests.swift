@@ -1,0 +1,98 @@
+import IPG
+import Query
+import Testing
+
+/// The compiler's phases end to end on a hand-built catalog: golden SQL, bound arguments,
+/// diagnostics, and no crash on mutated input.
+@Suite struct QueryCompilerTests {
+    static let catalog = Catalog(
+        models: [Catalog.Model(fingerprint: "ab12", name: "mlp", layers: [
+            Catalog.Layer(index: 0, name: "x", kind: .input, nodeCount: 4, nodeSize: 1),
+            Catalog.Layer(index: 1, name: "fc1", kind: .dense, nodeCount: 3, nodeSize: 1),
+            Catalog.Layer(index: 2, name: "fc2", kind: .dense, nodeCount: 2, nodeSize: 1),
+        ])],
+        tags: ["clean", "fgsm"])
+
+    private func compile(_ text: String) -> Result<CompiledQuery, Diagnostic> {
+        QueryCompiler.compile(SourceText(text), catalog: Self.catalog)
+    }
+
+    private func failure(_ text: String) -> String {
+        switch compile(text) {
+        case .success(let query): return "compiled: \(query.sql)"
+        case .failure(let diagnostic): return diagnostic.render(in: SourceText(text))
+        }
+    }
+
+    @Test func oneTagSummaryReadsTheStatistics() throws {
+        let query = try compile("from traces where tag = $tag | nodes of layer $layer | summarize count, mean, stddev, freq by node").get()
+        #expect(query.sql == "SELECT s.layer AS layer, s.node AS node, s.count AS count, s.mean AS mean, sqrt(s.m2 / s.count) AS stddev, CAST(s.active_count AS REAL) / s.count AS freq FROM node_statistics s WHERE s.tag = ? AND s.layer = ? ORDER BY node")
+        #expect(query.arguments == [.parameter("tag"), .parameter("layer")])
+        #expect(query.columns == ["layer", "node", "count", "mean", "stddev", "freq"])
+    }
+
+    @Test func anyOtherFilterScansTheTraces() throws {
+        let query = try compile("from traces where tag = 'clean' and not correct | nodes of layer 2 | summarize mean, max by node | sort -mean | take 1").get()
+        #expect(query.sql == "SELECT ? AS layer, CAST(j.key AS INTEGER) AS node, json_extract(j.value, '$[1]') AS mean, json_extract(j.value, '$[5]') AS max FROM json_each((SELECT ipg_node_stats(t.node_values, t.value_encoding, l.layer, l.node_size, l.threshold) FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = ? WHERE ((t.tag = ?) AND NOT ((t.predicted_label = t.true_label))))) AS j ORDER BY mean DESC, node LIMIT ?")
+        #expect(query.arguments == [.integer(2), .integer(2), .string("clean"), .integer(1)])
+    }
+
+    @Test func traceSelectionBindsEveryValue() throws {
+        let query = try compile("from traces where tag = 'fgsm' and (confidence < 0.5 or label = 3) | select input, predicted | sort -input | take $k").get()
+        #expect(query.sql == "SELECT t.input_index AS input, t.predicted_label AS predicted FROM traces t WHERE ((t.tag = ?) AND ((t.confidence < ?) OR (t.true_label = ?))) ORDER BY input DESC LIMIT ?")
+        #expect(query.arguments == [.string("fgsm"), .number(0.5), .integer(3), .parameter("k")])
+        #expect(query.parameterNames == ["k"])
+        #expect(!query.sql.contains("fgsm"), "values are bound, never pasted")
+    }
+
+    @Test func diagnosticsPointAtTheProblem() {
+        #expect(failure("from traces where tag = 'fgms'") == """
+            <query>:1:25: error[E027]: no tag 'fgms'; did you mean 'fgsm'?
+              from traces where tag = 'fgms'
+                                      ^~~~~~
+              note: the store's tags: clean, fgsm
+
+            """)
+        #expect(failure("from traces | select input, lable").hasPrefix("<query>:1:29: error[E029]: no trace column 'lable'; did you mean 'label'?"))
+        #expect(failure("from traces | nodes of layer 7 | summarize mean by node").hasPrefix("<query>:1:15: error[E022]: no layer 7: the models have layers 0–2"))
+        #expect(failure("from traces | nodes of layer 1").contains("error[E026]: after 'nodes of layer' say what to compute"))
+        #expect(failure("from traces | summarize mean by node").contains("error[E023]"))
+        #expect(failure("from traces where").hasPrefix("<query>:1:18: error[E010]: expected a value or a name, found the end of the query"))
+        #expect(failure("select * from traces").hasPrefix("<query>:1:1: error[E010]: expected 'from' to start a query"))
+        #expect(failure("from traces | nodes of layer 1 | summarize median by node").contains("no measure 'median'; did you mean 'mean'?"))
+    }
+
+    @Test func mutatedQueriesNeverCrash() {
+        let seeds = [
+            "from traces where tag = $tag | nodes of layer $layer | summarize count, mean, stddev, freq by node",
+            "from traces where tag = 'fgsm' and (confidence < 0.5 or label = 3) | select input, predicted | sort -input | take 10",
+        ]
+        let alphabet = Array("ft|()$'\",=<>!-:0123456789 .#\nabz")
+        var state: UInt64 = 7
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % bound
+        }
+        var compiled = 0, refused = 0
+        for round in 0..<3000 {
+            var characters = Array(seeds[round % seeds.count])
+            for _ in 0..<(1 + next(4)) {
+                let position = next(characters.count + 1)
+                switch next(3) {
+                case 0 where position < characters.count: characters.remove(at: position)
+                case 1: characters.insert(alphabet[next(alphabet.count)], at: position)
+                default: if position < characters.count { characters[position] = alphabet[next(alphabet.count)] }
+                }
+            }
+            switch compile(String(characters)) {
+            case .success: compiled += 1
+            case .failure(let diagnostic):
+                refused += 1
+                #expect(diagnostic.span.start <= characters.count + 1)
+                _ = diagnostic.render(in: SourceText(String(characters)))
+            }
+        }
+        #expect(compiled + refused == 3000)
+        #expect(refused > 0 && compiled > 0)
+    }
+}
