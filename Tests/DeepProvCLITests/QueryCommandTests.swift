@@ -80,3 +80,49 @@ import TestSupport
         }
     }
 }
+
+/// `diff-nodes` and `top-edges` against recomputations from the traces and the engine's IPGs.
+@Suite struct DifferentialQueryTests {
+    private func csvRows(_ arguments: [String]) throws -> [[String]] {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("out.csv")
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let process = Process()
+        process.executableURL = DeepProvExecutable.url
+        process.arguments = arguments + ["--format", "csv"]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        process.currentDirectoryURL = FixturePaths.repositoryRoot
+        try process.run()
+        process.waitUntilExit()
+        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+    }
+
+    @Test func diffNodesMatchesTheTraces() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try QueryCommandTests.store(in: directory)
+        let rows = try csvRows(["query", "--db", database, "--saved", "diff-nodes", "--param", "a=clean", "--param", "b=noisy",
+                                "--param", "layer=1", "--param", "k=2"])
+        #expect(rows.first == ["node", "mean_a", "mean_b", "diff"])
+        func mean(_ tag: String, _ node: Int) -> Double {
+            let values = traces.filter { $0.metadata.tag == tag }.map { Double($0.layerValues[1][node]) }
+            return values.reduce(0, +) / Double(values.count)
+        }
+        let expected = (0..<3).map { (node: $0, diff: mean("clean", $0) - mean("noisy", $0)) }.sorted { abs($0.diff) > abs($1.diff) }.prefix(2)
+        #expect(rows.dropFirst().map { Int($0[0])! } == expected.map(\.node))
+        for (row, item) in zip(rows.dropFirst(), expected) { #expect(abs(Double(row[3])! - item.diff) < 1e-9) }
+    }
+
+    @Test func topEdgesAreTheIPGsStrongestEdges() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try QueryCommandTests.store(in: directory)
+        let trace = traces.first { $0.metadata.tag == "clean" && $0.metadata.inputIndex == 5 }!
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
+        let expected = graph.edges.filter { $0.target.layer == 2 }.sorted { $0.weight > $1.weight }.prefix(3)
+        let rows = try csvRows(["query", "--db", database, "--saved", "top-edges", "--param", "tag=clean", "--param", "input=5",
+                                "--param", "layer=2", "--param", "k=3"])
+        #expect(rows.first == ["source", "target", "weight"])
+        #expect(rows.dropFirst().map { "\($0[0])->\($0[1])" } == expected.map { "\($0.source.index)->\($0.target.index)" })
+        for (row, edge) in zip(rows.dropFirst(), expected) { #expect(abs(Double(row[2])! - Double(edge.weight)) < 1e-5) }
+    }
+}

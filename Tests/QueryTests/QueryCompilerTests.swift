@@ -96,3 +96,27 @@ import Testing
         #expect(refused > 0 && compiled > 0)
     }
 }
+
+/// Comparisons and edge queries.
+@Suite struct ComparisonAndEdgeQueryTests {
+    private func compile(_ text: String) throws -> CompiledQuery {
+        try QueryCompiler.compile(SourceText(text), catalog: QueryCompilerTests.catalog).get()
+    }
+
+    @Test func versusJoinsTwoSummaries() throws {
+        let query = try compile("from traces where tag = $a | nodes of layer $layer | summarize mean by node | versus traces where tag = $b | sort -abs(diff) | take $k")
+        #expect(query.sql == "SELECT a.node AS node, a.mean AS mean_a, b.mean AS mean_b, a.mean - b.mean AS diff FROM (SELECT s.layer AS layer, s.node AS node, s.mean AS mean FROM node_statistics s WHERE s.tag = ? AND s.layer = ?) AS a JOIN (SELECT s.layer AS layer, s.node AS node, s.mean AS mean FROM node_statistics s WHERE s.tag = ? AND s.layer = ?) AS b ON b.node = a.node ORDER BY abs(diff) DESC, node LIMIT ?")
+        #expect(query.arguments == [.parameter("a"), .parameter("layer"), .parameter("b"), .parameter("layer"), .parameter("k")])
+        #expect(query.columns == ["node", "mean_a", "mean_b", "diff"])
+    }
+
+    @Test func edgesIntoADenseLayer() throws {
+        let query = try compile("from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -weight | take 2")
+        #expect(query.columns == ["source", "target", "weight"])
+        #expect(query.sql.hasPrefix("SELECT w.source AS source, w.target AS target, w.weight * ipg_node(t.node_values, t.value_encoding, s.layer, s.node_size, w.source) AS weight FROM traces t JOIN layers l"))
+        #expect(query.sql.hasSuffix("AND ((t.tag = ?) AND (t.input_index = ?)) ORDER BY weight DESC, target, source LIMIT ?"))
+        #expect(query.arguments == [.integer(2), .string("clean"), .integer(3), .integer(2)])
+        let refused = QueryCompiler.compile(SourceText("from traces | edges into layer 0"), catalog: QueryCompilerTests.catalog)
+        #expect(throws: Diagnostic.self) { try refused.get() }
+    }
+}

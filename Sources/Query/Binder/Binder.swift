@@ -12,7 +12,7 @@ public enum Binder {
         var filter: BoundCondition?
         var shape: BoundQuery.Shape = .traces(columns: [.input, .tag, .label, .predicted, .confidence])
         var nodesLayer: BoundValue?
-        var sort: [(column: String, descending: Bool)] = []
+        var sort: [SortKey] = []
         var limit: BoundValue?
         var summarised = false
         for stage in query.stages {
@@ -52,13 +52,34 @@ public enum Binder {
                 }
                 shape = .nodeSummary(layer: layer, measures: bound, path: summaryPath(filter))
                 summarised = true
+            case .versus(let condition, let span):
+                guard case .nodeSummary(let layer, let measures, let path) = shape, summarised else {
+                    throw Diagnostic(code: "E030", message: "'versus' compares node summaries: put it after 'summarize … by node'", span: span)
+                }
+                guard measures.count == 1 else {
+                    throw Diagnostic(code: "E031", message: "'versus' compares one measure; summarize exactly one (e.g. summarize mean by node)", span: span)
+                }
+                let secondFilter = try condition.map { try bind($0, catalog: catalog) }
+                shape = .comparison(layer: layer, measure: measures[0], first: path, second: summaryPath(secondFilter), secondFilter: secondFilter)
+            case .edges(let layer, let span):
+                guard nodesLayer == nil else {
+                    throw Diagnostic(code: "E032", message: "'edges into layer' reads traces, not node summaries", span: span)
+                }
+                let value = try value(layer, catalog: catalog)
+                if case .integer(let index) = value {
+                    let dense = catalog.models.flatMap(\.layers).filter { $0.index == index }.contains { $0.kind == .dense }
+                    guard dense else {
+                        throw Diagnostic(code: "E033", message: "layer \(index) is not a dense layer; edge queries cover dense layers", span: span)
+                    }
+                }
+                shape = .edges(layer: value)
             case .sort(let keys):
                 let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
                 sort = try keys.map { key in
                     guard columns.contains(key.name.text.lowercased()) else {
                         throw unknown(key.name, kind: "column to sort by", candidates: columns)
                     }
-                    return (key.name.text.lowercased(), key.descending)
+                    return SortKey(column: key.name.text.lowercased(), descending: key.descending, absolute: key.absolute)
                 }
             case .take(let expression):
                 limit = try value(expression, catalog: catalog)

@@ -6,6 +6,11 @@ public struct BoundQuery: Sendable, Equatable {
         case traces(columns: [TraceColumn])
         /// One row per node of a layer, with these measures over the selected traces.
         case nodeSummary(layer: BoundValue, measures: [NodeMeasure], path: SummaryPath)
+        /// One row per node: a measure over the selected traces (`_a`) and over a second set
+        /// (`_b`), and their difference.
+        case comparison(layer: BoundValue, measure: NodeMeasure, first: SummaryPath, second: SummaryPath, secondFilter: BoundCondition?)
+        /// One row per dense edge into a layer, per selected trace: source, target, contribution.
+        case edges(layer: BoundValue)
     }
 
     /// How a node summary is computed: from the statistics the store keeps (when the traces are
@@ -17,12 +22,11 @@ public struct BoundQuery: Sendable, Equatable {
 
     public var filter: BoundCondition?
     public var shape: Shape
-    public var sort: [(column: String, descending: Bool)]
+    public var sort: [SortKey]
     public var limit: BoundValue?
 
     public static func == (lhs: BoundQuery, rhs: BoundQuery) -> Bool {
-        lhs.filter == rhs.filter && lhs.shape == rhs.shape && lhs.limit == rhs.limit
-            && lhs.sort.map(\.column) == rhs.sort.map(\.column) && lhs.sort.map(\.descending) == rhs.sort.map(\.descending)
+        lhs.filter == rhs.filter && lhs.shape == rhs.shape && lhs.limit == rhs.limit && lhs.sort == rhs.sort
     }
 
     /// The output columns, in order.
@@ -30,8 +34,17 @@ public struct BoundQuery: Sendable, Equatable {
         switch shape {
         case .traces(let columns): return columns.map(\.rawValue)
         case .nodeSummary(_, let measures, _): return ["layer", "node"] + measures.map(\.rawValue)
+        case .comparison(_, let measure, _, _, _): return ["node", "\(measure.rawValue)_a", "\(measure.rawValue)_b", "diff"]
+        case .edges: return ["source", "target", "weight"]
         }
     }
+}
+
+/// An output column to order by, possibly by its absolute value.
+public struct SortKey: Sendable, Equatable {
+    public var column: String
+    public var descending: Bool
+    public var absolute: Bool
 }
 
 /// Trace metadata a query can read.

@@ -16,30 +16,59 @@ public struct SQLGenerator {
 
     private mutating func statement(_ query: BoundQuery) -> String {
         var sql: String
+        var tieBreak: [String] = []
         switch query.shape {
         case .traces(let columns):
             sql = "SELECT " + columns.map { "\(Self.expression(for: $0)) AS \($0.rawValue)" }.joined(separator: ", ")
             sql += " FROM traces t"
             if let filter = query.filter { sql += " WHERE " + condition(filter) }
-        case .nodeSummary(let layer, let measures, .statistics(let tag)):
+        case .nodeSummary(let layer, let measures, let path):
+            sql = summary(layer: layer, measures: measures, path: path, filter: query.filter)
+            tieBreak = ["node"]
+        case .comparison(let layer, let measure, let first, let second, let secondFilter):
+            let name = measure.rawValue
+            let a = summary(layer: layer, measures: [measure], path: first, filter: query.filter)
+            let b = summary(layer: layer, measures: [measure], path: second, filter: secondFilter)
+            sql = "SELECT a.node AS node, a.\(name) AS \(name)_a, b.\(name) AS \(name)_b, a.\(name) - b.\(name) AS diff"
+            sql += " FROM (\(a)) AS a JOIN (\(b)) AS b ON b.node = a.node"
+            tieBreak = ["node"]
+        case .edges(let layer):
+            let source = "ipg_node(t.node_values, t.value_encoding, s.layer, s.node_size, w.source)"
+            let target = "ipg_node(t.node_values, t.value_encoding, l.layer, l.node_size, w.target)"
+            sql = "SELECT w.source AS source, w.target AS target, w.weight * \(source) AS weight"
+            sql += " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(placeholder(layer))"
+            sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
+            sql += " JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer"
+            // Edges of the IPG join active nodes only (units: |value| above the threshold).
+            sql += " WHERE abs(\(source)) > s.threshold AND abs(\(target)) > l.threshold"
+            if let filter = query.filter { sql += " AND " + condition(filter) }
+            tieBreak = ["target", "source"]
+        }
+        var order = query.sort.map { ($0.absolute ? "abs(\($0.column))" : $0.column) + ($0.descending ? " DESC" : "") }
+        order += tieBreak.filter { column in !query.sort.contains { $0.column == column && !$0.absolute } }
+        if !order.isEmpty { sql += " ORDER BY " + order.joined(separator: ", ") }
+        if let limit = query.limit { sql += " LIMIT \(placeholder(limit))" }
+        return sql
+    }
+
+    /// One row per node of `layer`: `layer`, `node` and the measures, from the statistics or
+    /// by scanning the traces `filter` selects.
+    private mutating func summary(layer: BoundValue, measures: [NodeMeasure], path: BoundQuery.SummaryPath, filter: BoundCondition?) -> String {
+        switch path {
+        case .statistics(let tag):
             let selected = measures.map { "\(statisticsExpression($0)) AS \($0.rawValue)" }
-            sql = "SELECT " + (["s.layer AS layer", "s.node AS node"] + selected).joined(separator: ", ")
-            sql += " FROM node_statistics s WHERE s.tag = \(placeholder(tag)) AND s.layer = \(placeholder(layer))"
-        case .nodeSummary(let layer, let measures, .scan):
+            return "SELECT " + (["s.layer AS layer", "s.node AS node"] + selected).joined(separator: ", ")
+                + " FROM node_statistics s WHERE s.tag = \(placeholder(tag)) AND s.layer = \(placeholder(layer))"
+        case .scan:
             let selected = measures.map { "\(scanExpression($0, "j.value")) AS \($0.rawValue)" }
             let outerLayer = placeholder(layer)  // placeholders are numbered in text order
             let aggregate = dialect.nodeStatisticsAggregate(
                 values: "t.node_values", encoding: "t.value_encoding", layer: "l.layer", nodeSize: "l.node_size", threshold: "l.threshold")
             var inner = "SELECT \(aggregate) FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(placeholder(layer))"
-            if let filter = query.filter { inner += " WHERE " + condition(filter) }
-            sql = "SELECT " + (["\(outerLayer) AS layer", "CAST(j.key AS INTEGER) AS node"] + selected).joined(separator: ", ")
-            sql += " FROM " + dialect.jsonArrayRows(inner, alias: "j")
+            if let filter { inner += " WHERE " + condition(filter) }
+            return "SELECT " + (["\(outerLayer) AS layer", "CAST(j.key AS INTEGER) AS node"] + selected).joined(separator: ", ")
+                + " FROM " + dialect.jsonArrayRows(inner, alias: "j")
         }
-        var order = query.sort.map { "\($0.column)\($0.descending ? " DESC" : "")" }
-        if case .nodeSummary = query.shape, !order.contains(where: { $0.hasPrefix("node") }) { order.append("node") }
-        if !order.isEmpty { sql += " ORDER BY " + order.joined(separator: ", ") }
-        if let limit = query.limit { sql += " LIMIT \(placeholder(limit))" }
-        return sql
     }
 
     private static func expression(for column: TraceColumn) -> String {

@@ -6,7 +6,9 @@
 ///   | select <name>, …
 ///   | nodes of layer <value>
 ///   | summarize <measure>, … by node
-///   | sort [-]<name>, …
+///   | versus traces [where <condition>]      (after summarize: compare with a second set)
+///   | edges into layer <value>               (dense edges of the selected traces)
+///   | sort [-]<name> | [-]abs(<name>), …
 ///   | take <value>
 /// ```
 public struct ParsedQuery: Sendable, Equatable {
@@ -20,7 +22,9 @@ public enum ParsedStage: Sendable, Equatable {
     case select([ParsedName])
     case nodes(layer: ParsedExpression, span: Span)
     case summarize(measures: [ParsedName], by: ParsedName)
-    case sort([(name: ParsedName, descending: Bool)])
+    case versus(ParsedExpression?, span: Span)
+    case edges(layer: ParsedExpression, span: Span)
+    case sort([ParsedSortKey])
     case take(ParsedExpression)
 
     public static func == (lhs: ParsedStage, rhs: ParsedStage) -> Bool {
@@ -29,11 +33,20 @@ public enum ParsedStage: Sendable, Equatable {
         case let (.select(a), .select(b)): return a == b
         case let (.nodes(a, s), .nodes(b, t)): return a == b && s == t
         case let (.summarize(a, x), .summarize(b, y)): return a == b && x == y
-        case let (.sort(a), .sort(b)): return a.map(\.name) == b.map(\.name) && a.map(\.descending) == b.map(\.descending)
+        case let (.versus(a, s), .versus(b, t)): return a == b && s == t
+        case let (.edges(a, s), .edges(b, t)): return a == b && s == t
+        case let (.sort(a), .sort(b)): return a == b
         case let (.take(a), .take(b)): return a == b
         default: return false
         }
     }
+}
+
+/// A sort key: `[-]name` or `[-]abs(name)`.
+public struct ParsedSortKey: Sendable, Equatable {
+    public var name: ParsedName
+    public var descending: Bool
+    public var absolute: Bool
 }
 
 /// A name with where it was written.

@@ -83,16 +83,41 @@ public struct Parser {
         }
         if isWord("sort") {
             position += 1
-            var keys: [(name: ParsedName, descending: Bool)] = []
+            var keys: [ParsedSortKey] = []
             repeat {
                 if keys.count > 0 { position += 1 }
                 let descending = isSymbol("-")
                 if descending { position += 1 }
-                keys.append((try name(), descending))
+                if isWord("abs") && tokens[min(position + 1, tokens.count - 1)].kind == .symbol("(") {
+                    position += 2
+                    let inner = try name()
+                    guard isSymbol(")") else { throw unexpected("')'") }
+                    position += 1
+                    keys.append(ParsedSortKey(name: inner, descending: descending, absolute: true))
+                } else {
+                    keys.append(ParsedSortKey(name: try name(), descending: descending, absolute: false))
+                }
             } while isSymbol(",")
             return .sort(keys)
         }
-        throw unexpected("a stage (where, select, nodes of layer, summarize, sort, take)")
+        if isWord("versus") {
+            let start = advance().span
+            try expectWord("traces", "after 'versus'")
+            var condition: ParsedExpression?
+            if isWord("where") {
+                position += 1
+                condition = try expression()
+            }
+            return .versus(condition, span: Span(start.start, tokens[position - 1].span.end))
+        }
+        if isWord("edges") {
+            let start = advance().span
+            try expectWord("into", "after 'edges'")
+            try expectWord("layer", "after 'edges into'")
+            let layer = try primary()
+            return .edges(layer: layer, span: Span(start.start, layer.span.end))
+        }
+        throw unexpected("a stage (where, select, nodes of layer, summarize, versus, edges into layer, sort, take)")
     }
 
     private mutating func names() throws -> [ParsedName] {
