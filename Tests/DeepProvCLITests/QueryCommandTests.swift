@@ -126,3 +126,34 @@ import TestSupport
         for (row, edge) in zip(rows.dropFirst(), expected) { #expect(abs(Double(row[2])! - Double(edge.weight)) < 1e-5) }
     }
 }
+
+/// `trace-lineage` walks back from the predicted output along the IPG's strongest edges.
+@Suite struct LineageQueryTests {
+    @Test func lineageFollowsTheStrongestEdges() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try QueryCommandTests.store(in: directory)
+        let trace = traces.first { $0.metadata.tag == "clean" && $0.metadata.inputIndex == 7 }!
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
+        func strongest(into node: NodeID, _ k: Int) -> [Edge] {
+            Array(graph.edges.filter { $0.target == node }.sorted { $0.weight > $1.weight }.prefix(k))
+        }
+        let output = NodeID(layer: 2, index: trace.metadata.predictedLabel)
+        let first = strongest(into: output, 2)
+        let second = first.flatMap { strongest(into: $0.source, 2) }
+        let expected = Set((first + second).map { "\($0.target)<-\($0.source)" })
+
+        let path = directory.path("out.csv")
+        FileManager.default.createFile(atPath: path, contents: nil)
+        let process = Process()
+        process.executableURL = DeepProvExecutable.url
+        process.arguments = ["query", "--db", database, "--saved", "trace-lineage", "--param", "input=7", "--param", "k=2", "--format", "csv"]
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+        process.currentDirectoryURL = FixturePaths.repositoryRoot
+        try process.run()
+        process.waitUntilExit()
+        let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        #expect(rows.first == ["input", "step", "target", "source", "contribution"])
+        #expect(Set(rows.dropFirst().map { "\($0[2])<-\($0[3])" }) == expected)
+    }
+}

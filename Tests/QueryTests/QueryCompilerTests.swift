@@ -120,3 +120,16 @@ import Testing
         #expect(throws: Diagnostic.self) { try refused.get() }
     }
 }
+
+/// The lineage stage's SQL shape and checks.
+@Suite struct LineageCompileTests {
+    @Test func lineageIsARecursiveWalk() throws {
+        let query = try QueryCompiler.compile(SourceText("from traces where tag = $tag and input = $input | lineage from 2:1 depth $depth top $k"),
+                                              catalog: QueryCompilerTests.catalog).get()
+        #expect(query.sql.hasPrefix("WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS (SELECT"))
+        #expect(query.arguments == [.parameter("tag"), .parameter("input"), .integer(2), .integer(1), .parameter("depth"), .parameter("k")])
+        #expect(query.columns == ["input", "step", "target", "source", "contribution"])
+        let missing = QueryCompiler.compile(SourceText("from traces | lineage from 2:5 depth 1 top 1"), catalog: QueryCompilerTests.catalog)
+        #expect(throws: Diagnostic.self) { try missing.get() }
+    }
+}

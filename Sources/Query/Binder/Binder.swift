@@ -73,6 +73,15 @@ public enum Binder {
                     }
                 }
                 shape = .edges(layer: value)
+            case .lineage(let start, let depth, let top, let span):
+                guard nodesLayer == nil else {
+                    throw Diagnostic(code: "E034", message: "'lineage' follows a trace's edges; use it right after the trace selection", span: span)
+                }
+                if let start, !catalog.models.contains(where: { $0.layers.indices.contains(start.layer) && start.node < $0.layers[start.layer].nodeCount }) {
+                    throw Diagnostic(code: "E035", message: "no node \(start.layer):\(start.node) in the models", span: span)
+                }
+                shape = .lineage(start: start.map { NodeAddress(layer: $0.layer, node: $0.node) },
+                                 depth: try value(depth, catalog: catalog), top: try value(top, catalog: catalog))
             case .sort(let keys):
                 let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
                 sort = try keys.map { key in

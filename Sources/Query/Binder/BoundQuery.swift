@@ -11,6 +11,9 @@ public struct BoundQuery: Sendable, Equatable {
         case comparison(layer: BoundValue, measure: NodeMeasure, first: SummaryPath, second: SummaryPath, secondFilter: BoundCondition?)
         /// One row per dense edge into a layer, per selected trace: source, target, contribution.
         case edges(layer: BoundValue)
+        /// From a node (default: the predicted output) back `depth` dense layers, following the
+        /// `top` strongest incoming contributions of every node reached.
+        case lineage(start: NodeAddress?, depth: BoundValue, top: BoundValue)
     }
 
     /// How a node summary is computed: from the statistics the store keeps (when the traces are
@@ -36,8 +39,15 @@ public struct BoundQuery: Sendable, Equatable {
         case .nodeSummary(_, let measures, _): return ["layer", "node"] + measures.map(\.rawValue)
         case .comparison(_, let measure, _, _, _): return ["node", "\(measure.rawValue)_a", "\(measure.rawValue)_b", "diff"]
         case .edges: return ["source", "target", "weight"]
+        case .lineage: return ["input", "step", "target", "source", "contribution"]
         }
     }
+}
+
+/// A node by layer and index.
+public struct NodeAddress: Sendable, Equatable {
+    public var layer: Int
+    public var node: Int
 }
 
 /// An output column to order by, possibly by its absolute value.

@@ -43,11 +43,41 @@ public struct SQLGenerator {
             sql += " WHERE abs(\(source)) > s.threshold AND abs(\(target)) > l.threshold"
             if let filter = query.filter { sql += " AND " + condition(filter) }
             tieBreak = ["target", "source"]
+        case .lineage(let start, let depth, let top):
+            sql = lineage(start: start, depth: depth, top: top, filter: query.filter)
+            tieBreak = ["input", "step", "contribution DESC", "target", "source"]
         }
         var order = query.sort.map { ($0.absolute ? "abs(\($0.column))" : $0.column) + ($0.descending ? " DESC" : "") }
         order += tieBreak.filter { column in !query.sort.contains { $0.column == column && !$0.absolute } }
         if !order.isEmpty { sql += " ORDER BY " + order.joined(separator: ", ") }
         if let limit = query.limit { sql += " LIMIT \(placeholder(limit))" }
+        return sql
+    }
+
+    /// A recursive walk back from the start node (default: each trace's predicted output),
+    /// keeping at every node reached its `top` strongest active incoming dense contributions,
+    /// for `depth` steps. One row per edge walked.
+    private mutating func lineage(start: NodeAddress?, depth: BoundValue, top: BoundValue, filter: BoundCondition?) -> String {
+        var chosen = "SELECT t.id, t.model_id, t.input_index, t.node_values, t.value_encoding, t.predicted_label FROM traces t"
+        if let filter { chosen += " WHERE " + condition(filter) }
+        let startLayer = start.map { placeholder(.integer($0.layer)) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
+        let startNode = start.map { placeholder(.integer($0.node)) } ?? "c.predicted_label"
+        let sourceValue = { (weights: String) in "ipg_node(c.node_values, c.value_encoding, s.layer, s.node_size, \(weights).source)" }
+        var sql = "WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS (\(chosen)), "
+        sql += "walk(trace_id, step, layer, node, target, contribution) AS ("
+        sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL FROM chosen c"
+        sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, g.layer || ':' || g.node, w.weight * \(sourceValue("w"))"
+        sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
+        sql += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
+        sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
+        sql += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node"
+        // Keep an edge when fewer than `top` active sources contribute more (SQLite allows no
+        // outer reference in a subquery's ORDER BY, so the rank is counted).
+        sql += " WHERE g.step < \(placeholder(depth)) AND abs(\(sourceValue("w"))) > s.threshold"
+        sql += " AND (SELECT COUNT(*) FROM dense_weights v WHERE v.model_id = c.model_id AND v.layer = g.layer AND v.target = g.node"
+        sql += " AND abs(\(sourceValue("v"))) > s.threshold AND v.weight * \(sourceValue("v")) > w.weight * \(sourceValue("w"))) < \(placeholder(top)))"
+        sql += " SELECT c.input_index AS input, g.step AS step, g.target AS target, g.layer || ':' || g.node AS source, g.contribution AS contribution"
+        sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id WHERE g.step > 0"
         return sql
     }
 

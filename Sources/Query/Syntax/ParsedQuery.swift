@@ -8,6 +8,8 @@
 ///   | summarize <measure>, … by node
 ///   | versus traces [where <condition>]      (after summarize: compare with a second set)
 ///   | edges into layer <value>               (dense edges of the selected traces)
+///   | lineage [from <layer:node>] depth <value> top <value>
+///                                            (strongest paths back from the predicted output)
 ///   | sort [-]<name> | [-]abs(<name>), …
 ///   | take <value>
 /// ```
@@ -24,6 +26,7 @@ public enum ParsedStage: Sendable, Equatable {
     case summarize(measures: [ParsedName], by: ParsedName)
     case versus(ParsedExpression?, span: Span)
     case edges(layer: ParsedExpression, span: Span)
+    case lineage(start: (layer: Int, node: Int)?, depth: ParsedExpression, top: ParsedExpression, span: Span)
     case sort([ParsedSortKey])
     case take(ParsedExpression)
 
@@ -35,6 +38,8 @@ public enum ParsedStage: Sendable, Equatable {
         case let (.summarize(a, x), .summarize(b, y)): return a == b && x == y
         case let (.versus(a, s), .versus(b, t)): return a == b && s == t
         case let (.edges(a, s), .edges(b, t)): return a == b && s == t
+        case let (.lineage(a, d, k, s), .lineage(b, e, l, t)):
+            return a?.layer == b?.layer && a?.node == b?.node && d == e && k == l && s == t
         case let (.sort(a), .sort(b)): return a == b
         case let (.take(a), .take(b)): return a == b
         default: return false

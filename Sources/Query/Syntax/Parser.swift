@@ -117,7 +117,22 @@ public struct Parser {
             let layer = try primary()
             return .edges(layer: layer, span: Span(start.start, layer.span.end))
         }
-        throw unexpected("a stage (where, select, nodes of layer, summarize, versus, edges into layer, sort, take)")
+        if isWord("lineage") {
+            let start = advance().span
+            var origin: (layer: Int, node: Int)?
+            if isWord("from") {
+                position += 1
+                guard case .nodeReference(let layer, let index) = current.kind else { throw unexpected("a node such as 3:9") }
+                origin = (layer, index)
+                position += 1
+            }
+            try expectWord("depth", "in 'lineage … depth N top K'")
+            let depth = try primary()
+            try expectWord("top", "in 'lineage … depth N top K'")
+            let top = try primary()
+            return .lineage(start: origin, depth: depth, top: top, span: Span(start.start, top.span.end))
+        }
+        throw unexpected("a stage (where, select, nodes of layer, summarize, versus, edges into layer, lineage, sort, take)")
     }
 
     private mutating func names() throws -> [ParsedName] {
