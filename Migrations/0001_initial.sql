@@ -77,7 +77,7 @@ CREATE TABLE traces (
     explicit_edges BLOB,
     UNIQUE (model_id, tag, input_hash, input_index, parent_tag, parent_index)
 );
-CREATE INDEX traces_by_input ON traces (model_id, tag, input_index);
+CREATE INDEX traces_by_input ON traces (tag, input_index);
 CREATE INDEX traces_by_prediction ON traces (model_id, tag, predicted_label, true_label);
 CREATE INDEX traces_by_parent ON traces (model_id, parent_tag, parent_index) WHERE parent_index >= 0;  -- adversarial traces only
 

@@ -35,13 +35,17 @@ public struct SQLGenerator {
         case .edges(let layer):
             let source = "ipg_node(t.node_values, t.value_encoding, s.layer, s.node_size, w.source)"
             let target = "ipg_node(t.node_values, t.value_encoding, l.layer, l.node_size, w.target)"
-            sql = "SELECT w.source AS source, w.target AS target, w.weight * \(source) AS weight"
-            sql += " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(placeholder(layer))"
+            // The traces are chosen first (materialised), so their filter uses the indexes
+            // before any node value is decoded.
+            var chosen = "SELECT t.id, t.model_id, t.node_values, t.value_encoding FROM traces t"
+            if let filter = query.filter { chosen += " WHERE " + condition(filter) }
+            sql = "WITH chosen AS MATERIALIZED (\(chosen))"
+            sql += " SELECT w.source AS source, w.target AS target, w.weight * \(source) AS weight"
+            sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(placeholder(layer))"
             sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
             sql += " JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer"
             // Edges of the IPG join active nodes only (units: |value| above the threshold).
             sql += " WHERE abs(\(source)) > s.threshold AND abs(\(target)) > l.threshold"
-            if let filter = query.filter { sql += " AND " + condition(filter) }
             tieBreak = ["target", "source"]
         case .lineage(let start, let depth, let top):
             sql = lineage(start: start, depth: depth, top: top, filter: query.filter)
@@ -63,7 +67,7 @@ public struct SQLGenerator {
         let startLayer = start.map { placeholder(.integer($0.layer)) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
         let startNode = start.map { placeholder(.integer($0.node)) } ?? "c.predicted_label"
         let sourceValue = { (weights: String) in "ipg_node(c.node_values, c.value_encoding, s.layer, s.node_size, \(weights).source)" }
-        var sql = "WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS (\(chosen)), "
+        var sql = "WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (\(chosen)), "
         sql += "walk(trace_id, step, layer, node, target, contribution) AS ("
         sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL FROM chosen c"
         sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, g.layer || ':' || g.node, w.weight * \(sourceValue("w"))"

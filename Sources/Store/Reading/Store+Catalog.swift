@@ -15,7 +15,8 @@ extension ProvenanceStore {
                             nodeCount: row["node_count"], nodeSize: row["node_size"])
                     })
             }
-            let tags = try String.fetchAll(db, sql: "SELECT DISTINCT tag FROM traces ORDER BY tag")
+            // Every stored tag has layer statistics: a small table, unlike traces.
+            let tags = try String.fetchAll(db, sql: "SELECT DISTINCT tag FROM layer_statistics ORDER BY tag")
             return Catalog(models: models, tags: tags)
         }
     }
