@@ -60,14 +60,7 @@ public final class ProvenanceCapture: @unchecked Sendable {
             var littleEndian = buffer.map { $0.bitPattern.littleEndian }
             littleEndian.withUnsafeMutableBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         }
-        let digits = Array("0123456789abcdef".utf8)
-        var hex: [UInt8] = []
-        hex.reserveCapacity(64)
-        for byte in hasher.finalize() {
-            hex.append(digits[Int(byte >> 4)])
-            hex.append(digits[Int(byte & 15)])
-        }
-        return String(decoding: hex, as: UTF8.self)
+        return Hex.string(hasher.finalize())
     }
 
     private func slice(_ evaluation: Evaluation, _ name: String, _ sample: Int) throws -> [Float] {

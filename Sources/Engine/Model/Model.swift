@@ -1,5 +1,6 @@
 import Crypto
 import Foundation
+import IPG
 
 /// A loaded model: its graph and the fingerprint of the bytes it came from.
 public struct Model: Sendable {
@@ -34,6 +35,6 @@ public struct Model: Sendable {
 
     /// Lowercase hex sha256 of `bytes`.
     public static func sha256Hex<Bytes: DataProtocol>(_ bytes: Bytes) -> String {
-        SHA256.hash(data: bytes).map { String(format: "%02x", $0) }.joined()
+        Hex.string(SHA256.hash(data: bytes))
     }
 }

@@ -100,8 +100,11 @@ public final class StreamIngestor {
             var added = 0
             for trace in traces {
                 let metadata = trace.metadata
+                // Stored as raw bytes (half the size in the table and its unique index); a hash
+                // that is not hex is kept as its UTF-8.
+                let inputHash = Data(Hex.bytes(metadata.inputHash) ?? Array(metadata.inputHash.utf8))
                 try insert.execute(arguments: [
-                    modelID, runID, metadata.tag, metadata.inputIndex, HexBytes.data(metadata.inputHash), metadata.trueLabel,
+                    modelID, runID, metadata.tag, metadata.inputIndex, inputHash, metadata.trueLabel,
                     metadata.predictedLabel, Double(metadata.confidence), metadata.parent?.tag ?? "",
                     metadata.parent?.inputIndex ?? -1, Int(encoding.rawValue), trace.nodeValues, trace.explicitEdges,
                 ])

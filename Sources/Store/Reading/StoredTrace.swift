@@ -28,7 +28,7 @@ extension ProvenanceStore {
                     .map { KeyValue($0["key"], $0["value"]) }
                 let parentTag: String = row["parent_tag"]
                 let metadata = TraceMetadata(
-                    inputIndex: row["input_index"], inputHash: HexBytes.text(row["input_hash"]), trueLabel: row["true_label"],
+                    inputIndex: row["input_index"], inputHash: Hex.string(row["input_hash"] as Data), trueLabel: row["true_label"],
                     predictedLabel: row["predicted_label"], confidence: Float(row["confidence"] as Double), tag: row["tag"],
                     parent: parentTag.isEmpty ? nil : TraceReference(tag: parentTag, inputIndex: row["parent_index"]),
                     attributes: attributes)
