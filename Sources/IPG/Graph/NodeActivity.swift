@@ -3,11 +3,16 @@ extension Layer {
     /// active when some element's absolute value exceeds the layer's threshold.
     public func activeNodes(in values: some Collection<Float>) -> [Bool] {
         precondition(values.count == valueCount, "layer \(index) holds \(valueCount) values, got \(values.count)")
-        var active = [Bool](repeating: false, count: nodeCount)
-        let size = nodeSize
+        return Self.activeNodes(in: values, nodeSize: nodeSize, threshold: threshold)
+    }
+
+    /// The same rule for callers that know only a layer's node size and threshold (the store's
+    /// SQL functions): one flag per `nodeSize` consecutive values.
+    public static func activeNodes(in values: some Collection<Float>, nodeSize: Int, threshold: Float) -> [Bool] {
+        var active = [Bool](repeating: false, count: values.count / nodeSize)
         var position = values.startIndex
-        for node in 0..<nodeCount {
-            for _ in 0..<size {
+        for node in active.indices {
+            for _ in 0..<nodeSize {
                 if abs(values[position]) > threshold { active[node] = true }
                 position = values.index(after: position)
             }

@@ -19,15 +19,10 @@ struct NodeMeansAggregate: DatabaseAggregate {
         else { throw DatabaseError(message: "ipg_node_means takes (node_values BLOB, value_encoding, layer, node_size)") }
         let layers = try codec.decode([UInt8](data), encoding: encoding, only: layer)
         guard layers.indices.contains(layer) else { throw DatabaseError(message: "ipg_node_means: no layer \(layer)") }
-        let values = layers[layer]
-        let nodes = values.count / size
-        if sums.isEmpty { sums = [Double](repeating: 0, count: nodes) }
-        guard sums.count == nodes else { throw DatabaseError(message: "ipg_node_means: traces of different models in one group") }
-        for node in 0..<nodes {
-            var sum = 0.0
-            for position in (node * size)..<((node + 1) * size) { sum += Double(values[position]) }
-            sums[node] += sum / Double(size)
-        }
+        let means = NodeValues.means(layers[layer], nodeSize: size)
+        if sums.isEmpty { sums = [Double](repeating: 0, count: means.count) }
+        guard sums.count == means.count else { throw DatabaseError(message: "ipg_node_means: traces of different models in one group") }
+        for (node, mean) in means.enumerated() { sums[node] += mean }
         rows += 1
     }
 

@@ -8,9 +8,7 @@ import IPG
 /// mean element; active = some element's |value| above the threshold), computed by scanning,
 /// for trace sets the statistics cannot serve.
 struct NodeStatisticsAggregate: DatabaseAggregate {
-    private var count = 0
-    private var means: [Double] = [], m2: [Double] = [], minima: [Double] = [], maxima: [Double] = []
-    private var active: [Int] = []
+    private var nodes: [RunningNodeStatistics] = []
     private let codec = TraceValueCodec()
 
     init() {}
@@ -23,35 +21,16 @@ struct NodeStatisticsAggregate: DatabaseAggregate {
         else { throw DatabaseError(message: "ipg_node_stats takes (node_values, value_encoding, layer, node_size, threshold)") }
         let layers = try codec.decode([UInt8](data), encoding: encoding, only: layer)
         guard layers.indices.contains(layer) else { throw DatabaseError(message: "ipg_node_stats: no layer \(layer)") }
-        let values = layers[layer]
-        let nodes = values.count / size
-        if count == 0 {
-            means = [Double](repeating: 0, count: nodes)
-            m2 = means
-            minima = [Double](repeating: .infinity, count: nodes)
-            maxima = [Double](repeating: -.infinity, count: nodes)
-            active = [Int](repeating: 0, count: nodes)
-        }
-        guard means.count == nodes else { throw DatabaseError(message: "ipg_node_stats: traces of different models in one group") }
-        count += 1
-        for node in 0..<nodes {
-            var sum = 0.0, isActive = false
-            for position in (node * size)..<((node + 1) * size) {
-                sum += Double(values[position])
-                if Double(abs(values[position])) > threshold { isActive = true }
-            }
-            let value = sum / Double(size)
-            let delta = value - means[node]
-            means[node] += delta / Double(count)
-            m2[node] += delta * (value - means[node])
-            minima[node] = min(minima[node], value)
-            maxima[node] = max(maxima[node], value)
-            if isActive { active[node] += 1 }
-        }
+        let means = NodeValues.means(layers[layer], nodeSize: size)
+        // The threshold is stored from a Float, so converting it back is exact.
+        let active = Layer.activeNodes(in: layers[layer], nodeSize: size, threshold: Float(threshold))
+        if nodes.isEmpty { nodes = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: means.count) }
+        guard nodes.count == means.count else { throw DatabaseError(message: "ipg_node_stats: traces of different models in one group") }
+        for node in nodes.indices { nodes[node].add(means[node], active: active[node]) }
     }
 
     func finalize() throws -> (any DatabaseValueConvertible)? {
-        guard count > 0 else { return nil }
-        return "[" + means.indices.map { "[\(count),\(means[$0]),\(m2[$0]),\(active[$0]),\(minima[$0]),\(maxima[$0])]" }.joined(separator: ",") + "]"
+        guard let count = nodes.first?.count, count > 0 else { return nil }
+        return "[" + nodes.map { "[\(count),\($0.mean),\($0.m2),\($0.activeCount),\($0.minimum),\($0.maximum)]" }.joined(separator: ",") + "]"
     }
 }

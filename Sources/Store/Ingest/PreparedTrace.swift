@@ -24,13 +24,7 @@ struct PreparedTrace: Sendable {
         for layer in topology.layers {
             let values = trace.layerValues[layer.index]
             nodeActive += layer.activeNodes(in: values)
-            values.withUnsafeBufferPointer { buffer in
-                for node in 0..<layer.nodeCount {
-                    var sum = 0.0
-                    for position in (node * layer.nodeSize)..<((node + 1) * layer.nodeSize) { sum += Double(buffer[position]) }
-                    nodeMeans.append(sum / Double(layer.nodeSize))
-                }
-            }
+            nodeMeans += NodeValues.means(values, nodeSize: layer.nodeSize)
         }
     }
 }

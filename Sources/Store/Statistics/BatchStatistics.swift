@@ -6,14 +6,8 @@ import IPG
 /// the sum of node values. `merge(into:)` folds them into the stored rows (Chan et al.'s
 /// parallel update), in the ingest's transaction.
 struct BatchStatistics {
-    struct NodeAccumulator {
-        var count = 0, activeCount = 0
-        var mean = 0.0, m2 = 0.0
-        var minimum = Double.infinity, maximum = -Double.infinity
-    }
-
     let topology: ModelTopology
-    private(set) var nodes: [String: [NodeAccumulator]] = [:]
+    private(set) var nodes: [String: [RunningNodeStatistics]] = [:]
     private(set) var layers: [String: [(count: Int, activeNodes: Int, activationSum: Double)]] = [:]
 
     init(topology: ModelTopology) {
@@ -22,22 +16,15 @@ struct BatchStatistics {
 
     mutating func add(_ trace: PreparedTrace) {
         let tag = trace.metadata.tag
-        var tagNodes = nodes[tag] ?? [NodeAccumulator](repeating: NodeAccumulator(), count: topology.nodeCount)
+        var tagNodes = nodes[tag] ?? [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount)
         var tagLayers = layers[tag] ?? [(count: Int, activeNodes: Int, activationSum: Double)](repeating: (0, 0, 0), count: topology.layers.count)
         var node = 0
         for layer in topology.layers {
             var activeNodes = 0, activationSum = 0.0
             for _ in 0..<layer.nodeCount {
                 let value = trace.nodeMeans[node]
-                var accumulator = tagNodes[node]
-                accumulator.count += 1
-                if trace.nodeActive[node] { accumulator.activeCount += 1; activeNodes += 1 }
-                let delta = value - accumulator.mean
-                accumulator.mean += delta / Double(accumulator.count)
-                accumulator.m2 += delta * (value - accumulator.mean)
-                accumulator.minimum = min(accumulator.minimum, value)
-                accumulator.maximum = max(accumulator.maximum, value)
-                tagNodes[node] = accumulator
+                tagNodes[node].add(value, active: trace.nodeActive[node])
+                if trace.nodeActive[node] { activeNodes += 1 }
                 activationSum += value
                 node += 1
             }
