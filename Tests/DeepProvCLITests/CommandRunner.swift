@@ -9,6 +9,27 @@ func runDeepProv(_ arguments: [String]) throws {
     try command.run()
 }
 
+/// Runs the built `deepprov` executable in a separate process, from the repository root (where
+/// `Queries/` is), and returns what it printed on standard output.
+func deepProvOutput(_ arguments: [String]) throws -> String {
+    let directory = try TemporaryDirectory()
+    let path = directory.path("stdout.txt")
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let process = Process()
+    process.executableURL = DeepProvExecutable.url
+    process.arguments = arguments
+    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    process.currentDirectoryURL = FixturePaths.repositoryRoot
+    try process.run()
+    process.waitUntilExit()
+    return try String(contentsOfFile: path, encoding: .utf8)
+}
+
+/// `deepProvOutput` read as comma-separated rows (header row first).
+func deepProvCSV(_ arguments: [String]) throws -> [[String]] {
+    try deepProvOutput(arguments).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+}
+
 /// The message `deepprov` would print for a failure (validation and runtime errors alike).
 func deepProvFailure(_ arguments: [String]) -> String? {
     do {

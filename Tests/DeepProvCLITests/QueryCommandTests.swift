@@ -22,25 +22,11 @@ import TestSupport
         return (database, traces)
     }
 
-    private func output(_ arguments: [String]) throws -> String {
-        let directory = try TemporaryDirectory()
-        let path = directory.path("out.txt")
-        FileManager.default.createFile(atPath: path, contents: nil)
-        let process = Process()
-        process.executableURL = DeepProvExecutable.url
-        process.arguments = arguments
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        process.currentDirectoryURL = FixturePaths.repositoryRoot
-        try process.run()
-        process.waitUntilExit()
-        return try String(contentsOfFile: path, encoding: .utf8)
-    }
-
     @Test func statisticsAndScanPathsAgree() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try Self.store(in: directory)
-        let fromStatistics = try output(["query", "--db", database, "--saved", "node-stats", "--param", "tag=clean", "--param", "layer=1", "--format", "csv"])
-        let fromScan = try output(["query", "--db", database, "--format", "csv",
+        let fromStatistics = try deepProvOutput(["query", "--db", database, "--saved", "node-stats", "--param", "tag=clean", "--param", "layer=1", "--format", "csv"])
+        let fromScan = try deepProvOutput(["query", "--db", database, "--format", "csv",
                                    "from traces where tag = 'clean' and confidence >= 0 | nodes of layer 1 | summarize count, mean, stddev, freq by node"])
         let parse = { (text: String) in text.split(separator: "\n").dropFirst().map { $0.split(separator: ",").map { Double($0)! } } }
         let a = parse(fromStatistics), b = parse(fromScan)
@@ -59,7 +45,7 @@ import TestSupport
     @Test func misclassifiedSavedQuery() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try Self.store(in: directory)
-        let csv = try output(["query", "--db", database, "--saved", "misclassified", "--param", "tag=noisy", "--format", "csv"])
+        let csv = try deepProvOutput(["query", "--db", database, "--saved", "misclassified", "--param", "tag=noisy", "--format", "csv"])
         let expected = traces.filter { $0.metadata.tag == "noisy" && $0.metadata.predictedLabel != $0.metadata.trueLabel }
             .sorted { $0.metadata.inputIndex < $1.metadata.inputIndex }
             .map { "\($0.metadata.inputIndex),\($0.metadata.trueLabel!),\($0.metadata.predictedLabel)" }
@@ -71,11 +57,11 @@ import TestSupport
     @Test func everySavedQueryCompilesAndRuns() throws {
         let directory = try TemporaryDirectory()
         let (database, _) = try Self.store(in: directory)
-        let listing = try output(["query", "--db", database, "--saved", ""])
+        let listing = try deepProvOutput(["query", "--db", database, "--saved", ""])
         let names = listing.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
         #expect(names.contains("node-stats") && names.contains("misclassified"))
         for name in names {
-            let result = try output(["query", "--db", database, "--saved", name, "--format", "json"])
+            let result = try deepProvOutput(["query", "--db", database, "--saved", name, "--format", "json"])
             #expect(result.hasPrefix("["), "\(name): \(result)")
         }
     }
@@ -83,25 +69,11 @@ import TestSupport
 
 /// `diff-nodes` and `top-edges` against recomputations from the traces and the engine's IPGs.
 @Suite struct DifferentialQueryTests {
-    private func csvRows(_ arguments: [String]) throws -> [[String]] {
-        let directory = try TemporaryDirectory()
-        let path = directory.path("out.csv")
-        FileManager.default.createFile(atPath: path, contents: nil)
-        let process = Process()
-        process.executableURL = DeepProvExecutable.url
-        process.arguments = arguments + ["--format", "csv"]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        process.currentDirectoryURL = FixturePaths.repositoryRoot
-        try process.run()
-        process.waitUntilExit()
-        return try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
-    }
-
     @Test func diffNodesMatchesTheTraces() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try QueryCommandTests.store(in: directory)
-        let rows = try csvRows(["query", "--db", database, "--saved", "diff-nodes", "--param", "a=clean", "--param", "b=noisy",
-                                "--param", "layer=1", "--param", "k=2"])
+        let rows = try deepProvCSV(["query", "--db", database, "--saved", "diff-nodes", "--param", "a=clean", "--param", "b=noisy",
+                                    "--param", "layer=1", "--param", "k=2", "--format", "csv"])
         #expect(rows.first == ["node", "mean_a", "mean_b", "diff"])
         func mean(_ tag: String, _ node: Int) -> Double {
             let values = traces.filter { $0.metadata.tag == tag }.map { Double($0.layerValues[1][node]) }
@@ -119,8 +91,8 @@ import TestSupport
         let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
         let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
         let expected = graph.edges.filter { $0.target.layer == 2 }.sorted { $0.weight > $1.weight }.prefix(3)
-        let rows = try csvRows(["query", "--db", database, "--saved", "top-edges", "--param", "tag=clean", "--param", "input=5",
-                                "--param", "layer=2", "--param", "k=3"])
+        let rows = try deepProvCSV(["query", "--db", database, "--saved", "top-edges", "--param", "tag=clean", "--param", "input=5",
+                                    "--param", "layer=2", "--param", "k=3", "--format", "csv"])
         #expect(rows.first == ["source", "target", "weight"])
         #expect(rows.dropFirst().map { "\($0[0])->\($0[1])" } == expected.map { "\($0.source.index)->\($0.target.index)" })
         for (row, edge) in zip(rows.dropFirst(), expected) { #expect(abs(Double(row[2])! - Double(edge.weight)) < 1e-5) }
@@ -143,16 +115,7 @@ import TestSupport
         let second = first.flatMap { strongest(into: $0.source, 2) }
         let expected = Set((first + second).map { "\($0.target)<-\($0.source)" })
 
-        let path = directory.path("out.csv")
-        FileManager.default.createFile(atPath: path, contents: nil)
-        let process = Process()
-        process.executableURL = DeepProvExecutable.url
-        process.arguments = ["query", "--db", database, "--saved", "trace-lineage", "--param", "input=7", "--param", "k=2", "--format", "csv"]
-        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-        process.currentDirectoryURL = FixturePaths.repositoryRoot
-        try process.run()
-        process.waitUntilExit()
-        let rows = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+        let rows = try deepProvCSV(["query", "--db", database, "--saved", "trace-lineage", "--param", "input=7", "--param", "k=2", "--format", "csv"])
         #expect(rows.first == ["input", "step", "target", "source", "contribution"])
         #expect(Set(rows.dropFirst().map { "\($0[2])<-\($0[3])" }) == expected)
     }

@@ -11,14 +11,8 @@ import TestSupport
         try runDeepProv(["ingest", "--db", database, stream, "--quiet"])
         try runDeepProv(["capture", "--model", workspace.model, "--inputs", workspace.inputs, "--label-column", "label",
                          "--tag", "again", "--db", database, "--quiet"])
-        let json = workspace.directory.path("info.json")
-        let info = Process()
-        info.executableURL = DeepProvExecutable.url
-        info.arguments = ["info", "--db", database, "--format", "json"]
-        info.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: json).creatingFile())
-        try info.run()
-        info.waitUntilExit()
-        let object = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as! [String: Any]
+        let info = try deepProvOutput(["info", "--db", database, "--format", "json"])
+        let object = try JSONSerialization.jsonObject(with: Data(info.utf8)) as! [String: Any]
         #expect(object["traces"] as? Int == 4)
         #expect(object["tags"] as? [String: Int] == ["clean": 2, "again": 2])
         #expect((object["models"] as? [[String: Any]])?.count == 1)
@@ -33,10 +27,3 @@ import TestSupport
     }
 }
 
-extension URL {
-    /// Creates an empty file here and returns the URL.
-    fileprivate func creatingFile() throws -> URL {
-        FileManager.default.createFile(atPath: path, contents: nil)
-        return self
-    }
-}

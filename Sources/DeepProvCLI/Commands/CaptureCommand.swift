@@ -87,7 +87,7 @@ struct CaptureCommand: ParsableCommand {
         var line = "captured \(dataset.count) traces (tag \(tag)) in \(String(format: "%.2f", seconds)) s"
         line += " (\(Int(Double(dataset.count) / max(seconds, 1e-9))) traces/s)"
         if dataset.labels != nil {
-            line += ", accuracy \(String(format: "%.2f", 100 * Double(correct) / Double(max(dataset.count, 1))))%"
+            line += ", accuracy \(percent(Double(correct) / Double(max(dataset.count, 1))))"
         }
         line += "; \(capture.topology.layers.count) layers, \(capture.topology.nodeCount) nodes"
         if let out { line += "; wrote \(out) (\(summary.bytesWritten) bytes, \(summary.bytesWritten / max(dataset.count, 1)) bytes/trace)" }

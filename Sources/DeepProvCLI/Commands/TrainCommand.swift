@@ -90,9 +90,4 @@ struct TrainCommand: ParsableCommand {
     }
 }
 
-/// `87.87%`.
-func percent(_ fraction: Double) -> String {
-    String(format: "%.2f%%", 100 * fraction)
-}
-
 extension OptimizerKind: ExpressibleByArgument {}

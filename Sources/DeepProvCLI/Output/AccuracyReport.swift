@@ -1,5 +1,10 @@
 import Foundation
 
+/// A fraction as a percentage with two decimals: `87.87%`.
+func percent(_ fraction: Double) -> String {
+    String(format: "%.2f%%", 100 * fraction)
+}
+
 /// Accuracy, per-class accuracy and confusion matrix of predictions against labels.
 struct AccuracyReport {
     let classes: Int
@@ -30,7 +35,7 @@ struct AccuracyReport {
     }
 
     func table() -> String {
-        var lines = ["accuracy \(String(format: "%.2f", 100 * accuracy))% (\(correct)/\(total)); forward \(String(format: "%.3f", forwardSeconds)) s", ""]
+        var lines = ["accuracy \(percent(accuracy)) (\(correct)/\(total)); forward \(String(format: "%.3f", forwardSeconds)) s", ""]
         lines.append("class  inputs  accuracy")
         for (label, value) in perClass.enumerated() {
             let count = confusion[label].reduce(0, +)

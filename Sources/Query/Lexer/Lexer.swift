@@ -16,11 +16,7 @@ public enum Lexer {
             guard let scalar else { return false }
             return scalar == "_" || scalar.properties.isAlphabetic
         }
-        func text(_ start: Int) -> String {
-            var view = String.UnicodeScalarView()
-            view.append(contentsOf: scalars[start..<position])
-            return String(view)
-        }
+        func text(_ start: Int) -> String { source.text(of: Span(start, position)) }
 
         while let scalar = peek() {
             let start = position
