@@ -18,6 +18,7 @@ let package = Package(
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
+        .systemLibrary(name: "CEdit", path: "Sources/CEdit"),
 
         .target(name: "IPG", dependencies: ["CZstd", "CZlib"]),
         .target(
@@ -36,7 +37,7 @@ let package = Package(
         .target(
             name: "DeepProvCLI",
             dependencies: [
-                "IPG", "Engine", "Store", "Query",
+                "IPG", "Engine", "Store", "Query", "CEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]

@@ -51,3 +51,12 @@ extension ProvenanceStore {
         try Self.describingFailures(path) { try pool.read(body) }
     }
 }
+
+extension ProvenanceStore {
+    /// Makes the statements running on the store's connections stop at their earliest
+    /// opportunity (`sqlite3_interrupt`), failing with SQLite's "interrupted". Safe to call
+    /// from any thread, e.g. on Ctrl-C.
+    public func interrupt() {
+        pool.interrupt()
+    }
+}

@@ -14,7 +14,7 @@ func runDeepProv(_ arguments: [String]) throws {
 func deepProvOutput(_ arguments: [String]) throws -> String {
     let directory = try TemporaryDirectory()
     let path = directory.path("stdout.txt")
-    FileManager.default.createFile(atPath: path, contents: nil)
+    _ = FileManager.default.createFile(atPath: path, contents: nil)
     let process = Process()
     process.executableURL = DeepProvExecutable.url
     process.arguments = arguments
@@ -58,5 +58,42 @@ struct TinyWorkspace {
         let out = directory.path(name)
         try runDeepProv(["capture", "--model", model, "--inputs", inputs, "--label-column", "label", "--tag", "clean", "--out", out, "--quiet"] + extra)
         return out
+    }
+}
+
+/// The built `deepprov` executable running in a separate process with its standard input on a
+/// pipe, for conversations (the REPL): write lines, send signals, then read what it printed.
+final class DeepProvProcess {
+    private let process = Process()
+    private let input = Pipe()
+    private let directory: TemporaryDirectory
+
+    init(_ arguments: [String], environment: [String: String] = [:]) throws {
+        directory = try TemporaryDirectory()
+        for name in ["stdout.txt", "stderr.txt"] { _ = FileManager.default.createFile(atPath: directory.path(name), contents: nil) }
+        process.executableURL = DeepProvExecutable.url
+        process.arguments = arguments
+        process.environment = ProcessInfo.processInfo.environment.merging(environment) { _, given in given }
+        process.standardInput = input
+        process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.path("stdout.txt")))
+        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: directory.path("stderr.txt")))
+        process.currentDirectoryURL = FixturePaths.repositoryRoot
+        try process.run()
+    }
+
+    func write(_ lines: String) {
+        input.fileHandleForWriting.write(Data(lines.utf8))
+    }
+
+    func interrupt() {
+        process.interrupt()
+    }
+
+    /// Closes standard input, waits for the process and returns its outputs and exit status.
+    func finish() throws -> (stdout: String, stderr: String, status: Int32) {
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return (try String(contentsOfFile: directory.path("stdout.txt"), encoding: .utf8),
+                try String(contentsOfFile: directory.path("stderr.txt"), encoding: .utf8), process.terminationStatus)
     }
 }

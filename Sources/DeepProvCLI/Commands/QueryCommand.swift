@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import GRDB
 import Query
 import Store
 
@@ -31,6 +30,9 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Print the SQL and its arguments instead of running it.")
     var explain = false
 
+    @Flag(help: "Print the compile and run times to standard error.")
+    var timer = false
+
     func validate() throws {
         let sources = [text != nil, file != nil, saved != nil].filter { $0 }.count
         guard sources <= 1 else { throw ValidationError("give one of: the query text, --file, --saved") }
@@ -55,70 +57,20 @@ struct QueryCommand: ParsableCommand {
         } else {
             source = SourceText(text!, name: "<query>")
         }
-        let store = try ProvenanceStore(path: db)
-        let compiled: CompiledQuery
-        switch QueryCompiler.compile(source, catalog: try store.catalog()) {
-        case .success(let query): compiled = query
-        case .failure(let diagnostic): throw QueryFailure(message: diagnostic.render(in: source).trimmingCharacters(in: .newlines))
-        }
+        let runner = QueryRunner(store: try ProvenanceStore(path: db))
         let values = defaults.merging(parameters.map { ($0.pair.key, $0.pair.value) }) { _, given in given }
-        let arguments = try compiled.arguments.map { argument -> DatabaseValue in
-            switch argument {
-            case .integer(let value): return value.databaseValue
-            case .number(let value): return value.databaseValue
-            case .string(let value): return value.databaseValue
-            case .parameter(let name):
-                guard let text = values[name] else { throw ValidationError("the query needs --param \(name)=…") }
-                return Int(text)?.databaseValue ?? Double(text)?.databaseValue ?? text.databaseValue
-            }
+        let prepared: QueryRunner.Prepared
+        do {
+            prepared = try runner.prepare(source, parameters: values)
+        } catch let missing as MissingParameter {
+            throw ValidationError("the query needs --param \(missing.name)=…")
         }
         if explain {
-            print(compiled.sql)
-            print("-- arguments: " + arguments.map { "\($0)" }.joined(separator: ", "))
+            print(QueryRunner.explanation(prepared))
             return
         }
-        let rows = try store.read { try Row.fetchAll($0, sql: compiled.sql, arguments: StatementArguments(arguments)) }
-        print(QueryOutput.render(rows, columns: compiled.columns, format: format), terminator: "")
-    }
-}
-
-/// A query that does not compile: its rendered diagnostic (no usage text after it).
-struct QueryFailure: Error, CustomStringConvertible {
-    var message: String
-    var description: String { message }
-}
-
-/// Where saved queries live: `$DEEPPROV_QUERIES`, else `./Queries`, else the repository's
-/// `Queries/` (for development builds).
-struct SavedQueryLibrary {
-    var folder: URL {
-        if let path = ProcessInfo.processInfo.environment["DEEPPROV_QUERIES"] { return URL(fileURLWithPath: path) }
-        let local = URL(fileURLWithPath: "Queries")
-        if FileManager.default.fileExists(atPath: local.path) { return local }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Queries")
-    }
-
-    func all() throws -> [SavedQuery] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return try names.filter { $0.hasSuffix(".dpq") }.sorted().map { try load(folder.appendingPathComponent($0)) }
-    }
-
-    func named(_ name: String) throws -> SavedQuery {
-        let url = folder.appendingPathComponent("\(name).dpq")
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            let known = try all().map(\.name)
-            let hint = NameSuggestion.nearest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
-            throw ValidationError("no saved query '\(name)'\(hint) (saved: \(known.joined(separator: ", ")))")
-        }
-        return try load(url)
-    }
-
-    private func load(_ url: URL) throws -> SavedQuery {
-        do {
-            return try SavedQuery(text: String(contentsOf: url, encoding: .utf8), file: url.path)
-        } catch let diagnostic as Diagnostic {
-            throw ValidationError(diagnostic.message)
-        }
+        let outcome = try runner.run(prepared)
+        print(QueryOutput.render(outcome.rows, columns: outcome.columns, format: format), terminator: "")
+        if timer { FileHandle.standardError.write(Data((QueryRunner.timing(compileSeconds: prepared.compileSeconds, outcome: outcome) + "\n").utf8)) }
     }
 }

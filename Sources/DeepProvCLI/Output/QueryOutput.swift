@@ -9,8 +9,10 @@ enum QueryOutputFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// Renders result rows as an aligned table, CSV (header row first) or a JSON array of objects.
 enum QueryOutput {
-    static func render(_ rows: [Row], columns: [String], format: QueryOutputFormat) -> String {
-        let cells = rows.map { row in columns.map { text(row[$0] as DatabaseValue) } }
+    /// `tableRowLimit` caps the rows a table shows (the REPL's screen); CSV and JSON show all.
+    static func render(_ rows: [Row], columns: [String], format: QueryOutputFormat, tableRowLimit: Int? = nil) -> String {
+        let shown = format == .table ? rows.prefix(tableRowLimit ?? rows.count) : rows[...]
+        let cells = shown.map { row in columns.map { text(row[$0] as DatabaseValue) } }
         switch format {
         case .csv:
             return ([columns] + cells).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
@@ -22,7 +24,8 @@ enum QueryOutput {
         case .table:
             let widths = columns.indices.map { column in ([columns[column]] + cells.map { $0[column] }).map(\.count).max() ?? 0 }
             let line = { (values: [String]) in zip(values, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ") }
-            return ([line(columns)] + cells.map(line)).joined(separator: "\n") + "\n(\(rows.count) rows)\n"
+            let count = shown.count == rows.count ? "(\(rows.count) row\(rows.count == 1 ? "" : "s"))" : "(\(rows.count) rows, the first \(shown.count) shown; take N or .format csv for more)"
+            return ([line(columns)] + cells.map(line)).joined(separator: "\n") + "\n\(count)\n"
         }
     }
 

@@ -1,0 +1,13 @@
+/// The words of the language, for completion and help in the REPL.
+public enum Vocabulary {
+    /// Keywords, in the order a query usually uses them.
+    public static let keywords = [
+        "from", "traces", "where", "select", "nodes", "of", "layer", "summarize", "by", "node", "versus",
+        "edges", "into", "lineage", "depth", "top", "sort", "abs", "take", "and", "or", "not",
+    ]
+
+    /// Names a query can use after `where`, `select`, `summarize` or `sort`.
+    public static var names: [String] {
+        TraceColumn.allCases.map(\.rawValue) + NodeMeasure.allCases.map(\.rawValue)
+    }
+}
