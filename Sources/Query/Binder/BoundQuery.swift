@@ -4,23 +4,16 @@ public struct BoundQuery: Sendable, Equatable {
     public enum Shape: Sendable, Equatable {
         /// One row per trace, with these columns.
         case traces(columns: [TraceColumn])
-        /// One row per node of a layer, with these measures over the selected traces.
-        case nodeSummary(layer: BoundValue, measures: [NodeMeasure], path: SummaryPath)
-        /// One row per node: a measure over the selected traces (`_a`) and over a second set
-        /// (`_b`), and their difference.
-        case comparison(layer: BoundValue, measure: NodeMeasure, first: SummaryPath, second: SummaryPath, secondFilter: BoundCondition?)
+        /// One row per node, layer or edge (and group): measures over the selected traces.
+        case summary(Summary)
+        /// The same rows with measures over the selected traces (`_a`) and over a second set or
+        /// each trace's parent (`_b`), their differences and optionally the effect size.
+        case comparison(Comparison)
         /// One row per dense edge into a layer, per selected trace: source, target, contribution.
         case edges(layer: BoundValue)
-        /// From a node (default: the predicted output) back `depth` dense layers, following the
-        /// `top` strongest incoming contributions of every node reached.
-        case lineage(start: NodeAddress?, depth: BoundValue, top: BoundValue)
-    }
-
-    /// How a node summary is computed: from the statistics the store keeps (when the traces are
-    /// exactly one tag's), or by scanning the traces' node values.
-    public enum SummaryPath: Sendable, Equatable {
-        case statistics(tag: BoundValue)
-        case scan
+        /// From a node, `depth` dense layers back (default start: the predicted output) or
+        /// forward, following the `top` strongest contributions at every node reached.
+        case lineage(start: NodeAddress?, direction: LineageDirection, depth: BoundValue, top: BoundValue)
     }
 
     public var filter: BoundCondition?
@@ -28,20 +21,92 @@ public struct BoundQuery: Sendable, Equatable {
     public var sort: [SortKey]
     public var limit: BoundValue?
 
-    public static func == (lhs: BoundQuery, rhs: BoundQuery) -> Bool {
-        lhs.filter == rhs.filter && lhs.shape == rhs.shape && lhs.limit == rhs.limit && lhs.sort == rhs.sort
-    }
-
     /// The output columns, in order.
     public var columns: [String] {
         switch shape {
         case .traces(let columns): return columns.map(\.rawValue)
-        case .nodeSummary(_, let measures, _): return ["layer", "node"] + measures.map(\.rawValue)
-        case .comparison(_, let measure, _, _, _): return ["node", "\(measure.rawValue)_a", "\(measure.rawValue)_b", "diff"]
+        case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map(\.name)
+        case .comparison(let comparison): return comparison.columns
         case .edges: return ["source", "target", "weight"]
         case .lineage: return ["input", "step", "target", "source", "contribution"]
         }
     }
+}
+
+/// Measures per node, layer or edge over one set of traces.
+public struct Summary: Sendable, Equatable {
+    /// The layer summarised (for edges: the layer they go into); nil for every layer.
+    public var layer: BoundValue?
+    public var measures: [NodeMeasure]
+    /// Trace columns to group by, before the unit.
+    public var groups: [TraceGroup]
+    public var unit: SummaryUnit
+    public var path: SummaryPath
+
+    /// Columns naming a row: the groups, then `layer, node`, `layer` or `source, target`
+    /// (a comparison drops `layer` before `node`).
+    func keyColumns(comparing: Bool) -> [String] {
+        let unitColumns: [String]
+        switch unit {
+        case .node: unitColumns = comparing ? ["node"] : ["layer", "node"]
+        case .layer: unitColumns = ["layer"]
+        case .edge: unitColumns = ["source", "target"]
+        }
+        return groups.map(\.rawValue) + unitColumns
+    }
+}
+
+/// What a summary row is about.
+public enum SummaryUnit: String, Sendable, Equatable {
+    /// A node of a layer.
+    case node
+    /// A whole layer: every value of its nodes pooled.
+    case layer
+    /// A dense edge: its contribution weight × source value.
+    case edge
+}
+
+/// How a summary is computed: from the statistics the store keeps per (tag, node), or by
+/// scanning the traces' node values.
+public enum SummaryPath: Sendable, Equatable {
+    /// All traces of one tag (`tag` given), or every tag grouped by tag (`tag` nil).
+    case statistics(tag: BoundValue?)
+    case scan
+}
+
+/// Two trace sets compared row by row.
+public struct Comparison: Sendable, Equatable {
+    /// The selected traces' summary (`_a`).
+    public var first: Summary
+    public var second: ComparedSet
+    /// Also give the effect size: Cohen's d for two sets, d_z (mean / sd of the paired
+    /// differences) for parents.
+    public var effect: Bool
+
+    /// What the selected traces are compared with.
+    public enum ComparedSet: Sendable, Equatable {
+        /// `versus traces where …`: a second set, summarised the same way.
+        case traces(filter: BoundCondition?, path: SummaryPath)
+        /// `versus parent`: each trace's own parent (an adversarial input's clean original).
+        case parents
+    }
+
+    /// Keys, then per measure `m_a, m_b` and the difference — `diff` when one measure is
+    /// compared, `m_diff` each otherwise — then `effect`.
+    public var columns: [String] {
+        let single = first.measures.count == 1
+        return first.keyColumns(comparing: true)
+            + first.measures.flatMap { ["\($0.name)_a", "\($0.name)_b", single ? "diff" : "\($0.name)_diff"] }
+            + (effect ? ["effect"] : [])
+    }
+}
+
+/// Which way a lineage walks.
+public enum LineageDirection: String, Sendable, Equatable {
+    /// From a node to the sources that contributed most to it.
+    case backward
+    /// From a node to the targets it contributed most to.
+    case forward
 }
 
 /// A node by layer and index.
@@ -62,17 +127,57 @@ public enum TraceColumn: String, Sendable, CaseIterable {
     case input, tag, label, predicted, confidence, correct, run, parent, parentTag = "parent_tag"
 }
 
-/// What `summarize … by node` can compute per node.
-public enum NodeMeasure: String, Sendable, CaseIterable {
+/// Trace columns a summary can be grouped by.
+public enum TraceGroup: String, Sendable, CaseIterable {
+    case label, predicted, tag
+}
+
+/// What `summarize` computes per node (per layer: over every value of the layer's nodes).
+public enum NodeMeasure: Sendable, Equatable {
     /// Traces summarised.
     case count
-    /// Mean node value (an inactive node counts as its value, 0 after ReLU).
+    /// Mean value (an inactive node counts as its value, 0 after ReLU).
     case mean
-    /// Population standard deviation of the node value.
+    /// Population standard deviation.
     case stddev
     /// Share of the traces in which the node is active.
     case freq
     case min, max
+    /// The value below which `percent`% of the values fall (`median` = 50; `p90` = 90),
+    /// linear between ranks. Scans the traces: the statistics keep no quantiles.
+    case quantile(percent: Int)
+
+    /// The name a query writes and the column it gives.
+    public var name: String {
+        switch self {
+        case .count: return "count"
+        case .mean: return "mean"
+        case .stddev: return "stddev"
+        case .freq: return "freq"
+        case .min: return "min"
+        case .max: return "max"
+        case .quantile(let percent): return percent == 50 ? "median" : "p\(percent)"
+        }
+    }
+
+    /// `count`, `mean`, `stddev`, `freq`, `min`, `max`, `median`, `p1` … `p99`.
+    public init?(name: String) {
+        let lowered = name.lowercased()
+        if let simple = Self.fixed.first(where: { $0.name == lowered }) {
+            self = simple
+        } else if lowered == "median" {
+            self = .quantile(percent: 50)
+        } else if lowered.hasPrefix("p"), let percent = Int(lowered.dropFirst()), (1...99).contains(percent), !lowered.hasPrefix("p0") {
+            self = .quantile(percent: percent)
+        } else {
+            return nil
+        }
+    }
+
+    static let fixed: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max]
+
+    /// Names to suggest and complete.
+    public static let names = fixed.map(\.name) + ["median", "p90", "effect"]
 }
 
 /// A literal or a `$parameter`.
@@ -86,6 +191,8 @@ public enum BoundValue: Sendable, Equatable {
 /// A condition over trace metadata.
 public indirect enum BoundCondition: Sendable, Equatable {
     case column(TraceColumn)
+    /// The value of a trace's key/value attribute (NULL when the trace has none).
+    case attribute(String)
     case value(BoundValue)
     case not(BoundCondition)
     case binary(String, BoundCondition, BoundCondition)

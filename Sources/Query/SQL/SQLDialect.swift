@@ -1,15 +1,26 @@
 /// What differs between SQL engines, in one place. SQLite is the first dialect; a ClickHouse
-/// one would spell these differently.
+/// one would spell these differently (arrays instead of JSON, its own aggregate functions).
 public protocol SQLDialect: Sendable {
     /// Square root.
     func squareRoot(_ expression: String) -> String
-    /// Element `index` of a JSON array held in `expression`.
-    func jsonElement(_ expression: String, _ index: Int) -> String
-    /// Rows (`key`, `value`) of the JSON array that `subquery` returns.
-    func jsonArrayRows(_ subquery: String, alias: String) -> String
+    /// An element of a JSON array held in `json`, following `path` (constant indices or SQL
+    /// expressions giving one).
+    func jsonElement(_ json: String, _ path: [JSONIndex]) -> String
+    /// Rows (`key`, `value`) of the JSON array in column `json` of the row before it in FROM.
+    func jsonArrayRows(_ json: String, alias: String) -> String
     /// Per-node statistics over a group of traces, as a JSON array of
     /// [count, mean, m2, active count, min, max] per node.
     func nodeStatisticsAggregate(values: String, encoding: String, layer: String, nodeSize: String, threshold: String) -> String
+    /// The same over pairs of traces, of the differences a − b (active count: activity changes).
+    func nodeDifferenceStatisticsAggregate(a: (values: String, encoding: String), b: (values: String, encoding: String), layer: String, nodeSize: String, threshold: String) -> String
+    /// Per node, the `quantile` (0–1) of the node values over a group, as a JSON array.
+    func nodeQuantileAggregate(values: String, encoding: String, layer: String, nodeSize: String, quantile: String) -> String
+}
+
+/// One step into a JSON array.
+public enum JSONIndex: Sendable {
+    case constant(Int)
+    case expression(String)
 }
 
 /// SQLite with DeepProv's `ipg_*` functions (registered by the store on every connection).
@@ -18,11 +29,31 @@ public struct SQLiteDialect: SQLDialect {
 
     public func squareRoot(_ expression: String) -> String { "sqrt(\(expression))" }
 
-    public func jsonElement(_ expression: String, _ index: Int) -> String { "json_extract(\(expression), '$[\(index)]')" }
+    public func jsonElement(_ json: String, _ path: [JSONIndex]) -> String {
+        let constantOnly = path.allSatisfy { if case .constant = $0 { return true } else { return false } }
+        if constantOnly {
+            return "json_extract(\(json), '$" + path.map { if case .constant(let index) = $0 { return "[\(index)]" } else { return "" } }.joined() + "')"
+        }
+        let parts = path.map { step -> String in
+            switch step {
+            case .constant(let index): return "'[\(index)]'"
+            case .expression(let expression): return "'[' || \(expression) || ']'"
+            }
+        }
+        return "json_extract(\(json), '$' || " + parts.joined(separator: " || ") + ")"
+    }
 
-    public func jsonArrayRows(_ subquery: String, alias: String) -> String { "json_each((\(subquery))) AS \(alias)" }
+    public func jsonArrayRows(_ json: String, alias: String) -> String { "json_each(\(json)) AS \(alias)" }
 
     public func nodeStatisticsAggregate(values: String, encoding: String, layer: String, nodeSize: String, threshold: String) -> String {
         "ipg_node_stats(\(values), \(encoding), \(layer), \(nodeSize), \(threshold))"
+    }
+
+    public func nodeDifferenceStatisticsAggregate(a: (values: String, encoding: String), b: (values: String, encoding: String), layer: String, nodeSize: String, threshold: String) -> String {
+        "ipg_node_diff_stats(\(a.values), \(a.encoding), \(b.values), \(b.encoding), \(layer), \(nodeSize), \(threshold))"
+    }
+
+    public func nodeQuantileAggregate(values: String, encoding: String, layer: String, nodeSize: String, quantile: String) -> String {
+        "ipg_node_quantile(\(values), \(encoding), \(layer), \(nodeSize), \(quantile))"
     }
 }

@@ -5,11 +5,13 @@
 ///   | where <condition>
 ///   | select <name>, …
 ///   | nodes of layer <value>
-///   | summarize <measure>, … by node
+///   | summarize <measure>, … by [label|predicted|tag, …] node|layer|edge
 ///   | versus traces [where <condition>]      (after summarize: compare with a second set)
+///   | versus parent                          (… or with each trace's own parent, paired)
 ///   | edges into layer <value>               (dense edges of the selected traces)
-///   | lineage [from <layer:node>] depth <value> top <value>
-///                                            (strongest paths back from the predicted output)
+///   | lineage [forward] [from <layer:node>] depth <value> top <value>
+///                                            (strongest paths back from the predicted output,
+///                                             or forward from a node)
 ///   | sort [-]<name> | [-]abs(<name>), …
 ///   | take <value>
 /// ```
@@ -23,10 +25,11 @@ public enum ParsedStage: Sendable, Equatable {
     case filter(ParsedExpression)
     case select([ParsedName])
     case nodes(layer: ParsedExpression, span: Span)
-    case summarize(measures: [ParsedName], by: ParsedName)
-    case versus(ParsedExpression?, span: Span)
+    case summarize(measures: [ParsedName], by: [ParsedName])
+    /// `versus traces [where …]` (a condition, or none for all traces) or `versus parent`.
+    case versus(ParsedComparedSet, span: Span)
     case edges(layer: ParsedExpression, span: Span)
-    case lineage(start: (layer: Int, node: Int)?, depth: ParsedExpression, top: ParsedExpression, span: Span)
+    case lineage(start: (layer: Int, node: Int)?, forward: Bool, depth: ParsedExpression, top: ParsedExpression, span: Span)
     case sort([ParsedSortKey])
     case take(ParsedExpression)
 
@@ -38,13 +41,19 @@ public enum ParsedStage: Sendable, Equatable {
         case let (.summarize(a, x), .summarize(b, y)): return a == b && x == y
         case let (.versus(a, s), .versus(b, t)): return a == b && s == t
         case let (.edges(a, s), .edges(b, t)): return a == b && s == t
-        case let (.lineage(a, d, k, s), .lineage(b, e, l, t)):
-            return a?.layer == b?.layer && a?.node == b?.node && d == e && k == l && s == t
+        case let (.lineage(a, f, d, k, s), .lineage(b, g, e, l, t)):
+            return a?.layer == b?.layer && a?.node == b?.node && f == g && d == e && k == l && s == t
         case let (.sort(a), .sort(b)): return a == b
         case let (.take(a), .take(b)): return a == b
         default: return false
         }
     }
+}
+
+/// What `versus` compares with.
+public enum ParsedComparedSet: Sendable, Equatable {
+    case traces(ParsedExpression?)
+    case parent
 }
 
 /// A sort key: `[-]name` or `[-]abs(name)`.
@@ -67,6 +76,8 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     case number(Double, Span)
     case string(String, Span)
     case parameter(String, Span)
+    /// `attr('key')`: a key/value attribute of the trace.
+    case attribute(String, Span)
     case not(ParsedExpression, Span)
     /// `and`, `or`, `=`, `!=`, `<`, `<=`, `>`, `>=`, `+`, `-`, `*`, `/`.
     case binary(String, ParsedExpression, ParsedExpression)
@@ -74,7 +85,8 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     public var span: Span {
         switch self {
         case .name(let name): return name.span
-        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .not(_, let span): return span
+        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .attribute(_, let span), .not(_, let span):
+            return span
         case .binary(_, let left, let right): return Span(left.span.start, right.span.end)
         }
     }

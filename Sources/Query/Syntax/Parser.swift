@@ -79,7 +79,7 @@ public struct Parser {
             position += 1
             let measures = try names()
             try expectWord("by", "after the measures (… by node)")
-            return .summarize(measures: measures, by: try name())
+            return .summarize(measures: measures, by: try names())
         }
         if isWord("sort") {
             position += 1
@@ -102,13 +102,17 @@ public struct Parser {
         }
         if isWord("versus") {
             let start = advance().span
-            try expectWord("traces", "after 'versus'")
+            if isWord("parent") || isWord("parents") {
+                position += 1
+                return .versus(.parent, span: Span(start.start, tokens[position - 1].span.end))
+            }
+            try expectWord("traces", "or 'parent' after 'versus'")
             var condition: ParsedExpression?
             if isWord("where") {
                 position += 1
                 condition = try expression()
             }
-            return .versus(condition, span: Span(start.start, tokens[position - 1].span.end))
+            return .versus(.traces(condition), span: Span(start.start, tokens[position - 1].span.end))
         }
         if isWord("edges") {
             let start = advance().span
@@ -119,6 +123,8 @@ public struct Parser {
         }
         if isWord("lineage") {
             let start = advance().span
+            let forward = isWord("forward")
+            if forward { position += 1 }
             var origin: (layer: Int, node: Int)?
             if isWord("from") {
                 position += 1
@@ -130,7 +136,7 @@ public struct Parser {
             let depth = try primary()
             try expectWord("top", "in 'lineage … depth N top K'")
             let top = try primary()
-            return .lineage(start: origin, depth: depth, top: top, span: Span(start.start, top.span.end))
+            return .lineage(start: origin, forward: forward, depth: depth, top: top, span: Span(start.start, top.span.end))
         }
         throw unexpected("a stage (where, select, nodes of layer, summarize, versus, edges into layer, lineage, sort, take)")
     }
@@ -173,6 +179,12 @@ public struct Parser {
     private mutating func primary() throws -> ParsedExpression {
         let token = current
         switch token.kind {
+        case .identifier(let text) where text.lowercased() == "attr" && tokens[min(position + 1, tokens.count - 1)].kind == .symbol("("):
+            position += 2
+            guard case .string(let key) = current.kind else { throw unexpected("the attribute's key as a string: attr('source')") }
+            position += 1
+            guard isSymbol(")") else { throw unexpected("')'") }
+            return .attribute(key, Span(token.span.start, advance().span.end))
         case .identifier(let text):
             position += 1
             return .name(ParsedName(text: text, span: token.span))

@@ -3,11 +3,11 @@ public enum Vocabulary {
     /// Keywords, in the order a query usually uses them.
     public static let keywords = [
         "from", "traces", "where", "select", "nodes", "of", "layer", "summarize", "by", "node", "versus",
-        "edges", "into", "lineage", "depth", "top", "sort", "abs", "take", "and", "or", "not",
+        "edges", "into", "edge", "lineage", "forward", "depth", "top", "sort", "abs", "take", "and", "or", "not", "attr",
     ]
 
     /// Names a query can use after `where`, `select`, `summarize` or `sort`.
     public static var names: [String] {
-        TraceColumn.allCases.map(\.rawValue) + NodeMeasure.allCases.map(\.rawValue)
+        TraceColumn.allCases.map(\.rawValue) + NodeMeasure.names + TraceGroup.allCases.map(\.rawValue)
     }
 }

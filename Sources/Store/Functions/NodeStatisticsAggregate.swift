@@ -9,27 +9,52 @@ import IPG
 /// for trace sets the statistics cannot serve.
 struct NodeStatisticsAggregate: DatabaseAggregate {
     private var nodes: [RunningNodeStatistics] = []
-    private let codec = TraceValueCodec()
+    private let reader = NodeValueArguments()
 
     init() {}
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
-        guard let data = Data.fromDatabaseValue(dbValues[0]), let code = Int.fromDatabaseValue(dbValues[1]),
-              let encoding = ValueEncoding(rawValue: UInt8(clamping: code)),
-              let layer = Int.fromDatabaseValue(dbValues[2]), let size = Int.fromDatabaseValue(dbValues[3]), size > 0,
-              let threshold = Double.fromDatabaseValue(dbValues[4])
-        else { throw DatabaseError(message: "ipg_node_stats takes (node_values, value_encoding, layer, node_size, threshold)") }
-        let layers = try codec.decode([UInt8](data), encoding: encoding, only: layer)
-        guard layers.indices.contains(layer) else { throw DatabaseError(message: "ipg_node_stats: no layer \(layer)") }
-        let means = NodeValues.means(layers[layer], nodeSize: size)
-        // The threshold is stored from a Float, so converting it back is exact.
-        let active = Layer.activeNodes(in: layers[layer], nodeSize: size, threshold: Float(threshold))
-        if nodes.isEmpty { nodes = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: means.count) }
-        guard nodes.count == means.count else { throw DatabaseError(message: "ipg_node_stats: traces of different models in one group") }
-        for node in nodes.indices { nodes[node].add(means[node], active: active[node]) }
+        let shape = try NodeValueArguments.layerShape(dbValues, first: 2, function: "ipg_node_stats")
+        let (values, active) = try reader.nodes(dbValues, first: 0, layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold, function: "ipg_node_stats")
+        try add(values, active: active, into: &nodes, function: "ipg_node_stats")
     }
 
-    func finalize() throws -> (any DatabaseValueConvertible)? {
+    func finalize() throws -> (any DatabaseValueConvertible)? { RunningNodeStatistics.json(nodes) }
+}
+
+/// `ipg_node_diff_stats(values_a, encoding_a, values_b, encoding_b, layer, node_size, threshold)`:
+/// an aggregate over pairs of traces (an adversarial trace and its clean parent, say), giving per
+/// node of one layer the statistics of the paired difference a − b as `[count, mean, m2,
+/// activity changes, min, max]` (activity changes: pairs in which the node is active in one
+/// trace and not the other).
+struct NodeDifferenceStatisticsAggregate: DatabaseAggregate {
+    private var nodes: [RunningNodeStatistics] = []
+    private let reader = NodeValueArguments()
+
+    init() {}
+
+    mutating func step(_ dbValues: [DatabaseValue]) throws {
+        let function = "ipg_node_diff_stats"
+        let shape = try NodeValueArguments.layerShape(dbValues, first: 4, function: function)
+        let a = try reader.nodes(dbValues, first: 0, layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold, function: function)
+        let b = try reader.nodes(dbValues, first: 2, layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold, function: function)
+        guard a.values.count == b.values.count else { throw DatabaseError(message: "\(function): the traces of a pair have different layers") }
+        try add(zip(a.values, b.values).map { $0 - $1 }, active: zip(a.active, b.active).map { $0 != $1 }, into: &nodes, function: function)
+    }
+
+    func finalize() throws -> (any DatabaseValueConvertible)? { RunningNodeStatistics.json(nodes) }
+}
+
+/// Adds one trace's node values to per-node running statistics.
+private func add(_ values: [Double], active: [Bool], into nodes: inout [RunningNodeStatistics], function: String) throws {
+    if nodes.isEmpty { nodes = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: values.count) }
+    guard nodes.count == values.count else { throw DatabaseError(message: "\(function): traces of different models in one group") }
+    for node in nodes.indices { nodes[node].add(values[node], active: active[node]) }
+}
+
+extension RunningNodeStatistics {
+    /// `[[count, mean, m2, active count, min, max], …]`, or nil for no rows.
+    static func json(_ nodes: [RunningNodeStatistics]) -> String? {
         guard let count = nodes.first?.count, count > 0 else { return nil }
         return "[" + nodes.map { "[\(count),\($0.mean),\($0.m2),\($0.activeCount),\($0.minimum),\($0.maximum)]" }.joined(separator: ",") + "]"
     }

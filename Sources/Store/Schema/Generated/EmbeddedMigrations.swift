@@ -136,4 +136,10 @@ SELECT model_id, tag, layer, node, count, active_count, mean,
 FROM node_statistics;
 
 """#),
+        EmbeddedMigration(version: 2, name: "0002_dense_weights_by_source", sql: #"""
+-- Forward lineage walks from a source node to its targets: find a dense layer's weights by
+-- source as well as by target (the primary key).
+CREATE INDEX dense_weights_by_source ON dense_weights(model_id, layer, source);
+
+"""#),
 ]

@@ -1,0 +1,96 @@
+import IPG
+
+extension Binder {
+    /// `summarize <measures> by [groups,] node|layer|edge`.
+    mutating func summarize(_ measureNames: [ParsedName], by keys: [ParsedName]) throws {
+        let last = keys[keys.count - 1]
+        guard let unit = SummaryUnit(rawValue: last.text.lowercased()) else {
+            throw Diagnostic(code: "E024", message: "a summary is by node, layer or edge (last, after any of label, predicted, tag)", span: last.span,
+                             notes: ["write: summarize mean, freq by node — or by label, node"])
+        }
+        let groups = try keys.dropLast().map { key -> TraceGroup in
+            guard let group = TraceGroup(rawValue: key.text.lowercased()) else {
+                throw unknown(key, kind: "group", candidates: TraceGroup.allCases.map(\.rawValue))
+            }
+            return group
+        }
+        var measures: [NodeMeasure] = []
+        for name in measureNames {
+            if name.text.lowercased() == "effect" {
+                effectRequested = name.span
+                continue
+            }
+            guard let measure = NodeMeasure(name: name.text) else {
+                throw unknown(name, kind: "measure", candidates: NodeMeasure.names)
+            }
+            if case .quantile = measure, unit != .node {
+                throw Diagnostic(code: "E038", message: "quantiles are per node: summarize \(measure.name) by node", span: name.span)
+            }
+            if measure == .freq && unit == .edge {
+                throw Diagnostic(code: "E038", message: "edges have no activity of their own: summarize freq by node (of the source layer)", span: name.span)
+            }
+            measures.append(measure)
+        }
+        guard !measures.isEmpty else {
+            throw Diagnostic(code: "E039", message: "say what to compute besides 'effect', e.g. summarize mean, effect by node", span: measureNames[0].span)
+        }
+        let layer: BoundValue?
+        switch unit {
+        case .node:
+            guard let nodesLayer else {
+                throw Diagnostic(code: "E023", message: "'summarize … by node' needs 'nodes of layer N' before it", span: last.span)
+            }
+            layer = nodesLayer
+        case .layer:
+            layer = nodesLayer
+        case .edge:
+            guard case .edges(let into) = shape else {
+                throw Diagnostic(code: "E023", message: "'summarize … by edge' needs 'edges into layer N' before it", span: last.span)
+            }
+            layer = into
+        }
+        switch (shape, unit) {
+        case (.traces, .node), (.traces, .layer), (.edges, .edge): break
+        default:
+            throw Diagnostic(code: "E040", message: "'summarize' comes once, after the trace selection (and 'nodes of layer' or 'edges into layer')", span: last.span)
+        }
+        shape = .summary(Summary(layer: layer, measures: measures, groups: groups, unit: unit, path: path(filter, groups: groups, measures: measures)))
+    }
+
+    /// `versus traces [where …]` or `versus parent`, after a summary.
+    mutating func versus(_ set: ParsedComparedSet, span: Span) throws {
+        guard case .summary(let summary) = shape else {
+            throw Diagnostic(code: "E030", message: "'versus' compares summaries: put it after 'summarize … by node'", span: span)
+        }
+        if summary.groups.contains(.tag) {
+            throw Diagnostic(code: "E041", message: "'versus' compares two trace sets row by row; group by label or predicted, not by tag", span: span)
+        }
+        let second: Comparison.ComparedSet
+        switch set {
+        case .traces(let condition):
+            let secondFilter = try condition.map { try bind($0) }
+            second = .traces(filter: secondFilter, path: path(secondFilter, groups: summary.groups, measures: summary.measures))
+        case .parent:
+            guard summary.unit == .node, !summary.measures.contains(where: { if case .quantile = $0 { return true } else { return false } }) else {
+                throw Diagnostic(code: "E031", message: "'versus parent' pairs node values: summarize count, mean, stddev, freq, min or max by node", span: span)
+            }
+            second = .parents
+        }
+        var first = summary
+        if second == .parents { first.path = .scan }
+        shape = .comparison(Comparison(first: first, second: second, effect: effectRequested != nil))
+        effectRequested = nil
+    }
+
+    /// Statistics serve all traces of one tag, or every tag grouped by tag, for the measures
+    /// they keep; anything else scans.
+    private func path(_ filter: BoundCondition?, groups: [TraceGroup], measures: [NodeMeasure]) -> SummaryPath {
+        let kept = measures.allSatisfy { NodeMeasure.fixed.contains($0) }
+        guard kept, groups.allSatisfy({ $0 == .tag }) else { return .scan }
+        switch filter {
+        case .binary("=", .column(.tag), .value(let tag))?, .binary("=", .value(let tag), .column(.tag))?: return .statistics(tag: tag)
+        case nil where groups == [.tag]: return .statistics(tag: nil)
+        default: return .scan
+        }
+    }
+}

@@ -1,0 +1,65 @@
+/// Edge and lineage queries: dense edges are derived from the weights and the traces' node
+/// values (edge source → target carries weight × source value), joining active nodes only.
+extension SQLGenerator {
+    /// One row per active dense edge into `layer`, per selected trace.
+    mutating func edges(into layer: BoundValue, filter: BoundCondition?) -> String {
+        let source = "ipg_node(t.node_values, t.value_encoding, s.layer, s.node_size, w.source)"
+        let target = "ipg_node(t.node_values, t.value_encoding, l.layer, l.node_size, w.target)"
+        // The traces are chosen first (materialised), so their filter uses the indexes
+        // before any node value is decoded.
+        var chosen = "SELECT t.id, t.model_id, t.node_values, t.value_encoding FROM traces t"
+        if let filter { chosen += " WHERE " + condition(filter) }
+        var sql = "WITH chosen AS MATERIALIZED (\(chosen))"
+        sql += " SELECT w.source AS source, w.target AS target, w.weight * \(source) AS weight"
+        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(placeholder(layer))"
+        sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
+        sql += " JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer"
+        // Edges of the IPG join active nodes only (units: |value| above the threshold).
+        sql += " WHERE abs(\(source)) > s.threshold AND abs(\(target)) > l.threshold"
+        return sql
+    }
+
+    /// A recursive walk from the start node (default: each trace's predicted output), back to
+    /// the sources or forward to the targets, keeping at every node reached its `top`
+    /// strongest active dense contributions (ties at the k-th place all kept), for `depth`
+    /// steps. One row per edge walked.
+    mutating func lineage(start: NodeAddress?, direction: LineageDirection, depth: BoundValue, top: BoundValue, filter: BoundCondition?) -> String {
+        var chosen = "SELECT t.id, t.model_id, t.input_index, t.node_values, t.value_encoding, t.predicted_label FROM traces t"
+        if let filter { chosen += " WHERE " + condition(filter) }
+        let startLayer = start.map { placeholder(.integer($0.layer)) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
+        let startNode = start.map { placeholder(.integer($0.node)) } ?? "c.predicted_label"
+        let value = { (layer: String, node: String) in "ipg_node(c.node_values, c.value_encoding, \(layer).layer, \(layer).node_size, \(node))" }
+        var sql = "WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (\(chosen)), "
+        sql += "walk(trace_id, step, layer, node, source, target, contribution) AS ("
+        sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL, NULL FROM chosen c"
+        // l: the dense layer the edge goes into; s: its source layer; w: the edge walked;
+        // v: the other edges competing with it at the node walked from.
+        switch direction {
+        case .backward:
+            sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, s.layer || ':' || w.source, g.layer || ':' || g.node, w.weight * \(value("s", "w.source"))"
+            sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
+            sql += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
+            sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
+            sql += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node"
+            // Keep an edge when fewer than `top` active sources contribute more (SQLite allows
+            // no outer reference in a subquery's ORDER BY, so the rank is counted).
+            sql += " WHERE g.step < \(placeholder(depth)) AND abs(\(value("s", "w.source"))) > s.threshold"
+            sql += " AND (SELECT COUNT(*) FROM dense_weights v WHERE v.model_id = c.model_id AND v.layer = g.layer AND v.target = g.node"
+            sql += " AND abs(\(value("s", "v.source"))) > s.threshold AND v.weight * \(value("s", "v.source")) > w.weight * \(value("s", "w.source"))) < \(placeholder(top)))"
+        case .forward:
+            sql += " UNION ALL SELECT g.trace_id, g.step + 1, l.layer, w.target, g.layer || ':' || g.node, l.layer || ':' || w.target, w.weight * \(value("s", "g.node"))"
+            sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
+            sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
+            sql += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
+            sql += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node"
+            // Every outgoing edge carries the same source value, so the strongest are those
+            // with the largest weight × value into an active target.
+            sql += " WHERE g.step < \(placeholder(depth)) AND abs(\(value("s", "g.node"))) > s.threshold AND abs(\(value("l", "w.target"))) > l.threshold"
+            sql += " AND (SELECT COUNT(*) FROM dense_weights v WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node"
+            sql += " AND abs(\(value("l", "v.target"))) > l.threshold AND v.weight * \(value("s", "g.node")) > w.weight * \(value("s", "g.node"))) < \(placeholder(top)))"
+        }
+        sql += " SELECT c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution"
+        sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id WHERE g.step > 0"
+        return sql
+    }
+}

@@ -1,0 +1,189 @@
+/// Summaries and comparisons. Each trace set first becomes *base rows*: `model_id`, the
+/// groups, the unit's key (`layer, node`, `layer`, or `layer, source, target`) and the
+/// mergeable statistics `traces, n, mean, m2, active, minimum, maximum` (plus `q<percent>`
+/// columns for quantiles) — read from `node_statistics` or computed by scanning. Measures are
+/// then expressions over those columns, so both paths and every unit share them.
+extension SQLGenerator {
+    private static let statistics = ["traces", "n", "mean", "m2", "active", "minimum", "maximum"]
+
+    mutating func summary(_ summary: Summary, filter: BoundCondition?) -> String {
+        let base = baseRows(summary, filter: filter, path: summary.path)
+        let measures = summary.measures.map { "\(measure($0, of: { "a.\($0)" })) AS \($0.name)" }
+        return "SELECT " + (keyColumns(summary, comparing: false) + measures).joined(separator: ", ") + " FROM (\(base)) AS a"
+    }
+
+    mutating func comparison(_ comparison: Comparison, filter: BoundCondition?) -> String {
+        let first = comparison.first
+        let a = { (column: String) in "a.\(column)" }
+        let b: (String) -> String
+        let from: String
+        switch comparison.second {
+        case .traces(let secondFilter, let path):
+            let baseA = baseRows(first, filter: filter, path: first.path)
+            let baseB = baseRows(first, filter: secondFilter, path: path)
+            let keys = ["model_id", "layer"] + first.groups.map(\.rawValue) + (first.unit == .edge ? ["source", "target"] : first.unit == .node ? ["node"] : [])
+            from = " FROM (\(baseA)) AS a JOIN (\(baseB)) AS b ON " + keys.map { "b.\($0) = a.\($0)" }.joined(separator: " AND ")
+            b = { "b.\($0)" }
+        case .parents:
+            from = " FROM (\(pairedNodeRows(first, filter: filter))) AS a"
+            b = { "a.b_\($0)" }
+        }
+        let single = first.measures.count == 1
+        var columns = keyColumns(first, comparing: true)
+        for measure in first.measures {
+            let (valueA, valueB) = (self.measure(measure, of: a), self.measure(measure, of: b))
+            // Paired: the mean of the per-pair differences (equal to mean_a − mean_b).
+            let difference = comparison.second == .parents && measure == .mean ? "a.d_mean" : "\(valueA) - \(valueB)"
+            columns += ["\(valueA) AS \(measure.name)_a", "\(valueB) AS \(measure.name)_b", "\(difference) AS \(single ? "diff" : "\(measure.name)_diff")"]
+        }
+        if comparison.effect {
+            switch comparison.second {
+            case .traces:
+                // Cohen's d with the pooled sample standard deviation.
+                columns.append("(a.mean - b.mean) / NULLIF(\(dialect.squareRoot("(a.m2 + b.m2) / (a.n + b.n - 2)")), 0) AS effect")
+            case .parents:
+                // d_z: the mean paired difference over its sample standard deviation.
+                columns.append("a.d_mean / NULLIF(\(dialect.squareRoot("a.d_m2 / (a.d_n - 1)")), 0) AS effect")
+            }
+        }
+        return "SELECT " + columns.joined(separator: ", ") + from
+    }
+
+    private func keyColumns(_ summary: Summary, comparing: Bool) -> [String] {
+        summary.keyColumns(comparing: comparing).map { "a.\($0) AS \($0)" }
+    }
+
+    /// A measure over base-row columns (`column("mean")` gives the column's SQL).
+    private func measure(_ measure: NodeMeasure, of column: (String) -> String) -> String {
+        switch measure {
+        case .count: return column("traces")
+        case .mean: return column("mean")
+        case .stddev: return dialect.squareRoot("\(column("m2")) / \(column("n"))")
+        case .freq: return "CAST(\(column("active")) AS REAL) / \(column("n"))"
+        case .min: return column("minimum")
+        case .max: return column("maximum")
+        case .quantile(let percent): return column("q\(percent)")
+        }
+    }
+
+    // MARK: Base rows
+
+    /// Base rows of one trace set for the summary's unit.
+    private mutating func baseRows(_ summary: Summary, filter: BoundCondition?, path: SummaryPath) -> String {
+        let groups = summary.groups.map { "r.\($0.rawValue) AS \($0.rawValue)" }
+        let groupBy = (["r.model_id"] + summary.groups.map { "r.\($0.rawValue)" } + ["r.layer"]).joined(separator: ", ")
+        switch summary.unit {
+        case .node:
+            return nodeRows(summary, filter: filter, path: path, layer: summary.layer.map { .equal($0) } ?? .every)
+        case .layer:
+            // Every value of the layer's nodes pooled: M2 = Σ m2ᵢ + Σ nᵢ·meanᵢ² − N·mean².
+            let nodes = nodeRows(summary, filter: filter, path: path, layer: summary.layer.map { .equal($0) } ?? .every)
+            return "SELECT " + (["r.model_id AS model_id"] + groups + [
+                "r.layer AS layer", "MAX(r.traces) AS traces", "SUM(r.n) AS n", "SUM(r.n * r.mean) / SUM(r.n) AS mean",
+                "SUM(r.m2) + SUM(r.n * r.mean * r.mean) - SUM(r.n * r.mean) * SUM(r.n * r.mean) / SUM(r.n) AS m2",
+                "SUM(r.active) AS active", "MIN(r.minimum) AS minimum", "MAX(r.maximum) AS maximum",
+            ]).joined(separator: ", ") + " FROM (\(nodes)) AS r GROUP BY \(groupBy)"
+        case .edge:
+            // A dense edge carries weight × source value: its statistics follow from the
+            // source node's (a negative weight swaps minimum and maximum).
+            let into = summary.layer!
+            let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
+            return "SELECT " + (["r.model_id AS model_id"] + groups + [
+                "l.layer AS layer", "w.source AS source", "w.target AS target", "r.traces AS traces", "r.n AS n",
+                "w.weight * r.mean AS mean", "w.weight * w.weight * r.m2 AS m2", "r.active AS active",
+                "min(w.weight * r.minimum, w.weight * r.maximum) AS minimum", "max(w.weight * r.minimum, w.weight * r.maximum) AS maximum",
+            ]).joined(separator: ", ") + " FROM (\(sources)) AS r"
+                + " JOIN layers l ON l.model_id = r.model_id AND l.layer = \(placeholder(into)) AND l.source_layer = r.layer"
+                + " JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node"
+        }
+    }
+
+    /// Which layers node rows cover.
+    private enum LayerChoice {
+        case equal(BoundValue)
+        /// The source layer of the given (dense) layer.
+        case sourceOf(BoundValue)
+        case every
+    }
+
+    private mutating func layerCondition(_ choice: LayerChoice, layer: String, model: String) -> String? {
+        switch choice {
+        case .equal(let value): return "\(layer) = \(placeholder(value))"
+        case .sourceOf(let value): return "\(layer) = (SELECT x.source_layer FROM layers x WHERE x.model_id = \(model) AND x.layer = \(placeholder(value)))"
+        case .every: return nil
+        }
+    }
+
+    /// Per node rows of one trace set: from the statistics, or by scanning.
+    private mutating func nodeRows(_ summary: Summary, filter: BoundCondition?, path: SummaryPath, layer: LayerChoice) -> String {
+        switch path {
+        case .statistics(let tag):
+            let groups = summary.groups.map { _ in "s.tag AS tag" }  // only tag groups reach the statistics path
+            var conditions: [String] = []
+            if let tag { conditions.append("s.tag = \(placeholder(tag))") }
+            if let condition = layerCondition(layer, layer: "s.layer", model: "s.model_id") { conditions.append(condition) }
+            return "SELECT " + (["s.model_id AS model_id"] + groups + [
+                "s.layer AS layer", "s.node AS node", "s.count AS traces", "s.count AS n", "s.mean AS mean", "s.m2 AS m2",
+                "s.active_count AS active", "s.minimum AS minimum", "s.maximum AS maximum",
+            ]).joined(separator: ", ") + " FROM node_statistics s" + (conditions.isEmpty ? "" : " WHERE " + conditions.joined(separator: " AND "))
+        case .scan:
+            let quantiles = summary.measures.compactMap { if case .quantile(let percent) = $0 { return percent } else { return nil } }
+            var aggregates = ["\(dialect.nodeStatisticsAggregate(values: "t.node_values", encoding: "t.value_encoding", layer: "l.layer", nodeSize: "l.node_size", threshold: "l.threshold")) AS stats"]
+            for percent in quantiles {
+                let q = placeholder(.number(Double(percent) / 100))
+                aggregates.append("\(dialect.nodeQuantileAggregate(values: "t.node_values", encoding: "t.value_encoding", layer: "l.layer", nodeSize: "l.node_size", quantile: q)) AS q\(percent)")
+            }
+            let grouped = scanGroups(summary, aggregates: aggregates, filter: filter, layer: layer, joinParents: false)
+            var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
+            columns += ["g.layer AS layer", "CAST(j.key AS INTEGER) AS node"]
+            // [count, mean, m2, active, min, max]: traces and n are both the count.
+            columns += Self.statistics.enumerated().map { "\(dialect.jsonElement("j.value", [.constant(max(0, $0.offset - 1))])) AS \($0.element)" }
+            columns += quantiles.map { "\(dialect.jsonElement("g.q\($0)", [.expression("j.key")])) AS q\($0)" }
+            return "SELECT " + columns.joined(separator: ", ") + " FROM (\(grouped)) AS g, " + dialect.jsonArrayRows("g.stats", alias: "j")
+        }
+    }
+
+    /// Node rows of the selected traces paired with their parents: the child's statistics,
+    /// the parent's (`b_…`) and those of the differences (`d_…`).
+    private mutating func pairedNodeRows(_ summary: Summary, filter: BoundCondition?) -> String {
+        let shape = (layer: "l.layer", nodeSize: "l.node_size", threshold: "l.threshold")
+        let aggregates = [
+            "\(dialect.nodeStatisticsAggregate(values: "t.node_values", encoding: "t.value_encoding", layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold)) AS stats",
+            "\(dialect.nodeStatisticsAggregate(values: "p.node_values", encoding: "p.value_encoding", layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold)) AS b",
+            "\(dialect.nodeDifferenceStatisticsAggregate(a: ("t.node_values", "t.value_encoding"), b: ("p.node_values", "p.value_encoding"), layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold)) AS d",
+        ]
+        let grouped = scanGroups(summary, aggregates: aggregates, filter: filter, layer: .equal(summary.layer!), joinParents: true)
+        var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
+        columns += ["g.layer AS layer", "CAST(j.key AS INTEGER) AS node"]
+        for (prefix, json) in [("", "j.value"), ("b_", "g.b"), ("d_", "g.d")] {
+            columns += Self.statistics.enumerated().map { statistic in
+                let index = max(0, statistic.offset - 1)  // traces and n are both the count
+                let path: [JSONIndex] = json == "j.value" ? [.constant(index)] : [.expression("j.key"), .constant(index)]
+                return "\(dialect.jsonElement(json, path)) AS \(prefix)\(statistic.element)"
+            }
+        }
+        return "SELECT " + columns.joined(separator: ", ") + " FROM (\(grouped)) AS g, " + dialect.jsonArrayRows("g.stats", alias: "j")
+    }
+
+    /// The traces `filter` selects (with their parents, `p`, when pairing), joined to the
+    /// layers chosen and aggregated per model, group and layer.
+    private mutating func scanGroups(_ summary: Summary, aggregates: [String], filter: BoundCondition?, layer: LayerChoice, joinParents: Bool) -> String {
+        let groupExpressions = summary.groups.map { group -> (String, String) in
+            switch group {
+            case .label: return (Self.expression(for: .label), "label")
+            case .predicted: return (Self.expression(for: .predicted), "predicted")
+            case .tag: return (Self.expression(for: .tag), "tag")
+            }
+        }
+        let select = ["t.model_id AS model_id"] + groupExpressions.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer"] + aggregates
+        var sql = "SELECT " + select.joined(separator: ", ") + " FROM traces t"
+        if joinParents {
+            sql += " JOIN traces p ON p.id = (SELECT MIN(q.id) FROM traces q WHERE q.model_id = t.model_id AND q.tag = t.parent_tag AND q.input_index = t.parent_index)"
+        }
+        sql += " JOIN layers l ON l.model_id = t.model_id"
+        if let condition = layerCondition(layer, layer: "l.layer", model: "t.model_id") { sql += " AND " + condition }
+        if let filter { sql += " WHERE " + condition(filter) }
+        sql += " GROUP BY " + (["t.model_id"] + groupExpressions.map(\.0) + ["l.layer"]).joined(separator: ", ")
+        return sql
+    }
+}

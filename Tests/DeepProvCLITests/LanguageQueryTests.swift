@@ -1,0 +1,191 @@
+import Engine
+import Foundation
+import IPG
+import Store
+import Testing
+import TestSupport
+
+/// The language's groupings, units, quantiles, comparisons, pairs, attributes and forward
+/// lineage, each checked against a recomputation from the traces (or the engine's IPG).
+@Suite struct LanguageQueryTests {
+    /// 30 clean traces of the tiny model and 30 shifted copies with their clean parents; the
+    /// shifted traces carry an attribute `source` (camera for every third input, else scan).
+    static func pairedStore(in directory: TemporaryDirectory) throws -> (path: String, traces: [Trace]) {
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        var generator = SeededGenerator(seed: 11)
+        let clean = (0..<60).map { _ in generator.nextGaussian() }
+        let shifted = clean.map { $0 + 0.4 + 0.3 * generator.nextGaussian() }
+        let labels = (0..<30).map { _ in Int(generator.nextGaussian() > 0 ? 1 : 0) }
+        var traces = try capture.capture(Tensor(shape: [30, 2], values: clean),
+                                         samples: (0..<30).map { SampleDescription(inputIndex: $0, trueLabel: labels[$0], tag: "clean") })
+        traces += try capture.capture(Tensor(shape: [30, 2], values: shifted), samples: (0..<30).map {
+            SampleDescription(inputIndex: $0, trueLabel: labels[$0], tag: "shift", parent: TraceReference(tag: "clean", inputIndex: $0),
+                              attributes: [KeyValue("source", $0 % 3 == 0 ? "camera" : "scan")])
+        })
+        let stream = directory.path("p.ipgz"), database = directory.path("p.sqlite")
+        let writer = try TraceStreamWriter(path: stream, header: StreamHeader(topology: capture.topology))
+        for trace in traces { try writer.append(trace) }
+        try writer.finish()
+        _ = try StreamIngestor(store: ProvenanceStore(path: database)).ingest([stream])
+        return (database, traces)
+    }
+
+    private func rows(_ database: String, _ query: String) throws -> (header: [String], rows: [[Double]]) {
+        let csv = try deepProvCSV(["query", "--db", database, "--format", "csv", query])
+        return (csv.first ?? [], csv.dropFirst().map { $0.map { Double($0) ?? .nan } })
+    }
+
+    private func values(_ traces: [Trace], tag: String, layer: Int, node: Int, where keep: (Trace) -> Bool = { _ in true }) -> [Double] {
+        traces.filter { $0.metadata.tag == tag && keep($0) }.map { Double($0.layerValues[layer][node]) }
+    }
+
+    private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+
+    private func sumOfSquares(_ values: [Double]) -> Double {
+        let m = mean(values)
+        return values.map { ($0 - m) * ($0 - m) }.reduce(0, +)
+    }
+
+    private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
+
+    @Test func groupsByLabelAndByTag() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let byLabel = try rows(database, "from traces where tag = 'clean' | nodes of layer 1 | summarize count, mean, freq by label, node")
+        #expect(byLabel.header == ["label", "layer", "node", "count", "mean", "freq"])
+        #expect(byLabel.rows.count == 2 * 3)
+        for row in byLabel.rows {
+            let values = self.values(traces, tag: "clean", layer: 1, node: Int(row[2])) { $0.metadata.trueLabel == Int(row[0]) }
+            #expect(Int(row[3]) == values.count && close(row[4], mean(values)))
+            #expect(close(row[5], Double(values.filter { $0 != 0 }.count) / Double(values.count)))
+        }
+        // Every tag at once comes from the statistics; a filter that keeps everything scans.
+        let fromStatistics = try rows(database, "from traces | nodes of layer 2 | summarize mean, stddev, min, max by tag, node")
+        let fromScan = try rows(database, "from traces where confidence >= 0 | nodes of layer 2 | summarize mean, stddev, min, max by tag, node")
+        #expect(try deepProvOutput(["query", "--db", database, "--explain", "from traces | nodes of layer 2 | summarize mean by tag, node"]).contains("FROM node_statistics"))
+        #expect(fromStatistics.rows.count == 4 && fromScan.rows.count == 4)
+        let tags = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces | nodes of layer 2 | summarize mean by tag, node"]).dropFirst().map { $0[0] }
+        #expect(tags == ["clean", "clean", "shift", "shift"])
+        for (a, b) in zip(fromStatistics.rows, fromScan.rows) {
+            #expect(zip(a.dropFirst(), b.dropFirst()).allSatisfy { close($0, $1) }, "\(a) vs \(b)")
+        }
+        for (index, row) in fromStatistics.rows.enumerated() {
+            let values = self.values(traces, tag: index < 2 ? "clean" : "shift", layer: 2, node: Int(row[2]))
+            #expect(close(row[3], mean(values)) && close(row[4], (sumOfSquares(values) / Double(values.count)).squareRoot()))
+            #expect(close(row[5], values.min()!) && close(row[6], values.max()!))
+        }
+    }
+
+    @Test func layerSummariesPoolEveryNodeValue() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let result = try rows(database, "from traces where tag = 'shift' | summarize count, mean, stddev, freq, max by layer")
+        #expect(result.header == ["layer", "count", "mean", "stddev", "freq", "max"])
+        #expect(result.rows.map { Int($0[0]) } == [0, 1, 2])
+        for row in result.rows {
+            let layer = Int(row[0])
+            let all = traces.filter { $0.metadata.tag == "shift" }.flatMap { $0.layerValues[layer].map(Double.init) }
+            #expect(Int(row[1]) == 30)
+            #expect(close(row[2], mean(all)) && close(row[3], (sumOfSquares(all) / Double(all.count)).squareRoot(), 1e-7))
+            #expect(close(row[4], Double(all.filter { $0 != 0 }.count) / Double(all.count)) && close(row[5], all.max()!))
+        }
+    }
+
+    @Test func quantilesInterpolateBetweenRanks() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let result = try rows(database, "from traces where tag = 'clean' | nodes of layer 1 | summarize median, p90 by node")
+        #expect(result.header == ["layer", "node", "median", "p90"])
+        func quantile(_ values: [Double], _ q: Double) -> Double {
+            let sorted = values.sorted(), position = q * Double(sorted.count - 1)
+            let lower = Int(position), upper = min(lower + 1, sorted.count - 1)
+            return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - Double(lower))
+        }
+        for row in result.rows {
+            let values = self.values(traces, tag: "clean", layer: 1, node: Int(row[1]))
+            #expect(close(row[2], quantile(values, 0.5)) && close(row[3], quantile(values, 0.9)), "\(row)")
+        }
+    }
+
+    @Test func comparisonsGiveEveryMeasureAndTheEffectSize() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let result = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean, freq, effect by node | versus traces where tag = 'clean'")
+        #expect(result.header == ["node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect"])
+        for row in result.rows {
+            let a = values(traces, tag: "shift", layer: 1, node: Int(row[0])), b = values(traces, tag: "clean", layer: 1, node: Int(row[0]))
+            let pooled = ((sumOfSquares(a) + sumOfSquares(b)) / Double(a.count + b.count - 2)).squareRoot()
+            let freq = { (values: [Double]) in Double(values.filter { $0 != 0 }.count) / Double(values.count) }
+            #expect(close(row[1], mean(a)) && close(row[2], mean(b)) && close(row[3], mean(a) - mean(b)))
+            #expect(close(row[4], freq(a)) && close(row[5], freq(b)) && close(row[6], freq(a) - freq(b)))
+            #expect(close(row[7], (mean(a) - mean(b)) / pooled, 1e-7), "\(row)")
+        }
+    }
+
+    @Test func pairsEachTraceWithItsOwnParent() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let result = try rows(database, "from traces where tag = 'shift' and attr('source') = 'scan' | nodes of layer 1 | summarize mean, effect by node | versus parent")
+        #expect(result.header == ["node", "mean_a", "mean_b", "diff", "effect"])
+        #expect(result.rows.count == 3)
+        let children = traces.filter { $0.metadata.tag == "shift" && $0.metadata.inputIndex % 3 != 0 }
+        for row in result.rows {
+            let node = Int(row[0])
+            let differences = children.map { child in
+                let parent = traces.first { $0.metadata.tag == "clean" && $0.metadata.inputIndex == child.metadata.parent!.inputIndex }!
+                return Double(child.layerValues[1][node]) - Double(parent.layerValues[1][node])
+            }
+            let sampleDeviation = (sumOfSquares(differences) / Double(differences.count - 1)).squareRoot()
+            #expect(close(row[3], mean(differences)) && close(row[1] - row[2], mean(differences), 1e-7))
+            #expect(close(row[4], mean(differences) / sampleDeviation, 1e-7), "\(row)")
+        }
+    }
+
+    @Test func attributesSelectTraces() throws {
+        let directory = try TemporaryDirectory()
+        let (database, _) = try Self.pairedStore(in: directory)
+        let inputs = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces where attr('source') = 'camera' | select input | sort input"])
+        #expect(inputs.dropFirst().map { Int($0[0])! } == Array(stride(from: 0, to: 30, by: 3)))
+        let none = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces where attr('nothing') = 'x' | select input"])
+        #expect(none == [["input"]])
+    }
+
+    @Test func edgesWhoseMeanContributionDivergesMost() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let result = try rows(database, "from traces where tag = 'shift' | edges into layer 1 | summarize mean by edge | versus traces where tag = 'clean' | sort -abs(diff) | take 3")
+        #expect(result.header == ["source", "target", "mean_a", "mean_b", "diff"])
+        let weights = try deepProvOutput(["sql", "--db", database, "SELECT source, target, weight FROM dense_weights WHERE layer = 1"])
+            .split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
+        let expected = weights.map { row -> (String, Double) in
+            let (source, weight) = (Int(row[0])!, Double(row[2])!)
+            let difference = weight * (mean(values(traces, tag: "shift", layer: 0, node: source)) - mean(values(traces, tag: "clean", layer: 0, node: source)))
+            return ("\(row[0])->\(row[1])", difference)
+        }.sorted { abs($0.1) > abs($1.1) }.prefix(3)
+        #expect(result.rows.map { "\(Int($0[0]))->\(Int($0[1]))" } == expected.map(\.0))
+        for (row, edge) in zip(result.rows, expected) { #expect(close(row[4], edge.1, 1e-6)) }
+    }
+
+    @Test func lineageForwardFollowsTheStrongestOutgoingEdges() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        var checked = 0
+        for trace in traces where trace.metadata.tag == "clean" && trace.metadata.inputIndex < 10 {
+            let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
+            // The strongest outgoing edge, and any tied with it (fc2 has equal weights).
+            func strongest(from node: NodeID) -> [Edge] {
+                let outgoing = graph.edges.filter { $0.source == node }
+                return outgoing.filter { edge in !outgoing.contains { $0.weight > edge.weight } }
+            }
+            let first = strongest(from: NodeID(layer: 0, index: 1))
+            let expected = Set((first + first.flatMap { strongest(from: $0.target) }).map { "\($0.source)->\($0.target)" })
+            let rows = try deepProvCSV(["query", "--db", database, "--format", "csv",
+                                        "from traces where tag = 'clean' and input = \(trace.metadata.inputIndex) | lineage forward from 0:1 depth 2 top 1"])
+            #expect(rows.first == ["input", "step", "target", "source", "contribution"])
+            #expect(Set(rows.dropFirst().map { "\($0[3])->\($0[2])" }) == expected, "input \(trace.metadata.inputIndex)")
+            checked += expected.isEmpty ? 0 : 1
+        }
+        #expect(checked > 3)
+    }
+}
