@@ -12,7 +12,7 @@ enum QueryOutput {
     /// `tableRowLimit` caps the rows a table shows (the REPL's screen); CSV and JSON show all.
     static func render(_ rows: [Row], columns: [String], format: QueryOutputFormat, tableRowLimit: Int? = nil) -> String {
         let shown = format == .table ? rows.prefix(tableRowLimit ?? rows.count) : rows[...]
-        let cells = shown.map { row in columns.map { text(row[$0] as DatabaseValue) } }
+        let cells = shown.map { row in columns.map { text(row[$0] as DatabaseValue, rounded: format == .table) } }
         switch format {
         case .csv:
             return ([columns] + cells).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
@@ -29,11 +29,12 @@ enum QueryOutput {
         }
     }
 
-    private static func text(_ value: DatabaseValue) -> String {
+    /// A cell's text: exact in CSV, six significant digits in a table (for reading).
+    private static func text(_ value: DatabaseValue, rounded: Bool) -> String {
         switch value.storage {
         case .null: return ""
         case .int64(let number): return "\(number)"
-        case .double(let number): return "\(number)"
+        case .double(let number): return rounded ? String(format: "%.6g", number) : "\(number)"
         case .string(let string): return string
         case .blob(let data): return "<\(data.count) bytes>"
         }

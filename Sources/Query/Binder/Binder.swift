@@ -60,14 +60,16 @@ public struct Binder {
                 guard nodesLayer == nil, case .traces = shape else {
                     throw Diagnostic(code: "E034", message: "'lineage' follows a trace's edges; use it right after the trace selection", span: span)
                 }
-                if let start, !catalog.models.contains(where: { $0.layers.indices.contains(start.layer) && start.node < $0.layers[start.layer].nodeCount }) {
-                    throw Diagnostic(code: "E035", message: "no node \(start.layer):\(start.node) in the models", span: span)
+                let address = try start.map { NodeAddress(layer: try value($0.layer), node: try value($0.node)) }
+                if let address, case .integer(let layer) = address.layer, case .integer(let node) = address.node,
+                   !catalog.models.contains(where: { $0.layers.indices.contains(layer) && node >= 0 && node < $0.layers[layer].nodeCount }) {
+                    throw Diagnostic(code: "E035", message: "no node \(layer):\(node) in the models", span: span)
                 }
                 if forward && start == nil {
                     throw Diagnostic(code: "E036", message: "'lineage forward' needs a node to start from", span: span,
                                      notes: ["write: lineage forward from 0:350 depth 2 top 3 (layer 0 is the input)"])
                 }
-                shape = .lineage(start: start.map { NodeAddress(layer: $0.layer, node: $0.node) }, direction: forward ? .forward : .backward,
+                shape = .lineage(start: address, direction: forward ? .forward : .backward,
                                  depth: try value(depth), top: try value(top))
             case .sort(let keys):
                 let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns

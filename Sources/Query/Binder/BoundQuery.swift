@@ -111,8 +111,8 @@ public enum LineageDirection: String, Sendable, Equatable {
 
 /// A node by layer and index.
 public struct NodeAddress: Sendable, Equatable {
-    public var layer: Int
-    public var node: Int
+    public var layer: BoundValue
+    public var node: BoundValue
 }
 
 /// An output column to order by, possibly by its absolute value.

@@ -15,6 +15,9 @@ public protocol SQLDialect: Sendable {
     func nodeDifferenceStatisticsAggregate(a: (values: String, encoding: String), b: (values: String, encoding: String), layer: String, nodeSize: String, threshold: String) -> String
     /// Per node, the `quantile` (0–1) of the node values over a group, as a JSON array.
     func nodeQuantileAggregate(values: String, encoding: String, layer: String, nodeSize: String, quantile: String) -> String
+    /// Text after a table in FROM telling the engine to read it through `index` (empty where
+    /// the engine has no such hint).
+    func indexHint(_ index: String) -> String
 }
 
 /// One step into a JSON array.
@@ -56,4 +59,6 @@ public struct SQLiteDialect: SQLDialect {
     public func nodeQuantileAggregate(values: String, encoding: String, layer: String, nodeSize: String, quantile: String) -> String {
         "ipg_node_quantile(\(values), \(encoding), \(layer), \(nodeSize), \(quantile))"
     }
+
+    public func indexHint(_ index: String) -> String { " INDEXED BY \(index)" }
 }

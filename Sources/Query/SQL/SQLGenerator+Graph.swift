@@ -26,8 +26,8 @@ extension SQLGenerator {
     mutating func lineage(start: NodeAddress?, direction: LineageDirection, depth: BoundValue, top: BoundValue, filter: BoundCondition?) -> String {
         var chosen = "SELECT t.id, t.model_id, t.input_index, t.node_values, t.value_encoding, t.predicted_label FROM traces t"
         if let filter { chosen += " WHERE " + condition(filter) }
-        let startLayer = start.map { placeholder(.integer($0.layer)) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
-        let startNode = start.map { placeholder(.integer($0.node)) } ?? "c.predicted_label"
+        let startLayer = start.map { placeholder($0.layer) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
+        let startNode = start.map { placeholder($0.node) } ?? "c.predicted_label"
         let value = { (layer: String, node: String) in "ipg_node(c.node_values, c.value_encoding, \(layer).layer, \(layer).node_size, \(node))" }
         var sql = "WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (\(chosen)), "
         sql += "walk(trace_id, step, layer, node, source, target, contribution) AS ("
@@ -48,14 +48,17 @@ extension SQLGenerator {
             sql += " AND abs(\(value("s", "v.source"))) > s.threshold AND v.weight * \(value("s", "v.source")) > w.weight * \(value("s", "w.source"))) < \(placeholder(top)))"
         case .forward:
             sql += " UNION ALL SELECT g.trace_id, g.step + 1, l.layer, w.target, g.layer || ':' || g.node, l.layer || ':' || w.target, w.weight * \(value("s", "g.node"))"
+            // Weights found by source, not by target (the primary key), once the layer is known
+            // (CROSS JOIN keeps SQLite's planner from reading the weights first).
+            let bySource = dialect.indexHint("dense_weights_by_source")
             sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
             sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
             sql += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
-            sql += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node"
+            sql += " CROSS JOIN dense_weights w\(bySource) ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node"
             // Every outgoing edge carries the same source value, so the strongest are those
             // with the largest weight × value into an active target.
             sql += " WHERE g.step < \(placeholder(depth)) AND abs(\(value("s", "g.node"))) > s.threshold AND abs(\(value("l", "w.target"))) > l.threshold"
-            sql += " AND (SELECT COUNT(*) FROM dense_weights v WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node"
+            sql += " AND (SELECT COUNT(*) FROM dense_weights v\(bySource) WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node"
             sql += " AND abs(\(value("l", "v.target"))) > l.threshold AND v.weight * \(value("s", "g.node")) > w.weight * \(value("s", "g.node"))) < \(placeholder(top)))"
         }
         sql += " SELECT c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution"

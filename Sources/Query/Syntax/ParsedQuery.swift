@@ -9,7 +9,7 @@
 ///   | versus traces [where <condition>]      (after summarize: compare with a second set)
 ///   | versus parent                          (… or with each trace's own parent, paired)
 ///   | edges into layer <value>               (dense edges of the selected traces)
-///   | lineage [forward] [from <layer:node>] depth <value> top <value>
+///   | lineage [forward] [from <layer:node> | from layer <value> node <value>] depth <value> top <value>
 ///                                            (strongest paths back from the predicted output,
 ///                                             or forward from a node)
 ///   | sort [-]<name> | [-]abs(<name>), …
@@ -29,7 +29,8 @@ public enum ParsedStage: Sendable, Equatable {
     /// `versus traces [where …]` (a condition, or none for all traces) or `versus parent`.
     case versus(ParsedComparedSet, span: Span)
     case edges(layer: ParsedExpression, span: Span)
-    case lineage(start: (layer: Int, node: Int)?, forward: Bool, depth: ParsedExpression, top: ParsedExpression, span: Span)
+    /// `start`: `from L:N` or `from layer <value> node <value>`.
+    case lineage(start: (layer: ParsedExpression, node: ParsedExpression)?, forward: Bool, depth: ParsedExpression, top: ParsedExpression, span: Span)
     case sort([ParsedSortKey])
     case take(ParsedExpression)
 

@@ -125,12 +125,20 @@ public struct Parser {
             let start = advance().span
             let forward = isWord("forward")
             if forward { position += 1 }
-            var origin: (layer: Int, node: Int)?
+            var origin: (layer: ParsedExpression, node: ParsedExpression)?
             if isWord("from") {
                 position += 1
-                guard case .nodeReference(let layer, let index) = current.kind else { throw unexpected("a node such as 3:9") }
-                origin = (layer, index)
-                position += 1
+                if case .nodeReference(let layer, let index) = current.kind {
+                    let span = advance().span
+                    origin = (.integer(layer, span), .integer(index, span))
+                } else if isWord("layer") {
+                    position += 1
+                    let layer = try primary()
+                    try expectWord("node", "after 'from layer N' (from layer N node M)")
+                    origin = (layer, try primary())
+                } else {
+                    throw unexpected("a node such as 3:9, or layer N node M")
+                }
             }
             try expectWord("depth", "in 'lineage … depth N top K'")
             let depth = try primary()

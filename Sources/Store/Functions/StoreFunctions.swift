@@ -54,7 +54,7 @@ enum StoreFunctions {
 
 /// The last decoded `node_values` blob of a connection (functions run on one connection at a time).
 private final class DecodedValuesCache: @unchecked Sendable {
-    private var blob: [UInt8] = []
+    private var blob = Data()
     private var decoded: [[Float]] = []
     private let codec = TraceValueCodec()
 
@@ -62,10 +62,9 @@ private final class DecodedValuesCache: @unchecked Sendable {
         guard let data = Data.fromDatabaseValue(arguments[0]), let code = Int.fromDatabaseValue(arguments[1]),
               let encoding = ValueEncoding(rawValue: UInt8(clamping: code))
         else { throw DatabaseError(message: "ipg functions take (node_values BLOB, value_encoding INTEGER, …)") }
-        let bytes = [UInt8](data)
-        if bytes != blob {
-            decoded = try codec.decode(bytes, encoding: encoding)
-            blob = bytes
+        if data != blob {
+            decoded = try codec.decode([UInt8](data), encoding: encoding)
+            blob = data
         }
         return decoded
     }
