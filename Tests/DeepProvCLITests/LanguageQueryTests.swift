@@ -91,6 +91,18 @@ import TestSupport
         }
     }
 
+    @Test func statisticsAndScanAgreeForLayersAndEdges() throws {
+        let directory = try TemporaryDirectory()
+        let (database, _) = try Self.pairedStore(in: directory)
+        for (unit, stage) in [("layer", ""), ("edge", "| edges into layer 2 ")] {
+            let measures = unit == "layer" ? "count, mean, stddev, freq, min, max" : "count, mean, stddev, min, max"
+            let statistics = try rows(database, "from traces where tag = 'clean' \(stage)| summarize \(measures) by \(unit)")
+            let scan = try rows(database, "from traces where tag = 'clean' and confidence >= 0 \(stage)| summarize \(measures) by \(unit)")
+            #expect(statistics.header == scan.header && statistics.rows.count == scan.rows.count && !scan.rows.isEmpty)
+            for (a, b) in zip(statistics.rows, scan.rows) { #expect(zip(a, b).allSatisfy { close($0, $1, 1e-7) }, "\(unit): \(a) vs \(b)") }
+        }
+    }
+
     @Test func quantilesInterpolateBetweenRanks() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try Self.pairedStore(in: directory)

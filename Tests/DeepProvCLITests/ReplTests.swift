@@ -77,3 +77,15 @@ import TestSupport
         #expect(completion.candidates(before: "", word: "fr") == ["from"])
     }
 }
+
+/// Installed binaries carry the saved queries: the copy must match `Queries/`.
+@Suite struct EmbeddedSavedQueryTests {
+    @Test func embeddedCopyMatchesTheQueriesFolder() throws {
+        let folder = FixturePaths.repositoryRoot.appendingPathComponent("Queries")
+        let fromFolder = try SavedQueryLibrary(folder: folder).all()
+        let embedded = try SavedQueryLibrary(folder: nil).all()
+        #expect(embedded.map(\.name) == fromFolder.map(\.name), "run scripts/embed-resources")
+        #expect(embedded.map(\.source.text) == fromFolder.map(\.source.text), "run scripts/embed-resources")
+        #expect(fromFolder.count >= 6)
+    }
+}

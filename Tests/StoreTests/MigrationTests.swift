@@ -48,10 +48,10 @@ import TestSupport
     @Test func embeddedCopyMatchesTheMigrationsFolder() throws {
         let folder = FixturePaths.repositoryRoot.appendingPathComponent("Migrations")
         let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".sql") }.sorted()
-        #expect(files.map { String($0.dropLast(4)) } == embeddedMigrations.map(\.name), "run scripts/embed-migrations")
+        #expect(files.map { String($0.dropLast(4)) } == embeddedMigrations.map(\.name), "run scripts/embed-resources")
         for (file, migration) in zip(files, embeddedMigrations) {
             let text = try String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8)
-            #expect(text == migration.sql, "\(file) changed: run scripts/embed-migrations")
+            #expect(text == migration.sql, "\(file) changed: run scripts/embed-resources")
         }
     }
 }

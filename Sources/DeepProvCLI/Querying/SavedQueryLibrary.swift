@@ -2,35 +2,52 @@ import ArgumentParser
 import Foundation
 import Query
 
-/// Where saved queries live: `$DEEPPROV_QUERIES`, else `./Queries`, else the repository's
-/// `Queries/` (for development builds).
+/// Where saved queries come from: the folder `$DEEPPROV_QUERIES` names, else `./Queries`,
+/// else the copy of the repository's `Queries/` this build carries (`scripts/embed-resources`).
 struct SavedQueryLibrary {
-    var folder: URL {
-        if let path = ProcessInfo.processInfo.environment["DEEPPROV_QUERIES"] { return URL(fileURLWithPath: path) }
-        let local = URL(fileURLWithPath: "Queries")
-        if FileManager.default.fileExists(atPath: local.path) { return local }
-        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Queries")
+    /// The folder read, or nil for the embedded copy.
+    let folder: URL?
+
+    init(folder: URL?) {
+        self.folder = folder
+    }
+
+    init() {
+        if let path = ProcessInfo.processInfo.environment["DEEPPROV_QUERIES"] {
+            folder = URL(fileURLWithPath: path)
+        } else if FileManager.default.fileExists(atPath: "Queries") {
+            folder = URL(fileURLWithPath: "Queries")
+        } else {
+            folder = nil
+        }
     }
 
     func all() throws -> [SavedQuery] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
-        return try names.filter { $0.hasSuffix(".dpq") }.sorted().map { try load(folder.appendingPathComponent($0)) }
+        try files().map { try load($0.text, file: $0.path) }
     }
 
     func named(_ name: String) throws -> SavedQuery {
-        let url = folder.appendingPathComponent("\(name).dpq")
-        guard FileManager.default.fileExists(atPath: url.path) else {
+        guard let file = try files().first(where: { ($0.path as NSString).lastPathComponent == "\(name).dpq" }) else {
             let known = try all().map(\.name)
             let hint = NameSuggestion.nearest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
             throw ValidationError("no saved query '\(name)'\(hint) (saved: \(known.joined(separator: ", ")))")
         }
-        return try load(url)
+        return try load(file.text, file: file.path)
     }
 
-    private func load(_ url: URL) throws -> SavedQuery {
+    /// The `.dpq` files, sorted by name, with their text.
+    private func files() throws -> [(path: String, text: String)] {
+        guard let folder else { return embeddedSavedQueries.map { ("<built-in>/\($0.file)", $0.text) } }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path)) ?? []
+        return try names.filter { $0.hasSuffix(".dpq") }.sorted().map { name in
+            let url = folder.appendingPathComponent(name)
+            return (url.path, try String(contentsOf: url, encoding: .utf8))
+        }
+    }
+
+    private func load(_ text: String, file: String) throws -> SavedQuery {
         do {
-            return try SavedQuery(text: String(contentsOf: url, encoding: .utf8), file: url.path)
+            return try SavedQuery(text: text, file: file)
         } catch let diagnostic as Diagnostic {
             throw ValidationError(diagnostic.message)
         }
