@@ -1,7 +1,6 @@
 import Engine
 import Foundation
 import IPG
-import Store
 import Testing
 import TestSupport
 
@@ -22,12 +21,7 @@ import TestSupport
             SampleDescription(inputIndex: $0, trueLabel: labels[$0], tag: "shift", parent: TraceReference(tag: "clean", inputIndex: $0),
                               attributes: [KeyValue("source", $0 % 3 == 0 ? "camera" : "scan")])
         })
-        let stream = directory.path("p.ipgz"), database = directory.path("p.sqlite")
-        let writer = try TraceStreamWriter(path: stream, header: StreamHeader(topology: capture.topology))
-        for trace in traces { try writer.append(trace) }
-        try writer.finish()
-        _ = try StreamIngestor(store: ProvenanceStore(path: database)).ingest([stream])
-        return (database, traces)
+        return (try storeHolding(traces, topology: capture.topology, in: directory), traces)
     }
 
     private func rows(_ database: String, _ query: String) throws -> (header: [String], rows: [[Double]]) {

@@ -1,7 +1,6 @@
 import Engine
 import Foundation
 import IPG
-import Store
 import Testing
 import TestSupport
 
@@ -14,12 +13,7 @@ import TestSupport
         let inputs = Tensor(shape: [40, 2], values: (0..<80).map { _ in generator.nextGaussian() })
         let samples = (0..<40).map { SampleDescription(inputIndex: $0 / 2, trueLabel: $0 % 2, tag: $0 % 2 == 0 ? "clean" : "noisy") }
         let traces = try capture.capture(inputs, samples: samples)
-        let stream = directory.path("t.ipgz"), database = directory.path("s.sqlite")
-        let writer = try TraceStreamWriter(path: stream, header: StreamHeader(topology: capture.topology))
-        for trace in traces { try writer.append(trace) }
-        try writer.finish()
-        _ = try StreamIngestor(store: ProvenanceStore(path: database)).ingest([stream])
-        return (database, traces)
+        return (try storeHolding(traces, topology: capture.topology, in: directory), traces)
     }
 
     @Test func statisticsAndScanPathsAgree() throws {
