@@ -172,6 +172,23 @@ import TestSupport
         for (row, edge) in zip(result.rows, expected) { #expect(close(row[4], edge.1, 1e-6)) }
     }
 
+    @Test func rowsFilterAfterTheShape() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let trace = traces.first { $0.metadata.tag == "shift" && $0.metadata.inputIndex == 4 }!
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
+        let into = graph.edges.filter { $0.target == NodeID(layer: 1, index: 0) }.sorted { $0.weight > $1.weight }
+        let result = try rows(database, "from traces where tag = 'shift' and input = 4 | edges into layer 1 | where target = 0 | sort -weight")
+        #expect(result.rows.map { Int($0[0]) } == into.map(\.source.index))
+        for (row, edge) in zip(result.rows, into) { #expect(close(row[2], Double(edge.weight), 1e-6)) }
+        // Rows of a comparison kept by their difference.
+        let all = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent")
+        let kept = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent | where abs(diff) > 0.05 and node != 1")
+        #expect(kept.rows == all.rows.filter { abs($0[3]) > 0.05 && $0[0] != 1 })
+        #expect(!kept.rows.isEmpty && kept.rows.count < all.rows.count)
+    }
+
     @Test func lineageForwardFollowsTheStrongestOutgoingEdges() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try Self.pairedStore(in: directory)

@@ -77,6 +77,8 @@ import Testing
         #expect(failure("from traces | nodes of layer 1 | summarize p90 by node | versus parent").contains("error[E031]"))
         #expect(failure("from traces | lineage forward depth 2 top 1").contains("error[E036]: 'lineage forward' needs a node to start from"))
         #expect(failure("from traces | summarize mean by edge").contains("error[E023]: 'summarize … by edge' needs 'edges into layer N'"))
+        #expect(failure("from traces | edges into layer 2 | where wieght > 1").contains("no column 'wieght'; did you mean 'weight'?"))
+        #expect(failure("from traces | nodes of layer 1 | where label = 1 | summarize mean by node").contains("error[E020]"))
         #expect(failure("from traces where attr(source) = 1").contains("error[E010]: expected the attribute's key as a string"))
     }
 

@@ -6,12 +6,28 @@ extension Binder {
         switch expression {
         case .name(let name): return .column(try traceColumn(name))
         case .attribute(let key, _): return .attribute(key)
+        case .absolute(let inner, _): return .absolute(try bind(inner))
         case .not(let inner, _): return .not(try bind(inner))
         case .binary(let op, let left, let right):
             let boundLeft = try bind(left), boundRight = try bind(right)
             try checkTag(boundLeft, right)
             try checkTag(boundRight, left)
             return .binary(op, boundLeft, boundRight)
+        default: return .value(try value(expression))
+        }
+    }
+
+    /// A condition over the output rows' columns (a `where` after the query's shape is set).
+    func bind(_ expression: ParsedExpression, columns: [String]) throws -> BoundCondition {
+        switch expression {
+        case .name(let name):
+            guard columns.contains(name.text.lowercased()) else { throw unknown(name, kind: "column", candidates: columns) }
+            return .output(name.text.lowercased())
+        case .attribute(_, let span):
+            throw Diagnostic(code: "E042", message: "attributes belong to traces: filter on them before 'nodes', 'summarize', 'edges' or 'lineage'", span: span)
+        case .absolute(let inner, _): return .absolute(try bind(inner, columns: columns))
+        case .not(let inner, _): return .not(try bind(inner, columns: columns))
+        case .binary(let op, let left, let right): return .binary(op, try bind(left, columns: columns), try bind(right, columns: columns))
         default: return .value(try value(expression))
         }
     }

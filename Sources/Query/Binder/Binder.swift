@@ -14,6 +14,7 @@ public struct Binder {
     var edgesLayer: BoundValue?
     /// `effect` was asked for in `summarize`: a `versus` must follow.
     var effectRequested: Span?
+    var rowFilter: BoundCondition?
     var sort: [SortKey] = []
     var limit: BoundValue?
 
@@ -30,13 +31,18 @@ public struct Binder {
         for stage in query.stages {
             switch stage {
             case .filter(let expression):
-                guard case .traces = shape, nodesLayer == nil, edgesLayer == nil else {
-                    throw Diagnostic(code: "E020", message: "'where' on traces must come before 'nodes of layer', 'summarize', 'edges' and 'lineage'", span: expression.span)
+                if case .traces = shape, nodesLayer == nil {
+                    let condition = try bind(expression)
+                    filter = filter.map { .binary("and", $0, condition) } ?? condition
+                } else if nodesLayer != nil, case .traces = shape {
+                    throw Diagnostic(code: "E020", message: "'where' between 'nodes of layer' and 'summarize' has nothing to filter: put it before or after", span: expression.span)
+                } else {
+                    let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
+                    let condition = try bind(expression, columns: columns)
+                    rowFilter = rowFilter.map { .binary("and", $0, condition) } ?? condition
                 }
-                let condition = try bind(expression)
-                filter = filter.map { .binary("and", $0, condition) } ?? condition
             case .select(let names):
-                guard case .traces = shape, nodesLayer == nil else {
+                guard case .traces = shape, nodesLayer == nil, rowFilter == nil else {
                     throw Diagnostic(code: "E021", message: "'select' reads trace columns; after 'nodes of layer' use 'summarize … by node'", span: names[0].span)
                 }
                 shape = .traces(columns: try names.map { try traceColumn($0) })
@@ -92,7 +98,7 @@ public struct Binder {
         if let effectRequested, case .summary = shape {
             throw Diagnostic(code: "E037", message: "'effect' compares two sets: add | versus traces where … (or | versus parent)", span: effectRequested)
         }
-        return BoundQuery(filter: filter, shape: shape, sort: sort, limit: limit)
+        return BoundQuery(filter: filter, shape: shape, rowFilter: rowFilter, sort: sort, limit: limit)
     }
 
     /// A layer index the models have (and, for edges, a dense one).

@@ -18,6 +18,8 @@ public struct BoundQuery: Sendable, Equatable {
 
     public var filter: BoundCondition?
     public var shape: Shape
+    /// `where` after the shape: a condition on the output rows (over `columns`).
+    public var rowFilter: BoundCondition?
     public var sort: [SortKey]
     public var limit: BoundValue?
 
@@ -191,9 +193,12 @@ public enum BoundValue: Sendable, Equatable {
 /// A condition over trace metadata.
 public indirect enum BoundCondition: Sendable, Equatable {
     case column(TraceColumn)
+    /// An output column of a summary, comparison, edge list or lineage.
+    case output(String)
     /// The value of a trace's key/value attribute (NULL when the trace has none).
     case attribute(String)
     case value(BoundValue)
+    case absolute(BoundCondition)
     case not(BoundCondition)
     case binary(String, BoundCondition, BoundCondition)
 }

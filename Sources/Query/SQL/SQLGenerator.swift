@@ -39,6 +39,7 @@ public struct SQLGenerator {
             sql = lineage(start: start, direction: direction, depth: depth, top: top, filter: query.filter)
             tieBreak = ["input", "step", "contribution DESC", "target", "source"]
         }
+        if let rowFilter = query.rowFilter { sql = "SELECT * FROM (\(sql)) AS r WHERE " + condition(rowFilter) }
         var order = query.sort.map { ($0.absolute ? "abs(\($0.column))" : $0.column) + ($0.descending ? " DESC" : "") }
         order += tieBreak.filter { column in !query.sort.contains { $0.column == column && !$0.absolute } }
         if !order.isEmpty { sql += " ORDER BY " + order.joined(separator: ", ") }
@@ -74,9 +75,11 @@ public struct SQLGenerator {
     mutating func condition(_ condition: BoundCondition) -> String {
         switch condition {
         case .column(let column): return Self.expression(for: column)
+        case .output(let column): return "r.\(column)"
         case .attribute(let key):
             return "(SELECT a.value FROM trace_attributes a WHERE a.trace_id = t.id AND a.key = \(placeholder(.string(key))) ORDER BY a.position LIMIT 1)"
         case .value(let value): return placeholder(value)
+        case .absolute(let inner): return "abs(\(self.condition(inner)))"
         case .not(let inner): return "NOT (\(self.condition(inner)))"
         case .binary(let op, let left, let right):
             let sqlOperator = ["and": "AND", "or": "OR"][op] ?? op

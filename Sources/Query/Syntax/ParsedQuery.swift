@@ -2,7 +2,8 @@
 ///
 /// ```
 /// from traces [where <condition>]
-///   | where <condition>
+///   | where <condition>                      (on traces; after a summary, comparison,
+///                                             edges or lineage: on the output rows)
 ///   | select <name>, …
 ///   | nodes of layer <value>
 ///   | summarize <measure>, … by [label|predicted|tag, …] node|layer|edge
@@ -79,6 +80,8 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     case parameter(String, Span)
     /// `attr('key')`: a key/value attribute of the trace.
     case attribute(String, Span)
+    /// `abs(<expression>)`.
+    case absolute(ParsedExpression, Span)
     case not(ParsedExpression, Span)
     /// `and`, `or`, `=`, `!=`, `<`, `<=`, `>`, `>=`, `+`, `-`, `*`, `/`.
     case binary(String, ParsedExpression, ParsedExpression)
@@ -86,7 +89,7 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     public var span: Span {
         switch self {
         case .name(let name): return name.span
-        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .attribute(_, let span), .not(_, let span):
+        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .attribute(_, let span), .absolute(_, let span), .not(_, let span):
             return span
         case .binary(_, let left, let right): return Span(left.span.start, right.span.end)
         }

@@ -193,6 +193,11 @@ public struct Parser {
             position += 1
             guard isSymbol(")") else { throw unexpected("')'") }
             return .attribute(key, Span(token.span.start, advance().span.end))
+        case .identifier(let text) where text.lowercased() == "abs" && tokens[min(position + 1, tokens.count - 1)].kind == .symbol("("):
+            position += 2
+            let inner = try expression()
+            guard isSymbol(")") else { throw unexpected("')'") }
+            return .absolute(inner, Span(token.span.start, advance().span.end))
         case .identifier(let text):
             position += 1
             return .name(ParsedName(text: text, span: token.span))
