@@ -77,6 +77,19 @@ import Testing
         #expect(failure("from traces | nodes of layer 1 | summarize p90 by node | versus parent").contains("error[E031]"))
         #expect(failure("from traces | lineage forward depth 2 top 1").contains("error[E036]: 'lineage forward' needs a node to start from"))
         #expect(failure("from traces | summarize mean by edge").contains("error[E023]: 'summarize … by edge' needs 'edges into layer N'"))
+        #expect(failure("from traces where tag = 3") == """
+            <query>:1:19: error[E044]: cannot compare a string value with an integer value
+              from traces where tag = 3
+                                ^~~~~~~
+              note: strings are quoted: tag = 'clean'
+
+            """)
+        #expect(failure("from traces where label").contains("error[E043]: expected a condition here, found an integer value"))
+        #expect(failure("from traces where correct and confidence + 1").contains("error[E043]"))
+        #expect(failure("from traces where abs(tag) > 1").contains("error[E043]: expected a number here, found a string value"))
+        #expect(failure("from traces where model = 'mpl'").contains("no model 'mpl'; did you mean 'mlp'?"))
+        #expect(failure("from traces | edges into layer 2 | where weight").contains("error[E043]"))
+        #expect(failure("from traces where label = $l and confidence > $c and not correct").hasPrefix("compiled"))
         #expect(failure("from traces | edges into layer 2 | where wieght > 1").contains("no column 'wieght'; did you mean 'weight'?"))
         #expect(failure("from traces | nodes of layer 1 | where label = 1 | summarize mean by node").contains("error[E020]"))
         #expect(failure("from traces where attr(source) = 1").contains("error[E010]: expected the attribute's key as a string"))

@@ -1,17 +1,31 @@
 import IPG
 
 extension Binder {
-    /// A condition over trace metadata; literals are checked where a name is known (tags).
+    /// A condition over trace metadata, type-checked; literals are checked where a name is
+    /// known (tags, models).
     func bind(_ expression: ParsedExpression) throws -> BoundCondition {
+        let condition = try bindValue(expression)
+        try expect(.boolean, condition, at: expression.span)
+        return condition
+    }
+
+    private func bindValue(_ expression: ParsedExpression) throws -> BoundCondition {
         switch expression {
         case .name(let name): return .column(try traceColumn(name))
         case .attribute(let key, _): return .attribute(key)
-        case .absolute(let inner, _): return .absolute(try bind(inner))
-        case .not(let inner, _): return .not(try bind(inner))
+        case .absolute(let inner, let span):
+            let bound = try bindValue(inner)
+            try expectNumber(bound, at: span)
+            return .absolute(bound)
+        case .not(let inner, _):
+            let bound = try bindValue(inner)
+            try expect(.boolean, bound, at: inner.span)
+            return .not(bound)
         case .binary(let op, let left, let right):
-            let boundLeft = try bind(left), boundRight = try bind(right)
-            try checkTag(boundLeft, right)
-            try checkTag(boundRight, left)
+            let boundLeft = try bindValue(left), boundRight = try bindValue(right)
+            try checkName(boundLeft, right)
+            try checkName(boundRight, left)
+            try checkOperands(op, (boundLeft, left.span), (boundRight, right.span))
             return .binary(op, boundLeft, boundRight)
         default: return .value(try value(expression))
         }
@@ -19,26 +33,98 @@ extension Binder {
 
     /// A condition over the output rows' columns (a `where` after the query's shape is set).
     func bind(_ expression: ParsedExpression, columns: [String]) throws -> BoundCondition {
+        let condition = try bindRowValue(expression, columns: columns)
+        try expect(.boolean, condition, at: expression.span)
+        return condition
+    }
+
+    private func bindRowValue(_ expression: ParsedExpression, columns: [String]) throws -> BoundCondition {
         switch expression {
         case .name(let name):
             guard columns.contains(name.text.lowercased()) else { throw unknown(name, kind: "column", candidates: columns) }
             return .output(name.text.lowercased())
         case .attribute(_, let span):
             throw Diagnostic(code: "E042", message: "attributes belong to traces: filter on them before 'nodes', 'summarize', 'edges' or 'lineage'", span: span)
-        case .absolute(let inner, _): return .absolute(try bind(inner, columns: columns))
+        case .absolute(let inner, let span):
+            let bound = try bindRowValue(inner, columns: columns)
+            try expectNumber(bound, at: span)
+            return .absolute(bound)
         case .not(let inner, _): return .not(try bind(inner, columns: columns))
-        case .binary(let op, let left, let right): return .binary(op, try bind(left, columns: columns), try bind(right, columns: columns))
+        case .binary(let op, let left, let right):
+            let boundLeft = try bindRowValue(left, columns: columns), boundRight = try bindRowValue(right, columns: columns)
+            try checkOperands(op, (boundLeft, left.span), (boundRight, right.span))
+            return .binary(op, boundLeft, boundRight)
         default: return .value(try value(expression))
         }
     }
 
-    /// `tag = 'fgms'`: a tag the store does not have is most likely a typo.
-    private func checkTag(_ side: BoundCondition, _ other: ParsedExpression) throws {
-        guard side == .column(.tag) || side == .column(.parentTag), case .string(let tag, let span) = other, !catalog.tags.contains(tag) else { return }
-        let suggestion = NameSuggestion.nearest(to: tag, in: catalog.tags)
+    /// `tag = 'fgms'`: a tag (or model) the store does not have is most likely a typo.
+    private func checkName(_ side: BoundCondition, _ other: ParsedExpression) throws {
+        guard case .string(let text, let span) = other else { return }
+        let (kind, known): (String, [String])
+        switch side {
+        case .column(.tag), .column(.parentTag): (kind, known) = ("tag", catalog.tags)
+        case .column(.model): (kind, known) = ("model", catalog.models.map(\.name))
+        default: return
+        }
+        guard !known.contains(text) else { return }
+        let suggestion = NameSuggestion.nearest(to: text, in: known)
         throw Diagnostic(
-            code: "E027", message: "no tag '\(tag)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""), span: span,
-            notes: ["the store's tags: " + (catalog.tags.isEmpty ? "none yet" : catalog.tags.joined(separator: ", "))])
+            code: "E027", message: "no \(kind) '\(text)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""), span: span,
+            notes: ["the store's \(kind)s: " + (known.isEmpty ? "none yet" : known.joined(separator: ", "))])
+    }
+
+    /// The type a bound value or condition has.
+    private func type(of condition: BoundCondition) -> ValueType {
+        switch condition {
+        case .column(let column): return column.type
+        case .output(let column): return column == "tag" ? .string : .number
+        case .attribute: return .string
+        case .value(.integer): return .integer
+        case .value(.number): return .number
+        case .value(.string): return .string
+        case .value(.parameter): return .unknown
+        case .absolute(let inner): return type(of: inner)
+        case .not: return .boolean
+        case .binary(let op, let left, _):
+            if ["+", "-", "*", "/"].contains(op) { return type(of: left) == .integer ? .integer : .number }
+            return .boolean
+        }
+    }
+
+    private func expect(_ wanted: ValueType, _ condition: BoundCondition, at span: Span) throws {
+        let actual = type(of: condition)
+        guard actual != wanted, actual != .unknown else { return }
+        throw Diagnostic(code: "E043", message: "expected a condition here, found \(Self.article(actual)) value", span: span,
+                         notes: ["conditions compare values (label = 3) or name a yes/no column (correct)"])
+    }
+
+    private func expectNumber(_ condition: BoundCondition, at span: Span) throws {
+        let actual = type(of: condition)
+        guard !actual.isNumeric, actual != .unknown else { return }
+        throw Diagnostic(code: "E043", message: "expected a number here, found \(Self.article(actual)) value", span: span)
+    }
+
+    /// Comparisons need two values of one kind (numbers with numbers); arithmetic needs numbers;
+    /// `and`/`or` need conditions.
+    private func checkOperands(_ op: String, _ left: (BoundCondition, Span), _ right: (BoundCondition, Span)) throws {
+        switch op {
+        case "and", "or":
+            try expect(.boolean, left.0, at: left.1)
+            try expect(.boolean, right.0, at: right.1)
+        case "+", "-", "*", "/":
+            try expectNumber(left.0, at: left.1)
+            try expectNumber(right.0, at: right.1)
+        default:
+            let (a, b) = (type(of: left.0), type(of: right.0))
+            guard a != .unknown, b != .unknown, !(a.isNumeric && b.isNumeric), a != b else { return }
+            throw Diagnostic(code: "E044", message: "cannot compare \(Self.article(a)) value with \(Self.article(b)) value", span: Span(left.1.start, right.1.end),
+                             notes: [a == .string || b == .string ? "strings are quoted: tag = 'clean'" : "compare like with like: label = 3, correct, confidence > 0.5"])
+        }
+    }
+
+    private static func article(_ type: ValueType) -> String {
+        type == .integer ? "an integer" : "a \(type.rawValue)"
     }
 
     func value(_ expression: ParsedExpression) throws -> BoundValue {

@@ -126,7 +126,24 @@ public struct SortKey: Sendable, Equatable {
 
 /// Trace metadata a query can read.
 public enum TraceColumn: String, Sendable, CaseIterable {
-    case input, tag, label, predicted, confidence, correct, run, parent, parentTag = "parent_tag"
+    case input, tag, label, predicted, confidence, correct, run, parent, parentTag = "parent_tag", model
+
+    /// What the column holds, for type checks.
+    var type: ValueType {
+        switch self {
+        case .input, .label, .predicted, .run, .parent: return .integer
+        case .confidence: return .number
+        case .correct: return .boolean
+        case .tag, .parentTag, .model: return .string
+        }
+    }
+}
+
+/// The type of a value in a condition; `unknown` for `$parameters` (bound at run time).
+public enum ValueType: String, Sendable {
+    case integer, number, string, boolean, unknown
+
+    var isNumeric: Bool { self == .integer || self == .number }
 }
 
 /// Trace columns a summary can be grouped by.

@@ -69,6 +69,7 @@ public struct SQLGenerator {
         case .run: return "t.run_id"
         case .parent: return "NULLIF(t.parent_index, -1)"
         case .parentTag: return "NULLIF(t.parent_tag, '')"
+        case .model: return "(SELECT m.name FROM models m WHERE m.id = t.model_id)"
         }
     }
 
