@@ -11,8 +11,9 @@ public protocol SQLDialect: Sendable {
     /// Per-node statistics over a group of traces, as a JSON array of
     /// [count, mean, m2, active count, min, max] per node.
     func nodeStatisticsAggregate(values: String, encoding: String, layer: String, nodeSize: String, threshold: String) -> String
-    /// The same over pairs of traces, of the differences a − b (active count: activity changes).
-    func nodeDifferenceStatisticsAggregate(a: (values: String, encoding: String), b: (values: String, encoding: String), layer: String, nodeSize: String, threshold: String) -> String
+    /// The same over pairs of traces, per node 18 numbers: for a, for b, and for the
+    /// differences a − b (active count: activity changes).
+    func nodePairStatisticsAggregate(a: (values: String, encoding: String), b: (values: String, encoding: String), layer: String, nodeSize: String, threshold: String) -> String
     /// Per node, the `quantile` (0–1) of the node values over a group, as a JSON array.
     func nodeQuantileAggregate(values: String, encoding: String, layer: String, nodeSize: String, quantile: String) -> String
     /// Text after a table in FROM telling the engine to read it through `index` (empty where
@@ -52,8 +53,8 @@ public struct SQLiteDialect: SQLDialect {
         "ipg_node_stats(\(values), \(encoding), \(layer), \(nodeSize), \(threshold))"
     }
 
-    public func nodeDifferenceStatisticsAggregate(a: (values: String, encoding: String), b: (values: String, encoding: String), layer: String, nodeSize: String, threshold: String) -> String {
-        "ipg_node_diff_stats(\(a.values), \(a.encoding), \(b.values), \(b.encoding), \(layer), \(nodeSize), \(threshold))"
+    public func nodePairStatisticsAggregate(a: (values: String, encoding: String), b: (values: String, encoding: String), layer: String, nodeSize: String, threshold: String) -> String {
+        "ipg_node_pair_stats(\(a.values), \(a.encoding), \(b.values), \(b.encoding), \(layer), \(nodeSize), \(threshold))"
     }
 
     public func nodeQuantileAggregate(values: String, encoding: String, layer: String, nodeSize: String, quantile: String) -> String {

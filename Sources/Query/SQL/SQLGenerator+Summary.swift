@@ -146,20 +146,15 @@ extension SQLGenerator {
     /// Node rows of the selected traces paired with their parents: the child's statistics,
     /// the parent's (`b_…`) and those of the differences (`d_…`).
     private mutating func pairedNodeRows(_ summary: Summary, filter: BoundCondition?) -> String {
-        let shape = (layer: "l.layer", nodeSize: "l.node_size", threshold: "l.threshold")
-        let aggregates = [
-            "\(dialect.nodeStatisticsAggregate(values: "t.node_values", encoding: "t.value_encoding", layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold)) AS stats",
-            "\(dialect.nodeStatisticsAggregate(values: "p.node_values", encoding: "p.value_encoding", layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold)) AS b",
-            "\(dialect.nodeDifferenceStatisticsAggregate(a: ("t.node_values", "t.value_encoding"), b: ("p.node_values", "p.value_encoding"), layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold)) AS d",
-        ]
-        let grouped = scanGroups(summary, aggregates: aggregates, filter: filter, layer: .equal(summary.layer!), joinParents: true)
+        let aggregate = dialect.nodePairStatisticsAggregate(
+            a: ("t.node_values", "t.value_encoding"), b: ("p.node_values", "p.value_encoding"), layer: "l.layer", nodeSize: "l.node_size", threshold: "l.threshold")
+        let grouped = scanGroups(summary, aggregates: ["\(aggregate) AS stats"], filter: filter, layer: .equal(summary.layer!), joinParents: true)
         var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
         columns += ["g.layer AS layer", "CAST(j.key AS INTEGER) AS node"]
-        for (prefix, json) in [("", "j.value"), ("b_", "g.b"), ("d_", "g.d")] {
+        // Per node [a: count, mean, m2, active, min, max | b: the same | d: the same].
+        for (part, prefix) in ["", "b_", "d_"].enumerated() {
             columns += Self.statistics.enumerated().map { statistic in
-                let index = max(0, statistic.offset - 1)  // traces and n are both the count
-                let path: [JSONIndex] = json == "j.value" ? [.constant(index)] : [.expression("j.key"), .constant(index)]
-                return "\(dialect.jsonElement(json, path)) AS \(prefix)\(statistic.element)"
+                "\(dialect.jsonElement("j.value", [.constant(6 * part + max(0, statistic.offset - 1))])) AS \(prefix)\(statistic.element)"
             }
         }
         return "SELECT " + columns.joined(separator: ", ") + " FROM (\(grouped)) AS g, " + dialect.jsonArrayRows("g.stats", alias: "j")

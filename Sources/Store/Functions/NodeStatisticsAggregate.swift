@@ -22,27 +22,35 @@ struct NodeStatisticsAggregate: DatabaseAggregate {
     func finalize() throws -> (any DatabaseValueConvertible)? { RunningNodeStatistics.json(nodes) }
 }
 
-/// `ipg_node_diff_stats(values_a, encoding_a, values_b, encoding_b, layer, node_size, threshold)`:
-/// an aggregate over pairs of traces (an adversarial trace and its clean parent, say), giving per
-/// node of one layer the statistics of the paired difference a − b as `[count, mean, m2,
-/// activity changes, min, max]` (activity changes: pairs in which the node is active in one
-/// trace and not the other).
-struct NodeDifferenceStatisticsAggregate: DatabaseAggregate {
-    private var nodes: [RunningNodeStatistics] = []
+/// `ipg_node_pair_stats(values_a, encoding_a, values_b, encoding_b, layer, node_size, threshold)`:
+/// an aggregate over pairs of traces (an adversarial trace and its clean parent, say), giving
+/// per node of one layer 18 numbers: the statistics of a, of b and of the paired difference
+/// a − b, each `[count, mean, m2, active count, min, max]` (for the difference, the active
+/// count counts pairs in which the node is active in one trace and not the other).
+struct NodePairStatisticsAggregate: DatabaseAggregate {
+    private var a: [RunningNodeStatistics] = []
+    private var b: [RunningNodeStatistics] = []
+    private var difference: [RunningNodeStatistics] = []
     private let reader = NodeValueArguments()
 
     init() {}
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
-        let function = "ipg_node_diff_stats"
+        let function = "ipg_node_pair_stats"
         let shape = try NodeValueArguments.layerShape(dbValues, first: 4, function: function)
-        let a = try reader.nodes(dbValues, first: 0, layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold, function: function)
-        let b = try reader.nodes(dbValues, first: 2, layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold, function: function)
-        guard a.values.count == b.values.count else { throw DatabaseError(message: "\(function): the traces of a pair have different layers") }
-        try add(zip(a.values, b.values).map { $0 - $1 }, active: zip(a.active, b.active).map { $0 != $1 }, into: &nodes, function: function)
+        let first = try reader.nodes(dbValues, first: 0, layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold, function: function)
+        let second = try reader.nodes(dbValues, first: 2, layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold, function: function)
+        guard first.values.count == second.values.count else { throw DatabaseError(message: "\(function): the traces of a pair have different layers") }
+        try add(first.values, active: first.active, into: &a, function: function)
+        try add(second.values, active: second.active, into: &b, function: function)
+        try add(zip(first.values, second.values).map { $0 - $1 }, active: zip(first.active, second.active).map { $0 != $1 }, into: &difference, function: function)
     }
 
-    func finalize() throws -> (any DatabaseValueConvertible)? { RunningNodeStatistics.json(nodes) }
+    func finalize() throws -> (any DatabaseValueConvertible)? {
+        guard let count = a.first?.count, count > 0 else { return nil }
+        let fields = { (node: RunningNodeStatistics) in "\(count),\(node.mean),\(node.m2),\(node.activeCount),\(node.minimum),\(node.maximum)" }
+        return "[" + a.indices.map { "[\(fields(a[$0])),\(fields(b[$0])),\(fields(difference[$0]))]" }.joined(separator: ",") + "]"
+    }
 }
 
 /// Adds one trace's node values to per-node running statistics.

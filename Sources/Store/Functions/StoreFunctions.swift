@@ -14,9 +14,9 @@ import IPG
 ///   per-node means over a group as a JSON array (`NodeMeansAggregate`);
 /// - `ipg_node_stats(node_values, value_encoding, layer, node_size, threshold)`: aggregate,
 ///   per node [count, mean, m2, active count, min, max] (`NodeStatisticsAggregate`);
-/// - `ipg_node_diff_stats(values_a, encoding_a, values_b, encoding_b, layer, node_size, threshold)`:
-///   aggregate over trace pairs, the same of the paired difference a − b
-///   (`NodeDifferenceStatisticsAggregate`);
+/// - `ipg_node_pair_stats(values_a, encoding_a, values_b, encoding_b, layer, node_size, threshold)`:
+///   aggregate over trace pairs, the same for a, for b and for the paired difference a − b
+///   (`NodePairStatisticsAggregate`);
 /// - `ipg_node_quantile(node_values, value_encoding, layer, node_size, q)`: aggregate, per
 ///   node the q-quantile (`NodeQuantileAggregate`).
 ///
@@ -28,7 +28,7 @@ enum StoreFunctions {
         let cache = DecodedValuesCache()
         db.add(function: DatabaseFunction("ipg_node_means", argumentCount: 4, pure: true, aggregate: NodeMeansAggregate.self))
         db.add(function: DatabaseFunction("ipg_node_stats", argumentCount: 5, pure: true, aggregate: NodeStatisticsAggregate.self))
-        db.add(function: DatabaseFunction("ipg_node_diff_stats", argumentCount: 7, pure: true, aggregate: NodeDifferenceStatisticsAggregate.self))
+        db.add(function: DatabaseFunction("ipg_node_pair_stats", argumentCount: 7, pure: true, aggregate: NodePairStatisticsAggregate.self))
         db.add(function: DatabaseFunction("ipg_node_quantile", argumentCount: 5, pure: true, aggregate: NodeQuantileAggregate.self))
         db.add(function: DatabaseFunction("ipg_value", argumentCount: 4, pure: true) { arguments in
             let layers = try cache.values(arguments)
