@@ -54,7 +54,7 @@ enum StoreFunctions {
 
 /// The last decoded `node_values` blob of a connection (functions run on one connection at a time).
 private final class DecodedValuesCache: @unchecked Sendable {
-    private var blob = Data()
+    private var blob: [UInt8] = []
     private var decoded: [[Float]] = []
     private let codec = TraceValueCodec()
 
@@ -62,10 +62,16 @@ private final class DecodedValuesCache: @unchecked Sendable {
         guard let data = Data.fromDatabaseValue(arguments[0]), let code = Int.fromDatabaseValue(arguments[1]),
               let encoding = ValueEncoding(rawValue: UInt8(clamping: code))
         else { throw DatabaseError(message: "ipg functions take (node_values BLOB, value_encoding INTEGER, …)") }
-        if data != blob {
-            decoded = try codec.decode([UInt8](data), encoding: encoding)
-            blob = data
+        if !isCached(data) {
+            blob = [UInt8](data)
+            decoded = try codec.decode(blob, encoding: encoding)
         }
         return decoded
+    }
+
+    /// Whether `data` is the blob decoded last (memcmp: generic equality is slow on Linux).
+    private func isCached(_ data: Data) -> Bool {
+        guard data.count == blob.count, !blob.isEmpty else { return false }
+        return data.withUnsafeBytes { bytes in blob.withUnsafeBytes { memcmp(bytes.baseAddress!, $0.baseAddress!, blob.count) == 0 } }
     }
 }
