@@ -79,6 +79,21 @@ import TestSupport
         })
         #expect(Set(derived.keys) == Set(expected.keys))
         for (key, weight) in expected { #expect(abs(derived[key]! - weight) < 1e-5, "\(key)") }
+        // ipg_nodes: a layer's node values at once, as json_each rows, equal to the trace's.
+        for layer in trace.layerValues.indices {
+            let values = try store.read { db in
+                try Double.fetchAll(db, sql: """
+                    SELECT j.value FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = ?,
+                    json_each(ipg_nodes(t.node_values, t.value_encoding, l.layer, l.node_size)) AS j
+                    WHERE t.input_index = 4 ORDER BY j.key
+                    """, arguments: [layer])
+            }
+            let size = topology.layers[layer].nodeSize
+            let means = stride(from: 0, to: trace.layerValues[layer].count, by: size).map { start in
+                trace.layerValues[layer][start..<(start + size)].reduce(0.0) { $0 + Double($1) } / Double(size)
+            }
+            #expect(values == means, "layer \(layer)")
+        }
     }
 
     @Test func damagedStreamKeepsEarlierFramesAndFailsTheRun() throws {

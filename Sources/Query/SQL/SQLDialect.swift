@@ -16,6 +16,9 @@ public protocol SQLDialect: Sendable {
     func nodePairStatisticsAggregate(a: (values: String, encoding: String), b: (values: String, encoding: String), layer: String, nodeSize: String, threshold: String) -> String
     /// Per node, the `quantile` (0–1) of the node values over a group, as a JSON array.
     func nodeQuantileAggregate(values: String, encoding: String, layer: String, nodeSize: String, quantile: String) -> String
+    /// A FROM item giving one row (`key`: the node, `value`) per node of a layer of one trace
+    /// (whose columns it may name: it joins after the trace).
+    func nodeValueRows(_ values: String, encoding: String, layer: String, nodeSize: String, alias: String) -> String
     /// Text after a table in FROM telling the engine to read it through `index` (empty where
     /// the engine has no such hint).
     func indexHint(_ index: String) -> String
@@ -59,6 +62,10 @@ public struct SQLiteDialect: SQLDialect {
 
     public func nodeQuantileAggregate(values: String, encoding: String, layer: String, nodeSize: String, quantile: String) -> String {
         "ipg_node_quantile(\(values), \(encoding), \(layer), \(nodeSize), \(quantile))"
+    }
+
+    public func nodeValueRows(_ values: String, encoding: String, layer: String, nodeSize: String, alias: String) -> String {
+        "json_each(ipg_nodes(\(values), \(encoding), \(layer), \(nodeSize))) AS \(alias)"
     }
 
     public func indexHint(_ index: String) -> String { " INDEXED BY \(index)" }

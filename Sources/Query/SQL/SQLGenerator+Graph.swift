@@ -3,19 +3,24 @@
 extension SQLGenerator {
     /// One row per active dense edge into `layer`, per selected trace.
     mutating func edges(into layer: BoundValue, filter: BoundCondition?) -> String {
-        let source = "ipg_node(t.node_values, t.value_encoding, s.layer, s.node_size, w.source)"
-        let target = "ipg_node(t.node_values, t.value_encoding, l.layer, l.node_size, w.target)"
         // The traces are chosen first (materialised), so their filter uses the indexes
         // before any node value is decoded.
         var chosen = "SELECT t.id, t.model_id, t.node_values, t.value_encoding FROM traces t"
         if let filter { chosen += " WHERE " + condition(filter) }
+        let dialect = self.dialect
+        let nodes = { (layer: String) in
+            dialect.nodeValueRows("t.node_values", encoding: "t.value_encoding", layer: "\(layer).layer", nodeSize: "\(layer).node_size", alias: "\(layer)v")
+        }
         var sql = "WITH chosen AS MATERIALIZED (\(chosen))"
-        sql += " SELECT w.source AS source, w.target AS target, w.weight * \(source) AS weight"
+        sql += " SELECT w.source AS source, w.target AS target, w.weight * sv.value AS weight"
         sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(placeholder(layer))"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
-        sql += " JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer"
-        // Edges of the IPG join active nodes only (units: |value| above the threshold).
-        sql += " WHERE abs(\(source)) > s.threshold AND abs(\(target)) > l.threshold"
+        // Edges of the IPG join active nodes only (units: |value| above the threshold): each
+        // trace's active targets and sources first (CROSS JOIN keeps that order), then the
+        // weight of each pair by primary key.
+        sql += " CROSS JOIN \(nodes("l")) CROSS JOIN \(nodes("s"))"
+        sql += " CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key"
+        sql += " WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold"
         return sql
     }
 

@@ -8,7 +8,9 @@ import IPG
 /// - `ipg_node(node_values, value_encoding, layer, node_size, node)`: the node's value, the
 ///   mean of its elements (a unit's value, a channel map's mean);
 /// - `ipg_node_sum(…same…)`: the sum of its elements (what a channel's edges carry);
-/// - `ipg_value(node_values, value_encoding, layer, position)`: one element of a layer.
+/// - `ipg_value(node_values, value_encoding, layer, position)`: one element of a layer;
+/// - `ipg_nodes(node_values, value_encoding, layer, node_size)`: every node value of a layer as
+///   a JSON array (for `json_each`: one call per trace instead of one per node).
 ///
 /// - `ipg_node_means(node_values, value_encoding, layer, node_size)`: aggregate, the layer's
 ///   per-node means over a group as a JSON array (`NodeMeansAggregate`);
@@ -36,6 +38,13 @@ enum StoreFunctions {
                   layers.indices.contains(layer), layers[layer].indices.contains(position)
             else { return nil }
             return Double(layers[layer][position])
+        })
+        db.add(function: DatabaseFunction("ipg_nodes", argumentCount: 4, pure: true) { arguments in
+            let layers = try cache.values(arguments)
+            guard let layer = Int.fromDatabaseValue(arguments[2]), let size = Int.fromDatabaseValue(arguments[3]),
+                  layers.indices.contains(layer), size > 0
+            else { return nil }
+            return "[" + NodeValues.means(layers[layer], nodeSize: size).map { "\($0)" }.joined(separator: ",") + "]"
         })
         for (name, averages) in [("ipg_node", true), ("ipg_node_sum", false)] {
             db.add(function: DatabaseFunction(name, argumentCount: 5, pure: true) { arguments in
