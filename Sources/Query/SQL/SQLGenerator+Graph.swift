@@ -33,38 +33,46 @@ extension SQLGenerator {
         if let filter { chosen += " WHERE " + condition(filter) }
         let startLayer = start.map { placeholder($0.layer) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
         let startNode = start.map { placeholder($0.node) } ?? "c.predicted_label"
-        let value = { (layer: String, node: String) in "ipg_node(c.node_values, c.value_encoding, \(layer).layer, \(layer).node_size, \(node))" }
         var sql = "WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (\(chosen)), "
+        // Every node value of the chosen traces, decoded once, for the walk to look up.
+        sql += "vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value FROM chosen c"
+        sql += " JOIN layers l ON l.model_id = c.model_id CROSS JOIN " + dialect.nodeValueRows("c.node_values", encoding: "c.value_encoding", layer: "l.layer", nodeSize: "l.node_size", alias: "j") + "), "
         sql += "walk(trace_id, step, layer, node, source, target, contribution) AS ("
         sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL, NULL FROM chosen c"
-        // l: the dense layer the edge goes into; s: its source layer; w: the edge walked;
-        // v: the other edges competing with it at the node walked from.
+        // l: the dense layer the edge goes into; s: its source layer; w: the edge walked, and
+        // a, b the values at its ends; v: the other edges competing with it, x their values.
+        let value = { (alias: String, layer: String, node: String) in "JOIN vals \(alias) ON \(alias).trace_id = g.trace_id AND \(alias).layer = \(layer).layer AND \(alias).node = \(node)" }
         switch direction {
         case .backward:
-            sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, s.layer || ':' || w.source, g.layer || ':' || g.node, w.weight * \(value("s", "w.source"))"
+            sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, s.layer || ':' || w.source, g.layer || ':' || g.node, w.weight * a.value"
             sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
             sql += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
             sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
             sql += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node"
+            sql += " " + value("a", "s", "w.source")
             // Keep an edge when fewer than `top` active sources contribute more (SQLite allows
             // no outer reference in a subquery's ORDER BY, so the rank is counted).
-            sql += " WHERE g.step < \(placeholder(depth)) AND abs(\(value("s", "w.source"))) > s.threshold"
-            sql += " AND (SELECT COUNT(*) FROM dense_weights v WHERE v.model_id = c.model_id AND v.layer = g.layer AND v.target = g.node"
-            sql += " AND abs(\(value("s", "v.source"))) > s.threshold AND v.weight * \(value("s", "v.source")) > w.weight * \(value("s", "w.source"))) < \(placeholder(top)))"
+            sql += " WHERE g.step < \(placeholder(depth)) AND abs(a.value) > s.threshold"
+            sql += " AND (SELECT COUNT(*) FROM dense_weights v " + value("x", "s", "v.source")
+            sql += " WHERE v.model_id = c.model_id AND v.layer = g.layer AND v.target = g.node"
+            sql += " AND abs(x.value) > s.threshold AND v.weight * x.value > w.weight * a.value) < \(placeholder(top)))"
         case .forward:
-            sql += " UNION ALL SELECT g.trace_id, g.step + 1, l.layer, w.target, g.layer || ':' || g.node, l.layer || ':' || w.target, w.weight * \(value("s", "g.node"))"
+            sql += " UNION ALL SELECT g.trace_id, g.step + 1, l.layer, w.target, g.layer || ':' || g.node, l.layer || ':' || w.target, w.weight * a.value"
             // Weights found by source, not by target (the primary key), once the layer is known
             // (CROSS JOIN keeps SQLite's planner from reading the weights first).
             let bySource = dialect.indexHint("dense_weights_by_source")
             sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
             sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
             sql += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
+            sql += " " + value("a", "s", "g.node")
             sql += " CROSS JOIN dense_weights w\(bySource) ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node"
+            sql += " " + value("b", "l", "w.target")
             // Every outgoing edge carries the same source value, so the strongest are those
             // with the largest weight × value into an active target.
-            sql += " WHERE g.step < \(placeholder(depth)) AND abs(\(value("s", "g.node"))) > s.threshold AND abs(\(value("l", "w.target"))) > l.threshold"
-            sql += " AND (SELECT COUNT(*) FROM dense_weights v\(bySource) WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node"
-            sql += " AND abs(\(value("l", "v.target"))) > l.threshold AND v.weight * \(value("s", "g.node")) > w.weight * \(value("s", "g.node"))) < \(placeholder(top)))"
+            sql += " WHERE g.step < \(placeholder(depth)) AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold"
+            sql += " AND (SELECT COUNT(*) FROM dense_weights v\(bySource) " + value("x", "l", "v.target")
+            sql += " WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node"
+            sql += " AND abs(x.value) > l.threshold AND v.weight * a.value > w.weight * a.value) < \(placeholder(top)))"
         }
         sql += " SELECT c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution"
         sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id WHERE g.step > 0"
