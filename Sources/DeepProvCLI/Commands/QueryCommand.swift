@@ -12,14 +12,14 @@ struct QueryCommand: ParsableCommand {
     @Option(help: "The SQLite store.")
     var db: String
 
-    @Argument(help: "The query text.")
+    @Argument(help: "The query text (with --saved: the saved query's name).")
     var text: String?
 
     @Option(help: "A .dpq file to run.")
     var file: String?
 
-    @Option(help: "A saved query's name (Queries/<name>.dpq); give the option with no value to list them.")
-    var saved: String?
+    @Flag(help: "Run the saved query named after it (--saved NAME); alone (or --saved \"\"), list the saved queries.")
+    var saved = false
 
     @Option(name: .customLong("param"), help: "A parameter value, name=value (repeatable).")
     var parameters: [KeyValueOption] = []
@@ -34,21 +34,24 @@ struct QueryCommand: ParsableCommand {
     var timer = false
 
     func validate() throws {
-        let sources = [text != nil, file != nil, saved != nil].filter { $0 }.count
-        guard sources <= 1 else { throw ValidationError("give one of: the query text, --file, --saved") }
-        guard sources == 1 else { throw ValidationError("give the query text, --file F.dpq or --saved NAME") }
+        if saved {
+            guard file == nil else { throw ValidationError("give one of: the query text, --file, --saved") }
+            return
+        }
+        guard text == nil || file == nil else { throw ValidationError("give one of: the query text, --file, --saved") }
+        guard text != nil || file != nil else { throw ValidationError("give the query text, --file F.dpq or --saved NAME") }
     }
 
     func run() throws {
         let library = SavedQueryLibrary()
-        if saved == "" {
+        if saved && (text ?? "").isEmpty {
             for query in try library.all() { print("\(query.name)\t\(query.description)") }
             return
         }
         var defaults: [String: String] = [:]
         let source: SourceText
-        if let saved {
-            let query = try library.named(saved)
+        if saved, let name = text {
+            let query = try library.named(name)
             source = query.source
             for parameter in query.parameters { defaults[parameter.name] = parameter.defaultValue }
         } else if let file {

@@ -1,4 +1,3 @@
-import ArgumentParser
 import Foundation
 import Query
 
@@ -30,7 +29,7 @@ struct SavedQueryLibrary {
         guard let file = try files().first(where: { ($0.path as NSString).lastPathComponent == "\(name).dpq" }) else {
             let known = try all().map(\.name)
             let hint = NameSuggestion.nearest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
-            throw ValidationError("no saved query '\(name)'\(hint) (saved: \(known.joined(separator: ", ")))")
+            throw QueryFailure(message: "no saved query '\(name)'\(hint) (saved: \(known.joined(separator: ", ")))")
         }
         return try load(file.text, file: file.path)
     }
@@ -49,7 +48,7 @@ struct SavedQueryLibrary {
         do {
             return try SavedQuery(text: text, file: file)
         } catch let diagnostic as Diagnostic {
-            throw ValidationError(diagnostic.message)
+            throw QueryFailure(message: "\(file): \(diagnostic.message)")
         }
     }
 }
