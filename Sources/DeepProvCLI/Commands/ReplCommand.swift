@@ -33,14 +33,9 @@ struct ReplCommand: ParsableCommand {
             if !session.interrupt() { standardError.write(Data("\n(Ctrl-C stops a running query; .quit or Ctrl-D leaves)\n".utf8)) }
         }
         if editor.interactive { print("DeepProv \(DeepProvVersion.current) on \(db). .help lists the commands; Tab completes.") }
-        var entry: [String] = []
         while let line = editor.readLine(prompt: session.prompt) {
-            entry.append(line)
             let keepGoing = session.accept(line)
-            if session.prompt == "deepprov> " {
-                editor.remember(entry.joined(separator: "\n"))
-                entry = []
-            }
+            if let input = session.completedInput { editor.remember(input) }
             if !keepGoing { break }
         }
         withExtendedLifetime(interrupts) {}

@@ -39,11 +39,15 @@ final class ReplSession: @unchecked Sendable {
     private var explainBeforeRun = false
     private var timer = false
     private var pending: [String] = []
+    /// The last input completed (a dot command, or a query's lines), for the history.
+    private(set) var completedInput: String?
     private var lastPrepared: QueryRunner.Prepared?
     private var queryNumber = 0
     /// Set while a statement runs, so Ctrl-C knows whether to interrupt it.
     private let running = Atomic<Bool>(false)
     private let interruptRequested = Atomic<Bool>(false)
+    /// Ctrl-C at the prompt: drop the unfinished query before the next line.
+    private let discardPending = Atomic<Bool>(false)
 
     init(runner: QueryRunner, library: SavedQueryLibrary, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
         self.runner = runner
@@ -57,15 +61,21 @@ final class ReplSession: @unchecked Sendable {
 
     /// Handles one line of input; false when the session should end.
     func accept(_ line: String) -> Bool {
+        if discardPending.exchange(false, ordering: .acquiringAndReleasing) { pending = [] }
+        completedInput = nil
         let trimmed = line.trimmingCharacters(in: .whitespaces)
         if pending.isEmpty {
             if trimmed.isEmpty { return true }
-            if trimmed.hasPrefix(".") { return dotCommand(trimmed) }
+            if trimmed.hasPrefix(".") {
+                completedInput = trimmed
+                return dotCommand(trimmed)
+            }
         }
         pending.append(line)
         // A query ends with `;` or an empty line, so it can be written over several lines.
         guard trimmed.hasSuffix(";") || trimmed.isEmpty else { return true }
         let text = pending.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
+        completedInput = text
         pending = []
         let query = text.hasSuffix(";") ? String(text.dropLast()) : text
         if query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return true }
@@ -81,7 +91,7 @@ final class ReplSession: @unchecked Sendable {
     /// Ctrl-C: interrupts the running statement, if any; true when there was one.
     func interrupt() -> Bool {
         guard running.load(ordering: .acquiring) else {
-            pending = []
+            discardPending.store(true, ordering: .releasing)
             return false
         }
         interruptRequested.store(true, ordering: .releasing)
