@@ -205,8 +205,12 @@ import TestSupport
             let expected = Set((first + first.flatMap { strongest(from: $0.target) }).map { "\($0.source)->\($0.target)" })
             let rows = try deepProvCSV(["query", "--db", database, "--format", "csv",
                                         "from traces where tag = 'clean' and input = \(trace.metadata.inputIndex) | lineage forward from 0:1 depth 2 top 1"])
-            #expect(rows.first == ["input", "step", "target", "source", "contribution"])
+            #expect(rows.first == ["input", "step", "target", "source", "contribution", "path"])
             #expect(Set(rows.dropFirst().map { "\($0[3])->\($0[2])" }) == expected, "input \(trace.metadata.inputIndex)")
+            for row in rows.dropFirst() {
+                let path = row[5].components(separatedBy: " -> ")
+                #expect(path.first == "0:1" && path.last == row[2] && path[path.count - 2] == row[3], "\(row)")
+            }
             checked += expected.isEmpty ? 0 : 1
         }
         #expect(checked > 3)

@@ -112,7 +112,12 @@ import TestSupport
         let expected = Set((first + second).map { "\($0.target)<-\($0.source)" })
 
         let rows = try deepProvCSV(["query", "--db", database, "--saved", "trace-lineage", "--param", "input=7", "--param", "k=2", "--format", "csv"])
-        #expect(rows.first == ["input", "step", "target", "source", "contribution"])
+        #expect(rows.first == ["input", "step", "target", "source", "contribution", "path"])
         #expect(Set(rows.dropFirst().map { "\($0[2])<-\($0[3])" }) == expected)
+        // Each row's path runs from the predicted output to its source through its target.
+        for row in rows.dropFirst() {
+            let path = row[5].components(separatedBy: " <- ")
+            #expect(path.first == "\(output)" && path.last == row[3] && path[path.count - 2] == row[2] && path.count == Int(row[1])! + 1, "\(row)")
+        }
     }
 }

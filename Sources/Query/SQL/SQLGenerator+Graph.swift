@@ -37,14 +37,16 @@ extension SQLGenerator {
         // Every node value of the chosen traces, decoded once, for the walk to look up.
         sql += "vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value FROM chosen c"
         sql += " JOIN layers l ON l.model_id = c.model_id CROSS JOIN " + dialect.nodeValueRows("c.node_values", encoding: "c.value_encoding", layer: "l.layer", nodeSize: "l.node_size", alias: "j") + "), "
-        sql += "walk(trace_id, step, layer, node, source, target, contribution) AS ("
-        sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL, NULL FROM chosen c"
+        // path: the nodes walked from the start, e.g. 3:7 <- 2:34 <- 1:200.
+        sql += "walk(trace_id, step, layer, node, source, target, contribution, path) AS ("
+        sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL, NULL, NULL FROM chosen c"
+        let path = { (arrow: String, layer: String, node: String) in "COALESCE(g.path, g.layer || ':' || g.node) || '\(arrow)' || \(layer) || ':' || \(node)" }
         // l: the dense layer the edge goes into; s: its source layer; w: the edge walked, and
         // a, b the values at its ends; v: the other edges competing with it, x their values.
         let value = { (alias: String, layer: String, node: String) in "JOIN vals \(alias) ON \(alias).trace_id = g.trace_id AND \(alias).layer = \(layer).layer AND \(alias).node = \(node)" }
         switch direction {
         case .backward:
-            sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, s.layer || ':' || w.source, g.layer || ':' || g.node, w.weight * a.value"
+            sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, s.layer || ':' || w.source, g.layer || ':' || g.node, w.weight * a.value, \(path(" <- ", "s.layer", "w.source"))"
             sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
             sql += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
             sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
@@ -57,7 +59,7 @@ extension SQLGenerator {
             sql += " WHERE v.model_id = c.model_id AND v.layer = g.layer AND v.target = g.node"
             sql += " AND abs(x.value) > s.threshold AND v.weight * x.value > w.weight * a.value) < \(placeholder(top)))"
         case .forward:
-            sql += " UNION ALL SELECT g.trace_id, g.step + 1, l.layer, w.target, g.layer || ':' || g.node, l.layer || ':' || w.target, w.weight * a.value"
+            sql += " UNION ALL SELECT g.trace_id, g.step + 1, l.layer, w.target, g.layer || ':' || g.node, l.layer || ':' || w.target, w.weight * a.value, \(path(" -> ", "l.layer", "w.target"))"
             // Weights found by source, not by target (the primary key), once the layer is known
             // (CROSS JOIN keeps SQLite's planner from reading the weights first).
             let bySource = dialect.indexHint("dense_weights_by_source")
@@ -74,7 +76,7 @@ extension SQLGenerator {
             sql += " WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node"
             sql += " AND abs(x.value) > l.threshold AND v.weight * a.value > w.weight * a.value) < \(placeholder(top)))"
         }
-        sql += " SELECT c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution"
+        sql += " SELECT c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path"
         sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id WHERE g.step > 0"
         return sql
     }
