@@ -62,12 +62,14 @@ CASES = [
                   FROM t JOIN weights w ON w.layer = 3 AND w.target = t.predicted
                   JOIN a2 ON a2.trace_id = t.trace_id AND a2.node = w.source WHERE abs(a2.a) > {th2}),
         kept AS (SELECT * FROM step1 WHERE r <= 3),
-        step2 AS (SELECT k.input, k.source AS target, w.source, w.weight * a1.a AS contribution,
+        step2 AS (SELECT k.input, k.target AS output, k.source AS target, w.source, w.weight * a1.a AS contribution,
                          rank() OVER (PARTITION BY k.trace_id, k.source ORDER BY w.weight * a1.a DESC) AS r
                   FROM kept k JOIN weights w ON w.layer = 2 AND w.target = k.source
                   JOIN a1 ON a1.trace_id = k.trace_id AND a1.node = w.source WHERE abs(a1.a) > {th1})
-        SELECT input, 1 AS step, '3:' || target AS target, '2:' || source AS source, contribution FROM kept
-        UNION ALL SELECT input, 2, '2:' || target, '1:' || source, contribution FROM step2 WHERE r <= 3
+        SELECT input, 1 AS step, '3:' || target AS target, '2:' || source AS source, contribution,
+               '3:' || target || ' <- 2:' || source AS path FROM kept
+        UNION ALL SELECT input, 2, '2:' || target, '1:' || source, contribution,
+               '3:' || output || ' <- 2:' || target || ' <- 1:' || source FROM step2 WHERE r <= 3
         ORDER BY input, step, contribution DESC, target, source"""),
     ("class-diff", {"tag": "clean", "a": 3, "b": 8, "layer": 2, "k": 10}, """
         WITH v AS (SELECT label, unnest(l2) AS value, unnest(range(len(l2))) AS node FROM traces
