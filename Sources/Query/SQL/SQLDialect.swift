@@ -3,6 +3,11 @@
 public protocol SQLDialect: Sendable {
     /// Square root.
     func squareRoot(_ expression: String) -> String
+    /// `expression` converted to an integer or a floating-point number.
+    func cast(_ expression: String, to type: SQLNumberType) -> String
+    /// The smaller and the larger of two values.
+    func least(_ a: String, _ b: String) -> String
+    func greatest(_ a: String, _ b: String) -> String
     /// An element of a JSON array held in `json`, following `path` (constant indices or SQL
     /// expressions giving one).
     func jsonElement(_ json: String, _ path: [JSONIndex]) -> String
@@ -24,6 +29,11 @@ public protocol SQLDialect: Sendable {
     func indexHint(_ index: String) -> String
 }
 
+/// Number types a query casts to.
+public enum SQLNumberType: Sendable {
+    case integer, real
+}
+
 /// One step into a JSON array.
 public enum JSONIndex: Sendable {
     case constant(Int)
@@ -35,6 +45,14 @@ public struct SQLiteDialect: SQLDialect {
     public init() {}
 
     public func squareRoot(_ expression: String) -> String { "sqrt(\(expression))" }
+
+    public func cast(_ expression: String, to type: SQLNumberType) -> String {
+        "CAST(\(expression) AS \(type == .integer ? "INTEGER" : "REAL"))"
+    }
+
+    public func least(_ a: String, _ b: String) -> String { "min(\(a), \(b))" }
+
+    public func greatest(_ a: String, _ b: String) -> String { "max(\(a), \(b))" }
 
     public func jsonElement(_ json: String, _ path: [JSONIndex]) -> String {
         let constantOnly = path.allSatisfy { if case .constant = $0 { return true } else { return false } }

@@ -35,7 +35,7 @@ extension SQLGenerator {
         let startNode = start.map { placeholder($0.node) } ?? "c.predicted_label"
         var sql = "WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (\(chosen)), "
         // Every node value of the chosen traces, decoded once, for the walk to look up.
-        sql += "vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value FROM chosen c"
+        sql += "vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, \(dialect.cast("j.key", to: .integer)), j.value FROM chosen c"
         sql += " JOIN layers l ON l.model_id = c.model_id CROSS JOIN " + dialect.nodeValueRows("c.node_values", encoding: "c.value_encoding", layer: "l.layer", nodeSize: "l.node_size", alias: "j") + "), "
         // path: the nodes walked from the start, e.g. 3:7 <- 2:34 <- 1:200.
         sql += "walk(trace_id, step, layer, node, source, target, contribution, path) AS ("

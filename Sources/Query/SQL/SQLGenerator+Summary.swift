@@ -59,7 +59,7 @@ extension SQLGenerator {
         case .count: return column("traces")
         case .mean: return column("mean")
         case .stddev: return dialect.squareRoot("\(column("m2")) / \(column("n"))")
-        case .freq: return "CAST(\(column("active")) AS REAL) / \(column("n"))"
+        case .freq: return "\(dialect.cast(column("active"), to: .real)) / \(column("n"))"
         case .min: return column("minimum")
         case .max: return column("maximum")
         case .quantile(let percent): return column("q\(percent)")
@@ -91,7 +91,8 @@ extension SQLGenerator {
             return "SELECT " + (["r.model_id AS model_id"] + groups + [
                 "l.layer AS layer", "w.source AS source", "w.target AS target", "r.traces AS traces", "r.n AS n",
                 "w.weight * r.mean AS mean", "w.weight * w.weight * r.m2 AS m2", "r.active AS active",
-                "min(w.weight * r.minimum, w.weight * r.maximum) AS minimum", "max(w.weight * r.minimum, w.weight * r.maximum) AS maximum",
+                "\(dialect.least("w.weight * r.minimum", "w.weight * r.maximum")) AS minimum",
+                "\(dialect.greatest("w.weight * r.minimum", "w.weight * r.maximum")) AS maximum",
             ]).joined(separator: ", ") + " FROM (\(sources)) AS r"
                 + " JOIN layers l ON l.model_id = r.model_id AND l.layer = \(placeholder(into)) AND l.source_layer = r.layer"
                 + " JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node"
@@ -135,7 +136,7 @@ extension SQLGenerator {
             }
             let grouped = scanGroups(summary, aggregates: aggregates, filter: filter, layer: layer, joinParents: false)
             var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
-            columns += ["g.layer AS layer", "CAST(j.key AS INTEGER) AS node"]
+            columns += ["g.layer AS layer", "\(dialect.cast("j.key", to: .integer)) AS node"]
             // [count, mean, m2, active, min, max]: traces and n are both the count.
             columns += Self.statistics.enumerated().map { "\(dialect.jsonElement("j.value", [.constant(max(0, $0.offset - 1))])) AS \($0.element)" }
             columns += quantiles.map { "\(dialect.jsonElement("g.q\($0)", [.expression("j.key")])) AS q\($0)" }
@@ -150,7 +151,7 @@ extension SQLGenerator {
             a: ("t.node_values", "t.value_encoding"), b: ("p.node_values", "p.value_encoding"), layer: "l.layer", nodeSize: "l.node_size", threshold: "l.threshold")
         let grouped = scanGroups(summary, aggregates: ["\(aggregate) AS stats"], filter: filter, layer: .equal(summary.layer!), joinParents: true)
         var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
-        columns += ["g.layer AS layer", "CAST(j.key AS INTEGER) AS node"]
+        columns += ["g.layer AS layer", "\(dialect.cast("j.key", to: .integer)) AS node"]
         // Per node [a: count, mean, m2, active, min, max | b: the same | d: the same].
         for (part, prefix) in ["", "b_", "d_"].enumerated() {
             columns += Self.statistics.enumerated().map { statistic in
