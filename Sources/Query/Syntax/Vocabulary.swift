@@ -8,6 +8,7 @@ public enum Vocabulary {
 
     /// Names a query can use after `where`, `select`, `summarize` or `sort`.
     public static var names: [String] {
-        TraceColumn.allCases.map(\.rawValue) + NodeMeasure.names + TraceGroup.allCases.map(\.rawValue)
+        var seen = Set<String>()
+        return (TraceColumn.allCases.map(\.rawValue) + NodeMeasure.names + TraceGroup.allCases.map(\.rawValue)).filter { seen.insert($0).inserted }
     }
 }
