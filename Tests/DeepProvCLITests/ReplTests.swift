@@ -32,6 +32,9 @@ import TestSupport
             .sql SELECT count(*) AS n FROM traces
             .nonsense
             .explain from traces where tag = 'clean' | take 2
+            .format table
+            .tokens from traces | take $k
+            .ast from traces where not correct | take 2
 
             """)
         #expect(session.status == 0)
@@ -39,7 +42,18 @@ import TestSupport
                                                "from traces where tag = 'noisy' | select input, label, predicted | sort input | take 3"])
         let expectedStats = try deepProvOutput(["query", "--db", database, "--saved", "node-stats", "--param", "tag=clean", "--param", "layer=1", "--format", "csv"])
         let expectedSQL = try deepProvOutput(["query", "--db", database, "--explain", "from traces where tag = 'clean' | take 2"])
-        #expect(session.stdout == "format csv\n$which = noisy\n" + expectedRows + expectedStats + "n\n40\n" + expectedSQL)
+        let phases = """
+            format table
+            1:1\tidentifier("from")
+            1:6\tidentifier("traces")
+            1:13\tsymbol("|")
+            1:15\tidentifier("take")
+            1:20\tparameter("k")
+            1:22\tendOfInput
+
+            """
+        #expect(session.stdout.hasPrefix("format csv\n$which = noisy\n" + expectedRows + expectedStats + "n\n40\n" + expectedSQL + phases))
+        #expect(session.stdout.hasSuffix("from traces\n| where (not correct)\n| take 2\n"))
         // Each error is reported and the next input still runs.
         #expect(session.stderr.contains("<repl:1>:1:25: error[E027]: no tag 'clena'; did you mean 'clean'?"))
         #expect(session.stderr.contains("the query needs $which: set it with .params which=VALUE"))

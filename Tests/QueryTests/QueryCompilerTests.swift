@@ -168,3 +168,24 @@ import Testing
         #expect(throws: Diagnostic.self) { try missing.get() }
     }
 }
+
+/// The syntax tree's compact text (the REPL's `.ast`).
+@Suite struct ParsedQueryDescriptionTests {
+    @Test func stagesAndPrefixExpressions() throws {
+        let text = "from traces where tag = 'fgsm' and (confidence < 0.5 or not correct) and attr('cam') = $c | nodes of layer 1"
+            + " | summarize mean, effect by label, node | versus parent | where abs(diff) > 1 | sort -abs(effect), node | take 3"
+        let parsed = try Parser.parse(Lexer.tokenize(SourceText(text)).tokens).get()
+        #expect(parsed.description == """
+            from traces
+            | where (and (and (= tag 'fgsm') (or (< confidence 0.5) (not correct))) (= (attr 'cam') $c))
+            | nodes of layer 1
+            | summarize mean, effect by label, node
+            | versus parent
+            | where (> (abs diff) 1)
+            | sort -abs(effect), node
+            | take 3
+            """)
+        let lineage = try Parser.parse(Lexer.tokenize(SourceText("from traces | lineage forward from 0:5 depth $d top 2")).tokens).get()
+        #expect(lineage.description.hasSuffix("| lineage forward from (node 0 5) depth $d top 2"))
+    }
+}

@@ -22,6 +22,8 @@ final class ReplSession: @unchecked Sendable {
         DotCommand(name: ".explain", arguments: "[on|off|QUERY]", summary: "show the SQL: of the last query, of QUERY (not run), or before every run"),
         DotCommand(name: ".timer", arguments: "[on|off]", summary: "print compile and run times after each query"),
         DotCommand(name: ".saved", arguments: "[NAME [name=value …]]", summary: "list the saved queries, or run one (session parameters override its defaults)"),
+        DotCommand(name: ".tokens", arguments: "QUERY", summary: "the compiler's first phase: QUERY's tokens with their line:column"),
+        DotCommand(name: ".ast", arguments: "QUERY", summary: "the second phase: QUERY's syntax tree"),
         DotCommand(name: ".catalog", arguments: "", summary: "the store's models, layers and tags"),
         DotCommand(name: ".sql", arguments: "SQL", summary: "run read-only SQL directly (DeepProv's ipg_* functions available)"),
         DotCommand(name: ".quit", arguments: "", summary: "leave (Ctrl-D does too)"),
@@ -145,6 +147,9 @@ final class ReplSession: @unchecked Sendable {
             timer = on
             write("timer \(on ? "on" : "off")\n")
         case ".saved": saved(argument)
+        case ".tokens", ".ast":
+            guard !argument.isEmpty else { return usage(command) }
+            showPhase(command, of: SourceText(argument, name: "<repl>"))
         case ".catalog": showCatalog()
         case ".sql":
             guard !argument.isEmpty else { return usage(command) }
@@ -218,6 +223,22 @@ final class ReplSession: @unchecked Sendable {
             run(try runner.prepare(query.source, parameters: values))
         } catch {
             report(error)
+        }
+    }
+
+    /// `.tokens`: one token a line with its place; `.ast`: the parsed stages.
+    private func showPhase(_ command: String, of source: SourceText) {
+        let (tokens, diagnostics) = Lexer.tokenize(source)
+        if let diagnostic = diagnostics.first { return writeError(diagnostic.render(in: source)) }
+        if command == ".tokens" {
+            return write(tokens.map { token in
+                let (line, column) = source.location(of: token.span.start)
+                return "\(line):\(column)\t\(token.kind)"
+            }.joined(separator: "\n") + "\n")
+        }
+        switch Parser.parse(tokens) {
+        case .success(let query): write("\(query)\n")
+        case .failure(let diagnostic): writeError(diagnostic.render(in: source))
         }
     }
 

@@ -1,0 +1,43 @@
+/// The syntax tree written compactly, one stage a line and expressions as prefix trees
+/// (`(and (= tag 'clean') (not correct))`), for the REPL's `.ast`.
+extension ParsedQuery: CustomStringConvertible {
+    public var description: String {
+        (["from traces"] + stages.map { "| \($0)" }).joined(separator: "\n")
+    }
+}
+
+extension ParsedStage: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .filter(let condition): return "where \(condition)"
+        case .select(let names): return "select " + names.map(\.text).joined(separator: ", ")
+        case .nodes(let layer, _): return "nodes of layer \(layer)"
+        case .summarize(let measures, let keys):
+            return "summarize " + measures.map(\.text).joined(separator: ", ") + " by " + keys.map(\.text).joined(separator: ", ")
+        case .versus(.parent, _): return "versus parent"
+        case .versus(.traces(let condition), _): return "versus traces" + (condition.map { " where \($0)" } ?? "")
+        case .edges(let layer, _): return "edges into layer \(layer)"
+        case .lineage(let start, let forward, let depth, let top, _):
+            return "lineage" + (forward ? " forward" : "") + (start.map { " from (node \($0.layer) \($0.node))" } ?? "") + " depth \(depth) top \(top)"
+        case .sort(let keys):
+            return "sort " + keys.map { ($0.descending ? "-" : "") + ($0.absolute ? "abs(\($0.name.text))" : $0.name.text) }.joined(separator: ", ")
+        case .take(let count): return "take \(count)"
+        }
+    }
+}
+
+extension ParsedExpression: CustomStringConvertible {
+    public var description: String {
+        switch self {
+        case .name(let name): return name.text
+        case .integer(let value, _): return "\(value)"
+        case .number(let value, _): return "\(value)"
+        case .string(let value, _): return "'\(value)'"
+        case .parameter(let name, _): return "$\(name)"
+        case .attribute(let key, _): return "(attr '\(key)')"
+        case .absolute(let inner, _): return "(abs \(inner))"
+        case .not(let inner, _): return "(not \(inner))"
+        case .binary(let op, let left, let right): return "(\(op) \(left) \(right))"
+        }
+    }
+}
