@@ -189,6 +189,27 @@ import TestSupport
         #expect(!kept.rows.isEmpty && kept.rows.count < all.rows.count)
     }
 
+    @Test func edgeFrequencyCountsTracesWithBothEndsActive() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let result = try rows(database, "from traces where tag = 'shift' | edges into layer 2 | summarize count, freq by label, edge")
+        #expect(result.header == ["label", "source", "target", "count", "freq"])
+        #expect(result.rows.count == 2 * 3 * 2)
+        for row in result.rows {
+            let chosen = traces.filter { $0.metadata.tag == "shift" && $0.metadata.trueLabel == Int(row[0]) }
+            let both = chosen.filter { $0.layerValues[1][Int(row[1])] != 0 && $0.layerValues[2][Int(row[2])] != 0 }
+            #expect(Int(row[3]) == chosen.count && close(row[4], Double(both.count) / Double(chosen.count)), "\(row)")
+        }
+        let compared = try rows(database, "from traces where tag = 'shift' | edges into layer 2 | summarize freq by edge | versus traces where tag = 'clean'")
+        for row in compared.rows {
+            let share = { (tag: String) -> Double in
+                let chosen = traces.filter { $0.metadata.tag == tag }
+                return Double(chosen.filter { $0.layerValues[1][Int(row[0])] != 0 && $0.layerValues[2][Int(row[1])] != 0 }.count) / Double(chosen.count)
+            }
+            #expect(close(row[2], share("shift")) && close(row[3], share("clean")) && close(row[4], share("shift") - share("clean")), "\(row)")
+        }
+    }
+
     @Test func lineageForwardFollowsTheStrongestOutgoingEdges() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try Self.pairedStore(in: directory)

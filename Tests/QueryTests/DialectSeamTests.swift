@@ -18,6 +18,9 @@ import Testing
         func nodePairStatisticsAggregate(a: (values: String, encoding: String), b: (values: String, encoding: String), layer: String, nodeSize: String, threshold: String) -> String { "⟨pairs⟩" }
         func nodeQuantileAggregate(values: String, encoding: String, layer: String, nodeSize: String, quantile: String) -> String { "⟨quantile⟩" }
         func nodeValueRows(_ values: String, encoding: String, layer: String, nodeSize: String, alias: String) -> String { "⟨nodes⟩ AS \(alias)" }
+        func edgeActivityAggregate(values: String, encoding: String, source: (layer: String, nodeSize: String, threshold: String), target: (layer: String, nodeSize: String, threshold: String)) -> String { "⟨coactivity⟩" }
+        func integerDivision(_ a: String, _ b: String) -> String { "⟨div \(a), \(b)⟩" }
+        func materializedTable(_ name: String, columns: [String]?, _ query: String) -> String { "\(name) AS ⟨once \(query)⟩" }
         func indexHint(_ index: String) -> String { "" }
     }
 
@@ -30,11 +33,12 @@ import Testing
             "from traces where tag = 'fgsm' | nodes of layer 1 | summarize median, p90, stddev by label, node",
             "from traces | nodes of layer 2 | summarize mean, freq by tag, layer",
             "from traces where tag = 'clean' | edges into layer 2 | summarize min, max by edge",
+            "from traces where tag = 'clean' | edges into layer 2 | summarize freq, mean, effect by label, edge | versus traces where tag = 'fgsm'",
         ].map { SourceText($0) }
         #expect(saved.count >= 6)
         for source in saved + more {
             let compiled = try QueryCompiler.compile(source, catalog: QueryCompilerTests.catalog, dialect: MarkedDialect()).get()
-            for spelling in ["json_", "ipg_", "INDEXED BY", "CAST(", "sqrt(", "min(", "max(", " REAL"] {
+            for spelling in ["json_", "ipg_", "INDEXED BY", "CAST(", "sqrt(", "min(", "max(", " REAL", "MATERIALIZED"] {
                 #expect(!compiled.sql.contains(spelling), "\(spelling) in \(source.text)")
             }
         }

@@ -26,9 +26,6 @@ extension Binder {
             if case .quantile = measure, unit != .node {
                 throw Diagnostic(code: "E038", message: "quantiles are per node: summarize \(measure.name) by node", span: name.span)
             }
-            if measure == .freq && unit == .edge {
-                throw Diagnostic(code: "E038", message: "edges have no activity of their own: summarize freq by node (of the source layer)", span: name.span)
-            }
             measures.append(measure)
         }
         guard !measures.isEmpty else {
@@ -54,7 +51,7 @@ extension Binder {
         default:
             throw Diagnostic(code: "E040", message: "'summarize' comes once, after the trace selection (and 'nodes of layer' or 'edges into layer')", span: last.span)
         }
-        shape = .summary(Summary(layer: layer, measures: measures, groups: groups, unit: unit, path: path(filter, groups: groups, measures: measures)))
+        shape = .summary(Summary(layer: layer, measures: measures, groups: groups, unit: unit, path: path(filter, groups: groups, measures: measures, unit: unit)))
     }
 
     /// `versus traces [where …]` or `versus parent`, after a summary.
@@ -69,7 +66,7 @@ extension Binder {
         switch set {
         case .traces(let condition):
             let secondFilter = try condition.map { try bind($0) }
-            second = .traces(filter: secondFilter, path: path(secondFilter, groups: summary.groups, measures: summary.measures))
+            second = .traces(filter: secondFilter, path: path(secondFilter, groups: summary.groups, measures: summary.measures, unit: summary.unit))
         case .parent:
             guard summary.unit == .node, !summary.measures.contains(where: { if case .quantile = $0 { return true } else { return false } }) else {
                 throw Diagnostic(code: "E031", message: "'versus parent' pairs node values: summarize count, mean, stddev, freq, min or max by node", span: span)
@@ -84,8 +81,9 @@ extension Binder {
 
     /// Statistics serve all traces of one tag, or every tag grouped by tag, for the measures
     /// they keep; anything else scans.
-    private func path(_ filter: BoundCondition?, groups: [TraceGroup], measures: [NodeMeasure]) -> SummaryPath {
-        let kept = measures.allSatisfy { NodeMeasure.fixed.contains($0) }
+    private func path(_ filter: BoundCondition?, groups: [TraceGroup], measures: [NodeMeasure], unit: SummaryUnit) -> SummaryPath {
+        // No quantiles, and no co-activity of an edge's two ends.
+        let kept = measures.allSatisfy { NodeMeasure.fixed.contains($0) } && !(unit == .edge && measures.contains(.freq))
         guard kept, groups.allSatisfy({ $0 == .tag }) else { return .scan }
         switch filter {
         case .binary("=", .column(.tag), .value(let tag))?, .binary("=", .value(let tag), .column(.tag))?: return .statistics(tag: tag)

@@ -149,6 +149,15 @@ public enum ValueType: String, Sendable {
 /// Trace columns a summary can be grouped by.
 public enum TraceGroup: String, Sendable, CaseIterable {
     case label, predicted, tag
+
+    /// The trace column grouped by.
+    var column: TraceColumn {
+        switch self {
+        case .label: return .label
+        case .predicted: return .predicted
+        case .tag: return .tag
+        }
+    }
 }
 
 /// What `summarize` computes per node (per layer: over every value of the layer's nodes).

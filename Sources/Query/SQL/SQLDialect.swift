@@ -24,6 +24,14 @@ public protocol SQLDialect: Sendable {
     /// A FROM item giving one row (`key`: the node, `value`) per node of a layer of one trace
     /// (whose columns it may name: it joins after the trace).
     func nodeValueRows(_ values: String, encoding: String, layer: String, nodeSize: String, alias: String) -> String
+    /// Per (target, source) pair of a dense layer, the traces of a group in which both nodes are
+    /// active, as a JSON array indexed target × source count + source.
+    func edgeActivityAggregate(values: String, encoding: String, source: (layer: String, nodeSize: String, threshold: String), target: (layer: String, nodeSize: String, threshold: String)) -> String
+    /// A common table computed once (`name[(columns)] AS MATERIALIZED (query)` in SQLite), not
+    /// folded into the query that reads it.
+    func materializedTable(_ name: String, columns: [String]?, _ query: String) -> String
+    /// Integer division (truncating).
+    func integerDivision(_ a: String, _ b: String) -> String
     /// Text after a table in FROM telling the engine to read it through `index` (empty where
     /// the engine has no such hint).
     func indexHint(_ index: String) -> String
@@ -85,6 +93,16 @@ public struct SQLiteDialect: SQLDialect {
     public func nodeValueRows(_ values: String, encoding: String, layer: String, nodeSize: String, alias: String) -> String {
         "json_each(ipg_nodes(\(values), \(encoding), \(layer), \(nodeSize))) AS \(alias)"
     }
+
+    public func edgeActivityAggregate(values: String, encoding: String, source: (layer: String, nodeSize: String, threshold: String), target: (layer: String, nodeSize: String, threshold: String)) -> String {
+        "ipg_edge_activity(\(values), \(encoding), \(source.layer), \(source.nodeSize), \(source.threshold), \(target.layer), \(target.nodeSize), \(target.threshold))"
+    }
+
+    public func materializedTable(_ name: String, columns: [String]?, _ query: String) -> String {
+        name + (columns.map { "(" + $0.joined(separator: ", ") + ")" } ?? "") + " AS MATERIALIZED (\(query))"
+    }
+
+    public func integerDivision(_ a: String, _ b: String) -> String { "(\(a)) / (\(b))" }
 
     public func indexHint(_ index: String) -> String { " INDEXED BY \(index)" }
 }

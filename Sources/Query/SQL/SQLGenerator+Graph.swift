@@ -11,7 +11,7 @@ extension SQLGenerator {
         let nodes = { (layer: String) in
             dialect.nodeValueRows("t.node_values", encoding: "t.value_encoding", layer: "\(layer).layer", nodeSize: "\(layer).node_size", alias: "\(layer)v")
         }
-        var sql = "WITH chosen AS MATERIALIZED (\(chosen))"
+        var sql = "WITH " + dialect.materializedTable("chosen", columns: nil, chosen)
         sql += " SELECT w.source AS source, w.target AS target, w.weight * sv.value AS weight"
         sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(placeholder(layer))"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
@@ -33,11 +33,11 @@ extension SQLGenerator {
         if let filter { chosen += " WHERE " + condition(filter) }
         let startLayer = start.map { placeholder($0.layer) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
         let startNode = start.map { placeholder($0.node) } ?? "c.predicted_label"
-        var sql = "WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (\(chosen)), "
+        var sql = "WITH RECURSIVE " + dialect.materializedTable("chosen", columns: ["id", "model_id", "input_index", "node_values", "value_encoding", "predicted_label"], chosen) + ", "
         // Every node value of the chosen traces, decoded once, for the walk to look up.
-        sql += "vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, \(dialect.cast("j.key", to: .integer)), j.value FROM chosen c"
-        sql += " JOIN layers l ON l.model_id = c.model_id CROSS JOIN " + dialect.nodeValueRows("c.node_values", encoding: "c.value_encoding", layer: "l.layer", nodeSize: "l.node_size", alias: "j") + "), "
-        // path: the nodes walked from the start, e.g. 3:7 <- 2:34 <- 1:200.
+        var decoded = "SELECT c.id, l.layer, \(dialect.cast("j.key", to: .integer)), j.value FROM chosen c JOIN layers l ON l.model_id = c.model_id CROSS JOIN "
+        decoded += dialect.nodeValueRows("c.node_values", encoding: "c.value_encoding", layer: "l.layer", nodeSize: "l.node_size", alias: "j")
+        sql += dialect.materializedTable("vals", columns: ["trace_id", "layer", "node", "value"], decoded) + ", "
         sql += "walk(trace_id, step, layer, node, source, target, contribution, path) AS ("
         sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL, NULL, NULL FROM chosen c"
         let path = { (arrow: String, layer: String, node: String) in "COALESCE(g.path, g.layer || ':' || g.node) || '\(arrow)' || \(layer) || ':' || \(node)" }

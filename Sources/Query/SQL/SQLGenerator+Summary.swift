@@ -16,13 +16,16 @@ extension SQLGenerator {
         let first = comparison.first
         let a = { (column: String) in "a.\(column)" }
         let b: (String) -> String
+        var with = ""
         let from: String
         switch comparison.second {
         case .traces(let secondFilter, let path):
+            // Each side computed once, then joined row by row.
             let baseA = baseRows(first, filter: filter, path: first.path)
             let baseB = baseRows(first, filter: secondFilter, path: path)
             let keys = ["model_id", "layer"] + first.groups.map(\.rawValue) + (first.unit == .edge ? ["source", "target"] : first.unit == .node ? ["node"] : [])
-            from = " FROM (\(baseA)) AS a JOIN (\(baseB)) AS b ON " + keys.map { "b.\($0) = a.\($0)" }.joined(separator: " AND ")
+            with = "WITH " + dialect.materializedTable("a", columns: nil, baseA) + ", " + dialect.materializedTable("b", columns: nil, baseB) + " "
+            from = " FROM a JOIN b ON " + keys.map { "b.\($0) = a.\($0)" }.joined(separator: " AND ")
             b = { "b.\($0)" }
         case .parents:
             from = " FROM (\(pairedNodeRows(first, filter: filter))) AS a"
@@ -46,7 +49,7 @@ extension SQLGenerator {
                 columns.append("a.d_mean / NULLIF(\(dialect.squareRoot("a.d_m2 / (a.d_n - 1)")), 0) AS effect")
             }
         }
-        return "SELECT " + columns.joined(separator: ", ") + from
+        return with + "SELECT " + columns.joined(separator: ", ") + from
     }
 
     private func keyColumns(_ summary: Summary, comparing: Bool) -> [String] {
@@ -85,18 +88,51 @@ extension SQLGenerator {
             ]).joined(separator: ", ") + " FROM (\(nodes)) AS r GROUP BY \(groupBy)"
         case .edge:
             // A dense edge carries weight × source value: its statistics follow from the
-            // source node's (a negative weight swaps minimum and maximum).
+            // source node's (a negative weight swaps minimum and maximum). Its activity — both
+            // ends active — does not: with `freq`, it is counted while scanning.
             let into = summary.layer!
+            let dialect = self.dialect
+            let columns = { (active: String) in
+                ["r.model_id AS model_id"] + groups + [
+                    "l.layer AS layer", "w.source AS source", "w.target AS target", "r.traces AS traces", "r.n AS n",
+                    "w.weight * r.mean AS mean", "w.weight * w.weight * r.m2 AS m2", "\(active) AS active",
+                    "\(dialect.least("w.weight * r.minimum", "w.weight * r.maximum")) AS minimum",
+                    "\(dialect.greatest("w.weight * r.minimum", "w.weight * r.maximum")) AS maximum",
+                ]
+            }
+            guard summary.measures.contains(.freq) else {
+                let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
+                return "SELECT " + columns("r.active").joined(separator: ", ") + " FROM (\(sources)) AS r"
+                    + " JOIN layers l ON l.model_id = r.model_id AND l.layer = \(placeholder(into)) AND l.source_layer = r.layer"
+                    + " JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node"
+            }
+            // One count per (target, source) pair and group, as JSON rows; each row finds its
+            // weight by primary key and its source's statistics (CROSS JOIN keeps that order).
             let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
-            return "SELECT " + (["r.model_id AS model_id"] + groups + [
-                "l.layer AS layer", "w.source AS source", "w.target AS target", "r.traces AS traces", "r.n AS n",
-                "w.weight * r.mean AS mean", "w.weight * w.weight * r.m2 AS m2", "r.active AS active",
-                "\(dialect.least("w.weight * r.minimum", "w.weight * r.maximum")) AS minimum",
-                "\(dialect.greatest("w.weight * r.minimum", "w.weight * r.maximum")) AS maximum",
-            ]).joined(separator: ", ") + " FROM (\(sources)) AS r"
-                + " JOIN layers l ON l.model_id = r.model_id AND l.layer = \(placeholder(into)) AND l.source_layer = r.layer"
-                + " JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node"
+            let activity = edgeActivity(summary, filter: filter, into: into)
+            let sameGroup = summary.groups.map { " AND r.\($0.rawValue) = e.\($0.rawValue)" }.joined()
+            return "WITH " + dialect.materializedTable("r", columns: nil, sources) + ", " + dialect.materializedTable("e", columns: nil, activity)
+                + " SELECT " + columns("k.value").joined(separator: ", ") + " FROM e"
+                + " CROSS JOIN " + dialect.jsonArrayRows("e.activity", alias: "k")
+                + " CROSS JOIN layers l ON l.model_id = e.model_id AND l.layer = \(placeholder(into))"
+                + " CROSS JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer"
+                + " CROSS JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer"
+                + " AND w.target = \(dialect.integerDivision("k.key", "s.node_count")) AND w.source = k.key % s.node_count"
+                + " CROSS JOIN r ON r.model_id = e.model_id AND r.node = w.source\(sameGroup)"
         }
+    }
+
+    /// Per model and group, the co-activity counts of every edge into `into`.
+    private mutating func edgeActivity(_ summary: Summary, filter: BoundCondition?, into: BoundValue) -> String {
+        let aggregate = dialect.edgeActivityAggregate(
+            values: "t.node_values", encoding: "t.value_encoding",
+            source: ("s.layer", "s.node_size", "s.threshold"), target: ("l.layer", "l.node_size", "l.threshold"))
+        let groups = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
+        var sql = "SELECT " + (["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["\(aggregate) AS activity"]).joined(separator: ", ")
+        sql += " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(placeholder(into))"
+        sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
+        if let filter { sql += " WHERE " + condition(filter) }
+        return sql + " GROUP BY " + (["t.model_id"] + groups.map(\.0)).joined(separator: ", ")
     }
 
     /// Which layers node rows cover.
@@ -164,13 +200,7 @@ extension SQLGenerator {
     /// The traces `filter` selects (with their parents, `p`, when pairing), joined to the
     /// layers chosen and aggregated per model, group and layer.
     private mutating func scanGroups(_ summary: Summary, aggregates: [String], filter: BoundCondition?, layer: LayerChoice, joinParents: Bool) -> String {
-        let groupExpressions = summary.groups.map { group -> (String, String) in
-            switch group {
-            case .label: return (Self.expression(for: .label), "label")
-            case .predicted: return (Self.expression(for: .predicted), "predicted")
-            case .tag: return (Self.expression(for: .tag), "tag")
-            }
-        }
+        let groupExpressions = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
         let select = ["t.model_id AS model_id"] + groupExpressions.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer"] + aggregates
         var sql = "SELECT " + select.joined(separator: ", ") + " FROM traces t"
         if joinParents {

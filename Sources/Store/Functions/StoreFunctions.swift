@@ -20,7 +20,10 @@ import IPG
 ///   aggregate over trace pairs, the same for a, for b and for the paired difference a − b
 ///   (`NodePairStatisticsAggregate`);
 /// - `ipg_node_quantile(node_values, value_encoding, layer, node_size, q)`: aggregate, per
-///   node the q-quantile (`NodeQuantileAggregate`).
+///   node the q-quantile (`NodeQuantileAggregate`);
+/// - `ipg_edge_activity(node_values, value_encoding, source layer, size, threshold, target
+///   layer, size, threshold)`: aggregate, per dense edge the traces in which both ends are
+///   active (`EdgeActivityAggregate`).
 ///
 /// `layer` and `node_size` come from the `layers` table. A dense edge of a trace is then
 /// `dense_weights.weight * ipg_node(…source layer and node…)`. The most recently decoded blob
@@ -32,6 +35,7 @@ enum StoreFunctions {
         db.add(function: DatabaseFunction("ipg_node_stats", argumentCount: 5, pure: true, aggregate: NodeStatisticsAggregate.self))
         db.add(function: DatabaseFunction("ipg_node_pair_stats", argumentCount: 7, pure: true, aggregate: NodePairStatisticsAggregate.self))
         db.add(function: DatabaseFunction("ipg_node_quantile", argumentCount: 5, pure: true, aggregate: NodeQuantileAggregate.self))
+        db.add(function: DatabaseFunction("ipg_edge_activity", argumentCount: 8, pure: true, aggregate: EdgeActivityAggregate.self))
         db.add(function: DatabaseFunction("ipg_value", argumentCount: 4, pure: true) { arguments in
             let layers = try cache.values(arguments)
             guard let layer = Int.fromDatabaseValue(arguments[2]), let position = Int.fromDatabaseValue(arguments[3]),
