@@ -112,12 +112,42 @@ import TestSupport
         let expected = Set((first + second).map { "\($0.target)<-\($0.source)" })
 
         let rows = try deepProvCSV(["query", "--db", database, "--saved", "trace-lineage", "--param", "input=7", "--param", "k=2", "--format", "csv"])
-        #expect(rows.first == ["input", "step", "target", "source", "contribution", "path"])
+        #expect(rows.first == ["input", "step", "target", "source", "contribution", "path", "flow"])
         #expect(Set(rows.dropFirst().map { "\($0[2])<-\($0[3])" }) == expected)
         // Each row's path runs from the predicted output to its source through its target.
         for row in rows.dropFirst() {
             let path = row[5].components(separatedBy: " <- ")
             #expect(path.first == "\(output)" && path.last == row[3] && path[path.count - 2] == row[2] && path.count == Int(row[1])! + 1, "\(row)")
         }
+    }
+
+    /// A path's flow is its first contribution times, at every node passed, the next edge's
+    /// share of that node's inflow; over all paths of one length the flows add up to the
+    /// output's inflow.
+    @Test func flowSharesEachNodesInflowAlongThePath() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try QueryCommandTests.store(in: directory)
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        var checked = 0
+        for trace in traces where trace.metadata.tag == "clean" && trace.metadata.inputIndex < 8 {
+            let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
+            let contribution = Dictionary(uniqueKeysWithValues: graph.edges.map { ("\($0.target)<-\($0.source)", Double($0.weight)) })
+            func inflow(_ node: String) -> Double { graph.edges.filter { "\($0.target)" == node }.reduce(0) { $0 + Double($1.weight) } }
+            let rows = try deepProvCSV(["query", "--db", database, "--saved", "trace-lineage", "--param", "input=\(trace.metadata.inputIndex)",
+                                        "--param", "k=1000", "--format", "csv"]).dropFirst()
+            for row in rows {
+                let nodes = row[5].components(separatedBy: " <- ")
+                var flow = contribution["\(nodes[0])<-\(nodes[1])"]!
+                for i in 2..<nodes.count { flow *= contribution["\(nodes[i - 1])<-\(nodes[i])"]! / inflow(nodes[i - 1]) }
+                #expect(abs(Double(row[6])! - flow) <= 1e-5 * max(1, abs(flow)), "\(row)")
+            }
+            let output = "\(NodeID(layer: 2, index: trace.metadata.predictedLabel))"
+            for step in ["1", "2"] {
+                let total = rows.filter { $0[1] == step }.reduce(0) { $0 + Double($1[6])! }
+                #expect(abs(total - inflow(output)) <= 1e-5 * max(1, abs(total)), "input \(trace.metadata.inputIndex) step \(step)")
+            }
+            checked += rows.contains { $0[1] == "2" } ? 1 : 0
+        }
+        #expect(checked > 3)
     }
 }

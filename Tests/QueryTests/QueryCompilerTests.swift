@@ -163,7 +163,7 @@ import Testing
                                               catalog: QueryCompilerTests.catalog).get()
         #expect(query.sql.hasPrefix("WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT"))
         #expect(query.arguments == [.parameter("tag"), .parameter("input"), .integer(2), .integer(1), .parameter("depth"), .parameter("k")])
-        #expect(query.columns == ["input", "step", "target", "source", "contribution", "path"])
+        #expect(query.columns == ["input", "step", "target", "source", "contribution", "path", "flow"])
         let missing = QueryCompiler.compile(SourceText("from traces | lineage from 2:5 depth 1 top 1"), catalog: QueryCompilerTests.catalog)
         #expect(throws: Diagnostic.self) { try missing.get() }
     }

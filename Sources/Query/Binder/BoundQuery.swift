@@ -30,7 +30,7 @@ public struct BoundQuery: Sendable, Equatable {
         case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map(\.name)
         case .comparison(let comparison): return comparison.columns
         case .edges: return ["source", "target", "weight"]
-        case .lineage: return ["input", "step", "target", "source", "contribution", "path"]
+        case .lineage: return ["input", "step", "target", "source", "contribution", "path", "flow"]
         }
     }
 }

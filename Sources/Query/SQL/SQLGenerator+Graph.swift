@@ -27,7 +27,11 @@ extension SQLGenerator {
     /// A recursive walk from the start node (default: each trace's predicted output), back to
     /// the sources or forward to the targets, keeping at every node reached its `top`
     /// strongest active dense contributions (ties at the k-th place all kept), for `depth`
-    /// steps. One row per edge walked.
+    /// steps. One row per edge walked, with the path's flow: its first edge's contribution,
+    /// times, at every node passed through, the share of that node's inflow (the sum of its
+    /// active incoming contributions) carried by the next edge. Backward, the flows of all
+    /// paths of one length add up to the start node's inflow; forward, a path's flow is the
+    /// part of its last node's inflow that comes from the start node along it.
     mutating func lineage(start: NodeAddress?, direction: LineageDirection, depth: BoundValue, top: BoundValue, filter: BoundCondition?) -> String {
         var chosen = "SELECT t.id, t.model_id, t.input_index, t.node_values, t.value_encoding, t.predicted_label FROM traces t"
         if let filter { chosen += " WHERE " + condition(filter) }
@@ -38,15 +42,23 @@ extension SQLGenerator {
         var decoded = "SELECT c.id, l.layer, \(dialect.cast("j.key", to: .integer)), j.value FROM chosen c JOIN layers l ON l.model_id = c.model_id CROSS JOIN "
         decoded += dialect.nodeValueRows("c.node_values", encoding: "c.value_encoding", layer: "l.layer", nodeSize: "l.node_size", alias: "j")
         sql += dialect.materializedTable("vals", columns: ["trace_id", "layer", "node", "value"], decoded) + ", "
-        sql += "walk(trace_id, step, layer, node, source, target, contribution, path) AS ("
-        sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL, NULL, NULL FROM chosen c"
+        sql += "walk(trace_id, step, layer, node, source, target, contribution, path, flow) AS ("
+        sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL, NULL, NULL, NULL FROM chosen c"
         let path = { (arrow: String, layer: String, node: String) in "COALESCE(g.path, g.layer || ':' || g.node) || '\(arrow)' || \(layer) || ':' || \(node)" }
         // l: the dense layer the edge goes into; s: its source layer; w: the edge walked, and
         // a, b the values at its ends; v: the other edges competing with it, x their values.
         let value = { (alias: String, layer: String, node: String) in "JOIN vals \(alias) ON \(alias).trace_id = g.trace_id AND \(alias).layer = \(layer).layer AND \(alias).node = \(node)" }
+        // The flow carried on by an edge of `contribution` out of (forward) or into (backward)
+        // g.node, whose layer is `layer`: a share of g.node's inflow, from its active sources p.
+        let flow = { (contribution: String, layer: String) in
+            "CASE WHEN g.step = 0 THEN \(contribution) ELSE g.flow * \(contribution) / NULLIF((SELECT SUM(v.weight * x.value)"
+                + " FROM layers p JOIN dense_weights v ON v.model_id = p.model_id AND v.layer = \(layer).layer AND v.target = g.node "
+                + value("x", "p", "v.source")
+                + " WHERE p.model_id = c.model_id AND p.layer = \(layer).source_layer AND abs(x.value) > p.threshold), 0) END"
+        }
         switch direction {
         case .backward:
-            sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, s.layer || ':' || w.source, g.layer || ':' || g.node, w.weight * a.value, \(path(" <- ", "s.layer", "w.source"))"
+            sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, s.layer || ':' || w.source, g.layer || ':' || g.node, w.weight * a.value, \(path(" <- ", "s.layer", "w.source")), \(flow("w.weight * a.value", "l"))"
             sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
             sql += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
             sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
@@ -59,7 +71,7 @@ extension SQLGenerator {
             sql += " WHERE v.model_id = c.model_id AND v.layer = g.layer AND v.target = g.node"
             sql += " AND abs(x.value) > s.threshold AND v.weight * x.value > w.weight * a.value) < \(placeholder(top)))"
         case .forward:
-            sql += " UNION ALL SELECT g.trace_id, g.step + 1, l.layer, w.target, g.layer || ':' || g.node, l.layer || ':' || w.target, w.weight * a.value, \(path(" -> ", "l.layer", "w.target"))"
+            sql += " UNION ALL SELECT g.trace_id, g.step + 1, l.layer, w.target, g.layer || ':' || g.node, l.layer || ':' || w.target, w.weight * a.value, \(path(" -> ", "l.layer", "w.target")), \(flow("w.weight * a.value", "s"))"
             // Weights found by source, not by target (the primary key), once the layer is known
             // (CROSS JOIN keeps SQLite's planner from reading the weights first).
             let bySource = dialect.indexHint("dense_weights_by_source")
@@ -76,7 +88,7 @@ extension SQLGenerator {
             sql += " WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node"
             sql += " AND abs(x.value) > l.threshold AND v.weight * a.value > w.weight * a.value) < \(placeholder(top)))"
         }
-        sql += " SELECT c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path"
+        sql += " SELECT c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow"
         sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id WHERE g.step > 0"
         return sql
     }

@@ -60,7 +60,7 @@ from traces where tag = $a
 """#),
     (file: "feature-lineage.dpq", text: #"""
 # name: feature-lineage
-# description: From one input feature of one trace forward through dense layers, the k strongest contributions out of every node reached.
+# description: From one input feature of one trace forward through dense layers, the k strongest contributions out of every node reached, each path with its flow (strongest first per step).
 # param: tag string clean
 # param: input integer 0
 # param: feature integer 0
@@ -68,6 +68,7 @@ from traces where tag = $a
 # param: k integer 3
 from traces where tag = $tag and input = $input
 | lineage forward from layer 0 node $feature depth $depth top $k
+| sort step, -flow
 
 """#),
     (file: "layer-activity.dpq", text: #"""
@@ -141,13 +142,14 @@ from traces where tag = $tag and input = $input
 """#),
     (file: "trace-lineage.dpq", text: #"""
 # name: trace-lineage
-# description: From one input's predicted output node back through dense layers, the k strongest contributions into every node reached.
+# description: From one input's predicted output node back through dense layers, the k strongest contributions into every node reached, each path with its flow (strongest first per step).
 # param: tag string clean
 # param: input integer 0
 # param: depth integer 2
 # param: k integer 3
 from traces where tag = $tag and input = $input
 | lineage depth $depth top $k
+| sort step, -flow
 
 """#),
 ]
