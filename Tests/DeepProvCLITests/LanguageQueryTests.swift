@@ -156,6 +156,27 @@ import TestSupport
         #expect(none == [["input"]])
     }
 
+    /// `parent(…)` and `child(…)` select traces by what happened to their related traces.
+    @Test func relatedTracesSelectTraces() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try Self.pairedStore(in: directory)
+        let byTag = { (tag: String) in Dictionary(uniqueKeysWithValues: traces.filter { $0.metadata.tag == tag }.map { ($0.metadata.inputIndex, $0) }) }
+        let clean = byTag("clean"), shift = byTag("shift")
+        let correct = { (trace: Trace) in trace.metadata.predictedLabel == trace.metadata.trueLabel }
+        func inputs(_ query: String) throws -> [Int] {
+            try deepProvCSV(["query", "--db", database, "--format", "csv", query + " | select input | sort input"]).dropFirst().map { Int($0[0])! }
+        }
+        // Shifted inputs whose clean parent was right: the ones an attack-success rate counts.
+        #expect(try inputs("from traces where tag = 'shift' and parent(correct)") == shift.keys.sorted().filter { correct(clean[$0]!) })
+        // Clean inputs whose shifted camera copy was misclassified.
+        let fooled = clean.keys.sorted().filter { !correct(shift[$0]!) && $0 % 3 == 0 }
+        #expect(try inputs("from traces where tag = 'clean' and child(not correct and attr('source') = 'camera')") == fooled)
+        #expect(!fooled.isEmpty)
+        // Back and forth: a shifted trace's parent has a misclassified child exactly when it is one.
+        #expect(try inputs("from traces where tag = 'shift' and parent(child(not correct))") == shift.keys.sorted().filter { !correct(shift[$0]!) })
+        #expect(try inputs("from traces where child(tag = 'clean')").isEmpty)
+    }
+
     @Test func edgesWhoseMeanContributionDivergesMost() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try Self.pairedStore(in: directory)

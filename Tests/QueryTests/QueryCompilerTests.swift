@@ -54,6 +54,21 @@ import Testing
         #expect(!query.sql.contains("fgsm"), "values are bound, never pasted")
     }
 
+    @Test func relatedTracesAreExistsSubqueries() throws {
+        let parent = try compile("from traces where tag = 'fgsm' and parent(correct and confidence > $c) | select input").get()
+        #expect(parent.sql == "SELECT t.input_index AS input FROM traces t WHERE ((t.tag = ?) AND EXISTS (SELECT 1 FROM traces parent1 WHERE parent1.id = (SELECT MIN(q.id) FROM traces q WHERE q.model_id = t.model_id AND q.tag = t.parent_tag AND q.input_index = t.parent_index) AND ((parent1.predicted_label = parent1.true_label) AND (parent1.confidence > ?))))")
+        #expect(parent.arguments == [.string("fgsm"), .parameter("c")])
+        // Nested relations get their own aliases; attributes follow the trace they are about.
+        let nested = try compile("from traces where child(parent(attr('cam') = 'x')) | select input").get()
+        #expect(nested.sql.contains("EXISTS (SELECT 1 FROM traces child1 WHERE child1.model_id = t.model_id AND child1.parent_tag = t.tag AND child1.parent_index = t.input_index AND child1.parent_index >= 0"))
+        #expect(nested.sql.contains("EXISTS (SELECT 1 FROM traces parent2 WHERE parent2.id = (SELECT MIN(q.id) FROM traces q WHERE q.model_id = child1.model_id"))
+        #expect(nested.sql.contains("a.trace_id = parent2.id"))
+        #expect(failure("from traces where child(tag = 'fgms')").contains("no tag 'fgms'; did you mean 'fgsm'?"))
+        #expect(failure("from traces where parent(label)").contains("error[E043]: expected a condition here"))
+        #expect(failure("from traces | nodes of layer 1 | summarize mean by node | where child(correct)").contains("error[E042]: 'child(…)' is about traces"))
+        #expect(failure("from traces where parent = 3 and tag = 'fgsm'").hasPrefix("compiled"), "parent without parentheses is still the column")
+    }
+
     @Test func diagnosticsPointAtTheProblem() {
         #expect(failure("from traces where tag = 'fgms'") == """
             <query>:1:25: error[E027]: no tag 'fgms'; did you mean 'fgsm'?
@@ -102,6 +117,7 @@ import Testing
             "from traces where tag = 'fgsm' and attr('source') = 'x' | nodes of layer 1 | summarize mean, p90, effect by label, node | versus parent",
             "from traces where tag = 'clean' | edges into layer 2 | summarize mean by edge | versus traces where tag = 'fgsm' | sort -abs(diff)",
             "from traces where input = 3 | lineage forward from 0:1 depth 2 top 3",
+            "from traces where tag = 'fgsm' and parent(correct) and not child(label = 2) | select input",
         ]
         let alphabet = Array("ft|()$'\",=<>!-:0123456789 .#\nabz")
         var state: UInt64 = 7
@@ -185,6 +201,8 @@ import Testing
             | sort -abs(effect), node
             | take 3
             """)
+        let related = try Parser.parse(Lexer.tokenize(SourceText("from traces where parent(child(not correct))")).tokens).get()
+        #expect(related.description.hasSuffix("where (parent (child (not correct)))"))
         let lineage = try Parser.parse(Lexer.tokenize(SourceText("from traces | lineage forward from 0:5 depth $d top 2")).tokens).get()
         #expect(lineage.description.hasSuffix("| lineage forward from (node 0 5) depth $d top 2"))
     }

@@ -17,6 +17,8 @@ extension Binder {
             let bound = try bindValue(inner)
             try expectNumber(bound, at: span)
             return .absolute(bound)
+        case .related(let relation, let inner, _):
+            return .related(relation, try bind(inner))
         case .not(let inner, _):
             let bound = try bindValue(inner)
             try expect(.boolean, bound, at: inner.span)
@@ -45,6 +47,8 @@ extension Binder {
             return .output(name.text.lowercased())
         case .attribute(_, let span):
             throw Diagnostic(code: "E042", message: "attributes belong to traces: filter on them before 'nodes', 'summarize', 'edges' or 'lineage'", span: span)
+        case .related(let relation, _, let span):
+            throw Diagnostic(code: "E042", message: "'\(relation.rawValue)(…)' is about traces: filter on it before 'nodes', 'summarize', 'edges' or 'lineage'", span: span)
         case .absolute(let inner, let span):
             let bound = try bindRowValue(inner, columns: columns)
             try expectNumber(bound, at: span)
@@ -85,7 +89,7 @@ extension Binder {
         case .value(.string): return .string
         case .value(.parameter): return .unknown
         case .absolute(let inner): return type(of: inner)
-        case .not: return .boolean
+        case .not, .related: return .boolean
         case .binary(let op, let left, _):
             if ["+", "-", "*", "/"].contains(op) { return type(of: left) == .integer ? .integer : .number }
             return .boolean

@@ -225,6 +225,8 @@ public indirect enum BoundCondition: Sendable, Equatable {
     case attribute(String)
     case value(BoundValue)
     case absolute(BoundCondition)
+    /// True when the trace's parent (or one of its children) meets the condition.
+    case related(TraceRelation, BoundCondition)
     case not(BoundCondition)
     case binary(String, BoundCondition, BoundCondition)
 }

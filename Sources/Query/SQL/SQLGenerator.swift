@@ -6,6 +6,10 @@
 public struct SQLGenerator {
     let dialect: any SQLDialect
     private(set) var arguments: [CompiledQuery.Argument] = []
+    /// The alias of the trace a condition is about: `t`, or a related trace's inside
+    /// `parent(…)` / `child(…)`.
+    private var traceAlias = "t"
+    private var relatedCount = 0
 
     public static func generate(_ query: BoundQuery, dialect: any SQLDialect = SQLiteDialect()) -> CompiledQuery {
         var generator = SQLGenerator(dialect: dialect)
@@ -58,29 +62,57 @@ public struct SQLGenerator {
         return summary.groups.map(\.rawValue) + unit
     }
 
-    static func expression(for column: TraceColumn) -> String {
+    static func expression(for column: TraceColumn, of t: String = "t") -> String {
         switch column {
-        case .input: return "t.input_index"
-        case .tag: return "t.tag"
-        case .label: return "t.true_label"
-        case .predicted: return "t.predicted_label"
-        case .confidence: return "t.confidence"
-        case .correct: return "(t.predicted_label = t.true_label)"
-        case .run: return "t.run_id"
-        case .parent: return "NULLIF(t.parent_index, -1)"
-        case .parentTag: return "NULLIF(t.parent_tag, '')"
-        case .model: return "(SELECT m.name FROM models m WHERE m.id = t.model_id)"
+        case .input: return "\(t).input_index"
+        case .tag: return "\(t).tag"
+        case .label: return "\(t).true_label"
+        case .predicted: return "\(t).predicted_label"
+        case .confidence: return "\(t).confidence"
+        case .correct: return "(\(t).predicted_label = \(t).true_label)"
+        case .run: return "\(t).run_id"
+        case .parent: return "NULLIF(\(t).parent_index, -1)"
+        case .parentTag: return "NULLIF(\(t).parent_tag, '')"
+        case .model: return "(SELECT m.name FROM models m WHERE m.id = \(t).model_id)"
         }
+    }
+
+    /// The id of trace `t`'s parent: the first stored trace of the model with its parent's tag
+    /// and input index (NULL when it has none). `versus parent` and `parent(…)`/`child(…)` all
+    /// pair traces this way.
+    static func parentID(of t: String) -> String {
+        "(SELECT MIN(q.id) FROM traces q WHERE q.model_id = \(t).model_id AND q.tag = \(t).parent_tag AND q.input_index = \(t).parent_index)"
+    }
+
+    /// `EXISTS` a trace related to the current one that meets `inner`; a child is found
+    /// through the parent index, then confirmed to pair with this very trace.
+    private mutating func related(_ relation: TraceRelation, _ inner: BoundCondition) -> String {
+        let outer = traceAlias
+        relatedCount += 1
+        let alias = "\(relation.rawValue)\(relatedCount)"
+        var sql = "EXISTS (SELECT 1 FROM traces \(alias) WHERE "
+        switch relation {
+        case .parent:
+            sql += "\(alias).id = \(Self.parentID(of: outer))"
+        case .child:
+            sql += "\(alias).model_id = \(outer).model_id AND \(alias).parent_tag = \(outer).tag AND \(alias).parent_index = \(outer).input_index"
+            sql += " AND \(alias).parent_index >= 0 AND \(Self.parentID(of: alias)) = \(outer).id"
+        }
+        traceAlias = alias
+        sql += " AND \(condition(inner)))"
+        traceAlias = outer
+        return sql
     }
 
     mutating func condition(_ condition: BoundCondition) -> String {
         switch condition {
-        case .column(let column): return Self.expression(for: column)
+        case .column(let column): return Self.expression(for: column, of: traceAlias)
         case .output(let column): return "r.\(column)"
         case .attribute(let key):
-            return "(SELECT a.value FROM trace_attributes a WHERE a.trace_id = t.id AND a.key = \(placeholder(.string(key))) ORDER BY a.position LIMIT 1)"
+            return "(SELECT a.value FROM trace_attributes a WHERE a.trace_id = \(traceAlias).id AND a.key = \(placeholder(.string(key))) ORDER BY a.position LIMIT 1)"
         case .value(let value): return placeholder(value)
         case .absolute(let inner): return "abs(\(self.condition(inner)))"
+        case .related(let relation, let inner): return related(relation, inner)
         case .not(let inner): return "NOT (\(self.condition(inner)))"
         case .binary(let op, let left, let right):
             let sqlOperator = ["and": "AND", "or": "OR"][op] ?? op

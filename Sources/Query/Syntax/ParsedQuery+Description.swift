@@ -36,6 +36,7 @@ extension ParsedExpression: CustomStringConvertible {
         case .parameter(let name, _): return "$\(name)"
         case .attribute(let key, _): return "(attr '\(key)')"
         case .absolute(let inner, _): return "(abs \(inner))"
+        case .related(let relation, let inner, _): return "(\(relation.rawValue) \(inner))"
         case .not(let inner, _): return "(not \(inner))"
         case .binary(let op, let left, let right): return "(\(op) \(left) \(right))"
         }

@@ -82,6 +82,8 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     case attribute(String, Span)
     /// `abs(<expression>)`.
     case absolute(ParsedExpression, Span)
+    /// `parent(<condition>)` or `child(<condition>)`: a condition on a related trace.
+    case related(TraceRelation, ParsedExpression, Span)
     case not(ParsedExpression, Span)
     /// `and`, `or`, `=`, `!=`, `<`, `<=`, `>`, `>=`, `+`, `-`, `*`, `/`.
     case binary(String, ParsedExpression, ParsedExpression)
@@ -89,9 +91,15 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     public var span: Span {
         switch self {
         case .name(let name): return name.span
-        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .attribute(_, let span), .absolute(_, let span), .not(_, let span):
+        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .attribute(_, let span), .absolute(_, let span), .related(_, _, let span), .not(_, let span):
             return span
         case .binary(_, let left, let right): return Span(left.span.start, right.span.end)
         }
     }
+}
+
+/// How a trace in a `parent(…)` or `child(…)` condition relates to the trace being selected:
+/// its parent (the clean input an adversarial trace was made from), or one of its children.
+public enum TraceRelation: String, Sendable, Equatable, CaseIterable {
+    case parent, child
 }

@@ -198,6 +198,11 @@ public struct Parser {
             let inner = try expression()
             guard isSymbol(")") else { throw unexpected("')'") }
             return .absolute(inner, Span(token.span.start, advance().span.end))
+        case .identifier(let text) where TraceRelation(rawValue: text.lowercased()) != nil && tokens[min(position + 1, tokens.count - 1)].kind == .symbol("("):
+            position += 2
+            let inner = try expression()
+            guard isSymbol(")") else { throw unexpected("')'") }
+            return .related(TraceRelation(rawValue: text.lowercased())!, inner, Span(token.span.start, advance().span.end))
         case .identifier(let text):
             position += 1
             return .name(ParsedName(text: text, span: token.span))
