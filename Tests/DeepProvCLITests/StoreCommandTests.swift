@@ -24,6 +24,16 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: fromStream)) == Data(contentsOf: URL(fileURLWithPath: fromStore)))
         #expect(deepProvFailure(["export", "--db", database, "--tag", "fgsm", "--input", "1", "--format", "dot"])
             == "\(database): no trace for input 1 with tag 'fgsm'")
+
+        // Other inputs under the same tag and indices: stored, with a warning that names the tag.
+        let others = workspace.directory.path("others.csv")
+        try "a,b,label\n0,1,0\n".write(toFile: others, atomically: true, encoding: .utf8)
+        let capture = try DeepProvProcess(["capture", "--model", workspace.model, "--inputs", others, "--label-column", "label",
+                                           "--tag", "clean", "--db", database, "--quiet"])
+        let (_, stderr, status) = try capture.finish()
+        #expect(status == 0)
+        #expect(stderr.contains("warning: 1 new traces of tag 'clean' reuse an input index the tag already held for a different input (first: input 0)"), "\(stderr)")
+        #expect(try deepProvOutput(["query", "--db", database, "--format", "csv", "from traces where tag = 'clean' | select input | sort input"]) == "input\n0\n0\n1\n")
     }
 }
 

@@ -27,6 +27,19 @@ import TestSupport
         }
     }
 
+    /// Two datasets under one tag make `(tag, index)` name two inputs: the ingest says so.
+    @Test func reusedInputIndicesAreReported() throws {
+        let directory = try TemporaryDirectory()
+        let first = directory.path("a.ipgz"), second = directory.path("b.ipgz")
+        _ = try StoreFixtures.traces(count: 12, seed: 1, path: first)
+        _ = try StoreFixtures.traces(count: 5, seed: 2, path: second)
+        let store = try ProvenanceStore(path: directory.path("s.sqlite"))
+        #expect(try StreamIngestor(store: store, batchSize: 4).ingest([first]).reusedIndices.isEmpty)
+        let again = try StreamIngestor(store: store, batchSize: 4).ingest([first, second])
+        #expect(again.tracesAdded == 5)
+        #expect(again.reusedIndices == ["clean": ReusedIndices(traces: 5, firstIndex: 0)])
+    }
+
     @Test func statisticsEqualARecomputationFromTheTraces() throws {
         let directory = try TemporaryDirectory()
         let stream = directory.path("t.ipgz")

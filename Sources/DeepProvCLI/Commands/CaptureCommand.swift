@@ -95,7 +95,8 @@ struct CaptureCommand: ParsableCommand {
         if let db {
             defer { if out == nil { try? FileManager.default.removeItem(atPath: streamPath) } }
             let ingested = try StreamIngestor(store: ProvenanceStore(path: db)).ingest([streamPath])
-            FileHandle.standardError.write(Data("stored \(ingested.tracesAdded) new traces in \(db) (\(ingested.tracesSkipped) already there)\n".utf8))
+            let lines = ["stored \(ingested.tracesAdded) new traces in \(db) (\(ingested.tracesSkipped) already there)"] + ingested.warnings
+            FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
         }
     }
 }

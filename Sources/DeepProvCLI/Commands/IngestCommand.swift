@@ -33,6 +33,18 @@ struct IngestCommand: ParsableCommand {
         let rate = Int(Double(summary.tracesRead) / max(summary.seconds, 1e-9))
         let line = "ingested \(summary.tracesRead) traces into \(db) in \(String(format: "%.2f", summary.seconds)) s (\(rate) traces/s): "
             + "\(summary.tracesAdded) new, \(summary.tracesSkipped) already stored (run \(summary.runID))"
-        FileHandle.standardError.write(Data((line + "\n").utf8))
+        FileHandle.standardError.write(Data(([line] + summary.warnings).map { $0 + "\n" }.joined().utf8))
+    }
+}
+
+extension IngestSummary {
+    /// What a person should know about the traces just stored: tags that now name two inputs
+    /// by one index, which makes `(tag, index)` parent references ambiguous.
+    var warnings: [String] {
+        reusedIndices.sorted { $0.key < $1.key }.map { tag, reused in
+            "warning: \(reused.traces) new traces of tag '\(tag)' reuse an input index the tag already held for a different input "
+                + "(first: input \(reused.firstIndex)); a trace naming ('\(tag)', i) as its parent pairs with the first stored. "
+                + "Give each dataset its own tag (capture --tag, --parent-tag) to keep pairs exact."
+        }
     }
 }

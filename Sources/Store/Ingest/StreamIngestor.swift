@@ -11,6 +11,22 @@ public struct IngestSummary: Sendable {
     /// Traces the store already held (same model, tag, input hash, input index and parent).
     public var tracesSkipped = 0
     public var seconds = 0.0
+    /// Per tag, the new traces whose input index the tag already held for a different input
+    /// (two datasets under one tag). A child naming such a (tag, index) as its parent pairs
+    /// with the first trace stored.
+    public var reusedIndices: [String: ReusedIndices] = [:]
+}
+
+/// New traces of one tag whose input index the tag already held for another input.
+public struct ReusedIndices: Sendable, Equatable {
+    public var traces = 0
+    /// The first such input index met.
+    public var firstIndex: Int
+
+    public init(traces: Int = 0, firstIndex: Int) {
+        self.traces = traces
+        self.firstIndex = firstIndex
+    }
 }
 
 /// Loads trace streams into a store in batched transactions. Idempotent: a trace already
@@ -89,15 +105,18 @@ public final class StreamIngestor {
     private func save(_ traces: [PreparedTrace], modelID: Int64, topology: ModelTopology, encoding: ValueEncoding, summary: inout IngestSummary) throws {
         guard !traces.isEmpty else { return }
         let runID = summary.runID
-        let (added, skipped) = try write { db -> (Int, Int) in
+        let (added, skipped, reused) = try write { db -> (Int, Int, [String: ReusedIndices]) in
             let insert = try db.makeStatement(sql: """
                 INSERT OR IGNORE INTO traces (model_id, run_id, tag, input_index, input_hash, true_label, predicted_label,
                     confidence, parent_tag, parent_index, value_encoding, node_values, explicit_edges)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let attribute = try db.makeStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
+            let otherInput = try db.makeStatement(
+                sql: "SELECT 1 FROM traces WHERE tag = ? AND input_index = ? AND model_id = ? AND input_hash <> ? LIMIT 1")
             var statistics = BatchStatistics(topology: topology)
             var added = 0
+            var reused: [String: ReusedIndices] = [:]
             for trace in traces {
                 let metadata = trace.metadata
                 // Stored as raw bytes (half the size in the table and its unique index); a hash
@@ -113,6 +132,9 @@ public final class StreamIngestor {
                 for (position, pair) in metadata.attributes.enumerated() {
                     try attribute.execute(arguments: [traceID, position, pair.key, pair.value])
                 }
+                if try Bool.fetchOne(otherInput, arguments: [metadata.tag, metadata.inputIndex, modelID, inputHash]) != nil {
+                    reused[metadata.tag, default: ReusedIndices(firstIndex: metadata.inputIndex)].traces += 1
+                }
                 statistics.add(trace)
                 added += 1
             }
@@ -120,8 +142,9 @@ public final class StreamIngestor {
             try db.execute(
                 sql: "UPDATE runs SET traces_read = traces_read + ?, traces_added = traces_added + ?, traces_skipped = traces_skipped + ? WHERE id = ?",
                 arguments: [traces.count, added, traces.count - added, runID])
-            return (added, traces.count - added)
+            return (added, traces.count - added, reused)
         }
+        summary.reusedIndices.merge(reused) { ReusedIndices(traces: $0.traces + $1.traces, firstIndex: $0.firstIndex) }
         summary.tracesRead += traces.count
         summary.tracesAdded += added
         summary.tracesSkipped += skipped
