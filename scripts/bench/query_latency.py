@@ -62,15 +62,19 @@ CASES = [
                   FROM t JOIN weights w ON w.layer = 3 AND w.target = t.predicted
                   JOIN a2 ON a2.trace_id = t.trace_id AND a2.node = w.source WHERE abs(a2.a) > {th2}),
         kept AS (SELECT * FROM step1 WHERE r <= 3),
+        inflow AS (SELECT a1.trace_id, w.target AS node, sum(w.weight * a1.a) AS total
+                   FROM a1 JOIN weights w ON w.layer = 2 AND w.source = a1.node WHERE abs(a1.a) > {th1} GROUP BY ALL),
         step2 AS (SELECT k.input, k.target AS output, k.source AS target, w.source, w.weight * a1.a AS contribution,
+                         k.contribution * w.weight * a1.a / i.total AS flow,
                          rank() OVER (PARTITION BY k.trace_id, k.source ORDER BY w.weight * a1.a DESC) AS r
                   FROM kept k JOIN weights w ON w.layer = 2 AND w.target = k.source
-                  JOIN a1 ON a1.trace_id = k.trace_id AND a1.node = w.source WHERE abs(a1.a) > {th1})
+                  JOIN a1 ON a1.trace_id = k.trace_id AND a1.node = w.source
+                  JOIN inflow i ON i.trace_id = k.trace_id AND i.node = k.source WHERE abs(a1.a) > {th1})
         SELECT input, 1 AS step, '3:' || target AS target, '2:' || source AS source, contribution,
-               '3:' || target || ' <- 2:' || source AS path FROM kept
+               '3:' || target || ' <- 2:' || source AS path, contribution AS flow FROM kept
         UNION ALL SELECT input, 2, '2:' || target, '1:' || source, contribution,
-               '3:' || output || ' <- 2:' || target || ' <- 1:' || source FROM step2 WHERE r <= 3
-        ORDER BY input, step, contribution DESC, target, source"""),
+               '3:' || output || ' <- 2:' || target || ' <- 1:' || source, flow FROM step2 WHERE r <= 3
+        ORDER BY step, flow DESC, input, contribution DESC, target, source"""),
     ("class-diff", {"tag": "clean", "a": 3, "b": 8, "layer": 2, "k": 10}, """
         WITH v AS (SELECT label, unnest(l2) AS value, unnest(range(len(l2))) AS node FROM traces
                    WHERE tag = 'clean' AND predicted = label AND label IN (3, 8)),
