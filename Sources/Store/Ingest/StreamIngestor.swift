@@ -112,8 +112,10 @@ public final class StreamIngestor {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let attribute = try db.makeStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
+            // By (tag, index): the unique index's (model, tag) prefix would visit every trace
+            // of the tag, each insert.
             let otherInput = try db.makeStatement(
-                sql: "SELECT 1 FROM traces WHERE tag = ? AND input_index = ? AND model_id = ? AND input_hash <> ? LIMIT 1")
+                sql: "SELECT 1 FROM traces INDEXED BY traces_by_input WHERE tag = ? AND input_index = ? AND model_id = ? AND input_hash <> ? LIMIT 1")
             var statistics = BatchStatistics(topology: topology)
             var added = 0
             var reused: [String: ReusedIndices] = [:]
