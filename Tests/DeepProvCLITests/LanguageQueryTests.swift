@@ -249,15 +249,11 @@ import TestSupport
                                         "from traces where tag = 'clean' and input = \(trace.metadata.inputIndex) | lineage forward from 0:1 depth 2 top 1"])
             #expect(rows.first == ["input", "step", "target", "source", "contribution", "path", "flow"])
             #expect(Set(rows.dropFirst().map { "\($0[3])->\($0[2])" }) == expected, "input \(trace.metadata.inputIndex)")
-            // Flow: the first contribution, then at each node passed the next edge's share of
-            // that node's inflow.
-            let contribution = Dictionary(uniqueKeysWithValues: graph.edges.map { ("\($0.source)->\($0.target)", Double($0.weight)) })
-            func inflow(_ node: String) -> Double { graph.edges.filter { "\($0.target)" == node }.reduce(0) { $0 + Double($1.weight) } }
+            let reference = FlowReference(graph)
             for row in rows.dropFirst() {
                 let path = row[5].components(separatedBy: " -> ")
                 #expect(path.first == "0:1" && path.last == row[2] && path[path.count - 2] == row[3], "\(row)")
-                var flow = contribution["\(path[0])->\(path[1])"]!
-                for i in 2..<path.count { flow *= contribution["\(path[i - 1])->\(path[i])"]! / inflow(path[i - 1]) }
+                let flow = reference.flow(along: path, backward: false)
                 #expect(abs(Double(row[6])! - flow) <= 1e-5 * max(1, abs(flow)), "\(row)")
             }
             checked += expected.isEmpty ? 0 : 1

@@ -130,21 +130,17 @@ import TestSupport
         let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
         var checked = 0
         for trace in traces where trace.metadata.tag == "clean" && trace.metadata.inputIndex < 8 {
-            let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
-            let contribution = Dictionary(uniqueKeysWithValues: graph.edges.map { ("\($0.target)<-\($0.source)", Double($0.weight)) })
-            func inflow(_ node: String) -> Double { graph.edges.filter { "\($0.target)" == node }.reduce(0) { $0 + Double($1.weight) } }
+            let reference = FlowReference(InferenceProvenanceGraph(topology: capture.topology, trace: trace))
             let rows = try deepProvCSV(["query", "--db", database, "--saved", "trace-lineage", "--param", "input=\(trace.metadata.inputIndex)",
                                         "--param", "k=1000", "--format", "csv"]).dropFirst()
             for row in rows {
-                let nodes = row[5].components(separatedBy: " <- ")
-                var flow = contribution["\(nodes[0])<-\(nodes[1])"]!
-                for i in 2..<nodes.count { flow *= contribution["\(nodes[i - 1])<-\(nodes[i])"]! / inflow(nodes[i - 1]) }
+                let flow = reference.flow(along: row[5].components(separatedBy: " <- "), backward: true)
                 #expect(abs(Double(row[6])! - flow) <= 1e-5 * max(1, abs(flow)), "\(row)")
             }
             let output = "\(NodeID(layer: 2, index: trace.metadata.predictedLabel))"
             for step in ["1", "2"] {
                 let total = rows.filter { $0[1] == step }.reduce(0) { $0 + Double($1[6])! }
-                #expect(abs(total - inflow(output)) <= 1e-5 * max(1, abs(total)), "input \(trace.metadata.inputIndex) step \(step)")
+                #expect(abs(total - reference.inflow(output)) <= 1e-5 * max(1, abs(total)), "input \(trace.metadata.inputIndex) step \(step)")
             }
             checked += rows.contains { $0[1] == "2" } ? 1 : 0
         }
