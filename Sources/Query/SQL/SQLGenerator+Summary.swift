@@ -204,7 +204,7 @@ extension SQLGenerator {
         let select = ["t.model_id AS model_id"] + groupExpressions.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer"] + aggregates
         var sql = "SELECT " + select.joined(separator: ", ") + " FROM traces t"
         if joinParents {
-            sql += " JOIN traces p ON p.id = \(Self.parentID(of: "t"))"
+            sql += " JOIN traces p ON p.id = \(parentID(of: "t"))"
         }
         sql += " JOIN layers l ON l.model_id = t.model_id"
         if let condition = layerCondition(layer, layer: "l.layer", model: "t.model_id") { sql += " AND " + condition }

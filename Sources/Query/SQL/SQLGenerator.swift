@@ -79,9 +79,10 @@ public struct SQLGenerator {
 
     /// The id of trace `t`'s parent: the first stored trace of the model with its parent's tag
     /// and input index (NULL when it has none). `versus parent` and `parent(…)`/`child(…)` all
-    /// pair traces this way.
-    static func parentID(of t: String) -> String {
-        "(SELECT MIN(q.id) FROM traces q WHERE q.model_id = \(t).model_id AND q.tag = \(t).parent_tag AND q.input_index = \(t).parent_index)"
+    /// pair traces this way. Found by (tag, index): the unique index's (model, tag) prefix
+    /// would visit every trace of the tag.
+    func parentID(of t: String) -> String {
+        "(SELECT MIN(q.id) FROM traces q\(dialect.indexHint("traces_by_input")) WHERE q.tag = \(t).parent_tag AND q.input_index = \(t).parent_index AND q.model_id = \(t).model_id)"
     }
 
     /// `EXISTS` a trace related to the current one that meets `inner`; a child is found
@@ -93,10 +94,10 @@ public struct SQLGenerator {
         var sql = "EXISTS (SELECT 1 FROM traces \(alias) WHERE "
         switch relation {
         case .parent:
-            sql += "\(alias).id = \(Self.parentID(of: outer))"
+            sql += "\(alias).id = \(parentID(of: outer))"
         case .child:
             sql += "\(alias).model_id = \(outer).model_id AND \(alias).parent_tag = \(outer).tag AND \(alias).parent_index = \(outer).input_index"
-            sql += " AND \(alias).parent_index >= 0 AND \(Self.parentID(of: alias)) = \(outer).id"
+            sql += " AND \(alias).parent_index >= 0 AND \(parentID(of: alias)) = \(outer).id"
         }
         traceAlias = alias
         sql += " AND \(condition(inner)))"
