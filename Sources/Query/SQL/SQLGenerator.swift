@@ -85,24 +85,22 @@ public struct SQLGenerator {
         "(SELECT MIN(q.id) FROM traces q\(dialect.indexHint("traces_by_input")) WHERE q.tag = \(t).parent_tag AND q.input_index = \(t).parent_index AND q.model_id = \(t).model_id)"
     }
 
-    /// `EXISTS` a trace related to the current one that meets `inner`; a child is found
-    /// through the parent index, then confirmed to pair with this very trace.
+    /// A trace related to the current one meets `inner`. The parent is one lookup per trace;
+    /// children are gathered once, as the parents of every trace that has one and meets
+    /// `inner` (read through the partial index of traces with parents): SQLite probes that
+    /// index per trace by a range, not by the parent's index.
     private mutating func related(_ relation: TraceRelation, _ inner: BoundCondition) -> String {
         let outer = traceAlias
         relatedCount += 1
         let alias = "\(relation.rawValue)\(relatedCount)"
-        var sql = "EXISTS (SELECT 1 FROM traces \(alias) WHERE "
+        traceAlias = alias
+        defer { traceAlias = outer }
         switch relation {
         case .parent:
-            sql += "\(alias).id = \(parentID(of: outer))"
+            return "EXISTS (SELECT 1 FROM traces \(alias) WHERE \(alias).id = \(parentID(of: outer)) AND \(condition(inner)))"
         case .child:
-            sql += "\(alias).model_id = \(outer).model_id AND \(alias).parent_tag = \(outer).tag AND \(alias).parent_index = \(outer).input_index"
-            sql += " AND \(alias).parent_index >= 0 AND \(parentID(of: alias)) = \(outer).id"
+            return "\(outer).id IN (SELECT \(parentID(of: alias)) FROM traces \(alias) WHERE \(alias).parent_index >= 0 AND \(condition(inner)))"
         }
-        traceAlias = alias
-        sql += " AND \(condition(inner)))"
-        traceAlias = outer
-        return sql
     }
 
     mutating func condition(_ condition: BoundCondition) -> String {
