@@ -177,6 +177,23 @@ import TestSupport
         #expect(try inputs("from traces where child(tag = 'clean')").isEmpty)
     }
 
+    /// A child whose parent was never stored pairs with nothing, and `not child(…)` still holds
+    /// for every trace without a matching child.
+    @Test func negatedRelationsSurviveMissingParents() throws {
+        let directory = try TemporaryDirectory()
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        let inputs = Tensor(shape: [3, 2], values: [1, 2, 3, -1, -2, 0.5])
+        var traces = try capture.capture(inputs, samples: (0..<3).map { SampleDescription(inputIndex: $0, trueLabel: 0, tag: "clean") })
+        traces += try capture.capture(inputs, samples: [0, 99, 2].map {
+            SampleDescription(inputIndex: $0, trueLabel: 1, tag: "shift", parent: TraceReference(tag: "clean", inputIndex: $0))
+        })
+        let database = try storeHolding(traces, topology: capture.topology, in: directory)
+        let childless = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces where tag = 'clean' and not child(tag = 'shift') | select input"])
+        #expect(childless.dropFirst().map { $0[0] } == ["1"])
+        let orphans = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces where tag = 'shift' and not parent(input >= 0) | select input"])
+        #expect(orphans.dropFirst().map { $0[0] } == ["99"])
+    }
+
     @Test func edgesWhoseMeanContributionDivergesMost() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try Self.pairedStore(in: directory)

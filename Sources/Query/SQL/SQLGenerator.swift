@@ -88,7 +88,8 @@ public struct SQLGenerator {
     /// A trace related to the current one meets `inner`. The parent is one lookup per trace;
     /// children are gathered once, as the parents of every trace that has one and meets
     /// `inner` (read through the partial index of traces with parents): SQLite probes that
-    /// index per trace by a range, not by the parent's index.
+    /// index per trace by a range, not by the parent's index. A child whose parent is not
+    /// stored gives -1, not NULL, so that `not child(…)` stays true or false.
     private mutating func related(_ relation: TraceRelation, _ inner: BoundCondition) -> String {
         let outer = traceAlias
         relatedCount += 1
@@ -99,7 +100,7 @@ public struct SQLGenerator {
         case .parent:
             return "EXISTS (SELECT 1 FROM traces \(alias) WHERE \(alias).id = \(parentID(of: outer)) AND \(condition(inner)))"
         case .child:
-            return "\(outer).id IN (SELECT \(parentID(of: alias)) FROM traces \(alias) WHERE \(alias).parent_index >= 0 AND \(condition(inner)))"
+            return "\(outer).id IN (SELECT COALESCE(\(parentID(of: alias)), -1) FROM traces \(alias) WHERE \(alias).parent_index >= 0 AND \(condition(inner)))"
         }
     }
 
