@@ -108,6 +108,17 @@ import Testing
         #expect(failure("from traces | edges into layer 2 | where wieght > 1").contains("no column 'wieght'; did you mean 'weight'?"))
         #expect(failure("from traces | nodes of layer 1 | where label = 1 | summarize mean by node").contains("error[E020]"))
         #expect(failure("from traces where attr(source) = 1").contains("error[E010]: expected the attribute's key as a string"))
+        #expect(failure("from traces | sort input | nodes of layer 1 | summarize mean by node") == """
+            <query>:1:28: error[E045]: 'nodes of layer' cannot follow 'sort': it changes what the rows are
+              from traces | sort input | nodes of layer 1 | summarize mean by node
+                                         ^~~~~~~~~~~~~~~~
+              note: compute first, then filter, sort and take: | summarize mean by node | where mean > 1 | sort -mean | take 5
+
+            """)
+        #expect(failure("from traces | nodes of layer 1 | summarize mean by node | where mean > 1 | versus parent")
+            .contains("error[E045]: 'versus' cannot follow 'where' on the rows"))
+        #expect(failure("from traces | take 3 | sort -input").contains("error[E045]: 'sort' cannot follow 'take': 'take' ends a query"))
+        #expect(failure("from traces | sort -input | where tag = 'clean' | take 2").hasPrefix("compiled"), "a trace filter after sort is still a filter")
     }
 
     @Test func mutatedQueriesNeverCrash() {

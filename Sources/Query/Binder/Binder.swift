@@ -17,6 +17,9 @@ public struct Binder {
     var rowFilter: BoundCondition?
     var sort: [SortKey] = []
     var limit: BoundValue?
+    /// The first stage that filters, orders or limits the rows a query computes: nothing may
+    /// change what the rows are after it, and nothing at all may follow `take`.
+    var rowStage: ParsedStage?
 
     public static func bind(_ query: ParsedQuery, catalog: Catalog) -> Result<BoundQuery, Diagnostic> {
         var binder = Binder(catalog: catalog)
@@ -29,6 +32,7 @@ public struct Binder {
 
     private mutating func bind(_ query: ParsedQuery) throws -> BoundQuery {
         for stage in query.stages {
+            try checkOrder(stage)
             switch stage {
             case .filter(let expression):
                 if case .traces = shape, nodesLayer == nil {
@@ -40,6 +44,7 @@ public struct Binder {
                     let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
                     let condition = try bind(expression, columns: columns)
                     rowFilter = rowFilter.map { .binary("and", $0, condition) } ?? condition
+                    rowStage = rowStage ?? stage
                 }
             case .select(let names):
                 guard case .traces = shape, nodesLayer == nil, rowFilter == nil else {
@@ -85,11 +90,13 @@ public struct Binder {
                     }
                     return SortKey(column: key.name.text.lowercased(), descending: key.descending, absolute: key.absolute)
                 }
+                rowStage = rowStage ?? stage
             case .take(let expression):
                 limit = try value(expression)
                 if case .integer(let count) = limit, count < 0 {
                     throw Diagnostic(code: "E025", message: "'take' needs a count of 0 or more", span: expression.span)
                 }
+                rowStage = stage
             }
         }
         if nodesLayer != nil, case .traces = shape {
@@ -99,6 +106,20 @@ public struct Binder {
             throw Diagnostic(code: "E037", message: "'effect' compares two sets: add | versus traces where … (or | versus parent)", span: effectRequested)
         }
         return BoundQuery(filter: filter, shape: shape, rowFilter: rowFilter, sort: sort, limit: limit)
+    }
+
+    /// Rows are computed first, then filtered, sorted and taken: a stage that changes what the
+    /// rows are cannot follow one that filters, sorts or limits them, and `take` comes last.
+    private func checkOrder(_ stage: ParsedStage) throws {
+        guard let rowStage else { return }
+        if case .take = rowStage {
+            throw Diagnostic(code: "E045", message: "'\(stage.keyword)' cannot follow 'take': 'take' ends a query", span: stage.span,
+                             notes: ["filter and sort before taking: | sort -mean | take 10"])
+        }
+        guard stage.shapesRows else { return }
+        let earlier = rowStage.keyword == "where" ? "'where' on the rows" : "'\(rowStage.keyword)'"
+        throw Diagnostic(code: "E045", message: "'\(stage.keyword)' cannot follow \(earlier): it changes what the rows are", span: stage.span,
+                         notes: ["compute first, then filter, sort and take: | summarize mean by node | where mean > 1 | sort -mean | take 5"])
     }
 
     /// A layer index the models have (and, for edges, a dense one).

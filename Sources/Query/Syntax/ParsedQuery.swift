@@ -52,6 +52,44 @@ public enum ParsedStage: Sendable, Equatable {
     }
 }
 
+extension ParsedStage {
+    /// The stage's first word, for messages.
+    var keyword: String {
+        switch self {
+        case .filter: return "where"
+        case .select: return "select"
+        case .nodes: return "nodes of layer"
+        case .summarize: return "summarize"
+        case .versus: return "versus"
+        case .edges: return "edges into layer"
+        case .lineage: return "lineage"
+        case .sort: return "sort"
+        case .take: return "take"
+        }
+    }
+
+    /// Where the stage is written (its keyword's span where the parser keeps one, else from
+    /// its first part to its last).
+    var span: Span {
+        switch self {
+        case .filter(let expression), .take(let expression): return expression.span
+        case .select(let names): return Span(names[0].span.start, names[names.count - 1].span.end)
+        case .summarize(let measures, let keys): return Span(measures[0].span.start, (keys.last ?? measures[measures.count - 1]).span.end)
+        case .sort(let keys): return Span(keys[0].name.span.start, keys[keys.count - 1].name.span.end)
+        case .nodes(_, let span), .versus(_, let span), .edges(_, let span), .lineage(_, _, _, _, let span): return span
+        }
+    }
+
+    /// Whether the stage decides what the rows are (rather than filtering, ordering or
+    /// limiting them).
+    var shapesRows: Bool {
+        switch self {
+        case .select, .nodes, .summarize, .versus, .edges, .lineage: return true
+        case .filter, .sort, .take: return false
+        }
+    }
+}
+
 /// What `versus` compares with.
 public enum ParsedComparedSet: Sendable, Equatable {
     case traces(ParsedExpression?)
