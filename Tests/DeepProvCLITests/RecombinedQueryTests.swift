@@ -1,0 +1,63 @@
+@testable import DeepProvCLI
+import Foundation
+import Query
+import Store
+import Testing
+import TestSupport
+
+/// Every query the compiler accepts must also run: pipelines recombined from the stages of
+/// valid queries either fail to compile with a diagnostic or give SQL that SQLite runs.
+@Suite struct RecombinedQueryTests {
+    static let selections = [
+        "from traces",
+        "from traces where tag = 'shift' and not correct",
+        "from traces where tag = 'clean' and child(not correct and attr('source') = 'camera')",
+        "from traces where parent(correct) or confidence < 0.7",
+        "from traces where input = 3",
+    ]
+    /// Stages in the order a query uses them; a pipeline takes at most one of each group.
+    static let groups = [
+        ["nodes of layer 1", "nodes of layer 2", "edges into layer 2", "edges into layer 1",
+         "lineage depth 2 top 2", "lineage from 2:1 depth 1 top 3", "lineage forward from 0:1 depth 2 top 1",
+         "select input, tag, label, predicted, confidence, parent, parent_tag, model, run"],
+        ["summarize count, mean, stddev, freq by node", "summarize median, p90, min, max by label, node",
+         "summarize mean, freq by layer", "summarize mean, freq by tag, layer", "summarize mean, freq, effect by edge",
+         "summarize mean, effect by predicted, node", "summarize count, freq by edge"],
+        ["versus traces where tag = 'clean'", "versus parent"],
+        ["where abs(diff) > 0.01", "where step = 2 and flow > 0", "where target = 1", "where count > 0", "where mean_a > mean_b"],
+        ["sort -abs(diff)", "sort -mean, node", "sort step, -flow", "sort -weight", "sort input", "sort -abs(effect)"],
+        ["take 3"],
+    ]
+
+    @Test func everyQueryThatCompilesRuns() throws {
+        let directory = try TemporaryDirectory()
+        let (database, _) = try LanguageQueryTests.pairedStore(in: directory)
+        let runner = QueryRunner(store: try ProvenanceStore(path: database))
+        var state: UInt64 = 11
+        func next(_ bound: Int) -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return Int(state >> 33) % bound
+        }
+        var ran = 0
+        var shapes = Set<String>()
+        for _ in 0..<4000 {
+            var stages = Self.groups.compactMap { group in next(2) == 0 ? group[next(group.count)] : nil }
+            if next(5) == 0 {  // one stage out of its place
+                let group = Self.groups[next(Self.groups.count)]
+                stages.insert(group[next(group.count)], at: next(stages.count + 1))
+            }
+            let text = ([Self.selections[next(Self.selections.count)]] + stages).joined(separator: " | ")
+            let prepared: QueryRunner.Prepared
+            do { prepared = try runner.prepare(SourceText(text), parameters: [:]) } catch is QueryFailure { continue }
+            do {
+                _ = try runner.run(prepared)
+                ran += 1
+                shapes.insert(prepared.compiled.sql)
+            } catch {
+                Issue.record("\(text)\n  compiled, but SQLite refused it: \(error)")
+            }
+        }
+        // Enough distinct accepted queries (distinct SQL) for the check to mean something.
+        #expect(ran > 250 && shapes.count > 100, "\(ran) ran, \(shapes.count) distinct statements")
+    }
+}
