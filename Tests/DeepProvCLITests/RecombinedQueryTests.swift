@@ -14,19 +14,24 @@ import TestSupport
         "from traces where tag = 'clean' and child(not correct and attr('source') = 'camera')",
         "from traces where parent(correct) or confidence < 0.7",
         "from traces where input = 3",
+        "from traces where tag = $tag and label = $label",
     ]
     /// Stages in the order a query uses them; a pipeline takes at most one of each group.
     static let groups = [
         ["nodes of layer 1", "nodes of layer 2", "edges into layer 2", "edges into layer 1",
          "lineage depth 2 top 2", "lineage from 2:1 depth 1 top 3", "lineage forward from 0:1 depth 2 top 1",
-         "select input, tag, label, predicted, confidence, parent, parent_tag, model, run"],
+         "select input, tag, label, predicted, confidence, parent, parent_tag, model, run",
+         "nodes of layer 0", "edges into layer $layer", "lineage from layer $layer node $label depth $layer top $label", "select input"],
         ["summarize count, mean, stddev, freq by node", "summarize median, p90, min, max by label, node",
          "summarize mean, freq by layer", "summarize mean, freq by tag, layer", "summarize mean, freq, effect by edge",
-         "summarize mean, effect by predicted, node", "summarize count, freq by edge"],
-        ["versus traces where tag = 'clean'", "versus parent"],
-        ["where abs(diff) > 0.01", "where step = 2 and flow > 0", "where target = 1", "where count > 0", "where mean_a > mean_b"],
-        ["sort -abs(diff)", "sort -mean, node", "sort step, -flow", "sort -weight", "sort input", "sort -abs(effect)"],
-        ["take 3"],
+         "summarize mean, effect by predicted, node", "summarize count, freq by edge", "summarize count by layer",
+         "summarize p1, p99 by node", "summarize mean by label, layer", "summarize stddev, effect by tag, node"],
+        ["versus traces where tag = 'clean'", "versus parent", "versus traces", "versus traces where label = 1 and attr('source') = 'scan'"],
+        ["where abs(diff) > 0.01", "where step = 2 and flow > 0", "where target = 1", "where count > 0", "where mean_a > mean_b",
+         "where abs(effect) > 0.1 or freq_diff < 0", "where layer = 1", "where source = 0 and weight > 0", "where mean > $label"],
+        ["sort -abs(diff)", "sort -mean, node", "sort step, -flow", "sort -weight", "sort input", "sort -abs(effect)",
+         "sort node", "sort -count", "sort -contribution", "sort target, source"],
+        ["take 3", "take $label"],
     ]
 
     @Test func everyQueryThatCompilesRuns() throws {
@@ -48,7 +53,9 @@ import TestSupport
             }
             let text = ([Self.selections[next(Self.selections.count)]] + stages).joined(separator: " | ")
             let prepared: QueryRunner.Prepared
-            do { prepared = try runner.prepare(SourceText(text), parameters: [:]) } catch is QueryFailure { continue }
+            do {
+                prepared = try runner.prepare(SourceText(text), parameters: ["tag": "shift", "label": "1", "layer": "2"])
+            } catch is QueryFailure { continue }
             do {
                 _ = try runner.run(prepared)
                 ran += 1
