@@ -131,8 +131,8 @@ import TestSupport
     @Test func pairsEachTraceWithItsOwnParent() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try Self.pairedStore(in: directory)
-        let result = try rows(database, "from traces where tag = 'shift' and attr('source') = 'scan' | nodes of layer 1 | summarize mean, effect by node | versus parent")
-        #expect(result.header == ["node", "mean_a", "mean_b", "diff", "effect"])
+        let result = try rows(database, "from traces where tag = 'shift' and attr('source') = 'scan' | nodes of layer 1 | summarize mean, effect, distance, max_distance by node | versus parent")
+        #expect(result.header == ["node", "mean_a", "mean_b", "diff", "effect", "distance", "max_distance"])
         #expect(result.rows.count == 3)
         let children = traces.filter { $0.metadata.tag == "shift" && $0.metadata.inputIndex % 3 != 0 }
         for row in result.rows {
@@ -144,7 +144,11 @@ import TestSupport
             let sampleDeviation = (sumOfSquares(differences) / Double(differences.count - 1)).squareRoot()
             #expect(close(row[3], mean(differences)) && close(row[1] - row[2], mean(differences), 1e-7))
             #expect(close(row[4], mean(differences) / sampleDeviation, 1e-7), "\(row)")
+            // The activation distance: mean and largest |child − parent|.
+            #expect(close(row[5], mean(differences.map(abs)), 1e-7) && close(row[6], differences.map(abs).max()!, 1e-7), "\(row)")
         }
+        // Somewhere pairs move both ways, so the distance is not just |diff|.
+        #expect(result.rows.contains { $0[5] > abs($0[3]) + 1e-6 })
     }
 
     @Test func attributesSelectTraces() throws {

@@ -25,12 +25,13 @@ import TestSupport
         ["summarize count, mean, stddev, freq by node", "summarize median, p90, min, max by label, node",
          "summarize mean, freq by layer", "summarize mean, freq by tag, layer", "summarize mean, freq, effect by edge",
          "summarize mean, effect by predicted, node", "summarize count, freq by edge", "summarize count by layer",
-         "summarize p1, p99 by node", "summarize mean by label, layer", "summarize stddev, effect by tag, node"],
+         "summarize p1, p99 by node", "summarize mean by label, layer", "summarize stddev, effect by tag, node",
+         "summarize mean, distance, max_distance by label, node"],
         ["versus traces where tag = 'clean'", "versus parent", "versus traces", "versus traces where label = 1 and attr('source') = 'scan'"],
         ["where abs(diff) > 0.01", "where step = 2 and flow > 0", "where target = 1", "where count > 0", "where mean_a > mean_b",
          "where abs(effect) > 0.1 or freq_diff < 0", "where layer = 1", "where source = 0 and weight > 0", "where mean > $label"],
         ["sort -abs(diff)", "sort -mean, node", "sort step, -flow", "sort -weight", "sort input", "sort -abs(effect)",
-         "sort node", "sort -count", "sort -contribution", "sort target, source"],
+         "sort node", "sort -count", "sort -contribution", "sort target, source", "sort -distance"],
         ["take 3", "take $label"],
     ]
 

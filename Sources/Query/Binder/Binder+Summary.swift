@@ -16,8 +16,8 @@ extension Binder {
         }
         var measures: [NodeMeasure] = []
         for name in measureNames {
-            if name.text.lowercased() == "effect" {
-                effectRequested = name.span
+            if let comparing = ComparisonMeasure(rawValue: name.text.lowercased()) {
+                comparisonMeasures.append((comparing, name.span))
                 continue
             }
             guard let measure = NodeMeasure(name: name.text) else {
@@ -29,7 +29,7 @@ extension Binder {
             measures.append(measure)
         }
         guard !measures.isEmpty else {
-            throw Diagnostic(code: "E039", message: "say what to compute besides 'effect', e.g. summarize mean, effect by node", span: measureNames[0].span)
+            throw Diagnostic(code: "E039", message: "say what to compute besides comparison measures, e.g. summarize mean, effect by node", span: measureNames[0].span)
         }
         let layer: BoundValue?
         switch unit {
@@ -65,6 +65,9 @@ extension Binder {
         let second: Comparison.ComparedSet
         switch set {
         case .traces(let condition):
+            if let paired = comparisonMeasures.first(where: { $0.measure.isPaired }) {
+                throw Diagnostic(code: "E046", message: "'\(paired.measure.rawValue)' compares each trace with its own parent: use | versus parent", span: paired.span)
+            }
             let secondFilter = try condition.map { try bind($0) }
             second = .traces(filter: secondFilter, path: path(secondFilter, groups: summary.groups, measures: summary.measures, unit: summary.unit))
         case .parent:
@@ -75,8 +78,8 @@ extension Binder {
         }
         var first = summary
         if second == .parents { first.path = .scan }
-        shape = .comparison(Comparison(first: first, second: second, effect: effectRequested != nil))
-        effectRequested = nil
+        shape = .comparison(Comparison(first: first, second: second, extras: comparisonMeasures.map(\.measure)))
+        comparisonMeasures = []
     }
 
     /// Statistics serve all traces of one tag, or every tag grouped by tag, for the measures

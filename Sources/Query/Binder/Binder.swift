@@ -12,8 +12,9 @@ public struct Binder {
     var nodesLayer: BoundValue?
     /// `edges into layer N` (before `summarize … by edge`).
     var edgesLayer: BoundValue?
-    /// `effect` was asked for in `summarize`: a `versus` must follow.
-    var effectRequested: Span?
+    /// Comparison measures asked for in `summarize` (`effect`, `distance`, …): a `versus` must
+    /// follow.
+    var comparisonMeasures: [(measure: ComparisonMeasure, span: Span)] = []
     var rowFilter: BoundCondition?
     var sort: [SortKey] = []
     var limit: BoundValue?
@@ -102,8 +103,8 @@ public struct Binder {
         if nodesLayer != nil, case .traces = shape {
             throw Diagnostic(code: "E026", message: "after 'nodes of layer' say what to compute: | summarize mean, freq by node", span: query.source)
         }
-        if let effectRequested, case .summary = shape {
-            throw Diagnostic(code: "E037", message: "'effect' compares two sets: add | versus traces where … (or | versus parent)", span: effectRequested)
+        if let asked = comparisonMeasures.first, case .summary = shape {
+            throw Diagnostic(code: "E037", message: "'\(asked.measure.rawValue)' compares two sets: add | versus traces where … (or | versus parent)", span: asked.span)
         }
         return BoundQuery(filter: filter, shape: shape, rowFilter: rowFilter, sort: sort, limit: limit)
     }

@@ -81,9 +81,8 @@ public struct Comparison: Sendable, Equatable {
     /// The selected traces' summary (`_a`).
     public var first: Summary
     public var second: ComparedSet
-    /// Also give the effect size: Cohen's d for two sets, d_z (mean / sd of the paired
-    /// differences) for parents.
-    public var effect: Bool
+    /// Columns that exist only when comparing, after the per-measure ones, in the order asked.
+    public var extras: [ComparisonMeasure]
 
     /// What the selected traces are compared with.
     public enum ComparedSet: Sendable, Equatable {
@@ -94,13 +93,27 @@ public struct Comparison: Sendable, Equatable {
     }
 
     /// Keys, then per measure `m_a, m_b` and the difference — `diff` when one measure is
-    /// compared, `m_diff` each otherwise — then `effect`.
+    /// compared, `m_diff` each otherwise — then the extras (`effect`, `distance`, …).
     public var columns: [String] {
         let single = first.measures.count == 1
         return first.keyColumns(comparing: true)
             + first.measures.flatMap { ["\($0.name)_a", "\($0.name)_b", single ? "diff" : "\($0.name)_diff"] }
-            + (effect ? ["effect"] : [])
+            + extras.map(\.rawValue)
     }
+}
+
+/// Measures of a comparison itself, asked for in `summarize` beside the per-set measures.
+public enum ComparisonMeasure: String, Sendable, Equatable, CaseIterable {
+    /// The effect size: Cohen's d for two sets, d_z (mean / sd of the paired differences) for
+    /// parents.
+    case effect
+    /// Paired only: the mean |value − parent's value| (the activation distance).
+    case distance
+    /// Paired only: the largest |value − parent's value|.
+    case maxDistance = "max_distance"
+
+    /// Whether it needs each trace paired with its parent (`versus parent`).
+    var isPaired: Bool { self != .effect }
 }
 
 /// Which way a lineage walks.
@@ -205,7 +218,7 @@ public enum NodeMeasure: Sendable, Equatable {
     static let fixed: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max]
 
     /// Names to suggest and complete.
-    public static let names = fixed.map(\.name) + ["median", "p90", "effect"]
+    public static let names = fixed.map(\.name) + ["median", "p90"] + ComparisonMeasure.allCases.map(\.rawValue)
 }
 
 /// A literal or a `$parameter`.

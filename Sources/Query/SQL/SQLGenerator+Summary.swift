@@ -39,14 +39,18 @@ extension SQLGenerator {
             let difference = comparison.second == .parents && measure == .mean ? "a.d_mean" : "\(valueA) - \(valueB)"
             columns += ["\(valueA) AS \(measure.name)_a", "\(valueB) AS \(measure.name)_b", "\(difference) AS \(single ? "diff" : "\(measure.name)_diff")"]
         }
-        if comparison.effect {
-            switch comparison.second {
-            case .traces:
+        for extra in comparison.extras {
+            switch (extra, comparison.second) {
+            case (.effect, .traces):
                 // Cohen's d with the pooled sample standard deviation.
                 columns.append("(a.mean - b.mean) / NULLIF(\(dialect.squareRoot("(a.m2 + b.m2) / (a.n + b.n - 2)")), 0) AS effect")
-            case .parents:
+            case (.effect, .parents):
                 // d_z: the mean paired difference over its sample standard deviation.
                 columns.append("a.d_mean / NULLIF(\(dialect.squareRoot("a.d_m2 / (a.d_n - 1)")), 0) AS effect")
+            case (.distance, _):
+                columns.append("a.d_absolute_mean AS distance")
+            case (.maxDistance, _):
+                columns.append("\(dialect.greatest("abs(a.d_minimum)", "abs(a.d_maximum)")) AS max_distance")
             }
         }
         return with + "SELECT " + columns.joined(separator: ", ") + from
@@ -188,12 +192,13 @@ extension SQLGenerator {
         let grouped = scanGroups(summary, aggregates: ["\(aggregate) AS stats"], filter: filter, layer: .equal(summary.layer!), joinParents: true)
         var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
         columns += ["g.layer AS layer", "\(dialect.cast("j.key", to: .integer)) AS node"]
-        // Per node [a: count, mean, m2, active, min, max | b: the same | d: the same].
+        // Per node [a: count, mean, m2, active, min, max | b: the same | d: the same | mean |d|].
         for (part, prefix) in ["", "b_", "d_"].enumerated() {
             columns += Self.statistics.enumerated().map { statistic in
                 "\(dialect.jsonElement("j.value", [.constant(6 * part + max(0, statistic.offset - 1))])) AS \(prefix)\(statistic.element)"
             }
         }
+        columns.append("\(dialect.jsonElement("j.value", [.constant(18)])) AS d_absolute_mean")
         return "SELECT " + columns.joined(separator: ", ") + " FROM (\(grouped)) AS g, " + dialect.jsonArrayRows("g.stats", alias: "j")
     }
 

@@ -24,13 +24,15 @@ struct NodeStatisticsAggregate: DatabaseAggregate {
 
 /// `ipg_node_pair_stats(values_a, encoding_a, values_b, encoding_b, layer, node_size, threshold)`:
 /// an aggregate over pairs of traces (an adversarial trace and its clean parent, say), giving
-/// per node of one layer 18 numbers: the statistics of a, of b and of the paired difference
+/// per node of one layer 19 numbers: the statistics of a, of b and of the paired difference
 /// a − b, each `[count, mean, m2, active count, min, max]` (for the difference, the active
-/// count counts pairs in which the node is active in one trace and not the other).
+/// count counts pairs in which the node is active in one trace and not the other), then the
+/// mean |a − b|.
 struct NodePairStatisticsAggregate: DatabaseAggregate {
     private var a: [RunningNodeStatistics] = []
     private var b: [RunningNodeStatistics] = []
     private var difference: [RunningNodeStatistics] = []
+    private var absoluteDifferenceSum: [Double] = []
     private let reader = NodeValueArguments()
 
     init() {}
@@ -43,13 +45,18 @@ struct NodePairStatisticsAggregate: DatabaseAggregate {
         guard first.values.count == second.values.count else { throw DatabaseError(message: "\(function): the traces of a pair have different layers") }
         try add(first.values, active: first.active, into: &a, function: function)
         try add(second.values, active: second.active, into: &b, function: function)
-        try add(zip(first.values, second.values).map { $0 - $1 }, active: zip(first.active, second.active).map { $0 != $1 }, into: &difference, function: function)
+        let differences = zip(first.values, second.values).map { $0 - $1 }
+        try add(differences, active: zip(first.active, second.active).map { $0 != $1 }, into: &difference, function: function)
+        if absoluteDifferenceSum.isEmpty { absoluteDifferenceSum = [Double](repeating: 0, count: differences.count) }
+        for node in differences.indices { absoluteDifferenceSum[node] += abs(differences[node]) }
     }
 
     func finalize() throws -> (any DatabaseValueConvertible)? {
         guard let count = a.first?.count, count > 0 else { return nil }
         let fields = { (node: RunningNodeStatistics) in "\(count),\(node.mean),\(node.m2),\(node.activeCount),\(node.minimum),\(node.maximum)" }
-        return "[" + a.indices.map { "[\(fields(a[$0])),\(fields(b[$0])),\(fields(difference[$0]))]" }.joined(separator: ",") + "]"
+        return "[" + a.indices.map { node in
+            "[\(fields(a[node])),\(fields(b[node])),\(fields(difference[node])),\(absoluteDifferenceSum[node] / Double(count))]"
+        }.joined(separator: ",") + "]"
     }
 }
 

@@ -100,15 +100,15 @@ from traces where tag = $tag
 """#),
     (file: "paired-nodes.dpq", text: #"""
 # name: paired-nodes
-# description: Nodes of a layer that adversarial inputs move most from their own clean parents: mean paired difference (adversarial minus parent) and its effect size d_z.
+# description: Nodes of a layer that adversarial inputs move most from their own clean parents: mean paired difference (adversarial minus parent), its effect size d_z, and the activation distance (mean and largest |adversarial − parent|).
 # param: adv string fgsm
 # param: layer integer 1
 # param: k integer 10
 from traces where tag = $adv
 | nodes of layer $layer
-| summarize mean, freq, effect by node
+| summarize mean, freq, effect, distance, max_distance by node
 | versus parent
-| sort -abs(effect)
+| sort -distance
 | take $k
 
 """#),
