@@ -118,7 +118,8 @@ public struct Binder {
                              notes: ["filter and sort before taking: | sort -mean | take 10"])
         }
         guard stage.shapesRows else { return }
-        let earlier = rowStage.keyword == "where" ? "'where' on the rows" : "'\(rowStage.keyword)'"
+        let earlier: String
+        if case .filter = rowStage { earlier = "'where' on the rows" } else { earlier = "'\(rowStage.keyword)'" }
         throw Diagnostic(code: "E045", message: "'\(stage.keyword)' cannot follow \(earlier): it changes what the rows are", span: stage.span,
                          notes: ["compute first, then filter, sort and take: | summarize mean by node | where mean > 1 | sort -mean | take 5"])
     }
