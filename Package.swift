@@ -34,17 +34,17 @@ let package = Package(
             dependencies: ["IPG", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "Query", dependencies: ["IPG"]),
+        .target(name: "Analysis", dependencies: ["IPG", "Engine", "Store", "Query"]),
         .target(
             name: "DeepProvCLI",
             dependencies: [
-                "IPG", "Engine", "Store", "Query", "CEdit",
+                "IPG", "Engine", "Store", "Query", "Analysis", "CEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
-                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
         .executableTarget(name: "deepprov", dependencies: ["DeepProvCLI"]),
 
-        .target(name: "TestSupport", dependencies: ["IPG", "Engine"]),
+        .target(name: "TestSupport", dependencies: ["IPG", "Engine", "Store"]),
         .testTarget(
             name: "StoreTests",
             dependencies: ["Store", "IPG", "Engine", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
@@ -52,6 +52,7 @@ let package = Package(
         .testTarget(name: "IPGTests", dependencies: ["IPG", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "IPG"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "IPG", "TestSupport"]),
-        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Engine", "IPG", "Store", "Query", "TestSupport"]),
+        .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Store", "Query", "Engine", "IPG", "TestSupport"]),
+        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Analysis", "Engine", "IPG", "Store", "Query", "TestSupport"]),
     ]
 )

@@ -7,48 +7,43 @@ import GRDB
 /// `StoreFunctions`). The file remains an ordinary SQLite database for the `sqlite3` shell.
 public final class ProvenanceStore: Sendable {
     public let path: String
-    let pool: DatabasePool
+    public let access: StoreAccess
+    /// Where reads go: the writer's pool, or one read-only connection.
+    let reader: any DatabaseReader
+    /// The pool writes go through; nil for a read-only store.
+    let pool: DatabasePool?
 
-    /// Opens (creating if needed) and migrates the store at `path`.
-    public init(path: String) throws {
+    /// Opens the store at `path`. Read-only: it must exist, be a DeepProv store and have this
+    /// build's schema. Read-write: a missing store is created, an older one migrated.
+    public init(path: String, access: StoreAccess = .readWrite) throws {
         self.path = path
-        var configuration = Configuration()
-        configuration.prepareDatabase { db in
-            StoreFunctions.register(in: db)
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            // Takes effect when the file is created: traces rows (~2 KB) pack densely in 64 KB pages.
-            try db.execute(sql: "PRAGMA page_size = 65536")
+        self.access = access
+        switch access {
+        case .readOnly:
+            let queue = try StoreOpening.openReadOnly(path)
+            reader = queue
+            pool = nil
+        case .readWrite:
+            let pool = try StoreOpening.openForWriting(path)
+            reader = pool
+            self.pool = pool
         }
-        configuration.busyMode = .timeout(10)
-        do {
-            pool = try DatabasePool(path: path, configuration: configuration)
-        } catch let error as DatabaseError {
-            throw StoreError("\(path): cannot open the store: \(error.message ?? "\(error)")")
-        }
-        try Self.describingFailures(path) { try SchemaMigrator.migrate(pool, path: path) }
     }
 
     /// The schema version (number of applied migrations).
     public func schemaVersion() throws -> Int {
-        try pool.read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
+        try read { try Int.fetchOne($0, sql: "PRAGMA user_version") ?? 0 }
     }
 
-    /// Runs `body` and turns SQLite errors into `StoreError`s naming the store and the SQL.
-    static func describingFailures<T>(_ path: String, _ body: () throws -> T) throws -> T {
-        do {
-            return try body()
-        } catch let error as DatabaseError {
-            var message = "\(path): SQLite error \(error.resultCode.rawValue): \(error.message ?? "")"
-            if let sql = error.sql { message += " (in: \(sql))" }
-            throw StoreError(message)
-        }
+    /// Runs `body` on the write connection in a transaction.
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        guard let pool else { preconditionFailure("\(path): opened read-only, written to") }
+        return try StoreOpening.describingFailures(path) { try pool.write(body) }
     }
-}
 
-extension ProvenanceStore {
-    /// Runs read-only SQL against the store (DeepProv's functions are available).
-    public func read<T>(_ body: (Database) throws -> T) throws -> T {
-        try Self.describingFailures(path) { try pool.read(body) }
+    /// Runs `body` on a read-only connection.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreOpening.describingFailures(path) { try reader.read(body) }
     }
 }
 
@@ -57,6 +52,6 @@ extension ProvenanceStore {
     /// opportunity (`sqlite3_interrupt`), failing with SQLite's "interrupted". Safe to call
     /// from any thread, e.g. on Ctrl-C.
     public func interrupt() {
-        pool.interrupt()
+        reader.interrupt()
     }
 }

@@ -1,10 +1,66 @@
-/// A store that cannot be opened, migrated, read or written: which file, and why.
-public struct StoreError: Error, CustomStringConvertible, Sendable {
-    public var message: String
-
-    public init(_ message: String) {
-        self.message = message
+/// A store that cannot be opened, migrated, read or written: which file, and why, as data.
+/// The text a person reads is made from it at the edge (`description`).
+public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
+    public enum Reason: Sendable, Equatable {
+        /// A reader was pointed at a path where no store exists (nothing is created).
+        case noSuchStore
+        /// The file exists but is not a DeepProv store (another SQLite database, or not SQLite).
+        case notAStore(detail: String)
+        /// The store's schema is older than this build's: readers ask for `deepprov migrate`.
+        case schemaOutdated(version: Int, current: Int)
+        /// The store was made by a newer DeepProv.
+        case schemaFromNewerBuild(version: Int, known: Int)
+        /// A recorded migration's text differs from every text this build accepts for it.
+        case migrationChanged(version: Int, name: String)
+        /// SQLite refused a statement: its result code, message, the SQL and its arguments.
+        case sqlite(code: Int32, message: String, sql: String?, arguments: String?)
+        /// A model already stored under the same fingerprint with another layer table.
+        case conflictingModel(fingerprint: String, source: String)
+        /// No trace of `tag` for input `inputIndex` (of the model whose fingerprint starts with `model`).
+        case noSuchTrace(tag: String, inputIndex: Int, model: String?)
+        /// Several models hold the input: the caller must name one.
+        case ambiguousTrace(tag: String, inputIndex: Int, fingerprints: [String])
+        /// Stored bytes that do not decode (what, and why).
+        case damaged(detail: String)
     }
 
-    public var description: String { message }
+    /// The store's file.
+    public var path: String
+    public var reason: Reason
+
+    public init(path: String, reason: Reason) {
+        self.path = path
+        self.reason = reason
+    }
+
+    public var description: String {
+        switch reason {
+        case .noSuchStore:
+            return "\(path): no such store"
+        case .notAStore(let detail):
+            return "\(path): not a DeepProv store (\(detail)); nothing was changed"
+        case .schemaOutdated(let version, let current):
+            return "\(path): the store has schema version \(version), older than this build's \(current); run `deepprov migrate --db \(path)` (or ingest into it) first"
+        case .schemaFromNewerBuild(let version, let known):
+            return "\(path): the store has schema version \(version), made by a newer DeepProv; this build knows versions up to \(known)"
+        case .migrationChanged(let version, let name):
+            return "\(path): migration \(version) was applied from a different text than this build's \(name).sql; refusing to use the store"
+        case .sqlite(let code, let message, let sql, let arguments):
+            var text = "\(path): SQLite error \(code): \(message)"
+            if let sql { text += " (in: \(sql))" }
+            if let arguments, !arguments.isEmpty { text += " (arguments: \(arguments))" }
+            return text
+        case .conflictingModel(let fingerprint, let source):
+            return "\(source): model \(fingerprint.prefix(12)) is already stored in \(path) with a different layer table (other capture settings?)"
+        case .noSuchTrace(let tag, let inputIndex, let model):
+            return "\(path): no trace for input \(inputIndex) with tag '\(tag)'\(model.map { " of model \($0)" } ?? "")"
+        case .ambiguousTrace(let tag, let inputIndex, let fingerprints):
+            return "\(path): input \(inputIndex) with tag '\(tag)' exists for \(fingerprints.count) models; choose one with --model (\(fingerprints.sorted().map { String($0.prefix(12)) }.joined(separator: ", ")))"
+        case .damaged(let detail):
+            return "\(path): \(detail)"
+        }
+    }
+
+    /// The rendered text (`description`).
+    public var message: String { description }
 }

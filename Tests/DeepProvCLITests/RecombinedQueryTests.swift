@@ -1,4 +1,4 @@
-@testable import DeepProvCLI
+import Analysis
 import Foundation
 import Query
 import Store
@@ -38,7 +38,7 @@ import TestSupport
     @Test func everyQueryThatCompilesRuns() throws {
         let directory = try TemporaryDirectory()
         let (database, _) = try LanguageQueryTests.pairedStore(in: directory)
-        let runner = QueryRunner(store: try ProvenanceStore(path: database))
+        let runner = QuerySession(backend: try ProvenanceStore(path: database, access: .readOnly))
         var state: UInt64 = 11
         func next(_ bound: Int) -> Int {
             state = state &* 6364136223846793005 &+ 1442695040888963407
@@ -53,9 +53,9 @@ import TestSupport
                 stages.insert(group[next(group.count)], at: next(stages.count + 1))
             }
             let text = ([Self.selections[next(Self.selections.count)]] + stages).joined(separator: " | ")
-            let prepared: QueryRunner.Prepared
+            let prepared: QuerySession.Prepared
             do {
-                prepared = try runner.prepare(SourceText(text), parameters: ["tag": "shift", "label": "1", "layer": "2"])
+                prepared = try runner.prepare(SourceText(text), parameters: QueryParameters(session: ["tag": "shift", "label": "1", "layer": "2"]))
             } catch is QueryFailure { continue }
             do {
                 _ = try runner.run(prepared)

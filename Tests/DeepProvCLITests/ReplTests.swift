@@ -1,3 +1,4 @@
+import Analysis
 @testable import DeepProvCLI
 import Foundation
 import IPG

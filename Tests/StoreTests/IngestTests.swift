@@ -2,7 +2,7 @@ import Engine
 import Foundation
 import GRDB
 import IPG
-import Store
+@testable import Store
 import Testing
 import TestSupport
 
@@ -138,11 +138,13 @@ import TestSupport
         let deadline = Date().addingTimeInterval(60)
         while Date() < deadline {
             Thread.sleep(forTimeInterval: 0.05)
-            let stored = (try? ProvenanceStore(path: database).info().traces) ?? 0
+            let stored = (try? ProvenanceStore(path: database, access: .readOnly).info().traces) ?? 0
             if stored > 0 { break }
         }
         kill(ingest.processIdentifier, SIGKILL)
         ingest.waitUntilExit()
+        // Readers work the killed run's status out without writing it.
+        #expect(try ProvenanceStore(path: database, access: .readOnly).info().runs.map(\.status) == ["interrupted"])
         let store = try ProvenanceStore(path: database)
         let partial = try store.info().traces
         #expect(partial % 500 == 0, "only whole batches are committed (\(partial))")
@@ -150,6 +152,9 @@ import TestSupport
         let rerun = try StreamIngestor(store: store).ingest([stream])
         #expect(rerun.tracesAdded == 30_000 - partial)
         #expect(try store.info().traces == 30_000)
+        // The next writer records the killed run as interrupted.
+        let recorded = try store.read { try String.fetchAll($0, sql: "SELECT status FROM runs ORDER BY id") }
+        #expect(recorded == ["interrupted", "finished"])
         let counts = try store.read { try Int.fetchAll($0, sql: "SELECT DISTINCT count FROM node_statistics") }
         #expect(counts == [30_000], "statistics count every stored trace exactly once")
     }

@@ -46,6 +46,8 @@ struct CaptureCommand: ParsableCommand {
     }
 
     func run() throws {
+        // A store that cannot be written is refused before the capture starts.
+        let store = try db.map { try ProvenanceStore(path: $0) }
         let (session, dataset) = try source.load()
         let parentIndices = try parents.map { try DatasetLoader.loadIntegers(path: $0) }
         if let parentIndices, parentIndices.count < dataset.count {
@@ -60,28 +62,42 @@ struct CaptureCommand: ParsableCommand {
                 KeyValue("model", source.model), KeyValue("inputs", source.data.inputs),
                 KeyValue("scale", "\(source.data.scale)"), KeyValue("shift", "\(source.data.shift)"),
             ])
-        let streamPath = out ?? (db! + ".capture-\(ProcessInfo.processInfo.processIdentifier).ipgz")
-        let writer = try TraceStreamWriter(path: streamPath, header: header)
+        let writer = try out.map { try TraceStreamWriter(path: $0, header: header) }
+        // Traces go into the store from memory as they are captured: no stream is written and read back.
+        let ingestion = try store.map { try $0.beginIngest(sources: "capture of \(source.data.inputs) with \(source.model)", batchSize: 2000) }
+        do {
+            try ingestion?.beginModel(capture.topology, encoding: precision, source: source.model, onnx: try Data(contentsOf: URL(fileURLWithPath: source.model)))
+        } catch {
+            ingestion?.fail(error)
+            throw error
+        }
         let progress = ProgressReporter(label: "capture", total: dataset.count, quiet: quiet)
         let batchSize = source.effectiveBatchSize(for: session)
         var correct = 0
         var start = 0
-        while start < dataset.count {
-            let end = min(start + batchSize, dataset.count)
-            let samples = (start..<end).map { index in
-                SampleDescription(
-                    inputIndex: index, trueLabel: dataset.labels?[index], tag: tag,
-                    parent: parentIndices.map { TraceReference(tag: parentTag, inputIndex: $0[index]) },
-                    attributes: attributes.map(\.pair))
+        do {
+            while start < dataset.count {
+                let end = min(start + batchSize, dataset.count)
+                let samples = (start..<end).map { index in
+                    SampleDescription(
+                        inputIndex: index, trueLabel: dataset.labels?[index], tag: tag,
+                        parent: parentIndices.map { TraceReference(tag: parentTag, inputIndex: $0[index]) },
+                        attributes: attributes.map(\.pair))
+                }
+                for trace in try capture.capture(dataset.features.batchSlice(start..<end), samples: samples) {
+                    if trace.metadata.trueLabel == trace.metadata.predictedLabel { correct += 1 }
+                    try writer?.append(trace)
+                    try ingestion?.add(trace)
+                }
+                start = end
+                progress.update(done: start)
             }
-            for trace in try capture.capture(dataset.features.batchSlice(start..<end), samples: samples) {
-                if trace.metadata.trueLabel == trace.metadata.predictedLabel { correct += 1 }
-                try writer.append(trace)
-            }
-            start = end
-            progress.update(done: start)
+        } catch {
+            ingestion?.fail(error)
+            throw error
         }
-        let summary = try writer.finish()
+        let written = try writer?.finish()
+        let ingested = try ingestion?.finish()
         progress.finish()
         let seconds = progress.elapsed
         var line = "captured \(dataset.count) traces (tag \(tag)) in \(String(format: "%.2f", seconds)) s"
@@ -90,14 +106,13 @@ struct CaptureCommand: ParsableCommand {
             line += ", accuracy \(percent(Double(correct) / Double(max(dataset.count, 1))))"
         }
         line += "; \(capture.topology.layers.count) layers, \(capture.topology.nodeCount) nodes"
-        if let out { line += "; wrote \(out) (\(summary.bytesWritten) bytes, \(summary.bytesWritten / max(dataset.count, 1)) bytes/trace)" }
-        FileHandle.standardError.write(Data((line + "\n").utf8))
-        if let db {
-            defer { if out == nil { try? FileManager.default.removeItem(atPath: streamPath) } }
-            let ingested = try StreamIngestor(store: ProvenanceStore(path: db)).ingest([streamPath])
-            let lines = ["stored \(ingested.tracesAdded) new traces in \(db) (\(ingested.tracesSkipped) already there)"] + ingested.warnings
-            FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        if let out, let written { line += "; wrote \(out) (\(written.bytesWritten) bytes, \(written.bytesWritten / max(dataset.count, 1)) bytes/trace)" }
+        var lines = [line]
+        if let db, let ingested {
+            lines.append("stored \(ingested.tracesAdded) new traces in \(db) (\(ingested.tracesSkipped) already there)")
+            lines += ingested.warnings
         }
+        FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
     }
 }
 

@@ -39,7 +39,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (topology, trace) = try db.map { try ProvenanceStore(path: $0).trace(tag: tag ?? "clean", inputIndex: input, model: model) }
+        let (topology, trace) = try db.map { try ProvenanceStore(path: $0, access: .readOnly).trace(tag: tag ?? "clean", inputIndex: input, model: model) }
             ?? findInStream(stream!)
         var graph = InferenceProvenanceGraph(topology: topology, trace: trace)
         if let topEdges { graph = graph.keepingStrongestEdges(perTarget: topEdges) }

@@ -14,12 +14,8 @@ struct InfoCommand: ParsableCommand {
     @Option(help: "table or json.")
     var format: ReportFormat = .table
 
-    func validate() throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db): no such store") }
-    }
-
     func run() throws {
-        let info = try ProvenanceStore(path: db).info()
+        let info = try ProvenanceStore(path: db, access: .readOnly).info()
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Query
@@ -48,32 +49,34 @@ struct QueryCommand: ParsableCommand {
             for query in try library.all() { print("\(query.name)\t\(query.description)") }
             return
         }
-        var defaults: [String: String] = [:]
-        let source: SourceText
+        let session = QuerySession(backend: try ProvenanceStore(path: db, access: .readOnly))
+        let given = QueryParameters(given: Dictionary(parameters.map { ($0.pair.key, $0.pair.value) }) { _, last in last })
+        let prepared: QuerySession.Prepared
         if saved, let name = text {
-            let query = try library.named(name)
-            source = query.source
-            for parameter in query.parameters { defaults[parameter.name] = parameter.defaultValue }
+            prepared = try session.prepare(try library.named(name), parameters: given)
         } else if let file {
-            let contents = try String(contentsOfFile: file, encoding: .utf8)
-            source = SourceText(contents, name: file)
+            prepared = try session.prepare(SourceText(try QueryFile.read(file), name: file), parameters: given)
         } else {
-            source = SourceText(text!, name: "<query>")
-        }
-        let runner = QueryRunner(store: try ProvenanceStore(path: db))
-        let values = defaults.merging(parameters.map { ($0.pair.key, $0.pair.value) }) { _, given in given }
-        let prepared: QueryRunner.Prepared
-        do {
-            prepared = try runner.prepare(source, parameters: values)
-        } catch let missing as MissingParameter {
-            throw ValidationError("the query needs --param \(missing.name)=…")
+            prepared = try session.prepare(SourceText(text!, name: "<query>"), parameters: given)
         }
         if explain {
-            print(QueryRunner.explanation(prepared))
+            print(QuerySession.explanation(prepared))
             return
         }
-        let outcome = try runner.run(prepared)
-        print(QueryOutput.render(outcome.rows, columns: outcome.columns, format: format), terminator: "")
-        if timer { FileHandle.standardError.write(Data((QueryRunner.timing(compileSeconds: prepared.compileSeconds, outcome: outcome) + "\n").utf8)) }
+        let outcome = try session.run(prepared)
+        print(QueryOutput.render(outcome.table, format: format), terminator: "")
+        if timer { FileHandle.standardError.write(Data((QuerySession.timing(compileSeconds: prepared.compileSeconds, outcome: outcome) + "\n").utf8)) }
+    }
+}
+
+/// A query file, read with a message that names it when it cannot be.
+enum QueryFile {
+    static func read(_ path: String) throws -> String {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
+            throw CommandFailure("\(path): \(reason)")
+        }
+        guard let text = String(data: data, encoding: .utf8) else { throw CommandFailure("\(path): not UTF-8 text") }
+        return text
     }
 }

@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import IPG
@@ -16,11 +17,11 @@ struct ReplCommand: ParsableCommand {
     var history: String?
 
     func run() throws {
-        let store = try ProvenanceStore(path: db)
+        let store = try ProvenanceStore(path: db, access: .readOnly)
         let library = SavedQueryLibrary()
         let standardError = FileHandle.standardError
         let session = ReplSession(
-            runner: QueryRunner(store: store), library: library,
+            runner: QuerySession(backend: store), library: library,
             write: { FileHandle.standardOutput.write(Data($0.utf8)) },
             writeError: { standardError.write(Data($0.utf8)) })
         let savedNames = (try? library.all().map(\.name)) ?? []
@@ -38,6 +39,8 @@ struct ReplCommand: ParsableCommand {
             if let input = session.completedInput { editor.remember(input) }
             if !keepGoing { break }
         }
+        session.finishInput()
+        if let input = session.completedInput { editor.remember(input) }
         withExtendedLifetime(interrupts) {}
     }
 

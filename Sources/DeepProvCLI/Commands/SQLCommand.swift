@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GRDB
+import Analysis
 import Store
 
 /// `deepprov sql`: run read-only SQL on a store, with DeepProv's functions (`ipg_node`, …).
@@ -21,21 +21,26 @@ struct SQLCommand: ParsableCommand {
     @Flag(help: "Print the time the query took on standard error.")
     var time = false
 
-    func validate() throws {
-        guard FileManager.default.fileExists(atPath: db) else { throw ValidationError("\(db): no such store") }
-    }
-
     func run() throws {
-        let store = try ProvenanceStore(path: db)
-        let clock = ContinuousClock()
-        var rows: [Row] = []
-        let elapsed = try clock.measure {
-            rows = try store.read { try Row.fetchAll($0, sql: statement, arguments: StatementArguments(bind)) }
+        let session = QuerySession(backend: try ProvenanceStore(path: db, access: .readOnly))
+        let outcome = try session.run(sql: statement, arguments: bind.map { .text($0) })
+        if !outcome.table.rows.isEmpty { print(outcome.table.columnNames.joined(separator: "\t")) }
+        for row in outcome.table.rows {
+            print(row.map(\.tabSeparatedText).joined(separator: "\t"))
         }
-        if let first = rows.first { print(first.columnNames.joined(separator: "\t")) }
-        for row in rows {
-            print(row.databaseValues.map { $0.isNull ? "" : "\($0.storage.value ?? "")" }.joined(separator: "\t"))
+        if time { FileHandle.standardError.write(Data("\(outcome.table.rows.count) rows in \(String(format: "%.3f", outcome.seconds)) s\n".utf8)) }
+    }
+}
+
+extension StoreValue {
+    /// A value as `sql` prints it: empty for NULL, numbers and text as they are.
+    fileprivate var tabSeparatedText: String {
+        switch self {
+        case .null: return ""
+        case .integer(let number): return "\(number)"
+        case .real(let number): return "\(number)"
+        case .text(let text): return text
+        case .blob(let data): return "\(data)"
         }
-        if time { FileHandle.standardError.write(Data("\(rows.count) rows in \(String(format: "%.3f", elapsed.seconds)) s\n".utf8)) }
     }
 }

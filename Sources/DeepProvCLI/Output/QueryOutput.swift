@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import GRDB
+import Store
 
 /// Output formats of query results.
 enum QueryOutputFormat: String, ExpressibleByArgument, CaseIterable {
@@ -10,15 +10,16 @@ enum QueryOutputFormat: String, ExpressibleByArgument, CaseIterable {
 /// Renders result rows as an aligned table, CSV (header row first) or a JSON array of objects.
 enum QueryOutput {
     /// `tableRowLimit` caps the rows a table shows (the REPL's screen); CSV and JSON show all.
-    static func render(_ rows: [Row], columns: [String], format: QueryOutputFormat, tableRowLimit: Int? = nil) -> String {
+    static func render(_ table: ResultTable, format: QueryOutputFormat, tableRowLimit: Int? = nil) -> String {
+        let rows = table.rows, columns = table.columnNames
         let shown = format == .table ? rows.prefix(tableRowLimit ?? rows.count) : rows[...]
-        let cells = shown.map { row in columns.map { text(row[$0] as DatabaseValue, rounded: format == .table) } }
+        let cells = shown.map { row in row.map { text($0, rounded: format == .table) } }
         switch format {
         case .csv:
             return ([columns] + cells).map { $0.map(csvField).joined(separator: ",") }.joined(separator: "\n") + "\n"
         case .json:
             let objects = rows.map { row in
-                "{" + columns.map { "\(NodeLinkWriter.quote($0)): \(json(row[$0] as DatabaseValue))" }.joined(separator: ", ") + "}"
+                "{" + zip(columns, row).map { "\(NodeLinkWriter.quote($0)): \(json($1))" }.joined(separator: ", ") + "}"
             }
             return "[" + objects.joined(separator: ",\n ") + "]\n"
         case .table:
@@ -30,22 +31,22 @@ enum QueryOutput {
     }
 
     /// A cell's text: exact in CSV, six significant digits in a table (for reading).
-    private static func text(_ value: DatabaseValue, rounded: Bool) -> String {
-        switch value.storage {
+    private static func text(_ value: StoreValue, rounded: Bool) -> String {
+        switch value {
         case .null: return ""
-        case .int64(let number): return "\(number)"
-        case .double(let number): return rounded ? String(format: "%.6g", number) : "\(number)"
-        case .string(let string): return string
+        case .integer(let number): return "\(number)"
+        case .real(let number): return rounded ? String(format: "%.6g", number) : "\(number)"
+        case .text(let string): return string
         case .blob(let data): return "<\(data.count) bytes>"
         }
     }
 
-    private static func json(_ value: DatabaseValue) -> String {
-        switch value.storage {
+    private static func json(_ value: StoreValue) -> String {
+        switch value {
         case .null: return "null"
-        case .int64(let number): return "\(number)"
-        case .double(let number): return number.isFinite ? "\(number)" : "null"
-        case .string(let string): return NodeLinkWriter.quote(string)
+        case .integer(let number): return "\(number)"
+        case .real(let number): return number.isFinite ? "\(number)" : "null"
+        case .text(let string): return NodeLinkWriter.quote(string)
         case .blob(let data): return NodeLinkWriter.quote("<\(data.count) bytes>")
         }
     }

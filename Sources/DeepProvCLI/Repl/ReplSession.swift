@@ -1,5 +1,5 @@
+import Analysis
 import Foundation
-import GRDB
 import Query
 import Store
 import Synchronization
@@ -32,7 +32,7 @@ final class ReplSession: @unchecked Sendable {
     /// Rows a table shows on screen.
     static let tableRowLimit = 40
 
-    private let runner: QueryRunner
+    private let runner: QuerySession
     private let library: SavedQueryLibrary
     private let write: (String) -> Void
     private let writeError: (String) -> Void
@@ -43,7 +43,7 @@ final class ReplSession: @unchecked Sendable {
     private var pending: [String] = []
     /// The last input completed (a dot command, or a query's lines), for the history.
     private(set) var completedInput: String?
-    private var lastPrepared: QueryRunner.Prepared?
+    private var lastPrepared: QuerySession.Prepared?
     private var queryNumber = 0
     /// Set while a statement runs, so Ctrl-C knows whether to interrupt it.
     private let running = Atomic<Bool>(false)
@@ -51,7 +51,7 @@ final class ReplSession: @unchecked Sendable {
     /// Ctrl-C at the prompt: drop the unfinished query before the next line.
     private let discardPending = Atomic<Bool>(false)
 
-    init(runner: QueryRunner, library: SavedQueryLibrary, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
+    init(runner: QuerySession, library: SavedQueryLibrary, write: @escaping (String) -> Void, writeError: @escaping (String) -> Void) {
         self.runner = runner
         self.library = library
         self.write = write
@@ -76,18 +76,29 @@ final class ReplSession: @unchecked Sendable {
         pending.append(line)
         // A query ends with `;` or an empty line, so it can be written over several lines.
         guard trimmed.hasSuffix(";") || trimmed.isEmpty else { return true }
+        runPending()
+        return true
+    }
+
+    /// The end of input: a query still open (a script whose last query has no `;`) runs.
+    func finishInput() {
+        if discardPending.exchange(false, ordering: .acquiringAndReleasing) { pending = [] }
+        completedInput = nil
+        if !pending.isEmpty { runPending() }
+    }
+
+    private func runPending() {
         let text = pending.joined(separator: "\n").trimmingCharacters(in: .whitespacesAndNewlines)
         completedInput = text
         pending = []
         let query = text.hasSuffix(";") ? String(text.dropLast()) : text
-        if query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return true }
+        if query.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { return }
         queryNumber += 1
         do {
-            run(try runner.prepare(SourceText(query, name: "<repl:\(queryNumber)>"), parameters: parameters))
+            run(try runner.prepare(SourceText(query, name: "<repl:\(queryNumber)>"), parameters: QueryParameters(session: parameters)))
         } catch {
             report(error)
         }
-        return true
     }
 
     /// Ctrl-C: interrupts the running statement, if any; true when there was one.
@@ -97,24 +108,24 @@ final class ReplSession: @unchecked Sendable {
             return false
         }
         interruptRequested.store(true, ordering: .releasing)
-        runner.store.interrupt()
+        runner.backend.interrupt()
         return true
     }
 
-    private func run(_ prepared: QueryRunner.Prepared) {
+    private func run(_ prepared: QuerySession.Prepared) {
         lastPrepared = prepared
-        if explainBeforeRun { write(QueryRunner.explanation(prepared) + "\n") }
+        if explainBeforeRun { write(QuerySession.explanation(prepared) + "\n") }
         runMeasured(compileSeconds: prepared.compileSeconds) { try runner.run(prepared) }
     }
 
-    private func runMeasured(compileSeconds: Double?, _ body: () throws -> QueryRunner.Outcome) {
+    private func runMeasured(compileSeconds: Double?, _ body: () throws -> QuerySession.Outcome) {
         interruptRequested.store(false, ordering: .releasing)
         running.store(true, ordering: .releasing)
         defer { running.store(false, ordering: .releasing) }
         do {
             let outcome = try body()
-            write(QueryOutput.render(outcome.rows, columns: outcome.columns, format: format, tableRowLimit: Self.tableRowLimit))
-            if timer { writeError(QueryRunner.timing(compileSeconds: compileSeconds, outcome: outcome) + "\n") }
+            write(QueryOutput.render(outcome.table, format: format, tableRowLimit: Self.tableRowLimit))
+            if timer { writeError(QuerySession.timing(compileSeconds: compileSeconds, outcome: outcome) + "\n") }
         } catch {
             if interruptRequested.load(ordering: .acquiring) {
                 writeError("interrupted\n")
@@ -126,8 +137,8 @@ final class ReplSession: @unchecked Sendable {
 
     private func report(_ error: Error) {
         switch error {
-        case let missing as MissingParameter:
-            writeError("the query needs $\(missing.name): set it with .params \(missing.name)=VALUE\n")
+        case QueryFailure.missingParameter(let name):
+            writeError("the query needs $\(name): set it with .params \(name)=VALUE\n")
         default:
             writeError("\(error)\n")
         }
@@ -197,10 +208,10 @@ final class ReplSession: @unchecked Sendable {
             write("explain \(argument)\n")
         case "":
             guard let lastPrepared else { return writeError("no query yet: .explain QUERY shows the SQL of QUERY\n") }
-            write(QueryRunner.explanation(lastPrepared) + "\n")
+            write(QuerySession.explanation(lastPrepared) + "\n")
         default:
             do {
-                write(QueryRunner.explanation(try runner.prepare(SourceText(argument, name: "<repl>"), parameters: parameters)) + "\n")
+                write(QuerySession.explanation(try runner.prepare(SourceText(argument, name: "<repl>"), parameters: QueryParameters(session: parameters))) + "\n")
             } catch {
                 report(error)
             }
@@ -217,10 +228,8 @@ final class ReplSession: @unchecked Sendable {
             let parts = argument.split(separator: " ", maxSplits: 1).map(String.init)
             let query = try library.named(parts[0])
             guard let given = Self.pairs(parts.count > 1 ? parts[1] : "") else { return writeError("usage: .saved NAME [name=value …]\n") }
-            var values = Dictionary(uniqueKeysWithValues: query.parameters.compactMap { parameter in parameter.defaultValue.map { (parameter.name, $0) } })
-            values.merge(parameters) { _, session in session }
-            values.merge(given) { _, inline in inline }
-            run(try runner.prepare(query.source, parameters: values))
+            let values = QueryParameters(given: Dictionary(given) { _, last in last }, session: parameters)
+            run(try runner.prepare(query, parameters: values))
         } catch {
             report(error)
         }
@@ -244,7 +253,7 @@ final class ReplSession: @unchecked Sendable {
 
     private func showCatalog() {
         do {
-            let catalog = try runner.store.catalog()
+            let catalog = try runner.backend.catalog()
             var out = ""
             for model in catalog.models {
                 out += "model \(model.name) (\(model.fingerprint.prefix(12)))\n"

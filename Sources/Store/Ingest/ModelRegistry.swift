@@ -6,11 +6,11 @@ import IPG
 enum ModelRegistry {
     /// The model's id, inserting it on first sight; a known fingerprint with another layer
     /// table is refused.
-    static func register(_ topology: ModelTopology, in db: Database, source: String) throws -> Int64 {
+    static func register(_ topology: ModelTopology, in db: Database, source: String, storePath: String) throws -> Int64 {
         if let row = try Row.fetchOne(db, sql: "SELECT id, layer_table FROM models WHERE fingerprint = ?", arguments: [topology.fingerprint]) {
             let stored = try StreamHeader(serialized: [UInt8](row["layer_table"] as Data)).topology
             guard stored == topology else {
-                throw StoreError("\(source): model \(topology.fingerprint.prefix(12)) is already stored with a different layer table (other capture settings?)")
+                throw StoreError(path: storePath, reason: .conflictingModel(fingerprint: topology.fingerprint, source: source))
             }
             return row["id"]
         }
@@ -43,6 +43,11 @@ enum ModelRegistry {
             }
         }
         return modelID
+    }
+
+    /// Keeps `onnx` as the model's bytes when it has none yet.
+    static func keepBytes(_ onnx: Data, modelID: Int64, in db: Database) throws {
+        try db.execute(sql: "UPDATE models SET onnx = ? WHERE id = ? AND onnx IS NULL", arguments: [onnx, modelID])
     }
 }
 

@@ -37,8 +37,7 @@ public struct StoreInfo: Sendable, Encodable {
 extension ProvenanceStore {
     /// Counts and lists for `deepprov info`.
     public func info() throws -> StoreInfo {
-        try Self.describingFailures(path) {
-            try pool.read { db in
+        try read { db in
                 let tags = try Row.fetchAll(db, sql: "SELECT tag, COUNT(*) AS n FROM traces GROUP BY tag ORDER BY tag")
                 let models = try Row.fetchAll(db, sql: """
                     SELECT m.fingerprint, m.name, m.layer_count, m.node_count, (SELECT COUNT(*) FROM traces t WHERE t.model_id = m.id) AS n
@@ -49,14 +48,13 @@ extension ProvenanceStore {
                 let runs = try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map { row in
                     StoreInfo.RunEntry(
                         id: row["id"], sources: row["sources"], startedAt: row["started_at"], finishedAt: row["finished_at"],
-                        status: row["status"], tracesRead: row["traces_read"], tracesAdded: row["traces_added"],
+                        status: RunStatus.effective(recorded: row["status"], processID: row["process_id"], host: row["host"]), tracesRead: row["traces_read"], tracesAdded: row["traces_added"],
                         tracesSkipped: row["traces_skipped"], message: row["message"])
                 }
                 return StoreInfo(
                     traces: tags.reduce(0) { $0 + ($1["n"] as Int) },
                     tags: Dictionary(uniqueKeysWithValues: tags.map { ($0["tag"] as String, $0["n"] as Int) }),
                     models: models, runs: runs)
-            }
         }
     }
 }

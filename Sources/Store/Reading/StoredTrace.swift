@@ -6,37 +6,74 @@ extension ProvenanceStore {
     /// The stored trace of input `inputIndex` with `tag` (of the model whose fingerprint starts
     /// with `model`, needed when several models have such a trace), with its layer table.
     public func trace(tag: String, inputIndex: Int, model: String? = nil) throws -> (topology: ModelTopology, trace: Trace) {
-        try Self.describingFailures(path) {
-            try pool.read { db in
-                let rows = try Row.fetchAll(db, sql: """
-                    SELECT t.*, m.fingerprint, m.layer_table FROM traces t JOIN models m ON m.id = t.model_id
-                    WHERE t.tag = ? AND t.input_index = ? AND m.fingerprint LIKE ? ORDER BY t.id
-                    """, arguments: [tag, inputIndex, (model ?? "") + "%"])
-                guard let row = rows.first else {
-                    throw StoreError("\(path): no trace for input \(inputIndex) with tag '\(tag)'\(model.map { " of model \($0)" } ?? "")")
-                }
-                let fingerprints = Set(rows.map { $0["fingerprint"] as String })
-                guard fingerprints.count == 1 else {
-                    throw StoreError("\(path): input \(inputIndex) with tag '\(tag)' exists for \(fingerprints.count) models; choose one with --model (\(fingerprints.sorted().map { String($0.prefix(12)) }.joined(separator: ", ")))")
-                }
-                let topology = try StreamHeader(serialized: [UInt8](row["layer_table"] as Data)).topology
-                guard let encoding = ValueEncoding(rawValue: UInt8(clamping: row["value_encoding"] as Int)) else {
-                    throw StoreError("\(path): trace \(row["id"] as Int64) has an unknown value encoding")
-                }
-                let layerValues = try TraceValueCodec().decode([UInt8](row["node_values"] as Data), encoding: encoding)
-                let attributes = try Row.fetchAll(db, sql: "SELECT key, value FROM trace_attributes WHERE trace_id = ? ORDER BY position", arguments: [row["id"] as Int64])
-                    .map { KeyValue($0["key"], $0["value"]) }
-                let parentTag: String = row["parent_tag"]
-                let metadata = TraceMetadata(
-                    inputIndex: row["input_index"], inputHash: Hex.string(row["input_hash"] as Data), trueLabel: row["true_label"],
-                    predictedLabel: row["predicted_label"], confidence: Float(row["confidence"] as Double), tag: row["tag"],
-                    parent: parentTag.isEmpty ? nil : TraceReference(tag: parentTag, inputIndex: row["parent_index"]),
-                    attributes: attributes)
-                let trace = Trace(
-                    metadata: metadata, layerValues: layerValues,
-                    explicitEdges: ExplicitEdgesCodec.decode(row["explicit_edges"]))
-                return (topology, trace)
+        try read { db in
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT t.*, m.fingerprint, m.layer_table FROM traces t JOIN models m ON m.id = t.model_id
+                WHERE t.tag = ? AND t.input_index = ? AND m.fingerprint LIKE ? ORDER BY t.id
+                """, arguments: [tag, inputIndex, (model ?? "") + "%"])
+            guard let row = rows.first else {
+                throw StoreError(path: path, reason: .noSuchTrace(tag: tag, inputIndex: inputIndex, model: model))
+            }
+            let fingerprints = Set(rows.map { $0["fingerprint"] as String })
+            guard fingerprints.count == 1 else {
+                throw StoreError(path: path, reason: .ambiguousTrace(tag: tag, inputIndex: inputIndex, fingerprints: Array(fingerprints)))
+            }
+            var topologies = TopologyCache()
+            return (try topologies.topology(row, path: path), try decodeTrace(row, in: db))
+        }
+    }
+
+    /// Calls `body` with each selected trace, decoded, in storage order, until it returns false.
+    public func forEachTrace(_ selection: TraceSelection, _ body: (ModelTopology, Trace) throws -> Bool) throws {
+        var conditions = ["m.fingerprint LIKE ?"]
+        var arguments: [any DatabaseValueConvertible] = [(selection.model ?? "") + "%"]
+        if let tag = selection.tag {
+            conditions.append("t.tag = ?")
+            arguments.append(tag)
+        }
+        if let indices = selection.inputIndices {
+            conditions.append("t.input_index IN (SELECT value FROM json_each(?))")
+            arguments.append("[" + indices.map(String.init).joined(separator: ",") + "]")
+        }
+        try read { db in
+            let cursor = try Row.fetchCursor(db, sql: """
+                SELECT t.*, m.fingerprint, m.layer_table FROM traces t JOIN models m ON m.id = t.model_id
+                WHERE \(conditions.joined(separator: " AND ")) ORDER BY t.id
+                """, arguments: StatementArguments(arguments))
+            var topologies = TopologyCache()
+            while let row = try cursor.next() {
+                guard try body(try topologies.topology(row, path: path), try decodeTrace(row, in: db)) else { return }
             }
         }
+    }
+
+    /// A `traces` row (with its attributes looked up) as a `Trace`.
+    private func decodeTrace(_ row: Row, in db: Database) throws -> Trace {
+        guard let encoding = ValueEncoding(rawValue: UInt8(clamping: row["value_encoding"] as Int)) else {
+            throw StoreError(path: path, reason: .damaged(detail: "trace \(row["id"] as Int64) has an unknown value encoding"))
+        }
+        let layerValues = try TraceValueCodec().decode([UInt8](row["node_values"] as Data), encoding: encoding)
+        let attributes = try Row.fetchAll(db, sql: "SELECT key, value FROM trace_attributes WHERE trace_id = ? ORDER BY position", arguments: [row["id"] as Int64])
+            .map { KeyValue($0["key"], $0["value"]) }
+        let parentTag: String = row["parent_tag"]
+        let metadata = TraceMetadata(
+            inputIndex: row["input_index"], inputHash: Hex.string(row["input_hash"] as Data), trueLabel: row["true_label"],
+            predictedLabel: row["predicted_label"], confidence: Float(row["confidence"] as Double), tag: row["tag"],
+            parent: parentTag.isEmpty ? nil : TraceReference(tag: parentTag, inputIndex: row["parent_index"]),
+            attributes: attributes)
+        return Trace(metadata: metadata, layerValues: layerValues, explicitEdges: ExplicitEdgesCodec.decode(row["explicit_edges"]))
+    }
+}
+
+/// Layer tables decoded once per model while reading traces.
+private struct TopologyCache {
+    private var byFingerprint: [String: ModelTopology] = [:]
+
+    mutating func topology(_ row: Row, path: String) throws -> ModelTopology {
+        let fingerprint: String = row["fingerprint"]
+        if let known = byFingerprint[fingerprint] { return known }
+        let topology = try StreamHeader(serialized: [UInt8](row["layer_table"] as Data)).topology
+        byFingerprint[fingerprint] = topology
+        return topology
     }
 }

@@ -2,28 +2,25 @@ import Foundation
 import GRDB
 
 /// Brings a store's schema to this build's version: `PRAGMA user_version` counts the applied
-/// migrations, the `migrations` table records their text's hash. Each migration runs in its
-/// own transaction. A store from a newer DeepProv, or whose recorded migrations differ from
-/// this build's, is refused.
+/// migrations, the `migrations` table records their text's hash. Only writers migrate; readers
+/// `verify` and are told to migrate when the store is older.
 enum SchemaMigrator {
+    /// Applies the missing migrations, each in its own `BEGIN IMMEDIATE` transaction that
+    /// re-reads the version first: of two writers migrating one store at once, the second
+    /// waits for the first's transaction and then finds that migration applied. Migrations run
+    /// with foreign keys off (so a table can be rebuilt) and are checked before committing.
     static func migrate(_ writer: some DatabaseWriter, path: String, migrations: [EmbeddedMigration] = embeddedMigrations) throws {
         try writer.barrierWriteWithoutTransaction { db in
-            let applied = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
-            guard applied <= migrations.count else {
-                throw StoreError("\(path): the store has schema version \(applied), made by a newer DeepProv; this build knows versions up to \(migrations.count)")
-            }
-            if applied > 0 {
-                let recorded = try Row.fetchAll(db, sql: "SELECT version, sha256 FROM migrations ORDER BY version")
-                for row in recorded {
-                    let version: Int = row["version"]
-                    guard version <= migrations.count, migrations[version - 1].sha256 == row["sha256"] as String else {
-                        throw StoreError("\(path): migration \(version) was applied from a different text than this build's \(migrations[min(version, migrations.count) - 1].name).sql; refusing to use the store")
-                    }
-                }
-            }
-            for migration in migrations.dropFirst(applied) {
-                try db.inTransaction {
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
+            for migration in migrations {
+                try db.inTransaction(.immediate) {
+                    let applied = try verify(db, path: path, migrations: migrations)
+                    guard applied < migration.version else { return .commit }
                     try db.execute(sql: migration.sql)
+                    if let violation = try Row.fetchOne(db, sql: "PRAGMA foreign_key_check") {
+                        throw StoreError(path: path, reason: .damaged(detail: "migration \(migration.name) leaves a foreign key unmatched in \(violation["table"] ?? "?")"))
+                    }
                     try db.execute(
                         sql: "INSERT INTO migrations (version, name, sha256, applied_at) VALUES (?, ?, ?, ?)",
                         arguments: [migration.version, migration.name, migration.sha256, ISO8601DateFormatter().string(from: Date())])
@@ -32,5 +29,33 @@ enum SchemaMigrator {
                 }
             }
         }
+    }
+
+    /// The number of migrations the store has applied, after checking that it is not from a
+    /// newer build and that every recorded migration is one this build accepts. A database
+    /// with tables but no DeepProv schema is not a store.
+    @discardableResult
+    static func verify(_ db: Database, path: String, migrations: [EmbeddedMigration] = embeddedMigrations) throws -> Int {
+        let applied = try Int.fetchOne(db, sql: "PRAGMA user_version") ?? 0
+        guard try db.tableExists("migrations") else {
+            let tables = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM sqlite_master") ?? 0
+            guard applied == 0 && tables == 0 else {
+                throw StoreError(path: path, reason: .notAStore(detail: "an SQLite database without DeepProv's migrations table"))
+            }
+            return 0
+        }
+        guard applied <= migrations.count else {
+            throw StoreError(path: path, reason: .schemaFromNewerBuild(version: applied, known: migrations.count))
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT version, sha256 FROM migrations ORDER BY version") {
+            let version: Int = row["version"]
+            guard version >= 1, version <= migrations.count else {
+                throw StoreError(path: path, reason: .schemaFromNewerBuild(version: version, known: migrations.count))
+            }
+            guard ReleasedMigrations.accepts(row["sha256"], for: migrations[version - 1]) else {
+                throw StoreError(path: path, reason: .migrationChanged(version: version, name: migrations[version - 1].name))
+            }
+        }
+        return applied
     }
 }

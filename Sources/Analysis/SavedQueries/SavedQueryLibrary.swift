@@ -3,15 +3,16 @@ import Query
 
 /// Where saved queries come from: the folder `$DEEPPROV_QUERIES` names, else `./Queries`,
 /// else the copy of the repository's `Queries/` this build carries (`scripts/embed-resources`).
-struct SavedQueryLibrary {
+public struct SavedQueryLibrary: Sendable {
     /// The folder read, or nil for the embedded copy.
-    let folder: URL?
+    public let folder: URL?
 
-    init(folder: URL?) {
+    public init(folder: URL?) {
         self.folder = folder
     }
 
-    init() {
+    /// The library the environment and the working directory choose.
+    public init() {
         if let path = ProcessInfo.processInfo.environment["DEEPPROV_QUERIES"] {
             folder = URL(fileURLWithPath: path)
         } else if FileManager.default.fileExists(atPath: "Queries") {
@@ -21,15 +22,16 @@ struct SavedQueryLibrary {
         }
     }
 
-    func all() throws -> [SavedQuery] {
+    /// Every saved query, by name.
+    public func all() throws -> [SavedQuery] {
         try files().map { try load($0.text, file: $0.path) }
     }
 
-    func named(_ name: String) throws -> SavedQuery {
+    /// The saved query called `name`; a missing one fails with the nearest name.
+    public func named(_ name: String) throws -> SavedQuery {
         guard let file = try files().first(where: { ($0.path as NSString).lastPathComponent == "\(name).dpq" }) else {
             let known = try all().map(\.name)
-            let hint = NameSuggestion.nearest(to: name, in: known).map { "; did you mean '\($0)'?" } ?? ""
-            throw QueryFailure(message: "no saved query '\(name)'\(hint) (saved: \(known.joined(separator: ", ")))")
+            throw QueryFailure.noSavedQuery(name: name, suggestion: NameSuggestion.nearest(to: name, in: known), known: known)
         }
         return try load(file.text, file: file.path)
     }
@@ -48,7 +50,7 @@ struct SavedQueryLibrary {
         do {
             return try SavedQuery(text: text, file: file)
         } catch let diagnostic as Diagnostic {
-            throw QueryFailure(message: "\(file): \(diagnostic.message)")
+            throw QueryFailure.malformedSavedQuery(file: file, message: diagnostic.message)
         }
     }
 }

@@ -1,11 +1,11 @@
 import Engine
 import Foundation
 import IPG
-import TestSupport
+import Store
 
 /// A small ReLU MLP captured over seeded random inputs, written as a trace stream.
-enum StoreFixtures {
-    static func model() throws -> Model {
+public enum StoreFixtures {
+    public static func model() throws -> Model {
         var builder = GraphBuilder(inputShape: [nil, 6])
         var generator = SeededGenerator(seed: 21)
         builder.weights("w1", shape: [5, 6], (0..<30).map { _ in generator.nextGaussian() })
@@ -19,7 +19,7 @@ enum StoreFixtures {
 
     /// Captures `count` inputs (tag alternating clean/noisy when `mixedTags`) and returns the
     /// traces and the topology; writes them to `path` when given.
-    static func traces(count: Int, seed: UInt64, path: String? = nil, frameCapacity: Int? = nil, tags: [String] = ["clean"])
+    public static func traces(count: Int, seed: UInt64, path: String? = nil, frameCapacity: Int? = nil, tags: [String] = ["clean"])
         throws -> (ModelTopology, [Trace])
     {
         let capture = try ProvenanceCapture(session: InferenceSession(model: model()), sampleShape: [6])
@@ -37,5 +37,17 @@ enum StoreFixtures {
             try writer.finish()
         }
         return (capture.topology, traces)
+    }
+
+    /// A store at `path` holding `count` traces ingested from memory; returns it opened read-write.
+    @discardableResult
+    public static func store(at path: String, count: Int, seed: UInt64, tags: [String] = ["clean"]) throws -> ProvenanceStore {
+        let (topology, traces) = try Self.traces(count: count, seed: seed, tags: tags)
+        let store = try ProvenanceStore(path: path)
+        let run = try store.beginIngest(sources: "fixture", batchSize: 7)
+        try run.beginModel(topology, encoding: .float32, source: "fixture", onnx: nil)
+        for trace in traces { try run.add(trace) }
+        _ = try run.finish()
+        return store
     }
 }

@@ -1,0 +1,85 @@
+import Foundation
+import Query
+import Store
+
+/// Compiles queries in DeepProv's language against one backend's catalog, binds their
+/// parameters (typed by a saved query's header) and runs them read-only, timing both phases.
+/// What `deepprov query`, the REPL and the analyses share.
+public struct QuerySession: Sendable {
+    public let backend: any ProvenanceBackend
+
+    public init(backend: any ProvenanceBackend) {
+        self.backend = backend
+    }
+
+    /// A compiled query with its arguments bound, ready to run.
+    public struct Prepared: Sendable {
+        public var source: SourceText
+        public var compiled: CompiledQuery
+        public var arguments: [StoreValue]
+        public var compileSeconds: Double
+    }
+
+    /// The rows of a query that ran, and how long it took.
+    public struct Outcome: Sendable {
+        public var table: ResultTable
+        public var seconds: Double
+    }
+
+    /// Compiles `source` and binds its parameters; `declared` types them (a saved query's header).
+    public func prepare(_ source: SourceText, parameters: QueryParameters, declared: [SavedQuery.Parameter] = []) throws -> Prepared {
+        let catalog = try backend.catalog()
+        let started = DispatchTime.now().uptimeNanoseconds
+        let result = QueryCompiler.compile(source, catalog: catalog)
+        let compileSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+        let compiled: CompiledQuery
+        switch result {
+        case .success(let query): compiled = query
+        case .failure(let diagnostic): throw QueryFailure.diagnostic(diagnostic, source: source)
+        }
+        let values = try parameters.bind(compiled, declared: declared)
+        let arguments = compiled.arguments.map { argument -> StoreValue in
+            switch argument {
+            case .integer(let value): return .integer(Int64(value))
+            case .number(let value): return .real(value)
+            case .string(let value): return .text(value)
+            case .parameter(let name): return values[name]!
+            }
+        }
+        return Prepared(source: source, compiled: compiled, arguments: arguments, compileSeconds: compileSeconds)
+    }
+
+    /// Compiles a saved query, its parameters typed and defaulted by its header.
+    public func prepare(_ saved: SavedQuery, parameters: QueryParameters) throws -> Prepared {
+        try prepare(saved.source, parameters: parameters, declared: saved.parameters)
+    }
+
+    /// Runs a prepared query; the rows come back with the query's columns, in its order.
+    public func run(_ prepared: Prepared) throws -> Outcome {
+        var outcome = try run(sql: prepared.compiled.sql, arguments: prepared.arguments)
+        let names = outcome.table.columnNames
+        let positions = prepared.compiled.columns.compactMap { names.firstIndex(of: $0) }
+        if positions.count == prepared.compiled.columns.count && positions != Array(names.indices) {
+            outcome.table = ResultTable(columnNames: prepared.compiled.columns, rows: outcome.table.rows.map { row in positions.map { row[$0] } })
+        }
+        return outcome
+    }
+
+    /// Runs read-only SQL.
+    public func run(sql: String, arguments: [StoreValue]) throws -> Outcome {
+        let started = DispatchTime.now().uptimeNanoseconds
+        let table = try backend.run(sql: sql, arguments: arguments)
+        return Outcome(table: table, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+    }
+
+    /// The SQL of a prepared query and its bound arguments, as `--explain` prints them.
+    public static func explanation(_ prepared: Prepared) -> String {
+        prepared.compiled.sql + "\n-- arguments: " + prepared.arguments.map(\.sqlLiteral).joined(separator: ", ")
+    }
+
+    /// `timer: compile 0.123 ms, run 0.456 s, 10 rows`
+    public static func timing(compileSeconds: Double?, outcome: Outcome) -> String {
+        let compile = compileSeconds.map { "compile " + String(format: "%.3f", $0 * 1000) + " ms, " } ?? ""
+        return "timer: \(compile)run " + String(format: "%.3f", outcome.seconds) + " s, \(outcome.table.rows.count) rows"
+    }
+}

@@ -1,0 +1,177 @@
+import Dispatch
+import Foundation
+import GRDB
+import IPG
+
+/// One ingest run: traces handed over in memory (from a stream reader or straight from a
+/// capture) are stored in batched transactions. Three stages overlap: the caller produces
+/// traces, a batch is encoded on another thread, and the batch before it is written on a
+/// third. Idempotent: a trace already stored is skipped, so re-running an interrupted ingest
+/// completes it without duplicates; a killed ingest loses at most the batches in flight.
+/// Statistics change in the same transaction as the traces they summarise.
+public final class IngestRun: TraceIngestion, @unchecked Sendable {
+    public let store: ProvenanceStore
+    /// Traces per transaction.
+    public let batchSize: Int
+    private let started = Date()
+    private var model: (id: Int64, topology: ModelTopology, encoding: ValueEncoding)?
+    private var batch: [Trace] = []
+    /// Writes batches in order, one at a time; `inFlight` bounds the batches encoded or queued.
+    private let writing = DispatchQueue(label: "deepprov.ingest.write")
+    private let inFlight = DispatchSemaphore(value: 3)
+    private let lock = NSLock()
+    private var progressSoFar: IngestSummary
+    private var writeFailure: (any Error)?
+
+    /// Starts a run reading `sources` (recorded with the run, with this process). Runs left
+    /// `running` by processes that have ended are first recorded as interrupted.
+    public init(store: ProvenanceStore, sources: String, batchSize: Int = 2000) throws {
+        self.store = store
+        self.batchSize = max(1, batchSize)
+        let process = WriterProcess.current
+        let runID = try store.write { db in
+            try RunStatus.recordInterrupted(in: db)
+            try db.execute(
+                sql: "INSERT INTO runs (sources, started_at, status, process_id, host) VALUES (?, ?, 'running', ?, ?)",
+                arguments: [sources, Self.timestamp(), process.processID, process.host])
+            return db.lastInsertedRowID
+        }
+        progressSoFar = IngestSummary(runID: runID)
+    }
+
+    /// What the run has stored so far (batches written).
+    public var summary: IngestSummary {
+        lock.withLock { progressSoFar }
+    }
+
+    /// The traces that follow belong to `topology`'s model, stored with `encoding`; `onnx`,
+    /// when known, is kept as the model's bytes. `source` names where they come from in errors.
+    public func beginModel(_ topology: ModelTopology, encoding: ValueEncoding, source: String, onnx: Data? = nil) throws {
+        try flush()
+        let id = try store.write { db in
+            let id = try ModelRegistry.register(topology, in: db, source: source, storePath: store.path)
+            if let onnx { try ModelRegistry.keepBytes(onnx, modelID: id, in: db) }
+            return id
+        }
+        model = (id, topology, encoding)
+    }
+
+    /// Adds one trace of the current model; a full batch is handed over to be encoded and written.
+    public func add(_ trace: Trace) throws {
+        batch.append(trace)
+        if batch.count >= batchSize { try handOver() }
+    }
+
+    /// Hands over the partial batch and waits until every batch is written.
+    public func flush() throws {
+        try handOver()
+        writing.sync {}
+        try rethrowWriteFailure()
+    }
+
+    /// Writes what is left and records the run as finished.
+    public func finish() throws -> IngestSummary {
+        try flush()
+        var summary = self.summary
+        summary.seconds = Date().timeIntervalSince(started)
+        try record(summary, status: "finished", message: nil)
+        return summary
+    }
+
+    /// Keeps the batches already handed over when possible and records the run as failed
+    /// with `error`'s text; returns what was stored.
+    @discardableResult
+    public func fail(_ error: any Error) -> IngestSummary {
+        try? flush()
+        var summary = self.summary
+        summary.seconds = Date().timeIntervalSince(started)
+        try? record(summary, status: "failed", message: "\(error)")
+        return summary
+    }
+
+    private func handOver() throws {
+        try rethrowWriteFailure()
+        guard !batch.isEmpty, let model else { return }
+        let prepared = PreparedBatch(batch, topology: model.topology, encoding: model.encoding)
+        batch.removeAll(keepingCapacity: true)
+        inFlight.wait()
+        writing.async { [self] in
+            defer { inFlight.signal() }
+            guard lock.withLock({ writeFailure == nil }) else { return }
+            do {
+                try save(try prepared.wait(), modelID: model.id, topology: model.topology, encoding: model.encoding)
+            } catch {
+                lock.withLock { writeFailure = error }
+            }
+        }
+    }
+
+    private func rethrowWriteFailure() throws {
+        if let failure = lock.withLock({ writeFailure }) { throw failure }
+    }
+
+    /// One transaction: the new traces, their attributes, the statistics, the run's counters.
+    private func save(_ traces: [PreparedTrace], modelID: Int64, topology: ModelTopology, encoding: ValueEncoding) throws {
+        guard !traces.isEmpty else { return }
+        let runID = summary.runID
+        let (added, reused) = try store.write { db -> (Int, [String: ReusedIndices]) in
+            let insert = try db.cachedStatement(sql: """
+                INSERT OR IGNORE INTO traces (model_id, run_id, tag, input_index, input_hash, true_label, predicted_label,
+                    confidence, parent_tag, parent_index, value_encoding, node_values, explicit_edges)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
+            let attribute = try db.cachedStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
+            // By (tag, index): the unique index's (model, tag) prefix would visit every trace
+            // of the tag, each insert.
+            let otherInput = try db.cachedStatement(
+                sql: "SELECT 1 FROM traces INDEXED BY traces_by_input WHERE tag = ? AND input_index = ? AND model_id = ? AND input_hash <> ? LIMIT 1")
+            var statistics = BatchStatistics(topology: topology)
+            var added = 0
+            var reused: [String: ReusedIndices] = [:]
+            for trace in traces {
+                let metadata = trace.metadata
+                // Stored as raw bytes (half the size in the table and its unique index); a hash
+                // that is not hex is kept as its UTF-8.
+                let inputHash = Data(Hex.bytes(metadata.inputHash) ?? Array(metadata.inputHash.utf8))
+                try insert.execute(arguments: [
+                    modelID, runID, metadata.tag, metadata.inputIndex, inputHash, metadata.trueLabel,
+                    metadata.predictedLabel, Double(metadata.confidence), metadata.parent?.tag ?? "",
+                    metadata.parent?.inputIndex ?? -1, Int(encoding.rawValue), trace.nodeValues, trace.explicitEdges,
+                ])
+                guard db.changesCount == 1 else { continue }
+                let traceID = db.lastInsertedRowID
+                for (position, pair) in metadata.attributes.enumerated() {
+                    try attribute.execute(arguments: [traceID, position, pair.key, pair.value])
+                }
+                if try Bool.fetchOne(otherInput, arguments: [metadata.tag, metadata.inputIndex, modelID, inputHash]) != nil {
+                    reused[metadata.tag, default: ReusedIndices(firstIndex: metadata.inputIndex)].traces += 1
+                }
+                statistics.add(trace)
+                added += 1
+            }
+            try statistics.merge(into: db, modelID: modelID)
+            try db.execute(
+                sql: "UPDATE runs SET traces_read = traces_read + ?, traces_added = traces_added + ?, traces_skipped = traces_skipped + ? WHERE id = ?",
+                arguments: [traces.count, added, traces.count - added, runID])
+            return (added, reused)
+        }
+        lock.withLock {
+            progressSoFar.reusedIndices.merge(reused) { ReusedIndices(traces: $0.traces + $1.traces, firstIndex: $0.firstIndex) }
+            progressSoFar.tracesRead += traces.count
+            progressSoFar.tracesAdded += added
+            progressSoFar.tracesSkipped += traces.count - added
+        }
+    }
+
+    private func record(_ summary: IngestSummary, status: String, message: String?) throws {
+        try store.write { db in
+            try db.execute(
+                sql: "UPDATE runs SET finished_at = ?, status = ?, message = ? WHERE id = ?",
+                arguments: [Self.timestamp(), status, message, summary.runID])
+        }
+    }
+
+    static func timestamp() -> String {
+        ISO8601DateFormatter().string(from: Date())
+    }
+}

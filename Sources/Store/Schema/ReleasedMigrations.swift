@@ -1,0 +1,17 @@
+/// The sha256 of every text each migration has shipped with. A shipped migration never
+/// changes; `0002` was edited once after it landed, so stores made on either side of that
+/// edit record one of two hashes, and both are accepted. A test fails when a migration's
+/// text is not among its released hashes.
+enum ReleasedMigrations {
+    static let hashes: [Int: Set<String>] = [
+        1: ["ecda4d23d34d30b52249a01bf5fb68a6f6b0e99c6f7003f98b098b541a5486a4"],
+        2: ["712c275f17c0c6b0db8215f679a2a1fc4a38b61ced0a6d9ad91c0c9b55b37b12",
+            "4064f7da9b6dc1fa90261c1c88f989cb43afea81629499f1c59086ffd167ba33"],
+        3: ["0776ab17fc8bc434ebc6aa2a75b0888ba5bda086b9deba877fae8c6c49a73463"],
+    ]
+
+    /// Whether a store that recorded `sha256` for `migration` may be used by this build.
+    static func accepts(_ sha256: String, for migration: EmbeddedMigration) -> Bool {
+        sha256 == migration.sha256 || hashes[migration.version, default: []].contains(sha256)
+    }
+}
