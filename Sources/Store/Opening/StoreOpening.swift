@@ -24,11 +24,10 @@ enum StoreOpening {
         let queue: DatabaseQueue
         do {
             queue = try openReadOnlyConnection(path)
-        } catch let error as DatabaseError where error.resultCode == .SQLITE_CANTOPEN && !writable(path) {
-            queue = try describingFailures(path) {
-                try DatabaseQueue(path: "file:" + percentEncoded(path) + "?immutable=1", configuration: configuration(readOnly: true))
-            }
-            _ = error
+        } catch is DatabaseError where !writable(path) {
+            // SQLite could not make the shared-memory file a WAL reader needs: no writer can
+            // be at work where this user may not write, so the file is read as it stands.
+            queue = try openReadOnlyConnection(path, uri: "file:" + percentEncoded(path) + "?immutable=1")
         }
         let applied = try describingFailures(path) { try queue.read { try SchemaMigrator.verify($0, path: path) } }
         if applied == 0 { throw StoreError(path: path, reason: .notAStore(detail: "an empty SQLite database")) }
@@ -40,13 +39,15 @@ enum StoreOpening {
 
     /// Opens a connection and reads the schema once, so that a file SQLite cannot open as a
     /// WAL database fails here.
-    private static func openReadOnlyConnection(_ path: String) throws -> DatabaseQueue {
+    private static func openReadOnlyConnection(_ path: String, uri: String? = nil) throws -> DatabaseQueue {
         do {
-            let queue = try DatabaseQueue(path: path, configuration: configuration(readOnly: true))
+            let queue = try DatabaseQueue(path: uri ?? path, configuration: configuration(readOnly: true))
             _ = try queue.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM sqlite_master") }
             return queue
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw StoreError(path: path, reason: .notAStore(detail: "not an SQLite database"))
+        } catch let error as DatabaseError where uri != nil {
+            throw StoreError(path: path, reason: .sqlite(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)", sql: error.sql, arguments: nil))
         }
     }
 
