@@ -12,19 +12,21 @@ func runDeepProv(_ arguments: [String]) throws {
 }
 
 /// Runs the built `deepprov` executable in a separate process, from the repository root (where
-/// `Queries/` is), and returns what it printed on standard output.
+/// `Queries/` is), and returns what it printed on standard output. A non-zero exit status
+/// throws `FailedCommand` with what it printed on standard error.
 func deepProvOutput(_ arguments: [String]) throws -> String {
-    let directory = try TemporaryDirectory()
-    let path = directory.path("stdout.txt")
-    _ = FileManager.default.createFile(atPath: path, contents: nil)
-    let process = Process()
-    process.executableURL = DeepProvExecutable.url
-    process.arguments = arguments
-    process.standardOutput = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
-    process.currentDirectoryURL = FixturePaths.repositoryRoot
-    try process.run()
-    process.waitUntilExit()
-    return try String(contentsOfFile: path, encoding: .utf8)
+    let process = try DeepProvProcess(arguments)
+    let (stdout, stderr, status) = try process.finish()
+    guard status == 0 else { throw FailedCommand(arguments: arguments, status: status, stderr: stderr) }
+    return stdout
+}
+
+/// A `deepprov` run that exited with a failure status.
+struct FailedCommand: Error, CustomStringConvertible {
+    var arguments: [String]
+    var status: Int32
+    var stderr: String
+    var description: String { "deepprov \(arguments.joined(separator: " ")) exited with \(status): \(stderr)" }
 }
 
 /// `deepProvOutput` read as comma-separated rows (header row first).

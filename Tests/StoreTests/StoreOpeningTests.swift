@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import GRDB
 @testable import Store
@@ -153,4 +154,39 @@ private final class Failures: @unchecked Sendable {
 
     func add(_ message: String) { lock.withLock { messages.append(message) } }
     var all: [String] { lock.withLock { messages } }
+}
+
+/// What the backend keeps besides traces: the models' ONNX bytes and named analysis results.
+@Suite struct BackendRecordsTests {
+    @Test func modelBytesAreKeptWhenTheyHashToTheFingerprint() throws {
+        let directory = try TemporaryDirectory()
+        let model = try StoreFixtures.model()
+        let onnx = try ONNXExporter.serialize(model.graph)
+        let reloaded = try Model.load(onnx: onnx, source: "fixture")
+        let capture = try ProvenanceCapture(session: InferenceSession(model: reloaded), sampleShape: [6])
+        let store = try ProvenanceStore(path: directory.path("s.sqlite"))
+        let run = try store.beginIngest(sources: "test", batchSize: 10)
+        #expect(throws: StoreError.self) {
+            try run.beginModel(capture.topology, encoding: .float32, source: "test", onnx: onnx + Data([0]))
+        }
+        try run.beginModel(capture.topology, encoding: .float32, source: "test", onnx: onnx)
+        _ = try run.finish()
+        let stored = try ProvenanceStore(path: directory.path("s.sqlite"), access: .readOnly).modelBytes(fingerprint: capture.topology.fingerprint)
+        #expect(stored == onnx)
+        #expect(try Model.load(onnx: stored!, source: "stored").fingerprint == capture.topology.fingerprint)
+    }
+
+    @Test func analysesAreStoredByKindAndNameAndReplaced() throws {
+        let directory = try TemporaryDirectory()
+        let store = try StoreFixtures.store(at: directory.path("s.sqlite"), count: 3, seed: 5)
+        let fingerprint = try store.catalog().models[0].fingerprint
+        try store.record(AnalysisRecord(kind: "repair", name: "first", modelFingerprint: fingerprint, parameters: #"{"k":1}"#, result: Data("a".utf8)))
+        try store.record(AnalysisRecord(kind: "repair", name: "first", modelFingerprint: fingerprint, parameters: #"{"k":2}"#, result: Data("b".utf8)))
+        try store.record(AnalysisRecord(kind: "forensics", name: "first", modelFingerprint: nil, parameters: "{}", result: Data()))
+        let repairs = try ProvenanceStore(path: directory.path("s.sqlite"), access: .readOnly).analyses(kind: "repair")
+        #expect(repairs.map(\.parameters) == [#"{"k":2}"#])
+        #expect(repairs.first?.result == Data("b".utf8))
+        #expect(repairs.first?.modelFingerprint == fingerprint)
+        #expect(try store.analyses(kind: "forensics").count == 1)
+    }
 }

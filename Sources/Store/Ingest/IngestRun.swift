@@ -50,7 +50,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
         try flush()
         let id = try store.write { db in
             let id = try ModelRegistry.register(topology, in: db, source: source, storePath: store.path)
-            if let onnx { try ModelRegistry.keepBytes(onnx, modelID: id, in: db) }
+            if let onnx { try ModelRegistry.keepBytes(onnx, of: topology, modelID: id, in: db, storePath: store.path) }
             return id
         }
         model = (id, topology, encoding)

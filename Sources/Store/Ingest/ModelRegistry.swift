@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import GRDB
 import IPG
@@ -45,8 +46,13 @@ enum ModelRegistry {
         return modelID
     }
 
-    /// Keeps `onnx` as the model's bytes when it has none yet.
-    static func keepBytes(_ onnx: Data, modelID: Int64, in db: Database) throws {
+    /// Keeps `onnx` as the model's bytes when it has none yet; bytes whose sha256 is not the
+    /// model's fingerprint (a file changed since it was loaded) are refused.
+    static func keepBytes(_ onnx: Data, of topology: ModelTopology, modelID: Int64, in db: Database, storePath: String) throws {
+        let digest = Hex.string(SHA256.hash(data: onnx))
+        guard digest == topology.fingerprint else {
+            throw StoreError(path: storePath, reason: .damaged(detail: "the ONNX bytes given for model \(topology.fingerprint.prefix(12)) hash to \(digest.prefix(12)) (did the file change?)"))
+        }
         try db.execute(sql: "UPDATE models SET onnx = ? WHERE id = ? AND onnx IS NULL", arguments: [onnx, modelID])
     }
 }
