@@ -15,6 +15,7 @@ import TestSupport
         "from traces where parent(correct) or confidence < 0.7",
         "from traces where input = 3",
         "from traces where tag = $tag and label = $label",
+        "from traces where tag = 'shift'",
     ]
     /// Stages in the order a query uses them; a pipeline takes at most one of each group.
     static let groups = [
@@ -46,26 +47,99 @@ import TestSupport
         }
         var ran = 0
         var shapes = Set<String>()
+        var comparisons = (taken: 0, scanned: 0)
         for _ in 0..<4000 {
             var stages = Self.groups.compactMap { group in next(2) == 0 ? group[next(group.count)] : nil }
             if next(5) == 0 {  // one stage out of its place
                 let group = Self.groups[next(Self.groups.count)]
                 stages.insert(group[next(group.count)], at: next(stages.count + 1))
             }
-            let text = ([Self.selections[next(Self.selections.count)]] + stages).joined(separator: " | ")
+            let selection = Self.selections[next(Self.selections.count)]
+            let text = ([selection] + stages).joined(separator: " | ")
             let prepared: QuerySession.Prepared
             do {
                 prepared = try runner.prepare(SourceText(text), parameters: QueryParameters(session: ["tag": "shift", "label": "1", "layer": "2"]))
             } catch is QueryFailure { continue }
             do {
-                _ = try runner.run(prepared)
+                let rows = try runner.run(prepared).table.rows
                 ran += 1
                 shapes.insert(prepared.compiled.sql)
+                try checkEquivalentForms(selection: selection, stages: stages, rows: rows, runner: runner, counts: &comparisons)
             } catch {
                 Issue.record("\(text)\n  compiled, but SQLite refused it: \(error)")
             }
         }
         // Enough distinct accepted queries (distinct SQL) for the check to mean something.
         #expect(ran > 250 && shapes.count > 100, "\(ran) ran, \(shapes.count) distinct statements")
+        #expect(comparisons.taken > 50, "equivalent forms compared: \(comparisons)")
+    }
+
+    /// Every summary over nodes, layers or edges, alone or compared, answers alike from the
+    /// statistics and from a scan of the traces.
+    @Test func statisticsAndScanAgreeOnEverySummary() throws {
+        let directory = try TemporaryDirectory()
+        let (database, _) = try LanguageQueryTests.pairedStore(in: directory)
+        let runner = QuerySession(backend: try ProvenanceStore(path: database, access: .readOnly))
+        var counts = (taken: 0, scanned: 0)
+        for selection in ["from traces where tag = 'shift'", "from traces"] {
+            for input in ["nodes of layer 1", "nodes of layer 2", "edges into layer 2"] {
+                for summary in Self.groups[1] {
+                    for comparison in [nil, "versus traces where tag = 'clean'"] {
+                        let stages = [input, summary] + (comparison.map { [$0] } ?? [])
+                        let text = ([selection] + stages).joined(separator: " | ")
+                        guard let prepared = try? runner.prepare(SourceText(text), parameters: QueryParameters()) else { continue }
+                        let rows = try runner.run(prepared).table.rows
+                        try checkEquivalentForms(selection: selection, stages: stages, rows: rows, runner: runner, counts: &counts)
+                    }
+                }
+            }
+        }
+        #expect(counts.scanned > 10, "summaries read from the statistics and compared with a scan: \(counts.scanned)")
+    }
+
+    /// Equivalent forms answer alike: `… | take K` gives K rows (or all) of the query without
+    /// it; a summary read from the statistics (one tag, or by tag) equals the same summary
+    /// computed by scanning the traces, forced by a condition every trace meets.
+    private func checkEquivalentForms(selection: String, stages: [String], rows: [[StoreValue]], runner: QuerySession,
+                                      counts: inout (taken: Int, scanned: Int)) throws {
+        let parameters = QueryParameters(session: ["tag": "shift", "label": "1", "layer": "2"])
+        let text = ([selection] + stages).joined(separator: " | ")
+        if stages.last == "take 3" {
+            let whole = try runner.run(try runner.prepare(SourceText(([selection] + stages.dropLast()).joined(separator: " | ")), parameters: parameters)).table.rows
+            #expect(rows.count == min(3, whole.count), "\(text)")
+            var remaining = whole
+            for row in rows {
+                guard let match = remaining.firstIndex(where: { Self.same($0, row) }) else {
+                    Issue.record("\(text)\n  row \(row) is not in the answer without take")
+                    break
+                }
+                remaining.remove(at: match)
+            }
+            counts.taken += 1
+        }
+        guard !stages.contains(where: { $0.hasPrefix("take") }) else { return }  // ties may cut differently
+        let scanning = selection + (selection.contains(" where ") ? " and confidence >= 0" : " where confidence >= 0")
+        let alternative = try runner.prepare(SourceText(([scanning] + stages).joined(separator: " | ")), parameters: parameters)
+        let original = try runner.prepare(SourceText(text), parameters: parameters)
+        guard alternative.compiled.sql.contains("ipg_") && !original.compiled.sql.contains("ipg_") else { return }
+        var other = try runner.run(alternative).table.rows
+        #expect(other.count == rows.count, "\(text)")
+        // The same rows, in any order (ties in a sort may come out either way).
+        for row in rows {
+            guard let match = other.firstIndex(where: { Self.same($0, row) }) else {
+                Issue.record("\(text)\n  the statistics give \(row), which the scan does not")
+                break
+            }
+            other.remove(at: match)
+        }
+        counts.scanned += 1
+    }
+
+    /// Rows equal up to floating-point rounding (sums in another order).
+    private static func same(_ left: [StoreValue], _ right: [StoreValue]) -> Bool {
+        left.count == right.count && zip(left, right).allSatisfy { a, b in
+            if let x = a.number, let y = b.number { return abs(x - y) <= 1e-9 * max(1, abs(x), abs(y)) }
+            return a == b
+        }
     }
 }

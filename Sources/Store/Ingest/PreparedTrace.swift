@@ -23,7 +23,7 @@ struct PreparedTrace: Sendable {
         nodeActive.reserveCapacity(topology.nodeCount)
         for layer in topology.layers {
             let values = trace.layerValues[layer.index]
-            nodeActive += layer.activeNodes(in: values)
+            nodeActive += Layer.activeNodes(in: values, nodeSize: layer.nodeSize, threshold: layer.threshold)
             nodeMeans += NodeValues.means(values, nodeSize: layer.nodeSize)
         }
     }

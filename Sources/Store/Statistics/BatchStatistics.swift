@@ -7,8 +7,12 @@ import IPG
 /// parallel update), in the ingest's transaction.
 struct BatchStatistics {
     let topology: ModelTopology
-    private(set) var nodes: [String: [RunningNodeStatistics]] = [:]
-    private(set) var layers: [String: [(count: Int, activeNodes: Int, activationSum: Double)]] = [:]
+    /// Per tag (in order of first sight), its position in `nodes` and `layers`.
+    private var tagPositions: [String: Int] = [:]
+    private var tags: [String] = []
+    /// Per tag, per node of the layer table; per tag, per layer. Updated in place.
+    private var nodes: [[RunningNodeStatistics]] = []
+    private var layers: [[(count: Int, activeNodes: Int, activationSum: Double)]] = []
 
     init(topology: ModelTopology) {
         self.topology = topology
@@ -16,24 +20,30 @@ struct BatchStatistics {
 
     mutating func add(_ trace: PreparedTrace) {
         let tag = trace.metadata.tag
-        var tagNodes = nodes[tag] ?? [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount)
-        var tagLayers = layers[tag] ?? [(count: Int, activeNodes: Int, activationSum: Double)](repeating: (0, 0, 0), count: topology.layers.count)
+        let position: Int
+        if let known = tagPositions[tag] {
+            position = known
+        } else {
+            position = tags.count
+            tagPositions[tag] = position
+            tags.append(tag)
+            nodes.append([RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount))
+            layers.append([(count: Int, activeNodes: Int, activationSum: Double)](repeating: (0, 0, 0), count: topology.layers.count))
+        }
         var node = 0
         for layer in topology.layers {
             var activeNodes = 0, activationSum = 0.0
             for _ in 0..<layer.nodeCount {
-                let value = trace.nodeMeans[node]
-                tagNodes[node].add(value, active: trace.nodeActive[node])
-                if trace.nodeActive[node] { activeNodes += 1 }
+                let value = trace.nodeMeans[node], active = trace.nodeActive[node]
+                nodes[position][node].add(value, active: active)
+                if active { activeNodes += 1 }
                 activationSum += value
                 node += 1
             }
-            tagLayers[layer.index].count += 1
-            tagLayers[layer.index].activeNodes += activeNodes
-            tagLayers[layer.index].activationSum += activationSum
+            layers[position][layer.index].count += 1
+            layers[position][layer.index].activeNodes += activeNodes
+            layers[position][layer.index].activationSum += activationSum
         }
-        nodes[tag] = tagNodes
-        layers[tag] = tagLayers
     }
 
     /// Adds this batch to the stored statistics of `modelID`.
@@ -56,18 +66,18 @@ struct BatchStatistics {
                 active_nodes_sum = active_nodes_sum + excluded.active_nodes_sum,
                 activation_sum = activation_sum + excluded.activation_sum
             """)
-        for (tag, accumulators) in nodes {
+        for (position, tag) in tags.enumerated() {
             var node = 0
             for layer in topology.layers {
                 for index in 0..<layer.nodeCount {
-                    let a = accumulators[node]
+                    let a = nodes[position][node]
                     if a.count > 0 {
                         try nodeStatement.execute(arguments: [modelID, tag, layer.index, index, a.count, a.activeCount, a.mean, a.m2, a.minimum, a.maximum])
                     }
                     node += 1
                 }
             }
-            for (layer, totals) in layers[tag]!.enumerated() where totals.count > 0 {
+            for (layer, totals) in layers[position].enumerated() where totals.count > 0 {
                 try layerStatement.execute(arguments: [modelID, tag, layer, totals.count, totals.activeNodes, totals.activationSum])
             }
         }
