@@ -38,6 +38,13 @@ import TestSupport
             #expect(stderr.contains("\(foreign): not a DeepProv store (an SQLite database without DeepProv's migrations table)"), "\(arguments[0]): \(stderr)")
         }
         #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == before)
+
+        // A capture into a file that is not a store fails before it runs the model.
+        let workspace = try TinyWorkspace()
+        let capture = try run(["capture", "--model", workspace.model, "--inputs", workspace.inputs, "--label-column", "label", "--db", foreign])
+        #expect(capture.status != 0)
+        #expect(capture.stderr == "Error: \(foreign): not a DeepProv store (an SQLite database without DeepProv's migrations table); nothing was changed\n")
+        #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == before)
     }
 
     @Test func aStoreTheUserMayNotWriteIsReadable() throws {
