@@ -36,8 +36,9 @@ public struct AdversarialAttack {
         self.options = options
     }
 
-    /// Attacks `inputs` (`[N, …sample shape]`, in the model's input space) with true `labels`;
-    /// `progress` is called after each batch with the number of inputs done.
+    /// Attacks `inputs` (`[N, …sample shape]`, in the model's input space) with true `labels`,
+    /// `batchSize` at a time (`BatchLoop`); `progress` is called after each batch with the
+    /// number of inputs done.
     public func run(_ inputs: Tensor, labels: [Int], batchSize: Int, progress: (Int) -> Void = { _ in }) throws -> Outcome {
         let count = inputs.shape[0]
         guard labels.count == count else { throw EngineError("\(labels.count) labels for \(count) inputs") }
@@ -46,11 +47,9 @@ public struct AdversarialAttack {
         adversarial.reserveCapacity(inputs.count)
         var cleanPredictions: [Int] = [], adversarialPredictions: [Int] = []
         let model = ModelAccess(session: session, sampleShape: Array(inputs.shape.dropFirst()))
-        var start = 0
-        while start < count {
-            let range = start..<min(start + batchSize, count)
-            let clean = inputs.batchSlice(range)
-            let batchLabels = Array(labels[range])
+        let samples = TensorSamples(inputs, labels: labels)
+        try BatchLoop(session: session, requestedBatchSize: batchSize).run(samples, progress: progress) { batch in
+            let clean = batch.features, batchLabels = batch.labels ?? []
             let attacked: Tensor
             switch options.kind {
             case .fgsm, .pgd, .bim:
@@ -61,8 +60,6 @@ public struct AdversarialAttack {
             cleanPredictions += try model.predict(clean).labels
             adversarialPredictions += try model.predict(attacked).labels
             adversarial += attacked.values
-            start = range.upperBound
-            progress(start)
         }
         return Outcome(
             adversarial: Tensor(shape: inputs.shape, values: adversarial), cleanPredictions: cleanPredictions,
