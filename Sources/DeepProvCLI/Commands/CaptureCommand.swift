@@ -46,13 +46,15 @@ struct CaptureCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (session, dataset) = try source.load()
-        let parentIndices = try parents.map { try DatasetLoader.loadIntegers(path: $0) }
-        if let parentIndices, parentIndices.count < dataset.count {
-            throw ValidationError("\(parents!): \(parentIndices.count) parent indices for \(dataset.count) inputs")
+        let session = try source.loadSession()
+        let samples = try source.data.open()
+        let parentInputs = try parents.map { path in
+            ParentInputs(indices: try DatasetLoader.loadIntegers(path: path), tag: parentTag, source: path)
         }
-        let sampleShape = Array(dataset.features.shape.dropFirst())
-        let capture = try ProvenanceCapture(session: session, sampleShape: sampleShape, thresholds: thresholds.thresholds)
+        let capture = try CaptureRun(
+            session: session, samples: samples,
+            metadata: CaptureMetadata(tag: tag, attributes: attributes.map(\.pair), parents: parentInputs),
+            thresholds: thresholds.thresholds, batchSize: source.batchSize)
         let header = StreamHeader(
             topology: capture.topology, valueEncoding: precision,
             attributes: [
@@ -61,42 +63,36 @@ struct CaptureCommand: ParsableCommand {
                 KeyValue("scale", "\(source.data.scale)"), KeyValue("shift", "\(source.data.shift)"),
             ])
         let streamPath = out ?? (db! + ".capture-\(ProcessInfo.processInfo.processIdentifier).ipgz")
-        let writer = try TraceStreamWriter(path: streamPath, header: header)
-        let progress = ProgressReporter(label: "capture", total: dataset.count, quiet: quiet)
-        let batchSize = source.effectiveBatchSize(for: session)
-        var correct = 0
-        var start = 0
-        while start < dataset.count {
-            let end = min(start + batchSize, dataset.count)
-            let samples = (start..<end).map { index in
-                SampleDescription(
-                    inputIndex: index, trueLabel: dataset.labels?[index], tag: tag,
-                    parent: parentIndices.map { TraceReference(tag: parentTag, inputIndex: $0[index]) },
-                    attributes: attributes.map(\.pair))
-            }
-            for trace in try capture.capture(dataset.features.batchSlice(start..<end), samples: samples) {
-                if trace.metadata.trueLabel == trace.metadata.predictedLabel { correct += 1 }
-                try writer.append(trace)
-            }
-            start = end
-            progress.update(done: start)
-        }
-        let summary = try writer.finish()
+        let progress = ProgressReporter(label: "capture", total: samples.count, quiet: quiet)
+        let (summary, written) = try write(capture, header: header, to: streamPath, progress: progress)
         progress.finish()
-        let seconds = progress.elapsed
-        var line = "captured \(dataset.count) traces (tag \(tag)) in \(String(format: "%.2f", seconds)) s"
-        line += " (\(Int(Double(dataset.count) / max(seconds, 1e-9))) traces/s)"
-        if dataset.labels != nil {
-            line += ", accuracy \(percent(Double(correct) / Double(max(dataset.count, 1))))"
-        }
+        let count = summary.traceCount, seconds = summary.seconds
+        var line = "captured \(count) traces (tag \(tag)) in \(String(format: "%.2f", seconds)) s"
+        line += " (\(Int(Double(count) / max(seconds, 1e-9))) traces/s)"
+        if let accuracy = summary.accuracy { line += ", accuracy \(percent(accuracy))" }
         line += "; \(capture.topology.layers.count) layers, \(capture.topology.nodeCount) nodes"
-        if let out { line += "; wrote \(out) (\(summary.bytesWritten) bytes, \(summary.bytesWritten / max(dataset.count, 1)) bytes/trace)" }
+        if let out { line += "; wrote \(out) (\(written.bytesWritten) bytes, \(written.bytesWritten / count) bytes/trace)" }
         FileHandle.standardError.write(Data((line + "\n").utf8))
         if let db {
             defer { if out == nil { try? FileManager.default.removeItem(atPath: streamPath) } }
             let ingested = try StreamIngestor(store: ProvenanceStore(path: db)).ingest([streamPath])
             let lines = ["stored \(ingested.tracesAdded) new traces in \(db) (\(ingested.tracesSkipped) already there)"] + ingested.warnings
             FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+        }
+    }
+
+    /// Runs `capture` into a stream at `path`. On any failure the unfinished stream is removed
+    /// (the writer writes beside `path`, under `.partial`, until `finish()` moves it into place).
+    private func write(
+        _ capture: CaptureRun, header: StreamHeader, to path: String, progress: ProgressReporter
+    ) throws -> (CaptureSummary, TraceStreamWriter.Summary) {
+        let writer = try TraceStreamWriter(path: path, header: header)
+        do {
+            let summary = try capture.run(progress: progress.update(done:), sink: writer.append)
+            return (summary, try writer.finish())
+        } catch {
+            if path != "-" { try? FileManager.default.removeItem(atPath: path + ".partial") }
+            throw error
         }
     }
 }
