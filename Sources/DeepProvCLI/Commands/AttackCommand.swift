@@ -47,6 +47,7 @@ struct AttackCommand: ParsableCommand {
 
     func validate() throws {
         guard eps >= 0 else { throw ValidationError("--eps must not be negative") }
+        if let step, !(step > 0 && step.isFinite) { throw ValidationError("--step must be a positive number") }
         if let iterations, iterations <= 0 { throw ValidationError("--iterations must be positive") }
         guard out.hasSuffix(".npy") else { throw ValidationError("--out must name a .npy file") }
     }

@@ -32,6 +32,7 @@ public struct AdversarialAttack {
         guard options.epsilon >= 0, options.epsilon.isFinite else { throw EngineError("ε must be a non-negative number, got \(options.epsilon)") }
         guard options.clipMin < options.clipMax else { throw EngineError("clip range [\(options.clipMin), \(options.clipMax)] is empty") }
         guard options.iterations > 0 else { throw EngineError("iterations must be positive") }
+        if let step = options.step, !(step > 0 && step.isFinite) { throw EngineError("the step must be a positive number, got \(step)") }
         self.session = session
         self.options = options
     }
