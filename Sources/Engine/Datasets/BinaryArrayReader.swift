@@ -34,7 +34,7 @@ final class BinaryArrayReader {
         rowCount = shape.first ?? 1
         rowLength = shape.dropFirst().reduce(1, *)
         dataLength = needed
-        if let length = file.knownLength, length - dataOffset < needed { try truncated(holding: length - dataOffset) }
+        if let length = file.knownLength, length - dataOffset < needed { throw truncation(holding: length - dataOffset) }
         _ = try file.read(dataOffset)
     }
 
@@ -58,7 +58,7 @@ final class BinaryArrayReader {
                 let piece = min(elementsPerPiece, elementCount - initialized)
                 let bytes = try file.read(piece * width)
                 guard bytes.count == piece * width else {
-                    try truncated(holding: (rowsRead * rowLength + initialized) * width + bytes.count)
+                    throw truncation(holding: (rowsRead * rowLength + initialized) * width + bytes.count)
                 }
                 decode(bytes, buffer.baseAddress! + initialized)
                 initialized += piece
@@ -68,7 +68,8 @@ final class BinaryArrayReader {
         return values
     }
 
-    private func truncated(holding found: Int) throws -> Never {
-        throw EngineError("\(file.path): the data is truncated: shape \(shape) of \(element) needs \(dataLength) bytes, the file holds \(found)")
+    /// The error for data that ends after `found` bytes.
+    private func truncation(holding found: Int) -> EngineError {
+        EngineError("\(file.path): the data is truncated: shape \(shape) of \(element) needs \(dataLength) bytes, the file holds \(found)")
     }
 }
