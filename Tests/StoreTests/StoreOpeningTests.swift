@@ -12,7 +12,7 @@ import TestSupport
     /// The bytes of the store's file and the size of its write-ahead log (0 when absent).
     private func snapshot(_ path: String) throws -> (Data, Int) {
         let wal = (try? FileManager.default.attributesOfItem(atPath: path + "-wal")[.size] as? Int) ?? 0
-        return (try Data(contentsOf: URL(fileURLWithPath: path)), wal ?? 0)
+        return (try Data(contentsOf: URL(fileURLWithPath: path)), wal)
     }
 
     @Test func readersNeverWrite() throws {

@@ -47,6 +47,7 @@ struct AttackCommand: ParsableCommand {
 
     func validate() throws {
         guard eps >= 0 else { throw ValidationError("--eps must not be negative") }
+        if let step, !(step > 0 && step.isFinite) { throw ValidationError("--step must be a positive number") }
         if let iterations, iterations <= 0 { throw ValidationError("--iterations must be positive") }
         guard out.hasSuffix(".npy") else { throw ValidationError("--out must name a .npy file") }
     }
@@ -61,7 +62,7 @@ struct AttackCommand: ParsableCommand {
             clipMin: clipMin ?? clean.values.min() ?? 0, clipMax: clipMax ?? clean.values.max() ?? 1)
         let progress = ProgressReporter(label: attack.rawValue, total: dataset.count, quiet: quiet)
         let outcome = try AdversarialAttack(session: session, options: options)
-            .run(clean, labels: labels, batchSize: source.effectiveBatchSize(for: session)) { progress.update(done: $0) }
+            .run(clean, labels: labels, batchSize: source.batchSize) { progress.update(done: $0) }
         progress.finish()
         let stem = String(out.dropLast(4))
         try NPYWriter.write(outcome.adversarial, to: out)

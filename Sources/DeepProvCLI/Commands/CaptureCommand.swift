@@ -46,15 +46,18 @@ struct CaptureCommand: ParsableCommand {
     }
 
     func run() throws {
-        // A store that cannot be written is refused before the capture starts.
-        let store = try db.map { try ProvenanceStore(path: $0) }
-        let (session, dataset) = try source.load()
-        let parentIndices = try parents.map { try DatasetLoader.loadIntegers(path: $0) }
-        if let parentIndices, parentIndices.count < dataset.count {
-            throw ValidationError("\(parents!): \(parentIndices.count) parent indices for \(dataset.count) inputs")
+        let session = try source.loadSession()
+        let samples = try source.data.open()
+        let parentInputs = try parents.map { path in
+            ParentInputs(indices: try DatasetLoader.loadIntegers(path: path), tag: parentTag, source: path)
         }
-        let sampleShape = Array(dataset.features.shape.dropFirst())
-        let capture = try ProvenanceCapture(session: session, sampleShape: sampleShape, thresholds: thresholds.thresholds)
+        let capture = try CaptureRun(
+            session: session, samples: samples,
+            metadata: CaptureMetadata(tag: tag, attributes: attributes.map(\.pair), parents: parentInputs),
+            thresholds: thresholds.thresholds, batchSize: source.batchSize)
+        // After the checks a capture makes before its first trace, before the model runs: a
+        // file that is not a store is refused without running it.
+        let store = try db.map { try ProvenanceStore(path: $0) }
         let header = StreamHeader(
             topology: capture.topology, valueEncoding: precision,
             attributes: [
@@ -62,57 +65,51 @@ struct CaptureCommand: ParsableCommand {
                 KeyValue("model", source.model), KeyValue("inputs", source.data.inputs),
                 KeyValue("scale", "\(source.data.scale)"), KeyValue("shift", "\(source.data.shift)"),
             ])
-        let writer = try out.map { try TraceStreamWriter(path: $0, header: header) }
-        // Traces go into the store from memory as they are captured: no stream is written and read back.
-        let ingestion = try store.map { try $0.beginIngest(sources: "capture of \(source.data.inputs) with \(source.model)", batchSize: 2000) }
-        do {
-            try ingestion?.beginModel(capture.topology, encoding: precision, source: source.model, onnx: try Data(contentsOf: URL(fileURLWithPath: source.model)))
-        } catch {
-            ingestion?.fail(error)
-            throw error
-        }
-        let progress = ProgressReporter(label: "capture", total: dataset.count, quiet: quiet)
-        let batchSize = source.effectiveBatchSize(for: session)
-        var correct = 0
-        var start = 0
-        do {
-            while start < dataset.count {
-                let end = min(start + batchSize, dataset.count)
-                let samples = (start..<end).map { index in
-                    SampleDescription(
-                        inputIndex: index, trueLabel: dataset.labels?[index], tag: tag,
-                        parent: parentIndices.map { TraceReference(tag: parentTag, inputIndex: $0[index]) },
-                        attributes: attributes.map(\.pair))
-                }
-                for trace in try capture.capture(dataset.features.batchSlice(start..<end), samples: samples) {
-                    if trace.metadata.trueLabel == trace.metadata.predictedLabel { correct += 1 }
-                    try writer?.append(trace)
-                    try ingestion?.add(trace)
-                }
-                start = end
-                progress.update(done: start)
-            }
-        } catch {
-            ingestion?.fail(error)
-            throw error
-        }
-        let written = try writer?.finish()
-        let ingested = try ingestion?.finish()
+        let progress = ProgressReporter(label: "capture", total: samples.count, quiet: quiet)
+        let outcome = try run(capture, header: header, store: store, progress: progress)
         progress.finish()
-        let seconds = progress.elapsed
-        var line = "captured \(dataset.count) traces (tag \(tag)) in \(String(format: "%.2f", seconds)) s"
-        line += " (\(Int(Double(dataset.count) / max(seconds, 1e-9))) traces/s)"
-        if dataset.labels != nil {
-            line += ", accuracy \(percent(Double(correct) / Double(max(dataset.count, 1))))"
-        }
+        let summary = outcome.capture
+        let count = summary.traceCount, seconds = summary.seconds
+        var line = "captured \(count) traces (tag \(tag)) in \(String(format: "%.2f", seconds)) s"
+        line += " (\(Int(Double(count) / max(seconds, 1e-9))) traces/s)"
+        if let accuracy = summary.accuracy { line += ", accuracy \(percent(accuracy))" }
         line += "; \(capture.topology.layers.count) layers, \(capture.topology.nodeCount) nodes"
-        if let out, let written { line += "; wrote \(out) (\(written.bytesWritten) bytes, \(written.bytesWritten / max(dataset.count, 1)) bytes/trace)" }
+        if let out, let written = outcome.written {
+            line += "; wrote \(out) (\(written.bytesWritten) bytes, \(written.bytesWritten / count) bytes/trace)"
+        }
         var lines = [line]
-        if let db, let ingested {
+        if let db, let ingested = outcome.ingested {
             lines.append("stored \(ingested.tracesAdded) new traces in \(db) (\(ingested.tracesSkipped) already there)")
             lines += ingested.warnings
         }
         FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+    }
+
+    /// Runs `capture` into a stream at `--out` and, from memory, into `store` (no stream is
+    /// written and read back). On any failure the unfinished stream is removed (the writer
+    /// writes beside its path, under `.partial`, until `finish()` moves it into place) and the
+    /// store's run is recorded as failed, keeping the traces already stored.
+    private func run(_ capture: CaptureRun, header: StreamHeader, store: ProvenanceStore?, progress: ProgressReporter)
+        throws -> (capture: CaptureSummary, written: TraceStreamWriter.Summary?, ingested: IngestSummary?)
+    {
+        let writer = try out.map { try TraceStreamWriter(path: $0, header: header) }
+        var ingestion: (any TraceIngestion)?
+        do {
+            if let store {
+                let run = try store.beginIngest(sources: "capture of \(source.data.inputs) with \(source.model)", batchSize: 2000)
+                ingestion = run
+                try run.beginModel(capture.topology, encoding: precision, source: source.model, onnx: try Data(contentsOf: URL(fileURLWithPath: source.model)))
+            }
+            let summary = try capture.run(progress: progress.update(done:)) { trace in
+                try writer?.append(trace)
+                try ingestion?.add(trace)
+            }
+            return (summary, try writer?.finish(), try ingestion?.finish())
+        } catch {
+            if let out, out != "-" { try? FileManager.default.removeItem(atPath: out + ".partial") }
+            ingestion?.fail(error)
+            throw error
+        }
     }
 }
 

@@ -20,21 +20,19 @@ struct EvaluateCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (session, dataset) = try source.load()
-        let labels = try source.data.requireLabels(dataset, for: "evaluate")
-        let batchSize = source.effectiveBatchSize(for: session)
-        var predicted: [Int] = []
-        predicted.reserveCapacity(dataset.count)
+        let session = try source.loadSession()
+        let samples = try source.data.open()
+        var labels: [Int] = [], predicted: [Int] = []
+        labels.reserveCapacity(samples.count)
+        predicted.reserveCapacity(samples.count)
         let clock = ContinuousClock()
         var forward = Duration.zero
-        var start = 0
-        while start < dataset.count {
-            let end = min(start + batchSize, dataset.count)
-            let batch = dataset.features.batchSlice(start..<end)
-            var prediction: Prediction?
-            forward += try clock.measure { prediction = try session.predict(batch) }
-            predicted += prediction!.labels
-            start = end
+        try BatchLoop(session: session, requestedBatchSize: source.batchSize).run(samples) { batch in
+            let input = try session.shapeForInput(batch.features, source: source.data.inputs)
+            let started = clock.now
+            predicted += try session.predict(input).labels
+            forward += clock.now - started
+            labels += batch.labels ?? []
         }
         let report = AccuracyReport(labels: labels, predicted: predicted, forwardSeconds: forward.seconds)
         print(format == .json ? report.json() : report.table())

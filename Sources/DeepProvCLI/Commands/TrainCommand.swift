@@ -78,13 +78,10 @@ struct TrainCommand: ParsableCommand {
     }
 
     private func accuracy(_ session: InferenceSession, _ test: Dataset) throws -> Double {
-        let features = try session.shapeForInput(test.features, source: testInputs!)
-        var correct = 0, start = 0
-        while start < test.count {
-            let end = min(start + 512, test.count)
-            let predicted = try session.predict(features.batchSlice(start..<end)).labels
-            correct += zip(predicted, test.labels![start..<end]).filter { $0 == $1 }.count
-            start = end
+        var correct = 0
+        try BatchLoop(session: session, requestedBatchSize: 512).run(TensorSamples(test)) { batch in
+            let predicted = try session.predict(session.shapeForInput(batch.features, source: testInputs ?? test.source)).labels
+            correct += zip(predicted, batch.labels ?? []).filter { $0 == $1 }.count
         }
         return Double(correct) / Double(max(test.count, 1))
     }

@@ -24,18 +24,4 @@ struct ModelInputOptions: ParsableArguments {
         ComputeThreads.setBLASThreads(threads)
         return try InferenceSession(model: Model.load(path: model))
     }
-
-    /// Loads the model and the data, shaped for the model's input.
-    func load() throws -> (session: InferenceSession, dataset: Dataset) {
-        let session = try loadSession()
-        var dataset = try data.load()
-        dataset.features = try session.shapeForInput(dataset.features, source: data.inputs)
-        return (session, dataset)
-    }
-
-    /// Inputs per forward pass, respecting a model whose batch axis is fixed.
-    func effectiveBatchSize(for session: InferenceSession) -> Int {
-        if let fixed = session.inputShape.first ?? nil { return fixed }
-        return batchSize
-    }
 }

@@ -32,12 +32,14 @@ public struct AdversarialAttack {
         guard options.epsilon >= 0, options.epsilon.isFinite else { throw EngineError("ε must be a non-negative number, got \(options.epsilon)") }
         guard options.clipMin < options.clipMax else { throw EngineError("clip range [\(options.clipMin), \(options.clipMax)] is empty") }
         guard options.iterations > 0 else { throw EngineError("iterations must be positive") }
+        if let step = options.step, !(step > 0 && step.isFinite) { throw EngineError("the step must be a positive number, got \(step)") }
         self.session = session
         self.options = options
     }
 
-    /// Attacks `inputs` (`[N, …sample shape]`, in the model's input space) with true `labels`;
-    /// `progress` is called after each batch with the number of inputs done.
+    /// Attacks `inputs` (`[N, …sample shape]`, in the model's input space) with true `labels`,
+    /// `batchSize` at a time (`BatchLoop`); `progress` is called after each batch with the
+    /// number of inputs done.
     public func run(_ inputs: Tensor, labels: [Int], batchSize: Int, progress: (Int) -> Void = { _ in }) throws -> Outcome {
         let count = inputs.shape[0]
         guard labels.count == count else { throw EngineError("\(labels.count) labels for \(count) inputs") }
@@ -46,11 +48,9 @@ public struct AdversarialAttack {
         adversarial.reserveCapacity(inputs.count)
         var cleanPredictions: [Int] = [], adversarialPredictions: [Int] = []
         let model = ModelAccess(session: session, sampleShape: Array(inputs.shape.dropFirst()))
-        var start = 0
-        while start < count {
-            let range = start..<min(start + batchSize, count)
-            let clean = inputs.batchSlice(range)
-            let batchLabels = Array(labels[range])
+        let samples = TensorSamples(inputs, labels: labels)
+        try BatchLoop(session: session, requestedBatchSize: batchSize).run(samples, progress: progress) { batch in
+            let clean = batch.features, batchLabels = batch.labels ?? []
             let attacked: Tensor
             switch options.kind {
             case .fgsm, .pgd, .bim:
@@ -61,8 +61,6 @@ public struct AdversarialAttack {
             cleanPredictions += try model.predict(clean).labels
             adversarialPredictions += try model.predict(attacked).labels
             adversarial += attacked.values
-            start = range.upperBound
-            progress(start)
         }
         return Outcome(
             adversarial: Tensor(shape: inputs.shape, values: adversarial), cleanPredictions: cleanPredictions,

@@ -5,7 +5,11 @@ enum DataFormat {
 
     static let supported = "NPY (.npy), IDX as in MNIST (optionally gzipped), CSV or text with one row per line"
 
-    /// The format of `bytes` (already inflated if the file was gzipped) read from `path`.
+    /// Bytes from the start of a file that `detect` looks at.
+    static let detectionLength = 4096
+
+    /// The format of the file at `path` from its first bytes (already inflated if the file was
+    /// gzipped; `detectionLength` of them, or all when the file is shorter).
     static func detect(_ bytes: [UInt8], path: String) throws -> DataFormat {
         guard !bytes.isEmpty else { throw EngineError("\(path): the file is empty") }
         if bytes.starts(with: NPYHeader.magic) { return .npy }
@@ -20,6 +24,6 @@ enum DataFormat {
 
     /// Whether the first few kilobytes hold no control characters other than tab, CR and LF.
     private static func looksLikeText(_ bytes: [UInt8]) -> Bool {
-        bytes.prefix(4096).allSatisfy { $0 >= 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
+        bytes.prefix(detectionLength).allSatisfy { $0 >= 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }
     }
 }

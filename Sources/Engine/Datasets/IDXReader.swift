@@ -10,18 +10,21 @@ enum IDXReader {
         bytes.count >= 4 && bytes[0] == 0 && bytes[1] == 0 && typeCodes[bytes[2]] != nil && bytes[3] > 0
     }
 
-    static func read(_ bytes: [UInt8], source: String) throws -> BinaryArray {
-        guard matches(bytes), let element = typeCodes[bytes[2]] else {
-            throw EngineError("\(source): not an IDX file (no 00 00 <type> <dimensions> magic)")
+    /// Parses the header at the start of `file` and returns a reader of its data.
+    static func open(_ file: DataFile) throws -> BinaryArrayReader {
+        let magic = try file.peek(4)
+        guard matches(magic), let element = typeCodes[magic[2]] else {
+            throw EngineError("\(file.path): not an IDX file (no 00 00 <type> <dimensions> magic)")
         }
-        let rank = Int(bytes[3])
+        let rank = Int(magic[3])
         let dataOffset = 4 + 4 * rank
+        let bytes = try file.peek(dataOffset)
         guard bytes.count >= dataOffset else {
-            throw EngineError("\(source): the IDX header is truncated (\(rank) dimensions need \(dataOffset) bytes, the file holds \(bytes.count))")
+            throw EngineError("\(file.path): the IDX header is truncated (\(rank) dimensions need \(dataOffset) bytes, the file holds \(bytes.count))")
         }
         let shape = (0..<rank).map { dimension in
             Int(bytes.withUnsafeBytes { UInt32(bigEndian: $0.loadUnaligned(fromByteOffset: 4 + 4 * dimension, as: UInt32.self)) })
         }
-        return try BinaryArray(shape: shape, element: element, bigEndian: true, bytes: bytes, offset: dataOffset, source: source)
+        return try BinaryArrayReader(shape: shape, element: element, bigEndian: true, file: file, dataOffset: dataOffset)
     }
 }

@@ -2,22 +2,22 @@
 /// integral float), IDX, or text/CSV with one per line (a header line allowed).
 enum LabelReader {
     static func read(_ path: String) throws -> [Int] {
-        let bytes = try DataFile.readDecompressing(path)
-        let array: BinaryArray
-        switch try DataFormat.detect(bytes, path: path) {
-        case .npy: array = try NPYReader.read(bytes, source: path)
-        case .idx: array = try IDXReader.read(bytes, source: path)
+        let file = try DataFile(path: path)
+        let array: BinaryArrayReader
+        switch try DataFormat.detect(file.peek(DataFormat.detectionLength), path: path) {
+        case .npy: array = try NPYReader.open(file)
+        case .idx: array = try IDXReader.open(file)
         case .csv:
-            let table = try CSVReader.read(bytes, source: path, labelColumn: "0")
-            guard table.width == 0, let labels = table.labels else {
+            let table = try CSVReader(file, labelColumn: "0")
+            guard table.width == 0 else {
                 throw EngineError("\(path): labels must be one per line, found \(table.width + 1) columns")
             }
-            return labels
+            return try table.read(table.rowCount).labels ?? []
         }
         guard array.shape.dropFirst().allSatisfy({ $0 == 1 }) else {
             throw EngineError("\(path): labels must be one per row, found shape \(array.shape)")
         }
-        return try array.doubles().enumerated().map { row, value in
+        return try array.doubles(rows: array.rowCount).enumerated().map { row, value in
             guard let label = label(value) else {
                 let shown = value == value.rounded() && abs(value) < 1e18 ? String(Int64(value)) : "\(value)"
                 throw EngineError("\(path): row \(row): label \(shown) is not a non-negative integer")

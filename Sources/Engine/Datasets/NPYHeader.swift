@@ -14,6 +14,20 @@ struct NPYHeader {
         "u8": .uint64, "i8": .int64, "f4": .float32, "f8": .float64,
     ]
 
+    /// Bytes that always hold the magic, the version and the header length.
+    static let fixedLength = 12
+
+    /// Where the data starts, read from the first `fixedLength` bytes; nil when they do not
+    /// hold a supported version and its header length.
+    static func dataOffset(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 8, (1...3).contains(bytes[6]) else { return nil }
+        // Version 1 stores the header length in 2 little-endian bytes, later versions in 4.
+        let lengthBytes = bytes[6] == 1 ? 2 : 4
+        guard bytes.count >= 8 + lengthBytes else { return nil }
+        return 8 + lengthBytes + (0..<lengthBytes).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
+    }
+
+    /// Parses the header from the start of a file (at least up to where the data starts).
     init(parsing bytes: [UInt8], source: String) throws {
         guard bytes.count >= 8, bytes.starts(with: Self.magic) else {
             throw EngineError("\(source): not an NPY file (no \\x93NUMPY magic)")
@@ -22,11 +36,9 @@ struct NPYHeader {
         guard (1...3).contains(major) else {
             throw EngineError("\(source): NPY format version \(major).\(bytes[7]) is not supported (1.0, 2.0 and 3.0 are)")
         }
-        // Version 1 stores the header length in 2 little-endian bytes, later versions in 4.
+        guard let dataOffset = Self.dataOffset(bytes) else { throw EngineError("\(source): the NPY header is truncated") }
+        self.dataOffset = dataOffset
         let lengthBytes = major == 1 ? 2 : 4
-        guard bytes.count >= 8 + lengthBytes else { throw EngineError("\(source): the NPY header is truncated") }
-        let headerLength = (0..<lengthBytes).reduce(0) { $0 | Int(bytes[8 + $1]) << (8 * $1) }
-        dataOffset = 8 + lengthBytes + headerLength
         guard dataOffset <= bytes.count else {
             throw EngineError("\(source): the NPY header is truncated (it should take \(dataOffset) bytes, the file holds \(bytes.count))")
         }

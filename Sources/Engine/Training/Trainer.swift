@@ -49,24 +49,19 @@ public final class Trainer {
         let count = features.shape[0]
         guard labels.count == count else { throw EngineError("\(labels.count) labels for \(count) training samples") }
         let started = Date()
-        let order = Array(0..<count).shuffled(using: &generator)
+        let samples = TensorSamples(features, labels: labels, order: Array(0..<count).shuffled(using: &generator))
         let names = session.trainableParameterNames
         var parameters = Dictionary(uniqueKeysWithValues: names.map { ($0, session.parameter($0)!) })
         var lossTotal: Double = 0, correct = 0
-        var start = 0
-        while start < count {
-            let indices = Array(order[start..<min(start + options.batchSize, count)])
-            let batch = features.gatherSamples(indices)
-            let batchLabels = indices.map { labels[$0] }
-            let evaluation = try session.evaluate(batch)
+        try BatchLoop(session: session, requestedBatchSize: options.batchSize).run(samples, progress: progress) { batch in
+            let batchLabels = batch.labels ?? []
+            let evaluation = try session.evaluate(batch.features)
             let loss = try CrossEntropyLoss(session: session, evaluation: evaluation, labels: batchLabels)
-            lossTotal += Double(loss.loss) * Double(indices.count)
+            lossTotal += Double(loss.loss) * Double(batch.count)
             correct += zip(loss.prediction.labels, batchLabels).filter { $0 == $1 }.count
             let gradients = try session.gradients(of: evaluation, seeds: loss.seeds)
             optimizer.step(&parameters, gradients: gradients.parameters.filter { parameters[$0.key] != nil })
             for (name, value) in parameters { try session.setParameter(name, value) }
-            start += indices.count
-            progress(start)
         }
         completedEpochs += 1
         return EpochReport(
