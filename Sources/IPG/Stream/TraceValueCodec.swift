@@ -58,21 +58,26 @@ public final class TraceValueCodec {
     /// Whether `values` hold at most 256 distinct bit patterns (an open-addressing set of 1,024
     /// slots, so this costs little more than a pass over the values).
     private static func hasFewDistinctValues(_ values: [Float]) -> Bool {
-        var slots = [UInt32](repeating: 0, count: 1024)
-        var occupied = [Bool](repeating: false, count: 1024)
-        var distinct = 0
-        for value in values {
-            let bits = value.bitPattern
-            var slot = Int((bits &* 2_654_435_761) >> 22)
-            while occupied[slot] && slots[slot] != bits { slot = (slot + 1) & 1023 }
-            if !occupied[slot] {
-                occupied[slot] = true
-                slots[slot] = bits
-                distinct += 1
-                if distinct > 256 { return false }
+        guard values.count > 256 else { return true }
+        // The set lives on the stack: this runs for every layer of every trace stored.
+        return withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 1024) { slots in
+            withUnsafeTemporaryAllocation(of: Bool.self, capacity: 1024) { occupied in
+                occupied.initialize(repeating: false)
+                var distinct = 0
+                for value in values {
+                    let bits = value.bitPattern
+                    var slot = Int((bits &* 2_654_435_761) >> 22)
+                    while occupied[slot] && slots[slot] != bits { slot = (slot + 1) & 1023 }
+                    if !occupied[slot] {
+                        occupied[slot] = true
+                        slots[slot] = bits
+                        distinct += 1
+                        if distinct > 256 { return false }
+                    }
+                }
+                return true
             }
         }
-        return true
     }
 
     private static func plain(_ values: [Float], encoding: ValueEncoding) -> [UInt8] {

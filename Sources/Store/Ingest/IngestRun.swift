@@ -99,7 +99,8 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
             defer { inFlight.signal() }
             guard lock.withLock({ writeFailure == nil }) else { return }
             do {
-                try save(try prepared.wait(), modelID: model.id, topology: model.topology, encoding: model.encoding)
+                let batch = try prepared.wait()
+                try save(batch.traces, statistics: batch.statistics, modelID: model.id, topology: model.topology, encoding: model.encoding)
             } catch {
                 lock.withLock { writeFailure = error }
             }
@@ -111,7 +112,9 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
     }
 
     /// One transaction: the new traces, their attributes, the statistics, the run's counters.
-    private func save(_ traces: [PreparedTrace], modelID: Int64, topology: ModelTopology, encoding: ValueEncoding) throws {
+    /// `statistics` summarise all of `traces`; when some were already stored, those of the new
+    /// ones are computed here instead.
+    private func save(_ traces: [PreparedTrace], statistics: BatchStatistics, modelID: Int64, topology: ModelTopology, encoding: ValueEncoding) throws {
         guard !traces.isEmpty else { return }
         let runID = summary.runID
         let (added, reused) = try store.write { db -> (Int, [String: ReusedIndices]) in
@@ -125,10 +128,10 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
             // of the tag, each insert.
             let otherInput = try db.cachedStatement(
                 sql: "SELECT 1 FROM traces INDEXED BY traces_by_input WHERE tag = ? AND input_index = ? AND model_id = ? AND input_hash <> ? LIMIT 1")
-            var statistics = BatchStatistics(topology: topology)
+            var skipped: Set<Int> = []
             var added = 0
             var reused: [String: ReusedIndices] = [:]
-            for trace in traces {
+            for (position, trace) in traces.enumerated() {
                 let metadata = trace.metadata
                 // Stored as raw bytes (half the size in the table and its unique index); a hash
                 // that is not hex is kept as its UTF-8.
@@ -138,18 +141,26 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                     metadata.predictedLabel, Double(metadata.confidence), metadata.parent?.tag ?? "",
                     metadata.parent?.inputIndex ?? -1, Int(encoding.rawValue), trace.nodeValues, trace.explicitEdges,
                 ])
-                guard db.changesCount == 1 else { continue }
+                guard db.changesCount == 1 else {
+                    skipped.insert(position)
+                    continue
+                }
                 let traceID = db.lastInsertedRowID
-                for (position, pair) in metadata.attributes.enumerated() {
-                    try attribute.execute(arguments: [traceID, position, pair.key, pair.value])
+                for (order, pair) in metadata.attributes.enumerated() {
+                    try attribute.execute(arguments: [traceID, order, pair.key, pair.value])
                 }
                 if try Bool.fetchOne(otherInput, arguments: [metadata.tag, metadata.inputIndex, modelID, inputHash]) != nil {
                     reused[metadata.tag, default: ReusedIndices(firstIndex: metadata.inputIndex)].traces += 1
                 }
-                statistics.add(trace)
                 added += 1
             }
-            try statistics.merge(into: db, modelID: modelID)
+            if skipped.isEmpty {
+                try statistics.merge(into: db, modelID: modelID)
+            } else {
+                var newTraces = BatchStatistics(topology: topology)
+                for (position, trace) in traces.enumerated() where !skipped.contains(position) { newTraces.add(trace) }
+                try newTraces.merge(into: db, modelID: modelID)
+            }
             try db.execute(
                 sql: "UPDATE runs SET traces_read = traces_read + ?, traces_added = traces_added + ?, traces_skipped = traces_skipped + ? WHERE id = ?",
                 arguments: [traces.count, added, traces.count - added, runID])

@@ -29,20 +29,27 @@ struct PreparedTrace: Sendable {
     }
 }
 
-/// Prepares a batch on a background thread; `wait()` returns it (or its error).
+/// Prepares a batch on a background thread, with the statistics of all its traces (what the
+/// writer merges when every trace is new); `wait()` returns it (or its error).
 final class PreparedBatch: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<[PreparedTrace], any Error> = .success([])
+    private var result: Result<(traces: [PreparedTrace], statistics: BatchStatistics), any Error>
 
     init(_ traces: [Trace], topology: ModelTopology, encoding: ValueEncoding) {
+        result = .success(([], BatchStatistics(topology: topology)))
         DispatchQueue.global().async { [self] in
             let codec = TraceValueCodec()
-            result = Result { try traces.map { try PreparedTrace($0, topology: topology, encoding: encoding, codec: codec) } }
+            result = Result {
+                let prepared = try traces.map { try PreparedTrace($0, topology: topology, encoding: encoding, codec: codec) }
+                var statistics = BatchStatistics(topology: topology)
+                for trace in prepared { statistics.add(trace) }
+                return (prepared, statistics)
+            }
             done.signal()
         }
     }
 
-    func wait() throws -> [PreparedTrace] {
+    func wait() throws -> (traces: [PreparedTrace], statistics: BatchStatistics) {
         done.wait()
         return try result.get()
     }
