@@ -50,4 +50,15 @@ public enum StoreFixtures {
         _ = try run.finish()
         return store
     }
+
+    /// A store in `directory` holding `traces`, written to a stream and ingested as `deepprov
+    /// ingest` would; returns the store's path.
+    public static func storeHolding(_ traces: [Trace], topology: ModelTopology, in directory: TemporaryDirectory) throws -> String {
+        let stream = directory.path("traces.ipgz"), database = directory.path("store.sqlite")
+        let writer = try TraceStreamWriter(path: stream, header: StreamHeader(topology: topology))
+        for trace in traces { try writer.append(trace) }
+        try writer.finish()
+        _ = try StreamIngestor(store: ProvenanceStore(path: database)).ingest([stream])
+        return database
+    }
 }

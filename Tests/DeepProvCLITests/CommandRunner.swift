@@ -34,17 +34,6 @@ func deepProvCSV(_ arguments: [String]) throws -> [[String]] {
     try deepProvOutput(arguments).split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
 }
 
-/// A store in `directory` holding `traces`, written to a stream and ingested as `deepprov
-/// ingest` would; returns the store's path.
-func storeHolding(_ traces: [Trace], topology: ModelTopology, in directory: TemporaryDirectory) throws -> String {
-    let stream = directory.path("traces.ipgz"), database = directory.path("store.sqlite")
-    let writer = try TraceStreamWriter(path: stream, header: StreamHeader(topology: topology))
-    for trace in traces { try writer.append(trace) }
-    try writer.finish()
-    _ = try StreamIngestor(store: ProvenanceStore(path: database)).ingest([stream])
-    return database
-}
-
 /// The message `deepprov` would print for a failure (validation and runtime errors alike).
 func deepProvFailure(_ arguments: [String]) -> String? {
     do {

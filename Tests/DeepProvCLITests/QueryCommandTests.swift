@@ -13,7 +13,7 @@ import TestSupport
         let inputs = Tensor(shape: [40, 2], values: (0..<80).map { _ in generator.nextGaussian() })
         let samples = (0..<40).map { SampleDescription(inputIndex: $0 / 2, trueLabel: $0 % 2, tag: $0 % 2 == 0 ? "clean" : "noisy") }
         let traces = try capture.capture(inputs, samples: samples)
-        return (try storeHolding(traces, topology: capture.topology, in: directory), traces)
+        return (try StoreFixtures.storeHolding(traces, topology: capture.topology, in: directory), traces)
     }
 
     @Test func statisticsAndScanPathsAgree() throws {

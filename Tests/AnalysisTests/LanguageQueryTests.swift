@@ -1,6 +1,7 @@
 import Engine
 import Foundation
 import IPG
+import Store
 import Testing
 import TestSupport
 
@@ -21,11 +22,11 @@ import TestSupport
             SampleDescription(inputIndex: $0, trueLabel: labels[$0], tag: "shift", parent: TraceReference(tag: "clean", inputIndex: $0),
                               attributes: [KeyValue("source", $0 % 3 == 0 ? "camera" : "scan")])
         })
-        return (try storeHolding(traces, topology: capture.topology, in: directory), traces)
+        return (try StoreFixtures.storeHolding(traces, topology: capture.topology, in: directory), traces)
     }
 
     private func rows(_ database: String, _ query: String) throws -> (header: [String], rows: [[Double]]) {
-        let csv = try deepProvCSV(["query", "--db", database, "--format", "csv", query])
+        let csv = try queryCSV(database, query)
         return (csv.first ?? [], csv.dropFirst().map { $0.map { Double($0) ?? .nan } })
     }
 
@@ -56,9 +57,9 @@ import TestSupport
         // Every tag at once comes from the statistics; a filter that keeps everything scans.
         let fromStatistics = try rows(database, "from traces | nodes of layer 2 | summarize mean, stddev, min, max by tag, node")
         let fromScan = try rows(database, "from traces where confidence >= 0 | nodes of layer 2 | summarize mean, stddev, min, max by tag, node")
-        #expect(try deepProvOutput(["query", "--db", database, "--explain", "from traces | nodes of layer 2 | summarize mean by tag, node"]).contains("FROM node_statistics"))
+        #expect(try explanation(database, "from traces | nodes of layer 2 | summarize mean by tag, node").contains("FROM node_statistics"))
         #expect(fromStatistics.rows.count == 4 && fromScan.rows.count == 4)
-        let tags = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces | nodes of layer 2 | summarize mean by tag, node"]).dropFirst().map { $0[0] }
+        let tags = try queryCSV(database, "from traces | nodes of layer 2 | summarize mean by tag, node").dropFirst().map { $0[0] }
         #expect(tags == ["clean", "clean", "shift", "shift"])
         for (a, b) in zip(fromStatistics.rows, fromScan.rows) {
             #expect(zip(a.dropFirst(), b.dropFirst()).allSatisfy { close($0, $1) }, "\(a) vs \(b)")
@@ -154,9 +155,9 @@ import TestSupport
     @Test func attributesSelectTraces() throws {
         let directory = try TemporaryDirectory()
         let (database, _) = try Self.pairedStore(in: directory)
-        let inputs = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces where attr('source') = 'camera' | select input | sort input"])
+        let inputs = try queryCSV(database, "from traces where attr('source') = 'camera' | select input | sort input")
         #expect(inputs.dropFirst().map { Int($0[0])! } == Array(stride(from: 0, to: 30, by: 3)))
-        let none = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces where attr('nothing') = 'x' | select input"])
+        let none = try queryCSV(database, "from traces where attr('nothing') = 'x' | select input")
         #expect(none == [["input"]])
     }
 
@@ -168,7 +169,7 @@ import TestSupport
         let clean = byTag("clean"), shift = byTag("shift")
         let correct = { (trace: Trace) in trace.metadata.predictedLabel == trace.metadata.trueLabel }
         func inputs(_ query: String) throws -> [Int] {
-            try deepProvCSV(["query", "--db", database, "--format", "csv", query + " | select input | sort input"]).dropFirst().map { Int($0[0])! }
+            try queryCSV(database, query + " | select input | sort input").dropFirst().map { Int($0[0])! }
         }
         // Shifted inputs whose clean parent was right: the ones an attack-success rate counts.
         #expect(try inputs("from traces where tag = 'shift' and parent(correct)") == shift.keys.sorted().filter { correct(clean[$0]!) })
@@ -191,10 +192,10 @@ import TestSupport
         traces += try capture.capture(inputs, samples: [0, 99, 2].map {
             SampleDescription(inputIndex: $0, trueLabel: 1, tag: "shift", parent: TraceReference(tag: "clean", inputIndex: $0))
         })
-        let database = try storeHolding(traces, topology: capture.topology, in: directory)
-        let childless = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces where tag = 'clean' and not child(tag = 'shift') | select input"])
+        let database = try StoreFixtures.storeHolding(traces, topology: capture.topology, in: directory)
+        let childless = try queryCSV(database, "from traces where tag = 'clean' and not child(tag = 'shift') | select input")
         #expect(childless.dropFirst().map { $0[0] } == ["1"])
-        let orphans = try deepProvCSV(["query", "--db", database, "--format", "csv", "from traces where tag = 'shift' and not parent(input >= 0) | select input"])
+        let orphans = try queryCSV(database, "from traces where tag = 'shift' and not parent(input >= 0) | select input")
         #expect(orphans.dropFirst().map { $0[0] } == ["99"])
     }
 
@@ -203,8 +204,7 @@ import TestSupport
         let (database, traces) = try Self.pairedStore(in: directory)
         let result = try rows(database, "from traces where tag = 'shift' | edges into layer 1 | summarize mean by edge | versus traces where tag = 'clean' | sort -abs(diff) | take 3")
         #expect(result.header == ["source", "target", "mean_a", "mean_b", "diff"])
-        let weights = try deepProvOutput(["sql", "--db", database, "SELECT source, target, weight FROM dense_weights WHERE layer = 1"])
-            .split(separator: "\n").dropFirst().map { $0.split(separator: "\t").map(String.init) }
+        let weights = try sqlRows(database, "SELECT source, target, weight FROM dense_weights WHERE layer = 1")
         let expected = weights.map { row -> (String, Double) in
             let (source, weight) = (Int(row[0])!, Double(row[2])!)
             let difference = weight * (mean(values(traces, tag: "shift", layer: 0, node: source)) - mean(values(traces, tag: "clean", layer: 0, node: source)))
@@ -266,8 +266,7 @@ import TestSupport
             }
             let first = strongest(from: NodeID(layer: 0, index: 1))
             let expected = Set((first + first.flatMap { strongest(from: $0.target) }).map { "\($0.source)->\($0.target)" })
-            let rows = try deepProvCSV(["query", "--db", database, "--format", "csv",
-                                        "from traces where tag = 'clean' and input = \(trace.metadata.inputIndex) | lineage forward from 0:1 depth 2 top 1"])
+            let rows = try queryCSV(database, "from traces where tag = 'clean' and input = \(trace.metadata.inputIndex) | lineage forward from 0:1 depth 2 top 1")
             #expect(rows.first == ["input", "step", "target", "source", "contribution", "path", "flow"])
             #expect(Set(rows.dropFirst().map { "\($0[3])->\($0[2])" }) == expected, "input \(trace.metadata.inputIndex)")
             let reference = FlowReference(graph)
