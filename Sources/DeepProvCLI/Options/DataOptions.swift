@@ -18,11 +18,10 @@ struct DataOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Then add this (e.g. -1 to end in [-1, 1]); negative values need no \"=\".")
     var shift: Float = 0
 
-    @Option(help: "Use only the first N inputs.")
+    @Option(parsing: .unconditional, help: "Use only the first N inputs.", transform: NumberArgument.positiveInteger)
     var limit: Int?
 
     func validate() throws {
-        if let limit, limit <= 0 { throw ValidationError("--limit must be positive") }
         guard scale.isFinite, shift.isFinite else { throw ValidationError("--scale and --shift must be finite") }
     }
 

@@ -8,16 +8,11 @@ struct ModelInputOptions: ParsableArguments {
 
     @OptionGroup var data: DataOptions
 
-    @Option(help: "Inputs per forward pass.")
+    @Option(parsing: .unconditional, help: "Inputs per forward pass (default: 128).", transform: NumberArgument.positiveInteger)
     var batchSize: Int = 128
 
-    @Option(help: "BLAS threads for the forward pass.")
+    @Option(parsing: .unconditional, help: "BLAS threads for the forward pass (default: 1).", transform: NumberArgument.positiveInteger)
     var threads: Int = 1
-
-    func validate() throws {
-        guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
-        guard threads > 0 else { throw ValidationError("--threads must be positive") }
-    }
 
     /// Loads the model, with the BLAS thread count set.
     func loadSession() throws -> InferenceSession {

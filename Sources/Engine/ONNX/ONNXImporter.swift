@@ -56,10 +56,14 @@ enum ONNXImporter {
     private static func attributeValue(_ attribute: Onnx_AttributeProto, context: String) throws -> AttributeValue {
         switch attribute.type {
         case .int: return .int(Int(attribute.i))
-        case .float: return .float(attribute.f)
+        case .float:
+            try FiniteParameterCheck.require([attribute.f], context: context)
+            return .float(attribute.f)
         case .string: return .string(String(decoding: attribute.s, as: UTF8.self))
         case .ints: return .ints(attribute.ints.map { Int($0) })
-        case .floats: return .floats(attribute.floats)
+        case .floats:
+            try FiniteParameterCheck.require(attribute.floats, context: context)
+            return .floats(attribute.floats)
         case .tensor: return .tensor(try TensorProtoDecoder.decode(attribute.t, context: context))
         default:
             throw EngineError("\(context): attribute type \(attribute.type) is not supported")

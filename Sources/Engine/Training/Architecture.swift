@@ -3,7 +3,7 @@
 /// - `cnn:1x28x28:conv8,pool2,conv16,pool2,dense64,10` — `conv<N>[k<K>]` (K×K, same padding,
 ///   Relu), `pool<K>` (max pool, stride K), `avgpool<K>`, `bn` (BatchNormalization),
 ///   `dense<N>` (Gemm+Relu), and a final number of classes (Gemm, logits).
-/// Weights are He-initialised from the seed.
+/// Weights are He-initialised from the seed. Parsing checks the sizes (`Architecture+Sizes`).
 public struct Architecture: Sendable, Equatable {
     public let description: String
     let inputShape: [Int]
@@ -19,6 +19,7 @@ public struct Architecture: Sendable, Equatable {
 
     public init(parsing text: String) throws {
         description = text
+        let layerNames: [String]
         let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
         func invalid(_ detail: String) -> EngineError {
             EngineError("architecture '\(text)': \(detail) (expected mlp:784,350,50,10 or cnn:1x28x28:conv8,pool2,dense64,10)")
@@ -30,6 +31,7 @@ public struct Architecture: Sendable, Equatable {
             guard sizes.count >= 2, sizes.allSatisfy({ ($0 ?? 0) > 0 }) else { throw invalid("sizes must be positive integers, at least two") }
             inputShape = [sizes[0]!]
             layers = sizes.dropFirst().enumerated().map { index, size in .dense(size!, activation: index < sizes.count - 2) }
+            layerNames = parts[1].split(separator: ",").dropFirst().map(String.init)
         case "cnn":
             guard parts.count == 3 else { throw invalid("cnn takes an input shape and a list of layers") }
             let shape = parts[1].split(separator: "x").map { Int($0) }
@@ -53,8 +55,12 @@ public struct Architecture: Sendable, Equatable {
                 if item.hasPrefix("dense"), let size = Int(item.dropFirst(5)), size > 0 { return .dense(size, activation: true) }
                 throw invalid("unknown layer '\(item)'")
             } + [.dense(classes, activation: false)]
+            layerNames = items
         default:
             throw invalid("unknown kind '\(parts.first ?? "")'")
+        }
+        if let problem = Self.sizeProblem(inputShape: inputShape, layers: layers, names: layerNames) {
+            throw EngineError("architecture '\(text)': \(problem)")
         }
     }
 

@@ -16,9 +16,10 @@ struct ArchitectureGraphBuilder {
 
     mutating func add(_ spec: Architecture.LayerSpec, generator: inout SeededGenerator) throws {
         counter += 1
+        let output = try spec.output(for: shape)
+        defer { shape = output.shape }
         switch spec {
         case .conv(let channels, let kernel):
-            guard shape.count >= 2 else { throw EngineError("conv needs a channel map; flatten came first") }
             let spatial = shape.count - 1
             let fanIn = shape[0] * Int(pow(Double(kernel), Double(spatial)))
             let weights = parameter("conv\(counter).weight", [channels, shape[0]] + [Int](repeating: kernel, count: spatial), fanIn: fanIn, generator: &generator)
@@ -28,17 +29,13 @@ struct ArchitectureGraphBuilder {
                 "kernel_shape": .ints([Int](repeating: kernel, count: spatial)),
                 "pads": .ints([Int](repeating: pad, count: 2 * spatial)),
             ])
-            shape[0] = channels
             append("Relu", [current], "relu\(counter)")
         case .maxPool(let size), .averagePool(let size):
-            guard shape.count >= 2 else { throw EngineError("pooling needs a channel map") }
             let isMax: Bool = { if case .maxPool = spec { return true } else { return false } }()
             let spatial = shape.count - 1
             append(isMax ? "MaxPool" : "AveragePool", [current], "pool\(counter)", [
                 "kernel_shape": .ints([Int](repeating: size, count: spatial)), "strides": .ints([Int](repeating: size, count: spatial)),
             ])
-            for axis in 1..<shape.count { shape[axis] /= size }
-            guard shape.allSatisfy({ $0 > 0 }) else { throw EngineError("pool\(size) leaves nothing of the map") }
         case .batchNorm:
             let channels = shape[0]
             let names = ["scale", "bias", "mean", "var"].map { "bn\(counter).\($0)" }
@@ -48,14 +45,11 @@ struct ArchitectureGraphBuilder {
             initializers[names[3]] = .float(Tensor(shape: [channels], repeating: 1))
             append("BatchNormalization", [current] + names, "bn\(counter)")
         case .dense(let size, let activation):
-            if shape.count > 1 {
-                append("Flatten", [current], "flatten\(counter)")
-                shape = [shape.reduce(1, *)]
-            }
-            let weights = parameter("fc\(counter).weight", [size, shape[0]], fanIn: shape[0], generator: &generator)
+            if shape.count > 1 { append("Flatten", [current], "flatten\(counter)") }
+            let inputs = shape.reduce(1, *)
+            let weights = parameter("fc\(counter).weight", [size, inputs], fanIn: inputs, generator: &generator)
             let bias = zeros("fc\(counter).bias", [size])
             append("Gemm", [current, weights, bias], "fc\(counter)", ["transB": .int(1)])
-            shape = [size]
             if activation { append("Relu", [current], "relu\(counter)") }
         }
     }

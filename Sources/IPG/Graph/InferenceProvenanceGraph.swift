@@ -28,7 +28,7 @@ public struct InferenceProvenanceGraph: Sendable {
             guard let sourceIndex = layer.source else { continue }
             if case .explicit = layer.edgeRule {
                 edges += (trace.explicitEdges[layer.index] ?? []).filter {
-                    activity[sourceIndex][$0.source.index] && active[$0.target.index]
+                    activity[$0.source.layer][$0.source.index] && active[$0.target.index]
                 }
             } else {
                 edges += EdgeDerivation.edges(

@@ -1,5 +1,6 @@
 /// Reads the stream's little-endian primitives from a decoded payload, failing cleanly (never
-/// trapping) when the payload ends early or holds an impossible value.
+/// trapping) when the payload ends early or holds an impossible value. Every count is checked
+/// against the bytes left before anything is sized by it, so a damaged count never allocates.
 struct PayloadReader {
     private let bytes: [UInt8]
     private(set) var offset = 0
@@ -9,6 +10,9 @@ struct PayloadReader {
     }
 
     var isAtEnd: Bool { offset == bytes.count }
+
+    /// Bytes not read yet.
+    var remainingCount: Int { bytes.count - offset }
 
     mutating func readUInt8() throws -> UInt8 {
         try require(1, "a byte")
@@ -22,6 +26,22 @@ struct PayloadReader {
 
     /// A `u32` used as a count or index.
     mutating func readCount() throws -> Int { Int(try readUInt32()) }
+
+    /// A `u32` count of `what`, items taking at least `minimumItemLength` bytes each, checked
+    /// against the bytes left after it.
+    mutating func readCount(of what: String, minimumItemLength: Int) throws -> Int {
+        let count = try readCount()
+        try requireRoom(for: count, what, minimumItemLength: minimumItemLength)
+        return count
+    }
+
+    /// Checks that `count` items of at least `minimumItemLength` bytes each fit in the bytes left.
+    func requireRoom(for count: Int, _ what: String, minimumItemLength: Int) throws {
+        let (needed, overflow) = count.multipliedReportingOverflow(by: minimumItemLength)
+        guard !overflow, needed <= remainingCount else {
+            throw PayloadError("\(count) \(what) need at least \(minimumItemLength) bytes each from payload byte \(offset), but the payload has \(remainingCount) bytes left")
+        }
+    }
 
     mutating func readInt64() throws -> Int {
         Int(Int64(littleEndian: try readRaw(Int64.self, "an i64")))
@@ -42,20 +62,17 @@ struct PayloadReader {
     }
 
     mutating func readIntList() throws -> [Int] {
-        let count = try readCount()
-        try require(count * 4, "a list of \(count) integers")
+        let count = try readCount(of: "integers", minimumItemLength: 4)
         return try (0..<count).map { _ in try readCount() }
     }
 
     mutating func readFloatList() throws -> [Float] {
-        let count = try readCount()
-        try require(count * 4, "a list of \(count) floats")
+        let count = try readCount(of: "floats", minimumItemLength: 4)
         return try (0..<count).map { _ in try readFloat32() }
     }
 
     mutating func readKeyValues() throws -> [KeyValue] {
-        let count = try readCount()
-        try require(count * 8, "\(count) key/values")
+        let count = try readCount(of: "key/values", minimumItemLength: 8)
         return try (0..<count).map { _ in KeyValue(try readString(), try readString()) }
     }
 

@@ -32,10 +32,11 @@ final class StreamInput {
 
     deinit { if ownsDescriptor { close(descriptor) } }
 
-    /// The next `count` bytes; fewer only when the stream ends first.
+    /// The next `count` bytes; fewer only when the stream ends first. The buffer grows by what
+    /// is read, never by what `count` claims, so a damaged length costs no memory.
     func take(_ count: Int) throws -> [UInt8] {
         while buffer.count - bufferStart < count && !reachedEnd {
-            try fill(atLeast: count - (buffer.count - bufferStart))
+            try fill()
         }
         let available = min(count, buffer.count - bufferStart)
         let bytes = Array(buffer[bufferStart..<(bufferStart + available)])
@@ -44,29 +45,28 @@ final class StreamInput {
         return bytes
     }
 
-    private func fill(atLeast needed: Int) throws {
+    /// Reads up to one chunk (1 MiB) more.
+    private func fill() throws {
         if bufferStart > 0 {
             buffer.removeFirst(bufferStart)
             bufferStart = 0
         }
-        let chunk = max(needed, 1 << 20)
-        let oldCount = buffer.count
+        let chunk = 1 << 20
         var readError: Int32 = 0
-        var got = 0
-        buffer.append(contentsOf: repeatElement(0, count: chunk))
-        buffer.withUnsafeMutableBytes { bytes in
+        let bytes = [UInt8](unsafeUninitializedCapacity: chunk) { storage, initialized in
+            initialized = 0
             while true {
-                let result = read(descriptor, bytes.baseAddress! + oldCount, chunk)
+                let result = read(descriptor, storage.baseAddress!, chunk)
                 if result < 0 && errno == EINTR { continue }
-                if result < 0 { readError = errno } else { got = result }
+                if result < 0 { readError = errno } else { initialized = result }
                 break
             }
         }
-        buffer.removeLast(chunk - got)
+        buffer.append(contentsOf: bytes)
         if readError != 0 {
             throw TraceStreamError(file: path, offset: offset, message: "read failed: \(String(cString: strerror(readError)))")
         }
-        if got == 0 { reachedEnd = true }
+        if bytes.isEmpty { reachedEnd = true }
     }
 }
 

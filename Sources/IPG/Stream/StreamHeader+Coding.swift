@@ -30,7 +30,7 @@ extension StreamHeader {
             throw PayloadError("unknown value encoding \(encodingCode)")
         }
         let attributes = try reader.readKeyValues()
-        let layerCount = try reader.readCount()
+        let layerCount = try reader.readCount(of: "layers", minimumItemLength: Self.minimumLayerLength)
         var layers: [Layer] = []
         for position in 0..<layerCount {
             let index = try reader.readCount()
@@ -53,8 +53,17 @@ extension StreamHeader {
                 nodeCount: nodeCount, nodeShape: nodeShape, source: source < 0 ? nil : source, edgeRule: rule))
         }
         guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the layer table") }
-        self.init(topology: ModelTopology(fingerprint: fingerprint, name: name, layers: layers), valueEncoding: encoding, attributes: attributes)
+        let topology = ModelTopology(fingerprint: fingerprint, name: name, layers: layers)
+        if let problem = topology.firstInconsistency(maximumValueCount: TraceStreamFormat.maximumPayloadLength / encoding.byteWidth) {
+            throw PayloadError(problem)
+        }
+        self.init(topology: topology, valueEncoding: encoding, attributes: attributes)
     }
+
+    /// Bytes of a layer table entry with empty strings and lists and no edge rule data: index,
+    /// name length, kind length, activation length, threshold, node count, node shape count,
+    /// source layer, edge rule tag.
+    private static let minimumLayerLength = 4 + 4 + 4 + 4 + 4 + 4 + 4 + 8 + 1
 }
 
 extension EdgeRule {

@@ -27,8 +27,13 @@ enum TraceFrame {
         return writer.bytes
     }
 
+    /// Decodes `count` traces (the frame header's item count, checked against the payload's
+    /// length before anything is sized by it).
     static func decode(_ payload: [UInt8], count: Int, topology: ModelTopology, encoding: ValueEncoding) throws -> [Trace] {
         var reader = PayloadReader(payload)
+        let valueBytesPerTrace = topology.layers.reduce(0) { $0 + $1.valueCount } * encoding.byteWidth
+        let minimumTraceLength = minimumMetadataLength + valueBytesPerTrace + 4  // 4: its explicit edge count
+        try reader.requireRoom(for: count, "traces", minimumItemLength: minimumTraceLength)
         let metadata = try (0..<count).map { _ in try decodeMetadata(&reader) }
         var layerRows: [[[Float]]] = []
         for layer in topology.layers {
@@ -39,7 +44,7 @@ enum TraceFrame {
         traces.reserveCapacity(count)
         for (position, record) in metadata.enumerated() {
             var explicitEdges: [Int: [Edge]] = [:]
-            for _ in 0..<(try reader.readCount()) {
+            for _ in 0..<(try reader.readCount(of: "explicit edges", minimumItemLength: 20)) {
                 let sourceLayer = try reader.readCount(), sourceIndex = try reader.readCount()
                 let targetLayer = try reader.readCount(), targetIndex = try reader.readCount()
                 let weight = try reader.readFloat32()
@@ -57,6 +62,11 @@ enum TraceFrame {
         guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the traces") }
         return traces
     }
+
+    /// Bytes of a metadata record with empty strings, no parent and no key/values: input index,
+    /// input hash length, true and predicted labels, confidence, tag length, parent flag,
+    /// key/value count.
+    private static let minimumMetadataLength = 8 + 4 + 8 + 8 + 4 + 4 + 1 + 4
 
     private static func encodeMetadata(_ metadata: TraceMetadata, into writer: inout PayloadWriter) throws {
         writer.writeInt64(metadata.inputIndex)

@@ -46,6 +46,12 @@
 /// the block is byte 0 of every value, then byte 1 of every value, … (`w·m` bytes). Last, per
 /// trace, its explicit edges: `u32` count, then per edge source layer, source index, target
 /// layer, target index (`u32` each) and weight `f32`.
+///
+/// A reader trusts no length or count: each is checked against the bytes its payload has left
+/// (a frame's trace count too) before anything is sized by it, a frame's decoded length must
+/// match its zstd frame's content size, and a layer table must agree with itself (node shapes
+/// without empty dimensions, at most 1 GiB of values per trace, edge rules whose weights and
+/// geometry fit the layers they connect).
 public enum TraceStreamFormat {
     /// `IPGZ`.
     public static let magic: [UInt8] = Array("IPGZ".utf8)

@@ -56,7 +56,7 @@ public final class TraceStreamReader {
         let start = input.offset
         guard let (frame, payload, offset) = try Self.readFrame(from: input, decompressor: decompressor, path: path, number: frameNumber) else {
             throw TraceStreamError(
-                file: path, offset: start,
+                file: path, frame: frameNumber, offset: start,
                 message: "the stream ends without its end frame after \(tracesRead) traces (truncated, or its writer did not finish)")
         }
         defer { frameNumber += 1 }
@@ -79,7 +79,7 @@ public final class TraceStreamReader {
             }
             reachedEnd = true
             guard try input.take(1).isEmpty else {
-                throw TraceStreamError(file: path, offset: input.offset - 1, message: "unexpected bytes after the end frame")
+                throw TraceStreamError(file: path, frame: frameNumber + 1, offset: input.offset - 1, message: "unexpected bytes after the end frame")
             }
             return false
         case .header:

@@ -40,7 +40,8 @@ public final class TraceValueCodec {
         do {
             let payload = try decompressor.decompress(blob)
             var reader = PayloadReader(payload)
-            let layers = try (0..<(try reader.readCount())).map { _ in (layout: try reader.readUInt8(), count: try reader.readCount()) }
+            let layerCount = try reader.readCount(of: "layers", minimumItemLength: 5)  // a layout byte and a value count
+            let layers = try (0..<layerCount).map { _ in (layout: try reader.readUInt8(), count: try reader.readCount()) }
             return try layers.enumerated().map { layer, entry in
                 let bytes = try reader.readBytes(entry.count * encoding.byteWidth)
                 if let only, only != layer { return [] }

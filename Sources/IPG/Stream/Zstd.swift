@@ -45,17 +45,27 @@ final class ZstdDecompressor {
 
     deinit { ZSTD_freeDCtx(context) }
 
+    /// `ZSTD_CONTENTSIZE_UNKNOWN` and `ZSTD_CONTENTSIZE_ERROR` (macros Swift does not import).
+    private static let contentSizeUnknown = UInt64.max
+    private static let contentSizeError = UInt64.max - 1
+
     /// Decompresses a frame that records its content size (as `ZstdCompressor` writes them).
     func decompress(_ input: [UInt8]) throws -> [UInt8] {
-        // ZSTD_CONTENTSIZE_UNKNOWN and _ERROR are the two largest values.
         let size = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
-        guard size < UInt64.max - 1, size <= UInt64(TraceStreamFormat.maximumPayloadLength) else {
+        guard size < Self.contentSizeError, size <= UInt64(TraceStreamFormat.maximumPayloadLength) else {
             throw PayloadError("zstd: not a frame with a known content size")
         }
         return try decompress(input, decodedLength: Int(size))
     }
 
+    /// Decompresses a frame into `decodedLength` bytes, refusing before allocating them when the
+    /// frame records another content size.
     func decompress(_ input: [UInt8], decodedLength: Int) throws -> [UInt8] {
+        let recorded = input.withUnsafeBytes { ZSTD_getFrameContentSize($0.baseAddress, $0.count) }
+        if recorded == Self.contentSizeError { throw PayloadError("zstd: not a zstd frame") }
+        if recorded != Self.contentSizeUnknown && recorded != UInt64(decodedLength) {
+            throw PayloadError("zstd: the frame header says \(decodedLength) decoded bytes, the zstd frame holds \(recorded)")
+        }
         var failure: String?
         let output = [UInt8](unsafeUninitializedCapacity: decodedLength) { buffer, initialized in
             let written = input.withUnsafeBytes { source in
