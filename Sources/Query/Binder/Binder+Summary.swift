@@ -68,7 +68,11 @@ extension Binder {
             if let paired = comparisonMeasures.first(where: { $0.measure.isPaired }) {
                 throw Diagnostic(code: "E046", message: "'\(paired.measure.rawValue)' compares each trace with its own parent: use | versus parent", span: paired.span)
             }
-            let secondFilter = try condition.map { try bind($0) }
+            let secondFilter = try condition.map { expression in
+                let bound = try bind(expression)
+                try checkDepth(bound, at: expression.span)
+                return bound
+            }
             second = .traces(filter: secondFilter, path: path(secondFilter, groups: summary.groups, measures: summary.measures, unit: summary.unit))
         case .parent:
             guard summary.unit == .node, !summary.measures.contains(where: { if case .quantile = $0 { return true } else { return false } }) else {

@@ -3,7 +3,7 @@ import IPG
 /// `ParsedQuery` → `BoundQuery`: resolves names against the catalog (suggesting the nearest
 /// when one is unknown), checks each stage fits what came before, and picks the statistics
 /// path for summaries the store's statistics can answer. One type over several files, one
-/// concern each (`Binder+Summary`, `Binder+Expressions`).
+/// concern each (`Binder+Summary`, `Binder+Expressions`, `Binder+Nesting`).
 public struct Binder {
     let catalog: Catalog
     var filter: BoundCondition?
@@ -38,13 +38,19 @@ public struct Binder {
             case .filter(let expression):
                 if case .traces = shape, nodesLayer == nil {
                     let condition = try bind(expression)
-                    filter = filter.map { .binary("and", $0, condition) } ?? condition
+                    try checkDepth(condition, at: expression.span)
+                    let combined: BoundCondition = filter.map { .binary("and", $0, condition) } ?? condition
+                    try checkDepth(combined, at: expression.span, combined: true)
+                    filter = combined
                 } else if nodesLayer != nil, case .traces = shape {
                     throw Diagnostic(code: "E020", message: "'where' between 'nodes of layer' and 'summarize' has nothing to filter: put it before or after", span: expression.span)
                 } else {
                     let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
                     let condition = try bind(expression, columns: columns)
-                    rowFilter = rowFilter.map { .binary("and", $0, condition) } ?? condition
+                    try checkDepth(condition, at: expression.span)
+                    let combined: BoundCondition = rowFilter.map { .binary("and", $0, condition) } ?? condition
+                    try checkDepth(combined, at: expression.span, combined: true)
+                    rowFilter = combined
                     rowStage = rowStage ?? stage
                 }
             case .select(let names):
