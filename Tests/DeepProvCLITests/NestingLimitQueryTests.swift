@@ -15,7 +15,7 @@ import TestSupport
         String(repeating: "correct and (", count: limit - 1) + "attr('source') = 'scan'" + String(repeating: ")", count: limit - 1),
         String(repeating: "correct or (", count: limit - 1) + "model = $m" + String(repeating: ")", count: limit - 1),
         String(repeating: "abs(", count: limit - 1) + "label" + String(repeating: ")", count: limit - 1) + " > 0",
-        "label > " + String(repeating: "- ", count: limit - 1) + "1",
+        "label > " + String(repeating: "- ", count: limit) + "1",  // the innermost -1 is a literal
         "label > " + String(repeating: "1 - (", count: limit - 1) + "1" + String(repeating: ")", count: limit - 1),
         String(repeating: "child(", count: 4) + "correct" + String(repeating: ")", count: 4),
         "parent(child(child(" + String(repeating: "correct and (", count: limit - 13) + "attr('source') = 'camera'" + String(repeating: ")", count: limit - 13) + ")))",

@@ -78,7 +78,7 @@ import Testing
 
             """)
         #expect(failure("from traces | select input, lable").hasPrefix("<query>:1:29: error[E029]: no trace column 'lable'; did you mean 'label'?"))
-        #expect(failure("from traces | nodes of layer 7 | summarize mean by node").hasPrefix("<query>:1:15: error[E022]: no layer 7: the models have layers 0–2"))
+        #expect(failure("from traces | nodes of layer 7 | summarize mean by node").hasPrefix("<query>:1:30: error[E022]: no layer 7: the models have layers 0–2"))
         #expect(failure("from traces | nodes of layer 1").contains("error[E026]: after 'nodes of layer' say what to compute"))
         #expect(failure("from traces | summarize mean by node").contains("error[E023]"))
         #expect(failure("from traces where").hasPrefix("<query>:1:18: error[E010]: expected a value or a name, found the end of the query"))

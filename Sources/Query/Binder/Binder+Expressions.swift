@@ -23,6 +23,8 @@ extension Binder {
             let bound = try bindValue(inner)
             try expect(.boolean, bound, at: inner.span)
             return .not(bound)
+        case .binary("-", .integer(0, _), .integer), .binary("-", .integer(0, _), .number):
+            return .value(try value(expression))  // a negative literal
         case .binary(let op, let left, let right):
             let boundLeft = try bindValue(left), boundRight = try bindValue(right)
             try checkName(boundLeft, right)
@@ -120,10 +122,23 @@ extension Binder {
             try expectNumber(left.0, at: left.1)
             try expectNumber(right.0, at: right.1)
         default:
+            try checkWholeEquality(op, left, right)
             let (a, b) = (type(of: left.0), type(of: right.0))
             guard a != .unknown, b != .unknown, !(a.isNumeric && b.isNumeric), a != b else { return }
             throw Diagnostic(code: "E044", message: "cannot compare \(Self.article(a)) value with \(Self.article(b)) value", span: Span(left.1.start, right.1.end),
                              notes: [a == .string || b == .string ? "strings are quoted: tag = 'clean'" : "compare like with like: label = 3, correct, confidence > 0.5"])
+        }
+    }
+
+    /// `label = 1.5`: a column of whole numbers never equals a number that is not one (or
+    /// that lies beyond them), so the comparison is most likely a mistake.
+    private func checkWholeEquality(_ op: String, _ left: (BoundCondition, Span), _ right: (BoundCondition, Span)) throws {
+        guard op == "=" || op == "!=" else { return }
+        for (side, other) in [(left, right), (right, left)] {
+            guard case .column(let column) = side.0, column.type == .integer, case .value(.number(let number)) = other.0,
+                  number.rounded() != number || number.magnitude >= 0x1p63 else { continue }
+            throw Diagnostic(code: "E050", message: "'\(column.rawValue)' holds whole numbers: it never equals \(number)", span: other.1,
+                             notes: ["compare with a whole number (\(column.rawValue) = 3), or use < and > for a range"])
         }
     }
 

@@ -21,6 +21,8 @@ public struct Binder {
     /// The first stage that filters, orders or limits the rows a query computes: nothing may
     /// change what the rows are after it, and nothing at all may follow `take`.
     var rowStage: ParsedStage?
+    /// Requirements on `$parameters` (whole numbers in bounds), checked when they have values.
+    var requirements: [ValueRequirement] = []
 
     public static func bind(_ query: ParsedQuery, catalog: Catalog) -> Result<BoundQuery, Diagnostic> {
         var binder = Binder(catalog: catalog)
@@ -58,10 +60,8 @@ public struct Binder {
                     throw Diagnostic(code: "E021", message: "'select' reads trace columns; after 'nodes of layer' use 'summarize … by node'", span: names[0].span)
                 }
                 shape = .traces(columns: try names.map { try traceColumn($0) })
-            case .nodes(let layer, let span):
-                let value = try value(layer)
-                try checkLayer(value, span: span, dense: false)
-                nodesLayer = value
+            case .nodes(let layer, _):
+                nodesLayer = try required(layer, .layer(count: layerCount, dense: nil))
             case .summarize(let measures, let keys):
                 try summarize(measures, by: keys)
             case .versus(let set, let span):
@@ -70,18 +70,16 @@ public struct Binder {
                 guard nodesLayer == nil, case .traces = shape else {
                     throw Diagnostic(code: "E032", message: "'edges into layer' reads traces, not summaries", span: span)
                 }
-                let value = try value(layer)
-                try checkLayer(value, span: span, dense: true)
+                let value = try required(layer, .layer(count: layerCount, dense: denseLayers))
                 edgesLayer = value
                 shape = .edges(layer: value)
             case .lineage(let start, let forward, let depth, let top, let span):
                 guard nodesLayer == nil, case .traces = shape else {
                     throw Diagnostic(code: "E034", message: "'lineage' follows a trace's edges; use it right after the trace selection", span: span)
                 }
-                let address = try start.map { NodeAddress(layer: try value($0.layer), node: try value($0.node)) }
-                if let address, case .integer(let layer) = address.layer, case .integer(let node) = address.node,
-                   !catalog.models.contains(where: { $0.layers.indices.contains(layer) && node >= 0 && node < $0.layers[layer].nodeCount }) {
-                    throw Diagnostic(code: "E035", message: "no node \(layer):\(node) in the models", span: span)
+                let address = try start.map { start in
+                    let values = try required([start.layer, start.node], .node(nodeCounts: nodeCounts))
+                    return NodeAddress(layer: values[0], node: values[1])
                 }
                 if forward && start == nil {
                     throw Diagnostic(code: "E036", message: "'lineage forward' needs a node to start from", span: span,
@@ -99,10 +97,7 @@ public struct Binder {
                 }
                 rowStage = rowStage ?? stage
             case .take(let expression):
-                limit = try value(expression)
-                if case .integer(let count) = limit, count < 0 {
-                    throw Diagnostic(code: "E025", message: "'take' needs a count of 0 or more", span: expression.span)
-                }
+                limit = try required(expression, .count)
                 rowStage = stage
             }
         }
@@ -112,7 +107,7 @@ public struct Binder {
         if let asked = comparisonMeasures.first, case .summary = shape {
             throw Diagnostic(code: "E037", message: "'\(asked.measure.rawValue)' compares two sets: add | versus traces where … (or | versus parent)", span: asked.span)
         }
-        return BoundQuery(filter: filter, shape: shape, rowFilter: rowFilter, sort: sort, limit: limit)
+        return BoundQuery(filter: filter, shape: shape, rowFilter: rowFilter, sort: sort, limit: limit, requirements: requirements)
     }
 
     /// Rows are computed first, then filtered, sorted and taken: a stage that changes what the
@@ -130,16 +125,30 @@ public struct Binder {
                          notes: ["compute first, then filter, sort and take: | summarize mean by node | where mean > 1 | sort -mean | take 5"])
     }
 
-    /// A layer index the models have (and, for edges, a dense one).
-    private func checkLayer(_ value: BoundValue, span: Span, dense: Bool) throws {
-        guard case .integer(let index) = value else { return }
-        let counts = catalog.models.map(\.layers.count)
-        guard counts.contains(where: { index >= 0 && index < $0 }) else {
-            throw Diagnostic(code: "E022", message: "no layer \(index): the models have layers 0–\((counts.max() ?? 1) - 1)", span: span)
-        }
-        if dense && !catalog.models.flatMap(\.layers).contains(where: { $0.index == index && $0.kind == .dense }) {
-            throw Diagnostic(code: "E033", message: "layer \(index) is not a dense layer; edge queries cover dense layers", span: span)
-        }
+    /// Values that must meet `rule`: literals are checked now; a `$parameter` leaves the
+    /// requirement for when its value is known.
+    private mutating func required(_ expressions: [ParsedExpression], _ rule: ValueRequirement.Rule) throws -> [BoundValue] {
+        let requirement = ValueRequirement(rule: rule, values: try expressions.map { try value($0) }, spans: expressions.map(\.span))
+        if let problem = requirement.problems().first { throw problem }
+        if requirement.readsParameters { requirements.append(requirement) }
+        return requirement.values
+    }
+
+    private mutating func required(_ expression: ParsedExpression, _ rule: ValueRequirement.Rule) throws -> BoundValue {
+        try required([expression], rule)[0]
+    }
+
+    /// The most layers a model has.
+    private var layerCount: Int { catalog.models.map(\.layers.count).max() ?? 0 }
+
+    /// Layers that are dense in some model.
+    private var denseLayers: Set<Int> {
+        Set(catalog.models.flatMap(\.layers).filter { $0.kind == .dense }.map(\.index))
+    }
+
+    /// Per layer index, the most nodes a model has there.
+    private var nodeCounts: [Int] {
+        (0..<layerCount).map { index in catalog.models.compactMap { $0.layers.indices.contains(index) ? $0.layers[index].nodeCount : nil }.max() ?? 0 }
     }
 
     func unknown(_ name: ParsedName, kind: String, candidates: [String]) -> Diagnostic {

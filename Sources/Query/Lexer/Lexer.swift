@@ -52,7 +52,7 @@ public enum Lexer {
                 let literal = text(start)
                 if !isFraction, let value = Int(literal) {
                     tokens.append(Token(.integer(value), Span(start, position)))
-                } else if let value = Double(literal) {
+                } else if let value = Double(literal), value.isFinite {
                     tokens.append(Token(.number(value), Span(start, position)))
                 } else {
                     diagnostics.append(Diagnostic(code: "E001", message: "number '\(literal)' is out of range", span: Span(start, position)))

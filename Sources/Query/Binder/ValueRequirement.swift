@@ -1,0 +1,95 @@
+/// What a place in a query needs of its value beyond a type: a whole number in bounds. The
+/// binder checks literals as it binds; a `$parameter`'s value is checked against the same
+/// requirement once it is known (`CompiledQuery.problems(withParameters:)`), so both give the
+/// same diagnostics.
+public struct ValueRequirement: Sendable, Equatable {
+    public enum Rule: Sendable, Equatable {
+        /// `take`'s count: 0 or more.
+        case count
+        /// A layer number below `count`; for edges, one of the `dense` layers.
+        case layer(count: Int, dense: Set<Int>?)
+        /// A node (layer, then index) that some model has: `nodeCounts[layer]` is the most
+        /// nodes any model has in that layer.
+        case node(nodeCounts: [Int])
+    }
+
+    public var rule: Rule
+    /// The values the rule reads, each a literal or a `$parameter`, in the rule's order.
+    public var values: [BoundValue]
+    /// Where each value is written.
+    public var spans: [Span]
+
+    /// Whether a value is a `$parameter`, known only when the query runs.
+    public var readsParameters: Bool {
+        values.contains { if case .parameter = $0 { return true } else { return false } }
+    }
+
+    /// What is wrong with the values, parameters read from `parameters`; a parameter without a
+    /// value is not checked (nor anything that needs it).
+    public func problems(withParameters parameters: [String: CompiledQuery.Argument] = [:]) -> [Diagnostic] {
+        var numbers: [Int?] = []
+        var problems: [Diagnostic] = []
+        for (value, span) in zip(values, spans) {
+            switch Self.resolve(value, parameters) {
+            case .integer(let number)?: numbers.append(number)
+            case nil: numbers.append(nil)
+            case let other?:
+                numbers.append(nil)
+                problems.append(Diagnostic(code: "E048", message: "\(subject) needs a whole number, found \(Self.describe(other, as: value))", span: span))
+            }
+        }
+        guard problems.isEmpty, let problem = rangeProblem(numbers) else { return problems }
+        return [Diagnostic(code: problem.code, message: problem.message, span: Span(spans[0].start, spans[spans.count - 1].end))]
+    }
+
+    /// The place, for messages.
+    private var subject: String {
+        switch rule {
+        case .count: return "'take'"
+        case .layer: return "a layer"
+        case .node: return "a node"
+        }
+    }
+
+    /// The code and message for whole numbers out of bounds, nil when they fit (or are unknown).
+    private func rangeProblem(_ numbers: [Int?]) -> (code: String, message: String)? {
+        switch rule {
+        case .count:
+            guard let count = numbers[0], count < 0 else { return nil }
+            return ("E025", "'take' needs a count of 0 or more")
+        case .layer(let count, let dense):
+            guard let layer = numbers[0] else { return nil }
+            guard (0..<count).contains(layer) else { return ("E022", "no layer \(layer): the models have layers 0–\(max(count, 1) - 1)") }
+            guard let dense, !dense.contains(layer) else { return nil }
+            return ("E033", "layer \(layer) is not a dense layer; edge queries cover dense layers")
+        case .node(let nodeCounts):
+            guard let layer = numbers[0], let node = numbers[1],
+                  !nodeCounts.indices.contains(layer) || !(0..<nodeCounts[layer]).contains(node) else { return nil }
+            return ("E035", "no node \(layer):\(node) in the models")
+        }
+    }
+
+    /// A literal as it is, a parameter's value as given (nil when it has none yet).
+    private static func resolve(_ value: BoundValue, _ parameters: [String: CompiledQuery.Argument]) -> CompiledQuery.Argument? {
+        switch value {
+        case .integer(let number): return .integer(number)
+        case .number(let number): return .number(number)
+        case .string(let text): return .string(text)
+        case .parameter(let name): return parameters[name]
+        }
+    }
+
+    /// A value that is not a whole number, as the message shows it (`$k = 1.5`).
+    private static func describe(_ argument: CompiledQuery.Argument, as written: BoundValue) -> String {
+        var text: String
+        switch argument {
+        case .number(let number) where number.magnitude >= 0x1p63: text = "\(number), beyond the whole numbers a query holds (±9223372036854775807)"
+        case .number(let number): text = "\(number)"
+        case .string(let string): text = "the string '\(string)'"
+        case .integer(let number): text = "\(number)"
+        case .parameter(let name): text = "$\(name)"
+        }
+        if case .parameter(let name) = written { text = "$\(name) = " + text }
+        return text
+    }
+}
