@@ -37,6 +37,11 @@ struct QueryRunner {
         case .success(let query): compiled = query
         case .failure(let diagnostic): throw QueryFailure(message: diagnostic.render(in: source).trimmingCharacters(in: .newlines))
         }
+        // Parameter values where a query needs whole numbers in bounds (take, layers, lineage).
+        let given = parameters.mapValues { text -> CompiledQuery.Argument in Int(text).map { .integer($0) } ?? Double(text).map { .number($0) } ?? .string(text) }
+        if let problem = compiled.problems(withParameters: given).first {
+            throw QueryFailure(message: problem.render(in: source).trimmingCharacters(in: .newlines))
+        }
         let arguments = try compiled.arguments.map { argument -> DatabaseValue in
             switch argument {
             case .integer(let value): return value.databaseValue

@@ -3,7 +3,7 @@ import IPG
 /// `ParsedQuery` → `BoundQuery`: resolves names against the catalog (suggesting the nearest
 /// when one is unknown), checks each stage fits what came before, and picks the statistics
 /// path for summaries the store's statistics can answer. One type over several files, one
-/// concern each (`Binder+Summary`, `Binder+Expressions`, `Binder+Nesting`).
+/// concern each (`Binder+Summary`, `Binder+Lineage`, `Binder+Expressions`, `Binder+Nesting`).
 public struct Binder {
     let catalog: Catalog
     var filter: BoundCondition?
@@ -74,19 +74,7 @@ public struct Binder {
                 edgesLayer = value
                 shape = .edges(layer: value)
             case .lineage(let start, let forward, let depth, let top, let span):
-                guard nodesLayer == nil, case .traces = shape else {
-                    throw Diagnostic(code: "E034", message: "'lineage' follows a trace's edges; use it right after the trace selection", span: span)
-                }
-                let address = try start.map { start in
-                    let values = try required([start.layer, start.node], .node(nodeCounts: nodeCounts))
-                    return NodeAddress(layer: values[0], node: values[1])
-                }
-                if forward && start == nil {
-                    throw Diagnostic(code: "E036", message: "'lineage forward' needs a node to start from", span: span,
-                                     notes: ["write: lineage forward from 0:350 depth 2 top 3 (layer 0 is the input)"])
-                }
-                shape = .lineage(start: address, direction: forward ? .forward : .backward,
-                                 depth: try value(depth), top: try value(top))
+                try lineage(from: start, forward: forward, depth: depth, top: top, span: span)
             case .sort(let keys):
                 let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
                 sort = try keys.map { key in
@@ -127,14 +115,14 @@ public struct Binder {
 
     /// Values that must meet `rule`: literals are checked now; a `$parameter` leaves the
     /// requirement for when its value is known.
-    private mutating func required(_ expressions: [ParsedExpression], _ rule: ValueRequirement.Rule) throws -> [BoundValue] {
+    mutating func required(_ expressions: [ParsedExpression], _ rule: ValueRequirement.Rule) throws -> [BoundValue] {
         let requirement = ValueRequirement(rule: rule, values: try expressions.map { try value($0) }, spans: expressions.map(\.span))
         if let problem = requirement.problems().first { throw problem }
         if requirement.readsParameters { requirements.append(requirement) }
         return requirement.values
     }
 
-    private mutating func required(_ expression: ParsedExpression, _ rule: ValueRequirement.Rule) throws -> BoundValue {
+    mutating func required(_ expression: ParsedExpression, _ rule: ValueRequirement.Rule) throws -> BoundValue {
         try required([expression], rule)[0]
     }
 
@@ -147,7 +135,7 @@ public struct Binder {
     }
 
     /// Per layer index, the most nodes a model has there.
-    private var nodeCounts: [Int] {
+    var nodeCounts: [Int] {
         (0..<layerCount).map { index in catalog.models.compactMap { $0.layers.indices.contains(index) ? $0.layers[index].nodeCount : nil }.max() ?? 0 }
     }
 
