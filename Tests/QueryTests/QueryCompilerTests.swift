@@ -13,14 +13,14 @@ import Testing
         ])],
         tags: ["clean", "fgsm"])
 
-    private func compile(_ text: String) -> Result<CompiledQuery, Diagnostic> {
+    private func compile(_ text: String) -> Result<CompiledQuery, DiagnosticList> {
         QueryCompiler.compile(SourceText(text), catalog: Self.catalog)
     }
 
     private func failure(_ text: String) -> String {
         switch compile(text) {
         case .success(let query): return "compiled: \(query.sql)"
-        case .failure(let diagnostic): return diagnostic.render(in: SourceText(text))
+        case .failure(let diagnostics): return diagnostics.render(in: SourceText(text))
         }
     }
 
@@ -152,10 +152,10 @@ import Testing
             }
             switch compile(String(characters)) {
             case .success: compiled += 1
-            case .failure(let diagnostic):
+            case .failure(let diagnostics):
                 refused += 1
-                #expect(diagnostic.span.start <= characters.count + 1)
-                _ = diagnostic.render(in: SourceText(String(characters)))
+                #expect(diagnostics.diagnostics.allSatisfy { $0.span.start <= characters.count + 1 })
+                _ = diagnostics.render(in: SourceText(String(characters)))
             }
         }
         #expect(compiled + refused == 3000)
@@ -182,7 +182,7 @@ import Testing
         #expect(query.sql == "WITH chosen AS MATERIALIZED (SELECT t.id, t.model_id, t.node_values, t.value_encoding FROM traces t WHERE ((t.tag = ?) AND (t.input_index = ?))) SELECT w.source AS source, w.target AS target, w.weight * sv.value AS weight FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = ? JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, l.layer, l.node_size)) AS lv CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, s.layer, s.node_size)) AS sv CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold ORDER BY weight DESC, target, source LIMIT ?")
         #expect(query.arguments == [.string("clean"), .integer(3), .integer(2), .integer(2)])
         let refused = QueryCompiler.compile(SourceText("from traces | edges into layer 0"), catalog: QueryCompilerTests.catalog)
-        #expect(throws: Diagnostic.self) { try refused.get() }
+        #expect(throws: DiagnosticList.self) { try refused.get() }
     }
 }
 
@@ -195,7 +195,7 @@ import Testing
         #expect(query.arguments == [.parameter("tag"), .parameter("input"), .integer(2), .integer(1), .parameter("depth"), .parameter("k")])
         #expect(query.columns == ["input", "step", "target", "source", "contribution", "path", "flow"])
         let missing = QueryCompiler.compile(SourceText("from traces | lineage from 2:5 depth 1 top 1"), catalog: QueryCompilerTests.catalog)
-        #expect(throws: Diagnostic.self) { try missing.get() }
+        #expect(throws: DiagnosticList.self) { try missing.get() }
     }
 }
 

@@ -47,8 +47,8 @@ struct SavedQueryLibrary {
     private func load(_ text: String, file: String) throws -> SavedQuery {
         do {
             return try SavedQuery(text: text, file: file)
-        } catch let diagnostic as Diagnostic {
-            throw QueryFailure(message: "\(file): \(diagnostic.message)")
+        } catch {
+            throw QueryFailure(message: "\(file): \(error.message)")
         }
     }
 }

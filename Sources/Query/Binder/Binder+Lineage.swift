@@ -4,15 +4,15 @@ extension Binder {
     /// `lineage [forward] [from <node>] depth D top K`, right after the trace selection: the
     /// start node one of the models has, and depth and top within `ValueRequirement`'s bounds.
     mutating func lineage(from start: (layer: ParsedExpression, node: ParsedExpression)?, forward: Bool,
-                          depth: ParsedExpression, top: ParsedExpression, span: Span) throws {
+                          depth: ParsedExpression, top: ParsedExpression, span: Span) throws(Diagnostic) {
         guard nodesLayer == nil, case .traces = shape else {
-            throw Diagnostic(code: "E034", message: "'lineage' follows a trace's edges; use it right after the trace selection", span: span)
+            throw Diagnostic(code: .lineageOutOfPlace, message: "'lineage' follows a trace's edges; use it right after the trace selection", span: span)
         }
         if forward && start == nil {
-            throw Diagnostic(code: "E036", message: "'lineage forward' needs a node to start from", span: span,
+            throw Diagnostic(code: .forwardLineageWithoutStart, message: "'lineage forward' needs a node to start from", span: span,
                              notes: ["write: lineage forward from 0:350 depth 2 top 3 (layer 0 is the input)"])
         }
-        let address = try start.map { start in
+        let address = try start.map { start throws(Diagnostic) in
             let values = try required([start.layer, start.node], .node(nodeCounts: nodeCounts))
             return NodeAddress(layer: values[0], node: values[1])
         }

@@ -11,12 +11,12 @@ extension Binder {
 
     /// Refuses `condition` (written at `span`) when it nests deeper than SQL allows;
     /// `combined` says it includes the conditions of earlier `where` stages.
-    func checkDepth(_ condition: BoundCondition, at span: Span, combined: Bool = false) throws {
+    func checkDepth(_ condition: BoundCondition, at span: Span, combined: Bool = false) throws(Diagnostic) {
         let depth = Self.depth(of: condition)
         guard depth > Self.maximumConditionDepth else { return }
         let subject = combined ? "with the 'where' stages before it, this condition nests" : "this condition nests"
         throw Diagnostic(
-            code: "E047", message: "\(subject) \(depth) levels deep; one query allows \(Self.maximumConditionDepth)", span: span,
+            code: .conditionTooDeep, message: "\(subject) \(depth) levels deep; one query allows \(Self.maximumConditionDepth)", span: span,
             notes: ["each operator, not, - and abs(…) is a level, parent(…) and child(…) are \(Self.relationLevels) each"])
     }
 

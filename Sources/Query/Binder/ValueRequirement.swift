@@ -47,7 +47,7 @@ public struct ValueRequirement: Sendable, Equatable {
             case nil: numbers.append(nil)
             case let other?:
                 numbers.append(nil)
-                problems.append(Diagnostic(code: "E048", message: "\(subject) needs a whole number, found \(Self.describe(other, as: value))", span: span))
+                problems.append(Diagnostic(code: .notAWholeNumber, message: "\(subject) needs a whole number, found \(Self.describe(other, as: value))", span: span))
             }
         }
         guard problems.isEmpty, let problem = rangeProblem(numbers) else { return problems }
@@ -66,23 +66,23 @@ public struct ValueRequirement: Sendable, Equatable {
 
     /// The code, message and place of whole numbers out of bounds, nil when they fit (or are
     /// unknown).
-    private func rangeProblem(_ numbers: [Int?]) -> (code: String, message: String, span: Span)? {
+    private func rangeProblem(_ numbers: [Int?]) -> (code: DiagnosticCode, message: String, span: Span)? {
         let whole = Span(spans[0].start, spans[spans.count - 1].end)
         switch rule {
         case .count:
             guard let count = numbers[0], count < 0 else { return nil }
-            return ("E025", "'take' needs a count of 0 or more", whole)
+            return (.negativeCount, "'take' needs a count of 0 or more", whole)
         case .layer(let count, let dense):
             guard let layer = numbers[0] else { return nil }
-            guard (0..<count).contains(layer) else { return ("E022", "no layer \(layer): the models have layers 0–\(max(count, 1) - 1)", whole) }
+            guard (0..<count).contains(layer) else { return (.noSuchLayer, "no layer \(layer): the models have layers 0–\(max(count, 1) - 1)", whole) }
             guard let dense, !dense.contains(layer) else { return nil }
-            return ("E033", "layer \(layer) is not a dense layer; edge queries cover dense layers", whole)
+            return (.notADenseLayer, "layer \(layer) is not a dense layer; edge queries cover dense layers", whole)
         case .node(let nodeCounts):
             guard let layer = numbers[0], let node = numbers[1],
                   !nodeCounts.indices.contains(layer) || !(0..<nodeCounts[layer]).contains(node) else { return nil }
-            return ("E035", "no node \(layer):\(node) in the models", whole)
+            return (.noSuchNode, "no node \(layer):\(node) in the models", whole)
         case .lineage(let steps, let start):
-            return lineageProblem(depth: numbers[0], top: numbers[1], steps: steps, start: start).map { ("E049", $0.message, $0.span) }
+            return lineageProblem(depth: numbers[0], top: numbers[1], steps: steps, start: start).map { (.lineageOutOfBounds, $0.message, $0.span) }
         }
     }
 

@@ -13,7 +13,7 @@ public struct Parser {
 
     public static func parse(_ tokens: [Token]) -> Result<ParsedQuery, Diagnostic> {
         var parser = Parser(tokens: tokens)
-        return Result { try parser.query() }.mapError { $0 as! Diagnostic }
+        return Result { () throws(Diagnostic) in try parser.query() }
     }
 
     private init(tokens: [Token]) {
@@ -34,7 +34,7 @@ public struct Parser {
 
     private func isSymbol(_ symbol: String) -> Bool { current.kind == .symbol(symbol) }
 
-    private mutating func expectWord(_ word: String, _ context: String) throws {
+    private mutating func expectWord(_ word: String, _ context: String) throws(Diagnostic) {
         guard isWord(word) else { throw unexpected("'\(word)' \(context)") }
         position += 1
     }
@@ -51,10 +51,10 @@ public struct Parser {
         case .number(let value): found = "\(value)"
         case .nodeReference(let layer, let index): found = "\(layer):\(index)"
         }
-        return Diagnostic(code: "E010", message: "expected \(expected), found \(found)", span: current.span)
+        return Diagnostic(code: .unexpectedToken, message: "expected \(expected), found \(found)", span: current.span)
     }
 
-    private mutating func query() throws -> ParsedQuery {
+    private mutating func query() throws(Diagnostic) -> ParsedQuery {
         let start = current.span
         try expectWord("from", "to start a query (from traces …)")
         try expectWord("traces", "after 'from'")
@@ -71,7 +71,7 @@ public struct Parser {
         return ParsedQuery(source: Span(start.start, tokens[max(0, position - 1)].span.end), stages: stages)
     }
 
-    private mutating func stage() throws -> ParsedStage {
+    private mutating func stage() throws(Diagnostic) -> ParsedStage {
         if isWord("where") { position += 1; return .filter(try expression()) }
         if isWord("select") { position += 1; return .select(try names()) }
         if isWord("take") { position += 1; return .take(try value()) }
@@ -156,7 +156,7 @@ public struct Parser {
         throw unexpected("a stage (where, select, nodes of layer, summarize, versus, edges into layer, lineage, sort, take)")
     }
 
-    private mutating func names() throws -> [ParsedName] {
+    private mutating func names() throws(Diagnostic) -> [ParsedName] {
         var result = [try name()]
         while isSymbol(",") {
             position += 1
@@ -165,7 +165,7 @@ public struct Parser {
         return result
     }
 
-    private mutating func name() throws -> ParsedName {
+    private mutating func name() throws(Diagnostic) -> ParsedName {
         guard case .identifier(let text) = current.kind else { throw unexpected("a name") }
         return ParsedName(text: text, span: advance().span)
     }
@@ -177,14 +177,14 @@ public struct Parser {
     }
 
     // Precedence, loosest first: or, and, not, comparison, + -, * /.
-    private mutating func expression() throws -> ParsedExpression { try binary(level: 0).expression }
+    private mutating func expression() throws(Diagnostic) -> ParsedExpression { try binary(level: 0).expression }
 
     /// A value where the grammar wants one operand (`take 10`, `nodes of layer $layer`).
-    private mutating func value() throws -> ParsedExpression { try primary().expression }
+    private mutating func value() throws(Diagnostic) -> ParsedExpression { try primary().expression }
 
     private static let levels: [[String]] = [["or"], ["and"], ["=", "!=", "<", "<=", ">", ">="], ["+", "-"], ["*", "/"]]
 
-    private mutating func binary(level: Int) throws -> Operand {
+    private mutating func binary(level: Int) throws(Diagnostic) -> Operand {
         if level == Self.levels.count { return try primary() }
         if level == 2 && isWord("not") {
             let start = advance().span
@@ -203,7 +203,7 @@ public struct Parser {
         return left
     }
 
-    private mutating func primary() throws -> Operand {
+    private mutating func primary() throws(Diagnostic) -> Operand {
         let token = current
         let opensCall = tokens[min(position + 1, tokens.count - 1)].kind == .symbol("(")
         switch token.kind {
@@ -243,7 +243,7 @@ public struct Parser {
 
     /// `(<expression>)` at the current token; `start` is where the construct begins (`abs`,
     /// `parent`, or the parenthesis itself).
-    private mutating func enclosed(from start: Span) throws -> Operand {
+    private mutating func enclosed(from start: Span) throws(Diagnostic) -> Operand {
         try enter(Span(start.start, advance().span.end))
         defer { nesting -= 1 }
         let inner = try binary(level: 0)
@@ -254,19 +254,19 @@ public struct Parser {
 
     /// Steps into a nested construct written at `span`, refusing one level past
     /// `maximumNesting`; the caller leaves it with `nesting -= 1`.
-    private mutating func enter(_ span: Span) throws {
+    private mutating func enter(_ span: Span) throws(Diagnostic) {
         nesting += 1
         guard nesting <= Self.maximumNesting else { throw tooDeep(at: span) }
     }
 
     /// `expression` built over operands `height` levels deep, unless that nests too deeply.
-    private func nested(_ expression: ParsedExpression, over height: Int, at span: Span) throws -> Operand {
+    private func nested(_ expression: ParsedExpression, over height: Int, at span: Span) throws(Diagnostic) -> Operand {
         guard height < Self.maximumNesting else { throw tooDeep(at: span) }
         return Operand(expression: expression, height: height + 1)
     }
 
     private func tooDeep(at span: Span) -> Diagnostic {
-        Diagnostic(code: "E011", message: "the condition nests too deeply here: at most \(Self.maximumNesting) levels", span: span,
+        Diagnostic(code: .nestedTooDeeply, message: "the condition nests too deeply here: at most \(Self.maximumNesting) levels", span: span,
                    notes: ["each parenthesis, not, -, abs(…), parent(…), child(…) and operator adds a level; split the query or simplify the condition"])
     }
 }
