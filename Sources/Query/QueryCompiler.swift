@@ -4,11 +4,14 @@ import IPG
 /// (`Lexer.tokenize`, `Parser.parse`, `Binder.bind`, `SQLGenerator.generate`) chained here.
 /// Pure: no I/O, no database; names resolve against the catalog given.
 public enum QueryCompiler {
-    public static func compile(_ source: SourceText, catalog: Catalog, dialect: any SQLDialect = SQLiteDialect()) -> Result<CompiledQuery, Diagnostic> {
+    /// The compiled query, or what is wrong with it: every lexical error, else the first
+    /// syntax error, else the binder's errors across stages.
+    public static func compile(_ source: SourceText, catalog: Catalog, dialect: any SQLDialect = SQLiteDialect()) -> Result<CompiledQuery, DiagnosticList> {
         let (tokens, diagnostics) = Lexer.tokenize(source)
-        if let first = diagnostics.first { return .failure(first) }
-        return Parser.parse(tokens)
-            .flatMap { Binder.bind($0, catalog: catalog) }
-            .map { SQLGenerator.generate($0, dialect: dialect) }
+        if let first = diagnostics.first { return .failure(DiagnosticList(first, Array(diagnostics.dropFirst()))) }
+        switch Parser.parse(tokens) {
+        case .failure(let diagnostic): return .failure(DiagnosticList(diagnostic))
+        case .success(let query): return Binder.bind(query, catalog: catalog).map { SQLGenerator.generate($0, dialect: dialect) }
+        }
     }
 }

@@ -61,4 +61,21 @@ public enum StoreFixtures {
         _ = try StreamIngestor(store: ProvenanceStore(path: database)).ingest([stream])
         return database
     }
+
+    /// 30 clean traces of the tiny model and 30 shifted copies with their clean parents; the
+    /// shifted traces carry an attribute `source` (camera for every third input, else scan).
+    public static func pairedStore(in directory: TemporaryDirectory) throws -> (path: String, traces: [Trace]) {
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        var generator = SeededGenerator(seed: 11)
+        let clean = (0..<60).map { _ in generator.nextGaussian() }
+        let shifted = clean.map { $0 + 0.4 + 0.3 * generator.nextGaussian() }
+        let labels = (0..<30).map { _ in Int(generator.nextGaussian() > 0 ? 1 : 0) }
+        var traces = try capture.capture(Tensor(shape: [30, 2], values: clean),
+                                         samples: (0..<30).map { SampleDescription(inputIndex: $0, trueLabel: labels[$0], tag: "clean") })
+        traces += try capture.capture(Tensor(shape: [30, 2], values: shifted), samples: (0..<30).map {
+            SampleDescription(inputIndex: $0, trueLabel: labels[$0], tag: "shift", parent: TraceReference(tag: "clean", inputIndex: $0),
+                              attributes: [KeyValue("source", $0 % 3 == 0 ? "camera" : "scan")])
+        })
+        return (try StoreFixtures.storeHolding(traces, topology: capture.topology, in: directory), traces)
+    }
 }

@@ -8,23 +8,6 @@ import TestSupport
 /// The language's groupings, units, quantiles, comparisons, pairs, attributes and forward
 /// lineage, each checked against a recomputation from the traces (or the engine's IPG).
 @Suite struct LanguageQueryTests {
-    /// 30 clean traces of the tiny model and 30 shifted copies with their clean parents; the
-    /// shifted traces carry an attribute `source` (camera for every third input, else scan).
-    static func pairedStore(in directory: TemporaryDirectory) throws -> (path: String, traces: [Trace]) {
-        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
-        var generator = SeededGenerator(seed: 11)
-        let clean = (0..<60).map { _ in generator.nextGaussian() }
-        let shifted = clean.map { $0 + 0.4 + 0.3 * generator.nextGaussian() }
-        let labels = (0..<30).map { _ in Int(generator.nextGaussian() > 0 ? 1 : 0) }
-        var traces = try capture.capture(Tensor(shape: [30, 2], values: clean),
-                                         samples: (0..<30).map { SampleDescription(inputIndex: $0, trueLabel: labels[$0], tag: "clean") })
-        traces += try capture.capture(Tensor(shape: [30, 2], values: shifted), samples: (0..<30).map {
-            SampleDescription(inputIndex: $0, trueLabel: labels[$0], tag: "shift", parent: TraceReference(tag: "clean", inputIndex: $0),
-                              attributes: [KeyValue("source", $0 % 3 == 0 ? "camera" : "scan")])
-        })
-        return (try StoreFixtures.storeHolding(traces, topology: capture.topology, in: directory), traces)
-    }
-
     private func rows(_ database: String, _ query: String) throws -> (header: [String], rows: [[Double]]) {
         let csv = try queryCSV(database, query)
         return (csv.first ?? [], csv.dropFirst().map { $0.map { Double($0) ?? .nan } })
@@ -45,7 +28,7 @@ import TestSupport
 
     @Test func groupsByLabelAndByTag() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let byLabel = try rows(database, "from traces where tag = 'clean' | nodes of layer 1 | summarize count, mean, freq by label, node")
         #expect(byLabel.header == ["label", "layer", "node", "count", "mean", "freq"])
         #expect(byLabel.rows.count == 2 * 3)
@@ -73,7 +56,7 @@ import TestSupport
 
     @Test func layerSummariesPoolEveryNodeValue() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let result = try rows(database, "from traces where tag = 'shift' | summarize count, mean, stddev, freq, max by layer")
         #expect(result.header == ["layer", "count", "mean", "stddev", "freq", "max"])
         #expect(result.rows.map { Int($0[0]) } == [0, 1, 2])
@@ -88,7 +71,7 @@ import TestSupport
 
     @Test func statisticsAndScanAgreeForLayersAndEdges() throws {
         let directory = try TemporaryDirectory()
-        let (database, _) = try Self.pairedStore(in: directory)
+        let (database, _) = try StoreFixtures.pairedStore(in: directory)
         for (unit, stage) in [("layer", ""), ("edge", "| edges into layer 2 ")] {
             let measures = unit == "layer" ? "count, mean, stddev, freq, min, max" : "count, mean, stddev, min, max"
             let statistics = try rows(database, "from traces where tag = 'clean' \(stage)| summarize \(measures) by \(unit)")
@@ -100,7 +83,7 @@ import TestSupport
 
     @Test func quantilesInterpolateBetweenRanks() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let result = try rows(database, "from traces where tag = 'clean' | nodes of layer 1 | summarize median, p90 by node")
         #expect(result.header == ["layer", "node", "median", "p90"])
         func quantile(_ values: [Double], _ q: Double) -> Double {
@@ -116,7 +99,7 @@ import TestSupport
 
     @Test func comparisonsGiveEveryMeasureAndTheEffectSize() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let result = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean, freq, effect by node | versus traces where tag = 'clean'")
         #expect(result.header == ["node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect"])
         for row in result.rows {
@@ -131,7 +114,7 @@ import TestSupport
 
     @Test func pairsEachTraceWithItsOwnParent() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let result = try rows(database, "from traces where tag = 'shift' and attr('source') = 'scan' | nodes of layer 1 | summarize mean, effect, distance, max_distance by node | versus parent")
         #expect(result.header == ["node", "mean_a", "mean_b", "diff", "effect", "distance", "max_distance"])
         #expect(result.rows.count == 3)
@@ -154,7 +137,7 @@ import TestSupport
 
     @Test func attributesSelectTraces() throws {
         let directory = try TemporaryDirectory()
-        let (database, _) = try Self.pairedStore(in: directory)
+        let (database, _) = try StoreFixtures.pairedStore(in: directory)
         let inputs = try queryCSV(database, "from traces where attr('source') = 'camera' | select input | sort input")
         #expect(inputs.dropFirst().map { Int($0[0])! } == Array(stride(from: 0, to: 30, by: 3)))
         let none = try queryCSV(database, "from traces where attr('nothing') = 'x' | select input")
@@ -164,7 +147,7 @@ import TestSupport
     /// `parent(…)` and `child(…)` select traces by what happened to their related traces.
     @Test func relatedTracesSelectTraces() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let byTag = { (tag: String) in Dictionary(uniqueKeysWithValues: traces.filter { $0.metadata.tag == tag }.map { ($0.metadata.inputIndex, $0) }) }
         let clean = byTag("clean"), shift = byTag("shift")
         let correct = { (trace: Trace) in trace.metadata.predictedLabel == trace.metadata.trueLabel }
@@ -201,7 +184,7 @@ import TestSupport
 
     @Test func edgesWhoseMeanContributionDivergesMost() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let result = try rows(database, "from traces where tag = 'shift' | edges into layer 1 | summarize mean by edge | versus traces where tag = 'clean' | sort -abs(diff) | take 3")
         #expect(result.header == ["source", "target", "mean_a", "mean_b", "diff"])
         let weights = try sqlRows(database, "SELECT source, target, weight FROM dense_weights WHERE layer = 1")
@@ -216,7 +199,7 @@ import TestSupport
 
     @Test func rowsFilterAfterTheShape() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let trace = traces.first { $0.metadata.tag == "shift" && $0.metadata.inputIndex == 4 }!
         let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
         let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
@@ -233,7 +216,7 @@ import TestSupport
 
     @Test func edgeFrequencyCountsTracesWithBothEndsActive() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let result = try rows(database, "from traces where tag = 'shift' | edges into layer 2 | summarize count, freq by label, edge")
         #expect(result.header == ["label", "source", "target", "count", "freq"])
         #expect(result.rows.count == 2 * 3 * 2)
@@ -254,7 +237,7 @@ import TestSupport
 
     @Test func lineageForwardFollowsTheStrongestOutgoingEdges() throws {
         let directory = try TemporaryDirectory()
-        let (database, traces) = try Self.pairedStore(in: directory)
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
         var checked = 0
         for trace in traces where trace.metadata.tag == "clean" && trace.metadata.inputIndex < 10 {

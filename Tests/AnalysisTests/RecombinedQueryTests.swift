@@ -38,7 +38,7 @@ import TestSupport
 
     @Test func everyQueryThatCompilesRuns() throws {
         let directory = try TemporaryDirectory()
-        let (database, _) = try LanguageQueryTests.pairedStore(in: directory)
+        let (database, _) = try StoreFixtures.pairedStore(in: directory)
         let runner = QuerySession(backend: try ProvenanceStore(path: database, access: .readOnly))
         var state: UInt64 = 11
         func next(_ bound: Int) -> Int {
@@ -78,7 +78,7 @@ import TestSupport
     /// statistics and from a scan of the traces.
     @Test func statisticsAndScanAgreeOnEverySummary() throws {
         let directory = try TemporaryDirectory()
-        let (database, _) = try LanguageQueryTests.pairedStore(in: directory)
+        let (database, _) = try StoreFixtures.pairedStore(in: directory)
         let runner = QuerySession(backend: try ProvenanceStore(path: database, access: .readOnly))
         var counts = (taken: 0, scanned: 0)
         for selection in ["from traces where tag = 'shift'", "from traces"] {

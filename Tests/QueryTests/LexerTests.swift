@@ -37,7 +37,7 @@ import Testing
     @Test func errorsAreDiagnosticsWithSpans() {
         let source = SourceText("traces where tag = 'clean\n  | nodes @ $", name: "q.dpq")
         let (tokens, diagnostics) = Lexer.tokenize(source)
-        #expect(diagnostics.map(\.code) == ["E003", "E004", "E002"])
+        #expect(diagnostics.map(\.code.rawValue) == ["E003", "E004", "E002"])
         #expect(diagnostics.map { source.text(of: $0.span) } == ["'clean", "@", "$"])
         #expect(tokens.last?.kind == .endOfInput)
         #expect(diagnostics[0].render(in: source) == """

@@ -3,8 +3,9 @@ import Query
 
 /// Why a query could not be prepared or run, as data; the text is made at the edge (`description`).
 public enum QueryFailure: Error, CustomStringConvertible, Equatable {
-    /// The query does not compile: its diagnostic and the text it points into.
-    case diagnostic(Diagnostic, source: SourceText)
+    /// The query does not compile, or a parameter value is not what its place needs: the
+    /// diagnostics and the text they point into.
+    case diagnostics(DiagnosticList, source: SourceText)
     /// The query uses `$name` and no value was given (and there is no default).
     case missingParameter(name: String)
     /// A value was given for a parameter the query does not have.
@@ -18,8 +19,8 @@ public enum QueryFailure: Error, CustomStringConvertible, Equatable {
 
     public var description: String {
         switch self {
-        case .diagnostic(let diagnostic, let source):
-            return diagnostic.render(in: source).trimmingCharacters(in: .newlines)
+        case .diagnostics(let list, let source):
+            return list.render(in: source).trimmingCharacters(in: .newlines)
         case .missingParameter(let name):
             return "the query needs a value for $\(name)"
         case .undeclaredParameter(let name, let known):

@@ -35,9 +35,13 @@ public struct QuerySession: Sendable {
         let compiled: CompiledQuery
         switch result {
         case .success(let query): compiled = query
-        case .failure(let diagnostic): throw QueryFailure.diagnostic(diagnostic, source: source)
+        case .failure(let diagnostics): throw QueryFailure.diagnostics(diagnostics, source: source)
         }
         let values = try parameters.bind(compiled, declared: declared)
+        // A value is checked where the query needs it (whole numbers in bounds: take, layers,
+        // lineage depth and width), as the same literal would be.
+        let problems = compiled.problems(withParameters: values.mapValues(\.argument))
+        if let first = problems.first { throw QueryFailure.diagnostics(DiagnosticList(first, Array(problems.dropFirst())), source: source) }
         let arguments = compiled.arguments.map { argument -> StoreValue in
             switch argument {
             case .integer(let value): return .integer(Int64(value))
@@ -81,5 +85,16 @@ public struct QuerySession: Sendable {
     public static func timing(compileSeconds: Double?, outcome: Outcome) -> String {
         let compile = compileSeconds.map { "compile " + String(format: "%.3f", $0 * 1000) + " ms, " } ?? ""
         return "timer: \(compile)run " + String(format: "%.3f", outcome.seconds) + " s, \(outcome.table.rows.count) rows"
+    }
+}
+
+extension StoreValue {
+    /// The value as the compiler's argument type (parameter values are numbers or text).
+    fileprivate var argument: CompiledQuery.Argument {
+        switch self {
+        case .integer(let number): return .integer(Int(number))
+        case .real(let number): return .number(number)
+        default: return .string(text ?? "")
+        }
     }
 }

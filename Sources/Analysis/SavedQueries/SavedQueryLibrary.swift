@@ -49,8 +49,8 @@ public struct SavedQueryLibrary: Sendable {
     private func load(_ text: String, file: String) throws -> SavedQuery {
         do {
             return try SavedQuery(text: text, file: file)
-        } catch let diagnostic as Diagnostic {
-            throw QueryFailure.malformedSavedQuery(file: file, message: diagnostic.message)
+        } catch {
+            throw QueryFailure.malformedSavedQuery(file: file, message: error.message)
         }
     }
 }

@@ -3,13 +3,13 @@ import IPG
 extension Binder {
     /// A condition over trace metadata, type-checked; literals are checked where a name is
     /// known (tags, models).
-    func bind(_ expression: ParsedExpression) throws -> BoundCondition {
+    func bind(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
         let condition = try bindValue(expression)
         try expect(.boolean, condition, at: expression.span)
         return condition
     }
 
-    private func bindValue(_ expression: ParsedExpression) throws -> BoundCondition {
+    private func bindValue(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
         switch expression {
         case .name(let name): return .column(try traceColumn(name))
         case .attribute(let key, _): return .attribute(key)
@@ -23,6 +23,8 @@ extension Binder {
             let bound = try bindValue(inner)
             try expect(.boolean, bound, at: inner.span)
             return .not(bound)
+        case .binary("-", .integer(0, _), .integer), .binary("-", .integer(0, _), .number):
+            return .value(try value(expression))  // a negative literal
         case .binary(let op, let left, let right):
             let boundLeft = try bindValue(left), boundRight = try bindValue(right)
             try checkName(boundLeft, right)
@@ -34,21 +36,21 @@ extension Binder {
     }
 
     /// A condition over the output rows' columns (a `where` after the query's shape is set).
-    func bind(_ expression: ParsedExpression, columns: [String]) throws -> BoundCondition {
+    func bind(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
         let condition = try bindRowValue(expression, columns: columns)
         try expect(.boolean, condition, at: expression.span)
         return condition
     }
 
-    private func bindRowValue(_ expression: ParsedExpression, columns: [String]) throws -> BoundCondition {
+    private func bindRowValue(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
         switch expression {
         case .name(let name):
             guard columns.contains(name.text.lowercased()) else { throw unknown(name, kind: "column", candidates: columns) }
             return .output(name.text.lowercased())
         case .attribute(_, let span):
-            throw Diagnostic(code: "E042", message: "attributes belong to traces: filter on them before 'nodes', 'summarize', 'edges' or 'lineage'", span: span)
+            throw Diagnostic(code: .traceConditionOnRows, message: "attributes belong to traces: filter on them before 'nodes', 'summarize', 'edges' or 'lineage'", span: span)
         case .related(let relation, _, let span):
-            throw Diagnostic(code: "E042", message: "'\(relation.rawValue)(…)' is about traces: filter on it before 'nodes', 'summarize', 'edges' or 'lineage'", span: span)
+            throw Diagnostic(code: .traceConditionOnRows, message: "'\(relation.rawValue)(…)' is about traces: filter on it before 'nodes', 'summarize', 'edges' or 'lineage'", span: span)
         case .absolute(let inner, let span):
             let bound = try bindRowValue(inner, columns: columns)
             try expectNumber(bound, at: span)
@@ -63,7 +65,7 @@ extension Binder {
     }
 
     /// `tag = 'fgms'`: a tag (or model) the store does not have is most likely a typo.
-    private func checkName(_ side: BoundCondition, _ other: ParsedExpression) throws {
+    private func checkName(_ side: BoundCondition, _ other: ParsedExpression) throws(Diagnostic) {
         guard case .string(let text, let span) = other else { return }
         let (kind, known): (String, [String])
         switch side {
@@ -74,7 +76,7 @@ extension Binder {
         guard !known.contains(text) else { return }
         let suggestion = NameSuggestion.nearest(to: text, in: known)
         throw Diagnostic(
-            code: "E027", message: "no \(kind) '\(text)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""), span: span,
+            code: .unknownTagOrModel, message: "no \(kind) '\(text)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""), span: span,
             notes: ["the store's \(kind)s: " + (known.isEmpty ? "none yet" : known.joined(separator: ", "))])
     }
 
@@ -96,22 +98,22 @@ extension Binder {
         }
     }
 
-    private func expect(_ wanted: ValueType, _ condition: BoundCondition, at span: Span) throws {
+    private func expect(_ wanted: ValueType, _ condition: BoundCondition, at span: Span) throws(Diagnostic) {
         let actual = type(of: condition)
         guard actual != wanted, actual != .unknown else { return }
-        throw Diagnostic(code: "E043", message: "expected a condition here, found \(Self.article(actual)) value", span: span,
+        throw Diagnostic(code: .wrongType, message: "expected a condition here, found \(Self.article(actual)) value", span: span,
                          notes: ["conditions compare values (label = 3) or name a yes/no column (correct)"])
     }
 
-    private func expectNumber(_ condition: BoundCondition, at span: Span) throws {
+    private func expectNumber(_ condition: BoundCondition, at span: Span) throws(Diagnostic) {
         let actual = type(of: condition)
         guard !actual.isNumeric, actual != .unknown else { return }
-        throw Diagnostic(code: "E043", message: "expected a number here, found \(Self.article(actual)) value", span: span)
+        throw Diagnostic(code: .wrongType, message: "expected a number here, found \(Self.article(actual)) value", span: span)
     }
 
     /// Comparisons need two values of one kind (numbers with numbers); arithmetic needs numbers;
     /// `and`/`or` need conditions.
-    private func checkOperands(_ op: String, _ left: (BoundCondition, Span), _ right: (BoundCondition, Span)) throws {
+    private func checkOperands(_ op: String, _ left: (BoundCondition, Span), _ right: (BoundCondition, Span)) throws(Diagnostic) {
         switch op {
         case "and", "or":
             try expect(.boolean, left.0, at: left.1)
@@ -120,10 +122,23 @@ extension Binder {
             try expectNumber(left.0, at: left.1)
             try expectNumber(right.0, at: right.1)
         default:
+            try checkWholeEquality(op, left, right)
             let (a, b) = (type(of: left.0), type(of: right.0))
             guard a != .unknown, b != .unknown, !(a.isNumeric && b.isNumeric), a != b else { return }
-            throw Diagnostic(code: "E044", message: "cannot compare \(Self.article(a)) value with \(Self.article(b)) value", span: Span(left.1.start, right.1.end),
+            throw Diagnostic(code: .incomparableTypes, message: "cannot compare \(Self.article(a)) value with \(Self.article(b)) value", span: Span(left.1.start, right.1.end),
                              notes: [a == .string || b == .string ? "strings are quoted: tag = 'clean'" : "compare like with like: label = 3, correct, confidence > 0.5"])
+        }
+    }
+
+    /// `label = 1.5`: a column of whole numbers never equals a number that is not one (or
+    /// that lies beyond them), so the comparison is most likely a mistake.
+    private func checkWholeEquality(_ op: String, _ left: (BoundCondition, Span), _ right: (BoundCondition, Span)) throws(Diagnostic) {
+        guard op == "=" || op == "!=" else { return }
+        for (side, other) in [(left, right), (right, left)] {
+            guard case .column(let column) = side.0, column.type == .integer, case .value(.number(let number)) = other.0,
+                  number.rounded() != number || number.magnitude >= 0x1p63 else { continue }
+            throw Diagnostic(code: .wholeNumberEqualsFraction, message: "'\(column.rawValue)' holds whole numbers: it never equals \(number)", span: other.1,
+                             notes: ["compare with a whole number (\(column.rawValue) = 3), or use < and > for a range"])
         }
     }
 
@@ -131,7 +146,7 @@ extension Binder {
         type == .integer ? "an integer" : "a \(type.rawValue)"
     }
 
-    func value(_ expression: ParsedExpression) throws -> BoundValue {
+    func value(_ expression: ParsedExpression) throws(Diagnostic) -> BoundValue {
         switch expression {
         case .integer(let value, _): return .integer(value)
         case .number(let value, _): return .number(value)
@@ -139,11 +154,11 @@ extension Binder {
         case .parameter(let name, _): return .parameter(name)
         case .binary("-", .integer(0, _), .integer(let value, _)): return .integer(-value)
         case .binary("-", .integer(0, _), .number(let value, _)): return .number(-value)
-        default: throw Diagnostic(code: "E028", message: "expected a number, a string or a $parameter here", span: expression.span)
+        default: throw Diagnostic(code: .notAValue, message: "expected a number, a string or a $parameter here", span: expression.span)
         }
     }
 
-    func traceColumn(_ name: ParsedName) throws -> TraceColumn {
+    func traceColumn(_ name: ParsedName) throws(Diagnostic) -> TraceColumn {
         guard let column = TraceColumn(rawValue: name.text.lowercased()) else {
             throw unknown(name, kind: "trace column", candidates: TraceColumn.allCases.map(\.rawValue) + ["attr('key')"])
         }

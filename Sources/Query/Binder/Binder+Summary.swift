@@ -2,13 +2,13 @@ import IPG
 
 extension Binder {
     /// `summarize <measures> by [groups,] node|layer|edge`.
-    mutating func summarize(_ measureNames: [ParsedName], by keys: [ParsedName]) throws {
+    mutating func summarize(_ measureNames: [ParsedName], by keys: [ParsedName]) throws(Diagnostic) {
         let last = keys[keys.count - 1]
         guard let unit = SummaryUnit(rawValue: last.text.lowercased()) else {
-            throw Diagnostic(code: "E024", message: "a summary is by node, layer or edge (last, after any of label, predicted, tag)", span: last.span,
+            throw Diagnostic(code: .unknownSummaryUnit, message: "a summary is by node, layer or edge (last, after any of label, predicted, tag)", span: last.span,
                              notes: ["write: summarize mean, freq by node — or by label, node"])
         }
-        let groups = try keys.dropLast().map { key -> TraceGroup in
+        let groups = try keys.dropLast().map { key throws(Diagnostic) -> TraceGroup in
             guard let group = TraceGroup(rawValue: key.text.lowercased()) else {
                 throw unknown(key, kind: "group", candidates: TraceGroup.allCases.map(\.rawValue))
             }
@@ -24,55 +24,59 @@ extension Binder {
                 throw unknown(name, kind: "measure", candidates: NodeMeasure.names)
             }
             if case .quantile = measure, unit != .node {
-                throw Diagnostic(code: "E038", message: "quantiles are per node: summarize \(measure.name) by node", span: name.span)
+                throw Diagnostic(code: .quantileNotPerNode, message: "quantiles are per node: summarize \(measure.name) by node", span: name.span)
             }
             measures.append(measure)
         }
         guard !measures.isEmpty else {
-            throw Diagnostic(code: "E039", message: "say what to compute besides comparison measures, e.g. summarize mean, effect by node", span: measureNames[0].span)
+            throw Diagnostic(code: .onlyComparisonMeasures, message: "say what to compute besides comparison measures, e.g. summarize mean, effect by node", span: measureNames[0].span)
         }
         let layer: BoundValue?
         switch unit {
         case .node:
             guard let nodesLayer else {
-                throw Diagnostic(code: "E023", message: "'summarize … by node' needs 'nodes of layer N' before it", span: last.span)
+                throw Diagnostic(code: .summaryUnitWithoutStage, message: "'summarize … by node' needs 'nodes of layer N' before it", span: last.span)
             }
             layer = nodesLayer
         case .layer:
             layer = nodesLayer
         case .edge:
             guard case .edges(let into) = shape else {
-                throw Diagnostic(code: "E023", message: "'summarize … by edge' needs 'edges into layer N' before it", span: last.span)
+                throw Diagnostic(code: .summaryUnitWithoutStage, message: "'summarize … by edge' needs 'edges into layer N' before it", span: last.span)
             }
             layer = into
         }
         switch (shape, unit) {
         case (.traces, .node), (.traces, .layer), (.edges, .edge): break
         default:
-            throw Diagnostic(code: "E040", message: "'summarize' comes once, after the trace selection (and 'nodes of layer' or 'edges into layer')", span: last.span)
+            throw Diagnostic(code: .summarizeOutOfPlace, message: "'summarize' comes once, after the trace selection (and 'nodes of layer' or 'edges into layer')", span: last.span)
         }
         shape = .summary(Summary(layer: layer, measures: measures, groups: groups, unit: unit, path: path(filter, groups: groups, measures: measures, unit: unit)))
     }
 
     /// `versus traces [where …]` or `versus parent`, after a summary.
-    mutating func versus(_ set: ParsedComparedSet, span: Span) throws {
+    mutating func versus(_ set: ParsedComparedSet, span: Span) throws(Diagnostic) {
         guard case .summary(let summary) = shape else {
-            throw Diagnostic(code: "E030", message: "'versus' compares summaries: put it after 'summarize … by node'", span: span)
+            throw Diagnostic(code: .versusWithoutSummary, message: "'versus' compares summaries: put it after 'summarize … by node'", span: span)
         }
         if summary.groups.contains(.tag) {
-            throw Diagnostic(code: "E041", message: "'versus' compares two trace sets row by row; group by label or predicted, not by tag", span: span)
+            throw Diagnostic(code: .versusGroupedByTag, message: "'versus' compares two trace sets row by row; group by label or predicted, not by tag", span: span)
         }
         let second: Comparison.ComparedSet
         switch set {
         case .traces(let condition):
             if let paired = comparisonMeasures.first(where: { $0.measure.isPaired }) {
-                throw Diagnostic(code: "E046", message: "'\(paired.measure.rawValue)' compares each trace with its own parent: use | versus parent", span: paired.span)
+                throw Diagnostic(code: .pairedMeasureWithoutParent, message: "'\(paired.measure.rawValue)' compares each trace with its own parent: use | versus parent", span: paired.span)
             }
-            let secondFilter = try condition.map { try bind($0) }
+            let secondFilter = try condition.map { expression throws(Diagnostic) in
+                let bound = try bind(expression)
+                try checkDepth(bound, at: expression.span)
+                return bound
+            }
             second = .traces(filter: secondFilter, path: path(secondFilter, groups: summary.groups, measures: summary.measures, unit: summary.unit))
         case .parent:
             guard summary.unit == .node, !summary.measures.contains(where: { if case .quantile = $0 { return true } else { return false } }) else {
-                throw Diagnostic(code: "E031", message: "'versus parent' pairs node values: summarize count, mean, stddev, freq, min or max by node", span: span)
+                throw Diagnostic(code: .unpairedMeasures, message: "'versus parent' pairs node values: summarize count, mean, stddev, freq, min or max by node", span: span)
             }
             second = .parents
         }

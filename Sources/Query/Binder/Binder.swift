@@ -3,7 +3,7 @@ import IPG
 /// `ParsedQuery` → `BoundQuery`: resolves names against the catalog (suggesting the nearest
 /// when one is unknown), checks each stage fits what came before, and picks the statistics
 /// path for summaries the store's statistics can answer. One type over several files, one
-/// concern each (`Binder+Summary`, `Binder+Expressions`).
+/// concern each (`Binder+Summary`, `Binder+Lineage`, `Binder+Expressions`, `Binder+Nesting`).
 public struct Binder {
     let catalog: Catalog
     var filter: BoundCondition?
@@ -21,125 +21,152 @@ public struct Binder {
     /// The first stage that filters, orders or limits the rows a query computes: nothing may
     /// change what the rows are after it, and nothing at all may follow `take`.
     var rowStage: ParsedStage?
+    /// Requirements on `$parameters` (whole numbers in bounds), checked when they have values.
+    var requirements: [ValueRequirement] = []
 
-    public static func bind(_ query: ParsedQuery, catalog: Catalog) -> Result<BoundQuery, Diagnostic> {
+    /// The bound query, or every problem found: binding goes on past a stage that fails to
+    /// filter, sort or take (it changes nothing later stages depend on) and stops at one that
+    /// fails to decide what the rows are.
+    public static func bind(_ query: ParsedQuery, catalog: Catalog) -> Result<BoundQuery, DiagnosticList> {
         var binder = Binder(catalog: catalog)
-        return Result { try binder.bind(query) }.mapError { $0 as! Diagnostic }
+        var diagnostics: [Diagnostic] = []
+        for stage in query.stages {
+            do {
+                try binder.bind(stage)
+            } catch {
+                diagnostics.append(error)
+                if stage.shapesRows { break }
+            }
+        }
+        if diagnostics.isEmpty {
+            do { try binder.checkComplete(query) } catch { diagnostics.append(error) }
+        }
+        if let first = diagnostics.first { return .failure(DiagnosticList(first, Array(diagnostics.dropFirst()))) }
+        return .success(BoundQuery(filter: binder.filter, shape: binder.shape, rowFilter: binder.rowFilter, sort: binder.sort,
+                                   limit: binder.limit, requirements: binder.requirements))
     }
 
     private init(catalog: Catalog) {
         self.catalog = catalog
     }
 
-    private mutating func bind(_ query: ParsedQuery) throws -> BoundQuery {
-        for stage in query.stages {
-            try checkOrder(stage)
-            switch stage {
-            case .filter(let expression):
-                if case .traces = shape, nodesLayer == nil {
-                    let condition = try bind(expression)
-                    filter = filter.map { .binary("and", $0, condition) } ?? condition
-                } else if nodesLayer != nil, case .traces = shape {
-                    throw Diagnostic(code: "E020", message: "'where' between 'nodes of layer' and 'summarize' has nothing to filter: put it before or after", span: expression.span)
-                } else {
-                    let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
-                    let condition = try bind(expression, columns: columns)
-                    rowFilter = rowFilter.map { .binary("and", $0, condition) } ?? condition
-                    rowStage = rowStage ?? stage
-                }
-            case .select(let names):
-                guard case .traces = shape, nodesLayer == nil, rowFilter == nil else {
-                    throw Diagnostic(code: "E021", message: "'select' reads trace columns; after 'nodes of layer' use 'summarize … by node'", span: names[0].span)
-                }
-                shape = .traces(columns: try names.map { try traceColumn($0) })
-            case .nodes(let layer, let span):
-                let value = try value(layer)
-                try checkLayer(value, span: span, dense: false)
-                nodesLayer = value
-            case .summarize(let measures, let keys):
-                try summarize(measures, by: keys)
-            case .versus(let set, let span):
-                try versus(set, span: span)
-            case .edges(let layer, let span):
-                guard nodesLayer == nil, case .traces = shape else {
-                    throw Diagnostic(code: "E032", message: "'edges into layer' reads traces, not summaries", span: span)
-                }
-                let value = try value(layer)
-                try checkLayer(value, span: span, dense: true)
-                edgesLayer = value
-                shape = .edges(layer: value)
-            case .lineage(let start, let forward, let depth, let top, let span):
-                guard nodesLayer == nil, case .traces = shape else {
-                    throw Diagnostic(code: "E034", message: "'lineage' follows a trace's edges; use it right after the trace selection", span: span)
-                }
-                let address = try start.map { NodeAddress(layer: try value($0.layer), node: try value($0.node)) }
-                if let address, case .integer(let layer) = address.layer, case .integer(let node) = address.node,
-                   !catalog.models.contains(where: { $0.layers.indices.contains(layer) && node >= 0 && node < $0.layers[layer].nodeCount }) {
-                    throw Diagnostic(code: "E035", message: "no node \(layer):\(node) in the models", span: span)
-                }
-                if forward && start == nil {
-                    throw Diagnostic(code: "E036", message: "'lineage forward' needs a node to start from", span: span,
-                                     notes: ["write: lineage forward from 0:350 depth 2 top 3 (layer 0 is the input)"])
-                }
-                shape = .lineage(start: address, direction: forward ? .forward : .backward,
-                                 depth: try value(depth), top: try value(top))
-            case .sort(let keys):
-                let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
-                sort = try keys.map { key in
-                    guard columns.contains(key.name.text.lowercased()) else {
-                        throw unknown(key.name, kind: "column to sort by", candidates: columns)
-                    }
-                    return SortKey(column: key.name.text.lowercased(), descending: key.descending, absolute: key.absolute)
-                }
-                rowStage = rowStage ?? stage
-            case .take(let expression):
-                limit = try value(expression)
-                if case .integer(let count) = limit, count < 0 {
-                    throw Diagnostic(code: "E025", message: "'take' needs a count of 0 or more", span: expression.span)
-                }
-                rowStage = stage
+    private mutating func bind(_ stage: ParsedStage) throws(Diagnostic) {
+        try checkOrder(stage)
+        switch stage {
+        case .filter(let expression):
+            try applyFilter(expression, stage: stage)
+        case .select(let names):
+            guard case .traces = shape, nodesLayer == nil, rowFilter == nil else {
+                throw Diagnostic(code: .selectAfterTraces, message: "'select' reads trace columns; after 'nodes of layer' use 'summarize … by node'", span: names[0].span)
             }
+            shape = .traces(columns: try names.map { name throws(Diagnostic) in try traceColumn(name) })
+        case .nodes(let layer, _):
+            nodesLayer = try required(layer, .layer(count: layerCount, dense: nil))
+        case .summarize(let measures, let keys):
+            try summarize(measures, by: keys)
+        case .versus(let set, let span):
+            try versus(set, span: span)
+        case .edges(let layer, let span):
+            guard nodesLayer == nil, case .traces = shape else {
+                throw Diagnostic(code: .edgesAfterSummary, message: "'edges into layer' reads traces, not summaries", span: span)
+            }
+            let value = try required(layer, .layer(count: layerCount, dense: denseLayers))
+            edgesLayer = value
+            shape = .edges(layer: value)
+        case .lineage(let start, let forward, let depth, let top, let span):
+            try lineage(from: start, forward: forward, depth: depth, top: top, span: span)
+        case .sort(let keys):
+            let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
+            sort = try keys.map { key throws(Diagnostic) in
+                guard columns.contains(key.name.text.lowercased()) else {
+                    throw unknown(key.name, kind: "column to sort by", candidates: columns)
+                }
+                return SortKey(column: key.name.text.lowercased(), descending: key.descending, absolute: key.absolute)
+            }
+            rowStage = rowStage ?? stage
+        case .take(let expression):
+            limit = try required(expression, .count)
+            rowStage = stage
         }
+    }
+
+    /// `where`: on traces until the rows are decided, then on the rows' columns.
+    private mutating func applyFilter(_ expression: ParsedExpression, stage: ParsedStage) throws(Diagnostic) {
+        guard case .traces = shape else {
+            let condition = try bind(expression, columns: BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns)
+            try checkDepth(condition, at: expression.span)
+            let combined: BoundCondition = rowFilter.map { .binary("and", $0, condition) } ?? condition
+            try checkDepth(combined, at: expression.span, combined: true)
+            rowFilter = combined
+            rowStage = rowStage ?? stage
+            return
+        }
+        guard nodesLayer == nil else {
+            throw Diagnostic(code: .filterBetweenNodesAndSummary, message: "'where' between 'nodes of layer' and 'summarize' has nothing to filter: put it before or after", span: expression.span)
+        }
+        let condition = try bind(expression)
+        try checkDepth(condition, at: expression.span)
+        let combined: BoundCondition = filter.map { .binary("and", $0, condition) } ?? condition
+        try checkDepth(combined, at: expression.span, combined: true)
+        filter = combined
+    }
+
+    /// What a query must not end with: `nodes of layer` with nothing computed, or comparison
+    /// measures with nothing compared.
+    private func checkComplete(_ query: ParsedQuery) throws(Diagnostic) {
         if nodesLayer != nil, case .traces = shape {
-            throw Diagnostic(code: "E026", message: "after 'nodes of layer' say what to compute: | summarize mean, freq by node", span: query.source)
+            throw Diagnostic(code: .nodesWithoutSummary, message: "after 'nodes of layer' say what to compute: | summarize mean, freq by node", span: query.source)
         }
         if let asked = comparisonMeasures.first, case .summary = shape {
-            throw Diagnostic(code: "E037", message: "'\(asked.measure.rawValue)' compares two sets: add | versus traces where … (or | versus parent)", span: asked.span)
+            throw Diagnostic(code: .comparisonMeasureWithoutVersus, message: "'\(asked.measure.rawValue)' compares two sets: add | versus traces where … (or | versus parent)", span: asked.span)
         }
-        return BoundQuery(filter: filter, shape: shape, rowFilter: rowFilter, sort: sort, limit: limit)
     }
 
     /// Rows are computed first, then filtered, sorted and taken: a stage that changes what the
     /// rows are cannot follow one that filters, sorts or limits them, and `take` comes last.
-    private func checkOrder(_ stage: ParsedStage) throws {
+    private func checkOrder(_ stage: ParsedStage) throws(Diagnostic) {
         guard let rowStage else { return }
         if case .take = rowStage {
-            throw Diagnostic(code: "E045", message: "'\(stage.keyword)' cannot follow 'take': 'take' ends a query", span: stage.span,
+            throw Diagnostic(code: .stageOutOfOrder, message: "'\(stage.keyword)' cannot follow 'take': 'take' ends a query", span: stage.span,
                              notes: ["filter and sort before taking: | sort -mean | take 10"])
         }
         guard stage.shapesRows else { return }
         let earlier: String
         if case .filter = rowStage { earlier = "'where' on the rows" } else { earlier = "'\(rowStage.keyword)'" }
-        throw Diagnostic(code: "E045", message: "'\(stage.keyword)' cannot follow \(earlier): it changes what the rows are", span: stage.span,
+        throw Diagnostic(code: .stageOutOfOrder, message: "'\(stage.keyword)' cannot follow \(earlier): it changes what the rows are", span: stage.span,
                          notes: ["compute first, then filter, sort and take: | summarize mean by node | where mean > 1 | sort -mean | take 5"])
     }
 
-    /// A layer index the models have (and, for edges, a dense one).
-    private func checkLayer(_ value: BoundValue, span: Span, dense: Bool) throws {
-        guard case .integer(let index) = value else { return }
-        let counts = catalog.models.map(\.layers.count)
-        guard counts.contains(where: { index >= 0 && index < $0 }) else {
-            throw Diagnostic(code: "E022", message: "no layer \(index): the models have layers 0–\((counts.max() ?? 1) - 1)", span: span)
-        }
-        if dense && !catalog.models.flatMap(\.layers).contains(where: { $0.index == index && $0.kind == .dense }) {
-            throw Diagnostic(code: "E033", message: "layer \(index) is not a dense layer; edge queries cover dense layers", span: span)
-        }
+    /// Values that must meet `rule`: literals are checked now; a `$parameter` leaves the
+    /// requirement for when its value is known.
+    mutating func required(_ expressions: [ParsedExpression], _ rule: ValueRequirement.Rule) throws(Diagnostic) -> [BoundValue] {
+        let requirement = ValueRequirement(rule: rule, values: try expressions.map { expression throws(Diagnostic) in try value(expression) }, spans: expressions.map(\.span))
+        if let problem = requirement.problems().first { throw problem }
+        if requirement.readsParameters { requirements.append(requirement) }
+        return requirement.values
+    }
+
+    mutating func required(_ expression: ParsedExpression, _ rule: ValueRequirement.Rule) throws(Diagnostic) -> BoundValue {
+        try required([expression], rule)[0]
+    }
+
+    /// The most layers a model has.
+    private var layerCount: Int { catalog.models.map(\.layers.count).max() ?? 0 }
+
+    /// Layers that are dense in some model.
+    private var denseLayers: Set<Int> {
+        Set(catalog.models.flatMap(\.layers).filter { $0.kind == .dense }.map(\.index))
+    }
+
+    /// Per layer index, the most nodes a model has there.
+    var nodeCounts: [Int] {
+        (0..<layerCount).map { index in catalog.models.compactMap { $0.layers.indices.contains(index) ? $0.layers[index].nodeCount : nil }.max() ?? 0 }
     }
 
     func unknown(_ name: ParsedName, kind: String, candidates: [String]) -> Diagnostic {
         let suggestion = NameSuggestion.nearest(to: name.text, in: candidates)
         return Diagnostic(
-            code: "E029", message: "no \(kind) '\(name.text)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""), span: name.span,
+            code: .unknownName, message: "no \(kind) '\(name.text)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""), span: name.span,
             notes: ["known: " + candidates.joined(separator: ", ")])
     }
 }

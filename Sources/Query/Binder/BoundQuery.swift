@@ -22,6 +22,8 @@ public struct BoundQuery: Sendable, Equatable {
     public var rowFilter: BoundCondition?
     public var sort: [SortKey]
     public var limit: BoundValue?
+    /// What `$parameters` must be where they are used, checked when they have values.
+    public var requirements: [ValueRequirement] = []
 
     /// The output columns, in order.
     public var columns: [String] {

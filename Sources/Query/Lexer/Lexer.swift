@@ -34,7 +34,7 @@ public enum Lexer {
                     if let layer, let index = Int(text(indexStart)) {
                         tokens.append(Token(.nodeReference(layer: layer, index: index), Span(start, position)))
                     } else {
-                        diagnostics.append(Diagnostic(code: "E001", message: "node reference '\(text(start))' is too large", span: Span(start, position)))
+                        diagnostics.append(Diagnostic(code: .numberOutOfRange, message: "node reference '\(text(start))' is too large", span: Span(start, position)))
                     }
                     continue
                 }
@@ -52,10 +52,10 @@ public enum Lexer {
                 let literal = text(start)
                 if !isFraction, let value = Int(literal) {
                     tokens.append(Token(.integer(value), Span(start, position)))
-                } else if let value = Double(literal) {
+                } else if let value = Double(literal), value.isFinite {
                     tokens.append(Token(.number(value), Span(start, position)))
                 } else {
-                    diagnostics.append(Diagnostic(code: "E001", message: "number '\(literal)' is out of range", span: Span(start, position)))
+                    diagnostics.append(Diagnostic(code: .numberOutOfRange, message: "number '\(literal)' is out of range", span: Span(start, position)))
                 }
             } else if isNameStart(scalar) {
                 while isNameStart(peek()) || isDigit(peek()) { position += 1 }
@@ -65,7 +65,7 @@ public enum Lexer {
                 let nameStart = position
                 while isNameStart(peek()) || isDigit(peek()) { position += 1 }
                 if position == nameStart {
-                    diagnostics.append(Diagnostic(code: "E002", message: "'$' must be followed by a parameter name", span: Span(start, position)))
+                    diagnostics.append(Diagnostic(code: .parameterWithoutName, message: "'$' must be followed by a parameter name", span: Span(start, position)))
                 } else {
                     tokens.append(Token(.parameter(text(nameStart)), Span(start, position)))
                 }
@@ -86,7 +86,7 @@ public enum Lexer {
                     tokens.append(Token(.string(String(value)), Span(start, position)))
                 } else {
                     diagnostics.append(Diagnostic(
-                        code: "E003", message: "unterminated string", span: Span(start, position),
+                        code: .unterminatedString, message: "unterminated string", span: Span(start, position),
                         notes: ["close it with \(scalar) on the same line"]))
                 }
             } else if let symbol = symbols.first(where: { matches($0, scalars, at: position) }) {
@@ -94,7 +94,7 @@ public enum Lexer {
                 tokens.append(Token(.symbol(symbol), Span(start, position)))
             } else {
                 position += 1
-                diagnostics.append(Diagnostic(code: "E004", message: "unexpected character '\(scalar)'", span: Span(start, position)))
+                diagnostics.append(Diagnostic(code: .unexpectedCharacter, message: "unexpected character '\(scalar)'", span: Span(start, position)))
             }
         }
         tokens.append(Token(.endOfInput, Span(scalars.count, scalars.count)))

@@ -11,11 +11,21 @@ public struct CompiledQuery: Sendable, Equatable {
     public var sql: String
     public var arguments: [Argument]
     public var columns: [String]
+    /// What `$parameters` must be where they are used (a whole number in bounds), beyond what
+    /// SQL checks: see `problems(withParameters:)`.
+    public var requirements: [ValueRequirement] = []
 
     /// The `$parameters` the query needs, in first-use order.
     public var parameterNames: [String] {
         var seen: [String] = []
         for case .parameter(let name) in arguments where !seen.contains(name) { seen.append(name) }
         return seen
+    }
+
+    /// What is wrong with the values given for `$parameters` (keyed by name), as diagnostics
+    /// pointing at where each parameter is used; empty when they fit. Run it before binding
+    /// the arguments: `take $k` with k = 1.5 would otherwise reach the database as a type error.
+    public func problems(withParameters values: [String: Argument]) -> [Diagnostic] {
+        requirements.flatMap { $0.problems(withParameters: values) }
     }
 }

@@ -14,7 +14,7 @@ public struct SQLGenerator {
     public static func generate(_ query: BoundQuery, dialect: any SQLDialect = SQLiteDialect()) -> CompiledQuery {
         var generator = SQLGenerator(dialect: dialect)
         let sql = generator.statement(query)
-        return CompiledQuery(sql: sql, arguments: generator.arguments, columns: query.columns)
+        return CompiledQuery(sql: sql, arguments: generator.arguments, columns: query.columns, requirements: query.requirements)
     }
 
     private init(dialect: any SQLDialect) {

@@ -15,8 +15,9 @@ public struct SavedQuery: Sendable, Equatable {
     /// The whole file; the header lines are comments, so it compiles as it is.
     public var source: SourceText
 
-    /// Parses a saved query's header; `file` names it in errors.
-    public init(text: String, file: String) throws {
+    /// Parses a saved query's header; `file` names it in errors, which point at the line.
+    public init(text: String, file: String) throws(Diagnostic) {
+        let source = SourceText(text, name: file)
         var name: String?, description: String?
         var parameters: [Parameter] = []
         for (number, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
@@ -30,19 +31,20 @@ public struct SavedQuery: Sendable, Equatable {
             case "param":
                 let parts = value.split(separator: " ", maxSplits: 2).map(String.init)
                 guard parts.count >= 2, let kind = Parameter.Kind(rawValue: parts[1]) else {
-                    throw Diagnostic(code: "E040", message: "\(file):\(number + 1): expected 'param: <name> <string|integer|number> [default]'", span: Span(0, 0))
+                    throw Diagnostic(code: .savedQueryParameterLine, message: "\(file):\(number + 1): expected 'param: <name> <string|integer|number> [default]'",
+                                     span: source.span(ofLine: number + 1))
                 }
                 parameters.append(Parameter(name: parts[0], kind: kind, defaultValue: parts.count > 2 ? parts[2] : nil))
             default: continue
             }
         }
         guard let name, let description else {
-            throw Diagnostic(code: "E041", message: "\(file): a saved query needs '# name:' and '# description:' lines", span: Span(0, 0))
+            throw Diagnostic(code: .savedQueryHeaderIncomplete, message: "\(file): a saved query needs '# name:' and '# description:' lines", span: source.span(ofLine: 1))
         }
         self.name = name
         self.description = description
         self.parameters = parameters
-        source = SourceText(text, name: file)
+        self.source = source
     }
 }
 

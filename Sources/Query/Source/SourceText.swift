@@ -28,11 +28,13 @@ public struct SourceText: Sendable, Equatable {
 
     /// The text of 1-based line `line`, without its line break.
     public func line(_ line: Int) -> String {
+        text(of: span(ofLine: line))
+    }
+
+    /// The span of 1-based line `line`, without its line break.
+    func span(ofLine line: Int) -> Span {
         let start = lineStarts[line - 1]
-        let end = line < lineStarts.count ? lineStarts[line] - 1 : scalars.count
-        var view = String.UnicodeScalarView()
-        view.append(contentsOf: scalars[start..<max(start, end)])
-        return String(view)
+        return Span(start, line < lineStarts.count ? lineStarts[line] - 1 : scalars.count)
     }
 
     /// The text covered by `span`.

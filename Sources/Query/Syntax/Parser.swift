@@ -1,12 +1,19 @@
 /// Tokens → `ParsedQuery`, by recursive descent. The first error stops the parse and comes
 /// back as a diagnostic naming what was expected.
 public struct Parser {
+    /// How deep a condition may nest: each parenthesis, `not`, `-`, `abs(…)`, `parent(…)`,
+    /// `child(…)` and operator adds a level to what it holds. Deeper conditions are refused
+    /// before they exhaust the stack of the parser (or of the phases that walk the tree).
+    public static let maximumNesting = 32
+
     private let tokens: [Token]
     private var position = 0
+    /// Nested constructs entered and not yet left.
+    private var nesting = 0
 
     public static func parse(_ tokens: [Token]) -> Result<ParsedQuery, Diagnostic> {
         var parser = Parser(tokens: tokens)
-        return Result { try parser.query() }.mapError { $0 as! Diagnostic }
+        return Result { () throws(Diagnostic) in try parser.query() }
     }
 
     private init(tokens: [Token]) {
@@ -27,7 +34,7 @@ public struct Parser {
 
     private func isSymbol(_ symbol: String) -> Bool { current.kind == .symbol(symbol) }
 
-    private mutating func expectWord(_ word: String, _ context: String) throws {
+    private mutating func expectWord(_ word: String, _ context: String) throws(Diagnostic) {
         guard isWord(word) else { throw unexpected("'\(word)' \(context)") }
         position += 1
     }
@@ -44,10 +51,10 @@ public struct Parser {
         case .number(let value): found = "\(value)"
         case .nodeReference(let layer, let index): found = "\(layer):\(index)"
         }
-        return Diagnostic(code: "E010", message: "expected \(expected), found \(found)", span: current.span)
+        return Diagnostic(code: .unexpectedToken, message: "expected \(expected), found \(found)", span: current.span)
     }
 
-    private mutating func query() throws -> ParsedQuery {
+    private mutating func query() throws(Diagnostic) -> ParsedQuery {
         let start = current.span
         try expectWord("from", "to start a query (from traces …)")
         try expectWord("traces", "after 'from'")
@@ -64,15 +71,15 @@ public struct Parser {
         return ParsedQuery(source: Span(start.start, tokens[max(0, position - 1)].span.end), stages: stages)
     }
 
-    private mutating func stage() throws -> ParsedStage {
+    private mutating func stage() throws(Diagnostic) -> ParsedStage {
         if isWord("where") { position += 1; return .filter(try expression()) }
         if isWord("select") { position += 1; return .select(try names()) }
-        if isWord("take") { position += 1; return .take(try primary()) }
+        if isWord("take") { position += 1; return .take(try value()) }
         if isWord("nodes") {
             let start = advance().span
             try expectWord("of", "after 'nodes'")
             try expectWord("layer", "after 'nodes of'")
-            let layer = try primary()
+            let layer = try value()
             return .nodes(layer: layer, span: Span(start.start, layer.span.end))
         }
         if isWord("summarize") {
@@ -118,7 +125,7 @@ public struct Parser {
             let start = advance().span
             try expectWord("into", "after 'edges'")
             try expectWord("layer", "after 'edges into'")
-            let layer = try primary()
+            let layer = try value()
             return .edges(layer: layer, span: Span(start.start, layer.span.end))
         }
         if isWord("lineage") {
@@ -133,23 +140,23 @@ public struct Parser {
                     origin = (.integer(layer, span), .integer(index, span))
                 } else if isWord("layer") {
                     position += 1
-                    let layer = try primary()
+                    let layer = try value()
                     try expectWord("node", "after 'from layer N' (from layer N node M)")
-                    origin = (layer, try primary())
+                    origin = (layer, try value())
                 } else {
                     throw unexpected("a node such as 3:9, or layer N node M")
                 }
             }
             try expectWord("depth", "in 'lineage … depth N top K'")
-            let depth = try primary()
+            let depth = try value()
             try expectWord("top", "in 'lineage … depth N top K'")
-            let top = try primary()
+            let top = try value()
             return .lineage(start: origin, forward: forward, depth: depth, top: top, span: Span(start.start, top.span.end))
         }
         throw unexpected("a stage (where, select, nodes of layer, summarize, versus, edges into layer, lineage, sort, take)")
     }
 
-    private mutating func names() throws -> [ParsedName] {
+    private mutating func names() throws(Diagnostic) -> [ParsedName] {
         var result = [try name()]
         while isSymbol(",") {
             position += 1
@@ -158,70 +165,108 @@ public struct Parser {
         return result
     }
 
-    private mutating func name() throws -> ParsedName {
+    private mutating func name() throws(Diagnostic) -> ParsedName {
         guard case .identifier(let text) = current.kind else { throw unexpected("a name") }
         return ParsedName(text: text, span: advance().span)
     }
 
+    /// A parsed condition or value and how many levels deep it nests.
+    private struct Operand {
+        var expression: ParsedExpression
+        var height: Int
+    }
+
     // Precedence, loosest first: or, and, not, comparison, + -, * /.
-    private mutating func expression() throws -> ParsedExpression { try binary(level: 0) }
+    private mutating func expression() throws(Diagnostic) -> ParsedExpression { try binary(level: 0).expression }
+
+    /// A value where the grammar wants one operand (`take 10`, `nodes of layer $layer`).
+    private mutating func value() throws(Diagnostic) -> ParsedExpression { try primary().expression }
 
     private static let levels: [[String]] = [["or"], ["and"], ["=", "!=", "<", "<=", ">", ">="], ["+", "-"], ["*", "/"]]
 
-    private mutating func binary(level: Int) throws -> ParsedExpression {
+    private mutating func binary(level: Int) throws(Diagnostic) -> Operand {
         if level == Self.levels.count { return try primary() }
         if level == 2 && isWord("not") {
             let start = advance().span
+            try enter(start)
+            defer { nesting -= 1 }
             let operand = try binary(level: level)
-            return .not(operand, Span(start.start, operand.span.end))
+            return try nested(.not(operand.expression, Span(start.start, operand.expression.span.end)), over: operand.height, at: start)
         }
         var left = try binary(level: level + 1)
         while let op = Self.levels[level].first(where: { isWord($0) || isSymbol($0) }) {
-            position += 1
-            left = .binary(op, left, try binary(level: level + 1))
+            let opSpan = advance().span
+            let right = try binary(level: level + 1)
+            left = try nested(.binary(op, left.expression, right.expression), over: max(left.height, right.height), at: opSpan)
             if level == 2 { break }  // comparisons do not chain
         }
         return left
     }
 
-    private mutating func primary() throws -> ParsedExpression {
+    private mutating func primary() throws(Diagnostic) -> Operand {
         let token = current
+        let opensCall = tokens[min(position + 1, tokens.count - 1)].kind == .symbol("(")
         switch token.kind {
-        case .identifier(let text) where text.lowercased() == "attr" && tokens[min(position + 1, tokens.count - 1)].kind == .symbol("("):
+        case .identifier(let text) where text.lowercased() == "attr" && opensCall:
             position += 2
             guard case .string(let key) = current.kind else { throw unexpected("the attribute's key as a string: attr('source')") }
             position += 1
             guard isSymbol(")") else { throw unexpected("')'") }
-            return .attribute(key, Span(token.span.start, advance().span.end))
-        case .identifier(let text) where text.lowercased() == "abs" && tokens[min(position + 1, tokens.count - 1)].kind == .symbol("("):
-            position += 2
-            let inner = try expression()
-            guard isSymbol(")") else { throw unexpected("')'") }
-            return .absolute(inner, Span(token.span.start, advance().span.end))
-        case .identifier(let text) where TraceRelation(rawValue: text.lowercased()) != nil && tokens[min(position + 1, tokens.count - 1)].kind == .symbol("("):
-            position += 2
-            let inner = try expression()
-            guard isSymbol(")") else { throw unexpected("')'") }
-            return .related(TraceRelation(rawValue: text.lowercased())!, inner, Span(token.span.start, advance().span.end))
+            return Operand(expression: .attribute(key, Span(token.span.start, advance().span.end)), height: 0)
+        case .identifier(let text) where text.lowercased() == "abs" && opensCall:
+            position += 1
+            let inner = try enclosed(from: token.span)
+            return try nested(.absolute(inner.expression, Span(token.span.start, tokens[position - 1].span.end)), over: inner.height, at: token.span)
+        case .identifier(let text) where TraceRelation(rawValue: text.lowercased()) != nil && opensCall:
+            position += 1
+            let inner = try enclosed(from: token.span)
+            let relation = TraceRelation(rawValue: text.lowercased())!
+            return try nested(.related(relation, inner.expression, Span(token.span.start, tokens[position - 1].span.end)), over: inner.height, at: token.span)
         case .identifier(let text):
             position += 1
-            return .name(ParsedName(text: text, span: token.span))
-        case .integer(let value): position += 1; return .integer(value, token.span)
-        case .number(let value): position += 1; return .number(value, token.span)
-        case .string(let value): position += 1; return .string(value, token.span)
-        case .parameter(let name): position += 1; return .parameter(name, token.span)
+            return Operand(expression: .name(ParsedName(text: text, span: token.span)), height: 0)
+        case .integer(let value): position += 1; return Operand(expression: .integer(value, token.span), height: 0)
+        case .number(let value): position += 1; return Operand(expression: .number(value, token.span), height: 0)
+        case .string(let value): position += 1; return Operand(expression: .string(value, token.span), height: 0)
+        case .parameter(let name): position += 1; return Operand(expression: .parameter(name, token.span), height: 0)
         case .symbol("("):
-            position += 1
-            let inner = try expression()
-            guard isSymbol(")") else { throw unexpected("')'") }
-            position += 1
-            return inner
+            return try enclosed(from: token.span)
         case .symbol("-"):
-            position += 1
+            try enter(advance().span)
+            defer { nesting -= 1 }
             let operand = try primary()
-            return .binary("-", .integer(0, token.span), operand)
+            return try nested(.binary("-", .integer(0, token.span), operand.expression), over: operand.height, at: token.span)
         default:
             throw unexpected("a value or a name")
         }
+    }
+
+    /// `(<expression>)` at the current token; `start` is where the construct begins (`abs`,
+    /// `parent`, or the parenthesis itself).
+    private mutating func enclosed(from start: Span) throws(Diagnostic) -> Operand {
+        try enter(Span(start.start, advance().span.end))
+        defer { nesting -= 1 }
+        let inner = try binary(level: 0)
+        guard isSymbol(")") else { throw unexpected("')'") }
+        position += 1
+        return inner
+    }
+
+    /// Steps into a nested construct written at `span`, refusing one level past
+    /// `maximumNesting`; the caller leaves it with `nesting -= 1`.
+    private mutating func enter(_ span: Span) throws(Diagnostic) {
+        nesting += 1
+        guard nesting <= Self.maximumNesting else { throw tooDeep(at: span) }
+    }
+
+    /// `expression` built over operands `height` levels deep, unless that nests too deeply.
+    private func nested(_ expression: ParsedExpression, over height: Int, at span: Span) throws(Diagnostic) -> Operand {
+        guard height < Self.maximumNesting else { throw tooDeep(at: span) }
+        return Operand(expression: expression, height: height + 1)
+    }
+
+    private func tooDeep(at span: Span) -> Diagnostic {
+        Diagnostic(code: .nestedTooDeeply, message: "the condition nests too deeply here: at most \(Self.maximumNesting) levels", span: span,
+                   notes: ["each parenthesis, not, -, abs(…), parent(…), child(…) and operator adds a level; split the query or simplify the condition"])
     }
 }

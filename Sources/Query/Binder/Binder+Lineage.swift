@@ -1,0 +1,41 @@
+import IPG
+
+extension Binder {
+    /// `lineage [forward] [from <node>] depth D top K`, right after the trace selection: the
+    /// start node one of the models has, and depth and top within `ValueRequirement`'s bounds.
+    mutating func lineage(from start: (layer: ParsedExpression, node: ParsedExpression)?, forward: Bool,
+                          depth: ParsedExpression, top: ParsedExpression, span: Span) throws(Diagnostic) {
+        guard nodesLayer == nil, case .traces = shape else {
+            throw Diagnostic(code: .lineageOutOfPlace, message: "'lineage' follows a trace's edges; use it right after the trace selection", span: span)
+        }
+        if forward && start == nil {
+            throw Diagnostic(code: .forwardLineageWithoutStart, message: "'lineage forward' needs a node to start from", span: span,
+                             notes: ["write: lineage forward from 0:350 depth 2 top 3 (layer 0 is the input)"])
+        }
+        let address = try start.map { start throws(Diagnostic) in
+            let values = try required([start.layer, start.node], .node(nodeCounts: nodeCounts))
+            return NodeAddress(layer: values[0], node: values[1])
+        }
+        let (steps, from) = lineageSteps(from: address?.layer, forward: forward)
+        let bounds = try required([depth, top], .lineage(steps: steps, start: from))
+        shape = .lineage(start: address, direction: forward ? .forward : .backward, depth: bounds[0], top: bounds[1])
+    }
+
+    /// How many steps a lineage can take, and from where, for messages. Each step crosses a
+    /// dense layer: back from the start layer (each model's output by default), the dense
+    /// layers at or below it; forward, those above it. From a `$parameter` layer: any.
+    private func lineageSteps(from start: BoundValue?, forward: Bool) -> (steps: Int, from: String) {
+        let layer: Int?
+        switch start {
+        case .integer(let index)?: layer = index
+        case nil where !forward: layer = nil
+        default: return (catalog.models.map { $0.layers.filter { $0.kind == .dense }.count }.max() ?? 0, "from any layer")
+        }
+        let steps = catalog.models.map { model in
+            let from = layer ?? model.layers.count - 1
+            return model.layers.filter { $0.kind == .dense && (forward ? $0.index > from : $0.index <= from) }.count
+        }.max() ?? 0
+        let place = layer.map { "layer \($0)" } ?? "the output"
+        return (steps, forward ? "forward from \(place)" : "back from \(place)")
+    }
+}

@@ -1,0 +1,128 @@
+/// What a place in a query needs of its value beyond a type: a whole number in bounds. The
+/// binder checks literals as it binds; a `$parameter`'s value is checked against the same
+/// requirement once it is known (`CompiledQuery.problems(withParameters:)`), so both give the
+/// same diagnostics.
+public struct ValueRequirement: Sendable, Equatable {
+    public enum Rule: Sendable, Equatable {
+        /// `take`'s count: 0 or more.
+        case count
+        /// A layer number below `count`; for edges, one of the `dense` layers.
+        case layer(count: Int, dense: Set<Int>?)
+        /// A node (layer, then index) that some model has: `nodeCounts[layer]` is the most
+        /// nodes any model has in that layer.
+        case node(nodeCounts: [Int])
+        /// A lineage's depth, then its top: each 1 or more, the depth at most the `steps` the
+        /// models' dense layers allow from where it starts (`start`, for messages: "back from
+        /// the output"), and top^depth at most `maximumLineagePaths`.
+        case lineage(steps: Int, start: String)
+    }
+
+    /// The most paths a lineage may follow per trace, top^depth: depth 1 top 10, depth 2
+    /// top 3, depth 3 top 2. The walk ranks every incoming edge of each node it reaches against
+    /// the others, so its cost grows with top^(depth − 1) times the square of the fan-in; on
+    /// one trace of a 784-350-50-10 MLP (release build, SQLite 3.40) the costliest lineages
+    /// this allows take 1.2 s of CPU (depth 3 top 2 from the output) and 0.9 s (depth 2
+    /// top 3 from layer 2), where depth 3 top 3 takes 2.5 s and depth 3 top 10 over 40 s.
+    public static let maximumLineagePaths = 10
+
+    public var rule: Rule
+    /// The values the rule reads, each a literal or a `$parameter`, in the rule's order.
+    public var values: [BoundValue]
+    /// Where each value is written.
+    public var spans: [Span]
+
+    /// Whether a value is a `$parameter`, known only when the query runs.
+    public var readsParameters: Bool {
+        values.contains { if case .parameter = $0 { return true } else { return false } }
+    }
+
+    /// What is wrong with the values, parameters read from `parameters`; a parameter without a
+    /// value is not checked (nor anything that needs it).
+    public func problems(withParameters parameters: [String: CompiledQuery.Argument] = [:]) -> [Diagnostic] {
+        var numbers: [Int?] = []
+        var problems: [Diagnostic] = []
+        for (value, span) in zip(values, spans) {
+            switch Self.resolve(value, parameters) {
+            case .integer(let number)?: numbers.append(number)
+            case nil: numbers.append(nil)
+            case let other?:
+                numbers.append(nil)
+                problems.append(Diagnostic(code: .notAWholeNumber, message: "\(subject) needs a whole number, found \(Self.describe(other, as: value))", span: span))
+            }
+        }
+        guard problems.isEmpty, let problem = rangeProblem(numbers) else { return problems }
+        return [Diagnostic(code: problem.code, message: problem.message, span: problem.span)]
+    }
+
+    /// The place, for messages.
+    private var subject: String {
+        switch rule {
+        case .count: return "'take'"
+        case .layer: return "a layer"
+        case .node: return "a node"
+        case .lineage: return "a lineage's depth and top"
+        }
+    }
+
+    /// The code, message and place of whole numbers out of bounds, nil when they fit (or are
+    /// unknown).
+    private func rangeProblem(_ numbers: [Int?]) -> (code: DiagnosticCode, message: String, span: Span)? {
+        let whole = Span(spans[0].start, spans[spans.count - 1].end)
+        switch rule {
+        case .count:
+            guard let count = numbers[0], count < 0 else { return nil }
+            return (.negativeCount, "'take' needs a count of 0 or more", whole)
+        case .layer(let count, let dense):
+            guard let layer = numbers[0] else { return nil }
+            guard (0..<count).contains(layer) else { return (.noSuchLayer, "no layer \(layer): the models have layers 0–\(max(count, 1) - 1)", whole) }
+            guard let dense, !dense.contains(layer) else { return nil }
+            return (.notADenseLayer, "layer \(layer) is not a dense layer; edge queries cover dense layers", whole)
+        case .node(let nodeCounts):
+            guard let layer = numbers[0], let node = numbers[1],
+                  !nodeCounts.indices.contains(layer) || !(0..<nodeCounts[layer]).contains(node) else { return nil }
+            return (.noSuchNode, "no node \(layer):\(node) in the models", whole)
+        case .lineage(let steps, let start):
+            return lineageProblem(depth: numbers[0], top: numbers[1], steps: steps, start: start).map { (.lineageOutOfBounds, $0.message, $0.span) }
+        }
+    }
+
+    private func lineageProblem(depth: Int?, top: Int?, steps: Int, start: String) -> (message: String, span: Span)? {
+        if let depth, depth < 1 || depth > steps {
+            let allowed = steps == 0 ? "the models have no dense layers to follow \(start)" : "at most \(steps) (the models' dense layers \(start))"
+            return ("lineage depth \(depth) is out of bounds: \(allowed)", spans[0])
+        }
+        if let top, top < 1 || top > Self.maximumLineagePaths {
+            return ("lineage top \(top) is out of bounds: 1 to \(Self.maximumLineagePaths)", spans[1])
+        }
+        guard let depth, let top else { return nil }
+        // top^depth, stopping once past the bound.
+        let paths = (1..<depth).reduce(top) { product, _ in product > Self.maximumLineagePaths ? product : product * top }
+        guard paths > Self.maximumLineagePaths else { return nil }
+        return ("lineage depth \(depth) top \(top) follows up to \(top)^\(depth) paths per trace; at most \(Self.maximumLineagePaths): depth 2 top 3, depth 3 top 2",
+                Span(spans[0].start, spans[1].end))
+    }
+
+    /// A literal as it is, a parameter's value as given (nil when it has none yet).
+    private static func resolve(_ value: BoundValue, _ parameters: [String: CompiledQuery.Argument]) -> CompiledQuery.Argument? {
+        switch value {
+        case .integer(let number): return .integer(number)
+        case .number(let number): return .number(number)
+        case .string(let text): return .string(text)
+        case .parameter(let name): return parameters[name]
+        }
+    }
+
+    /// A value that is not a whole number, as the message shows it (`$k = 1.5`).
+    private static func describe(_ argument: CompiledQuery.Argument, as written: BoundValue) -> String {
+        var text: String
+        switch argument {
+        case .number(let number) where number.magnitude >= 0x1p63: text = "\(number), beyond the whole numbers a query holds (±9223372036854775807)"
+        case .number(let number): text = "\(number)"
+        case .string(let string): text = "the string '\(string)'"
+        case .integer(let number): text = "\(number)"
+        case .parameter(let name): text = "$\(name)"
+        }
+        if case .parameter(let name) = written { text = "$\(name) = " + text }
+        return text
+    }
+}

@@ -1,0 +1,89 @@
+/// The registry of diagnostic codes: each code has one meaning, shown as `error[E…]` and
+/// explained in Queries/README.md ("Diagnostics").
+public enum DiagnosticCode: String, Sendable, CaseIterable {
+    // Lexer: text → tokens.
+    /// A number or node reference too large to hold.
+    case numberOutOfRange = "E001"
+    /// `$` without a parameter name after it.
+    case parameterWithoutName = "E002"
+    /// A string not closed on its line.
+    case unterminatedString = "E003"
+    /// A character that starts no token.
+    case unexpectedCharacter = "E004"
+
+    // Parser: tokens → syntax.
+    /// Something other than what the grammar allows at that place.
+    case unexpectedToken = "E010"
+    /// A condition nested deeper than the parser follows.
+    case nestedTooDeeply = "E011"
+
+    // Binder: syntax → a query resolved against the store's catalog.
+    /// `where` between `nodes of layer` and `summarize`.
+    case filterBetweenNodesAndSummary = "E020"
+    /// `select` after `nodes of layer` or a row filter.
+    case selectAfterTraces = "E021"
+    /// A layer number the models do not have.
+    case noSuchLayer = "E022"
+    /// `summarize … by node` without `nodes of layer`, or `by edge` without `edges into layer`.
+    case summaryUnitWithoutStage = "E023"
+    /// A summary's last key is not node, layer or edge.
+    case unknownSummaryUnit = "E024"
+    /// `take` with a negative count.
+    case negativeCount = "E025"
+    /// `nodes of layer` with nothing computed after it.
+    case nodesWithoutSummary = "E026"
+    /// A tag or model name the store does not have.
+    case unknownTagOrModel = "E027"
+    /// Something other than a literal or `$parameter` where a value is needed.
+    case notAValue = "E028"
+    /// An unknown column, measure, group or sort key.
+    case unknownName = "E029"
+    /// `versus` without a summary before it.
+    case versusWithoutSummary = "E030"
+    /// `versus parent` over measures that cannot be paired.
+    case unpairedMeasures = "E031"
+    /// `edges into layer` after a summary or `nodes of layer`.
+    case edgesAfterSummary = "E032"
+    /// `edges into layer` of a layer that is not dense.
+    case notADenseLayer = "E033"
+    /// `lineage` anywhere but right after the trace selection.
+    case lineageOutOfPlace = "E034"
+    /// A lineage start node the models do not have.
+    case noSuchNode = "E035"
+    /// `lineage forward` without a start node.
+    case forwardLineageWithoutStart = "E036"
+    /// `effect`, `distance` or `max_distance` without `versus`.
+    case comparisonMeasureWithoutVersus = "E037"
+    /// A quantile summarised by layer or edge.
+    case quantileNotPerNode = "E038"
+    /// A summary of comparison measures alone.
+    case onlyComparisonMeasures = "E039"
+    /// `summarize` where the rows are not traces, nodes or edges of traces.
+    case summarizeOutOfPlace = "E040"
+    /// `versus` after a summary grouped by tag.
+    case versusGroupedByTag = "E041"
+    /// A trace condition (`attr`, `parent(…)`, `child(…)`) in a filter on output rows.
+    case traceConditionOnRows = "E042"
+    /// A value of the wrong type: a condition or number expected.
+    case wrongType = "E043"
+    /// A comparison of values of different types.
+    case incomparableTypes = "E044"
+    /// A stage after one it cannot follow (anything after `take`; a shaping stage after a row filter or sort).
+    case stageOutOfOrder = "E045"
+    /// `distance` or `max_distance` compared with another trace set.
+    case pairedMeasureWithoutParent = "E046"
+    /// A condition nesting deeper than SQL allows.
+    case conditionTooDeep = "E047"
+    /// Something other than a whole number where one is needed.
+    case notAWholeNumber = "E048"
+    /// A lineage's depth or top beyond its bounds.
+    case lineageOutOfBounds = "E049"
+    /// A whole-number column compared for equality with a fraction.
+    case wholeNumberEqualsFraction = "E050"
+
+    // Saved queries: the header of a `.dpq` file.
+    /// A `param:` line that does not read `param: <name> <type> [default]`.
+    case savedQueryParameterLine = "E060"
+    /// A saved query without `name:` or `description:`.
+    case savedQueryHeaderIncomplete = "E061"
+}
