@@ -4,7 +4,7 @@ import Testing
 import TestSupport
 
 /// Captures that cannot go on say why (exit status 1, no usage text) and leave no stream,
-/// finished or not; bad attack arguments are refused before any work.
+/// finished or not.
 @Suite struct CaptureFailureTests {
     /// The files `workspace`'s directory holds.
     static func files(_ workspace: TinyWorkspace) throws -> Set<String> {
@@ -56,18 +56,5 @@ import TestSupport
         #expect(status == 1)
         #expect(stderr == "Error: \(parents): 1 parent indices for 2 inputs\n")
         #expect(try Self.files(workspace) == ["tiny.onnx", "inputs.csv", "parents.npy"])
-    }
-
-    @Test(arguments: ["--step=-1", "--step=0", "--step=nan"])
-    func attackRefusesAStepThatIsNotPositive(step: String) throws {
-        let workspace = try TinyWorkspace()
-        let attack = try DeepProvProcess([
-            "attack", "--model", workspace.model, "--inputs", workspace.inputs, "--label-column", "label",
-            "--attack", "pgd", "--eps", "0.1", step, "--out", workspace.directory.path("adv.npy"),
-        ])
-        let (_, stderr, status) = try attack.finish()
-        #expect(status == 64, "a usage error")
-        #expect(stderr.hasPrefix("Error: --step must be a positive number\n"), "\(stderr)")
-        #expect(try Self.files(workspace) == ["tiny.onnx", "inputs.csv"])
     }
 }

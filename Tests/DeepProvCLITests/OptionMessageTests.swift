@@ -20,48 +20,38 @@ import TestSupport
         #expect(result.stderr.hasPrefix(message + "\n"), "\(result.stderr)")
     }
 
-    /// Options declared as the commands should declare `--eps`, `--step` and `--threshold`.
-    struct ProbeCommand: ParsableCommand {
-        @Option(parsing: .unconditional, transform: NumberArgument.finiteNonNegative)
-        var eps: Float?
-
-        @Option(name: .customLong("threshold"), transform: ThresholdOption.init(parsing:))
-        var thresholds: [ThresholdOption] = []
-
-        @Option(name: .customLong("attribute"), transform: KeyValueOption.init(parsing:))
-        var attributes: [KeyValueOption] = []
-    }
-
     @Test(arguments: [
-        (["--eps", "-0.1"], "The value '-0.1' is invalid for '--eps <eps>': must not be negative"),
-        (["--eps", "nan"], "The value 'nan' is invalid for '--eps <eps>': must be a finite number"),
-        (["--eps", "inf"], "The value 'inf' is invalid for '--eps <eps>': must be a finite number"),
-        (["--eps", "big"], "The value 'big' is invalid for '--eps <eps>': not a number"),
-        (["--threshold", "relu=-1"], "The value 'relu=-1' is invalid for '--threshold <threshold>': the threshold must not be negative"),
-        (["--threshold", "relu=nan"], "The value 'relu=nan' is invalid for '--threshold <threshold>': the threshold must be a finite number"),
-        (["--threshold", "relu=x"], "The value 'relu=x' is invalid for '--threshold <threshold>': the threshold 'x' is not a number"),
-        (["--threshold", "relu"], "The value 'relu' is invalid for '--threshold <threshold>': expected FUNCTION=VALUE, e.g. relu=1e-5"),
-        (["--threshold", "gelu=1"],
+        (["attack", "--eps", "-0.1"], "The value '-0.1' is invalid for '--eps <eps>': must not be negative"),
+        (["attack", "--eps", "nan"], "The value 'nan' is invalid for '--eps <eps>': must be a finite number"),
+        (["attack", "--eps", "inf"], "The value 'inf' is invalid for '--eps <eps>': must be a finite number"),
+        (["attack", "--eps", "big"], "The value 'big' is invalid for '--eps <eps>': not a number"),
+        (["attack", "--eps", "0.1", "--step", "-1"], "The value '-1' is invalid for '--step <step>': must be positive"),
+        (["attack", "--eps", "0.1", "--step", "nan"], "The value 'nan' is invalid for '--step <step>': must be a finite number"),
+        (["attack", "--eps", "0.1", "--step", "0"], "The value '0' is invalid for '--step <step>': must be positive"),
+        (["attack", "--eps", "0.1", "--iterations", "-3"], "The value '-3' is invalid for '--iterations <iterations>': must be positive"),
+        (["capture", "--out", "x.ipgz", "--threshold", "relu=-1"], "The value 'relu=-1' is invalid for '--threshold <threshold>': the threshold must not be negative"),
+        (["capture", "--out", "x.ipgz", "--threshold", "relu=nan"], "The value 'relu=nan' is invalid for '--threshold <threshold>': the threshold must be a finite number"),
+        (["capture", "--out", "x.ipgz", "--threshold", "relu=x"], "The value 'relu=x' is invalid for '--threshold <threshold>': the threshold 'x' is not a number"),
+        (["capture", "--out", "x.ipgz", "--threshold", "relu"], "The value 'relu' is invalid for '--threshold <threshold>': expected FUNCTION=VALUE, e.g. relu=1e-5"),
+        (["capture", "--out", "x.ipgz", "--threshold", "gelu=1"],
          "The value 'gelu=1' is invalid for '--threshold <threshold>': 'gelu' is not an activation function (identity, relu, leaky_relu, sigmoid, tanh)"),
-        (["--attribute", "=x"], "The value '=x' is invalid for '--attribute <attribute>': the key before '=' is empty"),
-        (["--attribute", "x"], "The value 'x' is invalid for '--attribute <attribute>': expected KEY=VALUE"),
+        (["capture", "--out", "x.ipgz", "--attribute", "=x"], "The value '=x' is invalid for '--attribute <attribute>': the key before '=' is empty"),
+        (["capture", "--out", "x.ipgz", "--attribute", "x"], "The value 'x' is invalid for '--attribute <attribute>': expected KEY=VALUE"),
     ])
-    func parsersSayWhatIsWrong(arguments: [String], message: String) {
-        do {
-            _ = try ProbeCommand.parse(arguments)
-            Issue.record("\(arguments) parsed")
-        } catch {
-            #expect(ProbeCommand.message(for: error) == message)
-            #expect(ProbeCommand.exitCode(for: error) == .validationFailure)
-        }
+    func commandOptionsSayWhatIsWrong(arguments: [String], message: String) throws {
+        let result = try DeepProvProcess(arguments + ["--model", "m.onnx", "--inputs", "x.npy", "--attack", "fgsm"].suffix(arguments[0] == "attack" ? 6 : 4)).finish()
+        #expect(result.status == 64, "a usage error: \(result.stderr)")
+        #expect(result.stderr.hasPrefix("Error: " + message + "\n"), "\(result.stderr)")
     }
 
     @Test func goodValuesParse() throws {
-        let parsed = try ProbeCommand.parse(["--eps", "0", "--threshold", "relu=1e-5", "--threshold", "tanh=0.5", "--attribute", "k=a=b"])
-        #expect(parsed.eps == 0)
+        let parsed = try CaptureCommand.parse(["--model", "m.onnx", "--inputs", "x.npy", "--out", "x.ipgz",
+                                               "--threshold", "relu=1e-5", "--threshold", "tanh=0.5", "--attribute", "k=a=b"])
         #expect(parsed.thresholds.thresholds[.relu] == 1e-5)
         #expect(parsed.thresholds.thresholds[.tanh] == 0.5)
         #expect(parsed.attributes.map(\.pair.value) == ["a=b"])
+        let attack = try AttackCommand.parse(["--model", "m.onnx", "--inputs", "x.npy", "--attack", "pgd", "--eps", "0", "--step", "0.01", "--out", "a.npy"])
+        #expect(attack.eps == 0 && attack.step == 0.01)
     }
 
     @Test func textFileNamesAMissingOrUnreadableFile() throws {

@@ -129,7 +129,7 @@ import TestSupport
         let missingFile = directory.path("absent.dpq")
         let file = try run(["query", "--db", database, "--file", missingFile])
         #expect(file.status != 0)
-        #expect(file.stderr == "Error: \(missingFile): no such file\n")
+        #expect(file.stderr == "Error: \(missingFile): cannot read: No such file or directory\n")
     }
 
     @Test func aScriptsLastQueryRunsWithoutASemicolon() throws {

@@ -18,13 +18,13 @@ struct AttackCommand: ParsableCommand {
     @Option(help: "fgsm, pgd, bim or square.")
     var attack: AttackKind
 
-    @Option(help: "L∞ budget ε, in the model's input space.")
+    @Option(parsing: .unconditional, help: "L∞ budget ε, in the model's input space.", transform: NumberArgument.finiteNonNegative)
     var eps: Float
 
-    @Option(help: "Step size of pgd/bim (default 2.5·ε / iterations).")
+    @Option(parsing: .unconditional, help: "Step size of pgd/bim (default 2.5·ε / iterations).", transform: NumberArgument.finitePositive)
     var step: Float?
 
-    @Option(help: "Steps of pgd/bim (default 10) or queries of square (default 300).")
+    @Option(parsing: .unconditional, help: "Steps of pgd/bim (default 10) or queries of square (default 300).", transform: NumberArgument.positiveInteger)
     var iterations: Int?
 
     @Flag(help: "Start bim from a random point of the ε-ball (pgd always does).")
@@ -46,9 +46,6 @@ struct AttackCommand: ParsableCommand {
     var quiet = false
 
     func validate() throws {
-        guard eps >= 0 else { throw ValidationError("--eps must not be negative") }
-        if let step, !(step > 0 && step.isFinite) { throw ValidationError("--step must be a positive number") }
-        if let iterations, iterations <= 0 { throw ValidationError("--iterations must be positive") }
         guard out.hasSuffix(".npy") else { throw ValidationError("--out must name a .npy file") }
     }
 

@@ -27,10 +27,11 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: "Tag of the parents' traces.")
     var parentTag: String = "clean"
 
-    @Option(name: .customLong("threshold"), help: "Activity threshold per activation, e.g. relu=1e-5 (repeatable; default 0).")
+    @Option(name: .customLong("threshold"), help: "Activity threshold per activation, e.g. relu=1e-5 (repeatable; default 0).",
+            transform: ThresholdOption.init(parsing:))
     var thresholds: [ThresholdOption] = []
 
-    @Option(name: .customLong("attribute"), help: "A key=value recorded with every trace (repeatable).")
+    @Option(name: .customLong("attribute"), help: "A key=value recorded with every trace (repeatable).", transform: KeyValueOption.init(parsing:))
     var attributes: [KeyValueOption] = []
 
     @Option(help: "Stored precision of node values: float32 (exact) or float16 (half the size).")

@@ -22,7 +22,7 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Run the saved query named after it (--saved NAME); alone (or --saved \"\"), list the saved queries.")
     var saved = false
 
-    @Option(name: .customLong("param"), help: "A parameter value, name=value (repeatable).")
+    @Option(name: .customLong("param"), help: "A parameter value, name=value (repeatable).", transform: KeyValueOption.init(parsing:))
     var parameters: [KeyValueOption] = []
 
     @Option(help: "table, csv or json.")
@@ -55,7 +55,7 @@ struct QueryCommand: ParsableCommand {
         if saved, let name = text {
             prepared = try session.prepare(try library.named(name), parameters: given)
         } else if let file {
-            prepared = try session.prepare(SourceText(try QueryFile.read(file), name: file), parameters: given)
+            prepared = try session.prepare(SourceText(try TextFile.contents(of: file), name: file), parameters: given)
         } else {
             prepared = try session.prepare(SourceText(text!, name: "<query>"), parameters: given)
         }
@@ -66,17 +66,5 @@ struct QueryCommand: ParsableCommand {
         let outcome = try session.run(prepared)
         print(QueryOutput.render(outcome.table, format: format), terminator: "")
         if timer { FileHandle.standardError.write(Data((QuerySession.timing(compileSeconds: prepared.compileSeconds, outcome: outcome) + "\n").utf8)) }
-    }
-}
-
-/// A query file, read with a message that names it when it cannot be.
-enum QueryFile {
-    static func read(_ path: String) throws -> String {
-        guard let data = FileManager.default.contents(atPath: path) else {
-            let reason = FileManager.default.fileExists(atPath: path) ? "cannot be read" : "no such file"
-            throw CommandFailure("\(path): \(reason)")
-        }
-        guard let text = String(data: data, encoding: .utf8) else { throw CommandFailure("\(path): not UTF-8 text") }
-        return text
     }
 }

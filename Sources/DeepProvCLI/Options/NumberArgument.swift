@@ -13,11 +13,19 @@ enum NumberArgument {
         return value
     }
 
-    /// A finite number of at least 0 (`--eps`, `--step`).
+    /// A finite number of at least 0 (`--eps`).
     static func finiteNonNegative(_ text: String) throws -> Float {
         guard let value = Float(text) else { throw ValidationError("not a number") }
         guard value.isFinite else { throw ValidationError("must be a finite number") }
         guard value >= 0 else { throw ValidationError("must not be negative") }
+        return value
+    }
+
+    /// A finite number above 0 (`--step`).
+    static func finitePositive(_ text: String) throws -> Float {
+        guard let value = Float(text) else { throw ValidationError("not a number") }
+        guard value.isFinite else { throw ValidationError("must be a finite number") }
+        guard value > 0 else { throw ValidationError("must be positive") }
         return value
     }
 }

@@ -2,7 +2,7 @@ import ArgumentParser
 import IPG
 
 /// `--threshold relu=1e-5`: the activity threshold for one activation function.
-struct ThresholdOption: ExpressibleByArgument {
+struct ThresholdOption {
     var function: ActivationFunction
     var value: Float
 
@@ -22,11 +22,6 @@ struct ThresholdOption: ExpressibleByArgument {
         self.value = value
     }
 
-    init?(argument: String) {
-        try? self.init(parsing: argument)
-    }
-
-    static var defaultCompletionKind: CompletionKind { .list(ActivationFunction.allCases.map { "\($0.rawValue)=" }) }
 }
 
 extension Array where Element == ThresholdOption {
@@ -38,7 +33,7 @@ extension Array where Element == ThresholdOption {
 }
 
 /// `--attribute key=value`.
-struct KeyValueOption: ExpressibleByArgument {
+struct KeyValueOption {
     var pair: KeyValue
 
     /// Parses `KEY=VALUE`, saying what is wrong with a bad one; declare the option with
@@ -47,9 +42,5 @@ struct KeyValueOption: ExpressibleByArgument {
         guard let separator = argument.firstIndex(of: "=") else { throw ValidationError("expected KEY=VALUE") }
         guard separator != argument.startIndex else { throw ValidationError("the key before '=' is empty") }
         pair = KeyValue(String(argument[..<separator]), String(argument[argument.index(after: separator)...]))
-    }
-
-    init?(argument: String) {
-        try? self.init(parsing: argument)
     }
 }

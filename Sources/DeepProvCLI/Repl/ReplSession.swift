@@ -270,7 +270,7 @@ final class ReplSession: @unchecked Sendable {
     private static func pairs(_ text: String) -> [(String, String)]? {
         var pairs: [(String, String)] = []
         for word in text.split(separator: " ") {
-            guard let option = KeyValueOption(argument: String(word)) else { return nil }
+            guard let option = try? KeyValueOption(parsing: String(word)) else { return nil }
             pairs.append((option.pair.key, option.pair.value))
         }
         return pairs
