@@ -2,8 +2,7 @@ import Analysis
 import Query
 import Store
 
-/// A query run in-process against a store, its rows as the text CSV output would show (exact
-/// numbers), header first.
+/// A query run in-process against a store, its rows as plain text (exact numbers), header first.
 func queryCSV(_ database: String, _ text: String) throws -> [[String]] {
     let session = QuerySession(backend: try ProvenanceStore(path: database, access: .readOnly))
     let table = try session.run(try session.prepare(SourceText(text), parameters: QueryParameters())).table
@@ -19,17 +18,4 @@ func explanation(_ database: String, _ text: String) throws -> String {
 /// Rows of read-only SQL run in-process, as text.
 func sqlRows(_ database: String, _ sql: String) throws -> [[String]] {
     try ProvenanceStore(path: database, access: .readOnly).run(sql: sql, arguments: []).rows.map { $0.map(\.plainText) }
-}
-
-extension StoreValue {
-    /// The value as CSV shows it: numbers exact, NULL empty.
-    var plainText: String {
-        switch self {
-        case .null: return ""
-        case .integer(let number): return "\(number)"
-        case .real(let number): return "\(number)"
-        case .text(let text): return text
-        case .blob(let data): return "<\(data.count) bytes>"
-        }
-    }
 }

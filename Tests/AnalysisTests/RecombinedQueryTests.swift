@@ -107,13 +107,8 @@ import TestSupport
         if stages.last == "take 3" {
             let whole = try runner.run(try runner.prepare(SourceText(([selection] + stages.dropLast()).joined(separator: " | ")), parameters: parameters)).table.rows
             #expect(rows.count == min(3, whole.count), "\(text)")
-            var remaining = whole
-            for row in rows {
-                guard let match = remaining.firstIndex(where: { Self.same($0, row) }) else {
-                    Issue.record("\(text)\n  row \(row) is not in the answer without take")
-                    break
-                }
-                remaining.remove(at: match)
+            if let row = Self.firstRow(of: rows, missingFrom: whole) {
+                Issue.record("\(text)\n  row \(row) is not in the answer without take")
             }
             counts.taken += 1
         }
@@ -122,17 +117,23 @@ import TestSupport
         let alternative = try runner.prepare(SourceText(([scanning] + stages).joined(separator: " | ")), parameters: parameters)
         let original = try runner.prepare(SourceText(text), parameters: parameters)
         guard alternative.compiled.sql.contains("ipg_") && !original.compiled.sql.contains("ipg_") else { return }
-        var other = try runner.run(alternative).table.rows
+        let other = try runner.run(alternative).table.rows
         #expect(other.count == rows.count, "\(text)")
         // The same rows, in any order (ties in a sort may come out either way).
-        for row in rows {
-            guard let match = other.firstIndex(where: { Self.same($0, row) }) else {
-                Issue.record("\(text)\n  the statistics give \(row), which the scan does not")
-                break
-            }
-            other.remove(at: match)
+        if let row = Self.firstRow(of: rows, missingFrom: other) {
+            Issue.record("\(text)\n  the statistics give \(row), which the scan does not")
         }
         counts.scanned += 1
+    }
+
+    /// The first of `rows` that `answer` does not hold (each row of `answer` matching once).
+    private static func firstRow(of rows: [[StoreValue]], missingFrom answer: [[StoreValue]]) -> [StoreValue]? {
+        var remaining = answer
+        for row in rows {
+            guard let match = remaining.firstIndex(where: { same($0, row) }) else { return row }
+            remaining.remove(at: match)
+        }
+        return nil
     }
 
     /// Rows equal up to floating-point rounding (sums in another order).

@@ -26,21 +26,8 @@ struct SQLCommand: ParsableCommand {
         let outcome = try session.run(sql: statement, arguments: bind.map { .text($0) })
         if !outcome.table.rows.isEmpty { print(outcome.table.columnNames.joined(separator: "\t")) }
         for row in outcome.table.rows {
-            print(row.map(\.tabSeparatedText).joined(separator: "\t"))
+            print(row.map(\.plainText).joined(separator: "\t"))
         }
         if time { FileHandle.standardError.write(Data("\(outcome.table.rows.count) rows in \(String(format: "%.3f", outcome.seconds)) s\n".utf8)) }
-    }
-}
-
-extension StoreValue {
-    /// A value as `sql` prints it: empty for NULL, numbers and text as they are.
-    fileprivate var tabSeparatedText: String {
-        switch self {
-        case .null: return ""
-        case .integer(let number): return "\(number)"
-        case .real(let number): return "\(number)"
-        case .text(let text): return text
-        case .blob(let data): return "\(data)"
-        }
     }
 }

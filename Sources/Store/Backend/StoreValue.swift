@@ -37,4 +37,16 @@ public enum StoreValue: Sendable, Hashable {
         if case .text(let value) = self { return value }
         return nil
     }
+
+    /// The value as plain text, as `deepprov sql` prints it: empty for NULL, numbers exact,
+    /// a blob as its size.
+    public var plainText: String {
+        switch self {
+        case .null: return ""
+        case .integer(let number): return "\(number)"
+        case .real(let number): return "\(number)"
+        case .text(let text): return text
+        case .blob(let data): return "\(data.count) bytes"
+        }
+    }
 }
