@@ -9,6 +9,10 @@ import TestSupport
         let stream = try workspace.capture()
         let database = workspace.directory.path("s.sqlite")
         try runDeepProv(["ingest", "--db", database, stream, "--quiet"])
+        // The model's bytes are kept (ingest finds them where the stream's header says).
+        let onnx = try Data(contentsOf: URL(fileURLWithPath: workspace.model))
+        #expect(try deepProvOutput(["sql", "--db", database, "SELECT length(onnx), hex(onnx) = ? FROM models", "--bind", onnx.map { String(format: "%02X", $0) }.joined()])
+            == "length(onnx)\thex(onnx) = ?\n\(onnx.count)\t1\n")
         try runDeepProv(["capture", "--model", workspace.model, "--inputs", workspace.inputs, "--label-column", "label",
                          "--tag", "again", "--db", database, "--quiet"])
         let info = try deepProvOutput(["info", "--db", database, "--format", "json"])

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import IPG
 
@@ -47,7 +48,8 @@ public struct StreamIngestor {
         do {
             for path in paths {
                 let reader = try TraceStreamReader(path: path)
-                try run.beginModel(reader.header.topology, encoding: reader.header.valueEncoding, source: path)
+                try run.beginModel(reader.header.topology, encoding: reader.header.valueEncoding, source: path,
+                                   onnx: Self.modelBytes(named: reader.header))
                 var reported = 0
                 // The reader only hands out traces of verified frames: a damaged one ends the
                 // loop by throwing, and `fail` keeps the traces before it.
@@ -64,5 +66,14 @@ public struct StreamIngestor {
         let summary = try run.finish()
         progress(summary)
         return summary
+    }
+
+    /// The ONNX bytes of the model a stream's header names (its `model` attribute, the path it
+    /// was captured with) when that file is still there and is the model the traces came from.
+    static func modelBytes(named header: StreamHeader) -> Data? {
+        guard let path = header.attributes.first(where: { $0.key == "model" })?.value,
+              let bytes = FileManager.default.contents(atPath: path),
+              Hex.string(SHA256.hash(data: bytes)) == header.topology.fingerprint else { return nil }
+        return bytes
     }
 }
