@@ -47,6 +47,21 @@ import TestSupport
         #expect(try Data(contentsOf: URL(fileURLWithPath: foreign)) == before)
     }
 
+    @Test func readCommandsLeaveTheStoreByteIdentical() throws {
+        let directory = try TemporaryDirectory()
+        let (database, _) = try QueryCommandTests.store(in: directory)
+        let wal = { (try? FileManager.default.attributesOfItem(atPath: database + "-wal")[.size] as? Int) ?? 0 }
+        let (before, walBefore) = (try Data(contentsOf: URL(fileURLWithPath: database)), wal())
+        for _ in 0..<3 {
+            for arguments in readers(database) + [["query", "--db", database, "--saved", "node-stats"], ["sql", "--db", database, "PRAGMA user_version"]] {
+                let (_, stderr, status) = try run(arguments, input: ".sql DELETE FROM traces\nfrom traces | select input\n")
+                #expect(status == 0 || arguments[0] == "export", "\(arguments[0]): \(stderr)")
+            }
+        }
+        #expect(try Data(contentsOf: URL(fileURLWithPath: database)) == before, "the store file is byte-identical after reads")
+        #expect(wal() <= walBefore, "the write-ahead log gained nothing")
+    }
+
     @Test func aStoreTheUserMayNotWriteIsReadable() throws {
         let directory = try TemporaryDirectory()
         let (database, _) = try QueryCommandTests.store(in: directory)
