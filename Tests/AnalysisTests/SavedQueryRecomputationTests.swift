@@ -406,9 +406,12 @@ struct QueryRows {
 ///   edges and lineage contributions tie;
 /// - `dead`: 20 clean traces of the tiny model whose inputs keep hidden node 0 off (and the
 ///   model predicting class 0), and 20 fgsm children nudged from them: node 0 has no
-///   variance, so its effect sizes are NULL and rank last.
+///   variance, so its effect sizes are NULL and rank last;
+/// - `runs`: the `mlp` traces ingested in three runs, the later half first in batches of 7,
+///   then the first half twice (the second time every trace is already held), so the
+///   statistics the store keeps at ingest are merged across runs and batches.
 struct RecomputationFixture {
-    static let kinds = ["mlp", "tiny", "dead"]
+    static let kinds = ["mlp", "tiny", "dead", "runs"]
 
     let directory: TemporaryDirectory
     let topology: ModelTopology
@@ -441,6 +444,22 @@ struct RecomputationFixture {
             (topology, all) = (capture.topology, traces)
             database = try StoreFixtures.storeHolding(all, topology: topology, in: directory)
             (adv, labels) = ("fgsm", 2)
+        } else if kind == "runs" {
+            (topology, all) = try StoreFixtures.traces(count: 90, seed: 17, tags: ["clean", "fgsm"])
+            database = directory.path("runs.sqlite")
+            var streams: [String] = []
+            for (index, part) in [all[..<40], all[40...]].enumerated() {
+                streams.append(directory.path("part\(index).ipgz"))
+                let writer = try TraceStreamWriter(path: streams[index], header: StreamHeader(topology: topology))
+                for trace in part { try writer.append(trace) }
+                try writer.finish()
+            }
+            let store = try ProvenanceStore(path: database)
+            let added = try [(streams[1], 7), (streams[0], 2000), (streams[0], 2000)].map {
+                try StreamIngestor(store: store, batchSize: $0.1).ingest([$0.0]).tracesAdded
+            }
+            #expect(added == [50, 40, 0])
+            (adv, labels) = ("fgsm", 3)
         } else {
             (topology, all) = try StoreFixtures.traces(count: 90, seed: 17, tags: ["clean", "fgsm"])
             database = try StoreFixtures.storeHolding(all, topology: topology, in: directory)
