@@ -42,12 +42,13 @@ import TestSupport
         let clean = fixture.traces(tag: "clean"), fgsm = fixture.traces(tag: fixture.adv)
         #expect(clean.count == fgsm.count && clean.count >= 20)
         #expect(fgsm.allSatisfy { fixture.parent(of: $0).metadata.tag == "clean" })
-        #expect(!fgsm.filter { !RecomputationFixture.correct($0) }.isEmpty && !clean.filter { !RecomputationFixture.correct($0) }.isEmpty)
+        #expect(!fgsm.filter { RecomputationFixture.misclassified($0) }.isEmpty && !clean.filter { RecomputationFixture.misclassified($0) }.isEmpty)
         // Some hidden node is off in some traces and on in others, so frequencies differ.
         let frequencies = (0..<fixture.topology.layers[1].nodeCount).map { fixture.frequency(clean, layer: 1, node: $0) }
         #expect(frequencies.contains { $0 > 0 && $0 < 1 })
         // In the dead fixture, node 0 is off everywhere (no variance, NULL effect sizes).
         #expect((kind == "dead") == (frequencies.first == 0 && fixture.frequency(fgsm, layer: 1, node: 0) == 0))
+        #expect((kind == "dead") == fixture.all.contains { $0.metadata.trueLabel == nil })
     }
 
     // MARK: - Summaries over one set of traces
@@ -94,7 +95,7 @@ import TestSupport
         for tag in ["clean", fixture.adv] {
             let table = try fixture.run("misclassified", ["tag": tag])
             #expect(table.header == ["input", "label", "predicted", "confidence"])
-            let expected = fixture.traces(tag: tag).filter { !RecomputationFixture.correct($0) }.sorted { $0.metadata.inputIndex < $1.metadata.inputIndex }
+            let expected = fixture.traces(tag: tag).filter { RecomputationFixture.misclassified($0) }.sorted { $0.metadata.inputIndex < $1.metadata.inputIndex }
             #expect(table.rows.count == expected.count)
             for (row, trace) in zip(table.rows, expected) {
                 #expect(row.integer("input") == trace.metadata.inputIndex && row.integer("label") == trace.metadata.trueLabel!)
@@ -108,7 +109,7 @@ import TestSupport
         for (tag, layer) in [(fixture.adv, 2), ("clean", 1)] {
             let table = try fixture.run("class-confusion", ["tag": tag, "layer": "\(layer)"])
             #expect(table.header == ["predicted", "layer", "node", "count", "mean", "freq"])
-            let wrong = fixture.traces(tag: tag).filter { !RecomputationFixture.correct($0) }
+            let wrong = fixture.traces(tag: tag).filter { RecomputationFixture.misclassified($0) }
             let predictions = Set(wrong.map(\.metadata.predictedLabel)).sorted()
             let nodes = fixture.topology.layers[layer].nodeCount
             let keys = table.rows.map { [$0.integer("predicted"), $0.integer("node")] }
@@ -406,7 +407,8 @@ struct QueryRows {
 ///   edges and lineage contributions tie;
 /// - `dead`: 20 clean traces of the tiny model whose inputs keep hidden node 0 off (and the
 ///   model predicting class 0), and 20 fgsm children nudged from them: node 0 has no
-///   variance, so its effect sizes are NULL and rank last;
+///   variance, so its effect sizes are NULL and rank last; every fifth input has no label, so
+///   its traces are neither correct nor misclassified;
 /// - `runs`: the `mlp` traces ingested in three runs, the later half first in batches of 7,
 ///   then the first half twice (the second time every trace is already held), so the
 ///   statistics the store keeps at ingest are merged across runs and batches.
@@ -437,9 +439,9 @@ struct RecomputationFixture {
             let clean = (0..<20).flatMap { _ in [0.3 * generator.nextGaussian(), -1.5 + 0.3 * generator.nextGaussian()] }
             let nudged = clean.map { $0 + 0.1 * generator.nextGaussian() }
             var traces = try capture.capture(Tensor(shape: [20, 2], values: clean),
-                                             samples: (0..<20).map { SampleDescription(inputIndex: $0, trueLabel: $0 % 2, tag: "clean") })
+                                             samples: (0..<20).map { SampleDescription(inputIndex: $0, trueLabel: $0 % 5 == 4 ? nil : $0 % 2, tag: "clean") })
             traces += try capture.capture(Tensor(shape: [20, 2], values: nudged), samples: (0..<20).map {
-                SampleDescription(inputIndex: $0, trueLabel: $0 % 2, tag: "fgsm", parent: TraceReference(tag: "clean", inputIndex: $0))
+                SampleDescription(inputIndex: $0, trueLabel: $0 % 5 == 4 ? nil : $0 % 2, tag: "fgsm", parent: TraceReference(tag: "clean", inputIndex: $0))
             })
             (topology, all) = (capture.topology, traces)
             database = try StoreFixtures.storeHolding(all, topology: topology, in: directory)
@@ -490,6 +492,9 @@ struct RecomputationFixture {
     }
 
     static func correct(_ trace: Trace) -> Bool { trace.metadata.predictedLabel == trace.metadata.trueLabel }
+
+    /// Labelled and predicted otherwise: a trace without a label is neither correct nor not.
+    static func misclassified(_ trace: Trace) -> Bool { trace.metadata.trueLabel.map { $0 != trace.metadata.predictedLabel } ?? false }
 
     static func values(_ traces: [Trace], layer: Int, node: Int) -> [Double] { traces.map { Double($0.layerValues[layer][node]) } }
 
