@@ -41,7 +41,9 @@ import TestSupport
         let fixture = try RecomputationFixture(kind)
         let clean = fixture.traces(tag: "clean"), fgsm = fixture.traces(tag: fixture.adv)
         #expect(clean.count == fgsm.count && clean.count >= 20)
-        #expect(fgsm.allSatisfy { fixture.parent(of: $0).metadata.tag == "clean" })
+        #expect(fgsm.allSatisfy { $0.metadata.parent?.tag == "clean" })
+        // Only the dead fixture has children whose parent was never stored.
+        #expect((kind == "dead") == fgsm.contains { fixture.parent(of: $0) == nil })
         #expect(!fgsm.filter { RecomputationFixture.misclassified($0) }.isEmpty && !clean.filter { RecomputationFixture.misclassified($0) }.isEmpty)
         // Some hidden node is off in some traces and on in others, so frequencies differ.
         let frequencies = (0..<fixture.topology.layers[1].nodeCount).map { fixture.frequency(clean, layer: 1, node: $0) }
@@ -206,7 +208,9 @@ import TestSupport
         for (layer, k) in [(1, 3), (2, 10), (1, 10)] {
             let table = try fixture.run("paired-nodes", ["adv": fixture.adv, "layer": "\(layer)", "k": "\(k)"])
             #expect(table.header == ["node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect", "distance", "max_distance"])
-            let children = fixture.traces(tag: fixture.adv), parents = children.map { fixture.parent(of: $0) }
+            // A child whose parent was never stored pairs with nothing.
+            let children = fixture.traces(tag: fixture.adv).filter { fixture.parent(of: $0) != nil }
+            let parents = children.map { fixture.parent(of: $0)! }
             struct Paired { var meanA, meanB, meanDifference, freqA, freqB, distance, maxDistance: Double; var effect: Double? }
             let expected = (0..<fixture.topology.layers[layer].nodeCount).map { node -> Paired in
                 let a = RecomputationFixture.values(children, layer: layer, node: node), b = RecomputationFixture.values(parents, layer: layer, node: node)
@@ -408,7 +412,8 @@ struct QueryRows {
 /// - `dead`: 20 clean traces of the tiny model whose inputs keep hidden node 0 off (and the
 ///   model predicting class 0), and 20 fgsm children nudged from them: node 0 has no
 ///   variance, so its effect sizes are NULL and rank last; every fifth input has no label, so
-///   its traces are neither correct nor misclassified;
+///   its traces are neither correct nor misclassified; two clean inputs come twice (a child
+///   pairs with the first stored) and two fgsm traces have no stored parent;
 /// - `runs`: the `mlp` traces ingested in three runs, the later half first in batches of 7,
 ///   then the first half twice (the second time every trace is already held), so the
 ///   statistics the store keeps at ingest are merged across runs and batches.
@@ -418,6 +423,8 @@ struct RecomputationFixture {
     let directory: TemporaryDirectory
     let topology: ModelTopology
     let all: [Trace]
+    /// `all` in the order the store took them in.
+    let stored: [Trace]
     let session: QuerySession
     let library: SavedQueryLibrary
     /// The tag of the children (adversarial or shifted inputs); the parents are tagged clean.
@@ -430,20 +437,24 @@ struct RecomputationFixture {
         let database: String
         if kind == "tiny" {
             (database, all) = try StoreFixtures.pairedStore(in: directory)
+            stored = all
             topology = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2]).topology
             (adv, labels) = ("shift", 2)
         } else if kind == "dead" {
             let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
             var generator = SeededGenerator(seed: 5)
             // x0 + 2 x1 < 0 throughout: fc1's node 0 never fires.
-            let clean = (0..<20).flatMap { _ in [0.3 * generator.nextGaussian(), -1.5 + 0.3 * generator.nextGaussian()] }
+            let clean = (0..<22).flatMap { _ in [0.3 * generator.nextGaussian(), -1.5 + 0.3 * generator.nextGaussian()] }
             let nudged = clean.map { $0 + 0.1 * generator.nextGaussian() }
-            var traces = try capture.capture(Tensor(shape: [20, 2], values: clean),
-                                             samples: (0..<20).map { SampleDescription(inputIndex: $0, trueLabel: $0 % 5 == 4 ? nil : $0 % 2, tag: "clean") })
-            traces += try capture.capture(Tensor(shape: [20, 2], values: nudged), samples: (0..<20).map {
-                SampleDescription(inputIndex: $0, trueLabel: $0 % 5 == 4 ? nil : $0 % 2, tag: "fgsm", parent: TraceReference(tag: "clean", inputIndex: $0))
+            // Inputs 17 and 19 come twice under clean (a second dataset: their children pair
+            // with the first); the children of 30 and 31 have no stored parent.
+            let label = { (input: Int) in input % 5 == 4 ? nil : input % 2 }
+            var traces = try capture.capture(Tensor(shape: [22, 2], values: clean),
+                                             samples: (Array(0..<20) + [17, 19]).map { SampleDescription(inputIndex: $0, trueLabel: label($0), tag: "clean") })
+            traces += try capture.capture(Tensor(shape: [22, 2], values: nudged), samples: (Array(0..<20) + [30, 31]).map {
+                SampleDescription(inputIndex: $0, trueLabel: label($0), tag: "fgsm", parent: TraceReference(tag: "clean", inputIndex: $0))
             })
-            (topology, all) = (capture.topology, traces)
+            (topology, all, stored) = (capture.topology, traces, traces)
             database = try StoreFixtures.storeHolding(all, topology: topology, in: directory)
             (adv, labels) = ("fgsm", 2)
         } else if kind == "runs" {
@@ -461,9 +472,11 @@ struct RecomputationFixture {
                 try StreamIngestor(store: store, batchSize: $0.1).ingest([$0.0]).tracesAdded
             }
             #expect(added == [50, 40, 0])
+            stored = Array(all[40...] + all[..<40])
             (adv, labels) = ("fgsm", 3)
         } else {
             (topology, all) = try StoreFixtures.traces(count: 90, seed: 17, tags: ["clean", "fgsm"])
+            stored = all
             database = try StoreFixtures.storeHolding(all, topology: topology, in: directory)
             (adv, labels) = ("fgsm", 3)
         }
@@ -481,9 +494,11 @@ struct RecomputationFixture {
 
     func traces(tag: String) -> [Trace] { all.filter { $0.metadata.tag == tag } }
 
-    func parent(of trace: Trace) -> Trace {
+    /// The trace's parent: the first stored of the parent tag's traces with the parent's input
+    /// index (a tag may hold one index twice, for two datasets); nil when none was stored.
+    func parent(of trace: Trace) -> Trace? {
         let reference = trace.metadata.parent!
-        return all.first { $0.metadata.tag == reference.tag && $0.metadata.inputIndex == reference.inputIndex }!
+        return stored.first { $0.metadata.tag == reference.tag && $0.metadata.inputIndex == reference.inputIndex }
     }
 
     func graph(tag: String, input: Int) throws -> InferenceProvenanceGraph {
