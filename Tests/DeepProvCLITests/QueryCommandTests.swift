@@ -56,6 +56,14 @@ import TestSupport
         #expect(try deepProvOutput(["query", "--saved", "--db", database]) == listing)
         let names = listing.split(separator: "\n").map { String($0.split(separator: "\t")[0]) }
         #expect(names.contains("node-stats") && names.contains("misclassified"))
+        // Every saved query in the folder has its rows recomputed from the traces by a test
+        // (SavedQueryRecomputationTests, which fails for a listed name it has no check for).
+        let folder = FixturePaths.repositoryRoot.appendingPathComponent("Queries")
+        let files = try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".dpq") }
+        let stems = files.map { String($0.dropLast(".dpq".count)) }.sorted()
+        #expect(stems == SavedQueryCoverage.recomputed.sorted(),
+                "saved queries without a recomputation test: \(Set(stems).subtracting(SavedQueryCoverage.recomputed).sorted()); listed without a saved query: \(Set(SavedQueryCoverage.recomputed).subtracting(stems).sorted())")
+        #expect(names.sorted() == stems, "the command lists \(names.sorted()), the folder holds \(stems)")
         for name in names {
             let result = try deepProvOutput(["query", "--db", database, "--saved", name, "--format", "json"])
             #expect(result.hasPrefix("["), "\(name): \(result)")
