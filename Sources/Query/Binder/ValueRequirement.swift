@@ -1,7 +1,8 @@
-/// What a place in a query needs of its value beyond a type: a whole number in bounds. The
-/// binder checks literals as it binds; a `$parameter`'s value is checked against the same
-/// requirement once it is known (`CompiledQuery.problems(withParameters:)`), so both give the
-/// same diagnostics.
+/// What a place in a query needs of its value beyond a type: a whole number in bounds, or a
+/// name or class the catalog has. The binder checks literals as it binds; a `$parameter`'s
+/// value is checked against the same requirement once it is known
+/// (`CompiledQuery.problems(withParameters:)`), so both give the same diagnostics, pointing at
+/// where the value is written.
 public struct ValueRequirement: Sendable, Equatable {
     public enum Rule: Sendable, Equatable {
         /// `take`'s count: 0 or more.
@@ -15,6 +16,13 @@ public struct ValueRequirement: Sendable, Equatable {
         /// models' dense layers allow from where it starts (`start`, for messages: "back from
         /// the output"), and top^depth at most `maximumLineagePaths`.
         case lineage(steps: Int, start: String)
+        /// A tag the store has (compared with `tag` or `parent_tag`): one of `known`.
+        case tag(known: [String])
+        /// A model the store has (compared with `model`): one of `known`.
+        case model(known: [String])
+        /// A class (`column` is `label` or `predicted`, compared with `=`): a whole number
+        /// below `classes`, the most nodes a model has in its last layer.
+        case classIndex(column: String, classes: Int)
     }
 
     /// The most paths a lineage may follow per trace, top^depth: depth 1 top 10, depth 2
@@ -39,6 +47,16 @@ public struct ValueRequirement: Sendable, Equatable {
     /// What is wrong with the values, parameters read from `parameters`; a parameter without a
     /// value is not checked (nor anything that needs it).
     public func problems(withParameters parameters: [String: CompiledQuery.Argument] = [:]) -> [Diagnostic] {
+        switch rule {
+        case .tag(let known): return nameProblems(kind: "tag", known: known, parameters)
+        case .model(let known): return nameProblems(kind: "model", known: known, parameters)
+        case .classIndex(let column, let classes): return classProblems(column: column, classes: classes, parameters)
+        case .count, .layer, .node, .lineage: return wholeNumberProblems(parameters)
+        }
+    }
+
+    /// Whole numbers in bounds (`take`, layers, nodes, a lineage's depth and top).
+    private func wholeNumberProblems(_ parameters: [String: CompiledQuery.Argument]) -> [Diagnostic] {
         var numbers: [Int?] = []
         var problems: [Diagnostic] = []
         for (value, span) in zip(values, spans) {
@@ -61,6 +79,9 @@ public struct ValueRequirement: Sendable, Equatable {
         case .layer: return "a layer"
         case .node: return "a node"
         case .lineage: return "a lineage's depth and top"
+        case .tag: return "a tag"
+        case .model: return "a model"
+        case .classIndex(let column, _): return "'\(column)'"
         }
     }
 
@@ -83,6 +104,7 @@ public struct ValueRequirement: Sendable, Equatable {
             return (.noSuchNode, "no node \(layer):\(node) in the models", whole)
         case .lineage(let steps, let start):
             return lineageProblem(depth: numbers[0], top: numbers[1], steps: steps, start: start).map { (.lineageOutOfBounds, $0.message, $0.span) }
+        case .tag, .model, .classIndex: return nil
         }
     }
 
@@ -103,7 +125,7 @@ public struct ValueRequirement: Sendable, Equatable {
     }
 
     /// A literal as it is, a parameter's value as given (nil when it has none yet).
-    private static func resolve(_ value: BoundValue, _ parameters: [String: CompiledQuery.Argument]) -> CompiledQuery.Argument? {
+    static func resolve(_ value: BoundValue, _ parameters: [String: CompiledQuery.Argument]) -> CompiledQuery.Argument? {
         switch value {
         case .integer(let number): return .integer(number)
         case .number(let number): return .number(number)

@@ -80,6 +80,12 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case lineageOutOfBounds = "E049"
     /// A whole-number column compared for equality with a fraction.
     case wholeNumberEqualsFraction = "E050"
+    /// A node column (a lineage's `source`, `target`) compared with a number or a string.
+    case nodeComparedWithValue = "E051"
+    /// A node reference compared by order (`<`, `>`, …) rather than `=` or `!=`.
+    case nodeReferenceOrdered = "E052"
+    /// `label` or `predicted` compared for equality with a class the models do not have.
+    case noSuchClass = "E053"
 
     // Saved queries: the header of a `.dpq` file.
     /// A `param:` line that does not read `param: <name> <type> [default]`.

@@ -11,8 +11,8 @@ public struct CompiledQuery: Sendable, Equatable {
     public var sql: String
     public var arguments: [Argument]
     public var columns: [String]
-    /// What `$parameters` must be where they are used (a whole number in bounds), beyond what
-    /// SQL checks: see `problems(withParameters:)`.
+    /// What `$parameters` must be where they are used (a whole number in bounds, a tag, model
+    /// or class the store has), beyond what SQL checks: see `problems(withParameters:)`.
     public var requirements: [ValueRequirement] = []
 
     /// The `$parameters` the query needs, in first-use order.
