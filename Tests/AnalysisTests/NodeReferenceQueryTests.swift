@@ -7,21 +7,8 @@ import Testing
 import TestSupport
 
 /// On a real store: a lineage's `target` compared with a node reference picks the edges into
-/// that node (checked against the engine's IPG), a plain number there is refused, and values
-/// given for `$parameters` are checked against the catalog as literals are.
+/// that node (checked against the engine's IPG), and a plain number there is refused.
 @Suite struct NodeReferenceQueryTests {
-    /// The session's diagnostics for `text` with `given` parameter values, rendered; nil when
-    /// it prepares.
-    private func refusal(_ session: QuerySession, _ text: String, given: [String: String] = [:], declared saved: SavedQuery? = nil) -> String? {
-        do {
-            if let saved { _ = try session.prepare(saved, parameters: QueryParameters(given: given)) }
-            else { _ = try session.prepare(SourceText(text), parameters: QueryParameters(given: given)) }
-            return nil
-        } catch {
-            return "\(error)"
-        }
-    }
-
     @Test func targetEqualToANodeReferenceGivesTheEdgesIntoThatNode() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
@@ -59,37 +46,5 @@ import TestSupport
         // Edge lists keep bare node indices: there `target = 1` is right.
         let edges = try queryCSV(database, "from traces where tag = 'clean' and input = 0 | edges into layer 2 | where target = 1")
         #expect(edges.dropFirst().allSatisfy { $0[1] == "1" } && edges.count > 1)
-    }
-
-    @Test func givenValuesAreCheckedAgainstTheStore() throws {
-        let directory = try TemporaryDirectory()
-        let (database, _) = try StoreFixtures.pairedStore(in: directory)
-        let session = QuerySession(backend: try ProvenanceStore(path: database, access: .readOnly))
-        let saved = try SavedQuery(text: """
-            # name: by-tag
-            # description: a tag's node means
-            # param: tag string clean
-            # param: layer integer 1
-            # param: label integer 0
-            from traces where tag = $tag and label = $label | nodes of layer $layer | summarize mean by node
-            """, file: "by-tag.dpq")
-        #expect(refusal(session, "", declared: saved) == nil)
-        let tag = refusal(session, "", given: ["tag": "shfit"], declared: saved)
-        #expect(tag?.contains("error[E027]: no tag 'shfit' (the value of $tag); did you mean 'shift'?") == true, "\(tag ?? "accepted")")
-        #expect(tag?.contains("from traces where tag = $tag and label") == true, "rendered at the parameter")
-        #expect(refusal(session, "from traces where tag = 'shfit' | select input")?.contains("error[E027]: no tag 'shfit'; did you mean 'shift'?") == true)
-        let layer = refusal(session, "", given: ["layer": "9"], declared: saved)
-        #expect(layer?.contains("error[E022]: no layer 9: the models have layers 0–2") == true, "\(layer ?? "accepted")")
-        // The model's last layer has 2 nodes: classes 0 and 1.
-        let label = refusal(session, "", given: ["label": "2"], declared: saved)
-        #expect(label?.contains("error[E053]: 'label' is a class from 0 to 1: it never equals 2 (the value of $label)") == true, "\(label ?? "accepted")")
-        #expect(refusal(session, "from traces where predicted = 2 | select input")?.contains("error[E053]") == true)
-        #expect(try queryCSV(database, "from traces where tag = 'clean' and label = 1 | select input").count > 1)
-        // A default is the saved query's author's choice, not checked; the same value given is.
-        let absentDefault = try SavedQuery(text: "# name: fgsm\n# description: d\n# param: tag string fgsm\nfrom traces where tag = $tag | select input", file: "fgsm.dpq")
-        #expect(refusal(session, "", declared: absentDefault) == nil)
-        #expect(refusal(session, "", given: ["tag": "fgsm"], declared: absentDefault)?.contains("error[E027]: no tag 'fgsm' (the value of $tag)") == true)
-        let sessionValue = try? session.prepare(SourceText("from traces where tag = $tag | select input"), parameters: QueryParameters(session: ["tag": "fgsm"]))
-        #expect(sessionValue == nil, "session values are checked")
     }
 }

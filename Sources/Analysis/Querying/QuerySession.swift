@@ -40,10 +40,11 @@ public struct QuerySession: Sendable {
         let values = try parameters.bind(compiled, declared: declared)
         // A value given for this query or the session is checked where the query needs it
         // (whole numbers in bounds: take, layers, lineage depth and width; tags, models and
-        // classes the store has), as the same literal would be. A saved query's defaults are
-        // not: its author chose them, and a store may lack a default tag.
-        let chosen = values.filter { parameters.given[$0.key] != nil || parameters.session[$0.key] != nil }
-        let problems = compiled.problems(withParameters: chosen.mapValues(\.argument))
+        // classes the store has), as the same literal would be, with any defaults it goes
+        // with. A saved query's defaults alone are not: its author chose them, and a store
+        // may lack a default tag.
+        let chosen = Set(values.keys.filter { parameters.given[$0] != nil || parameters.session[$0] != nil })
+        let problems = compiled.problems(withParameters: values.mapValues(\.argument), checking: chosen)
         if let first = problems.first { throw QueryFailure.diagnostics(DiagnosticList(first, Array(problems.dropFirst())), source: source) }
         let arguments = compiled.arguments.map { argument -> StoreValue in
             switch argument {

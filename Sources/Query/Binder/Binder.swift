@@ -142,9 +142,14 @@ public struct Binder {
     /// requirement for when its value is known.
     mutating func required(_ expressions: [ParsedExpression], _ rule: ValueRequirement.Rule) throws(Diagnostic) -> [BoundValue] {
         let requirement = ValueRequirement(rule: rule, values: try expressions.map { expression throws(Diagnostic) in try value(expression) }, spans: expressions.map(\.span))
+        try require(requirement)
+        return requirement.values
+    }
+
+    /// Checks `requirement`'s literals now, and keeps it for its `$parameters`' values.
+    mutating func require(_ requirement: ValueRequirement) throws(Diagnostic) {
         if let problem = requirement.problems().first { throw problem }
         if requirement.readsParameters { requirements.append(requirement) }
-        return requirement.values
     }
 
     mutating func required(_ expression: ParsedExpression, _ rule: ValueRequirement.Rule) throws(Diagnostic) -> BoundValue {

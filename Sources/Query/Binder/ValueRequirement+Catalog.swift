@@ -36,6 +36,24 @@ extension ValueRequirement {
             notes: ["the models' last layer has \(classes) nodes, one per class"])]
     }
 
+    /// Tags none of whose traces have a parent, selected for `versus parent` (every value
+    /// read is one of the tags the selection may have): nothing to pair with.
+    func parentProblems(known: [String], _ parameters: [String: CompiledQuery.Argument]) -> [Diagnostic] {
+        var tags: [String] = []
+        for value in values {
+            guard case .string(let tag)? = Self.resolve(value, parameters) else { return [] }
+            tags.append(tag)
+        }
+        guard !tags.isEmpty, tags.allSatisfy({ !known.contains($0) }) else { return [] }
+        let named = tags.map { "'\($0)'" }.joined(separator: ", ")
+        let parameterNames = values.compactMap { value -> String? in if case .parameter(let name) = value { return "$\(name)" } else { return nil } }
+        return [Diagnostic(
+            code: .noParentsToPair, message: "'versus parent' pairs traces with their parents, and the traces of tag \(named)"
+                + (parameterNames.isEmpty ? "" : " (\(parameterNames.joined(separator: ", ")))") + " have none", span: Span(spans[0].start, spans[spans.count - 1].end),
+            notes: [known.isEmpty ? "no stored trace has a parent: capture adversarial copies with their parents (deepprov attack)"
+                        : "tags whose traces have parents: " + known.joined(separator: ", ")])]
+    }
+
     /// ` (the value of $name)` for a parameter, nothing for a literal.
     private static func given(_ value: BoundValue) -> String {
         if case .parameter(let name) = value { return " (the value of $\(name))" }

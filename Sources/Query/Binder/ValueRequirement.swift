@@ -23,6 +23,9 @@ public struct ValueRequirement: Sendable, Equatable {
         /// A class (`column` is `label` or `predicted`, compared with `=`): a whole number
         /// below `classes`, the most nodes a model has in its last layer.
         case classIndex(column: String, classes: Int)
+        /// A tag some of whose traces have parents (`versus parent` over `tag = …`): one of
+        /// `known`.
+        case tagWithParents(known: [String])
     }
 
     /// The most paths a lineage may follow per trace, top^depth: depth 1 top 10, depth 2
@@ -51,6 +54,7 @@ public struct ValueRequirement: Sendable, Equatable {
         case .tag(let known): return nameProblems(kind: "tag", known: known, parameters)
         case .model(let known): return nameProblems(kind: "model", known: known, parameters)
         case .classIndex(let column, let classes): return classProblems(column: column, classes: classes, parameters)
+        case .tagWithParents(let known): return parentProblems(known: known, parameters)
         case .count, .layer, .node, .lineage: return wholeNumberProblems(parameters)
         }
     }
@@ -82,6 +86,7 @@ public struct ValueRequirement: Sendable, Equatable {
         case .tag: return "a tag"
         case .model: return "a model"
         case .classIndex(let column, _): return "'\(column)'"
+        case .tagWithParents: return "'versus parent'"
         }
     }
 
@@ -104,7 +109,7 @@ public struct ValueRequirement: Sendable, Equatable {
             return (.noSuchNode, "no node \(layer):\(node) in the models", whole)
         case .lineage(let steps, let start):
             return lineageProblem(depth: numbers[0], top: numbers[1], steps: steps, start: start).map { (.lineageOutOfBounds, $0.message, $0.span) }
-        case .tag, .model, .classIndex: return nil
+        case .tag, .model, .classIndex, .tagWithParents: return nil
         }
     }
 

@@ -86,6 +86,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case nodeReferenceOrdered = "E052"
     /// `label` or `predicted` compared for equality with a class the models do not have.
     case noSuchClass = "E053"
+    /// `versus parent` over traces whose tags have no parents.
+    case noParentsToPair = "E054"
 
     // Saved queries: the header of a `.dpq` file.
     /// A `param:` line that does not read `param: <name> <type> [default]`.
