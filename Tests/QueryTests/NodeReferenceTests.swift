@@ -44,6 +44,20 @@ import Testing
         #expect(rendered("from traces | take 2:0")?.contains("error[E028]") == true)
     }
 
+    @Test func aComparedNodeMustBeOneTheModelsHave() throws {
+        let missing = lineage + " | where target = 9:9"
+        #expect(rendered(missing)?.hasPrefix("<query>:1:70: error[E035]: no node 9:9 in the models\n") == true)
+        let query = try compile(lineage + " | where target = $node").get()
+        #expect(query.problems(withParameters: ["node": .string("2:1")]).isEmpty)
+        #expect(query.problems(withParameters: ["node": .string("2:7")]).map(\.message) == ["no node 2:7 in the models (the value of $node)"])
+        let number = query.problems(withParameters: ["node": .integer(1)])
+        #expect(number.map(\.message) == ["'target' holds node references (layer:node); $node = 1 is not one"])
+        #expect(number.first?.notes == ["write the node with its layer, unquoted: target = L:1 for node 1 of layer L (e.g. target = 2:1)"])
+        #expect(number.first?.span == Span(69, 74), "at the parameter")
+        #expect(query.problems(withParameters: ["node": .string("2:")]).map(\.code.rawValue) == ["E051"])
+        #expect(query.problems(withParameters: ["node": .string("-1:0")]).map(\.code.rawValue) == ["E051"])
+    }
+
     @Test func edgeRowsKeepWholeNumberNodeIndices() throws {
         let query = try compile("from traces | edges into layer 2 | where target = 1 and source != 0").get()
         #expect(Array(query.arguments.suffix(2)) == [.integer(1), .integer(0)])

@@ -36,13 +36,13 @@ extension Binder {
     }
 
     /// A condition over the output rows' columns (a `where` after the query's shape is set).
-    func bind(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
+    mutating func bind(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
         let condition = try bindRowValue(expression, columns: columns)
         try expect(.boolean, condition, at: expression.span)
         return condition
     }
 
-    private func bindRowValue(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
+    private mutating func bindRowValue(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
         switch expression {
         case .name(let name):
             guard columns.contains(name.text.lowercased()) else { throw unknown(name, kind: "column", candidates: columns) }
@@ -60,6 +60,7 @@ extension Binder {
         case .binary(let op, let left, let right):
             let boundLeft = try bindRowValue(left, columns: columns), boundRight = try bindRowValue(right, columns: columns)
             try checkOperands(op, (boundLeft, left.span), (boundRight, right.span))
+            try requireKnownNodes((boundLeft, left.span), (boundRight, right.span))
             return .binary(op, boundLeft, boundRight)
         default: return .value(try value(expression))
         }
@@ -153,7 +154,7 @@ extension Binder {
                                  notes: ["node references (2:0) compare with a lineage's source or target"])
             }
             throw Diagnostic(code: .nodeComparedWithValue, message: "'\(column)' holds node references (layer:node), not \(otherType.rawValue)s", span: whole,
-                             notes: [Self.nodeReferenceHint(column: column, comparedWith: other)])
+                             notes: [ValueRequirement.nodeReferenceHint(column: column, comparedWith: Self.literal(other))])
         }
         guard op == "=" || op == "!=" else {
             throw Diagnostic(code: .nodeReferenceOrdered, message: "node references compare with = and != only, not '\(op)'", span: whole,
@@ -161,12 +162,18 @@ extension Binder {
         }
     }
 
-    /// How to write the node `column` was compared with: `target = 2:5` for `target = 5`.
-    private static func nodeReferenceHint(column: String, comparedWith other: BoundCondition) -> String {
-        switch other {
-        case .value(.integer(let index)): return "write the node with its layer, unquoted: \(column) = L:\(index) for node \(index) of layer L (e.g. \(column) = 2:\(index))"
-        case .value(.string(let text)) where text.contains(":"): return "write the node unquoted: \(column) = \(text)"
-        default: return "write a node as layer:node, unquoted: \(column) = 2:0 (node 0 of layer 2)"
+    /// `target = 9:9`, `target = $node`: a node compared with a node column must be one the
+    /// models have, and a `$parameter`'s value a node reference (checked once it has one).
+    private mutating func requireKnownNodes(_ left: (BoundCondition, Span), _ right: (BoundCondition, Span)) throws(Diagnostic) {
+        for (side, other) in [(left, right), (right, left)] {
+            guard case .output(let column) = side.0, type(of: side.0) == .node else { continue }
+            switch other.0 {
+            case .node(let layer, let index):
+                try require(ValueRequirement(rule: .node(nodeCounts: nodeCounts), values: [.integer(layer), .integer(index)], spans: [other.1, other.1]))
+            case .value(let value):
+                try require(ValueRequirement(rule: .nodeReference(column: column, nodeCounts: nodeCounts), values: [value], spans: [other.1]))
+            default: continue
+            }
         }
     }
 
@@ -179,6 +186,16 @@ extension Binder {
                   number.rounded() != number || number.magnitude >= 0x1p63 else { continue }
             throw Diagnostic(code: .wholeNumberEqualsFraction, message: "'\(column)' holds whole numbers: it never equals \(number)", span: other.1,
                              notes: ["compare with a whole number (\(column) = 3), or use < and > for a range"])
+        }
+    }
+
+    /// A literal's value, nil for anything else.
+    private static func literal(_ condition: BoundCondition) -> CompiledQuery.Argument? {
+        switch condition {
+        case .value(.integer(let number)): return .integer(number)
+        case .value(.number(let number)): return .number(number)
+        case .value(.string(let text)): return .string(text)
+        default: return nil
         }
     }
 

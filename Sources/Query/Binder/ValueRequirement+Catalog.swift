@@ -55,7 +55,7 @@ extension ValueRequirement {
     }
 
     /// ` (the value of $name)` for a parameter, nothing for a literal.
-    private static func given(_ value: BoundValue) -> String {
+    static func given(_ value: BoundValue) -> String {
         if case .parameter(let name) = value { return " (the value of $\(name))" }
         return ""
     }

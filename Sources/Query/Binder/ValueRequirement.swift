@@ -26,6 +26,9 @@ public struct ValueRequirement: Sendable, Equatable {
         /// A tag some of whose traces have parents (`versus parent` over `tag = …`): one of
         /// `known`.
         case tagWithParents(known: [String])
+        /// A node reference (`layer:node` text) compared with `column`, a lineage's `source` or
+        /// `target`, naming a node some model has (`nodeCounts` as for `node`).
+        case nodeReference(column: String, nodeCounts: [Int])
     }
 
     /// The most paths a lineage may follow per trace, top^depth: depth 1 top 10, depth 2
@@ -55,6 +58,7 @@ public struct ValueRequirement: Sendable, Equatable {
         case .model(let known): return nameProblems(kind: "model", known: known, parameters)
         case .classIndex(let column, let classes): return classProblems(column: column, classes: classes, parameters)
         case .tagWithParents(let known): return parentProblems(known: known, parameters)
+        case .nodeReference(let column, let nodeCounts): return nodeReferenceProblems(column: column, nodeCounts: nodeCounts, parameters)
         case .count, .layer, .node, .lineage: return wholeNumberProblems(parameters)
         }
     }
@@ -87,6 +91,7 @@ public struct ValueRequirement: Sendable, Equatable {
         case .model: return "a model"
         case .classIndex(let column, _): return "'\(column)'"
         case .tagWithParents: return "'versus parent'"
+        case .nodeReference(let column, _): return "'\(column)'"
         }
     }
 
@@ -109,7 +114,7 @@ public struct ValueRequirement: Sendable, Equatable {
             return (.noSuchNode, "no node \(layer):\(node) in the models", whole)
         case .lineage(let steps, let start):
             return lineageProblem(depth: numbers[0], top: numbers[1], steps: steps, start: start).map { (.lineageOutOfBounds, $0.message, $0.span) }
-        case .tag, .model, .classIndex, .tagWithParents: return nil
+        case .tag, .model, .classIndex, .tagWithParents, .nodeReference: return nil
         }
     }
 
@@ -140,7 +145,7 @@ public struct ValueRequirement: Sendable, Equatable {
     }
 
     /// A value that is not a whole number, as the message shows it (`$k = 1.5`).
-    private static func describe(_ argument: CompiledQuery.Argument, as written: BoundValue) -> String {
+    static func describe(_ argument: CompiledQuery.Argument, as written: BoundValue) -> String {
         var text: String
         switch argument {
         case .number(let number) where number.magnitude >= 0x1p63: text = "\(number), beyond the whole numbers a query holds (±9223372036854775807)"

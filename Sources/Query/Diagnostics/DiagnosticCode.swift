@@ -48,7 +48,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case notADenseLayer = "E033"
     /// `lineage` anywhere but right after the trace selection.
     case lineageOutOfPlace = "E034"
-    /// A lineage start node the models do not have.
+    /// A node the models do not have (a lineage start, or one compared with `source`/`target`).
     case noSuchNode = "E035"
     /// `lineage forward` without a start node.
     case forwardLineageWithoutStart = "E036"
@@ -80,7 +80,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case lineageOutOfBounds = "E049"
     /// A whole-number column compared for equality with a fraction.
     case wholeNumberEqualsFraction = "E050"
-    /// A node column (a lineage's `source`, `target`) compared with a number or a string.
+    /// A node column (a lineage's `source`, `target`) compared with a number, a string, or a
+    /// `$parameter` whose value is not `layer:node`.
     case nodeComparedWithValue = "E051"
     /// A node reference compared by order (`<`, `>`, …) rather than `=` or `!=`.
     case nodeReferenceOrdered = "E052"
