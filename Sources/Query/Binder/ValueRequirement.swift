@@ -1,8 +1,8 @@
-/// What a place in a query needs of its value beyond a type: a whole number in bounds, or a
-/// name or class the catalog has. The binder checks literals as it binds; a `$parameter`'s
-/// value is checked against the same requirement once it is known
-/// (`CompiledQuery.problems(withParameters:)`), so both give the same diagnostics, pointing at
-/// where the value is written.
+/// What a place in a query needs of its value beyond a type: a whole number in bounds, a tag,
+/// model, class or node the catalog has, or tags whose traces have parents. The binder checks
+/// literals as it binds; a `$parameter`'s value is checked against the same requirement once
+/// it is known (`CompiledQuery.problems(withParameters:)`), so both give the same diagnostics,
+/// pointing at where the value is written.
 public struct ValueRequirement: Sendable, Equatable {
     public enum Rule: Sendable, Equatable {
         /// `take`'s count: 0 or more.
@@ -80,18 +80,15 @@ public struct ValueRequirement: Sendable, Equatable {
         return [Diagnostic(code: problem.code, message: problem.message, span: problem.span)]
     }
 
-    /// The place, for messages.
+    /// The place of a whole number, for messages.
     private var subject: String {
         switch rule {
         case .count: return "'take'"
         case .layer: return "a layer"
         case .node: return "a node"
         case .lineage: return "a lineage's depth and top"
-        case .tag: return "a tag"
-        case .model: return "a model"
-        case .classIndex(let column, _): return "'\(column)'"
-        case .tagWithParents: return "'versus parent'"
-        case .nodeReference(let column, _): return "'\(column)'"
+        // Checked by name, not as whole numbers (`ValueRequirement+Catalog`, `+Nodes`).
+        case .tag, .model, .classIndex, .tagWithParents, .nodeReference: return "a value"
         }
     }
 
