@@ -15,6 +15,18 @@ func explanation(_ database: String, _ text: String) throws -> String {
     return QuerySession.explanation(try session.prepare(SourceText(text), parameters: QueryParameters()))
 }
 
+/// The diagnostics `session` gives for `text` (or `saved`) with `given` parameter values,
+/// rendered; nil when it prepares.
+func refusal(_ session: QuerySession, _ text: String, given: [String: String] = [:], declared saved: SavedQuery? = nil) -> String? {
+    do {
+        if let saved { _ = try session.prepare(saved, parameters: QueryParameters(given: given)) }
+        else { _ = try session.prepare(SourceText(text), parameters: QueryParameters(given: given)) }
+        return nil
+    } catch {
+        return "\(error)"
+    }
+}
+
 /// Rows of read-only SQL run in-process, as text.
 func sqlRows(_ database: String, _ sql: String) throws -> [[String]] {
     try ProvenanceStore(path: database, access: .readOnly).run(sql: sql, arguments: []).rows.map { $0.map(\.plainText) }

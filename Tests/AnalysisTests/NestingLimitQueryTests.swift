@@ -51,8 +51,9 @@ import TestSupport
     @Test func conditionsAtTheLimitRunInEveryClause() throws {
         let directory = try TemporaryDirectory()
         let (database, _) = try StoreFixtures.pairedStore(in: directory)
-        let session = QuerySession(backend: try ProvenanceStore(path: database, access: .readOnly))
-        let parameters = QueryParameters(session: ["m": "tiny"])
+        let store = try ProvenanceStore(path: database, access: .readOnly)
+        let session = QuerySession(backend: store)
+        let parameters = QueryParameters(session: ["m": try store.catalog().models[0].name])
         for shape in Self.shapes {
             for condition in Self.conditions {
                 let query = shape.replacingOccurrences(of: "{c}", with: condition)

@@ -47,9 +47,9 @@ import Testing
     }
 
     @Test func traceSelectionBindsEveryValue() throws {
-        let query = try compile("from traces where tag = 'fgsm' and (confidence < 0.5 or label = 3) | select input, predicted | sort -input | take $k").get()
+        let query = try compile("from traces where tag = 'fgsm' and (confidence < 0.5 or label = 1) | select input, predicted | sort -input | take $k").get()
         #expect(query.sql == "SELECT t.input_index AS input, t.predicted_label AS predicted FROM traces t WHERE ((t.tag = ?) AND ((t.confidence < ?) OR (t.true_label = ?))) ORDER BY input DESC LIMIT ?")
-        #expect(query.arguments == [.string("fgsm"), .number(0.5), .integer(3), .parameter("k")])
+        #expect(query.arguments == [.string("fgsm"), .number(0.5), .integer(1), .parameter("k")])
         #expect(query.parameterNames == ["k"])
         #expect(!query.sql.contains("fgsm"), "values are bound, never pasted")
     }

@@ -38,9 +38,13 @@ public struct QuerySession: Sendable {
         case .failure(let diagnostics): throw QueryFailure.diagnostics(diagnostics, source: source)
         }
         let values = try parameters.bind(compiled, declared: declared)
-        // A value is checked where the query needs it (whole numbers in bounds: take, layers,
-        // lineage depth and width), as the same literal would be.
-        let problems = compiled.problems(withParameters: values.mapValues(\.argument))
+        // A value given for this query or the session is checked where the query needs it
+        // (whole numbers in bounds: take, layers, lineage depth and width; tags, models and
+        // classes the store has), as the same literal would be, with any defaults it goes
+        // with. A saved query's defaults alone are not: its author chose them, and a store
+        // may lack a default tag.
+        let chosen = Set(values.keys.filter { parameters.given[$0] != nil || parameters.session[$0] != nil })
+        let problems = compiled.problems(withParameters: values.mapValues(\.argument), checking: chosen)
         if let first = problems.first { throw QueryFailure.diagnostics(DiagnosticList(first, Array(problems.dropFirst())), source: source) }
         let arguments = compiled.arguments.map { argument -> StoreValue in
             switch argument {

@@ -33,9 +33,13 @@ public struct Catalog: Sendable, Equatable {
     public var models: [Model]
     /// Trace tags, sorted.
     public var tags: [String]
+    /// The tags some of whose traces have a parent (adversarial copies of clean inputs),
+    /// sorted; nil when not known, and then not checked.
+    public var tagsWithParents: [String]?
 
-    public init(models: [Model], tags: [String]) {
+    public init(models: [Model], tags: [String], tagsWithParents: [String]? = nil) {
         self.models = models
         self.tags = tags
+        self.tagsWithParents = tagsWithParents
     }
 }

@@ -1,17 +1,18 @@
 import IPG
 
 extension Binder {
-    /// A condition over trace metadata, type-checked; literals are checked where a name is
-    /// known (tags, models).
-    func bind(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
+    /// A condition over trace metadata, type-checked; values compared with a tag, a model or a
+    /// class are checked against the catalog (literals now, `$parameters` when they have values).
+    mutating func bind(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
         let condition = try bindValue(expression)
         try expect(.boolean, condition, at: expression.span)
         return condition
     }
 
-    private func bindValue(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
+    private mutating func bindValue(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
         switch expression {
         case .name(let name): return .column(try traceColumn(name))
+        case .nodeReference(let layer, let index, _): return .node(layer: layer, index: index)
         case .attribute(let key, _): return .attribute(key)
         case .absolute(let inner, let span):
             let bound = try bindValue(inner)
@@ -27,22 +28,21 @@ extension Binder {
             return .value(try value(expression))  // a negative literal
         case .binary(let op, let left, let right):
             let boundLeft = try bindValue(left), boundRight = try bindValue(right)
-            try checkName(boundLeft, right)
-            try checkName(boundRight, left)
             try checkOperands(op, (boundLeft, left.span), (boundRight, right.span))
+            try requireKnownValues(op, (boundLeft, left), (boundRight, right))
             return .binary(op, boundLeft, boundRight)
         default: return .value(try value(expression))
         }
     }
 
     /// A condition over the output rows' columns (a `where` after the query's shape is set).
-    func bind(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
+    mutating func bind(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
         let condition = try bindRowValue(expression, columns: columns)
         try expect(.boolean, condition, at: expression.span)
         return condition
     }
 
-    private func bindRowValue(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
+    private mutating func bindRowValue(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
         switch expression {
         case .name(let name):
             guard columns.contains(name.text.lowercased()) else { throw unknown(name, kind: "column", candidates: columns) }
@@ -55,41 +55,52 @@ extension Binder {
             let bound = try bindRowValue(inner, columns: columns)
             try expectNumber(bound, at: span)
             return .absolute(bound)
+        case .nodeReference(let layer, let index, _): return .node(layer: layer, index: index)
         case .not(let inner, _): return .not(try bind(inner, columns: columns))
         case .binary(let op, let left, let right):
             let boundLeft = try bindRowValue(left, columns: columns), boundRight = try bindRowValue(right, columns: columns)
             try checkOperands(op, (boundLeft, left.span), (boundRight, right.span))
+            try requireKnownNodes((boundLeft, left.span), (boundRight, right.span))
             return .binary(op, boundLeft, boundRight)
         default: return .value(try value(expression))
         }
     }
 
-    /// `tag = 'fgms'`: a tag (or model) the store does not have is most likely a typo.
-    private func checkName(_ side: BoundCondition, _ other: ParsedExpression) throws(Diagnostic) {
-        guard case .string(let text, let span) = other else { return }
-        let (kind, known): (String, [String])
-        switch side {
-        case .column(.tag), .column(.parentTag): (kind, known) = ("tag", catalog.tags)
-        case .column(.model): (kind, known) = ("model", catalog.models.map(\.name))
-        default: return
+    /// `tag = 'fgms'`, `model = $model`, `label = 12`: a value compared with a column whose
+    /// values the catalog knows must be one of them, or the comparison is most likely a
+    /// mistake. Literals are checked now, `$parameters` once they have values.
+    private mutating func requireKnownValues(_ op: String, _ left: (BoundCondition, ParsedExpression), _ right: (BoundCondition, ParsedExpression)) throws(Diagnostic) {
+        for (side, other) in [(left, right), (right, left)] {
+            guard case .column(let column) = side.0, case .value = other.0, let rule = knownValues(of: column, op) else { continue }
+            _ = try required(other.1, rule)
         }
-        guard !known.contains(text) else { return }
-        let suggestion = NameSuggestion.nearest(to: text, in: known)
-        throw Diagnostic(
-            code: .unknownTagOrModel, message: "no \(kind) '\(text)'" + (suggestion.map { "; did you mean '\($0)'?" } ?? ""), span: span,
-            notes: ["the store's \(kind)s: " + (known.isEmpty ? "none yet" : known.joined(separator: ", "))])
     }
+
+    /// The values `column` can hold, as a requirement on what it is compared with by `op`.
+    private func knownValues(of column: TraceColumn, _ op: String) -> ValueRequirement.Rule? {
+        switch column {
+        case .tag, .parentTag: return .tag(known: catalog.tags)
+        case .model: return .model(known: catalog.models.map(\.name))
+        case .label, .predicted: return op == "=" && classCount > 0 ? .classIndex(column: column.rawValue, classes: classCount) : nil
+        default: return nil
+        }
+    }
+
+    /// The classes a label can name: the most nodes a model has in its last layer (0 without
+    /// models).
+    private var classCount: Int { catalog.models.compactMap { $0.layers.last?.nodeCount }.max() ?? 0 }
 
     /// The type a bound value or condition has.
     private func type(of condition: BoundCondition) -> ValueType {
         switch condition {
         case .column(let column): return column.type
-        case .output(let column): return column == "tag" ? .string : .number
+        case .output(let column): return rowColumns.first { $0.name == column }?.type ?? .unknown
         case .attribute: return .string
         case .value(.integer): return .integer
         case .value(.number): return .number
         case .value(.string): return .string
         case .value(.parameter): return .unknown
+        case .node: return .node
         case .absolute(let inner): return type(of: inner)
         case .not, .related: return .boolean
         case .binary(let op, let left, _):
@@ -124,9 +135,45 @@ extension Binder {
         default:
             try checkWholeEquality(op, left, right)
             let (a, b) = (type(of: left.0), type(of: right.0))
+            if a == .node || b == .node { return try checkNodeComparison(op, left, right) }
             guard a != .unknown, b != .unknown, !(a.isNumeric && b.isNumeric), a != b else { return }
             throw Diagnostic(code: .incomparableTypes, message: "cannot compare \(Self.article(a)) value with \(Self.article(b)) value", span: Span(left.1.start, right.1.end),
                              notes: [a == .string || b == .string ? "strings are quoted: tag = 'clean'" : "compare like with like: label = 3, correct, confidence > 0.5"])
+        }
+    }
+
+    /// A node reference compares with a node column (a lineage's `source`, `target`), and only
+    /// for equality: `layer:node` text has no order that means anything.
+    private func checkNodeComparison(_ op: String, _ left: (BoundCondition, Span), _ right: (BoundCondition, Span)) throws(Diagnostic) {
+        let whole = Span(left.1.start, right.1.end)
+        let (node, other) = type(of: left.0) == .node ? (left.0, right.0) : (right.0, left.0)
+        let otherType = type(of: other)
+        if otherType != .node && otherType != .unknown {
+            guard case .output(let column) = node, otherType != .boolean else {
+                throw Diagnostic(code: .incomparableTypes, message: "cannot compare a node reference with \(Self.article(otherType)) value", span: whole,
+                                 notes: ["node references (2:0) compare with a lineage's source or target"])
+            }
+            throw Diagnostic(code: .nodeComparedWithValue, message: "'\(column)' holds node references (layer:node), not \(otherType.rawValue)s", span: whole,
+                             notes: [ValueRequirement.nodeReferenceHint(column: column, comparedWith: Self.literal(other))])
+        }
+        guard op == "=" || op == "!=" else {
+            throw Diagnostic(code: .nodeReferenceOrdered, message: "node references compare with = and != only, not '\(op)'", span: whole,
+                             notes: ["pick nodes with = (target = 2:0), or sort by contribution or flow"])
+        }
+    }
+
+    /// `target = 9:9`, `target = $node`: a node compared with a node column must be one the
+    /// models have, and a `$parameter`'s value a node reference (checked once it has one).
+    private mutating func requireKnownNodes(_ left: (BoundCondition, Span), _ right: (BoundCondition, Span)) throws(Diagnostic) {
+        for (side, other) in [(left, right), (right, left)] {
+            guard case .output(let column) = side.0, type(of: side.0) == .node else { continue }
+            switch other.0 {
+            case .node(let layer, let index):
+                try require(ValueRequirement(rule: .node(nodeCounts: nodeCounts), values: [.integer(layer), .integer(index)], spans: [other.1, other.1]))
+            case .value(let value):
+                try require(ValueRequirement(rule: .nodeReference(column: column, nodeCounts: nodeCounts), values: [value], spans: [other.1]))
+            default: continue
+            }
         }
     }
 
@@ -135,15 +182,38 @@ extension Binder {
     private func checkWholeEquality(_ op: String, _ left: (BoundCondition, Span), _ right: (BoundCondition, Span)) throws(Diagnostic) {
         guard op == "=" || op == "!=" else { return }
         for (side, other) in [(left, right), (right, left)] {
-            guard case .column(let column) = side.0, column.type == .integer, case .value(.number(let number)) = other.0,
+            guard let column = Self.columnName(side.0), type(of: side.0) == .integer, case .value(.number(let number)) = other.0,
                   number.rounded() != number || number.magnitude >= 0x1p63 else { continue }
-            throw Diagnostic(code: .wholeNumberEqualsFraction, message: "'\(column.rawValue)' holds whole numbers: it never equals \(number)", span: other.1,
-                             notes: ["compare with a whole number (\(column.rawValue) = 3), or use < and > for a range"])
+            throw Diagnostic(code: .wholeNumberEqualsFraction, message: "'\(column)' holds whole numbers: it never equals \(number)", span: other.1,
+                             notes: ["compare with a whole number (\(column) = 3), or use < and > for a range"])
+        }
+    }
+
+    /// A literal's value, nil for anything else.
+    private static func literal(_ condition: BoundCondition) -> CompiledQuery.Argument? {
+        switch condition {
+        case .value(.integer(let number)): return .integer(number)
+        case .value(.number(let number)): return .number(number)
+        case .value(.string(let text)): return .string(text)
+        default: return nil
+        }
+    }
+
+    /// The name of a trace or output column, nil for anything else.
+    private static func columnName(_ condition: BoundCondition) -> String? {
+        switch condition {
+        case .column(let column): return column.rawValue
+        case .output(let name): return name
+        default: return nil
         }
     }
 
     private static func article(_ type: ValueType) -> String {
-        type == .integer ? "an integer" : "a \(type.rawValue)"
+        switch type {
+        case .integer: return "an integer"
+        case .node: return "a node reference"
+        default: return "a \(type.rawValue)"
+        }
     }
 
     func value(_ expression: ParsedExpression) throws(Diagnostic) -> BoundValue {

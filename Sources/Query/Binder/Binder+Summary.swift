@@ -78,12 +78,34 @@ extension Binder {
             guard summary.unit == .node, !summary.measures.contains(where: { if case .quantile = $0 { return true } else { return false } }) else {
                 throw Diagnostic(code: .unpairedMeasures, message: "'versus parent' pairs node values: summarize count, mean, stddev, freq, min or max by node", span: span)
             }
+            try requireParents(at: span)
             second = .parents
         }
         var first = summary
         if second == .parents { first.path = .scan }
         shape = .comparison(Comparison(first: first, second: second, extras: comparisonMeasures.map(\.measure)))
         comparisonMeasures = []
+    }
+
+    /// `versus parent` over traces of tags that have no parents would pair nothing: refused
+    /// when the selection names its tags (`tag = 'clean'`), or once a `$parameter` tag has a
+    /// value. Checked only when the catalog knows which tags have parents.
+    private mutating func requireParents(at span: Span) throws(Diagnostic) {
+        guard let known = catalog.tagsWithParents, let tags = Self.selectedTags(filter) else { return }
+        try require(ValueRequirement(rule: .tagWithParents(known: known), values: tags, spans: tags.map { _ in span }))
+    }
+
+    /// The tags a trace condition limits the selection to when it names them (`tag = 'fgsm'`,
+    /// `tag = 'a' or tag = 'b'`, either side of an `and`); nil when it may select any tag.
+    static func selectedTags(_ condition: BoundCondition?) -> [BoundValue]? {
+        switch condition {
+        case .binary("=", .column(.tag), .value(let tag))?, .binary("=", .value(let tag), .column(.tag))?: return [tag]
+        case .binary("and", let left, let right)?: return selectedTags(left) ?? selectedTags(right)
+        case .binary("or", let left, let right)?:
+            guard let leftTags = selectedTags(left), let rightTags = selectedTags(right) else { return nil }
+            return leftTags + rightTags
+        default: return nil
+        }
     }
 
     /// Statistics serve all traces of one tag, or every tag grouped by tag, for the measures

@@ -21,7 +21,8 @@ public struct Binder {
     /// The first stage that filters, orders or limits the rows a query computes: nothing may
     /// change what the rows are after it, and nothing at all may follow `take`.
     var rowStage: ParsedStage?
-    /// Requirements on `$parameters` (whole numbers in bounds), checked when they have values.
+    /// Requirements on `$parameters` (whole numbers in bounds; tags, models and classes the
+    /// catalog has), checked when they have values.
     var requirements: [ValueRequirement] = []
 
     /// The bound query, or every problem found: binding goes on past a stage that fails to
@@ -76,7 +77,7 @@ public struct Binder {
         case .lineage(let start, let forward, let depth, let top, let span):
             try lineage(from: start, forward: forward, depth: depth, top: top, span: span)
         case .sort(let keys):
-            let columns = BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns
+            let columns = rowColumns.map(\.name)
             sort = try keys.map { key throws(Diagnostic) in
                 guard columns.contains(key.name.text.lowercased()) else {
                     throw unknown(key.name, kind: "column to sort by", candidates: columns)
@@ -93,7 +94,7 @@ public struct Binder {
     /// `where`: on traces until the rows are decided, then on the rows' columns.
     private mutating func applyFilter(_ expression: ParsedExpression, stage: ParsedStage) throws(Diagnostic) {
         guard case .traces = shape else {
-            let condition = try bind(expression, columns: BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).columns)
+            let condition = try bind(expression, columns: rowColumns.map(\.name))
             try checkDepth(condition, at: expression.span)
             let combined: BoundCondition = rowFilter.map { .binary("and", $0, condition) } ?? condition
             try checkDepth(combined, at: expression.span, combined: true)
@@ -141,14 +142,22 @@ public struct Binder {
     /// requirement for when its value is known.
     mutating func required(_ expressions: [ParsedExpression], _ rule: ValueRequirement.Rule) throws(Diagnostic) -> [BoundValue] {
         let requirement = ValueRequirement(rule: rule, values: try expressions.map { expression throws(Diagnostic) in try value(expression) }, spans: expressions.map(\.span))
+        try require(requirement)
+        return requirement.values
+    }
+
+    /// Checks `requirement`'s literals now, and keeps it for its `$parameters`' values.
+    mutating func require(_ requirement: ValueRequirement) throws(Diagnostic) {
         if let problem = requirement.problems().first { throw problem }
         if requirement.readsParameters { requirements.append(requirement) }
-        return requirement.values
     }
 
     mutating func required(_ expression: ParsedExpression, _ rule: ValueRequirement.Rule) throws(Diagnostic) -> BoundValue {
         try required([expression], rule)[0]
     }
+
+    /// The columns of the rows as the query stands.
+    var rowColumns: [OutputColumn] { BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).outputColumns }
 
     /// The most layers a model has.
     private var layerCount: Int { catalog.models.map(\.layers.count).max() ?? 0 }

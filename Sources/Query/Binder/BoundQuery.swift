@@ -26,14 +26,33 @@ public struct BoundQuery: Sendable, Equatable {
     public var requirements: [ValueRequirement] = []
 
     /// The output columns, in order.
-    public var columns: [String] {
+    public var columns: [String] { outputColumns.map(\.name) }
+
+    /// The output columns, in order, each with the type of its values: what a `where` on the
+    /// rows compares them with. Counts and keys (`input`, `step`, `layer`, `node`, an edge's
+    /// `source` and `target`) are integers; measures numbers; a lineage's `source` and `target`
+    /// node references (`layer:node`); tags and paths text.
+    public var outputColumns: [OutputColumn] {
         switch shape {
-        case .traces(let columns): return columns.map(\.rawValue)
-        case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map(\.name)
-        case .comparison(let comparison): return comparison.columns
-        case .edges: return ["source", "target", "weight"]
-        case .lineage: return ["input", "step", "target", "source", "contribution", "path", "flow"]
+        case .traces(let columns): return columns.map { OutputColumn($0.rawValue, $0.type) }
+        case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map { OutputColumn($0.name, $0.type) }
+        case .comparison(let comparison): return comparison.outputColumns
+        case .edges: return [OutputColumn("source", .integer), OutputColumn("target", .integer), OutputColumn("weight", .number)]
+        case .lineage:
+            return [OutputColumn("input", .integer), OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
+                    OutputColumn("contribution", .number), OutputColumn("path", .string), OutputColumn("flow", .number)]
         }
+    }
+}
+
+/// An output column: its name and the type of its values.
+public struct OutputColumn: Sendable, Equatable {
+    public var name: String
+    public var type: ValueType
+
+    public init(_ name: String, _ type: ValueType) {
+        self.name = name
+        self.type = type
     }
 }
 
@@ -49,14 +68,14 @@ public struct Summary: Sendable, Equatable {
 
     /// Columns naming a row: the groups, then `layer, node`, `layer` or `source, target`
     /// (a comparison drops `layer` before `node`).
-    func keyColumns(comparing: Bool) -> [String] {
+    func keyColumns(comparing: Bool) -> [OutputColumn] {
         let unitColumns: [String]
         switch unit {
         case .node: unitColumns = comparing ? ["node"] : ["layer", "node"]
         case .layer: unitColumns = ["layer"]
         case .edge: unitColumns = ["source", "target"]
         }
-        return groups.map(\.rawValue) + unitColumns
+        return groups.map { OutputColumn($0.rawValue, $0.column.type) } + unitColumns.map { OutputColumn($0, .integer) }
     }
 }
 
@@ -96,11 +115,17 @@ public struct Comparison: Sendable, Equatable {
 
     /// Keys, then per measure `m_a, m_b` and the difference — `diff` when one measure is
     /// compared, `m_diff` each otherwise — then the extras (`effect`, `distance`, …).
-    public var columns: [String] {
+    public var columns: [String] { outputColumns.map(\.name) }
+
+    /// The columns with their types: a count's `_a`, `_b` and difference are integers.
+    var outputColumns: [OutputColumn] {
         let single = first.measures.count == 1
         return first.keyColumns(comparing: true)
-            + first.measures.flatMap { ["\($0.name)_a", "\($0.name)_b", single ? "diff" : "\($0.name)_diff"] }
-            + extras.map(\.rawValue)
+            + first.measures.flatMap { measure in
+                [OutputColumn("\(measure.name)_a", measure.type), OutputColumn("\(measure.name)_b", measure.type),
+                 OutputColumn(single ? "diff" : "\(measure.name)_diff", measure.type)]
+            }
+            + extras.map { OutputColumn($0.rawValue, .number) }
     }
 }
 
@@ -144,7 +169,7 @@ public enum TraceColumn: String, Sendable, CaseIterable {
     case input, tag, label, predicted, confidence, correct, run, parent, parentTag = "parent_tag", model
 
     /// What the column holds, for type checks.
-    var type: ValueType {
+    public var type: ValueType {
         switch self {
         case .input, .label, .predicted, .run, .parent: return .integer
         case .confidence: return .number
@@ -154,9 +179,13 @@ public enum TraceColumn: String, Sendable, CaseIterable {
     }
 }
 
-/// The type of a value in a condition; `unknown` for `$parameters` (bound at run time).
+/// The type of a value in a condition or an output column; `unknown` for `$parameters`
+/// (bound at run time).
 public enum ValueType: String, Sendable {
-    case integer, number, string, boolean, unknown
+    case integer, number, string, boolean
+    /// A node reference, `layer:node` (a lineage's `source` and `target`).
+    case node
+    case unknown
 
     var isNumeric: Bool { self == .integer || self == .number }
 }
@@ -189,6 +218,9 @@ public enum NodeMeasure: Sendable, Equatable {
     /// The value below which `percent`% of the values fall (`median` = 50; `p90` = 90),
     /// linear between ranks. Scans the traces: the statistics keep no quantiles.
     case quantile(percent: Int)
+
+    /// What the measure's column holds: `count` is a whole number, the others numbers.
+    public var type: ValueType { self == .count ? .integer : .number }
 
     /// The name a query writes and the column it gives.
     public var name: String {
@@ -239,6 +271,8 @@ public indirect enum BoundCondition: Sendable, Equatable {
     /// The value of a trace's key/value attribute (NULL when the trace has none).
     case attribute(String)
     case value(BoundValue)
+    /// A node reference literal, `layer:node`, compared with a lineage's `source` or `target`.
+    case node(layer: Int, index: Int)
     case absolute(BoundCondition)
     /// True when the trace's parent (or one of its children) meets the condition.
     case related(TraceRelation, BoundCondition)

@@ -1,7 +1,8 @@
-/// What a place in a query needs of its value beyond a type: a whole number in bounds. The
-/// binder checks literals as it binds; a `$parameter`'s value is checked against the same
-/// requirement once it is known (`CompiledQuery.problems(withParameters:)`), so both give the
-/// same diagnostics.
+/// What a place in a query needs of its value beyond a type: a whole number in bounds, a tag,
+/// model, class or node the catalog has, or tags whose traces have parents. The binder checks
+/// literals as it binds; a `$parameter`'s value is checked against the same requirement once
+/// it is known (`CompiledQuery.problems(withParameters:)`), so both give the same diagnostics,
+/// pointing at where the value is written.
 public struct ValueRequirement: Sendable, Equatable {
     public enum Rule: Sendable, Equatable {
         /// `take`'s count: 0 or more.
@@ -15,6 +16,19 @@ public struct ValueRequirement: Sendable, Equatable {
         /// models' dense layers allow from where it starts (`start`, for messages: "back from
         /// the output"), and top^depth at most `maximumLineagePaths`.
         case lineage(steps: Int, start: String)
+        /// A tag the store has (compared with `tag` or `parent_tag`): one of `known`.
+        case tag(known: [String])
+        /// A model the store has (compared with `model`): one of `known`.
+        case model(known: [String])
+        /// A class (`column` is `label` or `predicted`, compared with `=`): a whole number
+        /// below `classes`, the most nodes a model has in its last layer.
+        case classIndex(column: String, classes: Int)
+        /// A tag some of whose traces have parents (`versus parent` over `tag = …`): one of
+        /// `known`.
+        case tagWithParents(known: [String])
+        /// A node reference (`layer:node` text) compared with `column`, a lineage's `source` or
+        /// `target`, naming a node some model has (`nodeCounts` as for `node`).
+        case nodeReference(column: String, nodeCounts: [Int])
     }
 
     /// The most paths a lineage may follow per trace, top^depth: depth 1 top 10, depth 2
@@ -39,6 +53,18 @@ public struct ValueRequirement: Sendable, Equatable {
     /// What is wrong with the values, parameters read from `parameters`; a parameter without a
     /// value is not checked (nor anything that needs it).
     public func problems(withParameters parameters: [String: CompiledQuery.Argument] = [:]) -> [Diagnostic] {
+        switch rule {
+        case .tag(let known): return nameProblems(kind: "tag", known: known, parameters)
+        case .model(let known): return nameProblems(kind: "model", known: known, parameters)
+        case .classIndex(let column, let classes): return classProblems(column: column, classes: classes, parameters)
+        case .tagWithParents(let known): return parentProblems(known: known, parameters)
+        case .nodeReference(let column, let nodeCounts): return nodeReferenceProblems(column: column, nodeCounts: nodeCounts, parameters)
+        case .count, .layer, .node, .lineage: return wholeNumberProblems(parameters)
+        }
+    }
+
+    /// Whole numbers in bounds (`take`, layers, nodes, a lineage's depth and top).
+    private func wholeNumberProblems(_ parameters: [String: CompiledQuery.Argument]) -> [Diagnostic] {
         var numbers: [Int?] = []
         var problems: [Diagnostic] = []
         for (value, span) in zip(values, spans) {
@@ -54,13 +80,15 @@ public struct ValueRequirement: Sendable, Equatable {
         return [Diagnostic(code: problem.code, message: problem.message, span: problem.span)]
     }
 
-    /// The place, for messages.
+    /// The place of a whole number, for messages.
     private var subject: String {
         switch rule {
         case .count: return "'take'"
         case .layer: return "a layer"
         case .node: return "a node"
         case .lineage: return "a lineage's depth and top"
+        // Checked by name, not as whole numbers (`ValueRequirement+Catalog`, `+Nodes`).
+        case .tag, .model, .classIndex, .tagWithParents, .nodeReference: return "a value"
         }
     }
 
@@ -83,6 +111,7 @@ public struct ValueRequirement: Sendable, Equatable {
             return (.noSuchNode, "no node \(layer):\(node) in the models", whole)
         case .lineage(let steps, let start):
             return lineageProblem(depth: numbers[0], top: numbers[1], steps: steps, start: start).map { (.lineageOutOfBounds, $0.message, $0.span) }
+        case .tag, .model, .classIndex, .tagWithParents, .nodeReference: return nil
         }
     }
 
@@ -103,7 +132,7 @@ public struct ValueRequirement: Sendable, Equatable {
     }
 
     /// A literal as it is, a parameter's value as given (nil when it has none yet).
-    private static func resolve(_ value: BoundValue, _ parameters: [String: CompiledQuery.Argument]) -> CompiledQuery.Argument? {
+    static func resolve(_ value: BoundValue, _ parameters: [String: CompiledQuery.Argument]) -> CompiledQuery.Argument? {
         switch value {
         case .integer(let number): return .integer(number)
         case .number(let number): return .number(number)
@@ -113,7 +142,7 @@ public struct ValueRequirement: Sendable, Equatable {
     }
 
     /// A value that is not a whole number, as the message shows it (`$k = 1.5`).
-    private static func describe(_ argument: CompiledQuery.Argument, as written: BoundValue) -> String {
+    static func describe(_ argument: CompiledQuery.Argument, as written: BoundValue) -> String {
         var text: String
         switch argument {
         case .number(let number) where number.magnitude >= 0x1p63: text = "\(number), beyond the whole numbers a query holds (±9223372036854775807)"

@@ -48,7 +48,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case notADenseLayer = "E033"
     /// `lineage` anywhere but right after the trace selection.
     case lineageOutOfPlace = "E034"
-    /// A lineage start node the models do not have.
+    /// A node the models do not have (a lineage start, or one compared with `source`/`target`).
     case noSuchNode = "E035"
     /// `lineage forward` without a start node.
     case forwardLineageWithoutStart = "E036"
@@ -80,6 +80,15 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case lineageOutOfBounds = "E049"
     /// A whole-number column compared for equality with a fraction.
     case wholeNumberEqualsFraction = "E050"
+    /// A node column (a lineage's `source`, `target`) compared with a number, a string, or a
+    /// `$parameter` whose value is not `layer:node`.
+    case nodeComparedWithValue = "E051"
+    /// A node reference compared by order (`<`, `>`, …) rather than `=` or `!=`.
+    case nodeReferenceOrdered = "E052"
+    /// `label` or `predicted` compared for equality with a class the models do not have.
+    case noSuchClass = "E053"
+    /// `versus parent` over traces whose tags have no parents.
+    case noParentsToPair = "E054"
 
     // Saved queries: the header of a `.dpq` file.
     /// A `param:` line that does not read `param: <name> <type> [default]`.

@@ -11,8 +11,8 @@ public struct CompiledQuery: Sendable, Equatable {
     public var sql: String
     public var arguments: [Argument]
     public var columns: [String]
-    /// What `$parameters` must be where they are used (a whole number in bounds), beyond what
-    /// SQL checks: see `problems(withParameters:)`.
+    /// What `$parameters` must be where they are used (a whole number in bounds, a tag, model
+    /// or class the store has), beyond what SQL checks: see `problems(withParameters:)`.
     public var requirements: [ValueRequirement] = []
 
     /// The `$parameters` the query needs, in first-use order.
@@ -25,7 +25,16 @@ public struct CompiledQuery: Sendable, Equatable {
     /// What is wrong with the values given for `$parameters` (keyed by name), as diagnostics
     /// pointing at where each parameter is used; empty when they fit. Run it before binding
     /// the arguments: `take $k` with k = 1.5 would otherwise reach the database as a type error.
-    public func problems(withParameters values: [String: Argument]) -> [Diagnostic] {
-        requirements.flatMap { $0.problems(withParameters: values) }
+    /// With `checking`, only requirements that read one of those parameters are checked (with
+    /// every value in `values`): a lineage's `$depth` default is checked with a given `$top`,
+    /// while a saved query's default tag alone, which a store may lack, is not.
+    public func problems(withParameters values: [String: Argument], checking: Set<String>? = nil) -> [Diagnostic] {
+        requirements.filter { requirement in
+            guard let checking else { return true }
+            return requirement.values.contains { value in
+                if case .parameter(let name) = value { return checking.contains(name) }
+                return false
+            }
+        }.flatMap { $0.problems(withParameters: values) }
     }
 }

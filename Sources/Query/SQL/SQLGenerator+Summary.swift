@@ -57,7 +57,7 @@ extension SQLGenerator {
     }
 
     private func keyColumns(_ summary: Summary, comparing: Bool) -> [String] {
-        summary.keyColumns(comparing: comparing).map { "a.\($0) AS \($0)" }
+        summary.keyColumns(comparing: comparing).map(\.name).map { "a.\($0) AS \($0)" }
     }
 
     /// A measure over base-row columns (`column("mean")` gives the column's SQL).

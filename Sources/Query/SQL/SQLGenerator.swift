@@ -111,6 +111,8 @@ public struct SQLGenerator {
         case .attribute(let key):
             return "(SELECT a.value FROM trace_attributes a WHERE a.trace_id = \(traceAlias).id AND a.key = \(placeholder(.string(key))) ORDER BY a.position LIMIT 1)"
         case .value(let value): return placeholder(value)
+        // Bound as the text a lineage writes its nodes in.
+        case .node(let layer, let index): return placeholder(.string("\(layer):\(index)"))
         case .absolute(let inner): return "abs(\(self.condition(inner)))"
         case .related(let relation, let inner): return related(relation, inner)
         case .not(let inner): return "NOT (\(self.condition(inner)))"

@@ -34,6 +34,7 @@ extension ParsedExpression: CustomStringConvertible {
         case .number(let value, _): return "\(value)"
         case .string(let value, _): return "'\(value)'"
         case .parameter(let name, _): return "$\(name)"
+        case .nodeReference(let layer, let index, _): return "\(layer):\(index)"
         case .attribute(let key, _): return "(attr '\(key)')"
         case .absolute(let inner, _): return "(abs \(inner))"
         case .related(let relation, let inner, _): return "(\(relation.rawValue) \(inner))"

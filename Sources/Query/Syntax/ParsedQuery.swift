@@ -16,6 +16,8 @@
 ///   | sort [-]<name> | [-]abs(<name>), …
 ///   | take <value>
 /// ```
+/// A condition's values are numbers, strings, `$parameters` and node references (`2:0`, compared
+/// with a lineage's `source` and `target`).
 public struct ParsedQuery: Sendable, Equatable {
     public var source: Span
     public var stages: [ParsedStage]
@@ -116,6 +118,8 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     case number(Double, Span)
     case string(String, Span)
     case parameter(String, Span)
+    /// `layer:node`, e.g. `3:7`: a node, compared with a lineage's `source` or `target`.
+    case nodeReference(layer: Int, index: Int, Span)
     /// `attr('key')`: a key/value attribute of the trace.
     case attribute(String, Span)
     /// `abs(<expression>)`.
@@ -129,7 +133,7 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     public var span: Span {
         switch self {
         case .name(let name): return name.span
-        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .attribute(_, let span), .absolute(_, let span), .related(_, _, let span), .not(_, let span):
+        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .nodeReference(_, _, let span), .attribute(_, let span), .absolute(_, let span), .related(_, _, let span), .not(_, let span):
             return span
         case .binary(_, let left, let right): return Span(left.span.start, right.span.end)
         }

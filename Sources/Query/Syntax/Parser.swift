@@ -229,6 +229,7 @@ public struct Parser {
         case .number(let value): position += 1; return Operand(expression: .number(value, token.span), height: 0)
         case .string(let value): position += 1; return Operand(expression: .string(value, token.span), height: 0)
         case .parameter(let name): position += 1; return Operand(expression: .parameter(name, token.span), height: 0)
+        case .nodeReference(let layer, let index): position += 1; return Operand(expression: .nodeReference(layer: layer, index: index, token.span), height: 0)
         case .symbol("("):
             return try enclosed(from: token.span)
         case .symbol("-"):

@@ -17,7 +17,15 @@ extension ProvenanceStore {
             }
             // Every stored tag has layer statistics: a small table, unlike traces.
             let tags = try String.fetchAll(db, sql: "SELECT DISTINCT tag FROM layer_statistics ORDER BY tag")
-            return Catalog(models: models, tags: tags)
+            // Per model and tag, whether some trace has a parent: the tag's range of the
+            // unique index, which holds parent_index, read until one has (a tag whose traces
+            // have none is read to its end: 40 ms for 500,000 traces of 1M, where a DISTINCT
+            // over the traces with parents reads each of their rows, 10 s).
+            let tagsWithParents = try String.fetchAll(db, sql: """
+                SELECT DISTINCT s.tag FROM (SELECT DISTINCT model_id, tag FROM layer_statistics) s
+                WHERE EXISTS (SELECT 1 FROM traces t WHERE t.model_id = s.model_id AND t.tag = s.tag AND t.parent_index >= 0) ORDER BY s.tag
+                """)
+            return Catalog(models: models, tags: tags, tagsWithParents: tagsWithParents)
         }
     }
 }
