@@ -28,7 +28,7 @@ public struct QuerySession: Sendable {
 
     /// Compiles `source` and binds its parameters; `declared` types them (a saved query's header).
     public func prepare(_ source: SourceText, parameters: QueryParameters, declared: [SavedQuery.Parameter] = []) throws -> Prepared {
-        let catalog = try backend.catalog()
+        let catalog = try backend.catalog(includingParentTags: Self.pairsWithParents(source))
         let started = DispatchTime.now().uptimeNanoseconds
         let result = QueryCompiler.compile(source, catalog: catalog)
         let compileSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -78,6 +78,15 @@ public struct QuerySession: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let table = try backend.run(sql: sql, arguments: arguments)
         return Outcome(table: table, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+    }
+
+    /// Whether the query has a `versus parent` stage (then the catalog says which tags have parents).
+    static func pairsWithParents(_ source: SourceText) -> Bool {
+        guard case .success(let parsed) = Parser.parse(Lexer.tokenize(source).tokens) else { return false }
+        return parsed.stages.contains { stage in
+            if case .versus(.parent, _) = stage { return true }
+            return false
+        }
     }
 
     /// The SQL of a prepared query and its bound arguments, as `--explain` prints them.

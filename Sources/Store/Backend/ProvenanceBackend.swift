@@ -11,8 +11,9 @@ public protocol ProvenanceBackend: AnyObject, Sendable {
     /// The name of the SQL dialect the backend runs ("sqlite").
     var dialectName: String { get }
 
-    /// The models, layers and tags a query may name.
-    func catalog() throws -> Catalog
+    /// The models, layers and tags a query may name; with `includingParentTags`, also which
+    /// tags have traces with parents (costlier: only queries that pair traces with their parents need it).
+    func catalog(includingParentTags: Bool) throws -> Catalog
     /// Runs one read-only statement with its `?` placeholders bound, in order, to `arguments`.
     func run(sql: String, arguments: [StoreValue]) throws -> ResultTable
     /// Stops the statements running now (from any thread), which then fail.
@@ -33,6 +34,13 @@ public protocol ProvenanceBackend: AnyObject, Sendable {
     func record(_ analysis: AnalysisRecord) throws
     /// The stored analyses of `kind`, by name.
     func analyses(kind: String) throws -> [AnalysisRecord]
+}
+
+extension ProvenanceBackend {
+    /// The models, layers and tags a query may name.
+    public func catalog() throws -> Catalog {
+        try catalog(includingParentTags: false)
+    }
 }
 
 /// Traces to read: all, or those of a tag, of some inputs, of one model.
