@@ -7,7 +7,6 @@ import GRDB
 /// `StoreFunctions`). The file remains an ordinary SQLite database for the `sqlite3` shell.
 public final class ProvenanceStore: Sendable {
     public let path: String
-    public let access: StoreAccess
     /// Where reads go: the writer's pool, or one read-only connection.
     let reader: any DatabaseReader
     /// The pool writes go through; nil for a read-only store.
@@ -17,7 +16,6 @@ public final class ProvenanceStore: Sendable {
     /// build's schema. Read-write: a missing store is created, an older one migrated.
     public init(path: String, access: StoreAccess = .readWrite) throws {
         self.path = path
-        self.access = access
         switch access {
         case .readOnly:
             let queue = try StoreOpening.openReadOnly(path)
