@@ -19,7 +19,7 @@ import Testing
 
     @Test func aNodeReferenceIsBoundAsTheTextALineageWrites() throws {
         let query = try compile(lineage + " | where target = 2:0 or source != 0:3").get()
-        #expect(query.sql.hasSuffix(" WHERE g.step > 0) AS r WHERE ((r.target = ?) OR (r.source != ?)) ORDER BY input, step, contribution DESC, target, source"))
+        #expect(query.sql.hasSuffix(" WHERE g.step > 0) AS r WHERE ((r.target = ?) OR (r.source != ?)) ORDER BY r.input, r.step, r.contribution DESC, r.target, r.source"))
         #expect(Array(query.arguments.suffix(2)) == [.string("2:0"), .string("0:3")])
         #expect(!query.sql.contains("2:0"), "never pasted")
         #expect(rendered(lineage + " | where target = $node") == nil, "a parameter's type is known when it runs")

@@ -133,7 +133,7 @@ import Testing
 
     @Test func versusJoinsTwoSummaries() throws {
         let query = try compile("from traces where tag = $a | nodes of layer $layer | summarize mean by node | versus traces where tag = $b | sort -abs(diff) | take $k")
-        #expect(query.sql == "WITH a AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?), b AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?) SELECT a.node AS node, a.mean AS mean_a, b.mean AS mean_b, a.mean - b.mean AS diff FROM a JOIN b ON b.model_id = a.model_id AND b.layer = a.layer AND b.node = a.node ORDER BY abs(diff) DESC, node LIMIT ?")
+        #expect(query.sql == "SELECT * FROM (WITH a AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?), b AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?) SELECT a.node AS node, a.mean AS mean_a, b.mean AS mean_b, a.mean - b.mean AS diff FROM a JOIN b ON b.model_id = a.model_id AND b.layer = a.layer AND b.node = a.node) AS r ORDER BY abs(r.diff) DESC, r.node LIMIT ?")
         #expect(query.arguments == [.parameter("a"), .parameter("layer"), .parameter("b"), .parameter("layer"), .parameter("k")])
         #expect(query.columns == ["node", "mean_a", "mean_b", "diff"])
     }
@@ -174,7 +174,7 @@ import Testing
             | summarize mean, effect by label, node
             | versus parent
             | where (> (abs diff) 1)
-            | sort -abs(effect), node
+            | sort -(abs effect), node
             | take 3
             """)
         let related = try Parser.parse(Lexer.tokenize(SourceText("from traces where parent(child(not correct))")).tokens).get()

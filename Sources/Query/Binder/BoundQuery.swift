@@ -18,8 +18,12 @@ public struct BoundQuery: Sendable, Equatable {
 
     public var filter: BoundCondition?
     public var shape: Shape
-    /// `where` after the shape: a condition on the output rows (over `columns`).
+    /// `where` after the shape: a condition on the rows the shape computes (over
+    /// `shapeColumns`; derived and renamed columns are written out as what they stand for).
     public var rowFilter: BoundCondition?
+    /// What `derive` and `select` make of the shape's rows: the output columns, each an
+    /// expression over `shapeColumns`; nil when the output is the shape's columns as they are.
+    public var projection: [ProjectedColumn]?
     public var sort: [SortKey]
     public var limit: BoundValue?
     /// What `$parameters` must be where they are used, checked when they have values.
@@ -28,11 +32,17 @@ public struct BoundQuery: Sendable, Equatable {
     /// The output columns, in order.
     public var columns: [String] { outputColumns.map(\.name) }
 
-    /// The output columns, in order, each with the type of its values: what a `where` on the
-    /// rows compares them with. Counts and keys (`input`, `step`, `layer`, `node`, an edge's
-    /// `source` and `target`) are integers; measures numbers; a lineage's `source` and `target`
-    /// node references (`layer:node`); tags and paths text.
+    /// The output columns, in order, each with the type of its values: the shape's columns, or
+    /// what `derive` and `select` made of them.
     public var outputColumns: [OutputColumn] {
+        projection?.map { OutputColumn($0.name, $0.type) } ?? shapeColumns
+    }
+
+    /// The columns of the rows the shape computes, each with the type of its values: what a
+    /// `where` on the rows compares them with. Counts and keys (`input`, `step`, `layer`,
+    /// `node`, an edge's `source` and `target`) are integers; measures numbers; a lineage's
+    /// `source` and `target` node references (`layer:node`); tags and paths text.
+    public var shapeColumns: [OutputColumn] {
         switch shape {
         case .traces(let columns): return columns.map { OutputColumn($0.rawValue, $0.type) }
         case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map { OutputColumn($0.name, $0.type) }
@@ -42,17 +52,6 @@ public struct BoundQuery: Sendable, Equatable {
             return [OutputColumn("input", .integer), OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
                     OutputColumn("contribution", .number), OutputColumn("path", .string), OutputColumn("flow", .number)]
         }
-    }
-}
-
-/// An output column: its name and the type of its values.
-public struct OutputColumn: Sendable, Equatable {
-    public var name: String
-    public var type: ValueType
-
-    public init(_ name: String, _ type: ValueType) {
-        self.name = name
-        self.type = type
     }
 }
 
@@ -157,11 +156,10 @@ public struct NodeAddress: Sendable, Equatable {
     public var node: BoundValue
 }
 
-/// An output column to order by, possibly by its absolute value.
+/// An order of the output rows: an expression over the shape's columns.
 public struct SortKey: Sendable, Equatable {
-    public var column: String
+    public var expression: BoundCondition
     public var descending: Bool
-    public var absolute: Bool
 }
 
 /// Trace metadata a query can read.
@@ -185,6 +183,7 @@ public enum ValueType: String, Sendable {
     case integer, number, string, boolean
     /// A node reference, `layer:node` (a lineage's `source` and `target`).
     case node
+    /// A `$parameter` (or arithmetic on one alone): known when the query runs.
     case unknown
 
     var isNumeric: Bool { self == .integer || self == .number }
