@@ -81,4 +81,25 @@ import TestSupport
         #expect(!wrong.isEmpty)
         #expect(result.dropFirst().map { [$0[0], $0[4]] } == wrong.map { ["\($0.metadata.inputIndex)", "\($0.metadata.inputIndex + 1)"] })
     }
+
+    @Test func edgeRowsSayWhichTraceTheyComeFrom() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        let result = try queryCSV(database, "from traces where input = 5 | edges into layer 2")
+        #expect(result.first == ["trace", "tag", "input", "source", "target", "weight"])
+        let rows = result.dropFirst()
+        // One trace id per tag, and each tag's rows are that trace's edges.
+        #expect(Set(rows.map(\.[1])) == ["clean", "shift"])
+        for tag in ["clean", "shift"] {
+            let trace = traces.first { $0.metadata.tag == tag && $0.metadata.inputIndex == 5 }!
+            let edges = InferenceProvenanceGraph(topology: capture.topology, trace: trace).edges.filter { $0.target.layer == 2 }
+            let own = rows.filter { $0[1] == tag }
+            #expect(Set(own.map(\.[0])).count == 1 && own.allSatisfy { $0[2] == "5" })
+            let weights = Dictionary(uniqueKeysWithValues: edges.map { ("\($0.source.index)->\($0.target.index)", Double($0.weight)) })
+            #expect(Set(own.map { "\($0[3])->\($0[4])" }) == Set(weights.keys), "\(tag)")
+            for row in own { #expect(close(Double(row[5])!, weights["\(row[3])->\(row[4])"] ?? .nan, 1e-6), "\(tag) \(row)") }
+        }
+        #expect(Set(rows.filter { $0[1] == "clean" }.map(\.[0])) != Set(rows.filter { $0[1] == "shift" }.map(\.[0])))
+    }
 }

@@ -9,7 +9,8 @@ public struct BoundQuery: Sendable, Equatable {
         /// The same rows with measures over the selected traces (`_a`) and over a second set or
         /// each trace's parent (`_b`), their differences and optionally the effect size.
         case comparison(Comparison)
-        /// One row per dense edge into a layer, per selected trace: source, target, contribution.
+        /// One row per dense edge into a layer, per selected trace: the trace, source, target,
+        /// contribution.
         case edges(layer: BoundValue)
         /// From a node, `depth` dense layers back (default start: the predicted output) or
         /// forward, following the `top` strongest contributions at every node reached.
@@ -38,18 +39,22 @@ public struct BoundQuery: Sendable, Equatable {
         projection?.map { OutputColumn($0.name, $0.type) } ?? shapeColumns
     }
 
+    /// What an edge or lineage row says about its trace: its id in the store, its tag and its
+    /// input, so that rows of several traces (a clean input and its attacks) tell theirs apart.
+    static let traceIdentity = [OutputColumn("trace", .integer), OutputColumn("tag", .string), OutputColumn("input", .integer)]
+
     /// The columns of the rows the shape computes, each with the type of its values: what a
     /// `where` on the rows compares them with. Counts and keys (`input`, `step`, `layer`,
-    /// `node`, an edge's `source` and `target`) are integers; measures numbers; a lineage's
+    /// `node`, `trace`, an edge's `source` and `target`) are integers; measures numbers; a lineage's
     /// `source` and `target` node references (`layer:node`); tags and paths text.
     public var shapeColumns: [OutputColumn] {
         switch shape {
         case .traces(let columns): return columns.map { OutputColumn($0.rawValue, $0.type) }
         case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map { OutputColumn($0.name, $0.type) }
         case .comparison(let comparison): return comparison.outputColumns
-        case .edges: return [OutputColumn("source", .integer), OutputColumn("target", .integer), OutputColumn("weight", .number)]
+        case .edges: return Self.traceIdentity + [OutputColumn("source", .integer), OutputColumn("target", .integer), OutputColumn("weight", .number)]
         case .lineage:
-            return [OutputColumn("input", .integer), OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
+            return Self.traceIdentity + [OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
                     OutputColumn("contribution", .number), OutputColumn("path", .string), OutputColumn("flow", .number)]
         }
     }

@@ -38,10 +38,10 @@ public struct SQLGenerator {
             tieBreak = Self.rowOrder(comparison.first)
         case .edges(let layer):
             sql = edges(into: layer, filter: query.filter)
-            tieBreak = ["target", "source"]
+            tieBreak = ["input", "trace", "target", "source"]
         case .lineage(let start, let direction, let depth, let top):
             sql = lineage(start: start, direction: direction, depth: depth, top: top, filter: query.filter)
-            tieBreak = ["input", "step", "contribution DESC", "target", "source"]
+            tieBreak = ["input", "trace", "step", "contribution DESC", "target", "source"]
         }
         // Sorted by output columns alone, the rows are ordered by their names; anything else
         // reads the shape's rows as `r`, whose columns a derived, renamed or dropped column
