@@ -89,8 +89,9 @@ extension ParsedStage {
         }
     }
 
-    /// Whether the stage decides what the rows are (rather than filtering, ordering or
-    /// limiting them).
+    /// Whether the stage decides what the rows are (rather than filtering, deriving from,
+    /// ordering or limiting them). A `select` does on a trace listing; after the rows are
+    /// computed it only keeps their columns, which the binder tells apart.
     var shapesRows: Bool {
         switch self {
         case .select, .nodes, .summarize, .versus, .edges, .lineage: return true
