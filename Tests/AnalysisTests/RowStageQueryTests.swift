@@ -101,5 +101,8 @@ import TestSupport
             for row in own { #expect(close(Double(row[5])!, weights["\(row[3])->\(row[4])"] ?? .nan, 1e-6), "\(tag) \(row)") }
         }
         #expect(Set(rows.filter { $0[1] == "clean" }.map(\.[0])) != Set(rows.filter { $0[1] == "shift" }.map(\.[0])))
+        // A row's trace is the one a trace filter names by that id.
+        let shifted = try #require(rows.first { $0[1] == "shift" })
+        #expect(try queryCSV(database, "from traces where trace = \(shifted[0]) | select trace, tag, input").dropFirst().map { $0 } == [[shifted[0], "shift", "5"]])
     }
 }

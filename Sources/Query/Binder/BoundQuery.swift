@@ -167,14 +167,15 @@ public struct SortKey: Sendable, Equatable {
     public var descending: Bool
 }
 
-/// Trace metadata a query can read.
+/// Trace metadata a query can read; `trace` is the trace's id in the store (what edge and
+/// lineage rows name their trace by).
 public enum TraceColumn: String, Sendable, CaseIterable {
-    case input, tag, label, predicted, confidence, correct, run, parent, parentTag = "parent_tag", model
+    case trace, input, tag, label, predicted, confidence, correct, run, parent, parentTag = "parent_tag", model
 
     /// What the column holds, for type checks.
     public var type: ValueType {
         switch self {
-        case .input, .label, .predicted, .run, .parent: return .integer
+        case .trace, .input, .label, .predicted, .run, .parent: return .integer
         case .confidence: return .number
         case .correct: return .boolean
         case .tag, .parentTag, .model: return .string

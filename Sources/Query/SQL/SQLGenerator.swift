@@ -93,6 +93,7 @@ public struct SQLGenerator {
 
     static func expression(for column: TraceColumn, of t: String = "t") -> String {
         switch column {
+        case .trace: return "\(t).id"
         case .input: return "\(t).input_index"
         case .tag: return "\(t).tag"
         case .label: return "\(t).true_label"
