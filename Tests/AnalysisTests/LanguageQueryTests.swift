@@ -205,8 +205,10 @@ import TestSupport
         let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
         let into = graph.edges.filter { $0.target == NodeID(layer: 1, index: 0) }.sorted { $0.weight > $1.weight }
         let result = try rows(database, "from traces where tag = 'shift' and input = 4 | edges into layer 1 | where target = 0 | sort -weight")
-        #expect(result.rows.map { Int($0[0]) } == into.map(\.source.index))
-        for (row, edge) in zip(result.rows, into) { #expect(close(row[2], Double(edge.weight), 1e-6)) }
+        #expect(result.header == ["trace", "tag", "input", "source", "target", "weight"])
+        #expect(result.rows.allSatisfy { $0[2] == 4 })
+        #expect(result.rows.map { Int($0[3]) } == into.map(\.source.index))
+        for (row, edge) in zip(result.rows, into) { #expect(close(row[5], Double(edge.weight), 1e-6)) }
         // Rows of a comparison kept by their difference.
         let all = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent")
         let kept = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent | where abs(diff) > 0.05 and node != 1")
@@ -250,14 +252,14 @@ import TestSupport
             let first = strongest(from: NodeID(layer: 0, index: 1))
             let expected = Set((first + first.flatMap { strongest(from: $0.target) }).map { "\($0.source)->\($0.target)" })
             let rows = try queryCSV(database, "from traces where tag = 'clean' and input = \(trace.metadata.inputIndex) | lineage forward from 0:1 depth 2 top 1")
-            #expect(rows.first == ["input", "step", "target", "source", "contribution", "path", "flow"])
-            #expect(Set(rows.dropFirst().map { "\($0[3])->\($0[2])" }) == expected, "input \(trace.metadata.inputIndex)")
+            #expect(rows.first == ["trace", "tag", "input", "step", "target", "source", "contribution", "path", "flow"])
+            #expect(Set(rows.dropFirst().map { "\($0[5])->\($0[4])" }) == expected, "input \(trace.metadata.inputIndex)")
             let reference = FlowReference(graph)
             for row in rows.dropFirst() {
-                let path = row[5].components(separatedBy: " -> ")
-                #expect(path.first == "0:1" && path.last == row[2] && path[path.count - 2] == row[3], "\(row)")
+                let path = row[7].components(separatedBy: " -> ")
+                #expect(path.first == "0:1" && path.last == row[4] && path[path.count - 2] == row[5], "\(row)")
                 let flow = reference.flow(along: path, backward: false)
-                #expect(abs(Double(row[6])! - flow) <= 1e-5 * max(1, abs(flow)), "\(row)")
+                #expect(abs(Double(row[8])! - flow) <= 1e-5 * max(1, abs(flow)), "\(row)")
             }
             checked += expected.isEmpty ? 0 : 1
         }

@@ -24,13 +24,13 @@ import TestSupport
         }
         #expect(expected.count > 10)
         let rows = try queryCSV(database, "from traces where tag = 'clean' | lineage depth 1 top 3 | where target = 2:0")
-        #expect(rows.first == ["input", "step", "target", "source", "contribution", "path", "flow"])
-        #expect(Set(rows.dropFirst().map { "\($0[0]) \($0[3])->\($0[2])" }) == expected)
+        #expect(rows.first == ["trace", "tag", "input", "step", "target", "source", "contribution", "path", "flow"])
+        #expect(Set(rows.dropFirst().map { "\($0[2]) \($0[5])->\($0[4])" }) == expected)
         #expect(rows.count - 1 == expected.count)
         let deeper = try queryCSV(database, "from traces where tag = 'clean' | lineage depth 2 top 3 | where target = 2:0 and step = 1")
-        #expect(Set(deeper.dropFirst().map { "\($0[0]) \($0[3])->\($0[2])" }) == expected, "the same first step, deeper")
+        #expect(Set(deeper.dropFirst().map { "\($0[2]) \($0[5])->\($0[4])" }) == expected, "the same first step, deeper")
         let intoHidden = try queryCSV(database, "from traces where tag = 'clean' | lineage depth 2 top 3 | where target = 1:1")
-        #expect(!intoHidden.dropFirst().isEmpty && intoHidden.dropFirst().allSatisfy { $0[1] == "2" && $0[2] == "1:1" && $0[3].hasPrefix("0:") })
+        #expect(!intoHidden.dropFirst().isEmpty && intoHidden.dropFirst().allSatisfy { $0[3] == "2" && $0[4] == "1:1" && $0[5].hasPrefix("0:") })
         let parameter = try QuerySession(backend: ProvenanceStore(path: database, access: .readOnly))
         let prepared = try parameter.prepare(SourceText("from traces where tag = 'clean' | lineage depth 1 top 3 | where target = $node"), parameters: QueryParameters(given: ["node": "2:0"]))
         #expect(try parameter.run(prepared).table.rows.count == expected.count, "a parameter holding a node reference")
@@ -47,6 +47,6 @@ import TestSupport
         #expect(given?.contains("error[E051]: 'target' holds node references (layer:node); $node = 1 is not one") == true, "\(given ?? "accepted")")
         // Edge lists keep bare node indices: there `target = 1` is right.
         let edges = try queryCSV(database, "from traces where tag = 'clean' and input = 0 | edges into layer 2 | where target = 1")
-        #expect(edges.dropFirst().allSatisfy { $0[1] == "1" } && edges.count > 1)
+        #expect(edges.dropFirst().allSatisfy { $0[4] == "1" } && edges.count > 1)
     }
 }

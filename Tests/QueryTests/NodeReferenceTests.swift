@@ -19,7 +19,7 @@ import Testing
 
     @Test func aNodeReferenceIsBoundAsTheTextALineageWrites() throws {
         let query = try compile(lineage + " | where target = 2:0 or source != 0:3").get()
-        #expect(query.sql.hasSuffix(" WHERE g.step > 0) AS r WHERE ((r.target = ?) OR (r.source != ?)) ORDER BY input, step, contribution DESC, target, source"))
+        #expect(query.sql.hasSuffix(" WHERE g.step > 0) AS r WHERE ((r.target = ?) OR (r.source != ?)) ORDER BY r.input, r.trace, r.step, r.contribution DESC, r.target, r.source"))
         #expect(Array(query.arguments.suffix(2)) == [.string("2:0"), .string("0:3")])
         #expect(!query.sql.contains("2:0"), "never pasted")
         #expect(rendered(lineage + " | where target = $node") == nil, "a parameter's type is known when it runs")
@@ -70,8 +70,8 @@ import Testing
             let parsed = try Parser.parse(Lexer.tokenize(SourceText(text)).tokens).get()
             return try Binder.bind(parsed, catalog: QueryCompilerTests.catalog).get().outputColumns.map { "\($0.name):\($0.type.rawValue)" }
         }
-        #expect(try types(lineage) == ["input:integer", "step:integer", "target:node", "source:node", "contribution:number", "path:string", "flow:number"])
-        #expect(try types("from traces | edges into layer 2") == ["source:integer", "target:integer", "weight:number"])
+        #expect(try types(lineage) == ["trace:integer", "tag:string", "input:integer", "step:integer", "target:node", "source:node", "contribution:number", "path:string", "flow:number"])
+        #expect(try types("from traces | edges into layer 2") == ["trace:integer", "tag:string", "input:integer", "source:integer", "target:integer", "weight:number"])
         #expect(try types("from traces | nodes of layer 1 | summarize count, p90 by tag, node") == ["tag:string", "layer:integer", "node:integer", "count:integer", "p90:number"])
         #expect(try types("from traces | nodes of layer 1 | summarize count, mean, effect by label, node | versus traces where tag = 'fgsm'")
             == ["label:integer", "node:integer", "count_a:integer", "count_b:integer", "count_diff:integer", "mean_a:number", "mean_b:number", "mean_diff:number", "effect:number"])

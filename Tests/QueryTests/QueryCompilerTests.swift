@@ -133,15 +133,15 @@ import Testing
 
     @Test func versusJoinsTwoSummaries() throws {
         let query = try compile("from traces where tag = $a | nodes of layer $layer | summarize mean by node | versus traces where tag = $b | sort -abs(diff) | take $k")
-        #expect(query.sql == "WITH a AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?), b AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?) SELECT a.node AS node, a.mean AS mean_a, b.mean AS mean_b, a.mean - b.mean AS diff FROM a JOIN b ON b.model_id = a.model_id AND b.layer = a.layer AND b.node = a.node ORDER BY abs(diff) DESC, node LIMIT ?")
+        #expect(query.sql == "SELECT * FROM (WITH a AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?), b AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?) SELECT a.node AS node, a.mean AS mean_a, b.mean AS mean_b, a.mean - b.mean AS diff FROM a JOIN b ON b.model_id = a.model_id AND b.layer = a.layer AND b.node = a.node) AS r ORDER BY abs(r.diff) DESC, r.node LIMIT ?")
         #expect(query.arguments == [.parameter("a"), .parameter("layer"), .parameter("b"), .parameter("layer"), .parameter("k")])
         #expect(query.columns == ["node", "mean_a", "mean_b", "diff"])
     }
 
     @Test func edgesIntoADenseLayer() throws {
         let query = try compile("from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -weight | take 2")
-        #expect(query.columns == ["source", "target", "weight"])
-        #expect(query.sql == "WITH chosen AS MATERIALIZED (SELECT t.id, t.model_id, t.node_values, t.value_encoding FROM traces t WHERE ((t.tag = ?) AND (t.input_index = ?))) SELECT w.source AS source, w.target AS target, w.weight * sv.value AS weight FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = ? JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, l.layer, l.node_size)) AS lv CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, s.layer, s.node_size)) AS sv CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold ORDER BY weight DESC, target, source LIMIT ?")
+        #expect(query.columns == ["trace", "tag", "input", "source", "target", "weight"])
+        #expect(query.sql == "WITH chosen AS MATERIALIZED (SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding FROM traces t WHERE ((t.tag = ?) AND (t.input_index = ?))) SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, w.source AS source, w.target AS target, w.weight * sv.value AS weight FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = ? JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, l.layer, l.node_size)) AS lv CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, s.layer, s.node_size)) AS sv CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold ORDER BY weight DESC, input, trace, target, source LIMIT ?")
         #expect(query.arguments == [.string("clean"), .integer(3), .integer(2), .integer(2)])
         let refused = QueryCompiler.compile(SourceText("from traces | edges into layer 0"), catalog: QueryCompilerTests.catalog)
         #expect(throws: DiagnosticList.self) { try refused.get() }
@@ -153,9 +153,9 @@ import Testing
     @Test func lineageIsARecursiveWalk() throws {
         let query = try QueryCompiler.compile(SourceText("from traces where tag = $tag and input = $input | lineage from 2:1 depth $depth top $k"),
                                               catalog: QueryCompilerTests.catalog).get()
-        #expect(query.sql.hasPrefix("WITH RECURSIVE chosen(id, model_id, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT"))
+        #expect(query.sql.hasPrefix("WITH RECURSIVE chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT"))
         #expect(query.arguments == [.parameter("tag"), .parameter("input"), .integer(2), .integer(1), .parameter("depth"), .parameter("k")])
-        #expect(query.columns == ["input", "step", "target", "source", "contribution", "path", "flow"])
+        #expect(query.columns == ["trace", "tag", "input", "step", "target", "source", "contribution", "path", "flow"])
         let missing = QueryCompiler.compile(SourceText("from traces | lineage from 2:5 depth 1 top 1"), catalog: QueryCompilerTests.catalog)
         #expect(throws: DiagnosticList.self) { try missing.get() }
     }
@@ -174,7 +174,7 @@ import Testing
             | summarize mean, effect by label, node
             | versus parent
             | where (> (abs diff) 1)
-            | sort -abs(effect), node
+            | sort -(abs effect), node
             | take 3
             """)
         let related = try Parser.parse(Lexer.tokenize(SourceText("from traces where parent(child(not correct))")).tokens).get()

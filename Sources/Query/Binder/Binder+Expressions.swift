@@ -36,17 +36,19 @@ extension Binder {
     }
 
     /// A condition over the output rows' columns (a `where` after the query's shape is set).
-    mutating func bind(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
+    mutating func bind(_ expression: ParsedExpression, columns: [ProjectedColumn]) throws(Diagnostic) -> BoundCondition {
         let condition = try bindRowValue(expression, columns: columns)
         try expect(.boolean, condition, at: expression.span)
         return condition
     }
 
-    private mutating func bindRowValue(_ expression: ParsedExpression, columns: [String]) throws(Diagnostic) -> BoundCondition {
+    /// A value or condition over the output rows' columns (a `derive`, a sort key), type-checked;
+    /// a derived or renamed column is written out as what it stands for.
+    mutating func bindRowValue(_ expression: ParsedExpression, columns: [ProjectedColumn]) throws(Diagnostic) -> BoundCondition {
         switch expression {
         case .name(let name):
-            guard columns.contains(name.text.lowercased()) else { throw unknown(name, kind: "column", candidates: columns) }
-            return .output(name.text.lowercased())
+            guard let column = columns.first(where: { $0.name == name.text.lowercased() }) else { throw unknownRowColumn(name, among: columns) }
+            return column.expression
         case .attribute(_, let span):
             throw Diagnostic(code: .traceConditionOnRows, message: "attributes belong to traces: filter on them before 'nodes', 'summarize', 'edges' or 'lineage'", span: span)
         case .related(let relation, _, let span):
@@ -91,10 +93,10 @@ extension Binder {
     private var classCount: Int { catalog.models.compactMap { $0.layers.last?.nodeCount }.max() ?? 0 }
 
     /// The type a bound value or condition has.
-    private func type(of condition: BoundCondition) -> ValueType {
+    func type(of condition: BoundCondition) -> ValueType {
         switch condition {
         case .column(let column): return column.type
-        case .output(let column): return rowColumns.first { $0.name == column }?.type ?? .unknown
+        case .output(let column): return shapeColumns.first { $0.name == column }?.type ?? .unknown
         case .attribute: return .string
         case .value(.integer): return .integer
         case .value(.number): return .number
@@ -103,8 +105,9 @@ extension Binder {
         case .node: return .node
         case .absolute(let inner): return type(of: inner)
         case .not, .related: return .boolean
-        case .binary(let op, let left, _):
-            if ["+", "-", "*", "/"].contains(op) { return type(of: left) == .integer ? .integer : .number }
+        case .binary(let op, let left, let right):
+            // Whole numbers stay whole (SQLite divides them as whole numbers too).
+            if ["+", "-", "*", "/"].contains(op) { return type(of: left) == .integer && type(of: right) == .integer ? .integer : .number }
             return .boolean
         }
     }

@@ -16,6 +16,8 @@ public struct Binder {
     /// follow.
     var comparisonMeasures: [(measure: ComparisonMeasure, span: Span)] = []
     var rowFilter: BoundCondition?
+    /// The output columns `derive` and `select` made (nil: the shape's own).
+    var projection: [ProjectedColumn]?
     var sort: [SortKey] = []
     var limit: BoundValue?
     /// The first stage that filters, orders or limits the rows a query computes: nothing may
@@ -43,7 +45,7 @@ public struct Binder {
             do { try binder.checkComplete(query) } catch { diagnostics.append(error) }
         }
         if let first = diagnostics.first { return .failure(DiagnosticList(first, Array(diagnostics.dropFirst()))) }
-        return .success(BoundQuery(filter: binder.filter, shape: binder.shape, rowFilter: binder.rowFilter, sort: binder.sort,
+        return .success(BoundQuery(filter: binder.filter, shape: binder.shape, rowFilter: binder.rowFilter, projection: binder.projection, sort: binder.sort,
                                    limit: binder.limit, requirements: binder.requirements))
     }
 
@@ -56,11 +58,11 @@ public struct Binder {
         switch stage {
         case .filter(let expression):
             try applyFilter(expression, stage: stage)
-        case .select(let names):
-            guard case .traces = shape, nodesLayer == nil, rowFilter == nil else {
-                throw Diagnostic(code: .selectAfterTraces, message: "'select' reads trace columns; after 'nodes of layer' use 'summarize … by node'", span: names[0].span)
-            }
-            shape = .traces(columns: try names.map { name throws(Diagnostic) in try traceColumn(name) })
+        case .select(let choices):
+            try select(choices, stage: stage)
+        case .derive(let derivations):
+            try derive(derivations)
+            rowStage = rowStage ?? stage
         case .nodes(let layer, _):
             nodesLayer = try required(layer, .layer(count: layerCount, dense: nil))
         case .summarize(let measures, let keys):
@@ -77,12 +79,10 @@ public struct Binder {
         case .lineage(let start, let forward, let depth, let top, let span):
             try lineage(from: start, forward: forward, depth: depth, top: top, span: span)
         case .sort(let keys):
-            let columns = rowColumns.map(\.name)
             sort = try keys.map { key throws(Diagnostic) in
-                guard columns.contains(key.name.text.lowercased()) else {
-                    throw unknown(key.name, kind: "column to sort by", candidates: columns)
-                }
-                return SortKey(column: key.name.text.lowercased(), descending: key.descending, absolute: key.absolute)
+                let expression = try bindRowValue(key.expression, columns: rowColumns)
+                try checkDepth(expression, at: key.expression.span)
+                return SortKey(expression: expression, descending: key.descending)
             }
             rowStage = rowStage ?? stage
         case .take(let expression):
@@ -93,8 +93,8 @@ public struct Binder {
 
     /// `where`: on traces until the rows are decided, then on the rows' columns.
     private mutating func applyFilter(_ expression: ParsedExpression, stage: ParsedStage) throws(Diagnostic) {
-        guard case .traces = shape else {
-            let condition = try bind(expression, columns: rowColumns.map(\.name))
+        guard case .traces = shape, projection == nil else {
+            let condition = try bind(expression, columns: rowColumns)
             try checkDepth(condition, at: expression.span)
             let combined: BoundCondition = rowFilter.map { .binary("and", $0, condition) } ?? condition
             try checkDepth(combined, at: expression.span, combined: true)
@@ -131,7 +131,9 @@ public struct Binder {
             throw Diagnostic(code: .stageOutOfOrder, message: "'\(stage.keyword)' cannot follow 'take': 'take' ends a query", span: stage.span,
                              notes: ["filter and sort before taking: | sort -mean | take 10"])
         }
+        // A select there keeps and orders the rows' columns (`Binder+Rows`).
         guard stage.shapesRows else { return }
+        if case .select = stage { return }
         let earlier: String
         if case .filter = rowStage { earlier = "'where' on the rows" } else { earlier = "'\(rowStage.keyword)'" }
         throw Diagnostic(code: .stageOutOfOrder, message: "'\(stage.keyword)' cannot follow \(earlier): it changes what the rows are", span: stage.span,
@@ -156,8 +158,14 @@ public struct Binder {
         try required([expression], rule)[0]
     }
 
-    /// The columns of the rows as the query stands.
-    var rowColumns: [OutputColumn] { BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).outputColumns }
+    /// The columns of the rows the shape computes.
+    var shapeColumns: [OutputColumn] { BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).shapeColumns }
+
+    /// The output columns as the query stands, each as an expression over the shape's columns:
+    /// what a `where`, `derive`, `select` or `sort` on the rows reads.
+    var rowColumns: [ProjectedColumn] {
+        projection ?? shapeColumns.map { ProjectedColumn(name: $0.name, expression: .output($0.name), type: $0.type) }
+    }
 
     /// The most layers a model has.
     private var layerCount: Int { catalog.models.map(\.layers.count).max() ?? 0 }

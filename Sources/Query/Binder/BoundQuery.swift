@@ -9,7 +9,8 @@ public struct BoundQuery: Sendable, Equatable {
         /// The same rows with measures over the selected traces (`_a`) and over a second set or
         /// each trace's parent (`_b`), their differences and optionally the effect size.
         case comparison(Comparison)
-        /// One row per dense edge into a layer, per selected trace: source, target, contribution.
+        /// One row per dense edge into a layer, per selected trace: the trace, source, target,
+        /// contribution.
         case edges(layer: BoundValue)
         /// From a node, `depth` dense layers back (default start: the predicted output) or
         /// forward, following the `top` strongest contributions at every node reached.
@@ -18,8 +19,12 @@ public struct BoundQuery: Sendable, Equatable {
 
     public var filter: BoundCondition?
     public var shape: Shape
-    /// `where` after the shape: a condition on the output rows (over `columns`).
+    /// `where` after the shape: a condition on the rows the shape computes (over
+    /// `shapeColumns`; derived and renamed columns are written out as what they stand for).
     public var rowFilter: BoundCondition?
+    /// What `derive` and `select` make of the shape's rows: the output columns, each an
+    /// expression over `shapeColumns`; nil when the output is the shape's columns as they are.
+    public var projection: [ProjectedColumn]?
     public var sort: [SortKey]
     public var limit: BoundValue?
     /// What `$parameters` must be where they are used, checked when they have values.
@@ -28,31 +33,30 @@ public struct BoundQuery: Sendable, Equatable {
     /// The output columns, in order.
     public var columns: [String] { outputColumns.map(\.name) }
 
-    /// The output columns, in order, each with the type of its values: what a `where` on the
-    /// rows compares them with. Counts and keys (`input`, `step`, `layer`, `node`, an edge's
-    /// `source` and `target`) are integers; measures numbers; a lineage's `source` and `target`
-    /// node references (`layer:node`); tags and paths text.
+    /// The output columns, in order, each with the type of its values: the shape's columns, or
+    /// what `derive` and `select` made of them.
     public var outputColumns: [OutputColumn] {
+        projection?.map { OutputColumn($0.name, $0.type) } ?? shapeColumns
+    }
+
+    /// What an edge or lineage row says about its trace: its id in the store, its tag and its
+    /// input, so that rows of several traces (a clean input and its attacks) tell theirs apart.
+    static let traceIdentity = [OutputColumn("trace", .integer), OutputColumn("tag", .string), OutputColumn("input", .integer)]
+
+    /// The columns of the rows the shape computes, each with the type of its values: what a
+    /// `where` on the rows compares them with. Counts and keys (`input`, `step`, `layer`,
+    /// `node`, `trace`, an edge's `source` and `target`) are integers; measures numbers; a lineage's
+    /// `source` and `target` node references (`layer:node`); tags and paths text.
+    public var shapeColumns: [OutputColumn] {
         switch shape {
         case .traces(let columns): return columns.map { OutputColumn($0.rawValue, $0.type) }
         case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map { OutputColumn($0.name, $0.type) }
         case .comparison(let comparison): return comparison.outputColumns
-        case .edges: return [OutputColumn("source", .integer), OutputColumn("target", .integer), OutputColumn("weight", .number)]
+        case .edges: return Self.traceIdentity + [OutputColumn("source", .integer), OutputColumn("target", .integer), OutputColumn("weight", .number)]
         case .lineage:
-            return [OutputColumn("input", .integer), OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
+            return Self.traceIdentity + [OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
                     OutputColumn("contribution", .number), OutputColumn("path", .string), OutputColumn("flow", .number)]
         }
-    }
-}
-
-/// An output column: its name and the type of its values.
-public struct OutputColumn: Sendable, Equatable {
-    public var name: String
-    public var type: ValueType
-
-    public init(_ name: String, _ type: ValueType) {
-        self.name = name
-        self.type = type
     }
 }
 
@@ -157,21 +161,21 @@ public struct NodeAddress: Sendable, Equatable {
     public var node: BoundValue
 }
 
-/// An output column to order by, possibly by its absolute value.
+/// An order of the output rows: an expression over the shape's columns.
 public struct SortKey: Sendable, Equatable {
-    public var column: String
+    public var expression: BoundCondition
     public var descending: Bool
-    public var absolute: Bool
 }
 
-/// Trace metadata a query can read.
+/// Trace metadata a query can read; `trace` is the trace's id in the store (what edge and
+/// lineage rows name their trace by).
 public enum TraceColumn: String, Sendable, CaseIterable {
-    case input, tag, label, predicted, confidence, correct, run, parent, parentTag = "parent_tag", model
+    case trace, input, tag, label, predicted, confidence, correct, run, parent, parentTag = "parent_tag", model
 
     /// What the column holds, for type checks.
     public var type: ValueType {
         switch self {
-        case .input, .label, .predicted, .run, .parent: return .integer
+        case .trace, .input, .label, .predicted, .run, .parent: return .integer
         case .confidence: return .number
         case .correct: return .boolean
         case .tag, .parentTag, .model: return .string
@@ -185,6 +189,7 @@ public enum ValueType: String, Sendable {
     case integer, number, string, boolean
     /// A node reference, `layer:node` (a lineage's `source` and `target`).
     case node
+    /// A `$parameter` (or arithmetic on one alone): known when the query runs.
     case unknown
 
     var isNumeric: Bool { self == .integer || self == .number }

@@ -20,7 +20,7 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     // Binder: syntax → a query resolved against the store's catalog.
     /// `where` between `nodes of layer` and `summarize`.
     case filterBetweenNodesAndSummary = "E020"
-    /// `select` after `nodes of layer` or a row filter.
+    /// `select` after `nodes of layer`, with no rows to pick columns of.
     case selectAfterTraces = "E021"
     /// A layer number the models do not have.
     case noSuchLayer = "E022"
@@ -89,6 +89,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case noSuchClass = "E053"
     /// `versus parent` over traces whose tags have no parents.
     case noParentsToPair = "E054"
+    /// A `derive` or `select … as` name that another output column already has.
+    case columnNameTaken = "E055"
 
     // Saved queries: the header of a `.dpq` file.
     /// A `param:` line that does not read `param: <name> <type> [default]`.

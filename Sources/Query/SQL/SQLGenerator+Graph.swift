@@ -1,18 +1,19 @@
 /// Edge and lineage queries: dense edges are derived from the weights and the traces' node
 /// values (edge source → target carries weight × source value), joining active nodes only.
 extension SQLGenerator {
-    /// One row per active dense edge into `layer`, per selected trace.
+    /// One row per active dense edge into `layer`, per selected trace, with the trace's id,
+    /// tag and input.
     mutating func edges(into layer: BoundValue, filter: BoundCondition?) -> String {
         // The traces are chosen first (materialised), so their filter uses the indexes
         // before any node value is decoded.
-        var chosen = "SELECT t.id, t.model_id, t.node_values, t.value_encoding FROM traces t"
+        var chosen = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding FROM traces t"
         if let filter { chosen += " WHERE " + condition(filter) }
         let dialect = self.dialect
         let nodes = { (layer: String) in
             dialect.nodeValueRows("t.node_values", encoding: "t.value_encoding", layer: "\(layer).layer", nodeSize: "\(layer).node_size", alias: "\(layer)v")
         }
         var sql = "WITH " + dialect.materializedTable("chosen", columns: nil, chosen)
-        sql += " SELECT w.source AS source, w.target AS target, w.weight * sv.value AS weight"
+        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, w.source AS source, w.target AS target, w.weight * sv.value AS weight"
         sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(placeholder(layer))"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
         // Edges of the IPG join active nodes only (units: |value| above the threshold): each
@@ -33,11 +34,11 @@ extension SQLGenerator {
     /// paths of one length add up to the start node's inflow; forward, a path's flow is the
     /// part of its last node's inflow that comes from the start node along it.
     mutating func lineage(start: NodeAddress?, direction: LineageDirection, depth: BoundValue, top: BoundValue, filter: BoundCondition?) -> String {
-        var chosen = "SELECT t.id, t.model_id, t.input_index, t.node_values, t.value_encoding, t.predicted_label FROM traces t"
+        var chosen = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding, t.predicted_label FROM traces t"
         if let filter { chosen += " WHERE " + condition(filter) }
         let startLayer = start.map { placeholder($0.layer) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
         let startNode = start.map { placeholder($0.node) } ?? "c.predicted_label"
-        var sql = "WITH RECURSIVE " + dialect.materializedTable("chosen", columns: ["id", "model_id", "input_index", "node_values", "value_encoding", "predicted_label"], chosen) + ", "
+        var sql = "WITH RECURSIVE " + dialect.materializedTable("chosen", columns: ["id", "model_id", "tag", "input_index", "node_values", "value_encoding", "predicted_label"], chosen) + ", "
         // Every node value of the chosen traces, decoded once, for the walk to look up.
         var decoded = "SELECT c.id, l.layer, \(dialect.cast("j.key", to: .integer)), j.value FROM chosen c JOIN layers l ON l.model_id = c.model_id CROSS JOIN "
         decoded += dialect.nodeValueRows("c.node_values", encoding: "c.value_encoding", layer: "l.layer", nodeSize: "l.node_size", alias: "j")
@@ -88,7 +89,7 @@ extension SQLGenerator {
             sql += " WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node"
             sql += " AND abs(x.value) > l.threshold AND v.weight * a.value > w.weight * a.value) < \(placeholder(top)))"
         }
-        sql += " SELECT c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow"
+        sql += " SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow"
         sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id WHERE g.step > 0"
         return sql
     }

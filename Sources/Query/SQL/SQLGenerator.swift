@@ -38,18 +38,47 @@ public struct SQLGenerator {
             tieBreak = Self.rowOrder(comparison.first)
         case .edges(let layer):
             sql = edges(into: layer, filter: query.filter)
-            tieBreak = ["target", "source"]
+            tieBreak = ["input", "trace", "target", "source"]
         case .lineage(let start, let direction, let depth, let top):
             sql = lineage(start: start, direction: direction, depth: depth, top: top, filter: query.filter)
-            tieBreak = ["input", "step", "contribution DESC", "target", "source"]
+            tieBreak = ["input", "trace", "step", "contribution DESC", "target", "source"]
         }
-        if let rowFilter = query.rowFilter { sql = "SELECT * FROM (\(sql)) AS r WHERE " + condition(rowFilter) }
-        var order = query.sort.map { ($0.absolute ? "abs(\($0.column))" : $0.column) + ($0.descending ? " DESC" : "") }
-        order += tieBreak.filter { column in !query.sort.contains { $0.column == column && !$0.absolute } }
+        // Sorted by output columns alone, the rows are ordered by their names; anything else
+        // reads the shape's rows as `r`, whose columns a derived, renamed or dropped column
+        // cannot hide.
+        let sortsByNames = query.sort.allSatisfy { if case .output = $0.expression { return true } else { return false } }
+        let wrapped = query.rowFilter != nil || query.projection != nil || !sortsByNames
+        if wrapped {
+            let inner = arguments
+            arguments = []
+            let columns = query.projection.map { columns in
+                columns.map { "\(condition($0.expression)) AS \(Self.quoted($0.name))" }.joined(separator: ", ")
+            }
+            arguments += inner
+            sql = "SELECT \(columns ?? "*") FROM (\(sql)) AS r"
+            if let rowFilter = query.rowFilter { sql += " WHERE " + condition(rowFilter) }
+        }
+        var order = query.sort.map { key in
+            (wrapped ? condition(key.expression) : Self.outputName(key.expression) ?? "") + (key.descending ? " DESC" : "")
+        }
+        order += tieBreak.filter { column in
+            !query.sort.contains { Self.outputName($0.expression) == column.split(separator: " ").first.map(String.init) }
+        }.map { wrapped ? "r.\($0)" : $0 }
         if !order.isEmpty { sql += " ORDER BY " + order.joined(separator: ", ") }
         if let limit = query.limit { sql += " LIMIT \(placeholder(limit))" }
         return sql
     }
+
+    /// The name of the shape's column an expression is, nil for anything else.
+    private static func outputName(_ expression: BoundCondition) -> String? {
+        if case .output(let name) = expression { return name }
+        return nil
+    }
+
+    /// An output column's name as an SQL identifier: a name a query gave (`derive order = …`)
+    /// may be an SQL keyword. Names are letters, digits and underscores (the lexer's
+    /// identifiers), so they never hold a quote.
+    private static func quoted(_ name: String) -> String { "\"\(name)\"" }
 
     /// Rows of a summary come ordered by their groups, then node, layer or edge.
     private static func rowOrder(_ summary: Summary) -> [String] {
@@ -64,6 +93,7 @@ public struct SQLGenerator {
 
     static func expression(for column: TraceColumn, of t: String = "t") -> String {
         switch column {
+        case .trace: return "\(t).id"
         case .input: return "\(t).input_index"
         case .tag: return "\(t).tag"
         case .label: return "\(t).true_label"

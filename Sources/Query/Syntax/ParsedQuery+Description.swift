@@ -10,7 +10,8 @@ extension ParsedStage: CustomStringConvertible {
     public var description: String {
         switch self {
         case .filter(let condition): return "where \(condition)"
-        case .select(let names): return "select " + names.map(\.text).joined(separator: ", ")
+        case .select(let choices): return "select " + choices.map { $0.column.text + ($0.alias.map { " as \($0.text)" } ?? "") }.joined(separator: ", ")
+        case .derive(let derivations): return "derive " + derivations.map { "\($0.name.text) = \($0.expression)" }.joined(separator: ", ")
         case .nodes(let layer, _): return "nodes of layer \(layer)"
         case .summarize(let measures, let keys):
             return "summarize " + measures.map(\.text).joined(separator: ", ") + " by " + keys.map(\.text).joined(separator: ", ")
@@ -20,7 +21,7 @@ extension ParsedStage: CustomStringConvertible {
         case .lineage(let start, let forward, let depth, let top, _):
             return "lineage" + (forward ? " forward" : "") + (start.map { " from (node \($0.layer) \($0.node))" } ?? "") + " depth \(depth) top \(top)"
         case .sort(let keys):
-            return "sort " + keys.map { ($0.descending ? "-" : "") + ($0.absolute ? "abs(\($0.name.text))" : $0.name.text) }.joined(separator: ", ")
+            return "sort " + keys.map { ($0.descending ? "-" : "") + "\($0.expression)" }.joined(separator: ", ")
         case .take(let count): return "take \(count)"
         }
     }

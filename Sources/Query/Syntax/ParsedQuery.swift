@@ -4,7 +4,8 @@
 /// from traces [where <condition>]
 ///   | where <condition>                      (on traces; after a summary, comparison,
 ///                                             edges or lineage: on the output rows)
-///   | select <name>, …
+///   | select <name> [as <name>], …           (on traces: their columns; after rows are
+///                                             computed: which columns to keep, in order)
 ///   | nodes of layer <value>
 ///   | summarize <measure>, … by [label|predicted|tag, …] node|layer|edge
 ///   | versus traces [where <condition>]      (after summarize: compare with a second set)
@@ -13,7 +14,8 @@
 ///   | lineage [forward] [from <layer:node> | from layer <value> node <value>] depth <value> top <value>
 ///                                            (strongest paths back from the predicted output,
 ///                                             or forward from a node)
-///   | sort [-]<name> | [-]abs(<name>), …
+///   | derive <name> = <expression>, …        (computed columns of the output rows)
+///   | sort [-]<expression>, …
 ///   | take <value>
 /// ```
 /// A condition's values are numbers, strings, `$parameters` and node references (`2:0`, compared
@@ -26,7 +28,9 @@ public struct ParsedQuery: Sendable, Equatable {
 /// One `|` stage.
 public enum ParsedStage: Sendable, Equatable {
     case filter(ParsedExpression)
-    case select([ParsedName])
+    case select([ParsedColumnChoice])
+    /// `derive name = expression, …`: computed columns.
+    case derive([ParsedDerivation])
     case nodes(layer: ParsedExpression, span: Span)
     case summarize(measures: [ParsedName], by: [ParsedName])
     /// `versus traces [where …]` (a condition, or none for all traces) or `versus parent`.
@@ -41,6 +45,7 @@ public enum ParsedStage: Sendable, Equatable {
         switch (lhs, rhs) {
         case let (.filter(a), .filter(b)): return a == b
         case let (.select(a), .select(b)): return a == b
+        case let (.derive(a), .derive(b)): return a == b
         case let (.nodes(a, s), .nodes(b, t)): return a == b && s == t
         case let (.summarize(a, x), .summarize(b, y)): return a == b && x == y
         case let (.versus(a, s), .versus(b, t)): return a == b && s == t
@@ -60,6 +65,7 @@ extension ParsedStage {
         switch self {
         case .filter: return "where"
         case .select: return "select"
+        case .derive: return "derive"
         case .nodes: return "nodes of layer"
         case .summarize: return "summarize"
         case .versus: return "versus"
@@ -75,19 +81,21 @@ extension ParsedStage {
     var span: Span {
         switch self {
         case .filter(let expression), .take(let expression): return expression.span
-        case .select(let names): return Span(names[0].span.start, names[names.count - 1].span.end)
+        case .select(let choices): return Span(choices[0].span.start, choices[choices.count - 1].span.end)
+        case .derive(let derivations): return Span(derivations[0].name.span.start, derivations[derivations.count - 1].expression.span.end)
         case .summarize(let measures, let keys): return Span(measures[0].span.start, (keys.last ?? measures[measures.count - 1]).span.end)
-        case .sort(let keys): return Span(keys[0].name.span.start, keys[keys.count - 1].name.span.end)
+        case .sort(let keys): return Span(keys[0].expression.span.start, keys[keys.count - 1].expression.span.end)
         case .nodes(_, let span), .versus(_, let span), .edges(_, let span), .lineage(_, _, _, _, let span): return span
         }
     }
 
-    /// Whether the stage decides what the rows are (rather than filtering, ordering or
-    /// limiting them).
+    /// Whether the stage decides what the rows are (rather than filtering, deriving from,
+    /// ordering or limiting them). A `select` does on a trace listing; after the rows are
+    /// computed it only keeps their columns, which the binder tells apart.
     var shapesRows: Bool {
         switch self {
         case .select, .nodes, .summarize, .versus, .edges, .lineage: return true
-        case .filter, .sort, .take: return false
+        case .filter, .derive, .sort, .take: return false
         }
     }
 }
@@ -98,11 +106,25 @@ public enum ParsedComparedSet: Sendable, Equatable {
     case parent
 }
 
-/// A sort key: `[-]name` or `[-]abs(name)`.
+/// A sort key: `[-]expression` (`-` for descending), e.g. `-abs(mean_diff / stddev_b)`.
 public struct ParsedSortKey: Sendable, Equatable {
-    public var name: ParsedName
+    public var expression: ParsedExpression
     public var descending: Bool
-    public var absolute: Bool
+}
+
+/// A column a `select` keeps: `name`, or `name as alias` to rename it.
+public struct ParsedColumnChoice: Sendable, Equatable {
+    public var column: ParsedName
+    public var alias: ParsedName?
+
+    /// From the column's name to the alias's end.
+    public var span: Span { Span(column.span.start, (alias ?? column).span.end) }
+}
+
+/// A computed column: `name = expression`.
+public struct ParsedDerivation: Sendable, Equatable {
+    public var name: ParsedName
+    public var expression: ParsedExpression
 }
 
 /// A name with where it was written.

@@ -73,7 +73,7 @@ public struct Parser {
 
     private mutating func stage() throws(Diagnostic) -> ParsedStage {
         if isWord("where") { position += 1; return .filter(try expression()) }
-        if isWord("select") { position += 1; return .select(try names()) }
+        if isWord("select") { position += 1; return .select(try columnChoices()) }
         if isWord("take") { position += 1; return .take(try value()) }
         if isWord("nodes") {
             let start = advance().span
@@ -93,19 +93,24 @@ public struct Parser {
             var keys: [ParsedSortKey] = []
             repeat {
                 if keys.count > 0 { position += 1 }
+                // A leading '-' orders the whole key descending (`-abs(x)`, `-(a - b)`).
                 let descending = isSymbol("-")
                 if descending { position += 1 }
-                if isWord("abs") && tokens[min(position + 1, tokens.count - 1)].kind == .symbol("(") {
-                    position += 2
-                    let inner = try name()
-                    guard isSymbol(")") else { throw unexpected("')'") }
-                    position += 1
-                    keys.append(ParsedSortKey(name: inner, descending: descending, absolute: true))
-                } else {
-                    keys.append(ParsedSortKey(name: try name(), descending: descending, absolute: false))
-                }
+                keys.append(ParsedSortKey(expression: try expression(), descending: descending))
             } while isSymbol(",")
             return .sort(keys)
+        }
+        if isWord("derive") {
+            position += 1
+            var derivations: [ParsedDerivation] = []
+            repeat {
+                if derivations.count > 0 { position += 1 }
+                let column = try name()
+                guard isSymbol("=") else { throw unexpected("'=' after the new column's name (derive z = mean_a - mean_b)") }
+                position += 1
+                derivations.append(ParsedDerivation(name: column, expression: try expression()))
+            } while isSymbol(",")
+            return .derive(derivations)
         }
         if isWord("versus") {
             let start = advance().span
@@ -153,7 +158,7 @@ public struct Parser {
             let top = try value()
             return .lineage(start: origin, forward: forward, depth: depth, top: top, span: Span(start.start, top.span.end))
         }
-        throw unexpected("a stage (where, select, nodes of layer, summarize, versus, edges into layer, lineage, sort, take)")
+        throw unexpected("a stage (where, select, derive, nodes of layer, summarize, versus, edges into layer, lineage, sort, take)")
     }
 
     private mutating func names() throws(Diagnostic) -> [ParsedName] {
@@ -162,6 +167,22 @@ public struct Parser {
             position += 1
             result.append(try name())
         }
+        return result
+    }
+
+    /// `name [as alias], …`.
+    private mutating func columnChoices() throws(Diagnostic) -> [ParsedColumnChoice] {
+        var result: [ParsedColumnChoice] = []
+        repeat {
+            if result.count > 0 { position += 1 }
+            let column = try name()
+            var alias: ParsedName?
+            if isWord("as") {
+                position += 1
+                alias = try name()
+            }
+            result.append(ParsedColumnChoice(column: column, alias: alias))
+        } while isSymbol(",")
         return result
     }
 

@@ -136,6 +136,7 @@ from traces where tag = $adv
 # param: k integer 10
 from traces where tag = $tag and input = $input
 | edges into layer $layer
+| select source, target, weight
 | sort -weight
 | take $k
 
