@@ -319,7 +319,7 @@ import TestSupport
 
     /// The walk's rows, each path once, sorted by step and then by descending flow.
     private func expectLineage(_ table: QueryRows, _ reference: LineageReference, input: Int, sourceLocation: SourceLocation = #_sourceLocation) {
-        #expect(table.header == ["trace", "tag", "input", "step", "target", "source", "contribution", "path", "flow"], sourceLocation: sourceLocation)
+        #expect(table.header == ["input", "step", "target", "source", "contribution", "path", "flow"], sourceLocation: sourceLocation)
         let expected = Dictionary(uniqueKeysWithValues: reference.rows.map { ($0.path, $0) })
         #expect(table.rows.count == reference.rows.count, "input \(input): \(table.rows.count) rows, \(reference.rows.count) paths walked", sourceLocation: sourceLocation)
         #expect(Set(table.rows.map { $0.text("path") }) == Set(expected.keys), "input \(input)", sourceLocation: sourceLocation)

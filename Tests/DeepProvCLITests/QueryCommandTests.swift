@@ -120,12 +120,12 @@ import TestSupport
         let expected = Set((first + second).map { "\($0.target)<-\($0.source)" })
 
         let rows = try deepProvCSV(["query", "--db", database, "--saved", "trace-lineage", "--param", "input=7", "--param", "k=2", "--format", "csv"])
-        #expect(rows.first == ["trace", "tag", "input", "step", "target", "source", "contribution", "path", "flow"])
-        #expect(Set(rows.dropFirst().map { "\($0[4])<-\($0[5])" }) == expected)
+        #expect(rows.first == ["input", "step", "target", "source", "contribution", "path", "flow"])
+        #expect(Set(rows.dropFirst().map { "\($0[2])<-\($0[3])" }) == expected)
         // Each row's path runs from the predicted output to its source through its target.
         for row in rows.dropFirst() {
-            let path = row[7].components(separatedBy: " <- ")
-            #expect(path.first == "\(output)" && path.last == row[5] && path[path.count - 2] == row[4] && path.count == Int(row[3])! + 1, "\(row)")
+            let path = row[5].components(separatedBy: " <- ")
+            #expect(path.first == "\(output)" && path.last == row[3] && path[path.count - 2] == row[2] && path.count == Int(row[1])! + 1, "\(row)")
         }
     }
 
@@ -142,15 +142,15 @@ import TestSupport
             let rows = try deepProvCSV(["query", "--db", database, "--saved", "trace-lineage", "--param", "input=\(trace.metadata.inputIndex)",
                                         "--param", "k=3", "--format", "csv"]).dropFirst()  // every edge: no node has more than 3 sources
             for row in rows {
-                let flow = reference.flow(along: row[7].components(separatedBy: " <- "), backward: true)
-                #expect(abs(Double(row[8])! - flow) <= 1e-5 * max(1, abs(flow)), "\(row)")
+                let flow = reference.flow(along: row[5].components(separatedBy: " <- "), backward: true)
+                #expect(abs(Double(row[6])! - flow) <= 1e-5 * max(1, abs(flow)), "\(row)")
             }
             let output = "\(NodeID(layer: 2, index: trace.metadata.predictedLabel))"
             for step in ["1", "2"] {
-                let total = rows.filter { $0[3] == step }.reduce(0) { $0 + Double($1[8])! }
+                let total = rows.filter { $0[1] == step }.reduce(0) { $0 + Double($1[6])! }
                 #expect(abs(total - reference.inflow(output)) <= 1e-5 * max(1, abs(total)), "input \(trace.metadata.inputIndex) step \(step)")
             }
-            checked += rows.contains { $0[3] == "2" } ? 1 : 0
+            checked += rows.contains { $0[1] == "2" } ? 1 : 0
         }
         #expect(checked > 3)
     }

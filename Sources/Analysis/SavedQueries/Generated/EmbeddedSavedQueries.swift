@@ -69,6 +69,7 @@ from traces where tag = $a
 from traces where tag = $tag and input = $input
 | lineage forward from layer 0 node $feature depth $depth top $k
 | sort step, -flow
+| select input, step, target, source, contribution, path, flow
 
 """#),
     (file: "layer-activity.dpq", text: #"""
@@ -151,6 +152,7 @@ from traces where tag = $tag and input = $input
 from traces where tag = $tag and input = $input
 | lineage depth $depth top $k
 | sort step, -flow
+| select input, step, target, source, contribution, path, flow
 
 """#),
 ]
