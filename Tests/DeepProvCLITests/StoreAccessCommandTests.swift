@@ -71,16 +71,21 @@ import TestSupport
         try FileManager.default.setAttributes([.posixPermissions: 0o555], ofItemAtPath: directory.url.path)
         try FileManager.default.setAttributes([.posixPermissions: 0o444], ofItemAtPath: database)
         defer { try? FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: directory.url.path) }
-        // root may write anything: run as nobody then.
+        // root may write anything: run as nobody then, from a copy of the binary nobody can reach
+        // (the checkout may lie in a folder only root may enter).
         let asUser = getuid() == 0 ? ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"] : []
+        let binaries = try TemporaryDirectory()
+        let binary = binaries.path("deepprov")
+        try FileManager.default.copyItem(atPath: DeepProvExecutable.url.path, toPath: binary)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: binaries.url.path)
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: asUser.first ?? DeepProvExecutable.url.path)
-        process.arguments = Array(asUser.dropFirst()) + (asUser.isEmpty ? [] : [DeepProvExecutable.url.path])
+        process.executableURL = URL(fileURLWithPath: asUser.first ?? binary)
+        process.arguments = Array(asUser.dropFirst()) + (asUser.isEmpty ? [] : [binary])
             + ["query", "--db", database, "--format", "csv", "from traces where tag = 'noisy' | select input, label | sort input"]
         let output = Pipe(), errors = Pipe()
         process.standardOutput = output
         process.standardError = errors
-        process.currentDirectoryURL = FixturePaths.repositoryRoot
+        process.currentDirectoryURL = binaries.url
         try process.run()
         let stdout = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         let stderr = String(decoding: errors.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
