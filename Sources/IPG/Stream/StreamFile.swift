@@ -78,6 +78,7 @@ final class StreamOutput {
     private let descriptor: Int32
     private let temporaryPath: String?
     private(set) var bytesWritten = 0
+    private var isCommitted = false
 
     init(path: String) throws {
         self.path = path
@@ -109,6 +110,11 @@ final class StreamOutput {
         bytesWritten += bytes.count
     }
 
+    /// Removes the file unless it was committed (nothing when writing to standard output).
+    func discard() {
+        if let temporaryPath, !isCommitted { unlink(temporaryPath) }
+    }
+
     /// Flushes to disk and moves the finished file into place.
     func commit() throws {
         guard let temporaryPath else { return }
@@ -118,5 +124,6 @@ final class StreamOutput {
         guard rename(temporaryPath, path) == 0 else {
             throw TraceStreamError(file: path, message: "cannot rename \(temporaryPath) into place: \(String(cString: strerror(errno)))")
         }
+        isCommitted = true
     }
 }

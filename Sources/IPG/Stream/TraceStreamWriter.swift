@@ -73,6 +73,14 @@ public final class TraceStreamWriter: @unchecked Sendable {
         }
     }
 
+    /// Gives the stream up (also after a `finish()` that failed): waits for the frames in
+    /// flight and removes the unfinished file, leaving whatever stood at the path before.
+    public func abandon() {
+        isFinished = true
+        writeQueue.sync {}
+        output.discard()
+    }
+
     /// Hands the pending traces to a background encoder; at most three frames are in flight.
     private func flush() throws {
         if let failure = writeQueue.sync(execute: { failure }) { throw failure }

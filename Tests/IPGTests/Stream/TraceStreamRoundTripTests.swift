@@ -37,6 +37,23 @@ import TestSupport
         #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
     }
 
+    @Test func abandonedStreamLeavesTheEarlierFileAndNoPartial() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("t.ipgz")
+        let earlier = (0..<3).map(StreamSamples.trace)
+        _ = try write(earlier, to: path)
+        let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: StreamSamples.topology), frameCapacity: 2)
+        for trace in (0..<7).map(StreamSamples.trace) { try writer.append(trace) }
+        writer.abandon()
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+        #expect(try readAll(path).1 == earlier, "the stream written before is untouched")
+        writer.abandon()  // again, and after a finished stream: nothing to remove
+        let finished = try TraceStreamWriter(path: path, header: StreamHeader(topology: StreamSamples.topology))
+        try finished.finish()
+        finished.abandon()
+        #expect(try readAll(path).1.isEmpty, "a committed stream is not removed")
+    }
+
     @Test func float16StoresHalfPrecisionValues() throws {
         let directory = try TemporaryDirectory()
         let traces = (0..<5).map(StreamSamples.trace)
