@@ -47,7 +47,7 @@ struct CaptureCommand: ParsableCommand {
     }
 
     func run() throws {
-        let session = try source.loadSession()
+        let (session, onnx) = try source.loadSessionAndBytes()
         let samples = try source.data.open()
         let parentInputs = try parents.map { path in
             ParentInputs(indices: try DatasetLoader.loadIntegers(path: path), tag: parentTag, source: path)
@@ -67,7 +67,7 @@ struct CaptureCommand: ParsableCommand {
                 KeyValue("scale", "\(source.data.scale)"), KeyValue("shift", "\(source.data.shift)"),
             ])
         let progress = ProgressReporter(label: "capture", total: samples.count, quiet: quiet)
-        let outcome = try run(capture, header: header, store: store, progress: progress)
+        let outcome = try run(capture, header: header, store: store, onnx: onnx, progress: progress)
         progress.finish()
         let summary = outcome.capture
         let count = summary.traceCount, seconds = summary.seconds
@@ -86,11 +86,10 @@ struct CaptureCommand: ParsableCommand {
         FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
     }
 
-    /// Runs `capture` into a stream at `--out` and, from memory, into `store` (no stream is
-    /// written and read back). On any failure the unfinished stream is removed (the writer
-    /// writes beside its path, under `.partial`, until `finish()` moves it into place) and the
+    /// Runs `capture` into a stream at `--out` and, from memory, into `store` with the model's
+    /// bytes `onnx` (no stream is written and read back). On any failure the unfinished stream is abandoned and the
     /// store's run is recorded as failed, keeping the traces already stored.
-    private func run(_ capture: CaptureRun, header: StreamHeader, store: ProvenanceStore?, progress: ProgressReporter)
+    private func run(_ capture: CaptureRun, header: StreamHeader, store: ProvenanceStore?, onnx: Data, progress: ProgressReporter)
         throws -> (capture: CaptureSummary, written: TraceStreamWriter.Summary?, ingested: IngestSummary?)
     {
         let writer = try out.map { try TraceStreamWriter(path: $0, header: header) }
@@ -99,7 +98,7 @@ struct CaptureCommand: ParsableCommand {
             if let store {
                 let run = try store.beginIngest(sources: "capture of \(source.data.inputs) with \(source.model)", batchSize: 2000)
                 ingestion = run
-                try run.beginModel(capture.topology, encoding: precision, source: source.model, onnx: try Data(contentsOf: URL(fileURLWithPath: source.model)))
+                try run.beginModel(capture.topology, encoding: precision, source: source.model, onnx: onnx)
             }
             let summary = try capture.run(progress: progress.update(done:)) { trace in
                 try writer?.append(trace)
@@ -107,7 +106,7 @@ struct CaptureCommand: ParsableCommand {
             }
             return (summary, try writer?.finish(), try ingestion?.finish())
         } catch {
-            if let out, out != "-" { try? FileManager.default.removeItem(atPath: out + ".partial") }
+            writer?.abandon()
             ingestion?.fail(error)
             throw error
         }

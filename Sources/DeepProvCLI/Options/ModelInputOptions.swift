@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import Engine
 
 /// The model and the inputs to run it on: shared by every command that runs a model.
@@ -16,7 +17,14 @@ struct ModelInputOptions: ParsableArguments {
 
     /// Loads the model, with the BLAS thread count set.
     func loadSession() throws -> InferenceSession {
+        try loadSessionAndBytes().session
+    }
+
+    /// Loads the model, with the BLAS thread count set, and returns the file's bytes read for it
+    /// (what a store keeps of the model).
+    func loadSessionAndBytes() throws -> (session: InferenceSession, onnx: Data) {
         ComputeThreads.setBLASThreads(threads)
-        return try InferenceSession(model: Model.load(path: model))
+        let onnx = try Model.readBytes(path: model)
+        return (try InferenceSession(model: Model.load(onnx: onnx, source: model)), onnx)
     }
 }

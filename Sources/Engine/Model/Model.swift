@@ -18,13 +18,16 @@ public struct Model: Sendable {
 
     /// Loads an ONNX file.
     public static func load(path: String) throws -> Model {
-        let bytes: Data
+        try load(onnx: readBytes(path: path), source: path)
+    }
+
+    /// The bytes of an ONNX file, for callers that keep them beside the loaded model.
+    public static func readBytes(path: String) throws -> Data {
         do {
-            bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+            return try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
             throw EngineError("\(path): cannot read the model: \(error.localizedDescription)")
         }
-        return try load(onnx: bytes, source: path)
     }
 
     /// Loads ONNX bytes; `source` names them in error messages.
