@@ -47,7 +47,7 @@ enum StoreOpening {
         } catch let error as DatabaseError where error.resultCode == .SQLITE_NOTADB {
             throw StoreError(path: path, reason: .notAStore(detail: "not an SQLite database"))
         } catch let error as DatabaseError where uri != nil {
-            throw StoreError(path: path, reason: .sqlite(code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)", sql: error.sql, arguments: nil))
+            throw storeError(error, path: path)
         }
     }
 
@@ -108,9 +108,14 @@ enum StoreOpening {
         do {
             return try body()
         } catch let error as DatabaseError {
-            throw StoreError(path: path, reason: .sqlite(
-                code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)", sql: error.sql,
-                arguments: error.arguments.map { "\($0)" }))
+            throw storeError(error, path: path)
         }
+    }
+
+    /// A SQLite error as a `StoreError` of the store at `path`.
+    private static func storeError(_ error: DatabaseError, path: String) -> StoreError {
+        StoreError(path: path, reason: .sqlite(
+            code: error.extendedResultCode.rawValue, message: error.message ?? "\(error)", sql: error.sql,
+            arguments: error.arguments.map { "\($0)" }))
     }
 }
