@@ -5,19 +5,15 @@ import Testing
 /// when the query compiles and `$parameters` when their values are known, with the same
 /// diagnostics, pointing at where the value is written.
 @Suite struct CatalogValueTests {
-    private func compile(_ text: String) -> Result<CompiledQuery, DiagnosticList> {
-        QueryCompiler.compile(SourceText(text), catalog: QueryCompilerTests.catalog)
-    }
-
     /// The diagnostics of a query as written, rendered.
     private func literalProblems(_ text: String) -> [String] {
-        if case .failure(let diagnostics) = compile(text) { return diagnostics.diagnostics.map { $0.render(in: SourceText(text)) } }
+        if case .failure(let diagnostics) = compileQuery(text) { return diagnostics.diagnostics.map { $0.render(in: SourceText(text)) } }
         return []
     }
 
     /// The diagnostics of a query with parameters once given `values`, rendered.
     private func parameterProblems(_ text: String, _ values: [String: CompiledQuery.Argument]) throws -> [String] {
-        try compile(text).get().problems(withParameters: values).map { $0.render(in: SourceText(text)) }
+        try compileQuery(text).get().problems(withParameters: values).map { $0.render(in: SourceText(text)) }
     }
 
     @Test func aTagParameterIsCheckedLikeTheLiteral() throws {

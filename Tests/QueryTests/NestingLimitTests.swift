@@ -6,12 +6,8 @@ import Testing
 @Suite struct NestingLimitTests {
     private let prefix = "from traces where "
 
-    private func compile(_ text: String) -> Result<CompiledQuery, DiagnosticList> {
-        QueryCompiler.compile(SourceText(text), catalog: QueryCompilerTests.catalog)
-    }
-
     private func diagnostic(_ text: String) -> Diagnostic? {
-        if case .failure(let diagnostics) = compile(text) { return diagnostics.first }
+        if case .failure(let diagnostics) = compileQuery(text) { return diagnostics.first }
         return nil
     }
 
@@ -60,7 +56,7 @@ import Testing
 
     @Test func parserAcceptsNestingUpToTheLimit() throws {
         let within = prefix + String(repeating: "(", count: Parser.maximumNesting) + "correct" + String(repeating: ")", count: Parser.maximumNesting)
-        _ = try compile(within).get()
+        _ = try compileQuery(within).get()
         let tokens = Lexer.tokenize(SourceText(prefix + String(repeating: "not ", count: Parser.maximumNesting) + "correct")).tokens
         _ = try Parser.parse(tokens).get()
         let deeper = Lexer.tokenize(SourceText(prefix + String(repeating: "not ", count: Parser.maximumNesting + 1) + "correct")).tokens
@@ -77,16 +73,16 @@ import Testing
 
     @Test func relationsCountFourLevelsEach() throws {
         let four = prefix + String(repeating: "parent(", count: 4) + "correct" + String(repeating: ")", count: 4)
-        _ = try compile(four).get()
+        _ = try compileQuery(four).get()
         #expect(diagnostic(prefix + String(repeating: "parent(", count: 4) + "not correct" + String(repeating: ")", count: 4))?.code.rawValue == "E047")
-        _ = try compile(prefix + "child(child(child(" + String(repeating: "not ", count: 4) + "correct)))").get()
+        _ = try compileQuery(prefix + "child(child(child(" + String(repeating: "not ", count: 4) + "correct)))").get()
         #expect(diagnostic(prefix + "child(child(child(" + String(repeating: "not ", count: 5) + "correct)))")?.message
             == "this condition nests 17 levels deep; one query allows 16")
     }
 
     @Test func everyConditionOfAQueryIsChecked() throws {
         let deep = String(repeating: "not ", count: 17) + "correct", limit = String(repeating: "not ", count: 16) + "correct"
-        _ = try compile(prefix + limit).get()
+        _ = try compileQuery(prefix + limit).get()
         let summary = "from traces | nodes of layer 1 | summarize mean by node"
         let second = "\(summary) | versus traces where \(deep)"
         #expect(diagnostic(second)?.span == span(of: deep, occurrence: 1, in: second))
@@ -94,7 +90,7 @@ import Testing
         #expect(diagnostic(rows)?.code.rawValue == "E047")
         // `where` stages combine with `and`, one more level.
         let fifteen = String(repeating: "not ", count: 15) + "correct"
-        _ = try compile("\(prefix)\(fifteen) | where \(fifteen)").get()
+        _ = try compileQuery("\(prefix)\(fifteen) | where \(fifteen)").get()
         let stages = "\(prefix)\(limit) | where \(limit)"
         #expect(diagnostic(stages)?.message == "with the 'where' stages before it, this condition nests 17 levels deep; one query allows 16")
         #expect(diagnostic(stages)?.span == span(of: limit, occurrence: 2, in: stages))

@@ -5,49 +5,39 @@ import Testing
 /// `layer:node` literal (bound as an argument) and refuses plain numbers and strings, saying
 /// how to write the node. Edge lists keep whole-number node indices.
 @Suite struct NodeReferenceTests {
-    private func compile(_ text: String) -> Result<CompiledQuery, DiagnosticList> {
-        QueryCompiler.compile(SourceText(text), catalog: QueryCompilerTests.catalog)
-    }
-
-    /// Every diagnostic rendered, or nil when the query compiles.
-    private func rendered(_ text: String) -> String? {
-        if case .failure(let diagnostics) = compile(text) { return diagnostics.render(in: SourceText(text)) }
-        return nil
-    }
-
     private let lineage = "from traces where input = 0 | lineage depth 2 top 1"
 
     @Test func aNodeReferenceIsBoundAsTheTextALineageWrites() throws {
-        let query = try compile(lineage + " | where target = 2:0 or source != 0:3").get()
+        let query = try compileQuery(lineage + " | where target = 2:0 or source != 0:3").get()
         #expect(query.sql.hasSuffix(" WHERE g.step > 0) AS r WHERE ((r.target = ?) OR (r.source != ?)) ORDER BY r.input, r.trace, r.step, r.contribution DESC, r.target, r.source"))
         #expect(Array(query.arguments.suffix(2)) == [.string("2:0"), .string("0:3")])
         #expect(!query.sql.contains("2:0"), "never pasted")
-        #expect(rendered(lineage + " | where target = $node") == nil, "a parameter's type is known when it runs")
+        #expect(renderedDiagnostics(lineage + " | where target = $node") == nil, "a parameter's type is known when it runs")
     }
 
     @Test func aNodeColumnComparedWithANumberOrStringSaysHowToWriteANode() {
         let number = lineage + " | where target = 1"
-        #expect(rendered(number) == """
+        #expect(renderedDiagnostics(number) == """
             <query>:1:61: error[E051]: 'target' holds node references (layer:node), not integers
               \(number)
                                                                           ^~~~~~~~~~
               note: write the node with its layer, unquoted: target = L:1 for node 1 of layer L (e.g. target = 2:1)
 
             """)
-        #expect(rendered(lineage + " | where source = '1:2'")?.contains("error[E051]: 'source' holds node references (layer:node), not strings") == true)
-        #expect(rendered(lineage + " | where source = '1:2'")?.contains("note: write the node unquoted: source = 1:2") == true)
-        #expect(rendered(lineage + " | where 0.5 = target")?.contains("error[E051]") == true)
-        #expect(rendered(lineage + " | where target < 2:0")?.contains("error[E052]: node references compare with = and != only, not '<'") == true)
-        #expect(rendered(lineage + " | where step = 2:0")?.contains("error[E044]: cannot compare a node reference with an integer value") == true)
-        #expect(rendered("from traces where label = 2:0")?.contains("error[E044]") == true)
-        #expect(rendered(lineage + " | where target + 1 > 2")?.contains("error[E043]: expected a number here, found a node reference value") == true)
-        #expect(rendered("from traces | take 2:0")?.contains("error[E028]") == true)
+        #expect(renderedDiagnostics(lineage + " | where source = '1:2'")?.contains("error[E051]: 'source' holds node references (layer:node), not strings") == true)
+        #expect(renderedDiagnostics(lineage + " | where source = '1:2'")?.contains("note: write the node unquoted: source = 1:2") == true)
+        #expect(renderedDiagnostics(lineage + " | where 0.5 = target")?.contains("error[E051]") == true)
+        #expect(renderedDiagnostics(lineage + " | where target < 2:0")?.contains("error[E052]: node references compare with = and != only, not '<'") == true)
+        #expect(renderedDiagnostics(lineage + " | where step = 2:0")?.contains("error[E044]: cannot compare a node reference with an integer value") == true)
+        #expect(renderedDiagnostics("from traces where label = 2:0")?.contains("error[E044]") == true)
+        #expect(renderedDiagnostics(lineage + " | where target + 1 > 2")?.contains("error[E043]: expected a number here, found a node reference value") == true)
+        #expect(renderedDiagnostics("from traces | take 2:0")?.contains("error[E028]") == true)
     }
 
     @Test func aComparedNodeMustBeOneTheModelsHave() throws {
         let missing = lineage + " | where target = 9:9"
-        #expect(rendered(missing)?.hasPrefix("<query>:1:70: error[E035]: no node 9:9 in the models\n") == true)
-        let query = try compile(lineage + " | where target = $node").get()
+        #expect(renderedDiagnostics(missing)?.hasPrefix("<query>:1:70: error[E035]: no node 9:9 in the models\n") == true)
+        let query = try compileQuery(lineage + " | where target = $node").get()
         #expect(query.problems(withParameters: ["node": .string("2:1")]).isEmpty)
         #expect(query.problems(withParameters: ["node": .string("2:7")]).map(\.message) == ["no node 2:7 in the models (the value of $node)"])
         let number = query.problems(withParameters: ["node": .integer(1)])
@@ -59,10 +49,10 @@ import Testing
     }
 
     @Test func edgeRowsKeepWholeNumberNodeIndices() throws {
-        let query = try compile("from traces | edges into layer 2 | where target = 1 and source != 0").get()
+        let query = try compileQuery("from traces | edges into layer 2 | where target = 1 and source != 0").get()
         #expect(Array(query.arguments.suffix(2)) == [.integer(1), .integer(0)])
-        #expect(rendered("from traces | edges into layer 2 | where target = 2:1")?.contains("error[E044]: cannot compare a node reference with an integer value") == true)
-        #expect(rendered("from traces | edges into layer 2 | where target = 1.5")?.contains("error[E050]: 'target' holds whole numbers: it never equals 1.5") == true)
+        #expect(renderedDiagnostics("from traces | edges into layer 2 | where target = 2:1")?.contains("error[E044]: cannot compare a node reference with an integer value") == true)
+        #expect(renderedDiagnostics("from traces | edges into layer 2 | where target = 1.5")?.contains("error[E050]: 'target' holds whole numbers: it never equals 1.5") == true)
     }
 
     @Test func everyOutputColumnIsTyped() throws {
@@ -76,6 +66,6 @@ import Testing
         #expect(try types("from traces | nodes of layer 1 | summarize count, mean, effect by label, node | versus traces where tag = 'fgsm'")
             == ["label:integer", "node:integer", "count_a:integer", "count_b:integer", "count_diff:integer", "mean_a:number", "mean_b:number", "mean_diff:number", "effect:number"])
         #expect(try types("from traces") == ["input:integer", "tag:string", "label:integer", "predicted:integer", "confidence:number"])
-        #expect(rendered("from traces | nodes of layer 1 | summarize count by node | where count = 'x'")?.contains("error[E044]: cannot compare an integer value with a string value") == true)
+        #expect(renderedDiagnostics("from traces | nodes of layer 1 | summarize count by node | where count = 'x'")?.contains("error[E044]: cannot compare an integer value with a string value") == true)
     }
 }

@@ -12,35 +12,26 @@ import Testing
         return catalog
     }()
 
-    private func compile(_ text: String, catalog: Catalog = Self.catalog) -> Result<CompiledQuery, DiagnosticList> {
-        QueryCompiler.compile(SourceText(text), catalog: catalog)
-    }
-
-    private func rendered(_ text: String) -> String? {
-        if case .failure(let diagnostics) = compile(text) { return diagnostics.render(in: SourceText(text)) }
-        return nil
-    }
-
     private let paired = " | nodes of layer 1 | summarize mean by node | versus parent"
 
     @Test func aSelectionOfTagsWithoutParentsIsRefused() throws {
         let text = "from traces where tag = 'clean'" + paired
-        #expect(rendered(text) == """
+        #expect(renderedDiagnostics(text, catalog: Self.catalog) == """
             <query>:1:79: error[E054]: 'versus parent' pairs traces with their parents, and the traces of tag 'clean' have none
               \(text)
                                                                                             ^~~~~~~~~~~~~
               note: tags whose traces have parents: fgsm
 
             """)
-        #expect(rendered("from traces where (tag = 'clean' or 'clean' = tag) and correct" + paired)?.contains("error[E054]") == true)
+        #expect(renderedDiagnostics("from traces where (tag = 'clean' or 'clean' = tag) and correct" + paired, catalog: Self.catalog)?.contains("error[E054]") == true)
         for accepted in ["tag = 'fgsm'", "tag = 'clean' or tag = 'fgsm'", "correct", "tag != 'fgsm'", "not (tag = 'clean')", "tag = 'clean' or correct"] {
-            #expect(rendered("from traces where \(accepted)" + paired) == nil, "\(accepted)")
+            #expect(renderedDiagnostics("from traces where \(accepted)" + paired, catalog: Self.catalog) == nil, "\(accepted)")
         }
-        #expect((try? compile("from traces where tag = 'clean'" + paired, catalog: QueryCompilerTests.catalog).get()) != nil, "not checked when the catalog does not know")
+        #expect((try? compileQuery("from traces where tag = 'clean'" + paired).get()) != nil, "not checked when the catalog does not know")
     }
 
     @Test func aParameterTagIsCheckedOnceItHasAValue() throws {
-        let query = try compile("from traces where tag = $tag" + paired).get()
+        let query = try compileQuery("from traces where tag = $tag" + paired, catalog: Self.catalog).get()
         #expect(query.problems(withParameters: ["tag": .string("clean")]).map(\.message)
             == ["'versus parent' pairs traces with their parents, and the traces of tag 'clean' ($tag) have none"])
         #expect(query.problems(withParameters: ["tag": .string("fgsm")]).isEmpty)

@@ -13,32 +13,21 @@ import Testing
         ])],
         tags: ["clean", "fgsm"])
 
-    private func compile(_ text: String) -> Result<CompiledQuery, DiagnosticList> {
-        QueryCompiler.compile(SourceText(text), catalog: Self.catalog)
-    }
-
-    private func failure(_ text: String) -> String {
-        switch compile(text) {
-        case .success(let query): return "compiled: \(query.sql)"
-        case .failure(let diagnostics): return diagnostics.render(in: SourceText(text))
-        }
-    }
-
     @Test func oneTagSummaryReadsTheStatistics() throws {
-        let query = try compile("from traces where tag = $tag | nodes of layer $layer | summarize count, mean, stddev, freq by node").get()
+        let query = try compileQuery("from traces where tag = $tag | nodes of layer $layer | summarize count, mean, stddev, freq by node").get()
         #expect(query.sql == "SELECT a.layer AS layer, a.node AS node, a.traces AS count, a.mean AS mean, sqrt(a.m2 / a.n) AS stddev, CAST(a.active AS REAL) / a.n AS freq FROM (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?) AS a ORDER BY node")
         #expect(query.arguments == [.parameter("tag"), .parameter("layer")])
         #expect(query.columns == ["layer", "node", "count", "mean", "stddev", "freq"])
     }
 
     @Test func anyOtherFilterScansTheTraces() throws {
-        let query = try compile("from traces where tag = 'clean' and not correct | nodes of layer 2 | summarize mean, max by node | sort -mean | take 1").get()
+        let query = try compileQuery("from traces where tag = 'clean' and not correct | nodes of layer 2 | summarize mean, max by node | sort -mean | take 1").get()
         #expect(query.sql == "SELECT a.layer AS layer, a.node AS node, a.mean AS mean, a.maximum AS max FROM (SELECT g.model_id AS model_id, g.layer AS layer, CAST(j.key AS INTEGER) AS node, json_extract(j.value, '$[0]') AS traces, json_extract(j.value, '$[0]') AS n, json_extract(j.value, '$[1]') AS mean, json_extract(j.value, '$[2]') AS m2, json_extract(j.value, '$[3]') AS active, json_extract(j.value, '$[4]') AS minimum, json_extract(j.value, '$[5]') AS maximum FROM (SELECT t.model_id AS model_id, l.layer AS layer, ipg_node_stats(t.node_values, t.value_encoding, l.layer, l.node_size, l.threshold) AS stats FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = ? WHERE ((t.tag = ?) AND NOT ((t.predicted_label = t.true_label))) GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS a ORDER BY mean DESC, node LIMIT ?")
         #expect(query.arguments == [.integer(2), .string("clean"), .integer(1)])
     }
 
     @Test func attributesAndQuantilesAreBound() throws {
-        let query = try compile("from traces where attr('camera id') = $camera | nodes of layer 1 | summarize p90 by predicted, node").get()
+        let query = try compileQuery("from traces where attr('camera id') = $camera | nodes of layer 1 | summarize p90 by predicted, node").get()
         #expect(query.columns == ["predicted", "layer", "node", "p90"])
         #expect(query.arguments == [.number(0.9), .integer(1), .string("camera id"), .parameter("camera")])
         #expect(query.sql.contains("ipg_node_quantile(t.node_values, t.value_encoding, l.layer, l.node_size, ?) AS q90"))
@@ -47,7 +36,7 @@ import Testing
     }
 
     @Test func traceSelectionBindsEveryValue() throws {
-        let query = try compile("from traces where tag = 'fgsm' and (confidence < 0.5 or label = 1) | select input, predicted | sort -input | take $k").get()
+        let query = try compileQuery("from traces where tag = 'fgsm' and (confidence < 0.5 or label = 1) | select input, predicted | sort -input | take $k").get()
         #expect(query.sql == "SELECT t.input_index AS input, t.predicted_label AS predicted FROM traces t WHERE ((t.tag = ?) AND ((t.confidence < ?) OR (t.true_label = ?))) ORDER BY input DESC LIMIT ?")
         #expect(query.arguments == [.string("fgsm"), .number(0.5), .integer(1), .parameter("k")])
         #expect(query.parameterNames == ["k"])
@@ -55,73 +44,73 @@ import Testing
     }
 
     @Test func relatedTracesAreExistsSubqueries() throws {
-        let parent = try compile("from traces where tag = 'fgsm' and parent(correct and confidence > $c) | select input").get()
+        let parent = try compileQuery("from traces where tag = 'fgsm' and parent(correct and confidence > $c) | select input").get()
         #expect(parent.sql == "SELECT t.input_index AS input FROM traces t WHERE ((t.tag = ?) AND EXISTS (SELECT 1 FROM traces parent1 WHERE parent1.id = (SELECT MIN(q.id) FROM traces q INDEXED BY traces_by_input WHERE q.tag = t.parent_tag AND q.input_index = t.parent_index AND q.model_id = t.model_id) AND ((parent1.predicted_label = parent1.true_label) AND (parent1.confidence > ?))))")
         #expect(parent.arguments == [.string("fgsm"), .parameter("c")])
         // Nested relations get their own aliases; attributes follow the trace they are about.
-        let nested = try compile("from traces where child(parent(attr('cam') = 'x')) | select input").get()
+        let nested = try compileQuery("from traces where child(parent(attr('cam') = 'x')) | select input").get()
         #expect(nested.sql.contains("t.id IN (SELECT COALESCE((SELECT MIN(q.id) FROM traces q INDEXED BY traces_by_input WHERE q.tag = child1.parent_tag AND q.input_index = child1.parent_index AND q.model_id = child1.model_id), -1) FROM traces child1 WHERE child1.parent_index >= 0 AND"))
         #expect(nested.sql.contains("EXISTS (SELECT 1 FROM traces parent2 WHERE parent2.id = (SELECT MIN(q.id) FROM traces q INDEXED BY traces_by_input WHERE q.tag = child1.parent_tag"))
         #expect(nested.sql.contains("a.trace_id = parent2.id"))
-        #expect(failure("from traces where child(tag = 'fgms')").contains("no tag 'fgms'; did you mean 'fgsm'?"))
-        #expect(failure("from traces where parent(label)").contains("error[E043]: expected a condition here"))
-        #expect(failure("from traces | nodes of layer 1 | summarize mean by node | where child(correct)").contains("error[E042]: 'child(…)' is about traces"))
-        #expect(failure("from traces where parent = 3 and tag = 'fgsm'").hasPrefix("compiled"), "parent without parentheses is still the column")
+        #expect(compilationOutcome("from traces where child(tag = 'fgms')").contains("no tag 'fgms'; did you mean 'fgsm'?"))
+        #expect(compilationOutcome("from traces where parent(label)").contains("error[E043]: expected a condition here"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by node | where child(correct)").contains("error[E042]: 'child(…)' is about traces"))
+        #expect(compilationOutcome("from traces where parent = 3 and tag = 'fgsm'").hasPrefix("compiled"), "parent without parentheses is still the column")
     }
 
     @Test func diagnosticsPointAtTheProblem() {
-        #expect(failure("from traces where tag = 'fgms'") == """
+        #expect(compilationOutcome("from traces where tag = 'fgms'") == """
             <query>:1:25: error[E027]: no tag 'fgms'; did you mean 'fgsm'?
               from traces where tag = 'fgms'
                                       ^~~~~~
               note: the store's tags: clean, fgsm
 
             """)
-        #expect(failure("from traces | select input, lable").hasPrefix("<query>:1:29: error[E029]: no trace column 'lable'; did you mean 'label'?"))
-        #expect(failure("from traces | nodes of layer 7 | summarize mean by node").hasPrefix("<query>:1:30: error[E022]: no layer 7: the models have layers 0–2"))
-        #expect(failure("from traces | nodes of layer 1").contains("error[E026]: after 'nodes of layer' say what to compute"))
-        #expect(failure("from traces | summarize mean by node").contains("error[E023]"))
-        #expect(failure("from traces where").hasPrefix("<query>:1:18: error[E010]: expected a value or a name, found the end of the query"))
-        #expect(failure("select * from traces").hasPrefix("<query>:1:1: error[E010]: expected 'from' to start a query"))
-        #expect(failure("from traces | nodes of layer 1 | summarize meen by node").contains("no measure 'meen'; did you mean 'mean'?"))
-        #expect(failure("from traces | nodes of layer 1 | summarize mean by lable, node").contains("no group 'lable'; did you mean 'label'?"))
-        #expect(failure("from traces | nodes of layer 1 | summarize mean by nodes").contains("error[E024]: a summary is by node, layer or edge"))
-        #expect(failure("from traces | summarize median by layer").contains("error[E038]: quantiles are per node"))
-        #expect(failure("from traces | nodes of layer 1 | summarize mean, effect by node").contains("error[E037]: 'effect' compares two sets"))
-        #expect(failure("from traces | nodes of layer 1 | summarize mean, distance by node | versus traces where tag = 'clean'")
+        #expect(compilationOutcome("from traces | select input, lable").hasPrefix("<query>:1:29: error[E029]: no trace column 'lable'; did you mean 'label'?"))
+        #expect(compilationOutcome("from traces | nodes of layer 7 | summarize mean by node").hasPrefix("<query>:1:30: error[E022]: no layer 7: the models have layers 0–2"))
+        #expect(compilationOutcome("from traces | nodes of layer 1").contains("error[E026]: after 'nodes of layer' say what to compute"))
+        #expect(compilationOutcome("from traces | summarize mean by node").contains("error[E023]"))
+        #expect(compilationOutcome("from traces where").hasPrefix("<query>:1:18: error[E010]: expected a value or a name, found the end of the query"))
+        #expect(compilationOutcome("select * from traces").hasPrefix("<query>:1:1: error[E010]: expected 'from' to start a query"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize meen by node").contains("no measure 'meen'; did you mean 'mean'?"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by lable, node").contains("no group 'lable'; did you mean 'label'?"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by nodes").contains("error[E024]: a summary is by node, layer or edge"))
+        #expect(compilationOutcome("from traces | summarize median by layer").contains("error[E038]: quantiles are per node"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean, effect by node").contains("error[E037]: 'effect' compares two sets"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean, distance by node | versus traces where tag = 'clean'")
             .contains("error[E046]: 'distance' compares each trace with its own parent: use | versus parent"))
-        #expect(failure("from traces | nodes of layer 1 | summarize max_distance by node | versus parent").contains("error[E039]"))
-        #expect(failure("from traces | nodes of layer 1 | summarize mean by tag, node | versus traces").contains("error[E041]"))
-        #expect(failure("from traces | nodes of layer 1 | summarize p90 by node | versus parent").contains("error[E031]"))
-        #expect(failure("from traces | lineage forward depth 2 top 1").contains("error[E036]: 'lineage forward' needs a node to start from"))
-        #expect(failure("from traces | summarize mean by edge").contains("error[E023]: 'summarize … by edge' needs 'edges into layer N'"))
-        #expect(failure("from traces where tag = 3") == """
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize max_distance by node | versus parent").contains("error[E039]"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by tag, node | versus traces").contains("error[E041]"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize p90 by node | versus parent").contains("error[E031]"))
+        #expect(compilationOutcome("from traces | lineage forward depth 2 top 1").contains("error[E036]: 'lineage forward' needs a node to start from"))
+        #expect(compilationOutcome("from traces | summarize mean by edge").contains("error[E023]: 'summarize … by edge' needs 'edges into layer N'"))
+        #expect(compilationOutcome("from traces where tag = 3") == """
             <query>:1:19: error[E044]: cannot compare a string value with an integer value
               from traces where tag = 3
                                 ^~~~~~~
               note: strings are quoted: tag = 'clean'
 
             """)
-        #expect(failure("from traces where label").contains("error[E043]: expected a condition here, found an integer value"))
-        #expect(failure("from traces where correct and confidence + 1").contains("error[E043]"))
-        #expect(failure("from traces where abs(tag) > 1").contains("error[E043]: expected a number here, found a string value"))
-        #expect(failure("from traces where model = 'mpl'").contains("no model 'mpl'; did you mean 'mlp'?"))
-        #expect(failure("from traces | edges into layer 2 | where weight").contains("error[E043]"))
-        #expect(failure("from traces where label = $l and confidence > $c and not correct").hasPrefix("compiled"))
-        #expect(failure("from traces | edges into layer 2 | where wieght > 1").contains("no column 'wieght'; did you mean 'weight'?"))
-        #expect(failure("from traces | nodes of layer 1 | where label = 1 | summarize mean by node").contains("error[E020]"))
-        #expect(failure("from traces where attr(source) = 1").contains("error[E010]: expected the attribute's key as a string"))
-        #expect(failure("from traces | sort input | nodes of layer 1 | summarize mean by node") == """
+        #expect(compilationOutcome("from traces where label").contains("error[E043]: expected a condition here, found an integer value"))
+        #expect(compilationOutcome("from traces where correct and confidence + 1").contains("error[E043]"))
+        #expect(compilationOutcome("from traces where abs(tag) > 1").contains("error[E043]: expected a number here, found a string value"))
+        #expect(compilationOutcome("from traces where model = 'mpl'").contains("no model 'mpl'; did you mean 'mlp'?"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | where weight").contains("error[E043]"))
+        #expect(compilationOutcome("from traces where label = $l and confidence > $c and not correct").hasPrefix("compiled"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | where wieght > 1").contains("no column 'wieght'; did you mean 'weight'?"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | where label = 1 | summarize mean by node").contains("error[E020]"))
+        #expect(compilationOutcome("from traces where attr(source) = 1").contains("error[E010]: expected the attribute's key as a string"))
+        #expect(compilationOutcome("from traces | sort input | nodes of layer 1 | summarize mean by node") == """
             <query>:1:28: error[E045]: 'nodes of layer' cannot follow 'sort': it changes what the rows are
               from traces | sort input | nodes of layer 1 | summarize mean by node
                                          ^~~~~~~~~~~~~~~~
               note: compute first, then filter, sort and take: | summarize mean by node | where mean > 1 | sort -mean | take 5
 
             """)
-        #expect(failure("from traces | nodes of layer 1 | summarize mean by node | where mean > 1 | versus parent")
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by node | where mean > 1 | versus parent")
             .contains("error[E045]: 'versus' cannot follow 'where' on the rows"))
-        #expect(failure("from traces | take 3 | sort -input").contains("error[E045]: 'sort' cannot follow 'take': 'take' ends a query"))
-        #expect(failure("from traces | sort -input | where tag = 'clean' | take 2").hasPrefix("compiled"), "a trace filter after sort is still a filter")
+        #expect(compilationOutcome("from traces | take 3 | sort -input").contains("error[E045]: 'sort' cannot follow 'take': 'take' ends a query"))
+        #expect(compilationOutcome("from traces | sort -input | where tag = 'clean' | take 2").hasPrefix("compiled"), "a trace filter after sort is still a filter")
     }
 }
 

@@ -5,17 +5,6 @@ import Testing
 /// `sort` by an expression, `derive` and `select` on computed rows: their SQL, the order of
 /// their bound arguments, the columns' types and their diagnostics.
 @Suite struct RowStageTests {
-    private func compile(_ text: String) -> Result<CompiledQuery, DiagnosticList> {
-        QueryCompiler.compile(SourceText(text), catalog: QueryCompilerTests.catalog)
-    }
-
-    private func failure(_ text: String) -> String {
-        switch compile(text) {
-        case .success(let query): return "compiled: \(query.sql)"
-        case .failure(let diagnostics): return diagnostics.render(in: SourceText(text))
-        }
-    }
-
     private func outputColumns(_ text: String) throws -> [OutputColumn] {
         let parsed = try Parser.parse(Lexer.tokenize(SourceText(text)).tokens).get()
         return try Binder.bind(parsed, catalog: QueryCompilerTests.catalog).get().outputColumns
@@ -24,20 +13,20 @@ import Testing
     private let comparison = "from traces where tag = 'fgsm' | nodes of layer 1 | summarize count, mean, stddev by node | versus traces where tag = 'clean'"
 
     @Test func sortKeysAreExpressionsOverTheRows() throws {
-        let query = try compile(comparison + " | sort -abs(mean_diff / stddev_b), -(mean_a - mean_b) | take 2").get()
+        let query = try compileQuery(comparison + " | sort -abs(mean_diff / stddev_b), -(mean_a - mean_b) | take 2").get()
         #expect(query.sql.hasSuffix(") AS r ORDER BY abs((r.mean_diff / r.stddev_b)) DESC, (r.mean_a - r.mean_b) DESC, r.node LIMIT ?"))
         #expect(query.sql.hasPrefix("SELECT * FROM (WITH a AS MATERIALIZED"))
         // Sorted by a column's name alone, the statement stays as it was.
-        let plain = try compile(comparison + " | sort -mean_diff").get()
+        let plain = try compileQuery(comparison + " | sort -mean_diff").get()
         #expect(plain.sql.hasSuffix(" ORDER BY mean_diff DESC, node") && !plain.sql.hasPrefix("SELECT * FROM ("))
-        #expect(failure(comparison + " | sort -(node + 'x')").contains("error[E043]: expected a number here, found a string value"))
-        #expect(failure(comparison + " | sort -abs(mean_dif)").contains("error[E029]: no column 'mean_dif'; did you mean 'mean_diff'?"))
+        #expect(compilationOutcome(comparison + " | sort -(node + 'x')").contains("error[E043]: expected a number here, found a string value"))
+        #expect(compilationOutcome(comparison + " | sort -abs(mean_dif)").contains("error[E029]: no column 'mean_dif'; did you mean 'mean_diff'?"))
     }
 
     @Test func derivedColumnsAreTypedAndReadByLaterStages() throws {
         let text = comparison + " | derive z = mean_diff / stddev_b, gap = count_a - count_b, big = abs(z) > 2 | where big and gap >= 0 | sort -abs(z) | take $k"
         #expect(try outputColumns(text).suffix(3) == [OutputColumn("z", .number), OutputColumn("gap", .integer), OutputColumn("big", .boolean)])
-        let query = try compile(text).get()
+        let query = try compileQuery(text).get()
         #expect(query.columns.suffix(4) == ["stddev_diff", "z", "gap", "big"])
         // Derived columns are written out where they are read: no name of them reaches a clause.
         #expect(query.sql.hasPrefix("SELECT r.node AS \"node\", r.count_a AS \"count_a\""))
@@ -48,21 +37,21 @@ import Testing
     }
 
     @Test func derivedAndRenamedNamesMustBeNew() {
-        let taken = failure(comparison + " | derive mean_a = mean_b")
+        let taken = compilationOutcome(comparison + " | derive mean_a = mean_b")
         #expect(taken.hasPrefix("<query>:1:136: error[E055]: the rows already have a column 'mean_a'\n"))
         #expect(taken.hasSuffix("  note: give the new column another name (derive z = …), or rename with select … as …\n"))
-        #expect(failure(comparison + " | derive z = 1, z = 2").contains("error[E055]: the rows already have a column 'z'"))
-        #expect(failure("from traces | edges into layer 1 | select source, weight as source").contains("error[E055]"))
-        #expect(failure("from traces | edges into layer 1 | derive order = weight * 2 | sort -order").hasPrefix("compiled: SELECT r.trace AS \"trace\", r.tag AS \"tag\", r.input AS \"input\", r.source AS \"source\", r.target AS \"target\", r.weight AS \"weight\", (r.weight * ?) AS \"order\""),
+        #expect(compilationOutcome(comparison + " | derive z = 1, z = 2").contains("error[E055]: the rows already have a column 'z'"))
+        #expect(compilationOutcome("from traces | edges into layer 1 | select source, weight as source").contains("error[E055]"))
+        #expect(compilationOutcome("from traces | edges into layer 1 | derive order = weight * 2 | sort -order").hasPrefix("compiled: SELECT r.trace AS \"trace\", r.tag AS \"tag\", r.input AS \"input\", r.source AS \"source\", r.target AS \"target\", r.weight AS \"weight\", (r.weight * ?) AS \"order\""),
                 "a name that is an SQL keyword is quoted")
     }
 
     @Test func selectKeepsTheRowsColumns() throws {
         #expect(try outputColumns("from traces | edges into layer 2 | select weight as contribution, target") == [OutputColumn("contribution", .number), OutputColumn("target", .integer)])
-        let query = try compile("from traces | edges into layer 2 | sort -abs(weight) | select target | take 3").get()
+        let query = try compileQuery("from traces | edges into layer 2 | sort -abs(weight) | select target | take 3").get()
         #expect(query.sql.hasPrefix("SELECT r.target AS \"target\" FROM (WITH chosen"))
         #expect(query.sql.hasSuffix(") AS r ORDER BY abs(r.weight) DESC, r.input, r.trace, r.target, r.source LIMIT ?"), "a sort reads columns a later select leaves out")
-        #expect(failure("from traces | edges into layer 2 | select target | sort -weight") == """
+        #expect(compilationOutcome("from traces | edges into layer 2 | select target | sort -weight") == """
             <query>:1:58: error[E029]: no column 'weight'
               from traces | edges into layer 2 | select target | sort -weight
                                                                        ^~~~~~
@@ -72,13 +61,13 @@ import Testing
             """)
         // A select of trace columns still decides a listing, and renames it with 'as'.
         #expect(try outputColumns("from traces | select input as position, confidence") == [OutputColumn("position", .integer), OutputColumn("confidence", .number)])
-        #expect(failure("from traces | nodes of layer 1 | select node").contains("error[E021]"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | select node").contains("error[E021]"))
     }
 
     @Test func rowsAreComputedBeforeTheyAreDerivedFrom() {
-        #expect(failure("from traces | edges into layer 1 | derive x = weight * 2 | summarize mean by edge").contains("error[E045]: 'summarize' cannot follow 'derive': it changes what the rows are"))
-        #expect(failure("from traces | sort -input | select input, label | nodes of layer 1").contains("error[E045]"))
-        #expect(failure("from traces | edges into layer 1 | derive x = attr('k')").contains("error[E042]"))
-        #expect(failure("from traces | edges into layer 1 | derive x weight").contains("error[E010]: expected '=' after the new column's name"))
+        #expect(compilationOutcome("from traces | edges into layer 1 | derive x = weight * 2 | summarize mean by edge").contains("error[E045]: 'summarize' cannot follow 'derive': it changes what the rows are"))
+        #expect(compilationOutcome("from traces | sort -input | select input, label | nodes of layer 1").contains("error[E045]"))
+        #expect(compilationOutcome("from traces | edges into layer 1 | derive x = attr('k')").contains("error[E042]"))
+        #expect(compilationOutcome("from traces | edges into layer 1 | derive x weight").contains("error[E010]: expected '=' after the new column's name"))
     }
 }

@@ -5,16 +5,6 @@ import Testing
 /// the integers with a diagnostic at the value, for literals when the query compiles and for
 /// `$parameters` when their values are known.
 @Suite struct WholeNumberTests {
-    private func compile(_ text: String) -> Result<CompiledQuery, DiagnosticList> {
-        QueryCompiler.compile(SourceText(text), catalog: QueryCompilerTests.catalog)
-    }
-
-    /// The first diagnostic rendered, or nil when the query compiles.
-    private func rendered(_ text: String) -> String? {
-        if case .failure(let diagnostic) = compile(text) { return diagnostic.render(in: SourceText(text)) }
-        return nil
-    }
-
     /// `line 1, column of the first `needle` + 1` as a diagnostic's location prefix.
     private func location(of needle: String, in text: String) -> String {
         let column = text.unicodeScalars.count - (text.range(of: needle).map { String(text[$0.lowerBound...]).unicodeScalars.count } ?? 0) + 1
@@ -30,37 +20,37 @@ import Testing
             ("-1", "E025", "'take' needs a count of 0 or more"),
         ] {
             let text = "from traces | sort input | take \(count)"
-            #expect(rendered(text)?.hasPrefix(location(of: count, in: text) + "error[\(code)]: \(message)\n") == true, "\(count)")
+            #expect(renderedDiagnostics(text)?.hasPrefix(location(of: count, in: text) + "error[\(code)]: \(message)\n") == true, "\(count)")
         }
-        let largest = try compile("from traces | take 9223372036854775807").get()
+        let largest = try compileQuery("from traces | take 9223372036854775807").get()
         #expect(largest.arguments == [.integer(Int.max)])
     }
 
     @Test func layersAndNodesNeedWholeNumbers() {
         let layer = "from traces | nodes of layer 1.5 | summarize mean by node"
-        #expect(rendered(layer)?.hasPrefix(location(of: "1.5", in: layer) + "error[E048]: a layer needs a whole number, found 1.5") == true)
+        #expect(renderedDiagnostics(layer)?.hasPrefix(location(of: "1.5", in: layer) + "error[E048]: a layer needs a whole number, found 1.5") == true)
         let edges = "from traces | edges into layer 1e3"
-        #expect(rendered(edges)?.hasPrefix(location(of: "1e3", in: edges) + "error[E048]: a layer needs a whole number, found 1000.0") == true)
+        #expect(renderedDiagnostics(edges)?.hasPrefix(location(of: "1e3", in: edges) + "error[E048]: a layer needs a whole number, found 1000.0") == true)
         let node = "from traces | lineage from layer 1 node 2.5 depth 1 top 1"
-        #expect(rendered(node)?.hasPrefix(location(of: "2.5", in: node) + "error[E048]: a node needs a whole number, found 2.5") == true)
+        #expect(renderedDiagnostics(node)?.hasPrefix(location(of: "2.5", in: node) + "error[E048]: a node needs a whole number, found 2.5") == true)
         let missing = "from traces | lineage from 2:5 depth 1 top 1"
-        #expect(rendered(missing)?.hasPrefix(location(of: "2:5", in: missing) + "error[E035]: no node 2:5 in the models") == true)
-        #expect(rendered("from traces | edges into layer 'one'")?.contains("error[E048]: a layer needs a whole number, found the string 'one'") == true)
+        #expect(renderedDiagnostics(missing)?.hasPrefix(location(of: "2:5", in: missing) + "error[E035]: no node 2:5 in the models") == true)
+        #expect(renderedDiagnostics("from traces | edges into layer 'one'")?.contains("error[E048]: a layer needs a whole number, found the string 'one'") == true)
     }
 
     @Test func wholeNumberColumnsNeverEqualFractions() {
         let label = "from traces where tag = 'clean' and label = 1.5"
-        #expect(rendered(label)?.hasPrefix(location(of: "1.5", in: label) + "error[E050]: 'label' holds whole numbers: it never equals 1.5") == true)
-        #expect(rendered("from traces where 9223372036854775808 != predicted")?.contains("error[E050]: 'predicted' holds whole numbers") == true)
-        #expect(rendered("from traces where input = -0.5")?.contains("error[E050]") == true)
+        #expect(renderedDiagnostics(label)?.hasPrefix(location(of: "1.5", in: label) + "error[E050]: 'label' holds whole numbers: it never equals 1.5") == true)
+        #expect(renderedDiagnostics("from traces where 9223372036854775808 != predicted")?.contains("error[E050]: 'predicted' holds whole numbers") == true)
+        #expect(renderedDiagnostics("from traces where input = -0.5")?.contains("error[E050]") == true)
         for accepted in ["label = 1.0", "label < 1.5", "confidence = 0.5", "input != 3", "label = $l"] {
-            #expect(rendered("from traces where \(accepted)") == nil, "\(accepted)")
+            #expect(renderedDiagnostics("from traces where \(accepted)") == nil, "\(accepted)")
         }
     }
 
     @Test func parameterValuesAreCheckedWhereTheyAreUsed() throws {
         let text = "from traces where tag = $tag | sort input | take $k"
-        let query = try compile(text).get()
+        let query = try compileQuery(text).get()
         let source = SourceText(text)
         #expect(query.problems(withParameters: ["tag": .string("clean"), "k": .integer(3)]).isEmpty)
         #expect(query.problems(withParameters: [:]).isEmpty, "parameters without values are not checked")
@@ -70,11 +60,11 @@ import Testing
         #expect(query.problems(withParameters: ["k": .integer(-2)]).map(\.message) == ["'take' needs a count of 0 or more"])
         #expect(query.problems(withParameters: ["k": .string("ten")]).map(\.message) == ["'take' needs a whole number, found $k = the string 'ten'"])
 
-        let layers = try compile("from traces | edges into layer $layer | summarize mean by edge | take $layer").get()
+        let layers = try compileQuery("from traces | edges into layer $layer | summarize mean by edge | take $layer").get()
         #expect(layers.problems(withParameters: ["layer": .integer(0)]).map(\.code.rawValue) == ["E033"])
         #expect(layers.problems(withParameters: ["layer": .integer(3)]).map(\.message) == ["no layer 3: the models have layers 0–2"])
         #expect(layers.problems(withParameters: ["layer": .integer(2)]).isEmpty)
-        let node = try compile("from traces | lineage from layer $l node $n depth 1 top 1").get()
+        let node = try compileQuery("from traces | lineage from layer $l node $n depth 1 top 1").get()
         #expect(node.problems(withParameters: ["l": .integer(2), "n": .integer(2)]).map(\.code.rawValue) == ["E035"])
         #expect(node.problems(withParameters: ["l": .integer(2), "n": .integer(1)]).isEmpty)
         #expect(node.problems(withParameters: ["l": .integer(2)]).isEmpty, "a node needs both numbers to be checked")
