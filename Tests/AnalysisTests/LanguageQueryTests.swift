@@ -17,15 +17,6 @@ import TestSupport
         traces.filter { $0.metadata.tag == tag && keep($0) }.map { Double($0.layerValues[layer][node]) }
     }
 
-    private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
-    private func sumOfSquares(_ values: [Double]) -> Double {
-        let m = mean(values)
-        return values.map { ($0 - m) * ($0 - m) }.reduce(0, +)
-    }
-
-    private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
-
     @Test func groupsByLabelAndByTag() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
@@ -34,8 +25,8 @@ import TestSupport
         #expect(byLabel.rows.count == 2 * 3)
         for row in byLabel.rows {
             let values = self.values(traces, tag: "clean", layer: 1, node: Int(row[2])) { $0.metadata.trueLabel == Int(row[0]) }
-            #expect(Int(row[3]) == values.count && close(row[4], mean(values)))
-            #expect(close(row[5], Double(values.filter { $0 != 0 }.count) / Double(values.count)))
+            #expect(Int(row[3]) == values.count && isClose(row[4], mean(values)))
+            #expect(isClose(row[5], Double(values.filter { $0 != 0 }.count) / Double(values.count)))
         }
         // Every tag at once comes from the statistics; a filter that keeps everything scans.
         let fromStatistics = try rows(database, "from traces | nodes of layer 2 | summarize mean, stddev, min, max by tag, node")
@@ -45,12 +36,12 @@ import TestSupport
         let tags = try queryCSV(database, "from traces | nodes of layer 2 | summarize mean by tag, node").dropFirst().map { $0[0] }
         #expect(tags == ["clean", "clean", "shift", "shift"])
         for (a, b) in zip(fromStatistics.rows, fromScan.rows) {
-            #expect(zip(a.dropFirst(), b.dropFirst()).allSatisfy { close($0, $1) }, "\(a) vs \(b)")
+            #expect(zip(a.dropFirst(), b.dropFirst()).allSatisfy { isClose($0, $1) }, "\(a) vs \(b)")
         }
         for (index, row) in fromStatistics.rows.enumerated() {
             let values = self.values(traces, tag: index < 2 ? "clean" : "shift", layer: 2, node: Int(row[2]))
-            #expect(close(row[3], mean(values)) && close(row[4], (sumOfSquares(values) / Double(values.count)).squareRoot()))
-            #expect(close(row[5], values.min()!) && close(row[6], values.max()!))
+            #expect(isClose(row[3], mean(values)) && isClose(row[4], (sumOfSquares(values) / Double(values.count)).squareRoot()))
+            #expect(isClose(row[5], values.min()!) && isClose(row[6], values.max()!))
         }
     }
 
@@ -64,8 +55,8 @@ import TestSupport
             let layer = Int(row[0])
             let all = traces.filter { $0.metadata.tag == "shift" }.flatMap { $0.layerValues[layer].map(Double.init) }
             #expect(Int(row[1]) == 30)
-            #expect(close(row[2], mean(all)) && close(row[3], (sumOfSquares(all) / Double(all.count)).squareRoot(), 1e-7))
-            #expect(close(row[4], Double(all.filter { $0 != 0 }.count) / Double(all.count)) && close(row[5], all.max()!))
+            #expect(isClose(row[2], mean(all)) && isClose(row[3], (sumOfSquares(all) / Double(all.count)).squareRoot(), 1e-7))
+            #expect(isClose(row[4], Double(all.filter { $0 != 0 }.count) / Double(all.count)) && isClose(row[5], all.max()!))
         }
     }
 
@@ -77,7 +68,7 @@ import TestSupport
             let statistics = try rows(database, "from traces where tag = 'clean' \(stage)| summarize \(measures) by \(unit)")
             let scan = try rows(database, "from traces where tag = 'clean' and confidence >= 0 \(stage)| summarize \(measures) by \(unit)")
             #expect(statistics.header == scan.header && statistics.rows.count == scan.rows.count && !scan.rows.isEmpty)
-            for (a, b) in zip(statistics.rows, scan.rows) { #expect(zip(a, b).allSatisfy { close($0, $1, 1e-7) }, "\(unit): \(a) vs \(b)") }
+            for (a, b) in zip(statistics.rows, scan.rows) { #expect(zip(a, b).allSatisfy { isClose($0, $1, 1e-7) }, "\(unit): \(a) vs \(b)") }
         }
     }
 
@@ -93,7 +84,7 @@ import TestSupport
         }
         for row in result.rows {
             let values = self.values(traces, tag: "clean", layer: 1, node: Int(row[1]))
-            #expect(close(row[2], quantile(values, 0.5)) && close(row[3], quantile(values, 0.9)), "\(row)")
+            #expect(isClose(row[2], quantile(values, 0.5)) && isClose(row[3], quantile(values, 0.9)), "\(row)")
         }
     }
 
@@ -106,9 +97,9 @@ import TestSupport
             let a = values(traces, tag: "shift", layer: 1, node: Int(row[0])), b = values(traces, tag: "clean", layer: 1, node: Int(row[0]))
             let pooled = ((sumOfSquares(a) + sumOfSquares(b)) / Double(a.count + b.count - 2)).squareRoot()
             let freq = { (values: [Double]) in Double(values.filter { $0 != 0 }.count) / Double(values.count) }
-            #expect(close(row[1], mean(a)) && close(row[2], mean(b)) && close(row[3], mean(a) - mean(b)))
-            #expect(close(row[4], freq(a)) && close(row[5], freq(b)) && close(row[6], freq(a) - freq(b)))
-            #expect(close(row[7], (mean(a) - mean(b)) / pooled, 1e-7), "\(row)")
+            #expect(isClose(row[1], mean(a)) && isClose(row[2], mean(b)) && isClose(row[3], mean(a) - mean(b)))
+            #expect(isClose(row[4], freq(a)) && isClose(row[5], freq(b)) && isClose(row[6], freq(a) - freq(b)))
+            #expect(isClose(row[7], (mean(a) - mean(b)) / pooled, 1e-7), "\(row)")
         }
     }
 
@@ -126,10 +117,10 @@ import TestSupport
                 return Double(child.layerValues[1][node]) - Double(parent.layerValues[1][node])
             }
             let sampleDeviation = (sumOfSquares(differences) / Double(differences.count - 1)).squareRoot()
-            #expect(close(row[3], mean(differences)) && close(row[1] - row[2], mean(differences), 1e-7))
-            #expect(close(row[4], mean(differences) / sampleDeviation, 1e-7), "\(row)")
+            #expect(isClose(row[3], mean(differences)) && isClose(row[1] - row[2], mean(differences), 1e-7))
+            #expect(isClose(row[4], mean(differences) / sampleDeviation, 1e-7), "\(row)")
             // The activation distance: mean and largest |child − parent|.
-            #expect(close(row[5], mean(differences.map(abs)), 1e-7) && close(row[6], differences.map(abs).max()!, 1e-7), "\(row)")
+            #expect(isClose(row[5], mean(differences.map(abs)), 1e-7) && isClose(row[6], differences.map(abs).max()!, 1e-7), "\(row)")
         }
         // Somewhere pairs move both ways, so the distance is not just |diff|.
         #expect(result.rows.contains { $0[5] > abs($0[3]) + 1e-6 })
@@ -194,7 +185,7 @@ import TestSupport
             return ("\(row[0])->\(row[1])", difference)
         }.sorted { abs($0.1) > abs($1.1) }.prefix(3)
         #expect(result.rows.map { "\(Int($0[0]))->\(Int($0[1]))" } == expected.map(\.0))
-        for (row, edge) in zip(result.rows, expected) { #expect(close(row[4], edge.1, 1e-6)) }
+        for (row, edge) in zip(result.rows, expected) { #expect(isClose(row[4], edge.1, 1e-6)) }
     }
 
     @Test func rowsFilterAfterTheShape() throws {
@@ -208,7 +199,7 @@ import TestSupport
         #expect(result.header == ["trace", "tag", "input", "source", "target", "weight"])
         #expect(result.rows.allSatisfy { $0[2] == 4 })
         #expect(result.rows.map { Int($0[3]) } == into.map(\.source.index))
-        for (row, edge) in zip(result.rows, into) { #expect(close(row[5], Double(edge.weight), 1e-6)) }
+        for (row, edge) in zip(result.rows, into) { #expect(isClose(row[5], Double(edge.weight), 1e-6)) }
         // Rows of a comparison kept by their difference.
         let all = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent")
         let kept = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent | where abs(diff) > 0.05 and node != 1")
@@ -225,7 +216,7 @@ import TestSupport
         for row in result.rows {
             let chosen = traces.filter { $0.metadata.tag == "shift" && $0.metadata.trueLabel == Int(row[0]) }
             let both = chosen.filter { $0.layerValues[1][Int(row[1])] != 0 && $0.layerValues[2][Int(row[2])] != 0 }
-            #expect(Int(row[3]) == chosen.count && close(row[4], Double(both.count) / Double(chosen.count)), "\(row)")
+            #expect(Int(row[3]) == chosen.count && isClose(row[4], Double(both.count) / Double(chosen.count)), "\(row)")
         }
         let compared = try rows(database, "from traces where tag = 'shift' | edges into layer 2 | summarize freq by edge | versus traces where tag = 'clean'")
         for row in compared.rows {
@@ -233,7 +224,7 @@ import TestSupport
                 let chosen = traces.filter { $0.metadata.tag == tag }
                 return Double(chosen.filter { $0.layerValues[1][Int(row[0])] != 0 && $0.layerValues[2][Int(row[1])] != 0 }.count) / Double(chosen.count)
             }
-            #expect(close(row[2], share("shift")) && close(row[3], share("clean")) && close(row[4], share("shift") - share("clean")), "\(row)")
+            #expect(isClose(row[2], share("shift")) && isClose(row[3], share("clean")) && isClose(row[4], share("shift") - share("clean")), "\(row)")
         }
     }
 

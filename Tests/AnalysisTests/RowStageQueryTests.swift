@@ -13,15 +13,6 @@ import TestSupport
         return (csv.first ?? [], csv.dropFirst().map { $0.map { Double($0) ?? .nan } })
     }
 
-    private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
-    private func populationDeviation(_ values: [Double]) -> Double {
-        let m = mean(values)
-        return (values.map { ($0 - m) * ($0 - m) }.reduce(0, +) / Double(values.count)).squareRoot()
-    }
-
-    private func close(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
-
     /// Per node of `layer`, the values of every trace of `tag`.
     private func nodeValues(_ traces: [Trace], tag: String, layer: Int) -> [[Double]] {
         let chosen = traces.filter { $0.metadata.tag == tag }
@@ -43,7 +34,7 @@ import TestSupport
         #expect(!expected.isEmpty)
         #expect(result.rows.map { Int($0[0]) } == expected.map(\.node))
         for (row, score) in zip(result.rows, expected) {
-            #expect(close(row[7], score.z, 1e-6), "node \(score.node): \(row[7]) vs \(score.z)")
+            #expect(isClose(row[7], score.z, 1e-6), "node \(score.node): \(row[7]) vs \(score.z)")
             #expect(row[8] == (score.z > 0 ? 1 : 0))
         }
         // An expression key needs no column of its own.
@@ -63,12 +54,12 @@ import TestSupport
         let result = try rows(database, "from traces where tag = 'shift' and input = 4 | edges into layer 2 | sort -abs(weight) | select weight as contribution, target")
         #expect(result.header == ["contribution", "target"])
         #expect(result.rows.map { Int($0[1]) } == into.map(\.target.index))
-        for (row, edge) in zip(result.rows, into) { #expect(close(row[0], Double(edge.weight), 1e-6)) }
+        for (row, edge) in zip(result.rows, into) { #expect(isClose(row[0], Double(edge.weight), 1e-6)) }
         // A renamed column is read by its new name.
         let strongest = try rows(database, "from traces where tag = 'shift' and input = 4 | edges into layer 2 | select source, weight as contribution | where contribution > 0 | sort contribution")
         let positive = graph.edges.filter { $0.target.layer == 2 && $0.weight > 0 }.sorted { $0.weight < $1.weight }
         #expect(strongest.rows.map { Int($0[0]) } == positive.map(\.source.index))
-        #expect(zip(strongest.rows, positive).allSatisfy { close($0[1], Double($1.weight), 1e-6) })
+        #expect(zip(strongest.rows, positive).allSatisfy { isClose($0[1], Double($1.weight), 1e-6) })
     }
 
     @Test func aTraceListingDerivesFromItsColumns() throws {
@@ -98,7 +89,7 @@ import TestSupport
             #expect(Set(own.map(\.[0])).count == 1 && own.allSatisfy { $0[2] == "5" })
             let weights = Dictionary(uniqueKeysWithValues: edges.map { ("\($0.source.index)->\($0.target.index)", Double($0.weight)) })
             #expect(Set(own.map { "\($0[3])->\($0[4])" }) == Set(weights.keys), "\(tag)")
-            for row in own { #expect(close(Double(row[5])!, weights["\(row[3])->\(row[4])"] ?? .nan, 1e-6), "\(tag) \(row)") }
+            for row in own { #expect(isClose(Double(row[5])!, weights["\(row[3])->\(row[4])"] ?? .nan, 1e-6), "\(tag) \(row)") }
         }
         #expect(Set(rows.filter { $0[1] == "clean" }.map(\.[0])) != Set(rows.filter { $0[1] == "shift" }.map(\.[0])))
         // A row's trace is the one a trace filter names by that id.

@@ -6,17 +6,8 @@ import Store
 import Testing
 import TestSupport
 
-/// The stores `SavedQueryRecomputationTests` runs the saved queries on, and the arithmetic and
-/// lineage walk it recomputes their rows with.
-func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
-
-func sumOfSquares(_ values: [Double]) -> Double {
-    let m = mean(values)
-    return values.map { ($0 - m) * ($0 - m) }.reduce(0, +)
-}
-
-func populationDeviation(_ values: [Double]) -> Double { (sumOfSquares(values) / Double(values.count)).squareRoot() }
-
+/// The stores `SavedQueryRecomputationTests` runs the saved queries on, and the lineage walk it
+/// recomputes their rows with (the arithmetic is in Arithmetic.swift).
 /// A returned row, its values by column name.
 struct ResultRow: CustomStringConvertible {
     let values: [String: StoreValue]

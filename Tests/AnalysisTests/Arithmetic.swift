@@ -1,0 +1,12 @@
+/// The arithmetic the tests recompute query answers with, independently of SQL.
+func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
+
+func sumOfSquares(_ values: [Double]) -> Double {
+    let m = mean(values)
+    return values.map { ($0 - m) * ($0 - m) }.reduce(0, +)
+}
+
+func populationDeviation(_ values: [Double]) -> Double { (sumOfSquares(values) / Double(values.count)).squareRoot() }
+
+/// Whether `a` equals `b` up to a relative `tolerance` (absolute below 1).
+func isClose(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
