@@ -1,0 +1,111 @@
+import Foundation
+import IPG
+import Store
+
+/// Forensics of one trace (`deepprov forensics`, the REPL's `.forensics`): its prediction and
+/// margins, the strongest paths into the predicted and the true output, the hidden nodes far
+/// from the clean traces of its true class, its nearest correctly classified neighbours, and
+/// its clean parent. Reads only.
+public struct Forensics: Sendable {
+    public let backend: any ProvenanceBackend
+
+    public init(backend: any ProvenanceBackend) {
+        self.backend = backend
+    }
+
+    /// What to compute beside the trace's own numbers.
+    public struct Options: Sendable, Equatable {
+        /// The tag of the benign reference traces; nil: the trace's parent tag, else `clean`.
+        public var cleanTag: String?
+        /// The layer of the nearest-neighbour search; nil: the last hidden layer.
+        public var nearestLayer: Int?
+        public var neighbours = 5
+        /// Paths per class.
+        public var paths = 3
+        public var outliers = 10
+
+        public init(cleanTag: String? = nil, nearestLayer: Int? = nil) {
+            self.cleanTag = cleanTag
+            self.nearestLayer = nearestLayer
+        }
+    }
+
+    public func report(for choice: TraceChoice, options: Options = Options()) throws -> ForensicsReport {
+        let subject = try ForensicsSubject.read(choice, from: backend)
+        let layers = subject.topology.layers
+        let hidden = Array(1..<max(1, subject.outputLayer))
+        let nearestLayer = options.nearestLayer ?? hidden.last ?? subject.outputLayer
+        guard layers.indices.contains(nearestLayer) else { throw ForensicsError.noSuchLayer(nearestLayer, layers: layers.count) }
+        let cleanTag = options.cleanTag ?? subject.trace.metadata.parent?.tag ?? "clean"
+        let tags = try backend.catalog().tags
+        guard tags.contains(cleanTag) else { throw ForensicsError.noSuchTag(cleanTag, known: tags) }
+
+        let outputs = OutputMargins(logits: subject.nodeValues[subject.outputLayer], predicted: subject.predicted)
+        let graph = try? DenseFlowGraph(topology: subject.topology, nodeValues: subject.nodeValues)
+        var paths: [FlowPath] = []
+        if let graph {
+            for target in [subject.predicted] + (subject.label.map { $0 == subject.predicted ? [] : [$0] } ?? []) {
+                paths += graph.strongestPaths(from: NodeID(layer: subject.outputLayer, index: target), count: options.paths)
+                    .map { FlowPath(class: target, nodes: $0.nodes, flow: $0.flow) }
+            }
+        }
+
+        let session = QuerySession(backend: backend)
+        var outliers: [NodeDeviation] = [], likePredicted: [NodeDeviation] = []
+        if let label = subject.label {
+            let benign = try CleanEnvelope(session: session, tag: cleanTag, label: label, layers: hidden)
+            let asPredicted = label == subject.predicted
+                ? benign : try CleanEnvelope(session: session, tag: cleanTag, label: subject.predicted, layers: hidden)
+            let deviations = hidden.flatMap { layer in
+                subject.nodeValues[layer].indices.map { node in
+                    let value = subject.nodeValues[layer][node]
+                    return NodeDeviation(layer: layer, node: node, value: value, z: benign.z(value, layer: layer, node: node),
+                                         zPredicted: asPredicted.z(value, layer: layer, node: node))
+                }
+            }
+            outliers = Array(deviations.filter { $0.z != nil }.sorted { abs($0.z!) > abs($1.z!) }.prefix(options.outliers))
+            if label != subject.predicted {
+                likePredicted = Array(deviations.filter { ($0.z.map(abs) ?? 0) > 2 && ($0.zPredicted.map(abs) ?? .infinity) < 1 }
+                    .sorted { abs($0.z!) - abs($0.zPredicted!) > abs($1.z!) - abs($1.zPredicted!) }.prefix(options.outliers))
+            }
+        }
+
+        let search = NearestTraceSearch(backend: backend, fingerprint: subject.topology.fingerprint, layer: nearestLayer,
+                                        nodeSize: layers[nearestLayer].nodeSize)
+        let values = subject.nodeValues[nearestLayer]
+        let nearest = NearestTraces(
+            layer: nearestLayer,
+            trueClass: try subject.label.map { try search.nearest(to: values, ofClass: $0, count: options.neighbours, excluding: subject.id) } ?? [],
+            predictedClass: try search.nearest(to: values, ofClass: subject.predicted, count: options.neighbours, excluding: subject.id))
+
+        let parent = try subject.parentID.map { id in
+            try ParentComparison(subject: subject, parent: ForensicsSubject.read(.id(id), from: backend), nearestLayer: nearestLayer,
+                                 differences: options.outliers, graph: graph)
+        }
+        return ForensicsReport(
+            trace: subject.id, tag: subject.trace.metadata.tag, input: subject.trace.metadata.inputIndex, label: subject.label,
+            predicted: subject.predicted, confidence: Double(subject.trace.metadata.confidence), runnerUp: outputs.runnerUp,
+            margin: outputs.margin, probabilityMargin: outputs.probabilityMargin, paths: paths, cleanTag: cleanTag,
+            outliers: outliers, likePredicted: likePredicted, nearest: nearest, parent: parent)
+    }
+}
+
+/// The predicted class against the runner-up, from the output layer's values (the logits:
+/// a final Softmax is not an IPG layer).
+struct OutputMargins {
+    var runnerUp: Int?
+    var margin: Double?
+    var probabilityMargin: Double?
+
+    init(logits: [Double], predicted: Int) {
+        guard logits.indices.contains(predicted),
+              let second = logits.indices.filter({ $0 != predicted }).max(by: { logits[$0] < logits[$1] })
+        else { return }
+        runnerUp = second
+        margin = logits[predicted] - logits[second]
+        let peak = logits.max()!
+        let exponentials = logits.map { exp($0 - peak) }
+        let total = exponentials.reduce(0, +)
+        probabilityMargin = (exponentials[predicted] - exponentials[second]) / total
+    }
+}
