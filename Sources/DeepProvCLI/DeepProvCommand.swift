@@ -9,7 +9,7 @@ public struct DeepProvCommand: ParsableCommand {
         version: DeepProvVersion.current,
         subcommands: [
             CaptureCommand.self, IngestCommand.self, ExportCommand.self, InfoCommand.self, EvaluateCommand.self,
-            QueryCommand.self, ReplCommand.self, SQLCommand.self, MigrateCommand.self, TrainCommand.self, AttackCommand.self,
+            QueryCommand.self, ForensicsCommand.self, ReplCommand.self, SQLCommand.self, MigrateCommand.self, TrainCommand.self, AttackCommand.self,
         ]
     )
 
