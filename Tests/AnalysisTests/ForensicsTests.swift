@@ -1,0 +1,200 @@
+import Analysis
+import Foundation
+import IPG
+import Store
+import Testing
+import TestSupport
+
+/// Forensics of one trace against answers recomputed here from the captured traces by brute
+/// force: margins from the logits, paths from every path's flow, z-scores from the clean
+/// traces' values, neighbours and distances from every trace.
+@Suite struct ForensicsTests {
+    /// 90 traces of the 6-5-3 fixture MLP, clean and noisy (noisy input i's parent is clean input i − 1).
+    struct Fixture {
+        let directory: TemporaryDirectory
+        let store: ProvenanceStore
+        let topology: ModelTopology
+        let traces: [Trace]
+        /// Trace id by (tag, input).
+        let ids: [String: Int64]
+
+        init() throws {
+            directory = try TemporaryDirectory()
+            store = try StoreFixtures.store(at: directory.path("store.sqlite"), count: 90, seed: 5, tags: ["clean", "noisy"])
+            (topology, traces) = try StoreFixtures.traces(count: 90, seed: 5, tags: ["clean", "noisy"])
+            let rows = try store.run(sql: "SELECT id, tag, input_index FROM traces", arguments: []).rows
+            ids = Dictionary(uniqueKeysWithValues: rows.map { row in ("\(row[1].plainText)/\(row[2].plainText)", Int64(row[0].number!)) })
+        }
+
+        func id(_ trace: Trace) -> Int64 { ids["\(trace.metadata.tag)/\(trace.metadata.inputIndex)"]! }
+        func values(_ trace: Trace, layer: Int) -> [Double] { trace.layerValues[layer].map(Double.init) }
+        var misclassified: [Trace] { traces.filter { $0.metadata.trueLabel != $0.metadata.predictedLabel } }
+    }
+
+    @Test func predictionAndMarginsComeFromTheOutputLayer() throws {
+        let fixture = try Fixture()
+        let trace = try #require(fixture.misclassified.first)
+        let report = try Forensics(backend: fixture.store).report(for: .id(fixture.id(trace)))
+        let logits = fixture.values(trace, layer: 2)
+        let order = logits.indices.sorted { logits[$0] > logits[$1] }
+        #expect(report.trace == fixture.id(trace) && report.tag == trace.metadata.tag && report.input == trace.metadata.inputIndex)
+        #expect(report.label == trace.metadata.trueLabel && report.predicted == order[0] && report.runnerUp == order[1])
+        #expect(isClose(try #require(report.margin), logits[order[0]] - logits[order[1]]))
+        let exponentials = logits.map { exp($0) }, total = exponentials.reduce(0, +)
+        #expect(isClose(try #require(report.probabilityMargin), (exponentials[order[0]] - exponentials[order[1]]) / total))
+        #expect(isClose(report.confidence, exponentials[order[0]] / total, 1e-6))
+        // The same trace chosen by tag and input.
+        #expect(try Forensics(backend: fixture.store).report(for: .input(tag: trace.metadata.tag, index: trace.metadata.inputIndex)) == report)
+    }
+
+    @Test func pathsAreTheStrongestOfAllPathsByTheLineagesFlow() throws {
+        let fixture = try Fixture()
+        for trace in fixture.misclassified.prefix(4) {
+            let report = try Forensics(backend: fixture.store).report(for: .id(fixture.id(trace)))
+            let graph = InferenceProvenanceGraph(topology: fixture.topology, trace: trace)
+            let reference = FlowReference(graph)
+            let active = { (layer: Int) in graph.nodes.filter { $0.id.layer == layer }.map(\.id.description) }
+            for leadsInto in [trace.metadata.predictedLabel, trace.metadata.trueLabel!] {
+                // Every path from the output node down through active nodes, with its flow.
+                var all: [(nodes: [String], flow: Double)] = []
+                for hidden in active(1) where reference.inflow(hidden) != 0 {
+                    for input in active(0) {
+                        let path = ["2:\(leadsInto)", hidden, input]
+                        all.append((path, reference.flow(along: path, backward: true)))
+                    }
+                }
+                let expected = all.sorted { $0.flow > $1.flow }.prefix(3)
+                let found = report.paths.filter { $0.class == leadsInto }
+                #expect(found.count == expected.count)
+                for (path, reference) in zip(found, expected) {
+                    #expect(abs(path.flow - reference.flow) <= 1e-5 * max(1, abs(reference.flow)), "\(path) vs \(reference)")
+                }
+                for path in found {
+                    #expect(path.nodes.first == "2:\(leadsInto)" && path.nodes.last?.hasPrefix("0:") == true)
+                    let flow = try #require(all.first { $0.nodes == path.nodes }?.flow, "\(path.nodes) is not a path of active nodes")
+                    #expect(abs(path.flow - flow) <= 1e-5 * max(1, abs(flow)))
+                }
+            }
+        }
+    }
+
+    @Test func flowsEqualTheLanguagesLineageRows() throws {
+        let fixture = try Fixture()
+        var compared = 0
+        for trace in fixture.traces.prefix(12) {
+            let (topology, stored) = try fixture.store.trace(tag: trace.metadata.tag, inputIndex: trace.metadata.inputIndex)
+            let graph = try DenseFlowGraph(topology: topology, nodeValues: stored.layerValues.map { $0.map(Double.init) })
+            let rows = try queryCSV(fixture.store.path, "from traces where trace = \(fixture.id(trace)) | lineage depth 2 top 3")
+            let columns = rows[0]
+            for row in rows.dropFirst() {
+                let path = row[columns.firstIndex(of: "path")!].components(separatedBy: " <- ").map { text in
+                    let parts = text.split(separator: ":").map { Int($0)! }
+                    return NodeID(layer: parts[0], index: parts[1])
+                }
+                let expected = Double(row[columns.firstIndex(of: "flow")!])!
+                #expect(isClose(try #require(graph.flow(of: path)), expected, 1e-12), "\(row)")
+                compared += 1
+            }
+        }
+        #expect(compared > 50)
+    }
+
+    @Test func outliersAreZScoresAgainstTheCleanTracesOfTheTrueClass() throws {
+        let fixture = try Fixture()
+        for trace in fixture.misclassified.prefix(4) {
+            let report = try Forensics(backend: fixture.store).report(for: .id(fixture.id(trace)))
+            let cleanTag = trace.metadata.parent == nil ? "clean" : trace.metadata.parent!.tag
+            #expect(report.cleanTag == cleanTag)
+            let zScores = { (label: Int) -> [Double?] in
+                let clean = fixture.traces.filter { $0.metadata.tag == cleanTag && $0.metadata.trueLabel == label }
+                return (0..<5).map { node in
+                    let values = clean.map { Double($0.layerValues[1][node]) }
+                    let spread = populationDeviation(values)
+                    return spread > 0 ? (Double(trace.layerValues[1][node]) - mean(values)) / spread : nil
+                }
+            }
+            let z = zScores(trace.metadata.trueLabel!), zPredicted = zScores(trace.metadata.predictedLabel)
+            let expected = (0..<5).filter { z[$0] != nil }.sorted { abs(z[$0]!) > abs(z[$1]!) }
+            #expect(report.outliers.map(\.node) == expected && report.outliers.allSatisfy { $0.layer == 1 })
+            for outlier in report.outliers {
+                #expect(outlier.value == Double(trace.layerValues[1][outlier.node]))
+                #expect(isClose(outlier.z!, z[outlier.node]!, 1e-9))
+                #expect(zPredicted[outlier.node].map { isClose(outlier.zPredicted!, $0, 1e-9) } ?? (outlier.zPredicted == nil))
+            }
+        }
+    }
+
+    @Test func nearestAreTheExactNearestCorrectTracesOfEachClass() throws {
+        let fixture = try Fixture()
+        for trace in fixture.traces.prefix(6) {
+            let report = try Forensics(backend: fixture.store).report(for: .id(fixture.id(trace)))
+            #expect(report.nearest.layer == 1)
+            let mine = fixture.values(trace, layer: 1)
+            let expected = { (label: Int) -> [Neighbour] in
+                fixture.traces.filter { $0.metadata.trueLabel == label && $0.metadata.predictedLabel == label && fixture.id($0) != fixture.id(trace) }
+                    .map { other in
+                        let theirs = fixture.values(other, layer: 1)
+                        return Neighbour(trace: fixture.id(other), distance: zip(mine, theirs).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot())
+                    }
+                    .sorted { ($0.distance, $0.trace) < ($1.distance, $1.trace) }
+            }
+            for (found, label) in [(report.nearest.trueClass, trace.metadata.trueLabel!), (report.nearest.predictedClass, trace.metadata.predictedLabel)] {
+                let reference = expected(label)
+                #expect(found.count == min(5, reference.count))
+                #expect(found.map(\.trace) == reference.prefix(5).map(\.trace))
+                #expect(zip(found, reference).allSatisfy { isClose($0.distance, $1.distance, 1e-12) })
+            }
+        }
+    }
+
+    @Test func anAdversarialTraceIsComparedWithItsCleanParent() throws {
+        let fixture = try Fixture()
+        let trace = try #require(fixture.traces.first { $0.metadata.parent != nil })
+        let parentTrace = try #require(fixture.traces.first { $0.metadata.tag == "clean" && $0.metadata.inputIndex == trace.metadata.parent!.inputIndex })
+        let report = try Forensics(backend: fixture.store).report(for: .id(fixture.id(trace)))
+        let parent = try #require(report.parent)
+        #expect(parent.trace == fixture.id(parentTrace))
+        #expect(parent.layers.map(\.layer) == [0, 1, 2])
+        for layer in 0..<3 {
+            let distance = zip(fixture.values(trace, layer: layer), fixture.values(parentTrace, layer: layer)).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+            #expect(isClose(parent.layers[layer].distance, distance, 1e-12))
+        }
+        #expect(parent.distance == parent.layers[1].distance)
+        let differences = (0..<5).map { fixture.values(trace, layer: 1)[$0] - fixture.values(parentTrace, layer: 1)[$0] }
+        #expect(parent.differences.map(\.node) == (0..<5).sorted { abs(differences[$0]) > abs(differences[$1]) })
+        // A clean trace has no parent.
+        #expect(try Forensics(backend: fixture.store).report(for: .id(fixture.id(parentTrace))).parent == nil)
+    }
+
+    @Test func jsonHasTheContractsFieldsWithNullsWritten() throws {
+        let fixture = try Fixture()
+        let trace = try #require(fixture.misclassified.first { $0.metadata.parent == nil })
+        let report = try Forensics(backend: fixture.store).report(for: .id(fixture.id(trace)))
+        let object = try #require(JSONSerialization.jsonObject(with: JSONEncoder().encode(report)) as? [String: Any])
+        for key in ["trace", "label", "predicted", "confidence", "runner_up", "margin", "paths", "outliers", "nearest", "parent"] {
+            #expect(object.keys.contains(key), "\(key)")
+        }
+        #expect(object["parent"] is NSNull)
+        #expect((object["trace"] as? Int).map(Int64.init) == fixture.id(trace))
+        let path = try #require((object["paths"] as? [[String: Any]])?.first)
+        #expect((path["nodes"] as? [String])?.allSatisfy { $0.wholeMatch(of: /\d+:\d+/) != nil } == true)
+        #expect(path["flow"] is Double && path["class"] is Int)
+        let nearest = try #require(object["nearest"] as? [String: Any])
+        #expect(nearest["layer"] as? Int == 1)
+        let first = try #require((nearest["predicted_class"] as? [[String: Any]])?.first)
+        #expect(first["trace"] is Int && first["distance"] is Double)
+    }
+
+    @Test func unknownTracesTagsAndLayersAreClearErrors() throws {
+        let fixture = try Fixture()
+        let forensics = Forensics(backend: fixture.store)
+        #expect(throws: ForensicsError.noSuchTraceID(999, store: fixture.store.path)) { try forensics.report(for: .id(999)) }
+        #expect(throws: ForensicsError.noSuchTrace(tag: "clean", input: 500, store: fixture.store.path)) {
+            try forensics.report(for: .input(tag: "clean", index: 500))
+        }
+        #expect(throws: ForensicsError.noSuchTag("benign", known: ["clean", "noisy"])) {
+            try forensics.report(for: .id(1), options: Forensics.Options(cleanTag: "benign"))
+        }
+        #expect(throws: ForensicsError.noSuchLayer(7, layers: 3)) { try forensics.report(for: .id(1), options: Forensics.Options(nearestLayer: 7)) }
+    }
+}
