@@ -1,4 +1,5 @@
 import Analysis
+import Engine
 import Foundation
 import IPG
 import Store
@@ -75,6 +76,42 @@ import TestSupport
                     #expect(abs(path.flow - flow) <= 1e-5 * max(1, abs(flow)))
                 }
             }
+        }
+    }
+
+    /// Through two hidden layers, where negative contributions make the smallest partial flows
+    /// of a node the start of some of the largest whole ones.
+    @Test func pathsThroughSeveralHiddenLayersAreTheStrongestOfAll() throws {
+        var builder = GraphBuilder(inputShape: [nil, 5])
+        var generator = SeededGenerator(seed: 8)
+        var previous = "x"
+        for (index, (inputs, outputs)) in [(5, 6), (6, 5), (5, 3)].enumerated() {
+            builder.weights("w\(index)", shape: [outputs, inputs], (0..<(inputs * outputs)).map { _ in generator.nextGaussian() })
+            previous = builder.node("Gemm", [previous, "w\(index)"], name: "fc\(index)", attributes: ["transB": .int(1)])
+            if index < 2 { previous = builder.node("Relu", [previous]) }
+        }
+        let capture = try ProvenanceCapture(session: InferenceSession(model: builder.model(output: previous)), sampleShape: [5])
+        let traces = try capture.capture(Tensor(shape: [12, 5], values: (0..<60).map { _ in generator.nextGaussian() }),
+                                         samples: (0..<12).map { SampleDescription(inputIndex: $0, trueLabel: $0 % 3, tag: "clean") })
+        let directory = try TemporaryDirectory()
+        let store = try ProvenanceStore(path: StoreFixtures.storeHolding(traces, topology: capture.topology, in: directory), access: .readOnly)
+        for trace in traces {
+            let report = try Forensics(backend: store).report(for: .input(tag: "clean", index: trace.metadata.inputIndex))
+            let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
+            let reference = FlowReference(graph)
+            let active = { (layer: Int) in graph.nodes.filter { $0.id.layer == layer }.map(\.id.description) }
+            var all: [Double] = []
+            for second in active(2) {
+                for first in active(1) where reference.inflow(first) != 0 && reference.inflow(second) != 0 {
+                    for input in active(0) {
+                        all.append(reference.flow(along: ["3:\(trace.metadata.predictedLabel)", second, first, input], backward: true))
+                    }
+                }
+            }
+            let expected = all.sorted(by: >).prefix(3)
+            let found = report.paths.filter { $0.class == trace.metadata.predictedLabel }.map(\.flow)
+            #expect(found.count == expected.count)
+            #expect(zip(found, expected).allSatisfy { abs($0 - $1) <= 1e-5 * max(1, abs($1)) }, "\(found) vs \(Array(expected))")
         }
     }
 
