@@ -25,6 +25,7 @@ final class ReplSession: @unchecked Sendable {
         DotCommand(name: ".tokens", arguments: "QUERY", summary: "the compiler's first phase: QUERY's tokens with their line:column"),
         DotCommand(name: ".ast", arguments: "QUERY", summary: "the second phase: QUERY's syntax tree"),
         DotCommand(name: ".catalog", arguments: "", summary: "the store's models, layers and tags"),
+        DotCommand(name: ".forensics", arguments: "TRACE_ID", summary: "explain one trace as deepprov forensics does (JSON with .format json)"),
         DotCommand(name: ".sql", arguments: "SQL", summary: "run read-only SQL directly (DeepProv's ipg_* functions available)"),
         DotCommand(name: ".quit", arguments: "", summary: "leave (Ctrl-D does too)"),
     ]
@@ -162,6 +163,9 @@ final class ReplSession: @unchecked Sendable {
             guard !argument.isEmpty else { return usage(command) }
             showPhase(command, of: SourceText(argument, name: "<repl>"))
         case ".catalog": showCatalog()
+        case ".forensics":
+            guard let id = Int64(argument) else { return usage(command) }
+            showForensics(of: id)
         case ".sql":
             guard !argument.isEmpty else { return usage(command) }
             runMeasured(compileSeconds: nil) { try runner.run(sql: argument, arguments: []) }
@@ -261,6 +265,15 @@ final class ReplSession: @unchecked Sendable {
             }
             out += "tags: " + (catalog.tags.isEmpty ? "none yet" : catalog.tags.joined(separator: ", ")) + "\n"
             write(out)
+        } catch {
+            report(error)
+        }
+    }
+
+    private func showForensics(of id: Int64) {
+        do {
+            let report = try Forensics(backend: runner.backend).report(for: .id(id))
+            write(format == .json ? try ForensicsOutput.json(report) + "\n" : ForensicsOutput.text(report))
         } catch {
             report(error)
         }
