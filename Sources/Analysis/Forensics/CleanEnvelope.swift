@@ -1,38 +1,30 @@
-import Query
 import Store
 
 /// Per hidden node, the mean and population standard deviation of its value over the traces
-/// of one tag whose true label is one class, asked in the query language:
-/// `from traces where tag = $tag and label = $label | nodes of layer $layer | summarize count, mean, stddev by node`.
+/// of one tag whose true label is one class: read from the per-label statistics the store
+/// keeps at ingest (`node_label_statistics`), so no trace is scanned. The language's
+/// `from traces where tag = T and label = C | nodes of layer N | summarize count, mean, stddev
+/// by node` gives the same numbers by a scan (the tests compare them).
 struct CleanEnvelope {
-    /// Per layer, per node: (count, mean, stddev); a layer without such traces has no entry.
-    private(set) var layers: [Int: [(count: Int, mean: Double, stddev: Double)]] = [:]
+    /// Per layer, per node: (count, mean, stddev).
+    private var nodes: [Int: [Int: (count: Int, mean: Double, stddev: Double)]] = [:]
 
-    static let query = SourceText(
-        "from traces where tag = $tag and label = $label | nodes of layer $layer | summarize count, mean, stddev by node",
-        name: "<forensics envelope>")
-
-    init(session: QuerySession, tag: String, label: Int, layers hidden: [Int]) throws {
-        for layer in hidden {
-            let parameters = QueryParameters(given: ["tag": tag, "label": "\(label)", "layer": "\(layer)"])
-            let table = try session.run(session.prepare(Self.query, parameters: parameters)).table
-            guard !table.rows.isEmpty else { continue }
-            var nodes = [(count: Int, mean: Double, stddev: Double)]()
-            for row in table.rows.indices {
-                guard let node = table.value(row, "node")?.number.map(Int.init) else { continue }
-                while nodes.count <= node { nodes.append((0, 0, 0)) }
-                nodes[node] = (Int(table.value(row, "count")?.number ?? 0), table.value(row, "mean")?.number ?? 0,
-                               table.value(row, "stddev")?.number ?? 0)
-            }
-            layers[layer] = nodes
+    init(backend: any ProvenanceBackend, fingerprint: String, tag: String, label: Int, layers: ClosedRange<Int>) throws {
+        let table = try backend.run(sql: """
+            SELECT s.layer, s.node, s.count, s.mean, s.m2 FROM node_label_statistics s JOIN models m ON m.id = s.model_id
+            WHERE m.fingerprint = ? AND s.tag = ? AND s.label = ? AND s.layer BETWEEN ? AND ?
+            """, arguments: [.text(fingerprint), .text(tag), .integer(Int64(label)), .integer(Int64(layers.lowerBound)), .integer(Int64(layers.upperBound))])
+        for row in table.rows {
+            guard let layer = row[0].number.map(Int.init), let node = row[1].number.map(Int.init), let count = row[2].number,
+                  let mean = row[3].number, let m2 = row[4].number, count > 0
+            else { continue }
+            nodes[layer, default: [:]][node] = (Int(count), mean, (max(0, m2) / count).squareRoot())
         }
     }
 
     /// `(value − mean) / stddev`, nil when the clean values do not spread or there are none.
     func z(_ value: Double, layer: Int, node: Int) -> Double? {
-        guard let nodes = layers[layer], nodes.indices.contains(node) else { return nil }
-        let statistics = nodes[node]
-        guard statistics.count > 0, statistics.stddev > 0 else { return nil }
+        guard let statistics = nodes[layer]?[node], statistics.stddev > 0 else { return nil }
         return (value - statistics.mean) / statistics.stddev
     }
 }

@@ -50,12 +50,13 @@ public struct Forensics: Sendable {
             }
         }
 
-        let session = QuerySession(backend: backend)
         var outliers: [NodeDeviation] = [], likePredicted: [NodeDeviation] = []
-        if let label = subject.label {
-            let benign = try CleanEnvelope(session: session, tag: cleanTag, label: label, layers: hidden)
-            let asPredicted = label == subject.predicted
-                ? benign : try CleanEnvelope(session: session, tag: cleanTag, label: subject.predicted, layers: hidden)
+        if let label = subject.label, let first = hidden.first, let last = hidden.last {
+            let envelope = { (label: Int) in
+                try CleanEnvelope(backend: backend, fingerprint: subject.topology.fingerprint, tag: cleanTag, label: label, layers: first...last)
+            }
+            let benign = try envelope(label)
+            let asPredicted = label == subject.predicted ? benign : try envelope(subject.predicted)
             let deviations = hidden.flatMap { layer in
                 subject.nodeValues[layer].indices.map { node in
                     let value = subject.nodeValues[layer][node]

@@ -8,9 +8,11 @@ enum SchemaMigrator {
     /// Applies the missing migrations, each in its own `BEGIN IMMEDIATE` transaction that
     /// re-reads the version first: of two writers migrating one store at once, the second
     /// waits for the first's transaction and then finds that migration applied. Migrations run
-    /// with foreign keys off (so a table can be rebuilt) and are checked before committing.
+    /// with foreign keys off (so a table can be rebuilt) and are checked before committing;
+    /// they may call DeepProv's SQL functions (a migration that summarises stored traces does).
     static func migrate(_ writer: some DatabaseWriter, path: String, migrations: [EmbeddedMigration] = embeddedMigrations) throws {
         try writer.barrierWriteWithoutTransaction { db in
+            StoreFunctions.register(in: db)
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             defer { try? db.execute(sql: "PRAGMA foreign_keys = ON") }
             for migration in migrations {

@@ -3,8 +3,8 @@ import IPG
 
 /// Statistics of one batch's new traces, per tag: per node count, active count, Welford mean
 /// and m2 of the node value (a node's mean element), min and max; per layer active nodes and
-/// the sum of node values. `merge(into:)` folds them into the stored rows (Chan et al.'s
-/// parallel update), in the ingest's transaction.
+/// the sum of node values; per tag and true label, per node the same as per tag. `merge(into:)`
+/// folds them into the stored rows (Chan et al.'s parallel update), in the ingest's transaction.
 struct BatchStatistics {
     let topology: ModelTopology
     /// Per tag (in order of first sight), its position in `nodes` and `layers`.
@@ -13,6 +13,15 @@ struct BatchStatistics {
     /// Per tag, per node of the layer table; per tag, per layer. Updated in place.
     private var nodes: [[RunningNodeStatistics]] = []
     private var layers: [[(count: Int, activeNodes: Int, activationSum: Double)]] = []
+    /// Per (tag, true label), in order of first sight, per node of the layer table.
+    private var labelPositions: [LabelKey: Int] = [:]
+    private var labels: [LabelKey] = []
+    private var labelNodes: [[RunningNodeStatistics]] = []
+
+    private struct LabelKey: Hashable {
+        var tag: String
+        var label: Int
+    }
 
     init(topology: ModelTopology) {
         self.topology = topology
@@ -30,6 +39,7 @@ struct BatchStatistics {
             nodes.append([RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount))
             layers.append([(count: Int, activeNodes: Int, activationSum: Double)](repeating: (0, 0, 0), count: topology.layers.count))
         }
+        if let label = trace.metadata.trueLabel { addByLabel(trace, key: LabelKey(tag: tag, label: label)) }
         var node = 0
         for layer in topology.layers {
             var activeNodes = 0, activationSum = 0.0
@@ -44,6 +54,19 @@ struct BatchStatistics {
             layers[position][layer.index].activeNodes += activeNodes
             layers[position][layer.index].activationSum += activationSum
         }
+    }
+
+    private mutating func addByLabel(_ trace: PreparedTrace, key: LabelKey) {
+        let position: Int
+        if let known = labelPositions[key] {
+            position = known
+        } else {
+            position = labels.count
+            labelPositions[key] = position
+            labels.append(key)
+            labelNodes.append([RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount))
+        }
+        for node in 0..<topology.nodeCount { labelNodes[position][node].add(trace.nodeMeans[node], active: trace.nodeActive[node]) }
     }
 
     /// Adds this batch to the stored statistics of `modelID`.
@@ -79,6 +102,33 @@ struct BatchStatistics {
             }
             for (layer, totals) in layers[position].enumerated() where totals.count > 0 {
                 try layerStatement.execute(arguments: [modelID, tag, layer, totals.count, totals.activeNodes, totals.activationSum])
+            }
+        }
+        try mergeByLabel(into: db, modelID: modelID)
+    }
+
+    private func mergeByLabel(into db: Database, modelID: Int64) throws {
+        let statement = try db.makeStatement(sql: """
+            INSERT INTO node_label_statistics (model_id, tag, label, layer, node, count, active_count, mean, m2, minimum, maximum)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT (model_id, tag, label, layer, node) DO UPDATE SET
+                count = count + excluded.count,
+                active_count = active_count + excluded.active_count,
+                mean = (mean * count + excluded.mean * excluded.count) / (count + excluded.count),
+                m2 = m2 + excluded.m2 + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count / (count + excluded.count),
+                minimum = min(minimum, excluded.minimum),
+                maximum = max(maximum, excluded.maximum)
+            """)
+        for (position, key) in labels.enumerated() {
+            var node = 0
+            for layer in topology.layers {
+                for index in 0..<layer.nodeCount {
+                    let a = labelNodes[position][node]
+                    if a.count > 0 {
+                        try statement.execute(arguments: [modelID, key.tag, key.label, layer.index, index, a.count, a.activeCount, a.mean, a.m2, a.minimum, a.maximum])
+                    }
+                    node += 1
+                }
             }
         }
     }
