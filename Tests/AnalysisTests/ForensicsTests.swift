@@ -161,6 +161,21 @@ import TestSupport
         }
     }
 
+    @Test func perLabelStatisticsAgreeWithTheLanguagesScan() throws {
+        let fixture = try Fixture()
+        for label in 0..<3 {
+            let scan = try queryCSV(fixture.store.path, "from traces where tag = 'clean' and label = \(label) | nodes of layer 1 | summarize count, mean, stddev by node")
+            let kept = try fixture.store.run(sql: """
+                SELECT node, count, mean, m2 FROM node_label_statistics WHERE tag = 'clean' AND label = ? AND layer = 1 ORDER BY node
+                """, arguments: [.integer(Int64(label))]).rows
+            #expect(scan.count - 1 == kept.count && kept.count == 5)
+            for (row, stored) in zip(scan.dropFirst(), kept) {
+                let count = stored[1].number!, mean = stored[2].number!, stddev = (stored[3].number! / count).squareRoot()
+                #expect(Double(row[2]) == count && isClose(Double(row[3])!, mean, 1e-12) && isClose(Double(row[4])!, stddev, 1e-9), "\(row)")
+            }
+        }
+    }
+
     @Test func nearestAreTheExactNearestCorrectTracesOfEachClass() throws {
         let fixture = try Fixture()
         for trace in fixture.traces.prefix(6) {
