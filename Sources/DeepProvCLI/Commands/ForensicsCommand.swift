@@ -31,6 +31,9 @@ struct ForensicsCommand: ParsableCommand {
     @Option(help: "text or json.")
     var format: ForensicsFormat = .text
 
+    @Flag(help: "Print how long each phase took to standard error.")
+    var timer = false
+
     enum ForensicsFormat: String, ExpressibleByArgument, CaseIterable {
         case text, json
     }
@@ -48,7 +51,11 @@ struct ForensicsCommand: ParsableCommand {
     func run() throws {
         let store = try ProvenanceStore(path: db, access: .readOnly)
         let choice: TraceChoice = trace.map { .id($0) } ?? .input(tag: tag!, index: input!)
-        let report = try Forensics(backend: store).report(for: choice, options: Forensics.Options(cleanTag: clean, nearestLayer: layer))
+        var phases: [String] = []
+        let report = try Forensics(backend: store).report(for: choice, options: Forensics.Options(cleanTag: clean, nearestLayer: layer)) { phase, seconds in
+            phases.append("\(phase) " + String(format: "%.1f", seconds * 1000) + " ms")
+        }
+        if timer { FileHandle.standardError.write(Data(("timer: " + phases.joined(separator: ", ") + "\n").utf8)) }
         switch format {
         case .json: print(try ForensicsOutput.json(report))
         case .text: print(ForensicsOutput.text(report), terminator: "")
