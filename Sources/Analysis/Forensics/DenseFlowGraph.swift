@@ -46,10 +46,12 @@ public struct DenseFlowGraph: Sendable {
 
     /// The sum of the active incoming contributions of `node`.
     public func inflow(_ node: NodeID) -> Double {
-        let sourceLayer = topology.layers[node.layer].source!
+        let sourceLayer = topology.layers[node.layer]
+        let source = topology.layers[sourceLayer.source!], matrix = weights[node.layer]!, sourceValues = values[source.index]
+        let threshold = Double(source.threshold), row = node.index * source.nodeCount
         var sum = 0.0
-        for source in 0..<topology.layers[sourceLayer].nodeCount where isActive(NodeID(layer: sourceLayer, index: source)) {
-            sum += contribution(from: source, into: node)
+        for position in 0..<source.nodeCount where abs(sourceValues[position]) > threshold {
+            sum += Double(matrix[row + position]) * sourceValues[position]
         }
         return sum
     }
@@ -79,23 +81,25 @@ public struct DenseFlowGraph: Sendable {
         var layer = start.layer, isStart = true
         while layer > 0 {
             let source = topology.layers[layer].source!
-            let divisors = frontier.keys.reduce(into: [Int: Double]()) { result, node in
-                result[node] = isStart ? 1 : inflow(NodeID(layer: layer, index: node))
-            }
+            // Local copies for the inner loop: it runs sources × frontier nodes × candidates.
+            let sourceCount = topology.layers[source].nodeCount, matrix = weights[layer]!, sourceValues = values[source]
+            let nodes = frontier.keys.sorted()
+            let lists = nodes.map { frontier[$0]! }
+            let divisors = nodes.map { isStart ? 1 : inflow(NodeID(layer: layer, index: $0)) }
             var next: [Int: [Candidate]] = [:]
-            let nodes = frontier.keys.sorted().filter { divisors[$0]! != 0 }
-            for sourceNode in 0..<topology.layers[source].nodeCount where isActive(NodeID(layer: source, index: sourceNode)) {
+            for sourceNode in 0..<sourceCount where isActive(NodeID(layer: source, index: sourceNode)) {
                 // Flows first, paths only for the few kept.
                 var kept = Extremes(count: count)
-                for node in nodes {
-                    let factor = contribution(from: sourceNode, into: NodeID(layer: layer, index: node)) / divisors[node]!
-                    for (position, candidate) in frontier[node]!.enumerated() {
-                        kept.offer(flow: candidate.flow * factor, node: node, position: position)
+                let value = sourceValues[sourceNode]
+                for position in nodes.indices where divisors[position] != 0 {
+                    let factor = Double(matrix[nodes[position] * sourceCount + sourceNode]) * value / divisors[position]
+                    for (rank, candidate) in lists[position].enumerated() {
+                        kept.offer(flow: candidate.flow * factor, node: position, position: rank)
                     }
                 }
                 let sourceID = NodeID(layer: source, index: sourceNode)
                 next[sourceNode] = kept.chosen.map { choice in
-                    Candidate(nodes: frontier[choice.node]![choice.position].nodes + [sourceID], flow: choice.flow)
+                    Candidate(nodes: lists[choice.node][choice.position].nodes + [sourceID], flow: choice.flow)
                 }
             }
             frontier = next
@@ -121,6 +125,7 @@ public struct DenseFlowGraph: Sendable {
         typealias Choice = (flow: Double, node: Int, position: Int)
         let count: Int
         private var largest: [Choice] = [], smallest: [Choice] = []
+        /// The choices' node is the position in the frontier's sorted nodes, its position the rank in that node's list.
 
         init(count: Int) { self.count = count }
 
