@@ -12,6 +12,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         // C shims: a module map and a header each.
@@ -34,7 +35,7 @@ let package = Package(
             dependencies: ["IPG", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(name: "Query", dependencies: ["IPG"]),
-        .target(name: "Analysis", dependencies: ["IPG", "Engine", "Store", "Query"]),
+        .target(name: "Analysis", dependencies: ["IPG", "Engine", "Store", "Query", .product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "DeepProvCLI",
             dependencies: [

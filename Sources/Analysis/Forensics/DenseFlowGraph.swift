@@ -110,6 +110,31 @@ public struct DenseFlowGraph: Sendable {
         return all.prefix(count).map { ($0.nodes, $0.flow) }
     }
 
+    /// Per node of layer 0, the sum of the flows of every path from `start` down to it (what
+    /// that input feature gives `start` along all paths of active nodes); they add up to the
+    /// start node's inflow when no node passed lacks inflow.
+    public func totalFlows(from start: NodeID) -> [Double] {
+        var flows = [Double](repeating: 0, count: topology.layers[start.layer].nodeCount)
+        flows[start.index] = 1
+        var layer = start.layer, isStart = true
+        while layer > 0 {
+            let source = topology.layers[layer].source!, sourceCount = topology.layers[source].nodeCount
+            let matrix = weights[layer]!, sourceValues = values[source]
+            var next = [Double](repeating: 0, count: sourceCount)
+            for node in flows.indices where flows[node] != 0 {
+                let divisor = isStart ? 1 : inflow(NodeID(layer: layer, index: node))
+                guard divisor != 0 else { continue }
+                for position in 0..<sourceCount where isActive(NodeID(layer: source, index: position)) {
+                    next[position] += flows[node] * Double(matrix[node * sourceCount + position]) * sourceValues[position] / divisor
+                }
+            }
+            flows = next
+            layer = source
+            isStart = false
+        }
+        return flows
+    }
+
     private struct Candidate {
         var nodes: [NodeID]
         var flow: Double

@@ -37,7 +37,7 @@ struct NearestTraceSearch {
     }
 
     /// `[1.5,2,…]` (what `ipg_nodes` writes) as numbers.
-    private static func numbers(_ text: String) -> [Double] {
+    static func numbers(_ text: String) -> [Double] {
         text.utf8.split { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: ",") }
             .compactMap { Double(Substring($0)) }
     }

@@ -31,6 +31,9 @@ struct ForensicsCommand: ParsableCommand {
     @Option(help: "text or json.")
     var format: ForensicsFormat = .text
 
+    @Option(help: "Also write the report as one self-contained HTML page (inline SVG) to this file.")
+    var html: String?
+
     @Flag(help: "Print how long each phase took to standard error.")
     var timer = false
 
@@ -54,6 +57,15 @@ struct ForensicsCommand: ParsableCommand {
         var phases: [String] = []
         let report = try Forensics(backend: store).report(for: choice, options: Forensics.Options(cleanTag: clean, nearestLayer: layer)) { phase, seconds in
             phases.append("\(phase) " + String(format: "%.1f", seconds * 1000) + " ms")
+        }
+        if let html {
+            let forensics = Forensics(backend: store)
+            let page = try ForensicsPage.render(report, pictures: forensics.pictures(for: report))
+            do {
+                try page.write(toFile: html, atomically: true, encoding: .utf8)
+            } catch {
+                throw ValidationError("cannot write \(html): \(error.localizedDescription)")
+            }
         }
         if timer { FileHandle.standardError.write(Data(("timer: " + phases.joined(separator: ", ") + "\n").utf8)) }
         switch format {
