@@ -100,13 +100,24 @@ import TestSupport
             let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
             let reference = FlowReference(graph)
             let active = { (layer: Int) in graph.nodes.filter { $0.id.layer == layer }.map(\.id.description) }
-            var all: [Double] = []
+            var all: [Double] = [], totals: [String: Double] = [:]
             for second in active(2) {
                 for first in active(1) where reference.inflow(first) != 0 && reference.inflow(second) != 0 {
                     for input in active(0) {
-                        all.append(reference.flow(along: ["3:\(trace.metadata.predictedLabel)", second, first, input], backward: true))
+                        let flow = reference.flow(along: ["3:\(trace.metadata.predictedLabel)", second, first, input], backward: true)
+                        all.append(flow)
+                        totals[input, default: 0] += flow
                     }
                 }
+            }
+            // Each input feature's total flow: the sum over every path that ends at it.
+            let (topology, stored) = try store.trace(tag: "clean", inputIndex: trace.metadata.inputIndex)
+            let flows = try DenseFlowGraph(topology: topology, nodeValues: stored.layerValues.map { $0.map(Double.init) })
+            let computed = flows.totalFlows(from: NodeID(layer: 3, index: trace.metadata.predictedLabel))
+            #expect(computed.count == 5)
+            for input in 0..<5 {
+                let expected = totals["0:\(input)"] ?? 0
+                #expect(abs(computed[input] - expected) <= 1e-5 * max(1, abs(expected)), "input \(input)")
             }
             let expected = all.sorted(by: >).prefix(3)
             let found = report.paths.filter { $0.class == trace.metadata.predictedLabel }.map(\.flow)
