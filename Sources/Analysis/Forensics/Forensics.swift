@@ -53,11 +53,9 @@ public struct Forensics: Sendable {
         let nearest = try clock.measure("nearest") {
             let search = NearestTraceSearch(backend: backend, fingerprint: subject.topology.fingerprint, layer: nearestLayer,
                                             nodeSize: layers[nearestLayer].nodeSize)
-            let values = subject.nodeValues[nearestLayer]
-            return NearestTraces(
-                layer: nearestLayer,
-                trueClass: try subject.label.map { try search.nearest(to: values, ofClass: $0, count: options.neighbours, excluding: subject.id) } ?? [],
-                predictedClass: try search.nearest(to: values, ofClass: subject.predicted, count: options.neighbours, excluding: subject.id))
+            let found = try search.nearest(to: subject.nodeValues[nearestLayer], ofClasses: [subject.predicted] + (subject.label.map { [$0] } ?? []),
+                                           count: options.neighbours, excluding: subject.id)
+            return NearestTraces(layer: nearestLayer, trueClass: subject.label.map { found[$0] ?? [] } ?? [], predictedClass: found[subject.predicted] ?? [])
         }
         let parent = try clock.measure("parent") {
             try subject.parentID.map { id in
