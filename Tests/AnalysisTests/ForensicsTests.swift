@@ -259,5 +259,16 @@ import TestSupport
             try forensics.report(for: .id(1), options: Forensics.Options(cleanTag: "benign"))
         }
         #expect(throws: ForensicsError.noSuchLayer(7, layers: 3)) { try forensics.report(for: .id(1), options: Forensics.Options(nearestLayer: 7)) }
+        // A second model with a trace of the same tag and input: the tag and input name two traces.
+        let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
+        let other = try capture.capture(Tensor(shape: [1, 2], values: [0.5, -1]), samples: [SampleDescription(inputIndex: 0, trueLabel: 1, tag: "clean")])
+        let run = try fixture.store.beginIngest(sources: "second model", batchSize: 10)
+        try run.beginModel(capture.topology, encoding: .float32, source: "second model", onnx: nil)
+        try run.add(other[0])
+        _ = try run.finish()
+        let ids = try fixture.store.run(sql: "SELECT id FROM traces WHERE tag = 'clean' AND input_index = 0 ORDER BY id", arguments: []).rows.map { Int64($0[0].number!) }
+        #expect(ids.count == 2)
+        #expect(throws: ForensicsError.ambiguousTrace(tag: "clean", input: 0, traces: ids)) { try forensics.report(for: .input(tag: "clean", index: 0)) }
+        #expect(try forensics.report(for: .id(ids[1])).paths.first?.nodes.first?.hasPrefix("2:") == true)
     }
 }

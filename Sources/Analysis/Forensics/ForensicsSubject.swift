@@ -62,7 +62,7 @@ struct ForensicsSubject {
         // The store reads a trace by tag and input; a second trace at the same address (one
         // input stored twice) is told apart by id only.
         guard table.integer(0, "first_id") == id else {
-            throw ForensicsError.ambiguousTrace(tag: tag, input: input, traces: [table.integer(0, "first_id") ?? 0, id])
+            throw ForensicsError.sharedAddress(trace: id, earlier: table.integer(0, "first_id") ?? 0, tag: tag, input: input)
         }
         let (topology, trace) = try backend.trace(tag: tag, inputIndex: input, model: table.value(0, "fingerprint")?.text)
         return ForensicsSubject(id: id, topology: topology, trace: trace, parentID: table.integer(0, "parent_id"))
