@@ -17,11 +17,12 @@ struct NearestTraceSearch {
     /// Per class of `labels`, the `count` nearest correct traces to `values`, `excluded` aside.
     func nearest(to values: [Double], ofClasses labels: [Int], count: Int, excluding excluded: Int64) throws -> [Int: [Neighbour]] {
         let classes = Array(Set(labels)).sorted()
+        let placeholders = classes.map { _ in "?" }.joined(separator: ", ")
         let table = try backend.run(sql: """
             SELECT t.id, t.true_label, t.node_values, t.value_encoding FROM traces t
             WHERE t.model_id = (SELECT id FROM models WHERE fingerprint = ?)
-              AND t.true_label IN (SELECT value FROM json_each(?)) AND t.predicted_label = t.true_label AND t.id != ?
-            """, arguments: [.text(fingerprint), .text("[" + classes.map(String.init).joined(separator: ",") + "]"), .integer(excluded)])
+              AND t.true_label IN (\(placeholders)) AND t.predicted_label = t.true_label AND t.id != ?
+            """, arguments: [.text(fingerprint)] + classes.map { .integer(Int64($0)) } + [.integer(excluded)])
         let rows = table.rows
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 1000 + 1))
         let results = ChunkResults(count: workers)
