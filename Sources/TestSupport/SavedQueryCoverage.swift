@@ -6,7 +6,7 @@
 /// for its rows is written, and a name cannot be listed without one.
 public enum SavedQueryCoverage {
     public static let recomputed: [String] = [
-        "class-confusion", "class-diff", "diff-nodes", "diverging-edges", "feature-lineage", "layer-activity",
+        "class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "feature-lineage", "layer-activity",
         "misclassified", "node-stats", "paired-nodes", "repair-candidates", "top-edges", "trace-lineage",
     ]
 }

@@ -22,6 +22,7 @@ import TestSupport
         switch name {
         case "class-confusion": try classConfusion(fixture)
         case "class-diff": try classDiff(fixture)
+        case "class-envelope": try classEnvelope(fixture)
         case "diff-nodes": try diffNodes(fixture)
         case "diverging-edges": try divergingEdges(fixture)
         case "feature-lineage": try featureLineage(fixture)
@@ -69,6 +70,21 @@ import TestSupport
                     expectClose(row, "stddev", populationDeviation(values), 1e-7)
                     expectClose(row, "freq", fixture.frequency(chosen, layer: layer, node: node))
                 }
+            }
+        }
+    }
+
+    private func classEnvelope(_ fixture: RecomputationFixture) throws {
+        for label in 0..<fixture.topology.layers.last!.nodeCount {
+            let table = try fixture.run("class-envelope", ["tag": "clean", "label": "\(label)", "layer": "1"])
+            #expect(table.header == ["layer", "node", "count", "mean", "stddev"])
+            let chosen = fixture.traces(tag: "clean").filter { $0.metadata.trueLabel == label }
+            #expect(table.rows.count == (chosen.isEmpty ? 0 : fixture.topology.layers[1].nodeCount))
+            for row in table.rows {
+                let node = row.integer("node"), values = RecomputationFixture.values(chosen, layer: 1, node: node)
+                #expect(row.integer("layer") == 1 && row.integer("count") == chosen.count)
+                expectClose(row, "mean", mean(values))
+                expectClose(row, "stddev", populationDeviation(values), 1e-7)
             }
         }
     }

@@ -28,6 +28,17 @@ from traces where tag = $tag and correct and label = $a
 | take $k
 
 """#),
+    (file: "class-envelope.dpq", text: #"""
+# name: class-envelope
+# description: Per node of one layer, over the traces of a tag whose true label is one class: count, mean and population stddev (the benign envelope that forensics' z-scores compare a trace with).
+# param: tag string clean
+# param: label integer 0
+# param: layer integer 1
+from traces where tag = $tag and label = $label
+| nodes of layer $layer
+| summarize count, mean, stddev by node
+
+"""#),
     (file: "diff-nodes.dpq", text: #"""
 # name: diff-nodes
 # description: Nodes of a layer whose mean value differs most between two tags (mean_a − mean_b).
