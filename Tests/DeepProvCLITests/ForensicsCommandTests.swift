@@ -89,6 +89,8 @@ import TestSupport
             (["--db", database, "--tag", "clean"], "Error: --tag needs --input K (or give --trace ID)\n"),
             (["--db", database], "Error: say which trace: --trace ID, or --tag T --input K\n"),
             (["--db", database, "--trace", "1", "--format", "xml"], "Error: The value 'xml' is invalid for '--format <format>'"),
+            (["--db", database, "--trace", "1", "--html", directory.path("no/such/folder/page.html")],
+             "Error: \(directory.path("no/such/folder/page.html")): cannot write: No such file or directory\n"),
         ]
         for (arguments, message) in cases {
             let (stdout, stderr, status) = try run(["forensics"] + arguments)

@@ -61,11 +61,7 @@ struct ForensicsCommand: ParsableCommand {
         if let html {
             let forensics = Forensics(backend: store)
             let page = try ForensicsPage.render(report, pictures: forensics.pictures(for: report))
-            do {
-                try page.write(toFile: html, atomically: true, encoding: .utf8)
-            } catch {
-                throw ValidationError("cannot write \(html): \(error.localizedDescription)")
-            }
+            try TextFile.save(page, to: html)
         }
         if timer { FileHandle.standardError.write(Data(("timer: " + phases.joined(separator: ", ") + "\n").utf8)) }
         switch format {

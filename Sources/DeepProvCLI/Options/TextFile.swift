@@ -4,10 +4,11 @@ import Glibc
 import Darwin
 #endif
 
-/// Reads a text file named on the command line (`query --file`), failing with a message that
-/// names the file and gives the system's reason instead of Foundation's error dump.
+/// Reads (`query --file`) and writes (`forensics --html`) text files named on the command line,
+/// failing with a message that names the file and gives the system's reason instead of
+/// Foundation's error dump.
 enum TextFile {
-    /// Why a file could not be read, as "path: reason".
+    /// Why a file could not be read or written, as "path: reason".
     struct ReadError: Error, CustomStringConvertible {
         var description: String
     }
@@ -30,6 +31,21 @@ enum TextFile {
             throw ReadError(description: "\(path): not UTF-8 text")
         }
         return text
+    }
+
+    /// Writes `text` (UTF-8) to `path`, replacing it (`forensics --html`); fails with "path:
+    /// cannot write: reason".
+    static func save(_ text: String, to path: String) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw ReadError(description: "\(path): cannot write: \(String(cString: strerror(errno)))") }
+        defer { close(descriptor) }
+        var remaining = Array(text.utf8)[...]
+        while !remaining.isEmpty {
+            let count = remaining.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+            if count < 0 && errno == EINTR { continue }
+            guard count > 0 else { throw ReadError(description: "\(path): cannot write: \(String(cString: strerror(errno)))") }
+            remaining = remaining.dropFirst(count)
+        }
     }
 
     /// `errno`'s reason, such as "No such file or directory".
