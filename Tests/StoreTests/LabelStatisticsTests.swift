@@ -58,7 +58,9 @@ import TestSupport
         let kept = try rows(StoreFixtures.store(at: path, count: 40, seed: 6, tags: ["clean", "noisy"]))
         // The store as version 3 left it: traces, no per-label statistics.
         try DatabaseQueue(path: path).writeWithoutTransaction { db in
-            try db.execute(sql: "DROP TABLE node_label_statistics; DELETE FROM migrations WHERE version = 4; PRAGMA user_version = 3")
+            try db.execute(sql: """
+                DROP TABLE node_label_statistics; DROP TABLE trace_layer_norms; DELETE FROM migrations WHERE version >= 4; PRAGMA user_version = 3
+                """)
         }
         #expect(throws: StoreError(path: path, reason: .schemaOutdated(version: 3, current: embeddedMigrations.count))) {
             try ProvenanceStore(path: path, access: .readOnly)

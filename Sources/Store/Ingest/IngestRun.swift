@@ -124,6 +124,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let attribute = try db.cachedStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
+            let norms = try db.cachedStatement(sql: "INSERT INTO trace_layer_norms (trace_id, layer, l1, sum_of_squares) VALUES (?, ?, ?, ?)")
             // By (tag, index): the unique index's (model, tag) prefix would visit every trace
             // of the tag, each insert.
             let otherInput = try db.cachedStatement(
@@ -148,6 +149,9 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 let traceID = db.lastInsertedRowID
                 for (order, pair) in metadata.attributes.enumerated() {
                     try attribute.execute(arguments: [traceID, order, pair.key, pair.value])
+                }
+                for (layer, norm) in trace.layerNorms.enumerated() {
+                    try norms.execute(arguments: [traceID, layer, norm.l1, norm.sumOfSquares])
                 }
                 if try Bool.fetchOne(otherInput, arguments: [metadata.tag, metadata.inputIndex, modelID, inputHash]) != nil {
                     reused[metadata.tag, default: ReusedIndices(firstIndex: metadata.inputIndex)].traces += 1

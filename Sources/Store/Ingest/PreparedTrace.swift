@@ -12,6 +12,8 @@ struct PreparedTrace: Sendable {
     /// Per node of the layer table, in order.
     var nodeMeans: [Double]
     var nodeActive: [Bool]
+    /// Per layer, the L1 norm and the sum of squares of its node values.
+    var layerNorms: [(l1: Double, sumOfSquares: Double)]
 
     init(_ trace: Trace, topology: ModelTopology, encoding: ValueEncoding, codec: TraceValueCodec) throws {
         metadata = trace.metadata
@@ -26,6 +28,18 @@ struct PreparedTrace: Sendable {
             nodeActive += Layer.activeNodes(in: values, nodeSize: layer.nodeSize, threshold: layer.threshold)
             nodeMeans += NodeValues.means(values, nodeSize: layer.nodeSize)
         }
+        var norms: [(l1: Double, sumOfSquares: Double)] = []
+        var start = 0
+        for layer in topology.layers {
+            var l1 = 0.0, sumOfSquares = 0.0
+            for value in nodeMeans[start..<(start + layer.nodeCount)] {
+                l1 += abs(value)
+                sumOfSquares += value * value
+            }
+            start += layer.nodeCount
+            norms.append((l1, sumOfSquares))
+        }
+        layerNorms = norms
     }
 }
 

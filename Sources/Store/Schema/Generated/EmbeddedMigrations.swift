@@ -217,4 +217,24 @@ FROM (SELECT t.model_id, t.tag, t.true_label AS label, l.layer,
       GROUP BY t.model_id, t.tag, t.true_label, l.layer) g, json_each(g.stats) j;
 
 """#),
+        EmbeddedMigration(version: 5, name: "0005_trace_layer_norms", sql: #"""
+-- Per trace and layer: the L1 norm and the sum of squares of its node values (a unit's value,
+-- a channel map's mean), kept at ingest. Two traces' Euclidean distance in a layer is at least
+-- the difference of their L2 norms, so an exact nearest-neighbour search (forensics) decodes
+-- only the traces whose norm lies close enough.
+CREATE TABLE trace_layer_norms (
+    trace_id INTEGER NOT NULL,
+    layer INTEGER NOT NULL,
+    l1 REAL NOT NULL,
+    sum_of_squares REAL NOT NULL,
+    PRIMARY KEY (trace_id, layer)
+) WITHOUT ROWID;
+
+-- The traces already stored.
+INSERT INTO trace_layer_norms (trace_id, layer, l1, sum_of_squares)
+SELECT t.id, l.layer, SUM(abs(j.value)), SUM(j.value * j.value)
+FROM traces t JOIN layers l ON l.model_id = t.model_id, json_each(ipg_nodes(t.node_values, t.value_encoding, l.layer, l.node_size)) j
+GROUP BY t.id, l.layer;
+
+"""#),
 ]
