@@ -23,6 +23,9 @@ public struct Forensics: Sendable {
         /// Paths per class.
         public var paths = 3
         public var outliers = 10
+        /// Traces the nearest-neighbour search decodes in its first step (then twice as many
+        /// each step): a speed setting; the neighbours are exact whatever it is.
+        public var nearestChunk = 1024
 
         public init(cleanTag: String? = nil, nearestLayer: Int? = nil) {
             self.cleanTag = cleanTag
@@ -52,7 +55,7 @@ public struct Forensics: Sendable {
         }
         let nearest = try clock.measure("nearest") {
             let search = NearestTraceSearch(backend: backend, fingerprint: subject.topology.fingerprint, layer: nearestLayer,
-                                            nodeSize: layers[nearestLayer].nodeSize)
+                                            nodeSize: layers[nearestLayer].nodeSize, chunk: options.nearestChunk)
             let found = try search.nearest(to: subject.nodeValues[nearestLayer], ofClasses: [subject.predicted] + (subject.label.map { [$0] } ?? []),
                                            count: options.neighbours, excluding: subject.id)
             return NearestTraces(layer: nearestLayer, trueClass: subject.label.map { found[$0] ?? [] } ?? [], predictedClass: found[subject.predicted] ?? [])

@@ -4,52 +4,75 @@ import IPG
 import Store
 
 /// The exact k nearest traces of one model, by Euclidean distance of node values in one layer,
-/// among the correctly classified traces of some classes (any tag). Every candidate is read
-/// and ranked: one statement fetches the candidates' compressed values, which are decoded
-/// (that layer only) on every core; ties go to the smaller id.
+/// among the correctly classified traces of some classes (any tag); ties go to the smaller id.
+/// Candidates are visited by how close their L2 norm in the layer (`trace_layer_norms`) is to
+/// the query's, a lower bound of their distance, a chunk at a time (each chunk's compressed
+/// values decoded, that layer only, on every core); the search stops when the next bound
+/// exceeds the k-th distance found, so it is exact while decoding only the traces that could
+/// still be among the nearest.
 struct NearestTraceSearch {
     let backend: any ProvenanceBackend
     let fingerprint: String
     let layer: Int
     /// The layer's node size (values per node): a node's value is its elements' mean.
     let nodeSize: Int
+    /// Traces decoded in the first chunk; each next chunk is twice as large.
+    var chunk = 1024
 
     /// Per class of `labels`, the `count` nearest correct traces to `values`, `excluded` aside.
     func nearest(to values: [Double], ofClasses labels: [Int], count: Int, excluding excluded: Int64) throws -> [Int: [Neighbour]] {
         let classes = Array(Set(labels)).sorted()
         let placeholders = classes.map { _ in "?" }.joined(separator: ", ")
         let table = try backend.run(sql: """
-            SELECT t.id, t.true_label, t.node_values, t.value_encoding FROM traces t
+            SELECT t.id, t.true_label, n.sum_of_squares FROM traces t JOIN trace_layer_norms n ON n.trace_id = t.id AND n.layer = ?
             WHERE t.model_id = (SELECT id FROM models WHERE fingerprint = ?)
               AND t.true_label IN (\(placeholders)) AND t.predicted_label = t.true_label AND t.id != ?
-            """, arguments: [.text(fingerprint)] + classes.map { .integer(Int64($0)) } + [.integer(excluded)])
+            """, arguments: [.integer(Int64(layer)), .text(fingerprint)] + classes.map { .integer(Int64($0)) } + [.integer(excluded)])
+        let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
+        var candidates: [Int: [(id: Int64, bound: Double)]] = [:]
+        for row in table.rows {
+            guard case .integer(let id) = row[0], case .integer(let label) = row[1], let sumOfSquares = row[2].number else { continue }
+            candidates[Int(label), default: []].append((id, abs(max(0, sumOfSquares).squareRoot() - norm)))
+        }
+        var found: [Int: [Neighbour]] = [:]
+        for label in classes {
+            let ordered = (candidates[label] ?? []).sorted { ($0.bound, $0.id) < ($1.bound, $1.id) }
+            var best: [Neighbour] = [], position = 0, size = max(1, chunk)
+            while position < ordered.count {
+                // Rounding aside, no trace left can be nearer than the k-th found.
+                if best.count == count, let last = best.last, ordered[position].bound > last.distance * (1 + 1e-9) + 1e-12 { break }
+                let ids = ordered[position..<min(position + size, ordered.count)].map(\.id)
+                position += ids.count
+                size *= 2
+                for neighbour in try distances(of: ids, to: values) { Self.keep(neighbour, in: &best, count: count) }
+            }
+            found[label] = best
+        }
+        return found
+    }
+
+    /// The traces' distances to `values`, their layer decoded on every core.
+    private func distances(of ids: [Int64], to values: [Double]) throws -> [Neighbour] {
+        let table = try backend.run(sql: "SELECT id, node_values, value_encoding FROM traces WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))",
+                                    arguments: ids.map { .integer($0) })
         let rows = table.rows
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 1000 + 1))
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 256 + 1))
         let results = ChunkResults(count: workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             let codec = TraceValueCodec()
-            var best: [Int: [Neighbour]] = [:]
-            var index = worker
-            while index < rows.count {
+            var neighbours: [Neighbour] = []
+            for index in stride(from: worker, to: rows.count, by: workers) {
                 let row = rows[index]
-                index += workers
-                guard case .integer(let id) = row[0], case .integer(let label) = row[1], case .blob(let blob) = row[2],
-                      case .integer(let code) = row[3], let encoding = ValueEncoding(rawValue: UInt8(clamping: code)),
+                guard case .integer(let id) = row[0], case .blob(let blob) = row[1], case .integer(let code) = row[2],
+                      let encoding = ValueEncoding(rawValue: UInt8(clamping: code)),
                       let layers = try? codec.decode([UInt8](blob), encoding: encoding, only: layer), layers.indices.contains(layer),
                       layers[layer].count == values.count * nodeSize
                 else { continue }
-                let neighbour = Neighbour(trace: id, distance: distance(values, layers[layer]))
-                Self.keep(neighbour, in: &best[Int(label), default: []], count: count)
+                neighbours.append(Neighbour(trace: id, distance: distance(values, layers[layer])))
             }
-            results.set(worker, best)
+            results.set(worker, neighbours)
         }
-        var merged: [Int: [Neighbour]] = [:]
-        for partial in results.all {
-            for (label, neighbours) in partial {
-                for neighbour in neighbours { Self.keep(neighbour, in: &merged[label, default: []], count: count) }
-            }
-        }
-        return merged
+        return results.all.flatMap { $0 }
     }
 
     /// Inserts `neighbour` into `list` (sorted by distance, then id) when it is among the `count` nearest.
@@ -88,14 +111,14 @@ struct NearestTraceSearch {
     }
 }
 
-/// Each worker's nearest lists, written once per worker.
+/// Each worker's neighbours, written once per worker.
 private final class ChunkResults: @unchecked Sendable {
-    private var results: [[Int: [Neighbour]]]
+    private var results: [[Neighbour]]
     private let lock = NSLock()
 
-    init(count: Int) { results = Array(repeating: [:], count: count) }
+    init(count: Int) { results = Array(repeating: [], count: count) }
 
-    func set(_ worker: Int, _ value: [Int: [Neighbour]]) { lock.withLock { results[worker] = value } }
+    func set(_ worker: Int, _ value: [Neighbour]) { lock.withLock { results[worker] = value } }
 
-    var all: [[Int: [Neighbour]]] { lock.withLock { results } }
+    var all: [[Neighbour]] { lock.withLock { results } }
 }
