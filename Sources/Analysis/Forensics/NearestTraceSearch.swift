@@ -16,7 +16,8 @@ struct NearestTraceSearch {
     let layer: Int
     /// The layer's node size (values per node): a node's value is its elements' mean.
     let nodeSize: Int
-    /// Traces decoded in the first chunk; each next chunk is twice as large.
+    /// Traces decoded in the first chunk; the next chunks double until k neighbours are found,
+    /// then take every trace left whose bound is within the k-th distance.
     var chunk = 1024
 
     /// Per class of `labels`, the `count` nearest correct traces to `values`, `excluded` aside.
@@ -39,8 +40,18 @@ struct NearestTraceSearch {
             let ordered = (candidates[label] ?? []).sorted { ($0.bound, $0.id) < ($1.bound, $1.id) }
             var best: [Neighbour] = [], position = 0, size = max(1, chunk)
             while position < ordered.count {
-                // Rounding aside, no trace left can be nearer than the k-th found.
-                if best.count == count, let last = best.last, ordered[position].bound > last.distance * (1 + 1e-9) + 1e-12 { break }
+                if best.count == count, let last = best.last {
+                    // Rounding aside, no trace whose bound exceeds the k-th distance found can be nearer.
+                    let reach = last.distance * (1 + 1e-9) + 1e-12
+                    guard ordered[position].bound <= reach else { break }
+                    // The next chunk: every trace left within reach (the k-th distance only shrinks).
+                    var end = position
+                    var step = ordered.count - position
+                    while step > 0 {
+                        if end + step <= ordered.count, ordered[end + step - 1].bound <= reach { end += step } else { step /= 2 }
+                    }
+                    size = max(end - position, 1)
+                }
                 let ids = ordered[position..<min(position + size, ordered.count)].map(\.id)
                 position += ids.count
                 size *= 2
