@@ -10,8 +10,8 @@ CREATE TABLE trace_layer_norms (
     PRIMARY KEY (trace_id, layer)
 ) WITHOUT ROWID;
 
--- The traces already stored.
+-- The traces already stored (ipg_layer_norm sums |value| or value² over a layer's node values).
 INSERT INTO trace_layer_norms (trace_id, layer, l1, sum_of_squares)
-SELECT t.id, l.layer, SUM(abs(j.value)), SUM(j.value * j.value)
-FROM traces t JOIN layers l ON l.model_id = t.model_id, json_each(ipg_nodes(t.node_values, t.value_encoding, l.layer, l.node_size)) j
-GROUP BY t.id, l.layer;
+SELECT t.id, l.layer, ipg_layer_norm(t.node_values, t.value_encoding, l.layer, l.node_size, 1),
+       ipg_layer_norm(t.node_values, t.value_encoding, l.layer, l.node_size, 2)
+FROM traces t JOIN layers l ON l.model_id = t.model_id;

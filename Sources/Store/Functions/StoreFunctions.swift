@@ -11,6 +11,8 @@ import IPG
 /// - `ipg_value(node_values, value_encoding, layer, position)`: one element of a layer;
 /// - `ipg_nodes(node_values, value_encoding, layer, node_size)`: every node value of a layer as
 ///   a JSON array (for `json_each`: one call per trace instead of one per node).
+/// - `ipg_layer_norm(node_values, value_encoding, layer, node_size, p)`: the sum of |node value|
+///   (p = 1) or of node value² (p = 2) over a layer, as ingest keeps them in `trace_layer_norms`.
 ///
 /// - `ipg_node_means(node_values, value_encoding, layer, node_size)`: aggregate, the layer's
 ///   per-node means over a group as a JSON array (`NodeMeansAggregate`);
@@ -49,6 +51,13 @@ enum StoreFunctions {
                   layers.indices.contains(layer), size > 0
             else { return nil }
             return "[" + NodeValues.means(layers[layer], nodeSize: size).map { "\($0)" }.joined(separator: ",") + "]"
+        })
+        db.add(function: DatabaseFunction("ipg_layer_norm", argumentCount: 5, pure: true) { arguments in
+            let layers = try cache.values(arguments)
+            guard let layer = Int.fromDatabaseValue(arguments[2]), let size = Int.fromDatabaseValue(arguments[3]),
+                  let power = Int.fromDatabaseValue(arguments[4]), layers.indices.contains(layer), size > 0, power == 1 || power == 2
+            else { return nil }
+            return NodeValues.means(layers[layer], nodeSize: size).reduce(0.0) { $0 + (power == 1 ? abs($1) : $1 * $1) }
         })
         for (name, averages) in [("ipg_node", true), ("ipg_node_sum", false)] {
             db.add(function: DatabaseFunction(name, argumentCount: 5, pure: true) { arguments in

@@ -9,7 +9,7 @@ enum ReleasedMigrations {
             "4064f7da9b6dc1fa90261c1c88f989cb43afea81629499f1c59086ffd167ba33"],
         3: ["0776ab17fc8bc434ebc6aa2a75b0888ba5bda086b9deba877fae8c6c49a73463"],
         4: ["9b1113c78909a4c8784b58448fa06ab5e3120d2778cf2bfbd4ee7e0ffc7313aa"],
-        5: ["403f52ece0f8492fb5fd91fe4224ca4910c6e995df9522b6d51405226ce87c78"],
+        5: ["5481d1fd3f4bfd2422a5b407d097157389ca1d57b1f04408627309f0412a992f"],
     ]
 
     /// Whether a store that recorded `sha256` for `migration` may be used by this build.
