@@ -29,8 +29,9 @@ public struct QuerySession: Sendable {
     /// Compiles `source` and binds its parameters; `declared` types them (a saved query's header).
     public func prepare(_ source: SourceText, parameters: QueryParameters, declared: [SavedQuery.Parameter] = []) throws -> Prepared {
         let catalog = try backend.catalog(includingParentTags: Self.pairsWithParents(source))
+        let lowering = try Self.lowering(for: backend)
         let started = DispatchTime.now().uptimeNanoseconds
-        let result = QueryCompiler.compile(source, catalog: catalog)
+        let result = QueryCompiler.compile(source, catalog: catalog, lowering: lowering)
         let compileSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let compiled: CompiledQuery
         switch result {
@@ -78,6 +79,15 @@ public struct QuerySession: Sendable {
         let started = DispatchTime.now().uptimeNanoseconds
         let table = try backend.run(sql: sql, arguments: arguments)
         return Outcome(table: table, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+    }
+
+    /// The lowering that writes the backend's SQL dialect.
+    static func lowering(for backend: any ProvenanceBackend) throws -> any QueryLowering {
+        let sqlite = SQLiteLowering()
+        guard backend.dialectName == sqlite.dialectName else {
+            throw QueryFailure.unsupportedDialect(name: backend.dialectName, location: backend.location)
+        }
+        return sqlite
     }
 
     /// Whether the query has a `versus parent` stage (then the catalog says which tags have parents).

@@ -159,7 +159,7 @@ public struct Binder {
     }
 
     /// The columns of the rows the shape computes.
-    var shapeColumns: [OutputColumn] { BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).shapeColumns }
+    var shapeColumns: [OutputColumn] { shape.columns }
 
     /// The output columns as the query stands, each as an expression over the shape's columns:
     /// what a `where`, `derive`, `select` or `sort` on the rows reads.

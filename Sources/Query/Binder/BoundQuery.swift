@@ -30,25 +30,25 @@ public struct BoundQuery: Sendable, Equatable {
     /// What `$parameters` must be where they are used, checked when they have values.
     public var requirements: [ValueRequirement] = []
 
-    /// The output columns, in order.
-    public var columns: [String] { outputColumns.map(\.name) }
-
     /// The output columns, in order, each with the type of its values: the shape's columns, or
-    /// what `derive` and `select` made of them.
-    public var outputColumns: [OutputColumn] {
-        projection?.map { OutputColumn($0.name, $0.type) } ?? shapeColumns
-    }
+    /// what `derive` and `select` made of them (as the plan spells them out).
+    public var outputColumns: [OutputColumn] { QueryPlanner.plan(self).outputColumns }
 
+    /// The columns of the rows the shape computes: what a `where` on the rows compares with.
+    public var shapeColumns: [OutputColumn] { shape.columns }
+}
+
+extension BoundQuery.Shape {
     /// What an edge or lineage row says about its trace: its id in the store, its tag and its
     /// input, so that rows of several traces (a clean input and its attacks) tell theirs apart.
     static let traceIdentity = [OutputColumn("trace", .integer), OutputColumn("tag", .string), OutputColumn("input", .integer)]
 
-    /// The columns of the rows the shape computes, each with the type of its values: what a
-    /// `where` on the rows compares them with. Counts and keys (`input`, `step`, `layer`,
-    /// `node`, `trace`, an edge's `source` and `target`) are integers; measures numbers; a lineage's
-    /// `source` and `target` node references (`layer:node`); tags and paths text.
-    public var shapeColumns: [OutputColumn] {
-        switch shape {
+    /// The columns of the rows the shape computes, each with the type of its values — the one
+    /// place they are named. Counts and keys (`input`, `step`, `layer`, `node`, `trace`, an
+    /// edge's `source` and `target`) are integers; measures numbers; a lineage's `source` and
+    /// `target` node references (`layer:node`); tags and paths text.
+    public var columns: [OutputColumn] {
+        switch self {
         case .traces(let columns): return columns.map { OutputColumn($0.rawValue, $0.type) }
         case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map { OutputColumn($0.name, $0.type) }
         case .comparison(let comparison): return comparison.outputColumns
@@ -118,10 +118,8 @@ public struct Comparison: Sendable, Equatable {
     }
 
     /// Keys, then per measure `m_a, m_b` and the difference — `diff` when one measure is
-    /// compared, `m_diff` each otherwise — then the extras (`effect`, `distance`, …).
-    public var columns: [String] { outputColumns.map(\.name) }
-
-    /// The columns with their types: a count's `_a`, `_b` and difference are integers.
+    /// compared, `m_diff` each otherwise — then the extras (`effect`, `distance`, …); a
+    /// count's `_a`, `_b` and difference are integers.
     var outputColumns: [OutputColumn] {
         let single = first.measures.count == 1
         return first.keyColumns(comparing: true)

@@ -1,0 +1,134 @@
+/// `QueryPlan` → SQLite SQL, for the store's schema and its `ipg_*` functions (registered by
+/// the store on every connection). Every SQLite statement shape lives here: common tables
+/// computed once (`AS MATERIALIZED`), the recursive lineage walk, JSON rows (`json_each`),
+/// `CROSS JOIN` to fix the join order, index hints. One type over several files: summaries and
+/// comparisons (`+Summary`), edges and lineage (`+Graph`), SQLite's spellings (`+Spellings`).
+public struct SQLiteLowering: QueryLowering {
+    public let dialectName = "sqlite"
+
+    public init() {}
+
+    public func lower(_ plan: QueryPlan) -> CompiledQuery {
+        var lowering = Conditions()
+        let sql = lowering.statement(plan)
+        return CompiledQuery(sql: sql.text, arguments: sql.arguments, plan: plan)
+    }
+}
+
+extension SQLiteLowering {
+    /// Lowers one plan. Its state names the traces that `parent(…)` and `child(…)` conditions
+    /// read (`parent1`, `child2`, …), numbered in text order.
+    struct Conditions {
+        /// The alias of the trace a condition is about: `t`, or a related trace's inside
+        /// `parent(…)` / `child(…)`.
+        private var traceAlias = "t"
+        private var relatedCount = 0
+
+        mutating func statement(_ plan: QueryPlan) -> SQLFragment {
+            let traces = plan.source.traces
+            var sql: SQLFragment
+            switch plan.source.shape {
+            case .traces(let columns):
+                sql = "SELECT \(raw: columns.map { "\(Self.expression(for: $0)) AS \($0.rawValue)" }.joined(separator: ", ")) FROM traces t"
+                if let traces { sql += " WHERE \(condition(traces))" }
+            case .summary(let summary):
+                sql = self.summary(summary, filter: traces)
+            case .comparison(let comparison):
+                sql = self.comparison(comparison, filter: traces)
+            case .edges(let layer):
+                sql = edges(into: layer, filter: traces)
+            case .lineage(let start, let direction, let depth, let top):
+                sql = lineage(start: start, direction: direction, depth: depth, top: top, filter: traces)
+            }
+            // Ordered by the source's columns alone, the rows are ordered by their names;
+            // anything else reads the source's rows as `r`, whose columns a derived, renamed
+            // or dropped column cannot hide.
+            let ordersByNames = plan.order.allSatisfy { if case .output = $0.expression { return true } else { return false } }
+            let wrapped = plan.rowFilter != nil || !plan.keepsSourceColumns || !ordersByNames
+            if wrapped {
+                let columns: SQLFragment = plan.keepsSourceColumns
+                    ? "*" : plan.columns.map { "\(condition($0.expression)) AS \(raw: Self.quoted($0.name))" }.joined(separator: ", ")
+                sql = "SELECT \(columns) FROM (\(sql)) AS r"
+                if let rowFilter = plan.rowFilter { sql += " WHERE \(condition(rowFilter))" }
+            }
+            let order = plan.order.map { key -> SQLFragment in
+                let expression: SQLFragment
+                if !wrapped, case .output(let name) = key.expression {
+                    expression = SQLFragment(raw: name)
+                } else {
+                    expression = condition(key.expression)
+                }
+                return key.descending ? expression + " DESC" : expression
+            }
+            if !order.isEmpty { sql += " ORDER BY \(order, separator: ", ")" }
+            if let limit = plan.limit { sql += " LIMIT \(bind: limit)" }
+            return sql
+        }
+
+        /// An output column's name as an SQL identifier: a name a query gave (`derive order = …`)
+        /// may be an SQL keyword. Names are letters, digits and underscores (the lexer's
+        /// identifiers), so they never hold a quote.
+        private static func quoted(_ name: String) -> String { "\"\(name)\"" }
+
+        static func expression(for column: TraceColumn, of t: String = "t") -> String {
+            switch column {
+            case .trace: return "\(t).id"
+            case .input: return "\(t).input_index"
+            case .tag: return "\(t).tag"
+            case .label: return "\(t).true_label"
+            case .predicted: return "\(t).predicted_label"
+            case .confidence: return "\(t).confidence"
+            case .correct: return "(\(t).predicted_label = \(t).true_label)"
+            case .run: return "\(t).run_id"
+            case .parent: return "NULLIF(\(t).parent_index, -1)"
+            case .parentTag: return "NULLIF(\(t).parent_tag, '')"
+            case .model: return "(SELECT m.name FROM models m WHERE m.id = \(t).model_id)"
+            }
+        }
+
+        /// The id of trace `t`'s parent: the first stored trace of the model with its parent's
+        /// tag and input index (NULL when it has none). `versus parent` and `parent(…)`/`child(…)`
+        /// all pair traces this way. Found by (tag, index): the unique index's (model, tag)
+        /// prefix would visit every trace of the tag.
+        static func parentID(of t: String) -> String {
+            "(SELECT MIN(q.id) FROM traces q INDEXED BY traces_by_input WHERE q.tag = \(t).parent_tag AND q.input_index = \(t).parent_index AND q.model_id = \(t).model_id)"
+        }
+
+        /// A trace related to the current one meets `inner`. The parent is one lookup per
+        /// trace; children are gathered once, as the parents of every trace that has one and
+        /// meets `inner` (read through the partial index of traces with parents): SQLite probes
+        /// that index per trace by a range, not by the parent's index. A child whose parent is
+        /// not stored gives -1, not NULL, so that `not child(…)` stays true or false.
+        private mutating func related(_ relation: TraceRelation, _ inner: BoundCondition) -> SQLFragment {
+            let outer = traceAlias
+            relatedCount += 1
+            let alias = "\(relation.rawValue)\(relatedCount)"
+            traceAlias = alias
+            defer { traceAlias = outer }
+            switch relation {
+            case .parent:
+                return "EXISTS (SELECT 1 FROM traces \(raw: alias) WHERE \(raw: alias).id = \(raw: Self.parentID(of: outer)) AND \(condition(inner)))"
+            case .child:
+                return "\(raw: outer).id IN (SELECT COALESCE(\(raw: Self.parentID(of: alias)), -1) FROM traces \(raw: alias) WHERE \(raw: alias).parent_index >= 0 AND \(condition(inner)))"
+            }
+        }
+
+        mutating func condition(_ condition: BoundCondition) -> SQLFragment {
+            switch condition {
+            case .column(let column): return SQLFragment(raw: Self.expression(for: column, of: traceAlias))
+            case .output(let column): return "r.\(raw: column)"
+            case .attribute(let key):
+                return "(SELECT a.value FROM trace_attributes a WHERE a.trace_id = \(raw: traceAlias).id AND a.key = \(bind: .string(key)) ORDER BY a.position LIMIT 1)"
+            case .value(let value): return .bind(value)
+            // Bound as the text a lineage writes its nodes in.
+            case .node(let layer, let index): return .bind(.string("\(layer):\(index)"))
+            case .absolute(let inner): return "abs(\(self.condition(inner)))"
+            case .related(let relation, let inner): return related(relation, inner)
+            case .not(let inner): return "NOT (\(self.condition(inner)))"
+            case .binary(let op, let left, let right):
+                let sqlOperator = ["and": "AND", "or": "OR"][op] ?? op
+                return "(\(self.condition(left)) \(raw: sqlOperator) \(self.condition(right)))"
+            }
+        }
+    }
+}

@@ -1,0 +1,86 @@
+/// A plan as text, one part per line: what `--explain` and the REPL's `.plan` show, and what
+/// the golden plan files hold. Values appear as written (`'fgsm'`, `2`, `$layer`).
+extension QueryPlan: CustomStringConvertible {
+    public var description: String {
+        var lines = ["traces: " + (source.traces.map(\.planText) ?? "all")]
+        lines.append("rows: " + source.shape.planText)
+        if let rowFilter { lines.append("where: " + rowFilter.planText) }
+        lines.append("columns: " + columns.map { column in
+            let expression = column.expression == .output(column.name) ? "" : " = " + column.expression.planText
+            return "\(column.name) \(column.type.rawValue)\(expression)"
+        }.joined(separator: ", "))
+        if !order.isEmpty { lines.append("order: " + order.map { $0.expression.planText + ($0.descending ? " desc" : "") }.joined(separator: ", ")) }
+        if let limit { lines.append("limit: " + limit.planText) }
+        return lines.joined(separator: "\n") + "\n"
+    }
+}
+
+extension BoundQuery.Shape {
+    /// What the shape computes, in words.
+    var planText: String {
+        switch self {
+        case .traces(let columns):
+            return "one per trace: " + columns.map(\.rawValue).joined(separator: ", ")
+        case .summary(let summary):
+            return summary.planText
+        case .comparison(let comparison):
+            let second: String
+            switch comparison.second {
+            case .traces(let filter, let path): second = "traces " + (filter.map(\.planText) ?? "all") + " (" + path.planText + ")"
+            case .parents: second = "each trace's parent, paired"
+            }
+            let extras = comparison.extras.isEmpty ? "" : "; also " + comparison.extras.map(\.rawValue).joined(separator: ", ")
+            return comparison.first.planText + " versus " + second + extras
+        case .edges(let layer):
+            return "active dense edges into layer " + layer.planText + ", per trace"
+        case .lineage(let start, let direction, let depth, let top):
+            let from = start.map { "node " + $0.layer.planText + ":" + $0.node.planText } ?? "the predicted output"
+            return "lineage \(direction.rawValue) from \(from), depth \(depth.planText), top \(top.planText) per node, per trace"
+        }
+    }
+}
+
+extension Summary {
+    var planText: String {
+        let keys = (groups.map(\.rawValue) + [unit.rawValue]).joined(separator: ", ")
+        let layerText = layer.map { (unit == .edge ? " into layer " : " of layer ") + $0.planText } ?? " of every layer"
+        return "summary by \(keys)\(layerText): " + measures.map(\.name).joined(separator: ", ") + " (" + path.planText + ")"
+    }
+}
+
+extension SummaryPath {
+    var planText: String {
+        switch self {
+        case .statistics(let tag): return "from the statistics" + (tag.map { " of tag " + $0.planText } ?? " of every tag")
+        case .scan: return "scanning the traces"
+        }
+    }
+}
+
+extension BoundValue {
+    var planText: String {
+        switch self {
+        case .integer(let value): return String(value)
+        case .number(let value): return String(value)
+        case .string(let text): return "'" + text.split(separator: "'", omittingEmptySubsequences: false).joined(separator: "''") + "'"
+        case .parameter(let name): return "$" + name
+        }
+    }
+}
+
+extension BoundCondition {
+    /// The condition in the language's own notation, fully parenthesised.
+    var planText: String {
+        switch self {
+        case .column(let column): return column.rawValue
+        case .output(let name): return name
+        case .attribute(let key): return "attr(" + BoundValue.string(key).planText + ")"
+        case .value(let value): return value.planText
+        case .node(let layer, let index): return "\(layer):\(index)"
+        case .absolute(let inner): return "abs(" + inner.planText + ")"
+        case .related(let relation, let inner): return relation.rawValue + "(" + inner.planText + ")"
+        case .not(let inner): return "not " + inner.planText
+        case .binary(let op, let left, let right): return "(" + left.planText + " " + op + " " + right.planText + ")"
+        }
+    }
+}
