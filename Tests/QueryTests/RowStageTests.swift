@@ -62,6 +62,11 @@ import Testing
         // A select of trace columns still decides a listing, and renames it with 'as'.
         #expect(try outputColumns("from traces | select input as position, confidence") == [OutputColumn("position", .integer), OutputColumn("confidence", .number)])
         #expect(compilationOutcome("from traces | nodes of layer 1 | select node").contains("error[E021]"))
+        // After a node summary (and a comparison) select keeps the rows' columns like anywhere else.
+        #expect(try outputColumns("from traces | nodes of layer 1 | summarize mean, freq by node | select freq, node as unit")
+                == [OutputColumn("freq", .number), OutputColumn("unit", .integer)])
+        #expect(try outputColumns("from traces where tag = 'fgsm' | nodes of layer 1 | summarize mean by node | versus traces where tag = 'clean' | sort -diff | select node")
+                == [OutputColumn("node", .integer)])
     }
 
     @Test func rowsAreComputedBeforeTheyAreDerivedFrom() {

@@ -99,9 +99,11 @@ public struct QuerySession: Sendable {
         }
     }
 
-    /// The SQL of a prepared query and its bound arguments, as `--explain` prints them.
+    /// The SQL of a prepared query and its bound arguments, then its plan as SQL comments, as
+    /// `--explain` prints them.
     public static func explanation(_ prepared: Prepared) -> String {
-        prepared.compiled.sql + "\n-- arguments: " + prepared.arguments.map(\.sqlLiteral).joined(separator: ", ")
+        let plan = prepared.compiled.plan.description.split(separator: "\n").map { "\n-- " + $0 }.joined()
+        return prepared.compiled.sql + "\n-- arguments: " + prepared.arguments.map(\.sqlLiteral).joined(separator: ", ") + "\n-- plan:" + plan
     }
 
     /// `timer: compile 0.123 ms, run 0.456 s, 10 rows`

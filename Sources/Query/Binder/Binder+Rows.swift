@@ -6,7 +6,7 @@
 extension Binder {
     /// `select name [as alias], …`.
     mutating func select(_ choices: [ParsedColumnChoice], stage: ParsedStage) throws(Diagnostic) {
-        guard nodesLayer == nil else {
+        if nodesLayer != nil, case .traces = shape {
             throw Diagnostic(code: .selectAfterTraces, message: "'select' reads trace columns or output rows; after 'nodes of layer' use 'summarize … by node'", span: choices[0].span)
         }
         if case .traces = shape, projection == nil, rowStage == nil {
