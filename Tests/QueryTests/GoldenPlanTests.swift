@@ -27,6 +27,11 @@ import TestSupport
         ("edges", "from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -weight | take 2"),
         ("lineage-backward", "from traces where tag = $tag and input = $input | lineage depth 2 top 2 | where target = 2:1"),
         ("lineage-forward", "from traces where tag = 'clean' | lineage forward from 1:0 depth 1 top 2"),
+        ("node-values", "from traces where tag = 'clean' and input < 2 | nodes of layer 1 | where value > 0"),
+        ("parent-columns", "from traces where tag = 'fgsm' | select input, confidence, parent.confidence, parent.correct | sort -parent_confidence"),
+        ("row-summary-of-traces", "from traces where tag = 'fgsm' | summarize count, mean(correct), min(confidence) by label | where count > 1"),
+        ("row-summary-of-lineage", "from traces where tag = 'fgsm' and not correct | lineage depth 2 top 2 | where step = 2 | summarize count, sum(flow) by path | sort -count | take 5"),
+        ("row-summary-of-summaries", "from traces | summarize count by label, predicted | summarize max(count)"),
         ("derived-rows", "from traces where tag = 'fgsm' | nodes of layer 1 | summarize mean, stddev by node | versus traces where tag = 'clean'"
             + " | derive z = mean_diff / stddev_b | where abs(z) > 1 | sort -abs(z) | select node, z as score | take 3"),
     ]

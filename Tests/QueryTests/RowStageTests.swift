@@ -61,7 +61,14 @@ import Testing
             """)
         // A select of trace columns still decides a listing, and renames it with 'as'.
         #expect(try outputColumns("from traces | select input as position, confidence") == [OutputColumn("position", .integer), OutputColumn("confidence", .number)])
-        #expect(compilationOutcome("from traces | nodes of layer 1 | select node").contains("error[E021]"))
+        // `nodes of layer` with no summary lists node values, which select picks from like any rows.
+        #expect(try outputColumns("from traces | nodes of layer 1") == [OutputColumn("trace", .integer), OutputColumn("tag", .string), OutputColumn("input", .integer),
+                                                                          OutputColumn("layer", .integer), OutputColumn("node", .integer), OutputColumn("value", .number)])
+        #expect(try outputColumns("from traces | nodes of layer 1 | where value > 0 | select node, value as v") == [OutputColumn("node", .integer), OutputColumn("v", .number)])
+        // A trace listing selects its parent's columns.
+        #expect(try outputColumns("from traces | select input, parent.confidence, parent.correct") == [OutputColumn("input", .integer), OutputColumn("parent_confidence", .number), OutputColumn("parent_correct", .boolean)])
+        #expect(compilationOutcome("from traces where parent.correct").contains("error[E029]: 'parent.correct' is a column a trace listing can select; a condition on the parent is written parent(…)"))
+        #expect(compilationOutcome("from traces | select parent.confidance").contains("no trace column 'parent.confidance'; did you mean 'parent.confidence'?"))
         // After a node summary (and a comparison) select keeps the rows' columns like anywhere else.
         #expect(try outputColumns("from traces | nodes of layer 1 | summarize mean, freq by node | select freq, node as unit")
                 == [OutputColumn("freq", .number), OutputColumn("unit", .integer)])
@@ -74,5 +81,41 @@ import Testing
         #expect(compilationOutcome("from traces | sort -input | select input, label | nodes of layer 1").contains("error[E045]"))
         #expect(compilationOutcome("from traces | edges into layer 1 | derive x = attr('k')").contains("error[E042]"))
         #expect(compilationOutcome("from traces | edges into layer 1 | derive x weight").contains("error[E010]: expected '=' after the new column's name"))
+    }
+}
+
+/// `summarize` over the rows computed so far: counts and functions of columns per group.
+@Suite struct RowSummaryCompileTests {
+    private func outputColumns(_ text: String) throws -> [OutputColumn] {
+        try compileQuery(text).get().outputColumns
+    }
+
+    @Test func summariesOfRowsNameAndTypeTheirColumns() throws {
+        #expect(try outputColumns("from traces where tag = 'fgsm' | summarize count, mean(correct), max(confidence) by predicted")
+                == [OutputColumn("predicted", .integer), OutputColumn("count", .integer), OutputColumn("mean_correct", .number), OutputColumn("max_confidence", .number)])
+        #expect(try outputColumns("from traces | summarize count") == [OutputColumn("count", .integer)])
+        #expect(try outputColumns("from traces | lineage depth 2 top 2 | where step = 2 | summarize count, sum(flow), stddev(flow) by path")
+                == [OutputColumn("path", .string), OutputColumn("count", .integer), OutputColumn("sum_flow", .number), OutputColumn("stddev_flow", .number)])
+        #expect(try outputColumns("from traces | edges into layer 2 | summarize count, mean(weight) by target")
+                == [OutputColumn("target", .integer), OutputColumn("count", .integer), OutputColumn("mean_weight", .number)])
+        // The grouped rows are rows like any: filtered, derived from, sorted, taken, summarized again.
+        #expect(try outputColumns("from traces | summarize count by label, predicted | where label != predicted | derive share = count / 2 | sort -count | take 3")
+                == [OutputColumn("label", .integer), OutputColumn("predicted", .integer), OutputColumn("count", .integer), OutputColumn("share", .integer)])
+        #expect(try outputColumns("from traces | summarize count by label, predicted | summarize max(count) by label")
+                == [OutputColumn("label", .integer), OutputColumn("max_count", .integer)])
+    }
+
+    @Test func mistakesInSummariesOfRowsAreDiagnostics() {
+        #expect(compilationOutcome("from traces | summarize mean by predicted").contains("error[E056]: 'mean' of which column? write mean(<column>)"))
+        #expect(compilationOutcome("from traces | summarize count(input)").contains("error[E056]"))
+        #expect(compilationOutcome("from traces | summarize count by predicetd").contains("no column 'predicetd'; did you mean 'predicted'?"))
+        #expect(compilationOutcome("from traces | summarize mean(tag) by label").contains("error[E043]"))
+        #expect(compilationOutcome("from traces | summarize median(confidence)").contains("no function of the rows 'median'"))
+        #expect(compilationOutcome("from traces | summarize count by label | versus parent").contains("error[E030]"))
+        #expect(compilationOutcome("from traces | sort input | summarize count by label").contains("error[E045]"))
+        #expect(compilationOutcome("from traces | summarize count by label, label").contains("error[E055]"))
+        // Node and edge measures keep their meaning and their diagnostics.
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by nodes").contains("error[E024]"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | where weight > 0 | summarize mean by edge").contains("error[E045]"))
     }
 }

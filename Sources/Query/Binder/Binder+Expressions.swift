@@ -232,9 +232,24 @@ extension Binder {
     }
 
     func traceColumn(_ name: ParsedName) throws(Diagnostic) -> TraceColumn {
-        guard let column = TraceColumn(rawValue: name.text.lowercased()) else {
+        let lowered = name.text.lowercased()
+        if lowered.hasPrefix("parent."), let column = TraceColumn(rawValue: String(lowered.dropFirst("parent.".count))) {
+            throw Diagnostic(code: .unknownName, message: "'\(lowered)' is a column a trace listing can select; a condition on the parent is written parent(…)", span: name.span,
+                             notes: ["e.g. from traces where parent(\(column.rawValue) \(column.type == .boolean ? "" : "= … ")and …)"])
+        }
+        guard let column = TraceColumn(rawValue: lowered) else {
             throw unknown(name, kind: "trace column", candidates: TraceColumn.allCases.map(\.rawValue) + ["attr('key')"])
         }
         return column
+    }
+
+    /// A column a trace listing selects: `confidence`, or its parent's, `parent.confidence`.
+    func traceField(_ name: ParsedName) throws(Diagnostic) -> TraceField {
+        let lowered = name.text.lowercased()
+        guard lowered.hasPrefix("parent.") else { return TraceField(try traceColumn(name)) }
+        guard let column = TraceColumn(rawValue: String(lowered.dropFirst("parent.".count))) else {
+            throw unknown(name, kind: "trace column", candidates: TraceColumn.allCases.map { "parent." + $0.rawValue })
+        }
+        return TraceField(column, ofParent: true)
     }
 }

@@ -6,11 +6,9 @@
 extension Binder {
     /// `select name [as alias], …`.
     mutating func select(_ choices: [ParsedColumnChoice], stage: ParsedStage) throws(Diagnostic) {
-        if nodesLayer != nil, case .traces = shape {
-            throw Diagnostic(code: .selectAfterTraces, message: "'select' reads trace columns or output rows; after 'nodes of layer' use 'summarize … by node'", span: choices[0].span)
-        }
+        listNodeValues()
         if case .traces = shape, projection == nil, rowStage == nil {
-            let columns = try choices.map { choice throws(Diagnostic) in try traceColumn(choice.column) }
+            let columns = try choices.map { choice throws(Diagnostic) in try traceField(choice.column) }
             shape = .traces(columns: columns)
             guard choices.contains(where: { $0.alias != nil }) else { return }
         }

@@ -3,15 +3,21 @@
 public struct BoundQuery: Sendable, Equatable {
     public enum Shape: Sendable, Equatable {
         /// One row per trace, with these columns.
-        case traces(columns: [TraceColumn])
+        case traces(columns: [TraceField])
         /// One row per node, layer or edge (and group): measures over the selected traces.
         case summary(Summary)
         /// The same rows with measures over the selected traces (`_a`) and over a second set or
         /// each trace's parent (`_b`), their differences and optionally the effect size.
         case comparison(Comparison)
+        /// One row per node of a layer, per selected trace: the trace, the node and its value
+        /// (`nodes of layer N` with no summary after it).
+        case nodeValues(layer: BoundValue)
         /// One row per dense edge into a layer, per selected trace: the trace, source, target,
         /// contribution.
         case edges(layer: BoundValue)
+        /// The rows of the query so far grouped by some of their columns, with counts and
+        /// functions of columns per group (`summarize count, mean(flow) by path`).
+        indirect case grouped(RowSummary)
         /// From a node, `depth` dense layers back (default start: the predicted output) or
         /// forward, following the `top` strongest contributions at every node reached.
         case lineage(start: NodeAddress?, direction: LineageDirection, depth: BoundValue, top: BoundValue)
@@ -49,13 +55,55 @@ extension BoundQuery.Shape {
     /// `target` node references (`layer:node`); tags and paths text.
     public var columns: [OutputColumn] {
         switch self {
-        case .traces(let columns): return columns.map { OutputColumn($0.rawValue, $0.type) }
+        case .traces(let columns): return columns.map { OutputColumn($0.name, $0.column.type) }
         case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map { OutputColumn($0.name, $0.type) }
         case .comparison(let comparison): return comparison.outputColumns
+        case .grouped(let summary): return summary.keys + summary.measures.map(\.column)
+        case .nodeValues: return Self.traceIdentity + [OutputColumn("layer", .integer), OutputColumn("node", .integer), OutputColumn("value", .number)]
         case .edges: return Self.traceIdentity + [OutputColumn("source", .integer), OutputColumn("target", .integer), OutputColumn("weight", .number)]
         case .lineage:
             return Self.traceIdentity + [OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
                     OutputColumn("contribution", .number), OutputColumn("path", .string), OutputColumn("flow", .number)]
+        }
+    }
+}
+
+/// `summarize count, mean(flow), … by path, …` over the rows a query computed so far.
+public struct RowSummary: Sendable, Equatable {
+    /// The rows summarized: the query before this `summarize` (its traces, shape, row filter
+    /// and derived or selected columns; its order does not matter).
+    public var rows: BoundQuery
+    /// The columns of `rows` grouped by (none: one row over all of them).
+    public var keys: [OutputColumn]
+    public var measures: [RowMeasure]
+}
+
+/// A count, or a function of one column, per group of rows.
+public struct RowMeasure: Sendable, Equatable {
+    public enum Function: String, Sendable, CaseIterable {
+        /// Rows in the group.
+        case count
+        /// Mean (of a condition: the share of rows where it holds).
+        case mean
+        /// Sum (of a condition: the rows where it holds).
+        case sum
+        case min, max
+        /// Population standard deviation.
+        case stddev
+    }
+
+    public var function: Function
+    /// The column of the rows it reads (nil for `count`).
+    public var argument: OutputColumn?
+
+    /// The output column: `count`, or `<function>_<column>` (`mean_flow`), with its type.
+    public var column: OutputColumn {
+        guard let argument else { return OutputColumn(function.rawValue, .integer) }
+        switch function {
+        case .count: return OutputColumn(function.rawValue, .integer)
+        case .mean, .stddev: return OutputColumn("\(function.rawValue)_\(argument.name)", .number)
+        case .sum: return OutputColumn("sum_\(argument.name)", argument.type == .boolean ? .integer : argument.type)
+        case .min, .max: return OutputColumn("\(function.rawValue)_\(argument.name)", argument.type)
         }
     }
 }
@@ -179,6 +227,21 @@ public enum TraceColumn: String, Sendable, CaseIterable {
         case .tag, .parentTag, .model: return .string
         }
     }
+}
+
+/// A column of a trace listing: the trace's own, or its parent's (`select parent.confidence`,
+/// the column `parent_confidence`, empty for a trace without a stored parent).
+public struct TraceField: Sendable, Equatable {
+    public var column: TraceColumn
+    public var ofParent: Bool
+
+    public init(_ column: TraceColumn, ofParent: Bool = false) {
+        self.column = column
+        self.ofParent = ofParent
+    }
+
+    /// The output column's name.
+    public var name: String { ofParent ? "parent_" + column.rawValue : column.rawValue }
 }
 
 /// The type of a value in a condition or an output column; `unknown` for `$parameters`

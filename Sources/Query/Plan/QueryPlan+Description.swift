@@ -20,7 +20,7 @@ extension BoundQuery.Shape {
     var planText: String {
         switch self {
         case .traces(let columns):
-            return "one per trace: " + columns.map(\.rawValue).joined(separator: ", ")
+            return "one per trace: " + columns.map { ($0.ofParent ? "parent." : "") + $0.column.rawValue }.joined(separator: ", ")
         case .summary(let summary):
             return summary.planText
         case .comparison(let comparison):
@@ -31,6 +31,13 @@ extension BoundQuery.Shape {
             }
             let extras = comparison.extras.isEmpty ? "" : "; also " + comparison.extras.map(\.rawValue).joined(separator: ", ")
             return comparison.first.planText + " versus " + second + extras
+        case .grouped(let summary):
+            let measures = summary.measures.map { $0.function.rawValue + ($0.argument.map { "(" + $0.name + ")" } ?? "") }
+            let keys = summary.keys.isEmpty ? "all rows" : "by " + summary.keys.map(\.name).joined(separator: ", ")
+            let inner = QueryPlanner.plan(summary.rows, ordered: false).description.split(separator: "\n").map { "\n  " + $0 }.joined()
+            return "grouped \(keys): " + measures.joined(separator: ", ") + ", of the rows of" + inner
+        case .nodeValues(let layer):
+            return "node values of layer " + layer.planText + ", per trace"
         case .edges(let layer):
             return "active dense edges into layer " + layer.planText + ", per trace"
         case .lineage(let start, let direction, let depth, let top):

@@ -14,7 +14,8 @@ extension ParsedStage: CustomStringConvertible {
         case .derive(let derivations): return "derive " + derivations.map { "\($0.name.text) = \($0.expression)" }.joined(separator: ", ")
         case .nodes(let layer, _): return "nodes of layer \(layer)"
         case .summarize(let measures, let keys):
-            return "summarize " + measures.map(\.text).joined(separator: ", ") + " by " + keys.map(\.text).joined(separator: ", ")
+            let written = measures.map { measure in measure.name.text + (measure.column.map { "(" + $0.text + ")" } ?? "") }
+            return "summarize " + written.joined(separator: ", ") + (keys.isEmpty ? "" : " by " + keys.map(\.text).joined(separator: ", "))
         case .versus(.parent, _): return "versus parent"
         case .versus(.traces(let condition), _): return "versus traces" + (condition.map { " where \($0)" } ?? "")
         case .edges(let layer, _): return "edges into layer \(layer)"

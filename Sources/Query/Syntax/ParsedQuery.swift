@@ -8,6 +8,11 @@
 ///                                             computed: which columns to keep, in order)
 ///   | nodes of layer <value>
 ///   | summarize <measure>, … by [label|predicted|tag, …] node|layer|edge
+///                                            (measures of node values or edge contributions)
+///   | summarize count|<fn>(<column>), … [by <column>, …]
+///                                            (a summary of the rows so far: traces, node
+///                                             values, edges, lineage or summary rows;
+///                                             fn: mean, sum, min, max, stddev)
 ///   | versus traces [where <condition>]      (after summarize: compare with a second set)
 ///   | versus parent                          (… or with each trace's own parent, paired)
 ///   | edges into layer <value>               (dense edges of the selected traces)
@@ -32,7 +37,8 @@ public enum ParsedStage: Sendable, Equatable {
     /// `derive name = expression, …`: computed columns.
     case derive([ParsedDerivation])
     case nodes(layer: ParsedExpression, span: Span)
-    case summarize(measures: [ParsedName], by: [ParsedName])
+    /// `by` is empty when the query groups nothing (one row over all the rows).
+    case summarize(measures: [ParsedMeasure], by: [ParsedName])
     /// `versus traces [where …]` (a condition, or none for all traces) or `versus parent`.
     case versus(ParsedComparedSet, span: Span)
     case edges(layer: ParsedExpression, span: Span)
@@ -83,7 +89,7 @@ extension ParsedStage {
         case .filter(let expression), .take(let expression): return expression.span
         case .select(let choices): return Span(choices[0].span.start, choices[choices.count - 1].span.end)
         case .derive(let derivations): return Span(derivations[0].name.span.start, derivations[derivations.count - 1].expression.span.end)
-        case .summarize(let measures, let keys): return Span(measures[0].span.start, (keys.last ?? measures[measures.count - 1]).span.end)
+        case .summarize(let measures, let keys): return Span(measures[0].span.start, keys.last?.span.end ?? measures[measures.count - 1].span.end)
         case .sort(let keys): return Span(keys[0].expression.span.start, keys[keys.count - 1].expression.span.end)
         case .nodes(_, let span), .versus(_, let span), .edges(_, let span), .lineage(_, _, _, _, let span): return span
         }
@@ -125,6 +131,15 @@ public struct ParsedColumnChoice: Sendable, Equatable {
 public struct ParsedDerivation: Sendable, Equatable {
     public var name: ParsedName
     public var expression: ParsedExpression
+}
+
+/// A measure of `summarize`: a name (`mean`, `count`), or a function of a column of the rows
+/// (`mean(flow)`).
+public struct ParsedMeasure: Sendable, Equatable {
+    public var name: ParsedName
+    public var column: ParsedName?
+    /// From the name to the closing parenthesis.
+    public var span: Span
 }
 
 /// A name with where it was written.

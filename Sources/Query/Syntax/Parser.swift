@@ -84,8 +84,13 @@ public struct Parser {
         }
         if isWord("summarize") {
             position += 1
-            let measures = try names()
-            try expectWord("by", "after the measures (… by node)")
+            var measures = [try measure()]
+            while isSymbol(",") {
+                position += 1
+                measures.append(try measure())
+            }
+            guard isWord("by") else { return .summarize(measures: measures, by: []) }
+            position += 1
             return .summarize(measures: measures, by: try names())
         }
         if isWord("sort") {
@@ -168,6 +173,16 @@ public struct Parser {
             result.append(try name())
         }
         return result
+    }
+
+    /// `name` or `name(column)`.
+    private mutating func measure() throws(Diagnostic) -> ParsedMeasure {
+        let name = try name()
+        guard isSymbol("(") else { return ParsedMeasure(name: name, column: nil, span: name.span) }
+        position += 1
+        let column = try self.name()
+        guard isSymbol(")") else { throw unexpected("')' after the column") }
+        return ParsedMeasure(name: name, column: column, span: Span(name.span.start, advance().span.end))
     }
 
     /// `name [as alias], …`.

@@ -26,5 +26,5 @@ SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.ta
 FROM walk g
 JOIN chosen c ON c.id = g.trace_id
 WHERE g.step > 0) AS r
-ORDER BY r.step, r.flow DESC, r.input, r.trace, r.contribution DESC, r.target, r.source
+ORDER BY r.step, r.flow DESC, r.input, r.trace, r.contribution DESC, CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)
 -- arguments: $tag, $input, 0, $feature, $depth, $k

@@ -28,5 +28,5 @@ FROM walk g
 JOIN chosen c ON c.id = g.trace_id
 WHERE g.step > 0) AS r
 WHERE (r.target = ?)
-ORDER BY r.input, r.trace, r.step, r.contribution DESC, r.target, r.source
+ORDER BY r.input, r.trace, r.step, r.contribution DESC, CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)
 -- arguments: $tag, $input, 2, 2, '2:1'

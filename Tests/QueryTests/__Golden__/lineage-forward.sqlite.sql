@@ -1,4 +1,5 @@
-WITH RECURSIVE chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding, t.predicted_label
+SELECT *
+FROM (WITH RECURSIVE chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding, t.predicted_label
 FROM traces t
 WHERE (t.tag = ?)), vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value
 FROM chosen c
@@ -24,6 +25,6 @@ WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node AND ab
 SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow
 FROM walk g
 JOIN chosen c ON c.id = g.trace_id
-WHERE g.step > 0
-ORDER BY input, trace, step, contribution DESC, target, source
+WHERE g.step > 0) AS r
+ORDER BY r.input, r.trace, r.step, r.contribution DESC, CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)
 -- arguments: 'clean', 1, 0, 1, 2

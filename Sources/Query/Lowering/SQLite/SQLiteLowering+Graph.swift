@@ -3,6 +3,17 @@
 extension SQLiteLowering.Conditions {
     private typealias Spelling = SQLiteLowering.Spelling
 
+    /// One row per node of `layer`, per selected trace, with the trace's id, tag and input.
+    mutating func nodeValues(of layer: BoundValue, filter: BoundCondition?) -> SQLFragment {
+        var chosen: SQLFragment = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding FROM traces t"
+        if let filter { chosen += " WHERE \(condition(filter))" }
+        var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", chosen))"
+        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, l.layer AS layer, \(raw: Spelling.integer("v.key")) AS node, v.value AS value"
+        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer)"
+        sql += " CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "l", alias: "v"))"
+        return sql
+    }
+
     /// One row per active dense edge into `layer`, per selected trace, with the trace's id,
     /// tag and input.
     mutating func edges(into layer: BoundValue, filter: BoundCondition?) -> SQLFragment {

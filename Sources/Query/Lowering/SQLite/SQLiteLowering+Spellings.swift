@@ -15,6 +15,11 @@ extension SQLiteLowering {
 
         static func greatest(_ a: String, _ b: String) -> String { "max(\(a), \(b))" }
 
+        /// The layer and the node of a node reference `layer:node` (text), as integers.
+        static func nodeReferenceParts(_ reference: String) -> [String] {
+            [integer("substr(\(reference), 1, instr(\(reference), ':') - 1)"), integer("substr(\(reference), instr(\(reference), ':') + 1)")]
+        }
+
         /// Element `index` of the JSON array in `json`.
         static func element(_ json: String, _ index: Int) -> String { "json_extract(\(json), '$[\(index)]')" }
 

@@ -29,12 +29,20 @@ extension SQLiteLowering {
             var sql: SQLFragment
             switch plan.source.shape {
             case .traces(let columns):
-                sql = "SELECT \(raw: columns.map { "\(Self.expression(for: $0)) AS \($0.rawValue)" }.joined(separator: ", ")) FROM traces t"
+                // A parent's columns come from one join per trace, by the parent's id.
+                let readsParents = columns.contains(where: \.ofParent)
+                let select = columns.map { "\(Self.expression(for: $0.column, of: $0.ofParent ? "pt" : "t")) AS \($0.name)" }.joined(separator: ", ")
+                sql = "SELECT \(raw: select) FROM traces t"
+                if readsParents { sql += " LEFT JOIN traces pt ON pt.id = \(raw: Self.parentID(of: "t"))" }
                 if let traces { sql += " WHERE \(condition(traces))" }
             case .summary(let summary):
                 sql = self.summary(summary, filter: traces)
             case .comparison(let comparison):
                 sql = self.comparison(comparison, filter: traces)
+            case .grouped(let summary):
+                sql = grouped(summary)
+            case .nodeValues(let layer):
+                sql = nodeValues(of: layer, filter: traces)
             case .edges(let layer):
                 sql = edges(into: layer, filter: traces)
             case .lineage(let start, let direction, let depth, let top):
@@ -43,7 +51,12 @@ extension SQLiteLowering {
             // Ordered by the source's columns alone, the rows are ordered by their names;
             // anything else reads the source's rows as `r`, whose columns a derived, renamed
             // or dropped column cannot hide.
-            let ordersByNames = plan.order.allSatisfy { if case .output = $0.expression { return true } else { return false } }
+            // Node references (`layer:node`) sort by layer, then node, as numbers: read as `r`'s.
+            let nodeColumns = Set(plan.source.columns.filter { $0.type == .node }.map(\.name))
+            let ordersByNames = plan.order.allSatisfy { key in
+                if case .output(let name) = key.expression { return !nodeColumns.contains(name) }
+                return false
+            }
             let wrapped = plan.rowFilter != nil || !plan.keepsSourceColumns || !ordersByNames
             if wrapped {
                 let columns: SQLFragment = plan.keepsSourceColumns
@@ -51,18 +64,43 @@ extension SQLiteLowering {
                 sql = "SELECT \(columns) FROM (\(sql)) AS r"
                 if let rowFilter = plan.rowFilter { sql += " WHERE \(condition(rowFilter))" }
             }
-            let order = plan.order.map { key -> SQLFragment in
-                let expression: SQLFragment
-                if !wrapped, case .output(let name) = key.expression {
-                    expression = SQLFragment(raw: name)
+            let order = plan.order.flatMap { key -> [SQLFragment] in
+                let expressions: [SQLFragment]
+                if case .output(let name) = key.expression, nodeColumns.contains(name) {
+                    expressions = Spelling.nodeReferenceParts("r.\(name)").map { SQLFragment(raw: $0) }
+                } else if !wrapped, case .output(let name) = key.expression {
+                    expressions = [SQLFragment(raw: name)]
                 } else {
-                    expression = condition(key.expression)
+                    expressions = [condition(key.expression)]
                 }
-                return key.descending ? expression + " DESC" : expression
+                return expressions.map { key.descending ? $0 + " DESC" : $0 }
             }
             if !order.isEmpty { sql += " ORDER BY \(order, separator: ", ")" }
             if let limit = plan.limit { sql += " LIMIT \(bind: limit)" }
             return sql
+        }
+
+        /// The rows of a query grouped by some of their columns, with a count or a function of a
+        /// column per group.
+        private mutating func grouped(_ summary: RowSummary) -> SQLFragment {
+            let rows = statement(QueryPlanner.plan(summary.rows, ordered: false))
+            let keys = summary.keys.map { "r.\(Self.quoted($0.name))" }
+            let measures = summary.measures.map { measure -> String in
+                let column = measure.argument.map { "r.\(Self.quoted($0.name))" } ?? ""
+                let value: String
+                switch measure.function {
+                case .count: value = "COUNT(*)"
+                case .mean: value = "AVG(\(column))"
+                case .sum: value = "SUM(\(column))"
+                case .min: value = "MIN(\(column))"
+                case .max: value = "MAX(\(column))"
+                case .stddev: value = Spelling.squareRoot(Spelling.greatest("AVG(\(column) * \(column)) - AVG(\(column)) * AVG(\(column))", "0"))
+                }
+                return value + " AS " + Self.quoted(measure.column.name)
+            }
+            let columns = zip(keys, summary.keys).map { "\($0) AS \(Self.quoted($1.name))" } + measures
+            let sql: SQLFragment = "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(rows)) AS r"
+            return keys.isEmpty ? sql : sql + " GROUP BY \(raw: keys.joined(separator: ", "))"
         }
 
         /// An output column's name as an SQL identifier: a name a query gave (`derive order = …`)
