@@ -92,9 +92,9 @@ import Testing
         #expect(compilationOutcome("from traces where correct and confidence + 1").contains("error[E043]"))
         #expect(compilationOutcome("from traces where abs(tag) > 1").contains("error[E043]: expected a number here, found a string value"))
         #expect(compilationOutcome("from traces where model = 'mpl'").contains("no model 'mpl'; did you mean 'mlp'?"))
-        #expect(compilationOutcome("from traces | edges into layer 2 | where weight").contains("error[E043]"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | where contribution").contains("error[E043]"))
         #expect(compilationOutcome("from traces where label = $l and confidence > $c and not correct").hasPrefix("compiled"))
-        #expect(compilationOutcome("from traces | edges into layer 2 | where wieght > 1").contains("no column 'wieght'; did you mean 'weight'?"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | where contributon > 1").contains("no column 'contributon'; did you mean 'contribution'?"))
         #expect(compilationOutcome("from traces | nodes of layer 1 | where label = 1 | summarize mean by node").contains("error[E020]"))
         #expect(compilationOutcome("from traces where attr(source) = 1").contains("error[E010]: expected the attribute's key as a string"))
         #expect(compilationOutcome("from traces | sort input | nodes of layer 1 | summarize mean by node") == """
@@ -118,14 +118,14 @@ import Testing
     }
 
     @Test func versusJoinsTwoSummaries() throws {
-        let query = try compile("from traces where tag = $a | nodes of layer $layer | summarize mean by node | versus traces where tag = $b | sort -abs(diff) | take $k")
+        let query = try compile("from traces where tag = $a | nodes of layer $layer | summarize mean by node | versus traces where tag = $b | sort -abs(mean_diff) | take $k")
         #expect(query.arguments == [.parameter("a"), .parameter("layer"), .parameter("b"), .parameter("layer"), .parameter("k")])
-        #expect(query.columns == ["node", "mean_a", "mean_b", "diff"])
+        #expect(query.columns == ["layer", "node", "mean_a", "mean_b", "mean_diff"])
     }
 
     @Test func edgesIntoADenseLayer() throws {
-        let query = try compile("from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -weight | take 2")
-        #expect(query.columns == ["trace", "tag", "input", "source", "target", "weight"])
+        let query = try compile("from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -contribution | take 2")
+        #expect(query.columns == ["trace", "tag", "input", "source", "target", "contribution"])
         #expect(query.arguments == [.string("clean"), .integer(3), .integer(2), .integer(2)])
         let refused = QueryCompiler.compile(SourceText("from traces | edges into layer 0"), catalog: QueryCompilerTests.catalog)
         #expect(throws: DiagnosticList.self) { try refused.get() }

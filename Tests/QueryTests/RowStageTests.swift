@@ -29,7 +29,7 @@ import Testing
         let query = try compileQuery(text).get()
         #expect(query.columns.suffix(4) == ["stddev_diff", "z", "gap", "big"])
         // Derived columns are written out where they are read: no name of them reaches a clause.
-        #expect(query.sql.hasPrefix("SELECT r.node AS \"node\", r.count_a AS \"count_a\""))
+        #expect(query.sql.hasPrefix("SELECT r.layer AS \"layer\", r.node AS \"node\", r.count_a AS \"count_a\""))
         #expect(query.sql.contains(", (r.mean_diff / r.stddev_b) AS \"z\", (r.count_a - r.count_b) AS \"gap\", (abs((r.mean_diff / r.stddev_b)) > ?) AS \"big\" FROM (WITH"))
         #expect(query.sql.hasSuffix(") AS r WHERE ((abs((r.mean_diff / r.stddev_b)) > ?) AND ((r.count_a - r.count_b) >= ?)) ORDER BY abs((r.mean_diff / r.stddev_b)) DESC, r.node LIMIT ?"))
         // Placeholders in text order: the derived columns' before the computed rows'.
@@ -41,21 +41,24 @@ import Testing
         #expect(taken.hasPrefix("<query>:1:136: error[E055]: the rows already have a column 'mean_a'\n"))
         #expect(taken.hasSuffix("  note: give the new column another name (derive z = …), or rename with select … as …\n"))
         #expect(compilationOutcome(comparison + " | derive z = 1, z = 2").contains("error[E055]: the rows already have a column 'z'"))
-        #expect(compilationOutcome("from traces | edges into layer 1 | select source, weight as source").contains("error[E055]"))
-        #expect(compilationOutcome("from traces | edges into layer 1 | derive order = weight * 2 | sort -order").hasPrefix("compiled: SELECT r.trace AS \"trace\", r.tag AS \"tag\", r.input AS \"input\", r.source AS \"source\", r.target AS \"target\", r.weight AS \"weight\", (r.weight * ?) AS \"order\""),
+        #expect(compilationOutcome("from traces | edges into layer 1 | select source, contribution as source").contains("error[E055]"))
+        #expect(compilationOutcome("from traces | edges into layer 1 | derive order = contribution * 2 | sort -order").hasPrefix("compiled: SELECT r.trace AS \"trace\", r.tag AS \"tag\", r.input AS \"input\", r.source AS \"source\", r.target AS \"target\", r.contribution AS \"contribution\", (r.contribution * ?) AS \"order\""),
                 "a name that is an SQL keyword is quoted")
     }
 
     @Test func selectKeepsTheRowsColumns() throws {
-        #expect(try outputColumns("from traces | edges into layer 2 | select weight as contribution, target") == [OutputColumn("contribution", .number), OutputColumn("target", .integer)])
-        let query = try compileQuery("from traces | edges into layer 2 | sort -abs(weight) | select target | take 3").get()
+        #expect(try outputColumns("from traces | edges into layer 2 | select contribution as weight, target") == [OutputColumn("weight", .number), OutputColumn("target", .node)])
+        let query = try compileQuery("from traces | edges into layer 2 | sort -abs(contribution) | select target | take 3").get()
         #expect(query.sql.hasPrefix("SELECT r.target AS \"target\" FROM (WITH chosen"))
-        #expect(query.sql.hasSuffix(") AS r ORDER BY abs(r.weight) DESC, r.input, r.trace, r.target, r.source LIMIT ?"), "a sort reads columns a later select leaves out")
-        #expect(compilationOutcome("from traces | edges into layer 2 | select target | sort -weight") == """
-            <query>:1:58: error[E029]: no column 'weight'
-              from traces | edges into layer 2 | select target | sort -weight
-                                                                       ^~~~~~
-              note: an earlier 'select' left 'weight' out: use it before that select, or keep it there
+        #expect(query.sql.hasSuffix(") AS r ORDER BY abs(r.contribution) DESC, r.input, r.trace, "
+                                    + "CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), "
+                                    + "CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER) LIMIT ?"),
+                "a sort reads columns a later select leaves out")
+        #expect(compilationOutcome("from traces | edges into layer 2 | select target | sort -contribution") == """
+            <query>:1:58: error[E029]: no column 'contribution'
+              from traces | edges into layer 2 | select target | sort -contribution
+                                                                       ^~~~~~~~~~~~
+              note: an earlier 'select' left 'contribution' out: use it before that select, or keep it there
               note: known: target
 
             """)
@@ -72,15 +75,15 @@ import Testing
         // After a node summary (and a comparison) select keeps the rows' columns like anywhere else.
         #expect(try outputColumns("from traces | nodes of layer 1 | summarize mean, freq by node | select freq, node as unit")
                 == [OutputColumn("freq", .number), OutputColumn("unit", .integer)])
-        #expect(try outputColumns("from traces where tag = 'fgsm' | nodes of layer 1 | summarize mean by node | versus traces where tag = 'clean' | sort -diff | select node")
+        #expect(try outputColumns("from traces where tag = 'fgsm' | nodes of layer 1 | summarize mean by node | versus traces where tag = 'clean' | sort -mean_diff | select node")
                 == [OutputColumn("node", .integer)])
     }
 
     @Test func rowsAreComputedBeforeTheyAreDerivedFrom() {
-        #expect(compilationOutcome("from traces | edges into layer 1 | derive x = weight * 2 | summarize mean by edge").contains("error[E045]: 'summarize' cannot follow 'derive': it changes what the rows are"))
+        #expect(compilationOutcome("from traces | edges into layer 1 | derive x = contribution * 2 | summarize mean by edge").contains("error[E045]: 'summarize' cannot follow 'derive': it changes what the rows are"))
         #expect(compilationOutcome("from traces | sort -input | select input, label | nodes of layer 1").contains("error[E045]"))
         #expect(compilationOutcome("from traces | edges into layer 1 | derive x = attr('k')").contains("error[E042]"))
-        #expect(compilationOutcome("from traces | edges into layer 1 | derive x weight").contains("error[E010]: expected '=' after the new column's name"))
+        #expect(compilationOutcome("from traces | edges into layer 1 | derive x contribution").contains("error[E010]: expected '=' after the new column's name"))
     }
 }
 
@@ -96,8 +99,8 @@ import Testing
         #expect(try outputColumns("from traces | summarize count") == [OutputColumn("count", .integer)])
         #expect(try outputColumns("from traces | lineage depth 2 top 2 | where step = 2 | summarize count, sum(flow), stddev(flow) by path")
                 == [OutputColumn("path", .string), OutputColumn("count", .integer), OutputColumn("sum_flow", .number), OutputColumn("stddev_flow", .number)])
-        #expect(try outputColumns("from traces | edges into layer 2 | summarize count, mean(weight) by target")
-                == [OutputColumn("target", .integer), OutputColumn("count", .integer), OutputColumn("mean_weight", .number)])
+        #expect(try outputColumns("from traces | edges into layer 2 | summarize count, mean(contribution) by target")
+                == [OutputColumn("target", .node), OutputColumn("count", .integer), OutputColumn("mean_contribution", .number)])
         // The grouped rows are rows like any: filtered, derived from, sorted, taken, summarized again.
         #expect(try outputColumns("from traces | summarize count by label, predicted | where label != predicted | derive share = count / 2 | sort -count | take 3")
                 == [OutputColumn("label", .integer), OutputColumn("predicted", .integer), OutputColumn("count", .integer), OutputColumn("share", .integer)])
@@ -116,6 +119,6 @@ import Testing
         #expect(compilationOutcome("from traces | summarize count by label, label").contains("error[E055]"))
         // Node and edge measures keep their meaning and their diagnostics.
         #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by nodes").contains("error[E024]"))
-        #expect(compilationOutcome("from traces | edges into layer 2 | where weight > 0 | summarize mean by edge").contains("error[E045]"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | where contribution > 0 | summarize mean by edge").contains("error[E045]"))
     }
 }

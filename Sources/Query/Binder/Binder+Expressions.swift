@@ -18,6 +18,10 @@ extension Binder {
             let bound = try bindValue(inner)
             try expectNumber(bound, at: span)
             return .absolute(bound)
+        case .nodePart(let part, let inner, _):
+            let bound = try bindValue(inner)
+            try expectNodeReference(bound, at: inner.span)
+            return .nodePart(part, bound)
         case .related(let relation, let inner, _):
             return .related(relation, try bind(inner))
         case .not(let inner, _):
@@ -57,6 +61,10 @@ extension Binder {
             let bound = try bindRowValue(inner, columns: columns)
             try expectNumber(bound, at: span)
             return .absolute(bound)
+        case .nodePart(let part, let inner, _):
+            let bound = try bindRowValue(inner, columns: columns)
+            try expectNodeReference(bound, at: inner.span)
+            return .nodePart(part, bound)
         case .nodeReference(let layer, let index, _): return .node(layer: layer, index: index)
         case .not(let inner, _): return .not(try bind(inner, columns: columns))
         case .binary(let op, let left, let right):
@@ -104,6 +112,7 @@ extension Binder {
         case .value(.parameter): return .unknown
         case .node: return .node
         case .absolute(let inner): return type(of: inner)
+        case .nodePart: return .integer
         case .not, .related: return .boolean
         case .binary(let op, let left, let right):
             // Whole numbers stay whole (SQLite divides them as whole numbers too).
@@ -117,6 +126,12 @@ extension Binder {
         guard actual != wanted, actual != .unknown else { return }
         throw Diagnostic(code: .wrongType, message: "expected a condition here, found \(Self.article(actual)) value", span: span,
                          notes: ["conditions compare values (label = 3) or name a yes/no column (correct)"])
+    }
+
+    private func expectNodeReference(_ condition: BoundCondition, at span: Span) throws(Diagnostic) {
+        let actual = type(of: condition)
+        guard actual != .node, actual != .unknown else { return }
+        throw Diagnostic(code: .wrongType, message: "expected a node reference here (a column such as source or target, or 2:7), found \(Self.article(actual)) value", span: span)
     }
 
     private func expectNumber(_ condition: BoundCondition, at span: Span) throws(Diagnostic) {

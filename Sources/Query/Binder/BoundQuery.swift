@@ -56,11 +56,11 @@ extension BoundQuery.Shape {
     public var columns: [OutputColumn] {
         switch self {
         case .traces(let columns): return columns.map { OutputColumn($0.name, $0.column.type) }
-        case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map { OutputColumn($0.name, $0.type) }
+        case .summary(let summary): return summary.keyColumns + summary.measures.map { OutputColumn($0.name, $0.type) }
         case .comparison(let comparison): return comparison.outputColumns
         case .grouped(let summary): return summary.keys + summary.measures.map(\.column)
         case .nodeValues: return Self.traceIdentity + [OutputColumn("layer", .integer), OutputColumn("node", .integer), OutputColumn("value", .number)]
-        case .edges: return Self.traceIdentity + [OutputColumn("source", .integer), OutputColumn("target", .integer), OutputColumn("weight", .number)]
+        case .edges: return Self.traceIdentity + [OutputColumn("source", .node), OutputColumn("target", .node), OutputColumn("contribution", .number)]
         case .lineage:
             return Self.traceIdentity + [OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
                     OutputColumn("contribution", .number), OutputColumn("path", .string), OutputColumn("flow", .number)]
@@ -118,16 +118,16 @@ public struct Summary: Sendable, Equatable {
     public var unit: SummaryUnit
     public var path: SummaryPath
 
-    /// Columns naming a row: the groups, then `layer, node`, `layer` or `source, target`
-    /// (a comparison drops `layer` before `node`).
-    func keyColumns(comparing: Bool) -> [OutputColumn] {
-        let unitColumns: [String]
+    /// Columns naming a row: the groups, then `layer, node` (whole numbers), `layer`, or an
+    /// edge's `source, target` (node references, `layer:node`, as in edge and lineage rows).
+    var keyColumns: [OutputColumn] {
+        let unitColumns: [OutputColumn]
         switch unit {
-        case .node: unitColumns = comparing ? ["node"] : ["layer", "node"]
-        case .layer: unitColumns = ["layer"]
-        case .edge: unitColumns = ["source", "target"]
+        case .node: unitColumns = [OutputColumn("layer", .integer), OutputColumn("node", .integer)]
+        case .layer: unitColumns = [OutputColumn("layer", .integer)]
+        case .edge: unitColumns = [OutputColumn("source", .node), OutputColumn("target", .node)]
         }
-        return groups.map { OutputColumn($0.rawValue, $0.column.type) } + unitColumns.map { OutputColumn($0, .integer) }
+        return groups.map { OutputColumn($0.rawValue, $0.column.type) } + unitColumns
     }
 }
 
@@ -165,15 +165,13 @@ public struct Comparison: Sendable, Equatable {
         case parents
     }
 
-    /// Keys, then per measure `m_a, m_b` and the difference — `diff` when one measure is
-    /// compared, `m_diff` each otherwise — then the extras (`effect`, `distance`, …); a
-    /// count's `_a`, `_b` and difference are integers.
+    /// The summary's keys, then per measure `m_a, m_b` and their difference `m_diff`, then the
+    /// extras (`effect`, `distance`, …); a count's `_a`, `_b` and difference are integers.
     var outputColumns: [OutputColumn] {
-        let single = first.measures.count == 1
-        return first.keyColumns(comparing: true)
+        first.keyColumns
             + first.measures.flatMap { measure in
                 [OutputColumn("\(measure.name)_a", measure.type), OutputColumn("\(measure.name)_b", measure.type),
-                 OutputColumn(single ? "diff" : "\(measure.name)_diff", measure.type)]
+                 OutputColumn("\(measure.name)_diff", measure.type)]
             }
             + extras.map { OutputColumn($0.rawValue, .number) }
     }
@@ -340,6 +338,8 @@ public indirect enum BoundCondition: Sendable, Equatable {
     /// A node reference literal, `layer:node`, compared with a lineage's `source` or `target`.
     case node(layer: Int, index: Int)
     case absolute(BoundCondition)
+    /// The layer or the node index of a node reference.
+    case nodePart(NodePart, BoundCondition)
     /// True when the trace's parent (or one of its children) meets the condition.
     case related(TraceRelation, BoundCondition)
     case not(BoundCondition)

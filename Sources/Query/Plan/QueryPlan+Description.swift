@@ -85,6 +85,7 @@ extension BoundCondition {
         case .value(let value): return value.planText
         case .node(let layer, let index): return "\(layer):\(index)"
         case .absolute(let inner): return "abs(" + inner.planText + ")"
+        case .nodePart(let part, let inner): return part.rawValue + "(" + inner.planText + ")"
         case .related(let relation, let inner): return relation.rawValue + "(" + inner.planText + ")"
         case .not(let inner): return "not " + inner.planText
         case .binary(let op, let left, let right): return "(" + left.planText + " " + op + " " + right.planText + ")"

@@ -39,6 +39,7 @@ extension ParsedExpression: CustomStringConvertible {
         case .nodeReference(let layer, let index, _): return "\(layer):\(index)"
         case .attribute(let key, _): return "(attr '\(key)')"
         case .absolute(let inner, _): return "(abs \(inner))"
+        case .nodePart(let part, let inner, _): return "(\(part.rawValue) \(inner))"
         case .related(let relation, let inner, _): return "(\(relation.rawValue) \(inner))"
         case .not(let inner, _): return "(not \(inner))"
         case .binary(let op, let left, let right): return "(\(op) \(left) \(right))"

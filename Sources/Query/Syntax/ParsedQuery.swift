@@ -161,6 +161,8 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     case attribute(String, Span)
     /// `abs(<expression>)`.
     case absolute(ParsedExpression, Span)
+    /// `layer(<node reference>)` or `node(<node reference>)`: a part of a node reference, a whole number.
+    case nodePart(NodePart, ParsedExpression, Span)
     /// `parent(<condition>)` or `child(<condition>)`: a condition on a related trace.
     case related(TraceRelation, ParsedExpression, Span)
     case not(ParsedExpression, Span)
@@ -170,11 +172,16 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     public var span: Span {
         switch self {
         case .name(let name): return name.span
-        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .nodeReference(_, _, let span), .attribute(_, let span), .absolute(_, let span), .related(_, _, let span), .not(_, let span):
+        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .nodeReference(_, _, let span), .attribute(_, let span), .absolute(_, let span), .nodePart(_, _, let span), .related(_, _, let span), .not(_, let span):
             return span
         case .binary(_, let left, let right): return Span(left.span.start, right.span.end)
         }
     }
+}
+
+/// A part of a node reference `layer:node`: its layer or its node's index within the layer.
+public enum NodePart: String, Sendable, Equatable, CaseIterable {
+    case layer, node
 }
 
 /// How a trace in a `parent(…)` or `child(…)` condition relates to the trace being selected:

@@ -253,6 +253,11 @@ public struct Parser {
             position += 1
             let inner = try enclosed(from: token.span)
             return try nested(.absolute(inner.expression, Span(token.span.start, tokens[position - 1].span.end)), over: inner.height, at: token.span)
+        case .identifier(let text) where NodePart(rawValue: text.lowercased()) != nil && opensCall:
+            position += 1
+            let inner = try enclosed(from: token.span)
+            let part = NodePart(rawValue: text.lowercased())!
+            return try nested(.nodePart(part, inner.expression, Span(token.span.start, tokens[position - 1].span.end)), over: inner.height, at: token.span)
         case .identifier(let text) where TraceRelation(rawValue: text.lowercased()) != nil && opensCall:
             position += 1
             let inner = try enclosed(from: token.span)

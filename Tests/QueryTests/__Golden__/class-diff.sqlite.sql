@@ -10,7 +10,7 @@ FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ?
 WHERE (((t.tag = ?) AND (t.predicted_label = t.true_label)) AND (t.true_label = ?))
 GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j)
-SELECT a.node AS node, a.mean AS mean_a, b.mean AS mean_b, a.mean - b.mean AS mean_diff, CAST(a.active AS REAL) / a.n AS freq_a, CAST(b.active AS REAL) / b.n AS freq_b, CAST(a.active AS REAL) / a.n - CAST(b.active AS REAL) / b.n AS freq_diff, (a.mean - b.mean) / NULLIF(sqrt((a.m2 + b.m2) / (a.n + b.n - 2)), 0) AS effect
+SELECT a.layer AS layer, a.node AS node, a.mean AS mean_a, b.mean AS mean_b, a.mean - b.mean AS mean_diff, CAST(a.active AS REAL) / a.n AS freq_a, CAST(b.active AS REAL) / b.n AS freq_b, CAST(a.active AS REAL) / a.n - CAST(b.active AS REAL) / b.n AS freq_diff, (a.mean - b.mean) / NULLIF(sqrt((a.m2 + b.m2) / (a.n + b.n - 2)), 0) AS effect
 FROM a
 JOIN b ON b.model_id = a.model_id AND b.layer = a.layer AND b.node = a.node) AS r
 ORDER BY abs(r.effect) DESC, r.node

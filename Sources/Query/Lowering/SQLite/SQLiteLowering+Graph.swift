@@ -22,7 +22,7 @@ extension SQLiteLowering.Conditions {
         var chosen: SQLFragment = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding FROM traces t"
         if let filter { chosen += " WHERE \(condition(filter))" }
         var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", chosen))"
-        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, w.source AS source, w.target AS target, w.weight * sv.value AS weight"
+        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution"
         sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer)"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
         // Edges of the IPG join active nodes only (units: |value| above the threshold): each

@@ -15,9 +15,12 @@ extension SQLiteLowering {
 
         static func greatest(_ a: String, _ b: String) -> String { "max(\(a), \(b))" }
 
-        /// The layer and the node of a node reference `layer:node` (text), as integers.
-        static func nodeReferenceParts(_ reference: String) -> [String] {
-            [integer("substr(\(reference), 1, instr(\(reference), ':') - 1)"), integer("substr(\(reference), instr(\(reference), ':') + 1)")]
+        /// The layer or the node of a node reference `layer:node` (text), as an integer.
+        static func nodeReferencePart(_ part: NodePart, of reference: SQLFragment) -> SQLFragment {
+            switch part {
+            case .layer: return "CAST(substr(\(reference), 1, instr(\(reference), ':') - 1) AS INTEGER)"
+            case .node: return "CAST(substr(\(reference), instr(\(reference), ':') + 1) AS INTEGER)"
+            }
         }
 
         /// Element `index` of the JSON array in `json`.

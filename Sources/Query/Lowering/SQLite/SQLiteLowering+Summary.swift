@@ -1,7 +1,7 @@
 import IPG
 
 /// Summaries and comparisons. Each trace set first becomes *base rows*: `model_id`, the
-/// groups, the unit's key (`layer, node`, `layer`, or `layer, source, target`) and the
+/// groups, the unit's key (`layer, node`, `layer`, or `layer, source_layer, source, target`) and the
 /// mergeable statistics `traces, n, mean, m2, active, minimum, maximum` (plus `q<percent>`
 /// columns for quantiles) — read from `node_statistics` or computed by scanning. Measures are
 /// then expressions over those columns, so both paths and every unit share them.
@@ -16,7 +16,7 @@ extension SQLiteLowering.Conditions {
     mutating func summary(_ summary: Summary, filter: BoundCondition?) -> SQLFragment {
         let base = baseRows(summary, filter: filter, path: summary.path)
         let measures = summary.measures.map { "\(measure($0, of: { "a.\($0)" })) AS \($0.name)" }
-        return "SELECT \(raw: (keyColumns(summary, comparing: false) + measures).joined(separator: ", ")) FROM (\(base)) AS a"
+        return "SELECT \(raw: (keyColumns(summary) + measures).joined(separator: ", ")) FROM (\(base)) AS a"
     }
 
     mutating func comparison(_ comparison: Comparison, filter: BoundCondition?) -> SQLFragment {
@@ -38,13 +38,12 @@ extension SQLiteLowering.Conditions {
             from = " FROM (\(pairedNodeRows(first, filter: filter))) AS a"
             b = { "a.b_\($0)" }
         }
-        let single = first.measures.count == 1
-        var columns = keyColumns(first, comparing: true)
+        var columns = keyColumns(first)
         for measure in first.measures {
             let (valueA, valueB) = (self.measure(measure, of: a), self.measure(measure, of: b))
             // Paired: the mean of the per-pair differences (equal to mean_a − mean_b).
             let difference = comparison.second == .parents && measure == .mean ? "a.d_mean" : "\(valueA) - \(valueB)"
-            columns += ["\(valueA) AS \(measure.name)_a", "\(valueB) AS \(measure.name)_b", "\(difference) AS \(single ? "diff" : "\(measure.name)_diff")"]
+            columns += ["\(valueA) AS \(measure.name)_a", "\(valueB) AS \(measure.name)_b", "\(difference) AS \(measure.name)_diff"]
         }
         for extra in comparison.extras {
             switch (extra, comparison.second) {
@@ -63,8 +62,15 @@ extension SQLiteLowering.Conditions {
         return with + "SELECT \(raw: columns.joined(separator: ", "))\(from)"
     }
 
-    private func keyColumns(_ summary: Summary, comparing: Bool) -> [String] {
-        summary.keyColumns(comparing: comparing).map(\.name).map { "a.\($0) AS \($0)" }
+    /// The key columns of base rows `a`; an edge's ends as node references.
+    private func keyColumns(_ summary: Summary) -> [String] {
+        summary.keyColumns.map { column in
+            switch (summary.unit, column.name) {
+            case (.edge, "source"): return "a.source_layer || ':' || a.source AS source"
+            case (.edge, "target"): return "a.layer || ':' || a.target AS target"
+            default: return "a.\(column.name) AS \(column.name)"
+            }
+        }
     }
 
     /// A measure over base-row columns (`column("mean")` gives the column's SQL).
@@ -105,7 +111,7 @@ extension SQLiteLowering.Conditions {
             let into = summary.layer!
             let columns = { (active: String) in
                 (["r.model_id AS model_id"] + groups + [
-                    "l.layer AS layer", "w.source AS source", "w.target AS target", "r.traces AS traces", "r.n AS n",
+                    "l.layer AS layer", "l.source_layer AS source_layer", "w.source AS source", "w.target AS target", "r.traces AS traces", "r.n AS n",
                     "w.weight * r.mean AS mean", "w.weight * w.weight * r.m2 AS m2", "\(active) AS active",
                     "\(Spelling.least("w.weight * r.minimum", "w.weight * r.maximum")) AS minimum",
                     "\(Spelling.greatest("w.weight * r.minimum", "w.weight * r.maximum")) AS maximum",

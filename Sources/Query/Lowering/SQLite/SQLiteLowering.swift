@@ -67,7 +67,7 @@ extension SQLiteLowering {
             let order = plan.order.flatMap { key -> [SQLFragment] in
                 let expressions: [SQLFragment]
                 if case .output(let name) = key.expression, nodeColumns.contains(name) {
-                    expressions = Spelling.nodeReferenceParts("r.\(name)").map { SQLFragment(raw: $0) }
+                    expressions = NodePart.allCases.map { Spelling.nodeReferencePart($0, of: SQLFragment(raw: "r.\(name)")) }
                 } else if !wrapped, case .output(let name) = key.expression {
                     expressions = [SQLFragment(raw: name)]
                 } else {
@@ -161,6 +161,7 @@ extension SQLiteLowering {
             // Bound as the text a lineage writes its nodes in.
             case .node(let layer, let index): return .bind(.string("\(layer):\(index)"))
             case .absolute(let inner): return "abs(\(self.condition(inner)))"
+            case .nodePart(let part, let inner): return Spelling.nodeReferencePart(part, of: self.condition(inner))
             case .related(let relation, let inner): return related(relation, inner)
             case .not(let inner): return "NOT (\(self.condition(inner)))"
             case .binary(let op, let left, let right):
