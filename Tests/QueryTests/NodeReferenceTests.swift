@@ -3,13 +3,13 @@ import Testing
 
 /// A lineage's `source` and `target` are node references: a `where` compares them with a
 /// `layer:node` literal (bound as an argument) and refuses plain numbers and strings, saying
-/// how to write the node. Edge lists keep whole-number node indices.
+/// how to write the node. Edge lists name their ends the same way.
 @Suite struct NodeReferenceTests {
     private let lineage = "from traces where input = 0 | lineage depth 2 top 1"
 
     @Test func aNodeReferenceIsBoundAsTheTextALineageWrites() throws {
         let query = try compileQuery(lineage + " | where target = 2:0 or source != 0:3").get()
-        #expect(query.sql.hasSuffix(" WHERE g.step > 0) AS r WHERE ((r.target = ?) OR (r.source != ?)) ORDER BY r.input, r.trace, r.step, r.contribution DESC, "
+        #expect(query.sql.hasSuffix(" JOIN chosen c ON c.id = g.trace_id) AS r WHERE ((r.target = ?) OR (r.source != ?)) ORDER BY r.input, r.trace, r.step, r.contribution DESC, "
                                     + "CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), "
                                     + "CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)"),
                 "node references sort by layer, then node, as numbers")

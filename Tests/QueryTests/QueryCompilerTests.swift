@@ -134,11 +134,17 @@ import Testing
 
 /// The lineage stage's SQL shape and checks.
 @Suite struct LineageCompileTests {
-    @Test func lineageIsARecursiveWalk() throws {
+    @Test func lineageIsAWalkUnrolledStepByStep() throws {
         let query = try QueryCompiler.compile(SourceText("from traces where tag = $tag and input = $input | lineage from 2:1 depth $depth top $k"),
                                               catalog: QueryCompilerTests.catalog).get()
-        #expect(query.sql.hasPrefix("SELECT * FROM (WITH RECURSIVE chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT"))
-        #expect(query.arguments == [.parameter("tag"), .parameter("input"), .integer(2), .integer(1), .parameter("depth"), .parameter("k")])
+        #expect(query.sql.hasPrefix("SELECT * FROM (WITH chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT"))
+        // A $depth may reach every dense layer below layer 2 (two): one table per step, each
+        // empty past the depth given, each keeping its paths' $k strongest edges.
+        #expect(query.sql.contains("step2(") && !query.sql.contains("step3("))
+        #expect(query.arguments == [.parameter("tag"), .parameter("input"), .integer(2), .integer(1)]
+                + [.parameter("depth"), .parameter("k"), .parameter("depth"), .parameter("k")])
+        let literal = try QueryCompiler.compile(SourceText("from traces | lineage depth 1 top 2"), catalog: QueryCompilerTests.catalog).get()
+        #expect(literal.sql.contains("step1(") && !literal.sql.contains("step2("), "a written depth unrolls that many steps")
         #expect(query.columns == ["trace", "tag", "input", "step", "target", "source", "contribution", "path", "flow"])
         let missing = QueryCompiler.compile(SourceText("from traces | lineage from 2:5 depth 1 top 1"), catalog: QueryCompilerTests.catalog)
         #expect(throws: DiagnosticList.self) { try missing.get() }

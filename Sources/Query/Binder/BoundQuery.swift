@@ -20,7 +20,7 @@ public struct BoundQuery: Sendable, Equatable {
         indirect case grouped(RowSummary)
         /// From a node, `depth` dense layers back (default start: the predicted output) or
         /// forward, following the `top` strongest contributions at every node reached.
-        case lineage(start: NodeAddress?, direction: LineageDirection, depth: BoundValue, top: BoundValue)
+        case lineage(LineageWalk)
     }
 
     public var filter: BoundCondition?
@@ -189,6 +189,18 @@ public enum ComparisonMeasure: String, Sendable, Equatable, CaseIterable {
 
     /// Whether it needs each trace paired with its parent (`versus parent`).
     var isPaired: Bool { self != .effect }
+}
+
+/// `lineage [forward] [from <node>] depth D top K`.
+public struct LineageWalk: Sendable, Equatable {
+    /// Where the walk starts; nil for each trace's predicted output.
+    public var start: NodeAddress?
+    public var direction: LineageDirection
+    public var depth: BoundValue
+    public var top: BoundValue
+    /// The most steps the walk can take: its depth when written as a number, else as many as
+    /// the models' dense layers allow (what a `$depth` is checked against).
+    public var maxSteps: Int
 }
 
 /// Which way a lineage walks.

@@ -40,9 +40,9 @@ extension BoundQuery.Shape {
             return "node values of layer " + layer.planText + ", per trace"
         case .edges(let layer):
             return "active dense edges into layer " + layer.planText + ", per trace"
-        case .lineage(let start, let direction, let depth, let top):
-            let from = start.map { "node " + $0.layer.planText + ":" + $0.node.planText } ?? "the predicted output"
-            return "lineage \(direction.rawValue) from \(from), depth \(depth.planText), top \(top.planText) per node, per trace"
+        case .lineage(let walk):
+            let from = walk.start.map { "node " + $0.layer.planText + ":" + $0.node.planText } ?? "the predicted output"
+            return "lineage \(walk.direction.rawValue) from \(from), depth \(walk.depth.planText) (at most \(walk.maxSteps)), top \(walk.top.planText) per node, per trace"
         }
     }
 }

@@ -34,70 +34,85 @@ extension SQLiteLowering.Conditions {
         return sql
     }
 
-    /// A recursive walk from the start node (default: each trace's predicted output), back to
-    /// the sources or forward to the targets, keeping at every node reached its `top`
-    /// strongest active dense contributions (ties at the k-th place all kept), for `depth`
-    /// steps. One row per edge walked, with the path's flow: its first edge's contribution,
-    /// times, at every node passed through, the share of that node's inflow (the sum of its
-    /// active incoming contributions) carried by the next edge. Backward, the flows of all
-    /// paths of one length add up to the start node's inflow; forward, a path's flow is the
-    /// part of its last node's inflow that comes from the start node along it.
-    mutating func lineage(start: NodeAddress?, direction: LineageDirection, depth: BoundValue, top: BoundValue, filter: BoundCondition?) -> SQLFragment {
+    /// A walk from the start node (default: each trace's predicted output), back to the sources
+    /// or forward to the targets, keeping at every node reached its `top` strongest active
+    /// dense contributions (ties at the k-th place all kept), for `depth` steps. One row per
+    /// edge walked, with the path's flow: its first edge's contribution, times, at every node
+    /// passed through, the share of that node's inflow (the sum of its active incoming
+    /// contributions) carried by the next edge. Backward, the flows of all paths of one length
+    /// add up to the start node's inflow; forward, a path's flow is the part of its last node's
+    /// inflow that comes from the start node along it.
+    ///
+    /// The walk is unrolled, one common table per step up to `maxSteps` (each step past
+    /// `depth` empty): a step ranks each path's candidate edges with a window function and,
+    /// backward, sums the same window for the inflow — once per node reached, where a recursive
+    /// walk (which allows no window function) would compare every edge with every other.
+    mutating func lineage(_ walk: LineageWalk, filter: BoundCondition?) -> SQLFragment {
         var chosen: SQLFragment = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding, t.predicted_label FROM traces t"
         if let filter { chosen += " WHERE \(condition(filter))" }
-        let startLayer: SQLFragment = start.map { .bind($0.layer) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
-        let startNode: SQLFragment = start.map { .bind($0.node) } ?? "c.predicted_label"
-        var sql: SQLFragment = "WITH RECURSIVE \(Spelling.materialized("chosen", columns: ["id", "model_id", "tag", "input_index", "node_values", "value_encoding", "predicted_label"], chosen)), "
+        let startLayer: SQLFragment = walk.start.map { .bind($0.layer) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
+        let startNode: SQLFragment = walk.start.map { .bind($0.node) } ?? "c.predicted_label"
+        var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", columns: ["id", "model_id", "tag", "input_index", "node_values", "value_encoding", "predicted_label"], chosen)), "
         // Every node value of the chosen traces, decoded once, for the walk to look up.
         let decoded: SQLFragment = "SELECT c.id, l.layer, \(raw: Spelling.integer("j.key")), j.value FROM chosen c JOIN layers l ON l.model_id = c.model_id CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "c", layer: "l", alias: "j"))"
         sql += "\(Spelling.materialized("vals", columns: ["trace_id", "layer", "node", "value"], decoded)), "
-        sql += "walk(trace_id, step, layer, node, source, target, contribution, path, flow) AS ("
-        sql += "SELECT c.id, 0, \(startLayer), \(startNode), NULL, NULL, NULL, NULL, NULL FROM chosen c"
-        let path = { (arrow: String, layer: String, node: String) in "COALESCE(g.path, g.layer || ':' || g.node) || '\(arrow)' || \(layer) || ':' || \(node)" }
-        // l: the dense layer the edge goes into; s: its source layer; w: the edge walked, and
-        // a, b the values at its ends; v: the other edges competing with it, x their values.
-        let value = { (alias: String, layer: String, node: String) in "JOIN vals \(alias) ON \(alias).trace_id = g.trace_id AND \(alias).layer = \(layer).layer AND \(alias).node = \(node)" }
-        // The flow carried on by an edge of `contribution` out of (forward) or into (backward)
-        // g.node, whose layer is `layer`: a share of g.node's inflow, from its active sources p.
-        let flow = { (contribution: String, layer: String) in
-            "CASE WHEN g.step = 0 THEN \(contribution) ELSE g.flow * \(contribution) / NULLIF((SELECT SUM(v.weight * x.value)"
-                + " FROM layers p JOIN dense_weights v ON v.model_id = p.model_id AND v.layer = \(layer).layer AND v.target = g.node "
-                + value("x", "p", "v.source")
-                + " WHERE p.model_id = c.model_id AND p.layer = \(layer).source_layer AND abs(x.value) > p.threshold), 0) END"
+        let columns = ["trace_id", "layer", "node", "source", "target", "contribution", "path", "flow"]
+        sql += "\(Spelling.materialized("step0", columns: columns, "SELECT c.id, \(startLayer) AS layer, \(startNode) AS node, NULL, NULL, NULL, NULL, NULL FROM chosen c"))"
+        let steps = max(1, walk.maxSteps)
+        for step in 1...steps {
+            sql += ", \(Spelling.materialized("step\(step)", columns: columns, lineageStep(step, walk)))"
         }
-        switch direction {
+        let union = (1...steps).map { "SELECT \($0) AS step, * FROM step\($0)" }.joined(separator: " UNION ALL ")
+        sql += " SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow"
+        sql += " FROM (\(raw: union)) AS g JOIN chosen c ON c.id = g.trace_id"
+        return sql
+    }
+
+    /// Step `step` of a walk: from each path reaching a node in the step before, its `top`
+    /// strongest active edges on. g: the path so far; l: the dense layer the edge goes into;
+    /// s: its source layer; w: the edge, a and b the values at its ends.
+    private func lineageStep(_ step: Int, _ walk: LineageWalk) -> SQLFragment {
+        let value = { (alias: String, layer: String, node: String) in "JOIN vals \(alias) ON \(alias).trace_id = g.trace_id AND \(alias).layer = \(layer).layer AND \(alias).node = \(node)" }
+        let reached = "COALESCE(g.path, g.layer || ':' || g.node)"
+        // The window of one path's candidate edges.
+        let partition = "PARTITION BY g.trace_id, \(reached)"
+        let window = "OVER (\(partition))"
+        var candidates: SQLFragment
+        switch walk.direction {
         case .backward:
-            sql += " UNION ALL SELECT g.trace_id, g.step + 1, s.layer, w.source, s.layer || ':' || w.source, g.layer || ':' || g.node, w.weight * a.value, \(raw: path(" <- ", "s.layer", "w.source")), \(raw: flow("w.weight * a.value", "l"))"
-            sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
-            sql += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
-            sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
-            sql += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node"
-            sql += " \(raw: value("a", "s", "w.source"))"
-            // Keep an edge when fewer than `top` active sources contribute more (SQLite allows
-            // no outer reference in a subquery's ORDER BY, so the rank is counted).
-            sql += " WHERE g.step < \(bind: depth) AND abs(a.value) > s.threshold"
-            sql += " AND (SELECT COUNT(*) FROM dense_weights v \(raw: value("x", "s", "v.source"))"
-            sql += " WHERE v.model_id = c.model_id AND v.layer = g.layer AND v.target = g.node"
-            sql += " AND abs(x.value) > s.threshold AND v.weight * x.value > w.weight * a.value) < \(bind: top))"
+            // Flow: the path's flow times this edge's share of the node's inflow, the sum of
+            // the same window.
+            let flow = step == 1 ? "w.weight * a.value" : "g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) \(window), 0)"
+            candidates = "SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target,"
+            candidates += " w.weight * a.value AS contribution, \(raw: reached) || ' <- ' || s.layer || ':' || w.source AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY w.weight * a.value DESC) AS rank"
+            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
+            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
+            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
+            candidates += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node"
+            candidates += " \(raw: value("a", "s", "w.source"))"
+            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold"
         case .forward:
-            sql += " UNION ALL SELECT g.trace_id, g.step + 1, l.layer, w.target, g.layer || ':' || g.node, l.layer || ':' || w.target, w.weight * a.value, \(raw: path(" -> ", "l.layer", "w.target")), \(raw: flow("w.weight * a.value", "s"))"
+            // Flow: the path's flow times this edge's share of the inflow of the node it leaves
+            // (the sum of that node's active incoming contributions, p its source layer).
+            let inflow = "(SELECT SUM(v.weight * x.value) FROM layers p JOIN dense_weights v ON v.model_id = p.model_id AND v.layer = s.layer AND v.target = g.node "
+                + value("x", "p", "v.source") + " WHERE p.model_id = c.model_id AND p.layer = s.source_layer AND abs(x.value) > p.threshold)"
+            let flow = step == 1 ? "w.weight * a.value" : "g.flow * w.weight * a.value / NULLIF(\(inflow), 0)"
+            candidates = "SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target,"
+            candidates += " w.weight * a.value AS contribution, \(raw: reached) || ' -> ' || l.layer || ':' || w.target AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY w.weight * a.value DESC) AS rank"
             // Weights found by source, not by target (the primary key), once the layer is known
             // (CROSS JOIN keeps SQLite's planner from reading the weights first).
-            sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id"
-            sql += " JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
-            sql += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
-            sql += " \(raw: value("a", "s", "g.node"))"
-            sql += " CROSS JOIN dense_weights w INDEXED BY dense_weights_by_source ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node"
-            sql += " \(raw: value("b", "l", "w.target"))"
+            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
+            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
+            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
+            candidates += " \(raw: value("a", "s", "g.node"))"
+            candidates += " CROSS JOIN dense_weights w INDEXED BY dense_weights_by_source ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node"
+            candidates += " \(raw: value("b", "l", "w.target"))"
             // Every outgoing edge carries the same source value, so the strongest are those
             // with the largest weight × value into an active target.
-            sql += " WHERE g.step < \(bind: depth) AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold"
-            sql += " AND (SELECT COUNT(*) FROM dense_weights v INDEXED BY dense_weights_by_source \(raw: value("x", "l", "v.target"))"
-            sql += " WHERE v.model_id = c.model_id AND v.layer = l.layer AND v.source = g.node"
-            sql += " AND abs(x.value) > l.threshold AND v.weight * a.value > w.weight * a.value) < \(bind: top))"
+            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold"
         }
-        sql += " SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow"
-        sql += " FROM walk g JOIN chosen c ON c.id = g.trace_id WHERE g.step > 0"
-        return sql
+        return "SELECT trace_id, layer, node, source, target, contribution, path, flow FROM (\(candidates)) WHERE rank <= \(bind: walk.top)"
     }
 }

@@ -45,8 +45,8 @@ extension SQLiteLowering {
                 sql = nodeValues(of: layer, filter: traces)
             case .edges(let layer):
                 sql = edges(into: layer, filter: traces)
-            case .lineage(let start, let direction, let depth, let top):
-                sql = lineage(start: start, direction: direction, depth: depth, top: top, filter: traces)
+            case .lineage(let walk):
+                sql = lineage(walk, filter: traces)
             }
             // Ordered by the source's columns alone, the rows are ordered by their names;
             // anything else reads the source's rows as `r`, whose columns a derived, renamed
