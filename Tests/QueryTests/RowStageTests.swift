@@ -122,3 +122,19 @@ import Testing
         #expect(compilationOutcome("from traces | edges into layer 2 | where contribution > 0 | summarize mean by edge").contains("error[E045]"))
     }
 }
+
+/// `nearest K to trace ID in layer N`: its columns, and its mistakes as diagnostics.
+@Suite struct NearestCompileTests {
+    @Test func nearestNamesItsColumnsAndChecksItsValues() throws {
+        #expect(try compileQuery("from traces where correct | nearest 5 to trace 12 in layer 2 by cosine").get().outputColumns.map(\.name)
+                == ["trace", "tag", "input", "label", "predicted", "correct", "distance"])
+        #expect(compilationOutcome("from traces | nearest 5 to trace 0 in layer 1").contains("error[E057]: no trace 0: trace ids start at 1"))
+        #expect(compilationOutcome("from traces | nearest -1 to trace 3 in layer 1").contains("error[E025]"))
+        #expect(compilationOutcome("from traces | nearest 5 to trace 3 in layer 9").contains("error[E022]"))
+        #expect(compilationOutcome("from traces | nearest 5 to trace 3 in layer 1 by cosin").contains("no distance 'cosin'; did you mean 'cosine'?"))
+        #expect(compilationOutcome("from traces | nearest 5 to trace 3 in layer 1.5").contains("error[E048]"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by node | nearest 5 to trace 3 in layer 1").contains("error[E045]"))
+        let query = try compileQuery("from traces | nearest $k to trace $t in layer $l").get()
+        #expect(query.problems(withParameters: ["k": .integer(3), "t": .integer(-4), "l": .integer(1)]).map(\.code.rawValue) == ["E057"])
+    }
+}

@@ -86,6 +86,8 @@ public struct Binder {
             shape = .edges(layer: value)
         case .lineage(let start, let forward, let depth, let top, let span):
             try lineage(from: start, forward: forward, depth: depth, top: top, span: span)
+        case .nearest(let count, let trace, let layer, let metric, let span):
+            try nearest(count: count, trace: trace, layer: layer, metric: metric, span: span)
         case .sort(let keys):
             listNodeValues()
             sort = try keys.map { key throws(Diagnostic) in
@@ -194,7 +196,7 @@ public struct Binder {
     }
 
     /// The most layers a model has.
-    private var layerCount: Int { catalog.models.map(\.layers.count).max() ?? 0 }
+    var layerCount: Int { catalog.models.map(\.layers.count).max() ?? 0 }
 
     /// Layers that are dense in some model.
     private var denseLayers: Set<Int> {

@@ -21,6 +21,8 @@ public struct BoundQuery: Sendable, Equatable {
         /// From a node, `depth` dense layers back (default start: the predicted output) or
         /// forward, following the `top` strongest contributions at every node reached.
         case lineage(LineageWalk)
+        /// The selected traces nearest one trace by their node values in a layer.
+        case nearest(NearestSearch)
     }
 
     public var filter: BoundCondition?
@@ -59,6 +61,8 @@ extension BoundQuery.Shape {
         case .summary(let summary): return summary.keyColumns + summary.measures.map { OutputColumn($0.name, $0.type) }
         case .comparison(let comparison): return comparison.outputColumns
         case .grouped(let summary): return summary.keys + summary.measures.map(\.column)
+        case .nearest:
+            return Self.traceIdentity + [OutputColumn("label", .integer), OutputColumn("predicted", .integer), OutputColumn("correct", .boolean), OutputColumn("distance", .number)]
         case .nodeValues: return Self.traceIdentity + [OutputColumn("layer", .integer), OutputColumn("node", .integer), OutputColumn("value", .number)]
         case .edges: return Self.traceIdentity + [OutputColumn("source", .node), OutputColumn("target", .node), OutputColumn("contribution", .number)]
         case .lineage:
@@ -189,6 +193,22 @@ public enum ComparisonMeasure: String, Sendable, Equatable, CaseIterable {
 
     /// Whether it needs each trace paired with its parent (`versus parent`).
     var isPaired: Bool { self != .effect }
+}
+
+/// `nearest K to trace ID in layer N [by euclidean|cosine]`: exact, by a scan of the selected
+/// traces of the trace's model (the trace itself left out).
+public struct NearestSearch: Sendable, Equatable {
+    public enum Metric: String, Sendable, CaseIterable {
+        case euclidean
+        /// 1 − cosine similarity.
+        case cosine
+    }
+
+    public var count: BoundValue
+    /// The store id of the trace the others are measured from.
+    public var trace: BoundValue
+    public var layer: BoundValue
+    public var metric: Metric
 }
 
 /// `lineage [forward] [from <node>] depth D top K`.

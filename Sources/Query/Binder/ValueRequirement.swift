@@ -7,6 +7,8 @@ public struct ValueRequirement: Sendable, Equatable {
     public enum Rule: Sendable, Equatable {
         /// `take`'s count: 0 or more.
         case count
+        /// `nearest`'s count (0 or more), then a trace id (1 or more).
+        case nearest
         /// A layer number below `count`; for edges, one of the `dense` layers.
         case layer(count: Int, dense: Set<Int>?)
         /// A node (layer, then index) that some model has: `nodeCounts[layer]` is the most
@@ -59,7 +61,7 @@ public struct ValueRequirement: Sendable, Equatable {
         case .classIndex(let column, let classes): return classProblems(column: column, classes: classes, parameters)
         case .tagWithParents(let known): return parentProblems(known: known, parameters)
         case .nodeReference(let column, let nodeCounts): return nodeReferenceProblems(column: column, nodeCounts: nodeCounts, parameters)
-        case .count, .layer, .node, .lineage: return wholeNumberProblems(parameters)
+        case .count, .nearest, .layer, .node, .lineage: return wholeNumberProblems(parameters)
         }
     }
 
@@ -84,6 +86,7 @@ public struct ValueRequirement: Sendable, Equatable {
     private var subject: String {
         switch rule {
         case .count: return "'take'"
+        case .nearest: return "'nearest K to trace ID'"
         case .layer: return "a layer"
         case .node: return "a node"
         case .lineage: return "a lineage's depth and top"
@@ -100,6 +103,10 @@ public struct ValueRequirement: Sendable, Equatable {
         case .count:
             guard let count = numbers[0], count < 0 else { return nil }
             return (.negativeCount, "'take' needs a count of 0 or more", whole)
+        case .nearest:
+            if let count = numbers[0], count < 0 { return (.negativeCount, "'nearest' needs a count of 0 or more", spans[0]) }
+            if let trace = numbers[1], trace < 1 { return (.noSuchTrace, "no trace \(trace): trace ids start at 1", spans[1]) }
+            return nil
         case .layer(let count, let dense):
             guard let layer = numbers[0] else { return nil }
             guard (0..<count).contains(layer) else { return (.noSuchLayer, "no layer \(layer): the models have layers 0–\(max(count, 1) - 1)", whole) }

@@ -89,6 +89,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case columnNameTaken = "E055"
     /// A function of the rows in `summarize` without its column (`mean` for `mean(flow)`), or `count` with one.
     case rowMeasureWithoutColumn = "E056"
+    /// A trace id that cannot exist (below 1), or a `nearest` metric that is not one.
+    case noSuchTrace = "E057"
 
     // Saved queries: the header of a `.dpq` file.
     /// A `param:` line that does not read `param: <name> <type> [default]`.

@@ -36,6 +36,8 @@ extension BoundQuery.Shape {
             let keys = summary.keys.isEmpty ? "all rows" : "by " + summary.keys.map(\.name).joined(separator: ", ")
             let inner = QueryPlanner.plan(summary.rows, ordered: false).description.split(separator: "\n").map { "\n  " + $0 }.joined()
             return "grouped \(keys): " + measures.joined(separator: ", ") + ", of the rows of" + inner
+        case .nearest(let search):
+            return "the \(search.count.planText) traces nearest trace \(search.trace.planText) by \(search.metric.rawValue) distance of layer \(search.layer.planText)'s node values"
         case .nodeValues(let layer):
             return "node values of layer " + layer.planText + ", per trace"
         case .edges(let layer):

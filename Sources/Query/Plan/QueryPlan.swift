@@ -54,6 +54,7 @@ public struct RowSource: Sendable, Equatable {
         case .comparison(let comparison): names = Self.keys(of: comparison.first)
         case .grouped(let summary): names = summary.keys.map { ($0.name, false) }
         case .nodeValues: names = [("input", false), ("trace", false), ("node", false)]
+        case .nearest: names = [("distance", false), ("trace", false)]
         case .edges: names = [("input", false), ("trace", false), ("target", false), ("source", false)]
         case .lineage: names = [("input", false), ("trace", false), ("step", false), ("contribution", true), ("target", false), ("source", false)]
         }

@@ -21,6 +21,8 @@ extension ParsedStage: CustomStringConvertible {
         case .edges(let layer, _): return "edges into layer \(layer)"
         case .lineage(let start, let forward, let depth, let top, _):
             return "lineage" + (forward ? " forward" : "") + (start.map { " from (node \($0.layer) \($0.node))" } ?? "") + " depth \(depth) top \(top)"
+        case .nearest(let count, let trace, let layer, let metric, _):
+            return "nearest \(count) to trace \(trace) in layer \(layer)" + (metric.map { " by \($0.text)" } ?? "")
         case .sort(let keys):
             return "sort " + keys.map { ($0.descending ? "-" : "") + "\($0.expression)" }.joined(separator: ", ")
         case .take(let count): return "take \(count)"

@@ -19,6 +19,9 @@
 ///   | lineage [forward] [from <layer:node> | from layer <value> node <value>] depth <value> top <value>
 ///                                            (strongest paths back from the predicted output,
 ///                                             or forward from a node)
+///   | nearest <value> to trace <value> in layer <value> [by euclidean|cosine]
+///                                            (the selected traces nearest a trace by their
+///                                             node values in a layer)
 ///   | derive <name> = <expression>, …        (computed columns of the output rows)
 ///   | sort [-]<expression>, …
 ///   | take <value>
@@ -44,6 +47,8 @@ public enum ParsedStage: Sendable, Equatable {
     case edges(layer: ParsedExpression, span: Span)
     /// `start`: `from L:N` or `from layer <value> node <value>`.
     case lineage(start: (layer: ParsedExpression, node: ParsedExpression)?, forward: Bool, depth: ParsedExpression, top: ParsedExpression, span: Span)
+    /// `nearest K to trace ID in layer N [by metric]`.
+    case nearest(count: ParsedExpression, trace: ParsedExpression, layer: ParsedExpression, metric: ParsedName?, span: Span)
     case sort([ParsedSortKey])
     case take(ParsedExpression)
 
@@ -58,6 +63,7 @@ public enum ParsedStage: Sendable, Equatable {
         case let (.edges(a, s), .edges(b, t)): return a == b && s == t
         case let (.lineage(a, f, d, k, s), .lineage(b, g, e, l, t)):
             return a?.layer == b?.layer && a?.node == b?.node && f == g && d == e && k == l && s == t
+        case let (.nearest(a, b, c, d, s), .nearest(e, f, g, h, t)): return a == e && b == f && c == g && d == h && s == t
         case let (.sort(a), .sort(b)): return a == b
         case let (.take(a), .take(b)): return a == b
         default: return false
@@ -77,6 +83,7 @@ extension ParsedStage {
         case .versus: return "versus"
         case .edges: return "edges into layer"
         case .lineage: return "lineage"
+        case .nearest: return "nearest"
         case .sort: return "sort"
         case .take: return "take"
         }
@@ -91,7 +98,7 @@ extension ParsedStage {
         case .derive(let derivations): return Span(derivations[0].name.span.start, derivations[derivations.count - 1].expression.span.end)
         case .summarize(let measures, let keys): return Span(measures[0].span.start, keys.last?.span.end ?? measures[measures.count - 1].span.end)
         case .sort(let keys): return Span(keys[0].expression.span.start, keys[keys.count - 1].expression.span.end)
-        case .nodes(_, let span), .versus(_, let span), .edges(_, let span), .lineage(_, _, _, _, let span): return span
+        case .nodes(_, let span), .versus(_, let span), .edges(_, let span), .lineage(_, _, _, _, let span), .nearest(_, _, _, _, let span): return span
         }
     }
 
@@ -100,7 +107,7 @@ extension ParsedStage {
     /// computed it only keeps their columns, which the binder tells apart.
     var shapesRows: Bool {
         switch self {
-        case .select, .nodes, .summarize, .versus, .edges, .lineage: return true
+        case .select, .nodes, .summarize, .versus, .edges, .lineage, .nearest: return true
         case .filter, .derive, .sort, .take: return false
         }
     }

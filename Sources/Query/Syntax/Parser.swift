@@ -163,7 +163,23 @@ public struct Parser {
             let top = try value()
             return .lineage(start: origin, forward: forward, depth: depth, top: top, span: Span(start.start, top.span.end))
         }
-        throw unexpected("a stage (where, select, derive, nodes of layer, summarize, versus, edges into layer, lineage, sort, take)")
+        if isWord("nearest") {
+            let start = advance().span
+            let count = try value()
+            try expectWord("to", "after 'nearest K' (nearest K to trace ID in layer N)")
+            try expectWord("trace", "after 'nearest K to' (nearest K to trace ID in layer N)")
+            let trace = try value()
+            try expectWord("in", "after 'nearest K to trace ID' (… in layer N)")
+            try expectWord("layer", "after 'nearest K to trace ID in'")
+            let layer = try value()
+            var metric: ParsedName?
+            if isWord("by") {
+                position += 1
+                metric = try name()
+            }
+            return .nearest(count: count, trace: trace, layer: layer, metric: metric, span: Span(start.start, (metric?.span ?? layer.span).end))
+        }
+        throw unexpected("a stage (where, select, derive, nodes of layer, summarize, versus, edges into layer, lineage, nearest, sort, take)")
     }
 
     private mutating func names() throws(Diagnostic) -> [ParsedName] {

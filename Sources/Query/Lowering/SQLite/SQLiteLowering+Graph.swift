@@ -14,6 +14,20 @@ extension SQLiteLowering.Conditions {
         return sql
     }
 
+    /// The `count` selected traces of the model of trace `search.trace` nearest it by their node
+    /// values in the layer (exact: every selected trace is measured), the trace itself left out.
+    mutating func nearest(_ search: NearestSearch, filter: BoundCondition?) -> SQLFragment {
+        let function = search.metric == .cosine ? "ipg_cosine_distance" : "ipg_distance"
+        var sql: SQLFragment = "SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, t.true_label AS label, t.predicted_label AS predicted,"
+        sql += " \(raw: Self.expression(for: .correct)) AS correct,"
+        sql += " \(raw: function)(t.node_values, t.value_encoding, q.node_values, q.value_encoding, l.layer, l.node_size) AS distance"
+        sql += " FROM traces q JOIN layers l ON l.model_id = q.model_id AND l.layer = \(bind: search.layer)"
+        sql += " JOIN traces t ON t.model_id = q.model_id AND t.id != q.id"
+        sql += " WHERE q.id = \(bind: search.trace)"
+        if let filter { sql += " AND \(condition(filter))" }
+        return sql + " ORDER BY distance IS NULL, distance, t.id LIMIT \(bind: search.count)"
+    }
+
     /// One row per active dense edge into `layer`, per selected trace, with the trace's id,
     /// tag and input.
     mutating func edges(into layer: BoundValue, filter: BoundCondition?) -> SQLFragment {

@@ -43,6 +43,8 @@ extension SQLiteLowering {
                 sql = grouped(summary)
             case .nodeValues(let layer):
                 sql = nodeValues(of: layer, filter: traces)
+            case .nearest(let search):
+                sql = nearest(search, filter: traces)
             case .edges(let layer):
                 sql = edges(into: layer, filter: traces)
             case .lineage(let walk):
@@ -57,7 +59,10 @@ extension SQLiteLowering {
                 if case .output(let name) = key.expression { return !nodeColumns.contains(name) }
                 return false
             }
-            let wrapped = plan.rowFilter != nil || !plan.keepsSourceColumns || !ordersByNames
+            // A nearest search orders and limits its own rows.
+            var limitsItself = false
+            if case .nearest = plan.source.shape { limitsItself = true }
+            let wrapped = plan.rowFilter != nil || !plan.keepsSourceColumns || !ordersByNames || limitsItself
             if wrapped {
                 let columns: SQLFragment = plan.keepsSourceColumns
                     ? "*" : plan.columns.map { "\(condition($0.expression)) AS \(raw: Self.quoted($0.name))" }.joined(separator: ", ")
