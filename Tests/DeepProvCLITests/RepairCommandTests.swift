@@ -76,7 +76,8 @@ import TestSupport
 
     @Test(arguments: [
         (["--validation-fraction", "1.5"], "--validation-fraction must be between 0 and 1"),
-        (["--max-benign-drop=-1"], "--max-benign-drop must be between 0 and 100"),
+        (["--max-benign-drop", "-1"], "--max-benign-drop must be between 0 and 100"),
+        (["--max-weight-change", "nan"], "--max-weight-change must be between 0 and 100"),
         (["--layers", "1,x"], "--layers: 'x' is not a layer number"),
         (["--layers", "0"], "--layers must name hidden layers"),
         (["--actions", "all"], "--actions"),

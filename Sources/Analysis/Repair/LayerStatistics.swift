@@ -8,9 +8,17 @@ import Engine
 /// language: the language selects traces by tag, label, parent and so on, but cannot name an
 /// arbitrary set of inputs (no membership test on `input`), so a seeded random split cannot
 /// be expressed, and summarizing whole tags would let validation inputs choose candidates.
+/// Which benign value a node action pulls toward.
+public enum BenignTarget: String, Sendable, Codable, CaseIterable {
+    case mean, mode
+}
+
 struct LayerStatistics {
-    /// Mean of each node over the mining part's clean inputs (the benign target).
+    /// Mean of each node over the mining part's clean inputs (one benign target).
     var cleanMean: [Float]
+    /// The mode of each node's benign values, or their mean when they barely spread (the
+    /// other target, `BenignMode`).
+    var cleanMode: [Float]
     /// Standard deviation of all the layer's benign values pooled: the unit of the window β_l.
     var pooledCleanDeviation: Float
     /// Per node: the paired activation distance (mean |adversarial − its clean parent|) in
@@ -37,6 +45,10 @@ struct LayerStatistics {
         }
         let benign = meansAndFrequencies(clean), shifted = meansAndFrequencies(adversarial)
         cleanMean = benign.mean.map { Float($0) }
+        let rows = clean.shape[0]
+        cleanMode = (0..<width).map { node in
+            BenignMode.target((0..<rows).map { clean.values[$0 * width + node] }) ?? 0
+        }
         let all = clean.values.map(Double.init)
         let mean = all.reduce(0, +) / Double(max(all.count, 1))
         pooledCleanDeviation = Float((all.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(max(all.count, 1))).squareRoot())
@@ -50,6 +62,11 @@ struct LayerStatistics {
         divergence = (0..<width).map { node in
             distance[node] / pairs / unit + abs(shifted.frequency[node] - benign.frequency[node])
         }
+    }
+
+    /// The benign targets of `kind`.
+    func targets(_ kind: BenignTarget) -> [Float] {
+        kind == .mean ? cleanMean : cleanMode
     }
 
     /// Nodes with some divergence, most divergent first (ties by node), at most `limit`.

@@ -4,13 +4,17 @@ import Engine
 /// The greedy search of DEEPPROV.md §3 for node actions: per layer (each single-node action
 /// scored on the mining part, those that help added greedily in order of gain while the
 /// mining adversarial accuracy rises and the validation benign accuracy stays above the
-/// floor; repeated until nothing is added), for each variant (strength α, window β_l), the
-/// variant with the best validation adversarial accuracy kept; then whole layers added
-/// greedily across layers under the same rule.
+/// floor; repeated until nothing is added), for each variant (benign target, strength α,
+/// window β_l), the variant with the best validation adversarial accuracy kept; then whole
+/// layers added greedily across layers under the same rule.
 struct NodeActionSearch {
-    /// Variants tried per layer: α and β_l in units of the layer's pooled benign deviation.
+    /// Variants tried per layer: the benign target, α, and β_l in units of the layer's pooled benign deviation.
     static let strengths: [Float] = [1, 0.5]
     static let windowsInDeviations: [Float] = [1, 2, 4]
+    /// Every variant, in the order tried (the first of equally good variants is kept).
+    static let variants = BenignTarget.allCases.flatMap { kind in
+        strengths.flatMap { strength in windowsInDeviations.map { (kind, strength, $0) } }
+    }
     /// Most divergent nodes considered per layer.
     static let candidateLimit = 32
     /// A single action is kept as a candidate unless it costs more than this much mining
@@ -25,18 +29,17 @@ struct NodeActionSearch {
                      steps: inout [RepairStep]) throws -> SingleLayerResult {
         let candidates = statistics.candidates(limit: Self.candidateLimit)
         var best: (result: SingleLayerResult, steps: [RepairStep])?
-        for strength in Self.strengths {
-            for multiple in Self.windowsInDeviations {
-                let window = multiple * statistics.pooledCleanDeviation
-                let actions = candidates.map { NodeAction(node: $0, target: statistics.cleanMean[$0], strength: strength, window: window) }
-                var variantSteps: [RepairStep] = []
-                let chosen = try greedy(actions, stage: "layer \(layer)", mining: mining, validation: validation, steps: &variantSteps)
-                let result = SingleLayerResult(
-                    layer: layer, strength: strength, windowInDeviations: multiple, window: window, actions: chosen,
-                    mining: try mining.scores(chosen), validation: try validation.scores(chosen))
-                progress("layer \(layer), α \(strength), β \(multiple)σ: \(chosen.count) actions, validation adversarial \(percent(result.validation.adversarial)), benign \(percent(result.validation.benign))")
-                if best.map({ isBetter(result, than: $0.result) }) ?? true { best = (result, variantSteps) }
-            }
+        for (kind, strength, multiple) in Self.variants {
+            let targets = statistics.targets(kind)
+            let window = multiple * statistics.pooledCleanDeviation
+            let actions = candidates.map { NodeAction(node: $0, target: targets[$0], strength: strength, window: window) }
+            var variantSteps: [RepairStep] = []
+            let chosen = try greedy(actions, stage: "layer \(layer)", mining: mining, validation: validation, steps: &variantSteps)
+            let result = SingleLayerResult(
+                layer: layer, target: kind, strength: strength, windowInDeviations: multiple, window: window, actions: chosen,
+                mining: try mining.scores(chosen), validation: try validation.scores(chosen))
+            progress("layer \(layer), \(kind) target, α \(strength), β \(multiple)σ: \(chosen.count) actions, validation adversarial \(percent(result.validation.adversarial)), benign \(percent(result.validation.benign))")
+            if best.map({ isBetter(result, than: $0.result) }) ?? true { best = (result, variantSteps) }
         }
         steps += best!.steps
         return best!.result

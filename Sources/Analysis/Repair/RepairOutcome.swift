@@ -19,9 +19,10 @@ public struct LayerNodeActions: Sendable, Codable, Equatable {
 }
 
 /// The best repair of one layer on its own (the "single layer" result) and the variant
-/// (strength α, window β_l) it was found with.
+/// (target, strength α, window β_l) it was found with.
 public struct SingleLayerResult: Sendable, Codable, Equatable {
     public var layer: Int
+    public var target: BenignTarget
     public var strength: Float
     /// β_l in units of the layer's pooled benign standard deviation, and as a value.
     public var windowInDeviations: Float

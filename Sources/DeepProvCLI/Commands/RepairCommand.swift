@@ -34,16 +34,16 @@ struct RepairCommand: ParsableCommand {
     @Option(help: "Comma-separated IPG layers to repair (default: every hidden layer of units).")
     var layers: String?
 
-    @Option(name: .customLong("validation-fraction"), help: "Share of clean inputs (with their adversarial children) held out for validation.")
+    @Option(name: .customLong("validation-fraction"), parsing: .unconditional, help: "Share of clean inputs (with their adversarial children) held out for validation.")
     var validationFraction: Double = 0.2
 
     @Option(help: "Seed of the mining/validation split.")
     var seed: UInt64 = 0
 
-    @Option(name: .customLong("max-benign-drop"), help: "Largest allowed drop of validation benign accuracy, in percentage points.")
+    @Option(name: .customLong("max-benign-drop"), parsing: .unconditional, help: "Largest allowed drop of validation benign accuracy, in percentage points.")
     var maxBenignDrop: Double = 1.0
 
-    @Option(name: .customLong("max-weight-change"), help: "Edge repair's budget of changed weight entries, in percent.")
+    @Option(name: .customLong("max-weight-change"), parsing: .unconditional, help: "Edge repair's budget of changed weight entries, in percent.")
     var maxWeightChange: Double = 10
 
     func validate() throws {
