@@ -28,9 +28,9 @@ public enum RepairFixtures {
     public static func label(_ input: Int) -> Int { input % 2 }
 
     /// A store at `path` with `count` clean traces and one adversarial child each, the model's
-    /// ONNX bytes kept; returns the model.
+    /// ONNX bytes kept unless `keepingBytes` is false; returns the model.
     @discardableResult
-    public static func store(at path: String, count: Int = 40) throws -> Model {
+    public static func store(at path: String, count: Int = 40, keepingBytes: Bool = true) throws -> Model {
         let model = try model()
         let bytes = try ONNXExporter.serialize(model.graph)
         let loaded = try Model.load(onnx: bytes, source: "repairable.onnx")
@@ -45,7 +45,7 @@ public enum RepairFixtures {
         })
         let store = try ProvenanceStore(path: path)
         let run = try store.beginIngest(sources: "repair fixture", batchSize: 64)
-        try run.beginModel(capture.topology, encoding: .float32, source: "repairable.onnx", onnx: bytes)
+        try run.beginModel(capture.topology, encoding: .float32, source: "repairable.onnx", onnx: keepingBytes ? bytes : nil)
         for trace in traces { try run.add(trace) }
         _ = try run.finish()
         return loaded

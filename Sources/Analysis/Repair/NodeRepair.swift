@@ -20,13 +20,14 @@ public enum NodeRepair {
         public var record: AnalysisRecord
     }
 
-    /// Runs the repair of `request.modelFingerprint` and records it in `backend`.
-    public static func run(_ request: RepairRequest, backend: any ProvenanceBackend, progress: @escaping (String) -> Void = { _ in }) throws -> Result {
+    /// Runs the repair of `request.modelFingerprint` and records it in `backend`. The model's
+    /// bytes come from the store; `knownBytes` (the file the caller read, with that
+    /// fingerprint) serve when the store has none (traces ingested from a stream).
+    public static func run(_ request: RepairRequest, backend: any ProvenanceBackend, knownBytes: Data? = nil,
+                           progress: @escaping (String) -> Void = { _ in }) throws -> Result {
         if let problem = request.validationProblem() { throw RepairError(problem) }
         guard request.actions != .edge else { throw RepairError("edge repair is not implemented yet; use --actions node") }
-        guard let bytes = try backend.modelBytes(fingerprint: request.modelFingerprint) else {
-            throw RepairError("\(backend.location): the store has no ONNX bytes for model \(request.modelFingerprint.prefix(12)) (capture with --db, or ingest a stream of that model)")
-        }
+        let bytes = try modelBytes(request.modelFingerprint, backend: backend, knownBytes: knownBytes)
         let model = try Model.load(onnx: bytes, source: "model \(request.modelFingerprint.prefix(12)) of \(backend.location)")
         let session = try InferenceSession(model: model)
         progress("reading traces '\(request.cleanTag)' and '\(request.adversarialTag)'")
@@ -74,6 +75,19 @@ public enum NodeRepair {
         let record = try makeRecord(request, outcome)
         try backend.record(record)
         return Result(outcome: outcome, repairedONNX: repairedONNX, record: record)
+    }
+
+    /// The ONNX bytes of the model with `fingerprint`: the store's, else `knownBytes` when
+    /// they have that fingerprint; an error saying which is missing otherwise.
+    private static func modelBytes(_ fingerprint: String, backend: any ProvenanceBackend, knownBytes: Data?) throws -> Data {
+        if let stored = try backend.modelBytes(fingerprint: fingerprint) { return stored }
+        guard try backend.info().models.contains(where: { $0.fingerprint == fingerprint }) else {
+            throw RepairError("\(backend.location): the store has no traces of model \(fingerprint.prefix(12)) (capture or ingest its clean and adversarial traces first)")
+        }
+        guard let knownBytes, Model.sha256Hex(knownBytes) == fingerprint else {
+            throw RepairError("\(backend.location): the store has no ONNX bytes for model \(fingerprint.prefix(12)); pass the model file it was captured with")
+        }
+        return knownBytes
     }
 
     /// The layers node actions may follow: hidden layers of units (not maps), not the output.

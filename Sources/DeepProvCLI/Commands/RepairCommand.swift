@@ -61,7 +61,7 @@ struct RepairCommand: ParsableCommand {
         let store = try ProvenanceStore(path: db, access: .readWrite)
         if actions == .both { note("--actions both: edge repair is not implemented yet; running node actions only") }
         let started = Date()
-        let result = try NodeRepair.run(try request(fingerprint: fingerprint), backend: store, progress: note)
+        let result = try NodeRepair.run(try request(fingerprint: fingerprint), backend: store, knownBytes: modelBytes, progress: note)
         try result.repairedONNX.write(to: URL(fileURLWithPath: out))
         let outcome = result.outcome
         note("done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")

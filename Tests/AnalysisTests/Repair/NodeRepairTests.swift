@@ -87,6 +87,21 @@ import TestSupport
         #expect(error?.message.contains("repairable: 1 (fc1)") == true, "\(error?.message ?? "")")
     }
 
+    @Test func theModelsBytesMayComeFromTheCallerWhenTheStoreLacksThem() throws {
+        let directory = try TemporaryDirectory()
+        let model = try RepairFixtures.store(at: directory.path("store.sqlite"), keepingBytes: false)
+        let store = try ProvenanceStore(path: directory.path("store.sqlite"))
+        let request = RepairRequest(modelFingerprint: model.fingerprint, cleanTag: RepairFixtures.cleanTag, adversarialTag: RepairFixtures.adversarialTag)
+        let missing = #expect(throws: RepairError.self) { try NodeRepair.run(request, backend: store) }
+        #expect(missing?.message.contains("no ONNX bytes for model \(model.fingerprint.prefix(12))") == true, "\(missing?.message ?? "")")
+        let bytes = try ONNXExporter.serialize(model.graph)
+        let result = try NodeRepair.run(request, backend: store, knownBytes: bytes)
+        #expect(result.outcome.layers.first?.actions.first?.node == 1)
+        let other = RepairRequest(modelFingerprint: try StoreFixtures.model().fingerprint, cleanTag: RepairFixtures.cleanTag, adversarialTag: RepairFixtures.adversarialTag)
+        let absent = #expect(throws: RepairError.self) { try NodeRepair.run(other, backend: store) }
+        #expect(absent?.message.contains("has no traces of model") == true, "\(absent?.message ?? "")")
+    }
+
     @Test func aStoreWithoutTheAdversarialTagIsExplained() throws {
         let directory = try TemporaryDirectory()
         let model = try RepairFixtures.store(at: directory.path("store.sqlite"))
