@@ -59,12 +59,15 @@ struct RepairCommand: ParsableCommand {
         let fingerprint = Model.sha256Hex(modelBytes)
         _ = try ProvenanceStore(path: db, access: .readOnly)  // a missing path or a foreign file is refused, not created
         let store = try ProvenanceStore(path: db, access: .readWrite)
-        if actions == .both { note("--actions both: edge repair is not implemented yet; running node actions only") }
         let started = Date()
+        func note(_ line: String) {
+            FileHandle.standardError.write(Data("repair: \(line)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]\n".utf8))
+        }
+        if actions == .both { note("--actions both: edge repair is not implemented yet; running node actions only") }
         let result = try NodeRepair.run(try request(fingerprint: fingerprint), backend: store, knownBytes: modelBytes, progress: note)
         try result.repairedONNX.write(to: URL(fileURLWithPath: out))
         let outcome = result.outcome
-        note("done in \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        note("done")
         print("repaired \(outcome.originalFingerprint.prefix(12)) -> \(outcome.repairedFingerprint.prefix(12)): \(out)")
         print("recorded as repair '\(result.record.name)' in \(db)")
         for layer in outcome.layers {
@@ -89,10 +92,6 @@ struct RepairCommand: ParsableCommand {
             }
             return layer
         }
-    }
-
-    private func note(_ line: String) {
-        FileHandle.standardError.write(Data("repair: \(line)\n".utf8))
     }
 }
 
