@@ -90,11 +90,13 @@ public enum NodeRepair {
         return knownBytes
     }
 
-    /// The layers node actions may follow: hidden layers of units (not maps), not the output.
+    /// The layers node actions may follow: hidden layers of units (not maps), neither the last
+    /// layer (the logits, even when a Softmax follows) nor a graph output.
     static func repairableLayers(_ capture: ProvenanceCapture, requested: [Int]?, outputs: Set<String>) throws -> [Layer] {
         let layers = capture.topology.layers
         let eligible = layers.filter { layer in
-            layer.index > 0 && layer.nodeShape.isEmpty && !outputs.contains(capture.layerValueNames[layer.index])
+            layer.index > 0 && layer.index < layers.count - 1 && layer.nodeShape.isEmpty
+                && !outputs.contains(capture.layerValueNames[layer.index])
         }
         guard let requested else {
             guard !eligible.isEmpty else { throw RepairError("the model has no hidden layer of units that node actions could follow") }
