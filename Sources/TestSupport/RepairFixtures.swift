@@ -27,16 +27,17 @@ public enum RepairFixtures {
     /// Labels of the clean inputs: alternating 0 and 1.
     public static func label(_ input: Int) -> Int { input % 2 }
 
-    /// A store at `path` with `count` clean traces and one adversarial child each, the model's
-    /// ONNX bytes kept unless `keepingBytes` is false; returns the model.
+    /// A store at `path` with `count` clean traces and one adversarial child each (input i's
+    /// child moves x1 by `shift(i)`, toward the wrong class), the model's ONNX bytes kept
+    /// unless `keepingBytes` is false; returns the model.
     @discardableResult
-    public static func store(at path: String, count: Int = 40, keepingBytes: Bool = true) throws -> Model {
+    public static func store(at path: String, count: Int = 40, keepingBytes: Bool = true, shift: (Int) -> Float = { _ in 0.5 }) throws -> Model {
         let model = try model()
         let bytes = try ONNXExporter.serialize(model.graph)
         let loaded = try Model.load(onnx: bytes, source: "repairable.onnx")
         let capture = try ProvenanceCapture(session: InferenceSession(model: loaded), sampleShape: [2])
         let clean = (0..<count).flatMap { input -> [Float] in [label(input) == 0 ? 0.5 : 1.5, 1] }
-        let shifted = (0..<count).flatMap { input -> [Float] in [label(input) == 0 ? 0.5 : 1.5, label(input) == 0 ? 1.5 : 0.5] }
+        let shifted = (0..<count).flatMap { input -> [Float] in [label(input) == 0 ? 0.5 : 1.5, label(input) == 0 ? 1 + shift(input) : 1 - shift(input)] }
         var traces = try capture.capture(Tensor(shape: [count, 2], values: clean), samples: (0..<count).map {
             SampleDescription(inputIndex: $0, trueLabel: label($0), tag: cleanTag)
         })

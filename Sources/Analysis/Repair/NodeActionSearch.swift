@@ -37,7 +37,10 @@ struct NodeActionSearch {
             let chosen = try greedy(actions, stage: "layer \(layer)", mining: mining, validation: validation, steps: &variantSteps)
             let result = SingleLayerResult(
                 layer: layer, target: kind, strength: strength, windowInDeviations: multiple, window: window, actions: chosen,
-                mining: try mining.scores(chosen), validation: try validation.scores(chosen))
+                mining: try mining.scores(chosen), validation: try validation.scores(chosen),
+                candidates: candidates.map {
+                    NodeCandidate(node: $0, divergence: statistics.divergence[$0], mean: statistics.cleanMean[$0], mode: statistics.cleanMode[$0])
+                })
             progress("layer \(layer), \(kind) target, α \(strength), β \(multiple)σ: \(chosen.count) actions, validation adversarial \(percent(result.validation.adversarial)), benign \(percent(result.validation.benign))")
             if best.map({ isBetter(result, than: $0.result) }) ?? true { best = (result, variantSteps) }
         }

@@ -18,6 +18,15 @@ public struct LayerNodeActions: Sendable, Codable, Equatable {
     public var actions: [NodeAction]
 }
 
+/// A node considered for actions, as mined from the mining part: its divergence and its two
+/// benign targets.
+public struct NodeCandidate: Sendable, Codable, Equatable {
+    public var node: Int
+    public var divergence: Double
+    public var mean: Float
+    public var mode: Float
+}
+
 /// The best repair of one layer on its own (the "single layer" result) and the variant
 /// (target, strength α, window β_l) it was found with.
 public struct SingleLayerResult: Sendable, Codable, Equatable {
@@ -30,6 +39,8 @@ public struct SingleLayerResult: Sendable, Codable, Equatable {
     public var actions: [NodeAction]
     public var mining: RepairScores
     public var validation: RepairScores
+    /// The nodes the search considered, most divergent first (chosen from mining alone).
+    public var candidates: [NodeCandidate]
 }
 
 /// What a node-action repair did: recorded in the store and printed by the CLI.

@@ -70,6 +70,27 @@ import TestSupport
         #expect(differences[4] == 0.5 + 1.5 * 2 - 1, "x1 = 3 is outside the window: untouched")
     }
 
+    /// Candidates, their divergence and their targets come from the mining part alone:
+    /// changing the validation inputs' adversarial children changes none of them, changing
+    /// the mining part's does.
+    @Test func validationInputsDoNotChangeWhatIsMined() throws {
+        let validation = Set(try RepairSplit(cleanInputs: Array(0..<40), validationFraction: 0.25, seed: 7).validation)
+        func outcome(_ shift: (Int) -> Float) throws -> NodeRepairOutcome {
+            let directory = try TemporaryDirectory()
+            let model = try RepairFixtures.store(at: directory.path("store.sqlite"), shift: shift)
+            let request = RepairRequest(modelFingerprint: model.fingerprint, cleanTag: RepairFixtures.cleanTag,
+                                        adversarialTag: RepairFixtures.adversarialTag, validationFraction: 0.25, seed: 7)
+            return try NodeRepair.run(request, backend: ProvenanceStore(path: directory.path("store.sqlite"))).outcome
+        }
+        let base = try outcome { _ in 0.5 }
+        let validationChanged = try outcome { validation.contains($0) ? 0.9 : 0.5 }
+        let miningChanged = try outcome { validation.contains($0) ? 0.5 : 0.7 }
+        #expect(base.singleLayer.first?.candidates.map(\.node) == [1])
+        #expect(validationChanged.singleLayer.map(\.candidates) == base.singleLayer.map(\.candidates))
+        #expect(miningChanged.singleLayer.map(\.candidates) != base.singleLayer.map(\.candidates))
+        #expect(validationChanged.originalMining == base.originalMining)
+    }
+
     @Test func theRepairIsRecordedInTheStore() throws {
         let (store, model, result, _) = try Self.repair()
         let records = try store.analyses(kind: "repair")
