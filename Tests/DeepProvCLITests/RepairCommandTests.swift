@@ -66,6 +66,23 @@ import TestSupport
         #expect(listingErrors == "Error: \(missing): no such store\n", "\(listingErrors)")
     }
 
+    @Test func aModelTheStoreDoesNotKnowIsNamed() throws {
+        let workspace = try Workspace()
+        let other = workspace.directory.path("other.onnx")
+        let otherModel = try StoreFixtures.model()
+        try ONNXExporter.serialize(otherModel.graph).write(to: URL(fileURLWithPath: other))
+        var arguments = workspace.arguments()
+        arguments[arguments.firstIndex(of: workspace.modelPath)!] = other
+        let (_, stderr, status) = try run(arguments)
+        #expect(status == 1)
+        #expect(stderr.contains("Error: \(workspace.store): the store has no traces of model \(Model.sha256Hex(try Data(contentsOf: URL(fileURLWithPath: other))).prefix(12))"), "\(stderr)")
+        arguments[arguments.firstIndex(of: other)!] = workspace.directory.path("absent.onnx")
+        let (_, missingError, missingStatus) = try run(arguments)
+        #expect(missingStatus == 1)
+        #expect(missingError.contains("absent.onnx: cannot read the model"), "\(missingError)")
+        #expect(!FileManager.default.fileExists(atPath: workspace.out))
+    }
+
     @Test func edgeActionsAreNotYetAvailable() throws {
         let workspace = try Workspace()
         let (_, stderr, status) = try run(workspace.arguments(["--actions", "edge"]))
