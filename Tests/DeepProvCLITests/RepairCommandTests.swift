@@ -53,6 +53,16 @@ import TestSupport
         #expect(table.contains("\(RepairFixtures.cleanTag)-\(RepairFixtures.adversarialTag)-seed3-"), "\(table)")
     }
 
+    @Test func aStoreWithoutRepairsSaysSo() throws {
+        let workspace = try Workspace()
+        let (stdout, stderr, status) = try run(["repairs", "--db", workspace.store])
+        #expect(status == 0, "\(stderr)")
+        #expect(stdout == "no repairs recorded\n")
+        let (json, _, jsonStatus) = try run(["repairs", "--db", workspace.store, "--format", "json"])
+        #expect(jsonStatus == 0)
+        #expect(json == "[]\n")
+    }
+
     @Test func missingStoreIsRefusedAndNotCreated() throws {
         let workspace = try Workspace()
         let missing = workspace.directory.path("typo.sqlite")
