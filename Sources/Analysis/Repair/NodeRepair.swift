@@ -140,7 +140,7 @@ public enum NodeRepair {
 
     /// Scores of actions in several layers: the later layers' actions in the graph, the
     /// earliest layer's applied to its cached values, the suffix from there run.
-    private static func combinedScores(_ layers: [LayerNodeActions], graph: ModelGraph, cache: ActivationCache) throws -> RepairScores {
+    static func combinedScores(_ layers: [LayerNodeActions], graph: ModelGraph, cache: ActivationCache) throws -> RepairScores {
         let earliest = layers.min { $0.layer < $1.layer }!
         let later = try apply(layers.filter { $0.layer != earliest.layer }, to: graph)
         return try SuffixScorer(graph: later, valueName: earliest.valueName, cache: cache).scores(earliest.actions)
