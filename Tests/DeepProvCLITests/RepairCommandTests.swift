@@ -35,7 +35,8 @@ import TestSupport
         #expect(status == 0, "\(stderr)")
         #expect(stderr.contains("repair: --actions both: edge repair is not implemented yet; running node actions only"), "\(stderr)")
         #expect(stderr.contains("repair: split (seed 3): mining 30 clean + 30 adversarial, validation 10 + 10"), "\(stderr)")
-        #expect(stdout.contains("layer 1: 1 node actions on 1"), "\(stdout)")
+        #expect(stdout.contains("\nlayer 1: 1 node actions on 1\n"), "\(stdout)")
+        #expect(stdout.contains("single layer 1: 1 actions (mean target, α 1.0, β 2.0σ), validation adversarial 100.00%, benign 100.00%"), "\(stdout)")
         let bytes = try Data(contentsOf: URL(fileURLWithPath: workspace.out))
         let repaired = try Model.load(onnx: bytes, source: workspace.out)
         for (name, constant) in workspace.model.graph.initializers {

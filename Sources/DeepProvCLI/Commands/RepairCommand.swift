@@ -70,6 +70,9 @@ struct RepairCommand: ParsableCommand {
         note("done")
         print("repaired \(outcome.originalFingerprint.prefix(12)) -> \(outcome.repairedFingerprint.prefix(12)): \(out)")
         print("recorded as repair '\(result.record.name)' in \(db)")
+        for single in outcome.singleLayer {
+            print("single layer \(single.layer): \(single.actions.count) actions (\(single.target) target, α \(single.strength), β \(single.windowInDeviations)σ), validation adversarial \(percentText(single.validation.adversarial)), benign \(percentText(single.validation.benign))")
+        }
         for layer in outcome.layers {
             print("layer \(layer.layer): \(layer.actions.count) node actions on \(layer.actions.map { String($0.node) }.joined(separator: ","))")
         }
