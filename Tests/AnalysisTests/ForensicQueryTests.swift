@@ -40,6 +40,48 @@ import TestSupport
         #expect(far.count == 3 && Double(far[1][6])! >= Double(far[2][6])!)
     }
 
+    @Test func traceMeasuresEqualTheirRecomputationFromNodeValues() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
+        let ids = try ids(database)
+        let rows = try queryCSV(database, "from traces where tag = 'shift' | select input, prob(1), prob(label), margin, margin(label), active(1), l1(1), entropy(1), distance(2, parent), distance(1, \(ids["clean 3"]!))")
+        #expect(rows.first == ["input", "prob_1", "prob_label", "margin", "margin_label", "active_1", "l1_1", "entropy_1", "distance_2_parent", "distance_1_\(ids["clean 3"]!)"])
+        let reference = try #require(traces.first { $0.metadata.tag == "clean" && $0.metadata.inputIndex == 3 })
+        #expect(rows.count == 31)
+        for row in rows.dropFirst() {
+            let trace = try #require(traces.first { $0.metadata.tag == "shift" && String($0.metadata.inputIndex) == row[0] })
+            let parent = try #require(traces.first { $0.metadata.tag == "clean" && $0.metadata.inputIndex == trace.metadata.inputIndex })
+            let logits = values(trace, trace.layerValues.count - 1)
+            let label = trace.metadata.trueLabel!
+            let peak = logits.max()!
+            let exponentials: [Double] = logits.map { exp($0 - peak) }
+            let sum = exponentials.reduce(0, +)
+            let softmax: [Double] = exponentials.map { $0 / sum }
+            let sorted = logits.sorted(by: >)
+            let hidden = values(trace, 1)
+            let total: Double = hidden.map(abs).reduce(0, +)
+            let shares: [Double] = total == 0 ? [] : hidden.map { abs($0) / total }.filter { $0 > 0 }
+            let entropy: Double = shares.map { -$0 * log2($0) }.reduce(0, +)
+            let active = Double(hidden.filter { $0 != 0 }.count)
+            let toParent = euclidean(values(trace, 2), values(parent, 2))!
+            let toReference = euclidean(hidden, values(reference, 1))!
+            let expected: [Double] = [softmax[1], softmax[label], sorted[0] - sorted[1], peak - logits[label], active, total, entropy, toParent, toReference]
+            for (column, (got, want)) in zip(rows[0].dropFirst(), zip(row.dropFirst().map { Double($0)! }, expected)) {
+                #expect(isClose(got, want, 1e-6), "input \(row[0]) \(column): \(got) vs \(want)")
+            }
+        }
+        // In a condition on traces, compared like any value.
+        let unsure = try queryCSV(database, "from traces where tag = 'shift' and prob(label) < 0.6 and margin > 0 | select input").dropFirst().map { Int($0[0])! }
+        let expectedUnsure = traces.filter { trace in
+            guard trace.metadata.tag == "shift" else { return false }
+            let logits = values(trace, trace.layerValues.count - 1)
+            let exponentials = logits.map { exp($0 - logits.max()!) }
+            let sorted = logits.sorted(by: >)
+            return exponentials[trace.metadata.trueLabel!] / exponentials.reduce(0, +) < 0.6 && sorted[0] - sorted[1] > 0
+        }.map(\.metadata.inputIndex)
+        #expect(unsure == expectedUnsure && !unsure.isEmpty && unsure.count < 30)
+    }
+
     private func values(_ trace: Trace, _ layer: Int) -> [Double] { trace.layerValues[layer].map(Double.init) }
 
     private func euclidean(_ a: [Double], _ b: [Double]) -> Double? {

@@ -28,6 +28,7 @@ import TestSupport
         ("lineage-backward", "from traces where tag = $tag and input = $input | lineage depth 2 top 2 | where target = 2:1"),
         ("lineage-forward", "from traces where tag = 'clean' | lineage forward from 1:0 depth 1 top 2"),
         ("nearest", "from traces where correct and label = 1 | nearest 5 to trace $trace in layer 2 by cosine | where tag != 'fgsm'"),
+        ("trace-measures", "from traces where tag = 'fgsm' and prob(label) < 0.5 | select input, prob(label) as p, margin, entropy(1), distance(2, parent) | sort -distance_2_parent"),
         ("node-values", "from traces where tag = 'clean' and input < 2 | nodes of layer 1 | where value > 0"),
         ("parent-columns", "from traces where tag = 'fgsm' | select input, confidence, parent.confidence, parent.correct | sort -parent_confidence"),
         ("row-summary-of-traces", "from traces where tag = 'fgsm' | summarize count, mean(correct), min(confidence) by label | where count > 1"),

@@ -138,3 +138,20 @@ import Testing
         #expect(query.problems(withParameters: ["k": .integer(3), "t": .integer(-4), "l": .integer(1)]).map(\.code.rawValue) == ["E057"])
     }
 }
+
+/// Measures of a trace: `prob(3)`, `margin`, `entropy(2)`, `distance(2, parent)`, …
+@Suite struct TraceMeasureCompileTests {
+    @Test func traceMeasuresAreTypedColumnsAndConditions() throws {
+        #expect(try compileQuery("from traces | select input, prob(1) as p, margin, margin(label), active(2), entropy(1), distance(1, parent), distance(2, 7)").get().outputColumns
+                == [OutputColumn("input", .integer), OutputColumn("p", .number), OutputColumn("margin", .number), OutputColumn("margin_label", .number),
+                    OutputColumn("active_2", .integer), OutputColumn("entropy_1", .number), OutputColumn("distance_1_parent", .number), OutputColumn("distance_2_7", .number)])
+        #expect(compilationOutcome("from traces where prob(label) < 0.5 and entropy(1) > 1 and parent(margin < 1)").hasPrefix("compiled"))
+        #expect(compilationOutcome("from traces where prob(2) > 0").contains("error[E053]: no class 2: the classes run from 0 to 1"))
+        #expect(compilationOutcome("from traces where prob(tag) > 0").contains("error[E043]: a class is a whole number"))
+        #expect(compilationOutcome("from traces where entropy(7) > 0").contains("error[E022]"))
+        #expect(compilationOutcome("from traces where distance(1, 0) > 0").contains("error[E057]"))
+        #expect(compilationOutcome("from traces where entropy(1, 2) > 0").contains("error[E043]: 'entropy' takes a layer"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by node | where prob(1) > 0").contains("error[E042]"))
+        #expect(compilationOutcome("from traces where prob(1)").contains("error[E043]"), "a number is not a condition")
+    }
+}

@@ -9,8 +9,10 @@ extension Binder {
         return condition
     }
 
-    private mutating func bindValue(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
+    mutating func bindValue(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
         switch expression {
+        // `margin` alone is the margin over the runner-up.
+        case .name(let name) where name.text.lowercased() == TraceFunction.margin.rawValue: return .measure(.margin(nil))
         case .name(let name): return .column(try traceColumn(name))
         case .nodeReference(let layer, let index, _): return .node(layer: layer, index: index)
         case .attribute(let key, _): return .attribute(key)
@@ -22,6 +24,8 @@ extension Binder {
             let bound = try bindValue(inner)
             try expectNodeReference(bound, at: inner.span)
             return .nodePart(part, bound)
+        case .traceFunction(let name, let arguments, let span):
+            return .measure(try traceMeasure(name, arguments, span: span))
         case .related(let relation, let inner, _):
             return .related(relation, try bind(inner))
         case .not(let inner, _):
@@ -65,6 +69,8 @@ extension Binder {
             let bound = try bindRowValue(inner, columns: columns)
             try expectNodeReference(bound, at: inner.span)
             return .nodePart(part, bound)
+        case .traceFunction(let name, _, let span):
+            throw Diagnostic(code: .traceConditionOnRows, message: "'\(name.text)(…)' measures traces: filter on it before the rows are computed, or select it from a trace listing", span: span)
         case .nodeReference(let layer, let index, _): return .node(layer: layer, index: index)
         case .not(let inner, _): return .not(try bind(inner, columns: columns))
         case .binary(let op, let left, let right):
@@ -113,6 +119,7 @@ extension Binder {
         case .node: return .node
         case .absolute(let inner): return type(of: inner)
         case .nodePart: return .integer
+        case .measure(let measure): return measure.type
         case .not, .related: return .boolean
         case .binary(let op, let left, let right):
             // Whole numbers stay whole (SQLite divides them as whole numbers too).
@@ -258,9 +265,16 @@ extension Binder {
         return column
     }
 
-    /// A column a trace listing selects: `confidence`, or its parent's, `parent.confidence`.
+    /// A column a trace listing selects: `confidence`, its parent's, `parent.confidence`, or a
+    /// measure of the trace, `prob(3)`.
+    mutating func traceField(_ choice: ParsedColumnChoice) throws(Diagnostic) -> TraceField {
+        guard let arguments = choice.arguments else { return try traceField(choice.column) }
+        return TraceField(try traceMeasure(choice.column, arguments, span: choice.span), name: Self.columnName(choice.column, arguments))
+    }
+
     func traceField(_ name: ParsedName) throws(Diagnostic) -> TraceField {
         let lowered = name.text.lowercased()
+        if lowered == TraceFunction.margin.rawValue { return TraceField(.margin(nil), name: lowered) }
         guard lowered.hasPrefix("parent.") else { return TraceField(try traceColumn(name)) }
         guard let column = TraceColumn(rawValue: String(lowered.dropFirst("parent.".count))) else {
             throw unknown(name, kind: "trace column", candidates: TraceColumn.allCases.map { "parent." + $0.rawValue })

@@ -57,7 +57,7 @@ extension BoundQuery.Shape {
     /// `target` node references (`layer:node`); tags and paths text.
     public var columns: [OutputColumn] {
         switch self {
-        case .traces(let columns): return columns.map { OutputColumn($0.name, $0.column.type) }
+        case .traces(let columns): return columns.map { OutputColumn($0.name, $0.type) }
         case .summary(let summary): return summary.keyColumns + summary.measures.map { OutputColumn($0.name, $0.type) }
         case .comparison(let comparison): return comparison.outputColumns
         case .grouped(let summary): return summary.keys + summary.measures.map(\.column)
@@ -259,19 +259,57 @@ public enum TraceColumn: String, Sendable, CaseIterable {
     }
 }
 
-/// A column of a trace listing: the trace's own, or its parent's (`select parent.confidence`,
-/// the column `parent_confidence`, empty for a trace without a stored parent).
+/// A column of a trace listing: the trace's own, its parent's (`select parent.confidence`,
+/// the column `parent_confidence`, empty for a trace without a stored parent), or a measure of
+/// the trace (`select prob(3)`, the column `prob_3`).
 public struct TraceField: Sendable, Equatable {
-    public var column: TraceColumn
-    public var ofParent: Bool
-
-    public init(_ column: TraceColumn, ofParent: Bool = false) {
-        self.column = column
-        self.ofParent = ofParent
+    public enum Value: Sendable, Equatable {
+        case column(TraceColumn)
+        case measure(TraceMeasure)
     }
 
+    public var value: Value
+    public var ofParent: Bool
     /// The output column's name.
-    public var name: String { ofParent ? "parent_" + column.rawValue : column.rawValue }
+    public var name: String
+
+    public init(_ column: TraceColumn, ofParent: Bool = false) {
+        value = .column(column)
+        self.ofParent = ofParent
+        name = ofParent ? "parent_" + column.rawValue : column.rawValue
+    }
+
+    public init(_ measure: TraceMeasure, name: String) {
+        value = .measure(measure)
+        ofParent = false
+        self.name = name
+    }
+
+    /// What the column holds.
+    public var type: ValueType {
+        switch value {
+        case .column(let column): return column.type
+        case .measure(let measure): return measure.type
+        }
+    }
+}
+
+/// A measure of one trace, computed from its node values.
+public indirect enum TraceMeasure: Sendable, Equatable {
+    /// The softmax of the output layer's values at a class (an integer expression, `label` say).
+    case probability(BoundCondition)
+    /// The largest output value minus a class's (nil: minus the runner-up's).
+    case margin(BoundCondition?)
+    /// Active nodes of a layer.
+    case activeNodes(layer: BoundValue)
+    /// Σ |node value| of a layer.
+    case l1(layer: BoundValue)
+    /// The Shannon entropy in bits of a layer's |node values| taken as a distribution.
+    case entropy(layer: BoundValue)
+    /// The Euclidean distance of a layer's node values to another trace's (nil: the parent's).
+    case distance(layer: BoundValue, to: BoundValue?)
+
+    public var type: ValueType { if case .activeNodes = self { return .integer } else { return .number } }
 }
 
 /// The type of a value in a condition or an output column; `unknown` for `$parameters`
@@ -372,6 +410,8 @@ public indirect enum BoundCondition: Sendable, Equatable {
     case absolute(BoundCondition)
     /// The layer or the node index of a node reference.
     case nodePart(NodePart, BoundCondition)
+    /// A measure of the trace (in a condition on traces).
+    case measure(TraceMeasure)
     /// True when the trace's parent (or one of its children) meets the condition.
     case related(TraceRelation, BoundCondition)
     case not(BoundCondition)

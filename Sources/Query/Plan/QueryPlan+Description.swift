@@ -20,7 +20,12 @@ extension BoundQuery.Shape {
     var planText: String {
         switch self {
         case .traces(let columns):
-            return "one per trace: " + columns.map { ($0.ofParent ? "parent." : "") + $0.column.rawValue }.joined(separator: ", ")
+            return "one per trace: " + columns.map { field in
+                switch field.value {
+                case .column(let column): return (field.ofParent ? "parent." : "") + column.rawValue
+                case .measure(let measure): return measure.planText + " as " + field.name
+                }
+            }.joined(separator: ", ")
         case .summary(let summary):
             return summary.planText
         case .comparison(let comparison):
@@ -88,9 +93,23 @@ extension BoundCondition {
         case .node(let layer, let index): return "\(layer):\(index)"
         case .absolute(let inner): return "abs(" + inner.planText + ")"
         case .nodePart(let part, let inner): return part.rawValue + "(" + inner.planText + ")"
+        case .measure(let measure): return measure.planText
         case .related(let relation, let inner): return relation.rawValue + "(" + inner.planText + ")"
         case .not(let inner): return "not " + inner.planText
         case .binary(let op, let left, let right): return "(" + left.planText + " " + op + " " + right.planText + ")"
+        }
+    }
+}
+
+extension TraceMeasure {
+    var planText: String {
+        switch self {
+        case .probability(let label): return "prob(" + label.planText + ")"
+        case .margin(let label): return "margin(" + (label?.planText ?? "") + ")"
+        case .activeNodes(let layer): return "active(" + layer.planText + ")"
+        case .l1(let layer): return "l1(" + layer.planText + ")"
+        case .entropy(let layer): return "entropy(" + layer.planText + ")"
+        case .distance(let layer, let trace): return "distance(" + layer.planText + ", " + (trace?.planText ?? "parent") + ")"
         }
     }
 }

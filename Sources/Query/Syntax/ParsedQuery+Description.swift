@@ -10,7 +10,10 @@ extension ParsedStage: CustomStringConvertible {
     public var description: String {
         switch self {
         case .filter(let condition): return "where \(condition)"
-        case .select(let choices): return "select " + choices.map { $0.column.text + ($0.alias.map { " as \($0.text)" } ?? "") }.joined(separator: ", ")
+        case .select(let choices):
+            return "select " + choices.map { choice in
+                choice.column.text + (choice.arguments.map { "(" + $0.map { "\($0)" }.joined(separator: ", ") + ")" } ?? "") + (choice.alias.map { " as \($0.text)" } ?? "")
+            }.joined(separator: ", ")
         case .derive(let derivations): return "derive " + derivations.map { "\($0.name.text) = \($0.expression)" }.joined(separator: ", ")
         case .nodes(let layer, _): return "nodes of layer \(layer)"
         case .summarize(let measures, let keys):
@@ -42,6 +45,7 @@ extension ParsedExpression: CustomStringConvertible {
         case .attribute(let key, _): return "(attr '\(key)')"
         case .absolute(let inner, _): return "(abs \(inner))"
         case .nodePart(let part, let inner, _): return "(\(part.rawValue) \(inner))"
+        case .traceFunction(let name, let arguments, _): return "(\(name.text)" + arguments.map { " \($0)" }.joined() + ")"
         case .related(let relation, let inner, _): return "(\(relation.rawValue) \(inner))"
         case .not(let inner, _): return "(not \(inner))"
         case .binary(let op, let left, let right): return "(\(op) \(left) \(right))"

@@ -125,13 +125,15 @@ public struct ParsedSortKey: Sendable, Equatable {
     public var descending: Bool
 }
 
-/// A column a `select` keeps: `name`, or `name as alias` to rename it.
+/// A column a `select` keeps: `name`, or `name as alias` to rename it; on a trace listing, a
+/// measure of the trace too (`prob(3) as p`).
 public struct ParsedColumnChoice: Sendable, Equatable {
     public var column: ParsedName
+    /// A trace measure's arguments (`column` names the function), nil for a column.
+    public var arguments: [ParsedExpression]?
     public var alias: ParsedName?
-
     /// From the column's name to the alias's end.
-    public var span: Span { Span(column.span.start, (alias ?? column).span.end) }
+    public var span: Span
 }
 
 /// A computed column: `name = expression`.
@@ -170,6 +172,8 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     case absolute(ParsedExpression, Span)
     /// `layer(<node reference>)` or `node(<node reference>)`: a part of a node reference, a whole number.
     case nodePart(NodePart, ParsedExpression, Span)
+    /// A measure of a trace: `prob(3)`, `margin(label)`, `entropy(2)`, `distance(2, parent)`, …
+    case traceFunction(ParsedName, [ParsedExpression], Span)
     /// `parent(<condition>)` or `child(<condition>)`: a condition on a related trace.
     case related(TraceRelation, ParsedExpression, Span)
     case not(ParsedExpression, Span)
@@ -179,11 +183,17 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     public var span: Span {
         switch self {
         case .name(let name): return name.span
-        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .nodeReference(_, _, let span), .attribute(_, let span), .absolute(_, let span), .nodePart(_, _, let span), .related(_, _, let span), .not(_, let span):
+        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .nodeReference(_, _, let span), .attribute(_, let span), .absolute(_, let span), .nodePart(_, _, let span), .traceFunction(_, _, let span), .related(_, _, let span), .not(_, let span):
             return span
         case .binary(_, let left, let right): return Span(left.span.start, right.span.end)
         }
     }
+}
+
+/// The measures of a trace a query can compute: `prob(class)`, `margin([class])`,
+/// `active(layer)`, `l1(layer)`, `entropy(layer)`, `distance(layer, trace id | parent)`.
+public enum TraceFunction: String, Sendable, Equatable, CaseIterable {
+    case prob, margin, active, l1, entropy, distance
 }
 
 /// A part of a node reference `layer:node`: its layer or its node's index within the layer.

@@ -207,14 +207,37 @@ public struct Parser {
         repeat {
             if result.count > 0 { position += 1 }
             let column = try name()
+            var arguments: [ParsedExpression]?
+            var end = column.span.end
+            if TraceFunction(rawValue: column.text.lowercased()) != nil, isSymbol("(") {
+                let call = try callArguments()
+                arguments = call.arguments
+                end = call.end
+            }
             var alias: ParsedName?
             if isWord("as") {
                 position += 1
                 alias = try name()
+                end = alias!.span.end
             }
-            result.append(ParsedColumnChoice(column: column, alias: alias))
+            result.append(ParsedColumnChoice(column: column, arguments: arguments, alias: alias, span: Span(column.span.start, end)))
         } while isSymbol(",")
         return result
+    }
+
+    /// `(<value>, …)` after a trace function's name, and where it ends.
+    private mutating func callArguments() throws(Diagnostic) -> (arguments: [ParsedExpression], end: Int) {
+        position += 1
+        var arguments: [ParsedExpression] = []
+        if !isSymbol(")") {
+            arguments.append(try expression())
+            while isSymbol(",") {
+                position += 1
+                arguments.append(try expression())
+            }
+        }
+        guard isSymbol(")") else { throw unexpected("',' or ')' in the function's arguments") }
+        return (arguments, advance().span.end)
     }
 
     private mutating func name() throws(Diagnostic) -> ParsedName {
@@ -274,6 +297,10 @@ public struct Parser {
             let inner = try enclosed(from: token.span)
             let part = NodePart(rawValue: text.lowercased())!
             return try nested(.nodePart(part, inner.expression, Span(token.span.start, tokens[position - 1].span.end)), over: inner.height, at: token.span)
+        case .identifier(let text) where TraceFunction(rawValue: text.lowercased()) != nil && opensCall:
+            position += 1
+            let call = try callArguments()
+            return Operand(expression: .traceFunction(ParsedName(text: text, span: token.span), call.arguments, Span(token.span.start, call.end)), height: 1)
         case .identifier(let text) where TraceRelation(rawValue: text.lowercased()) != nil && opensCall:
             position += 1
             let inner = try enclosed(from: token.span)

@@ -9,6 +9,6 @@ public enum Vocabulary {
     /// Names a query can use after `where`, `select`, `summarize` or `sort`.
     public static var names: [String] {
         var seen = Set<String>()
-        return (TraceColumn.allCases.map(\.rawValue) + NodeMeasure.names + TraceGroup.allCases.map(\.rawValue)).filter { seen.insert($0).inserted }
+        return (TraceColumn.allCases.map(\.rawValue) + TraceFunction.allCases.map(\.rawValue) + NodeMeasure.names + TraceGroup.allCases.map(\.rawValue)).filter { seen.insert($0).inserted }
     }
 }

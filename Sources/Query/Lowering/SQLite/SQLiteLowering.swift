@@ -31,8 +31,13 @@ extension SQLiteLowering {
             case .traces(let columns):
                 // A parent's columns come from one join per trace, by the parent's id.
                 let readsParents = columns.contains(where: \.ofParent)
-                let select = columns.map { "\(Self.expression(for: $0.column, of: $0.ofParent ? "pt" : "t")) AS \($0.name)" }.joined(separator: ", ")
-                sql = "SELECT \(raw: select) FROM traces t"
+                let select = columns.map { field -> SQLFragment in
+                    switch field.value {
+                    case .column(let column): return "\(raw: Self.expression(for: column, of: field.ofParent ? "pt" : "t")) AS \(raw: field.name)"
+                    case .measure(let measure): return "\(self.measure(measure)) AS \(raw: field.name)"
+                    }
+                }
+                sql = "SELECT \(select, separator: ", ") FROM traces t"
                 if readsParents { sql += " LEFT JOIN traces pt ON pt.id = \(raw: Self.parentID(of: "t"))" }
                 if let traces { sql += " WHERE \(condition(traces))" }
             case .summary(let summary):
@@ -156,6 +161,26 @@ extension SQLiteLowering {
             }
         }
 
+        /// A measure of the current trace, from its node values in one layer (`ml`): the output
+        /// layer for a class's probability or margin.
+        mutating func measure(_ measure: TraceMeasure) -> SQLFragment {
+            let t = traceAlias
+            let values = "\(t).node_values, \(t).value_encoding, ml.layer, ml.node_size"
+            let output: SQLFragment = "FROM layers ml WHERE ml.model_id = \(raw: t).model_id ORDER BY ml.layer DESC LIMIT 1)"
+            let layer = { (value: BoundValue) -> SQLFragment in "FROM layers ml WHERE ml.model_id = \(raw: t).model_id AND ml.layer = \(bind: value))" }
+            switch measure {
+            case .probability(let label): return "(SELECT ipg_probability(\(raw: values), \(condition(label))) \(output)"
+            case .margin(let label): return "(SELECT ipg_margin(\(raw: values), \(label.map { condition($0) } ?? "NULL")) \(output)"
+            case .activeNodes(let index): return "(SELECT ipg_active_count(\(raw: values), ml.threshold) \(layer(index))"
+            case .l1(let index): return "(SELECT ipg_l1(\(raw: values)) \(layer(index))"
+            case .entropy(let index): return "(SELECT ipg_entropy(\(raw: values)) \(layer(index))"
+            case .distance(let index, let trace):
+                let other: SQLFragment = trace.map { .bind($0) } ?? SQLFragment(raw: Self.parentID(of: t))
+                return "(SELECT ipg_distance(\(raw: t).node_values, \(raw: t).value_encoding, mq.node_values, mq.value_encoding, ml.layer, ml.node_size)"
+                    + " FROM layers ml JOIN traces mq ON mq.id = \(other) WHERE ml.model_id = \(raw: t).model_id AND ml.layer = \(bind: index))"
+            }
+        }
+
         mutating func condition(_ condition: BoundCondition) -> SQLFragment {
             switch condition {
             case .column(let column): return SQLFragment(raw: Self.expression(for: column, of: traceAlias))
@@ -167,6 +192,7 @@ extension SQLiteLowering {
             case .node(let layer, let index): return .bind(.string("\(layer):\(index)"))
             case .absolute(let inner): return "abs(\(self.condition(inner)))"
             case .nodePart(let part, let inner): return Spelling.nodeReferencePart(part, of: self.condition(inner))
+            case .measure(let measure): return self.measure(measure)
             case .related(let relation, let inner): return related(relation, inner)
             case .not(let inner): return "NOT (\(self.condition(inner)))"
             case .binary(let op, let left, let right):
