@@ -1,17 +1,18 @@
 import IPG
 
-/// Source → tokens → `ParsedQuery` → `BoundQuery` → `CompiledQuery`, one entry point per arrow
-/// (`Lexer.tokenize`, `Parser.parse`, `Binder.bind`, `SQLGenerator.generate`) chained here.
-/// Pure: no I/O, no database; names resolve against the catalog given.
+/// Source → tokens → `ParsedQuery` → `BoundQuery` → `QueryPlan` → `CompiledQuery`, one entry
+/// point per arrow (`Lexer.tokenize`, `Parser.parse`, `Binder.bind`, `QueryPlanner.plan`, a
+/// `QueryLowering`'s `lower`) chained here. Pure: no I/O, no database; names resolve against
+/// the catalog given.
 public enum QueryCompiler {
     /// The compiled query, or what is wrong with it: every lexical error, else the first
     /// syntax error, else the binder's errors across stages.
-    public static func compile(_ source: SourceText, catalog: Catalog, dialect: any SQLDialect = SQLiteDialect()) -> Result<CompiledQuery, DiagnosticList> {
+    public static func compile(_ source: SourceText, catalog: Catalog, lowering: any QueryLowering = SQLiteLowering()) -> Result<CompiledQuery, DiagnosticList> {
         let (tokens, diagnostics) = Lexer.tokenize(source)
         if let first = diagnostics.first { return .failure(DiagnosticList(first, Array(diagnostics.dropFirst()))) }
         switch Parser.parse(tokens) {
         case .failure(let diagnostic): return .failure(DiagnosticList(diagnostic))
-        case .success(let query): return Binder.bind(query, catalog: catalog).map { SQLGenerator.generate($0, dialect: dialect) }
+        case .success(let query): return Binder.bind(query, catalog: catalog).map { lowering.lower(QueryPlanner.plan($0)) }
         }
     }
 }

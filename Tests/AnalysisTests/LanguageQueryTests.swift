@@ -8,9 +8,10 @@ import TestSupport
 /// The language's groupings, units, quantiles, comparisons, pairs, attributes and forward
 /// lineage, each checked against a recomputation from the traces (or the engine's IPG).
 @Suite struct LanguageQueryTests {
+    /// The rows as numbers; a node reference `layer:node` as its node index (the tests know its layer).
     private func rows(_ database: String, _ query: String) throws -> (header: [String], rows: [[Double]]) {
         let csv = try queryCSV(database, query)
-        return (csv.first ?? [], csv.dropFirst().map { $0.map { Double($0) ?? .nan } })
+        return (csv.first ?? [], csv.dropFirst().map { $0.map { Double($0) ?? $0.split(separator: ":").last.flatMap { Double($0) } ?? .nan } })
     }
 
     private func values(_ traces: [Trace], tag: String, layer: Int, node: Int, where keep: (Trace) -> Bool = { _ in true }) -> [Double] {
@@ -92,8 +93,9 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let result = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean, freq, effect by node | versus traces where tag = 'clean'")
-        #expect(result.header == ["node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect"])
-        for row in result.rows {
+        #expect(result.header == ["layer", "node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect"])
+        #expect(result.rows.allSatisfy { $0[0] == 1 })
+        for row in result.rows.map({ Array($0.dropFirst()) }) {
             let a = values(traces, tag: "shift", layer: 1, node: Int(row[0])), b = values(traces, tag: "clean", layer: 1, node: Int(row[0]))
             let pooled = ((sumOfSquares(a) + sumOfSquares(b)) / Double(a.count + b.count - 2)).squareRoot()
             let freq = { (values: [Double]) in Double(values.filter { $0 != 0 }.count) / Double(values.count) }
@@ -107,10 +109,10 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let result = try rows(database, "from traces where tag = 'shift' and attr('source') = 'scan' | nodes of layer 1 | summarize mean, effect, distance, max_distance by node | versus parent")
-        #expect(result.header == ["node", "mean_a", "mean_b", "diff", "effect", "distance", "max_distance"])
+        #expect(result.header == ["layer", "node", "mean_a", "mean_b", "mean_diff", "effect", "distance", "max_distance"])
         #expect(result.rows.count == 3)
         let children = traces.filter { $0.metadata.tag == "shift" && $0.metadata.inputIndex % 3 != 0 }
-        for row in result.rows {
+        for row in result.rows.map({ Array($0.dropFirst()) }) {
             let node = Int(row[0])
             let differences = children.map { child in
                 let parent = traces.first { $0.metadata.tag == "clean" && $0.metadata.inputIndex == child.metadata.parent!.inputIndex }!
@@ -123,7 +125,7 @@ import TestSupport
             #expect(isClose(row[5], mean(differences.map(abs)), 1e-7) && isClose(row[6], differences.map(abs).max()!, 1e-7), "\(row)")
         }
         // Somewhere pairs move both ways, so the distance is not just |diff|.
-        #expect(result.rows.contains { $0[5] > abs($0[3]) + 1e-6 })
+        #expect(result.rows.contains { $0[6] > abs($0[4]) + 1e-6 })
     }
 
     @Test func attributesSelectTraces() throws {
@@ -176,8 +178,10 @@ import TestSupport
     @Test func edgesWhoseMeanContributionDivergesMost() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
-        let result = try rows(database, "from traces where tag = 'shift' | edges into layer 1 | summarize mean by edge | versus traces where tag = 'clean' | sort -abs(diff) | take 3")
-        #expect(result.header == ["source", "target", "mean_a", "mean_b", "diff"])
+        let result = try rows(database, "from traces where tag = 'shift' | edges into layer 1 | summarize mean by edge | versus traces where tag = 'clean' | sort -abs(mean_diff) | take 3")
+        #expect(result.header == ["source", "target", "mean_a", "mean_b", "mean_diff"])
+        #expect(try queryCSV(database, "from traces where tag = 'shift' | edges into layer 1 | summarize mean by edge").dropFirst().allSatisfy { $0[0].hasPrefix("0:") && $0[1].hasPrefix("1:") },
+                "edge ends are node references")
         let weights = try sqlRows(database, "SELECT source, target, weight FROM dense_weights WHERE layer = 1")
         let expected = weights.map { row -> (String, Double) in
             let (source, weight) = (Int(row[0])!, Double(row[2])!)
@@ -195,15 +199,15 @@ import TestSupport
         let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
         let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
         let into = graph.edges.filter { $0.target == NodeID(layer: 1, index: 0) }.sorted { $0.weight > $1.weight }
-        let result = try rows(database, "from traces where tag = 'shift' and input = 4 | edges into layer 1 | where target = 0 | sort -weight")
-        #expect(result.header == ["trace", "tag", "input", "source", "target", "weight"])
+        let result = try rows(database, "from traces where tag = 'shift' and input = 4 | edges into layer 1 | where target = 1:0 | sort -contribution")
+        #expect(result.header == ["trace", "tag", "input", "source", "target", "contribution"])
         #expect(result.rows.allSatisfy { $0[2] == 4 })
         #expect(result.rows.map { Int($0[3]) } == into.map(\.source.index))
         for (row, edge) in zip(result.rows, into) { #expect(isClose(row[5], Double(edge.weight), 1e-6)) }
         // Rows of a comparison kept by their difference.
         let all = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent")
-        let kept = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent | where abs(diff) > 0.05 and node != 1")
-        #expect(kept.rows == all.rows.filter { abs($0[3]) > 0.05 && $0[0] != 1 })
+        let kept = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent | where abs(mean_diff) > 0.05 and node != 1")
+        #expect(kept.rows == all.rows.filter { abs($0[4]) > 0.05 && $0[1] != 1 })
         #expect(!kept.rows.isEmpty && kept.rows.count < all.rows.count)
     }
 

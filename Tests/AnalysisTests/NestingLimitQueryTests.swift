@@ -30,8 +30,8 @@ import TestSupport
         "from traces where {c} | nodes of layer 1 | summarize median, p90, mean by label, node",
         "from traces where {c} | summarize mean, freq by tag, layer",
         "from traces | nodes of layer 1 | summarize mean, effect by node | versus traces where {c}",
-        "from traces where {c} | nodes of layer 1 | summarize mean, effect, distance, max_distance by node | versus parent | where diff > 0",
-        "from traces where {c} | edges into layer 2 | where weight > 0",
+        "from traces where {c} | nodes of layer 1 | summarize mean, effect, distance, max_distance by node | versus parent | where mean_diff > 0",
+        "from traces where {c} | edges into layer 2 | where contribution > 0",
         "from traces where {c} | edges into layer 2 | summarize mean, freq by edge",
         "from traces | edges into layer 2 | summarize mean, freq, effect by label, edge | versus traces where {c} | where mean_diff > 0 | sort -abs(mean_diff) | take 2",
         "from traces where {c} | edges into layer 2 | summarize mean, freq by edge | versus traces where {c}",
@@ -43,9 +43,9 @@ import TestSupport
 
     /// Row conditions nesting exactly `limit` levels, after a paired comparison.
     static let rowConditions = [
-        String(repeating: "not ", count: limit - 1) + "diff > 0",
-        String(repeating: "diff > 0 and (", count: limit - 1) + "mean_a > mean_b" + String(repeating: ")", count: limit - 1),
-        "diff > " + String(repeating: "abs(", count: limit - 1) + "mean_b" + String(repeating: ")", count: limit - 1),
+        String(repeating: "not ", count: limit - 1) + "mean_diff > 0",
+        String(repeating: "mean_diff > 0 and (", count: limit - 1) + "mean_a > mean_b" + String(repeating: ")", count: limit - 1),
+        "mean_diff > " + String(repeating: "abs(", count: limit - 1) + "mean_b" + String(repeating: ")", count: limit - 1),
     ]
 
     @Test func conditionsAtTheLimitRunInEveryClause() throws {

@@ -45,8 +45,9 @@ import TestSupport
         #expect(refused?.contains("target = 2:1") == true, "says how to write a node")
         let given = refusal(session, "from traces | lineage depth 2 top 3 | where target = $node", given: ["node": "1"])
         #expect(given?.contains("error[E051]: 'target' holds node references (layer:node); $node = 1 is not one") == true, "\(given ?? "accepted")")
-        // Edge lists keep bare node indices: there `target = 1` is right.
-        let edges = try queryCSV(database, "from traces where tag = 'clean' and input = 0 | edges into layer 2 | where target = 1")
-        #expect(edges.dropFirst().allSatisfy { $0[4] == "1" } && edges.count > 1)
+        // Edge lists name their ends the same way.
+        #expect(refusal(session, "from traces | edges into layer 2 | where target = 1")?.contains("error[E051]") == true)
+        let edges = try queryCSV(database, "from traces where tag = 'clean' and input = 0 | edges into layer 2 | where target = 2:1")
+        #expect(edges.dropFirst().allSatisfy { $0[4] == "2:1" && $0[3].hasPrefix("1:") } && edges.count > 1)
     }
 }

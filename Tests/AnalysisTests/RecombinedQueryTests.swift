@@ -29,9 +29,9 @@ import TestSupport
          "summarize p1, p99 by node", "summarize mean by label, layer", "summarize stddev, effect by tag, node",
          "summarize mean, distance, max_distance by label, node"],
         ["versus traces where tag = 'clean'", "versus parent", "versus traces", "versus traces where label = 1 and attr('source') = 'scan'"],
-        ["where abs(diff) > 0.01", "where step = 2 and flow > 0", "where target = 1", "where count > 0", "where mean_a > mean_b",
-         "where abs(effect) > 0.1 or freq_diff < 0", "where layer = 1", "where source = 0 and weight > 0", "where mean > $label"],
-        ["sort -abs(diff)", "sort -mean, node", "sort step, -flow", "sort -weight", "sort input", "sort -abs(effect)",
+        ["where abs(mean_diff) > 0.01", "where step = 2 and flow > 0", "where target = 2:1", "where count > 0", "where mean_a > mean_b",
+         "where abs(effect) > 0.1 or freq_diff < 0", "where layer = 1", "where source = 1:0 and contribution > 0", "where mean > $label"],
+        ["sort -abs(mean_diff)", "sort -mean, node", "sort step, -flow", "sort -contribution", "sort input", "sort -abs(effect)",
          "sort node", "sort -count", "sort -contribution", "sort target, source", "sort -distance"],
         ["take 3", "take $label"],
     ]

@@ -17,6 +17,12 @@ struct ResultRow: CustomStringConvertible {
         return Int(value)
     }
     func text(_ column: String) -> String { values[column]!.text ?? "" }
+    /// The node index of a node reference column (`layer:node`), which must be of `layer`.
+    func node(_ column: String, layer: Int) -> Int {
+        let parts = text(column).split(separator: ":").compactMap { Int($0) }
+        guard parts.count == 2, parts[0] == layer else { Issue.record("\(column) is not a node of layer \(layer) in \(self)"); return -1 }
+        return parts[1]
+    }
     var description: String { values.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ") }
 }
 

@@ -169,7 +169,8 @@ import TestSupport
         guard fixture.labels == 3 else { return }
         for (tag, a, b, layer, k) in [("clean", 0, 1, 1, 3), (fixture.adv, 2, 1, 2, 10)] {
             let table = try fixture.run("class-diff", ["tag": tag, "a": "\(a)", "b": "\(b)", "layer": "\(layer)", "k": "\(k)"])
-            #expect(table.header == ["node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect"])
+            #expect(table.header == ["layer", "node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect"])
+            #expect(table.rows.allSatisfy { $0.integer("layer") == layer })
             let right = fixture.traces(tag: tag).filter(RecomputationFixture.correct)
             let setA = right.filter { $0.metadata.trueLabel == a }, setB = right.filter { $0.metadata.trueLabel == b }
             #expect(setA.count >= 2 && setB.count >= 2, "\(tag): \(setA.count) and \(setB.count) correct traces of classes \(a) and \(b)")
@@ -194,7 +195,7 @@ import TestSupport
     private func repairCandidates(_ fixture: RecomputationFixture) throws {
         for (clean, adv, layer, k) in [("clean", fixture.adv, 1, 3), ("clean", fixture.adv, 2, 10), (fixture.adv, "clean", 1, 10)] {
             let table = try fixture.run("repair-candidates", ["clean": clean, "adv": adv, "layer": "\(layer)", "k": "\(k)"])
-            #expect(table.header == ["node", "freq_a", "freq_b", "freq_diff", "mean_a", "mean_b", "mean_diff",
+            #expect(table.header == ["layer", "node", "freq_a", "freq_b", "freq_diff", "mean_a", "mean_b", "mean_diff",
                                      "stddev_a", "stddev_b", "stddev_diff", "effect"])
             let setA = fixture.traces(tag: adv), setB = fixture.traces(tag: clean)
             let expected = (0..<fixture.topology.layers[layer].nodeCount).map { node in
@@ -223,7 +224,7 @@ import TestSupport
     private func pairedNodes(_ fixture: RecomputationFixture) throws {
         for (layer, k) in [(1, 3), (2, 10), (1, 10)] {
             let table = try fixture.run("paired-nodes", ["adv": fixture.adv, "layer": "\(layer)", "k": "\(k)"])
-            #expect(table.header == ["node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect", "distance", "max_distance"])
+            #expect(table.header == ["layer", "node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect", "distance", "max_distance"])
             // A child whose parent was never stored pairs with nothing.
             let children = fixture.traces(tag: fixture.adv).filter { fixture.parent(of: $0) != nil }
             let parents = children.map { fixture.parent(of: $0)! }
@@ -257,7 +258,7 @@ import TestSupport
     private func divergingEdges(_ fixture: RecomputationFixture) throws {
         for (a, b, layer, k) in [(fixture.adv, "clean", 1, 5), ("clean", fixture.adv, 2, 4), (fixture.adv, "clean", 2, 100)] {
             let table = try fixture.run("diverging-edges", ["a": a, "b": b, "layer": "\(layer)", "k": "\(k)"])
-            #expect(table.header == ["source", "target", "mean_a", "mean_b", "diff"])
+            #expect(table.header == ["source", "target", "mean_a", "mean_b", "mean_diff"])
             let setA = fixture.traces(tag: a), setB = fixture.traces(tag: b)
             // An edge's contribution in a trace is w_ji · a_i; its mean over a tag's traces.
             let target = fixture.topology.layers[layer], source = fixture.topology.layers[target.source!]
@@ -275,14 +276,14 @@ import TestSupport
                 }
             }
             for row in table.rows {
-                let (meanA, meanB) = expected(row.integer("source"), row.integer("target"))
+                let (meanA, meanB) = expected(row.node("source", layer: source.index), row.node("target", layer: layer))
                 expectClose(row, "mean_a", meanA, 1e-6)
                 expectClose(row, "mean_b", meanB, 1e-6)
-                expectClose(row, "diff", meanA - meanB, 1e-6)
+                expectClose(row, "mean_diff", meanA - meanB, 1e-6)
             }
             let pairs = (0..<source.nodeCount).flatMap { from in (0..<target.nodeCount).map { (from, $0) } }
-            expectTopK(table.rows.map { [abs($0.number("diff")!)] }, candidates: pairs.map { [abs(expected($0.0, $0.1).a - expected($0.0, $0.1).b)] },
-                       k: k, keys: table.rows.map { "\($0.integer("source"))->\($0.integer("target"))" }, tolerance: 1e-6)
+            expectTopK(table.rows.map { [abs($0.number("mean_diff")!)] }, candidates: pairs.map { [abs(expected($0.0, $0.1).a - expected($0.0, $0.1).b)] },
+                       k: k, keys: table.rows.map { "\($0.text("source"))->\($0.text("target"))" }, tolerance: 1e-6)
         }
     }
 

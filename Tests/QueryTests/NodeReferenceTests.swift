@@ -3,13 +3,16 @@ import Testing
 
 /// A lineage's `source` and `target` are node references: a `where` compares them with a
 /// `layer:node` literal (bound as an argument) and refuses plain numbers and strings, saying
-/// how to write the node. Edge lists keep whole-number node indices.
+/// how to write the node. Edge lists name their ends the same way.
 @Suite struct NodeReferenceTests {
     private let lineage = "from traces where input = 0 | lineage depth 2 top 1"
 
     @Test func aNodeReferenceIsBoundAsTheTextALineageWrites() throws {
         let query = try compileQuery(lineage + " | where target = 2:0 or source != 0:3").get()
-        #expect(query.sql.hasSuffix(" WHERE g.step > 0) AS r WHERE ((r.target = ?) OR (r.source != ?)) ORDER BY r.input, r.trace, r.step, r.contribution DESC, r.target, r.source"))
+        #expect(query.sql.hasSuffix(" JOIN chosen c ON c.id = g.trace_id) AS r WHERE ((r.target = ?) OR (r.source != ?)) ORDER BY r.input, r.trace, r.step, r.contribution DESC, "
+                                    + "CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), "
+                                    + "CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)"),
+                "node references sort by layer, then node, as numbers")
         #expect(Array(query.arguments.suffix(2)) == [.string("2:0"), .string("0:3")])
         #expect(!query.sql.contains("2:0"), "never pasted")
         #expect(renderedDiagnostics(lineage + " | where target = $node") == nil, "a parameter's type is known when it runs")
@@ -48,11 +51,15 @@ import Testing
         #expect(query.problems(withParameters: ["node": .string("-1:0")]).map(\.code.rawValue) == ["E051"])
     }
 
-    @Test func edgeRowsKeepWholeNumberNodeIndices() throws {
-        let query = try compileQuery("from traces | edges into layer 2 | where target = 1 and source != 0").get()
-        #expect(Array(query.arguments.suffix(2)) == [.integer(1), .integer(0)])
-        #expect(renderedDiagnostics("from traces | edges into layer 2 | where target = 2:1")?.contains("error[E044]: cannot compare a node reference with an integer value") == true)
-        #expect(renderedDiagnostics("from traces | edges into layer 2 | where target = 1.5")?.contains("error[E050]: 'target' holds whole numbers: it never equals 1.5") == true)
+    @Test func edgeRowsNameTheirEndsByNodeReferencesLikeLineageRows() throws {
+        let query = try compileQuery("from traces | edges into layer 2 | where target = 2:1 and source != 1:0").get()
+        #expect(Array(query.arguments.suffix(2)) == [.string("2:1"), .string("1:0")])
+        #expect(renderedDiagnostics("from traces | edges into layer 2 | where target = 1")?.contains("error[E051]: 'target' holds node references (layer:node), not integers") == true)
+        // layer(…) and node(…) take a node reference apart, as whole numbers.
+        let parts = try compileQuery("from traces | edges into layer 2 | derive into = layer(target), index = node(target) | where index = 1").get()
+        #expect(parts.outputColumns.suffix(2) == [OutputColumn("into", .integer), OutputColumn("index", .integer)])
+        #expect(parts.sql.contains("CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER)"))
+        #expect(renderedDiagnostics("from traces | edges into layer 2 | derive x = node(contribution)")?.contains("error[E043]: expected a node reference here") == true)
     }
 
     @Test func everyOutputColumnIsTyped() throws {
@@ -61,10 +68,10 @@ import Testing
             return try Binder.bind(parsed, catalog: QueryCompilerTests.catalog).get().outputColumns.map { "\($0.name):\($0.type.rawValue)" }
         }
         #expect(try types(lineage) == ["trace:integer", "tag:string", "input:integer", "step:integer", "target:node", "source:node", "contribution:number", "path:string", "flow:number"])
-        #expect(try types("from traces | edges into layer 2") == ["trace:integer", "tag:string", "input:integer", "source:integer", "target:integer", "weight:number"])
+        #expect(try types("from traces | edges into layer 2") == ["trace:integer", "tag:string", "input:integer", "source:node", "target:node", "contribution:number"])
         #expect(try types("from traces | nodes of layer 1 | summarize count, p90 by tag, node") == ["tag:string", "layer:integer", "node:integer", "count:integer", "p90:number"])
         #expect(try types("from traces | nodes of layer 1 | summarize count, mean, effect by label, node | versus traces where tag = 'fgsm'")
-            == ["label:integer", "node:integer", "count_a:integer", "count_b:integer", "count_diff:integer", "mean_a:number", "mean_b:number", "mean_diff:number", "effect:number"])
+            == ["label:integer", "layer:integer", "node:integer", "count_a:integer", "count_b:integer", "count_diff:integer", "mean_a:number", "mean_b:number", "mean_diff:number", "effect:number"])
         #expect(try types("from traces") == ["input:integer", "tag:string", "label:integer", "predicted:integer", "confidence:number"])
         #expect(renderedDiagnostics("from traces | nodes of layer 1 | summarize count by node | where count = 'x'")?.contains("error[E044]: cannot compare an integer value with a string value") == true)
     }

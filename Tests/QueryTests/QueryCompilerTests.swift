@@ -2,8 +2,8 @@ import IPG
 import Query
 import Testing
 
-/// The compiler's phases end to end on a hand-built catalog: golden SQL, bound arguments and
-/// diagnostics (mutated input: `QueryFuzzTests`).
+/// The compiler's phases end to end on a hand-built catalog: bound arguments, columns and
+/// diagnostics (golden plans and SQL: `GoldenPlanTests`; mutated input: `QueryFuzzTests`).
 @Suite struct QueryCompilerTests {
     static let catalog = Catalog(
         models: [Catalog.Model(fingerprint: "ab12", name: "mlp", layers: [
@@ -15,14 +15,12 @@ import Testing
 
     @Test func oneTagSummaryReadsTheStatistics() throws {
         let query = try compileQuery("from traces where tag = $tag | nodes of layer $layer | summarize count, mean, stddev, freq by node").get()
-        #expect(query.sql == "SELECT a.layer AS layer, a.node AS node, a.traces AS count, a.mean AS mean, sqrt(a.m2 / a.n) AS stddev, CAST(a.active AS REAL) / a.n AS freq FROM (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?) AS a ORDER BY node")
         #expect(query.arguments == [.parameter("tag"), .parameter("layer")])
         #expect(query.columns == ["layer", "node", "count", "mean", "stddev", "freq"])
     }
 
     @Test func anyOtherFilterScansTheTraces() throws {
         let query = try compileQuery("from traces where tag = 'clean' and not correct | nodes of layer 2 | summarize mean, max by node | sort -mean | take 1").get()
-        #expect(query.sql == "SELECT a.layer AS layer, a.node AS node, a.mean AS mean, a.maximum AS max FROM (SELECT g.model_id AS model_id, g.layer AS layer, CAST(j.key AS INTEGER) AS node, json_extract(j.value, '$[0]') AS traces, json_extract(j.value, '$[0]') AS n, json_extract(j.value, '$[1]') AS mean, json_extract(j.value, '$[2]') AS m2, json_extract(j.value, '$[3]') AS active, json_extract(j.value, '$[4]') AS minimum, json_extract(j.value, '$[5]') AS maximum FROM (SELECT t.model_id AS model_id, l.layer AS layer, ipg_node_stats(t.node_values, t.value_encoding, l.layer, l.node_size, l.threshold) AS stats FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = ? WHERE ((t.tag = ?) AND NOT ((t.predicted_label = t.true_label))) GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS a ORDER BY mean DESC, node LIMIT ?")
         #expect(query.arguments == [.integer(2), .string("clean"), .integer(1)])
     }
 
@@ -45,7 +43,6 @@ import Testing
 
     @Test func relatedTracesAreExistsSubqueries() throws {
         let parent = try compileQuery("from traces where tag = 'fgsm' and parent(correct and confidence > $c) | select input").get()
-        #expect(parent.sql == "SELECT t.input_index AS input FROM traces t WHERE ((t.tag = ?) AND EXISTS (SELECT 1 FROM traces parent1 WHERE parent1.id = (SELECT MIN(q.id) FROM traces q INDEXED BY traces_by_input WHERE q.tag = t.parent_tag AND q.input_index = t.parent_index AND q.model_id = t.model_id) AND ((parent1.predicted_label = parent1.true_label) AND (parent1.confidence > ?))))")
         #expect(parent.arguments == [.string("fgsm"), .parameter("c")])
         // Nested relations get their own aliases; attributes follow the trace they are about.
         let nested = try compileQuery("from traces where child(parent(attr('cam') = 'x')) | select input").get()
@@ -68,7 +65,7 @@ import Testing
             """)
         #expect(compilationOutcome("from traces | select input, lable").hasPrefix("<query>:1:29: error[E029]: no trace column 'lable'; did you mean 'label'?"))
         #expect(compilationOutcome("from traces | nodes of layer 7 | summarize mean by node").hasPrefix("<query>:1:30: error[E022]: no layer 7: the models have layers 0–2"))
-        #expect(compilationOutcome("from traces | nodes of layer 1").contains("error[E026]: after 'nodes of layer' say what to compute"))
+        #expect(compilationOutcome("from traces | nodes of layer 1 | where label = 1").contains("error[E020]: 'where' after 'nodes of layer' filters the node rows"))
         #expect(compilationOutcome("from traces | summarize mean by node").contains("error[E023]"))
         #expect(compilationOutcome("from traces where").hasPrefix("<query>:1:18: error[E010]: expected a value or a name, found the end of the query"))
         #expect(compilationOutcome("select * from traces").hasPrefix("<query>:1:1: error[E010]: expected 'from' to start a query"))
@@ -95,9 +92,9 @@ import Testing
         #expect(compilationOutcome("from traces where correct and confidence + 1").contains("error[E043]"))
         #expect(compilationOutcome("from traces where abs(tag) > 1").contains("error[E043]: expected a number here, found a string value"))
         #expect(compilationOutcome("from traces where model = 'mpl'").contains("no model 'mpl'; did you mean 'mlp'?"))
-        #expect(compilationOutcome("from traces | edges into layer 2 | where weight").contains("error[E043]"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | where contribution").contains("error[E043]"))
         #expect(compilationOutcome("from traces where label = $l and confidence > $c and not correct").hasPrefix("compiled"))
-        #expect(compilationOutcome("from traces | edges into layer 2 | where wieght > 1").contains("no column 'wieght'; did you mean 'weight'?"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | where contributon > 1").contains("no column 'contributon'; did you mean 'contribution'?"))
         #expect(compilationOutcome("from traces | nodes of layer 1 | where label = 1 | summarize mean by node").contains("error[E020]"))
         #expect(compilationOutcome("from traces where attr(source) = 1").contains("error[E010]: expected the attribute's key as a string"))
         #expect(compilationOutcome("from traces | sort input | nodes of layer 1 | summarize mean by node") == """
@@ -121,16 +118,14 @@ import Testing
     }
 
     @Test func versusJoinsTwoSummaries() throws {
-        let query = try compile("from traces where tag = $a | nodes of layer $layer | summarize mean by node | versus traces where tag = $b | sort -abs(diff) | take $k")
-        #expect(query.sql == "SELECT * FROM (WITH a AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?), b AS MATERIALIZED (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count AS traces, s.count AS n, s.mean AS mean, s.m2 AS m2, s.active_count AS active, s.minimum AS minimum, s.maximum AS maximum FROM node_statistics s WHERE s.tag = ? AND s.layer = ?) SELECT a.node AS node, a.mean AS mean_a, b.mean AS mean_b, a.mean - b.mean AS diff FROM a JOIN b ON b.model_id = a.model_id AND b.layer = a.layer AND b.node = a.node) AS r ORDER BY abs(r.diff) DESC, r.node LIMIT ?")
+        let query = try compile("from traces where tag = $a | nodes of layer $layer | summarize mean by node | versus traces where tag = $b | sort -abs(mean_diff) | take $k")
         #expect(query.arguments == [.parameter("a"), .parameter("layer"), .parameter("b"), .parameter("layer"), .parameter("k")])
-        #expect(query.columns == ["node", "mean_a", "mean_b", "diff"])
+        #expect(query.columns == ["layer", "node", "mean_a", "mean_b", "mean_diff"])
     }
 
     @Test func edgesIntoADenseLayer() throws {
-        let query = try compile("from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -weight | take 2")
-        #expect(query.columns == ["trace", "tag", "input", "source", "target", "weight"])
-        #expect(query.sql == "WITH chosen AS MATERIALIZED (SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding FROM traces t WHERE ((t.tag = ?) AND (t.input_index = ?))) SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, w.source AS source, w.target AS target, w.weight * sv.value AS weight FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = ? JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, l.layer, l.node_size)) AS lv CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, s.layer, s.node_size)) AS sv CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold ORDER BY weight DESC, input, trace, target, source LIMIT ?")
+        let query = try compile("from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -contribution | take 2")
+        #expect(query.columns == ["trace", "tag", "input", "source", "target", "contribution"])
         #expect(query.arguments == [.string("clean"), .integer(3), .integer(2), .integer(2)])
         let refused = QueryCompiler.compile(SourceText("from traces | edges into layer 0"), catalog: QueryCompilerTests.catalog)
         #expect(throws: DiagnosticList.self) { try refused.get() }
@@ -139,11 +134,17 @@ import Testing
 
 /// The lineage stage's SQL shape and checks.
 @Suite struct LineageCompileTests {
-    @Test func lineageIsARecursiveWalk() throws {
+    @Test func lineageIsAWalkUnrolledStepByStep() throws {
         let query = try QueryCompiler.compile(SourceText("from traces where tag = $tag and input = $input | lineage from 2:1 depth $depth top $k"),
                                               catalog: QueryCompilerTests.catalog).get()
-        #expect(query.sql.hasPrefix("WITH RECURSIVE chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT"))
-        #expect(query.arguments == [.parameter("tag"), .parameter("input"), .integer(2), .integer(1), .parameter("depth"), .parameter("k")])
+        #expect(query.sql.hasPrefix("SELECT * FROM (WITH chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT"))
+        // A $depth may reach every dense layer below layer 2 (two): one table per step, each
+        // empty past the depth given, each keeping its paths' $k strongest edges.
+        #expect(query.sql.contains("step2(") && !query.sql.contains("step3("))
+        #expect(query.arguments == [.parameter("tag"), .parameter("input"), .integer(2), .integer(1)]
+                + [.parameter("depth"), .parameter("k"), .parameter("depth"), .parameter("k")])
+        let literal = try QueryCompiler.compile(SourceText("from traces | lineage depth 1 top 2"), catalog: QueryCompilerTests.catalog).get()
+        #expect(literal.sql.contains("step1(") && !literal.sql.contains("step2("), "a written depth unrolls that many steps")
         #expect(query.columns == ["trace", "tag", "input", "step", "target", "source", "contribution", "path", "flow"])
         let missing = QueryCompiler.compile(SourceText("from traces | lineage from 2:5 depth 1 top 1"), catalog: QueryCompilerTests.catalog)
         #expect(throws: DiagnosticList.self) { try missing.get() }

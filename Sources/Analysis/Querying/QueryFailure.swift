@@ -16,6 +16,8 @@ public enum QueryFailure: Error, CustomStringConvertible, Equatable {
     case noSavedQuery(name: String, suggestion: String?, known: [String])
     /// A saved query's file whose header is malformed.
     case malformedSavedQuery(file: String, message: String)
+    /// The backend speaks an SQL dialect no lowering writes.
+    case unsupportedDialect(name: String, location: String)
 
     public var description: String {
         switch self {
@@ -33,6 +35,8 @@ public enum QueryFailure: Error, CustomStringConvertible, Equatable {
             return "no saved query '\(name)'\(suggestion.map { "; did you mean '\($0)'?" } ?? "") (saved: \(known.joined(separator: ", ")))"
         case .malformedSavedQuery(let file, let message):
             return "\(file): \(message)"
+        case .unsupportedDialect(let name, let location):
+            return "\(location): queries cannot be lowered to its SQL dialect '\(name)'"
         }
     }
 }

@@ -29,8 +29,9 @@ public struct QuerySession: Sendable {
     /// Compiles `source` and binds its parameters; `declared` types them (a saved query's header).
     public func prepare(_ source: SourceText, parameters: QueryParameters, declared: [SavedQuery.Parameter] = []) throws -> Prepared {
         let catalog = try backend.catalog(includingParentTags: Self.pairsWithParents(source))
+        let lowering = try Self.lowering(for: backend)
         let started = DispatchTime.now().uptimeNanoseconds
-        let result = QueryCompiler.compile(source, catalog: catalog)
+        let result = QueryCompiler.compile(source, catalog: catalog, lowering: lowering)
         let compileSeconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
         let compiled: CompiledQuery
         switch result {
@@ -80,6 +81,15 @@ public struct QuerySession: Sendable {
         return Outcome(table: table, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
     }
 
+    /// The lowering that writes the backend's SQL dialect.
+    static func lowering(for backend: any ProvenanceBackend) throws -> any QueryLowering {
+        let sqlite = SQLiteLowering()
+        guard backend.dialectName == sqlite.dialectName else {
+            throw QueryFailure.unsupportedDialect(name: backend.dialectName, location: backend.location)
+        }
+        return sqlite
+    }
+
     /// Whether the query has a `versus parent` stage (then the catalog says which tags have parents).
     static func pairsWithParents(_ source: SourceText) -> Bool {
         guard case .success(let parsed) = Parser.parse(Lexer.tokenize(source).tokens) else { return false }
@@ -89,9 +99,11 @@ public struct QuerySession: Sendable {
         }
     }
 
-    /// The SQL of a prepared query and its bound arguments, as `--explain` prints them.
+    /// The SQL of a prepared query and its bound arguments, then its plan as SQL comments, as
+    /// `--explain` prints them.
     public static func explanation(_ prepared: Prepared) -> String {
-        prepared.compiled.sql + "\n-- arguments: " + prepared.arguments.map(\.sqlLiteral).joined(separator: ", ")
+        let plan = prepared.compiled.plan.description.split(separator: "\n").map { "\n-- " + $0 }.joined()
+        return prepared.compiled.sql + "\n-- arguments: " + prepared.arguments.map(\.sqlLiteral).joined(separator: ", ") + "\n-- plan:" + plan
     }
 
     /// `timer: compile 0.123 ms, run 0.456 s, 10 rows`

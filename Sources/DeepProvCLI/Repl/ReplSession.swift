@@ -308,7 +308,7 @@ final class ReplSession: @unchecked Sendable {
         A query is a pipeline over one or more lines, ended by ; or an empty line. For example:
           from traces where tag = 'fgsm' and not correct | select input, label, predicted;
           from traces where tag = $tag | nodes of layer 1 | summarize mean, freq by node
-            | versus traces where tag = 'clean' | sort -abs(diff) | take 10;
+            | versus traces where tag = 'clean' | sort -abs(mean_diff) | take 10;
         Tab completes keywords, tags, layers and saved queries; Ctrl-C stops a running query.
 
         """

@@ -29,3 +29,7 @@ extension Sigmoid: DifferentiableUnaryOperator {
 extension Tanh: DifferentiableUnaryOperator {
     func derivative(input: Float, output: Float) -> Float { 1 - output * output }
 }
+
+extension Abs: DifferentiableUnaryOperator {
+    func derivative(input: Float, output: Float) -> Float { input > 0 ? 1 : (input < 0 ? -1 : 0) }
+}

@@ -53,3 +53,19 @@ enum Broadcasting {
         }
     }
 }
+
+extension Broadcasting {
+    /// `tensor` repeated along its broadcast axes to fill `shape` (which it must broadcast to).
+    static func expand(_ tensor: Tensor, to shape: [Int]) -> Tensor {
+        guard tensor.shape != shape else { return tensor }
+        var values = [Float](repeating: 0, count: shape.reduce(1, *))
+        let strides = strides(of: tensor.shape, in: shape)
+        let zeros = [Int](repeating: 0, count: shape.count)
+        tensor.values.withUnsafeBufferPointer { source in
+            values.withUnsafeMutableBufferPointer { target in
+                forEachIndex(shape: shape, strides, zeros) { index, sourceIndex, _ in target[index] = source[sourceIndex] }
+            }
+        }
+        return Tensor(shape: shape, values: values)
+    }
+}

@@ -24,6 +24,9 @@ enum OperatorRegistry {
         "Dropout",
         "Identity",
         "Constant",
+        "Abs",
+        "Less",
+        "Where",
     ]
 
     private static func build(_ context: OperatorContext) throws -> (any Operator)? {
@@ -50,6 +53,9 @@ enum OperatorRegistry {
         case "Dropout": return try Dropout(context)
         case "Identity": return Identity()
         case "Constant": return try Constant(context)
+        case "Abs": return Abs()
+        case "Less": return Less()
+        case "Where": return Where()
         default: return nil
         }
     }

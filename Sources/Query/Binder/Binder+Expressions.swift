@@ -9,8 +9,10 @@ extension Binder {
         return condition
     }
 
-    private mutating func bindValue(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
+    mutating func bindValue(_ expression: ParsedExpression) throws(Diagnostic) -> BoundCondition {
         switch expression {
+        // `margin` alone is the margin over the runner-up.
+        case .name(let name) where name.text.lowercased() == TraceFunction.margin.rawValue: return .measure(.margin(nil))
         case .name(let name): return .column(try traceColumn(name))
         case .nodeReference(let layer, let index, _): return .node(layer: layer, index: index)
         case .attribute(let key, _): return .attribute(key)
@@ -18,6 +20,12 @@ extension Binder {
             let bound = try bindValue(inner)
             try expectNumber(bound, at: span)
             return .absolute(bound)
+        case .nodePart(let part, let inner, _):
+            let bound = try bindValue(inner)
+            try expectNodeReference(bound, at: inner.span)
+            return .nodePart(part, bound)
+        case .traceFunction(let name, let arguments, let span):
+            return .measure(try traceMeasure(name, arguments, span: span))
         case .related(let relation, let inner, _):
             return .related(relation, try bind(inner))
         case .not(let inner, _):
@@ -57,6 +65,12 @@ extension Binder {
             let bound = try bindRowValue(inner, columns: columns)
             try expectNumber(bound, at: span)
             return .absolute(bound)
+        case .nodePart(let part, let inner, _):
+            let bound = try bindRowValue(inner, columns: columns)
+            try expectNodeReference(bound, at: inner.span)
+            return .nodePart(part, bound)
+        case .traceFunction(let name, _, let span):
+            throw Diagnostic(code: .traceConditionOnRows, message: "'\(name.text)(…)' measures traces: filter on it before the rows are computed, or select it from a trace listing", span: span)
         case .nodeReference(let layer, let index, _): return .node(layer: layer, index: index)
         case .not(let inner, _): return .not(try bind(inner, columns: columns))
         case .binary(let op, let left, let right):
@@ -104,6 +118,8 @@ extension Binder {
         case .value(.parameter): return .unknown
         case .node: return .node
         case .absolute(let inner): return type(of: inner)
+        case .nodePart: return .integer
+        case .measure(let measure): return measure.type
         case .not, .related: return .boolean
         case .binary(let op, let left, let right):
             // Whole numbers stay whole (SQLite divides them as whole numbers too).
@@ -117,6 +133,12 @@ extension Binder {
         guard actual != wanted, actual != .unknown else { return }
         throw Diagnostic(code: .wrongType, message: "expected a condition here, found \(Self.article(actual)) value", span: span,
                          notes: ["conditions compare values (label = 3) or name a yes/no column (correct)"])
+    }
+
+    private func expectNodeReference(_ condition: BoundCondition, at span: Span) throws(Diagnostic) {
+        let actual = type(of: condition)
+        guard actual != .node, actual != .unknown else { return }
+        throw Diagnostic(code: .wrongType, message: "expected a node reference here (a column such as source or target, or 2:7), found \(Self.article(actual)) value", span: span)
     }
 
     private func expectNumber(_ condition: BoundCondition, at span: Span) throws(Diagnostic) {
@@ -232,9 +254,31 @@ extension Binder {
     }
 
     func traceColumn(_ name: ParsedName) throws(Diagnostic) -> TraceColumn {
-        guard let column = TraceColumn(rawValue: name.text.lowercased()) else {
+        let lowered = name.text.lowercased()
+        if lowered.hasPrefix("parent."), let column = TraceColumn(rawValue: String(lowered.dropFirst("parent.".count))) {
+            throw Diagnostic(code: .unknownName, message: "'\(lowered)' is a column a trace listing can select; a condition on the parent is written parent(…)", span: name.span,
+                             notes: ["e.g. from traces where parent(\(column.rawValue) \(column.type == .boolean ? "" : "= … ")and …)"])
+        }
+        guard let column = TraceColumn(rawValue: lowered) else {
             throw unknown(name, kind: "trace column", candidates: TraceColumn.allCases.map(\.rawValue) + ["attr('key')"])
         }
         return column
+    }
+
+    /// A column a trace listing selects: `confidence`, its parent's, `parent.confidence`, or a
+    /// measure of the trace, `prob(3)`.
+    mutating func traceField(_ choice: ParsedColumnChoice) throws(Diagnostic) -> TraceField {
+        guard let arguments = choice.arguments else { return try traceField(choice.column) }
+        return TraceField(try traceMeasure(choice.column, arguments, span: choice.span), name: Self.columnName(choice.column, arguments))
+    }
+
+    func traceField(_ name: ParsedName) throws(Diagnostic) -> TraceField {
+        let lowered = name.text.lowercased()
+        if lowered == TraceFunction.margin.rawValue { return TraceField(.margin(nil), name: lowered) }
+        guard lowered.hasPrefix("parent.") else { return TraceField(try traceColumn(name)) }
+        guard let column = TraceColumn(rawValue: String(lowered.dropFirst("parent.".count))) else {
+            throw unknown(name, kind: "trace column", candidates: TraceColumn.allCases.map { "parent." + $0.rawValue })
+        }
+        return TraceField(column, ofParent: true)
     }
 }

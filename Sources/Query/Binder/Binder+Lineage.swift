@@ -18,7 +18,9 @@ extension Binder {
         }
         let (steps, from) = lineageSteps(from: address?.layer, forward: forward)
         let bounds = try required([depth, top], .lineage(steps: steps, start: from))
-        shape = .lineage(start: address, direction: forward ? .forward : .backward, depth: bounds[0], top: bounds[1])
+        let maxSteps: Int
+        if case .integer(let depth) = bounds[0] { maxSteps = depth } else { maxSteps = steps }
+        shape = .lineage(LineageWalk(start: address, direction: forward ? .forward : .backward, depth: bounds[0], top: bounds[1], maxSteps: maxSteps))
     }
 
     /// How many steps a lineage can take, and from where, for messages. Each step crosses a

@@ -23,7 +23,8 @@ extension Binder {
     static func depth(of condition: BoundCondition) -> Int {
         switch condition {
         case .column, .output, .attribute, .value, .node: return 0
-        case .absolute(let inner), .not(let inner): return 1 + depth(of: inner)
+        case .absolute(let inner), .not(let inner), .nodePart(_, let inner), .measure(.probability(let inner)), .measure(.margin(let inner?)): return 1 + depth(of: inner)
+        case .measure: return 1
         case .related(_, let inner): return relationLevels + depth(of: inner)
         case .binary(_, let left, let right): return 1 + max(depth(of: left), depth(of: right))
         }

@@ -6,22 +6,29 @@
 extension Binder {
     /// `select name [as alias], …`.
     mutating func select(_ choices: [ParsedColumnChoice], stage: ParsedStage) throws(Diagnostic) {
-        guard nodesLayer == nil else {
-            throw Diagnostic(code: .selectAfterTraces, message: "'select' reads trace columns or output rows; after 'nodes of layer' use 'summarize … by node'", span: choices[0].span)
-        }
+        listNodeValues()
+        // The listing's own column names, when this select decides them (a measure's is made
+        // from its function and arguments: `prob(3)` gives `prob_3`).
+        var listed: [String]?
         if case .traces = shape, projection == nil, rowStage == nil {
-            let columns = try choices.map { choice throws(Diagnostic) in try traceColumn(choice.column) }
+            var columns: [TraceField] = []
+            for choice in choices { columns.append(try traceField(choice)) }
             shape = .traces(columns: columns)
             guard choices.contains(where: { $0.alias != nil }) else { return }
+            listed = columns.map(\.name)
         }
         let available = rowColumns
         var chosen: [ProjectedColumn] = []
-        for choice in choices {
-            guard var column = available.first(where: { $0.name == choice.column.text.lowercased() }) else {
+        for (position, choice) in choices.enumerated() {
+            if choice.arguments != nil && listed == nil {
+                throw Diagnostic(code: .traceConditionOnRows, message: "'\(choice.column.text)(…)' measures traces: select it from a trace listing, before the rows are computed", span: choice.span)
+            }
+            let name = listed?[position] ?? choice.column.text.lowercased()
+            guard var column = available.first(where: { $0.name == name }) else {
                 throw unknownRowColumn(choice.column, among: available)
             }
             if let alias = choice.alias { column.name = alias.text.lowercased() }
-            try checkFree(column.name, at: (choice.alias ?? choice.column).span, taken: chosen.map(\.name))
+            try checkFree(column.name, at: choice.alias?.span ?? choice.span, taken: chosen.map(\.name))
             chosen.append(column)
         }
         projection = chosen

@@ -7,7 +7,9 @@ import IPG
 public struct Binder {
     let catalog: Catalog
     var filter: BoundCondition?
-    var shape: BoundQuery.Shape = .traces(columns: [.input, .tag, .label, .predicted, .confidence])
+    var shape: BoundQuery.Shape = Binder.defaultShape
+    /// The trace listing a query without `select` gives.
+    static let defaultShape = BoundQuery.Shape.traces(columns: [TraceColumn.input, .tag, .label, .predicted, .confidence].map { TraceField($0) })
     /// `nodes of layer N` (before `summarize … by node`).
     var nodesLayer: BoundValue?
     /// `edges into layer N` (before `summarize … by edge`).
@@ -42,6 +44,7 @@ public struct Binder {
             }
         }
         if diagnostics.isEmpty {
+            binder.listNodeValues()
             do { try binder.checkComplete(query) } catch { diagnostics.append(error) }
         }
         if let first = diagnostics.first { return .failure(DiagnosticList(first, Array(diagnostics.dropFirst()))) }
@@ -61,12 +64,17 @@ public struct Binder {
         case .select(let choices):
             try select(choices, stage: stage)
         case .derive(let derivations):
+            listNodeValues()
             try derive(derivations)
             rowStage = rowStage ?? stage
         case .nodes(let layer, _):
             nodesLayer = try required(layer, .layer(count: layerCount, dense: nil))
         case .summarize(let measures, let keys):
-            try summarize(measures, by: keys)
+            if summarizesRows(measures, by: keys) {
+                try summarizeRows(measures, by: keys)
+            } else {
+                try summarize(measures.map(\.name), by: keys)
+            }
         case .versus(let set, let span):
             try versus(set, span: span)
         case .edges(let layer, let span):
@@ -78,7 +86,10 @@ public struct Binder {
             shape = .edges(layer: value)
         case .lineage(let start, let forward, let depth, let top, let span):
             try lineage(from: start, forward: forward, depth: depth, top: top, span: span)
+        case .nearest(let count, let trace, let layer, let metric, let span):
+            try nearest(count: count, trace: trace, layer: layer, metric: metric, span: span)
         case .sort(let keys):
+            listNodeValues()
             sort = try keys.map { key throws(Diagnostic) in
                 let expression = try bindRowValue(key.expression, columns: rowColumns)
                 try checkDepth(expression, at: key.expression.span)
@@ -86,6 +97,7 @@ public struct Binder {
             }
             rowStage = rowStage ?? stage
         case .take(let expression):
+            listNodeValues()
             limit = try required(expression, .count)
             rowStage = stage
         }
@@ -93,6 +105,15 @@ public struct Binder {
 
     /// `where`: on traces until the rows are decided, then on the rows' columns.
     private mutating func applyFilter(_ expression: ParsedExpression, stage: ParsedStage) throws(Diagnostic) {
+        if nodesLayer != nil, case .traces = shape {
+            listNodeValues()
+            do {
+                _ = try bind(expression, columns: rowColumns)
+            } catch {
+                throw Diagnostic(code: .traceFilterAfterNodes, message: "'where' after 'nodes of layer' filters the node rows (trace, tag, input, layer, node, value); \(error.message)",
+                                 span: expression.span, notes: ["to choose traces, filter before: from traces where … | nodes of layer N"])
+            }
+        }
         guard case .traces = shape, projection == nil else {
             let condition = try bind(expression, columns: rowColumns)
             try checkDepth(condition, at: expression.span)
@@ -102,9 +123,6 @@ public struct Binder {
             rowStage = rowStage ?? stage
             return
         }
-        guard nodesLayer == nil else {
-            throw Diagnostic(code: .filterBetweenNodesAndSummary, message: "'where' between 'nodes of layer' and 'summarize' has nothing to filter: put it before or after", span: expression.span)
-        }
         let condition = try bind(expression)
         try checkDepth(condition, at: expression.span)
         let combined: BoundCondition = filter.map { .binary("and", $0, condition) } ?? condition
@@ -112,12 +130,15 @@ public struct Binder {
         filter = combined
     }
 
-    /// What a query must not end with: `nodes of layer` with nothing computed, or comparison
-    /// measures with nothing compared.
+    /// `nodes of layer N` followed by anything but a summary lists the layer's node values.
+    mutating func listNodeValues() {
+        guard let layer = nodesLayer, case .traces = shape else { return }
+        shape = .nodeValues(layer: layer)
+        nodesLayer = nil
+    }
+
+    /// What a query must not end with: comparison measures with nothing compared.
     private func checkComplete(_ query: ParsedQuery) throws(Diagnostic) {
-        if nodesLayer != nil, case .traces = shape {
-            throw Diagnostic(code: .nodesWithoutSummary, message: "after 'nodes of layer' say what to compute: | summarize mean, freq by node", span: query.source)
-        }
         if let asked = comparisonMeasures.first, case .summary = shape {
             throw Diagnostic(code: .comparisonMeasureWithoutVersus, message: "'\(asked.measure.rawValue)' compares two sets: add | versus traces where … (or | versus parent)", span: asked.span)
         }
@@ -131,9 +152,16 @@ public struct Binder {
             throw Diagnostic(code: .stageOutOfOrder, message: "'\(stage.keyword)' cannot follow 'take': 'take' ends a query", span: stage.span,
                              notes: ["filter and sort before taking: | sort -mean | take 10"])
         }
-        // A select there keeps and orders the rows' columns (`Binder+Rows`).
+        // A select there keeps and orders the rows' columns (`Binder+Rows`); a summary of the
+        // rows reads them as they are after a filter, derive or select.
         guard stage.shapesRows else { return }
         if case .select = stage { return }
+        if case .summarize(let measures, let keys) = stage, summarizesRows(measures, by: keys) {
+            switch rowStage {
+            case .filter, .derive, .select: return
+            default: break
+            }
+        }
         let earlier: String
         if case .filter = rowStage { earlier = "'where' on the rows" } else { earlier = "'\(rowStage.keyword)'" }
         throw Diagnostic(code: .stageOutOfOrder, message: "'\(stage.keyword)' cannot follow \(earlier): it changes what the rows are", span: stage.span,
@@ -159,7 +187,7 @@ public struct Binder {
     }
 
     /// The columns of the rows the shape computes.
-    var shapeColumns: [OutputColumn] { BoundQuery(filter: nil, shape: shape, sort: [], limit: nil).shapeColumns }
+    var shapeColumns: [OutputColumn] { shape.columns }
 
     /// The output columns as the query stands, each as an expression over the shape's columns:
     /// what a `where`, `derive`, `select` or `sort` on the rows reads.
@@ -168,7 +196,7 @@ public struct Binder {
     }
 
     /// The most layers a model has.
-    private var layerCount: Int { catalog.models.map(\.layers.count).max() ?? 0 }
+    var layerCount: Int { catalog.models.map(\.layers.count).max() ?? 0 }
 
     /// Layers that are dense in some model.
     private var denseLayers: Set<Int> {

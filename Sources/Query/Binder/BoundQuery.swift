@@ -3,18 +3,26 @@
 public struct BoundQuery: Sendable, Equatable {
     public enum Shape: Sendable, Equatable {
         /// One row per trace, with these columns.
-        case traces(columns: [TraceColumn])
+        case traces(columns: [TraceField])
         /// One row per node, layer or edge (and group): measures over the selected traces.
         case summary(Summary)
         /// The same rows with measures over the selected traces (`_a`) and over a second set or
         /// each trace's parent (`_b`), their differences and optionally the effect size.
         case comparison(Comparison)
+        /// One row per node of a layer, per selected trace: the trace, the node and its value
+        /// (`nodes of layer N` with no summary after it).
+        case nodeValues(layer: BoundValue)
         /// One row per dense edge into a layer, per selected trace: the trace, source, target,
         /// contribution.
         case edges(layer: BoundValue)
+        /// The rows of the query so far grouped by some of their columns, with counts and
+        /// functions of columns per group (`summarize count, mean(flow) by path`).
+        indirect case grouped(RowSummary)
         /// From a node, `depth` dense layers back (default start: the predicted output) or
         /// forward, following the `top` strongest contributions at every node reached.
-        case lineage(start: NodeAddress?, direction: LineageDirection, depth: BoundValue, top: BoundValue)
+        case lineage(LineageWalk)
+        /// The selected traces nearest one trace by their node values in a layer.
+        case nearest(NearestSearch)
     }
 
     public var filter: BoundCondition?
@@ -30,32 +38,76 @@ public struct BoundQuery: Sendable, Equatable {
     /// What `$parameters` must be where they are used, checked when they have values.
     public var requirements: [ValueRequirement] = []
 
-    /// The output columns, in order.
-    public var columns: [String] { outputColumns.map(\.name) }
-
     /// The output columns, in order, each with the type of its values: the shape's columns, or
-    /// what `derive` and `select` made of them.
-    public var outputColumns: [OutputColumn] {
-        projection?.map { OutputColumn($0.name, $0.type) } ?? shapeColumns
-    }
+    /// what `derive` and `select` made of them (as the plan spells them out).
+    public var outputColumns: [OutputColumn] { QueryPlanner.plan(self).outputColumns }
 
+    /// The columns of the rows the shape computes: what a `where` on the rows compares with.
+    public var shapeColumns: [OutputColumn] { shape.columns }
+}
+
+extension BoundQuery.Shape {
     /// What an edge or lineage row says about its trace: its id in the store, its tag and its
     /// input, so that rows of several traces (a clean input and its attacks) tell theirs apart.
     static let traceIdentity = [OutputColumn("trace", .integer), OutputColumn("tag", .string), OutputColumn("input", .integer)]
 
-    /// The columns of the rows the shape computes, each with the type of its values: what a
-    /// `where` on the rows compares them with. Counts and keys (`input`, `step`, `layer`,
-    /// `node`, `trace`, an edge's `source` and `target`) are integers; measures numbers; a lineage's
-    /// `source` and `target` node references (`layer:node`); tags and paths text.
-    public var shapeColumns: [OutputColumn] {
-        switch shape {
-        case .traces(let columns): return columns.map { OutputColumn($0.rawValue, $0.type) }
-        case .summary(let summary): return summary.keyColumns(comparing: false) + summary.measures.map { OutputColumn($0.name, $0.type) }
+    /// The columns of the rows the shape computes, each with the type of its values — the one
+    /// place they are named. Counts and keys (`input`, `step`, `layer`, `node`, `trace`, an
+    /// edge's `source` and `target`) are integers; measures numbers; a lineage's `source` and
+    /// `target` node references (`layer:node`); tags and paths text.
+    public var columns: [OutputColumn] {
+        switch self {
+        case .traces(let columns): return columns.map { OutputColumn($0.name, $0.type) }
+        case .summary(let summary): return summary.keyColumns + summary.measures.map { OutputColumn($0.name, $0.type) }
         case .comparison(let comparison): return comparison.outputColumns
-        case .edges: return Self.traceIdentity + [OutputColumn("source", .integer), OutputColumn("target", .integer), OutputColumn("weight", .number)]
+        case .grouped(let summary): return summary.keys + summary.measures.map(\.column)
+        case .nearest:
+            return Self.traceIdentity + [OutputColumn("label", .integer), OutputColumn("predicted", .integer), OutputColumn("correct", .boolean), OutputColumn("distance", .number)]
+        case .nodeValues: return Self.traceIdentity + [OutputColumn("layer", .integer), OutputColumn("node", .integer), OutputColumn("value", .number)]
+        case .edges: return Self.traceIdentity + [OutputColumn("source", .node), OutputColumn("target", .node), OutputColumn("contribution", .number)]
         case .lineage:
             return Self.traceIdentity + [OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
                     OutputColumn("contribution", .number), OutputColumn("path", .string), OutputColumn("flow", .number)]
+        }
+    }
+}
+
+/// `summarize count, mean(flow), … by path, …` over the rows a query computed so far.
+public struct RowSummary: Sendable, Equatable {
+    /// The rows summarized: the query before this `summarize` (its traces, shape, row filter
+    /// and derived or selected columns; its order does not matter).
+    public var rows: BoundQuery
+    /// The columns of `rows` grouped by (none: one row over all of them).
+    public var keys: [OutputColumn]
+    public var measures: [RowMeasure]
+}
+
+/// A count, or a function of one column, per group of rows.
+public struct RowMeasure: Sendable, Equatable {
+    public enum Function: String, Sendable, CaseIterable {
+        /// Rows in the group.
+        case count
+        /// Mean (of a condition: the share of rows where it holds).
+        case mean
+        /// Sum (of a condition: the rows where it holds).
+        case sum
+        case min, max
+        /// Population standard deviation.
+        case stddev
+    }
+
+    public var function: Function
+    /// The column of the rows it reads (nil for `count`).
+    public var argument: OutputColumn?
+
+    /// The output column: `count`, or `<function>_<column>` (`mean_flow`), with its type.
+    public var column: OutputColumn {
+        guard let argument else { return OutputColumn(function.rawValue, .integer) }
+        switch function {
+        case .count: return OutputColumn(function.rawValue, .integer)
+        case .mean, .stddev: return OutputColumn("\(function.rawValue)_\(argument.name)", .number)
+        case .sum: return OutputColumn("sum_\(argument.name)", argument.type == .boolean ? .integer : argument.type)
+        case .min, .max: return OutputColumn("\(function.rawValue)_\(argument.name)", argument.type)
         }
     }
 }
@@ -70,16 +122,16 @@ public struct Summary: Sendable, Equatable {
     public var unit: SummaryUnit
     public var path: SummaryPath
 
-    /// Columns naming a row: the groups, then `layer, node`, `layer` or `source, target`
-    /// (a comparison drops `layer` before `node`).
-    func keyColumns(comparing: Bool) -> [OutputColumn] {
-        let unitColumns: [String]
+    /// Columns naming a row: the groups, then `layer, node` (whole numbers), `layer`, or an
+    /// edge's `source, target` (node references, `layer:node`, as in edge and lineage rows).
+    var keyColumns: [OutputColumn] {
+        let unitColumns: [OutputColumn]
         switch unit {
-        case .node: unitColumns = comparing ? ["node"] : ["layer", "node"]
-        case .layer: unitColumns = ["layer"]
-        case .edge: unitColumns = ["source", "target"]
+        case .node: unitColumns = [OutputColumn("layer", .integer), OutputColumn("node", .integer)]
+        case .layer: unitColumns = [OutputColumn("layer", .integer)]
+        case .edge: unitColumns = [OutputColumn("source", .node), OutputColumn("target", .node)]
         }
-        return groups.map { OutputColumn($0.rawValue, $0.column.type) } + unitColumns.map { OutputColumn($0, .integer) }
+        return groups.map { OutputColumn($0.rawValue, $0.column.type) } + unitColumns
     }
 }
 
@@ -117,17 +169,13 @@ public struct Comparison: Sendable, Equatable {
         case parents
     }
 
-    /// Keys, then per measure `m_a, m_b` and the difference — `diff` when one measure is
-    /// compared, `m_diff` each otherwise — then the extras (`effect`, `distance`, …).
-    public var columns: [String] { outputColumns.map(\.name) }
-
-    /// The columns with their types: a count's `_a`, `_b` and difference are integers.
+    /// The summary's keys, then per measure `m_a, m_b` and their difference `m_diff`, then the
+    /// extras (`effect`, `distance`, …); a count's `_a`, `_b` and difference are integers.
     var outputColumns: [OutputColumn] {
-        let single = first.measures.count == 1
-        return first.keyColumns(comparing: true)
+        first.keyColumns
             + first.measures.flatMap { measure in
                 [OutputColumn("\(measure.name)_a", measure.type), OutputColumn("\(measure.name)_b", measure.type),
-                 OutputColumn(single ? "diff" : "\(measure.name)_diff", measure.type)]
+                 OutputColumn("\(measure.name)_diff", measure.type)]
             }
             + extras.map { OutputColumn($0.rawValue, .number) }
     }
@@ -145,6 +193,34 @@ public enum ComparisonMeasure: String, Sendable, Equatable, CaseIterable {
 
     /// Whether it needs each trace paired with its parent (`versus parent`).
     var isPaired: Bool { self != .effect }
+}
+
+/// `nearest K to trace ID in layer N [by euclidean|cosine]`: exact, by a scan of the selected
+/// traces of the trace's model (the trace itself left out).
+public struct NearestSearch: Sendable, Equatable {
+    public enum Metric: String, Sendable, CaseIterable {
+        case euclidean
+        /// 1 − cosine similarity.
+        case cosine
+    }
+
+    public var count: BoundValue
+    /// The store id of the trace the others are measured from.
+    public var trace: BoundValue
+    public var layer: BoundValue
+    public var metric: Metric
+}
+
+/// `lineage [forward] [from <node>] depth D top K`.
+public struct LineageWalk: Sendable, Equatable {
+    /// Where the walk starts; nil for each trace's predicted output.
+    public var start: NodeAddress?
+    public var direction: LineageDirection
+    public var depth: BoundValue
+    public var top: BoundValue
+    /// The most steps the walk can take: its depth when written as a number, else as many as
+    /// the models' dense layers allow (what a `$depth` is checked against).
+    public var maxSteps: Int
 }
 
 /// Which way a lineage walks.
@@ -181,6 +257,59 @@ public enum TraceColumn: String, Sendable, CaseIterable {
         case .tag, .parentTag, .model: return .string
         }
     }
+}
+
+/// A column of a trace listing: the trace's own, its parent's (`select parent.confidence`,
+/// the column `parent_confidence`, empty for a trace without a stored parent), or a measure of
+/// the trace (`select prob(3)`, the column `prob_3`).
+public struct TraceField: Sendable, Equatable {
+    public enum Value: Sendable, Equatable {
+        case column(TraceColumn)
+        case measure(TraceMeasure)
+    }
+
+    public var value: Value
+    public var ofParent: Bool
+    /// The output column's name.
+    public var name: String
+
+    public init(_ column: TraceColumn, ofParent: Bool = false) {
+        value = .column(column)
+        self.ofParent = ofParent
+        name = ofParent ? "parent_" + column.rawValue : column.rawValue
+    }
+
+    public init(_ measure: TraceMeasure, name: String) {
+        value = .measure(measure)
+        ofParent = false
+        self.name = name
+    }
+
+    /// What the column holds.
+    public var type: ValueType {
+        switch value {
+        case .column(let column): return column.type
+        case .measure(let measure): return measure.type
+        }
+    }
+}
+
+/// A measure of one trace, computed from its node values.
+public indirect enum TraceMeasure: Sendable, Equatable {
+    /// The softmax of the output layer's values at a class (an integer expression, `label` say).
+    case probability(BoundCondition)
+    /// The largest output value minus a class's (nil: minus the runner-up's).
+    case margin(BoundCondition?)
+    /// Active nodes of a layer.
+    case activeNodes(layer: BoundValue)
+    /// Σ |node value| of a layer.
+    case l1(layer: BoundValue)
+    /// The Shannon entropy in bits of a layer's |node values| taken as a distribution.
+    case entropy(layer: BoundValue)
+    /// The Euclidean distance of a layer's node values to another trace's (nil: the parent's).
+    case distance(layer: BoundValue, to: BoundValue?)
+
+    public var type: ValueType { if case .activeNodes = self { return .integer } else { return .number } }
 }
 
 /// The type of a value in a condition or an output column; `unknown` for `$parameters`
@@ -279,6 +408,10 @@ public indirect enum BoundCondition: Sendable, Equatable {
     /// A node reference literal, `layer:node`, compared with a lineage's `source` or `target`.
     case node(layer: Int, index: Int)
     case absolute(BoundCondition)
+    /// The layer or the node index of a node reference.
+    case nodePart(NodePart, BoundCondition)
+    /// A measure of the trace (in a condition on traces).
+    case measure(TraceMeasure)
     /// True when the trace's parent (or one of its children) meets the condition.
     case related(TraceRelation, BoundCondition)
     case not(BoundCondition)

@@ -31,6 +31,10 @@ extension ValueRequirement {
                                notes: ["compare with a whole number (\(column) = 3), or use < and > for a range"])]
         }
         guard !(0..<classes).contains(Int(number)) else { return [] }
+        if column.isEmpty {
+            return [Diagnostic(code: .noSuchClass, message: "no class \(Int(number))\(Self.given(values[0])): the classes run from 0 to \(classes - 1)", span: spans[0],
+                               notes: ["the models' last layer has \(classes) nodes, one per class"])]
+        }
         return [Diagnostic(
             code: .noSuchClass, message: "'\(column)' is a class from 0 to \(classes - 1): it never equals \(Int(number))\(Self.given(values[0]))", span: spans[0],
             notes: ["the models' last layer has \(classes) nodes, one per class"])]

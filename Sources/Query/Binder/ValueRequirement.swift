@@ -7,6 +7,10 @@ public struct ValueRequirement: Sendable, Equatable {
     public enum Rule: Sendable, Equatable {
         /// `take`'s count: 0 or more.
         case count
+        /// `nearest`'s count (0 or more), then a trace id (1 or more).
+        case nearest
+        /// A trace id (1 or more).
+        case traceID
         /// A layer number below `count`; for edges, one of the `dense` layers.
         case layer(count: Int, dense: Set<Int>?)
         /// A node (layer, then index) that some model has: `nodeCounts[layer]` is the most
@@ -20,7 +24,8 @@ public struct ValueRequirement: Sendable, Equatable {
         case tag(known: [String])
         /// A model the store has (compared with `model`): one of `known`.
         case model(known: [String])
-        /// A class (`column` is `label` or `predicted`, compared with `=`): a whole number
+        /// A class (`column` is `label` or `predicted`, compared with `=`; empty for a trace
+        /// measure's class argument, `prob(3)`): a whole number
         /// below `classes`, the most nodes a model has in its last layer.
         case classIndex(column: String, classes: Int)
         /// A tag some of whose traces have parents (`versus parent` over `tag = …`): one of
@@ -59,7 +64,7 @@ public struct ValueRequirement: Sendable, Equatable {
         case .classIndex(let column, let classes): return classProblems(column: column, classes: classes, parameters)
         case .tagWithParents(let known): return parentProblems(known: known, parameters)
         case .nodeReference(let column, let nodeCounts): return nodeReferenceProblems(column: column, nodeCounts: nodeCounts, parameters)
-        case .count, .layer, .node, .lineage: return wholeNumberProblems(parameters)
+        case .count, .nearest, .traceID, .layer, .node, .lineage: return wholeNumberProblems(parameters)
         }
     }
 
@@ -84,6 +89,8 @@ public struct ValueRequirement: Sendable, Equatable {
     private var subject: String {
         switch rule {
         case .count: return "'take'"
+        case .nearest: return "'nearest K to trace ID'"
+        case .traceID: return "a trace id"
         case .layer: return "a layer"
         case .node: return "a node"
         case .lineage: return "a lineage's depth and top"
@@ -100,6 +107,13 @@ public struct ValueRequirement: Sendable, Equatable {
         case .count:
             guard let count = numbers[0], count < 0 else { return nil }
             return (.negativeCount, "'take' needs a count of 0 or more", whole)
+        case .nearest:
+            if let count = numbers[0], count < 0 { return (.negativeCount, "'nearest' needs a count of 0 or more", spans[0]) }
+            if let trace = numbers[1], trace < 1 { return (.noSuchTrace, "no trace \(trace): trace ids start at 1", spans[1]) }
+            return nil
+        case .traceID:
+            guard let trace = numbers[0], trace < 1 else { return nil }
+            return (.noSuchTrace, "no trace \(trace): trace ids start at 1", whole)
         case .layer(let count, let dense):
             guard let layer = numbers[0] else { return nil }
             guard (0..<count).contains(layer) else { return (.noSuchLayer, "no layer \(layer): the models have layers 0–\(max(count, 1) - 1)", whole) }

@@ -18,10 +18,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case nestedTooDeeply = "E011"
 
     // Binder: syntax → a query resolved against the store's catalog.
-    /// `where` between `nodes of layer` and `summarize`.
-    case filterBetweenNodesAndSummary = "E020"
-    /// `select` after `nodes of layer`, with no rows to pick columns of.
-    case selectAfterTraces = "E021"
+    /// `where` right after `nodes of layer` on something its node rows do not have (a trace column).
+    case traceFilterAfterNodes = "E020"
     /// A layer number the models do not have.
     case noSuchLayer = "E022"
     /// `summarize … by node` without `nodes of layer`, or `by edge` without `edges into layer`.
@@ -30,8 +28,6 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unknownSummaryUnit = "E024"
     /// `take` with a negative count.
     case negativeCount = "E025"
-    /// `nodes of layer` with nothing computed after it.
-    case nodesWithoutSummary = "E026"
     /// A tag or model name the store does not have.
     case unknownTagOrModel = "E027"
     /// Something other than a literal or `$parameter` where a value is needed.
@@ -91,6 +87,10 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case noParentsToPair = "E054"
     /// A `derive` or `select … as` name that another output column already has.
     case columnNameTaken = "E055"
+    /// A function of the rows in `summarize` without its column (`mean` for `mean(flow)`), or `count` with one.
+    case rowMeasureWithoutColumn = "E056"
+    /// A trace id that cannot exist (below 1), or a `nearest` metric that is not one.
+    case noSuchTrace = "E057"
 
     // Saved queries: the header of a `.dpq` file.
     /// A `param:` line that does not read `param: <name> <type> [default]`.

@@ -59,6 +59,11 @@ public enum Lexer {
                 }
             } else if isNameStart(scalar) {
                 while isNameStart(peek()) || isDigit(peek()) { position += 1 }
+                // A qualified name, `parent.confidence`.
+                if peek() == ".", isNameStart(peek(1)) {
+                    position += 1
+                    while isNameStart(peek()) || isDigit(peek()) { position += 1 }
+                }
                 tokens.append(Token(.identifier(text(start)), Span(start, position)))
             } else if scalar == "$" {
                 position += 1

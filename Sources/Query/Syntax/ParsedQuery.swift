@@ -8,12 +8,20 @@
 ///                                             computed: which columns to keep, in order)
 ///   | nodes of layer <value>
 ///   | summarize <measure>, … by [label|predicted|tag, …] node|layer|edge
+///                                            (measures of node values or edge contributions)
+///   | summarize count|<fn>(<column>), … [by <column>, …]
+///                                            (a summary of the rows so far: traces, node
+///                                             values, edges, lineage or summary rows;
+///                                             fn: mean, sum, min, max, stddev)
 ///   | versus traces [where <condition>]      (after summarize: compare with a second set)
 ///   | versus parent                          (… or with each trace's own parent, paired)
 ///   | edges into layer <value>               (dense edges of the selected traces)
 ///   | lineage [forward] [from <layer:node> | from layer <value> node <value>] depth <value> top <value>
 ///                                            (strongest paths back from the predicted output,
 ///                                             or forward from a node)
+///   | nearest <value> to trace <value> in layer <value> [by euclidean|cosine]
+///                                            (the selected traces nearest a trace by their
+///                                             node values in a layer)
 ///   | derive <name> = <expression>, …        (computed columns of the output rows)
 ///   | sort [-]<expression>, …
 ///   | take <value>
@@ -32,12 +40,15 @@ public enum ParsedStage: Sendable, Equatable {
     /// `derive name = expression, …`: computed columns.
     case derive([ParsedDerivation])
     case nodes(layer: ParsedExpression, span: Span)
-    case summarize(measures: [ParsedName], by: [ParsedName])
+    /// `by` is empty when the query groups nothing (one row over all the rows).
+    case summarize(measures: [ParsedMeasure], by: [ParsedName])
     /// `versus traces [where …]` (a condition, or none for all traces) or `versus parent`.
     case versus(ParsedComparedSet, span: Span)
     case edges(layer: ParsedExpression, span: Span)
     /// `start`: `from L:N` or `from layer <value> node <value>`.
     case lineage(start: (layer: ParsedExpression, node: ParsedExpression)?, forward: Bool, depth: ParsedExpression, top: ParsedExpression, span: Span)
+    /// `nearest K to trace ID in layer N [by metric]`.
+    case nearest(count: ParsedExpression, trace: ParsedExpression, layer: ParsedExpression, metric: ParsedName?, span: Span)
     case sort([ParsedSortKey])
     case take(ParsedExpression)
 
@@ -52,6 +63,7 @@ public enum ParsedStage: Sendable, Equatable {
         case let (.edges(a, s), .edges(b, t)): return a == b && s == t
         case let (.lineage(a, f, d, k, s), .lineage(b, g, e, l, t)):
             return a?.layer == b?.layer && a?.node == b?.node && f == g && d == e && k == l && s == t
+        case let (.nearest(a, b, c, d, s), .nearest(e, f, g, h, t)): return a == e && b == f && c == g && d == h && s == t
         case let (.sort(a), .sort(b)): return a == b
         case let (.take(a), .take(b)): return a == b
         default: return false
@@ -71,6 +83,7 @@ extension ParsedStage {
         case .versus: return "versus"
         case .edges: return "edges into layer"
         case .lineage: return "lineage"
+        case .nearest: return "nearest"
         case .sort: return "sort"
         case .take: return "take"
         }
@@ -83,9 +96,9 @@ extension ParsedStage {
         case .filter(let expression), .take(let expression): return expression.span
         case .select(let choices): return Span(choices[0].span.start, choices[choices.count - 1].span.end)
         case .derive(let derivations): return Span(derivations[0].name.span.start, derivations[derivations.count - 1].expression.span.end)
-        case .summarize(let measures, let keys): return Span(measures[0].span.start, (keys.last ?? measures[measures.count - 1]).span.end)
+        case .summarize(let measures, let keys): return Span(measures[0].span.start, keys.last?.span.end ?? measures[measures.count - 1].span.end)
         case .sort(let keys): return Span(keys[0].expression.span.start, keys[keys.count - 1].expression.span.end)
-        case .nodes(_, let span), .versus(_, let span), .edges(_, let span), .lineage(_, _, _, _, let span): return span
+        case .nodes(_, let span), .versus(_, let span), .edges(_, let span), .lineage(_, _, _, _, let span), .nearest(_, _, _, _, let span): return span
         }
     }
 
@@ -94,7 +107,7 @@ extension ParsedStage {
     /// computed it only keeps their columns, which the binder tells apart.
     var shapesRows: Bool {
         switch self {
-        case .select, .nodes, .summarize, .versus, .edges, .lineage: return true
+        case .select, .nodes, .summarize, .versus, .edges, .lineage, .nearest: return true
         case .filter, .derive, .sort, .take: return false
         }
     }
@@ -112,19 +125,30 @@ public struct ParsedSortKey: Sendable, Equatable {
     public var descending: Bool
 }
 
-/// A column a `select` keeps: `name`, or `name as alias` to rename it.
+/// A column a `select` keeps: `name`, or `name as alias` to rename it; on a trace listing, a
+/// measure of the trace too (`prob(3) as p`).
 public struct ParsedColumnChoice: Sendable, Equatable {
     public var column: ParsedName
+    /// A trace measure's arguments (`column` names the function), nil for a column.
+    public var arguments: [ParsedExpression]?
     public var alias: ParsedName?
-
     /// From the column's name to the alias's end.
-    public var span: Span { Span(column.span.start, (alias ?? column).span.end) }
+    public var span: Span
 }
 
 /// A computed column: `name = expression`.
 public struct ParsedDerivation: Sendable, Equatable {
     public var name: ParsedName
     public var expression: ParsedExpression
+}
+
+/// A measure of `summarize`: a name (`mean`, `count`), or a function of a column of the rows
+/// (`mean(flow)`).
+public struct ParsedMeasure: Sendable, Equatable {
+    public var name: ParsedName
+    public var column: ParsedName?
+    /// From the name to the closing parenthesis.
+    public var span: Span
 }
 
 /// A name with where it was written.
@@ -146,6 +170,10 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     case attribute(String, Span)
     /// `abs(<expression>)`.
     case absolute(ParsedExpression, Span)
+    /// `layer(<node reference>)` or `node(<node reference>)`: a part of a node reference, a whole number.
+    case nodePart(NodePart, ParsedExpression, Span)
+    /// A measure of a trace: `prob(3)`, `margin(label)`, `entropy(2)`, `distance(2, parent)`, …
+    case traceFunction(ParsedName, [ParsedExpression], Span)
     /// `parent(<condition>)` or `child(<condition>)`: a condition on a related trace.
     case related(TraceRelation, ParsedExpression, Span)
     case not(ParsedExpression, Span)
@@ -155,11 +183,22 @@ public indirect enum ParsedExpression: Sendable, Equatable {
     public var span: Span {
         switch self {
         case .name(let name): return name.span
-        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .nodeReference(_, _, let span), .attribute(_, let span), .absolute(_, let span), .related(_, _, let span), .not(_, let span):
+        case .integer(_, let span), .number(_, let span), .string(_, let span), .parameter(_, let span), .nodeReference(_, _, let span), .attribute(_, let span), .absolute(_, let span), .nodePart(_, _, let span), .traceFunction(_, _, let span), .related(_, _, let span), .not(_, let span):
             return span
         case .binary(_, let left, let right): return Span(left.span.start, right.span.end)
         }
     }
+}
+
+/// The measures of a trace a query can compute: `prob(class)`, `margin([class])`,
+/// `active(layer)`, `l1(layer)`, `entropy(layer)`, `distance(layer, trace id | parent)`.
+public enum TraceFunction: String, Sendable, Equatable, CaseIterable {
+    case prob, margin, active, l1, entropy, distance
+}
+
+/// A part of a node reference `layer:node`: its layer or its node's index within the layer.
+public enum NodePart: String, Sendable, Equatable, CaseIterable {
+    case layer, node
 }
 
 /// How a trace in a `parent(…)` or `child(…)` condition relates to the trace being selected:

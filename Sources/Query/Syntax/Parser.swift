@@ -84,8 +84,13 @@ public struct Parser {
         }
         if isWord("summarize") {
             position += 1
-            let measures = try names()
-            try expectWord("by", "after the measures (… by node)")
+            var measures = [try measure()]
+            while isSymbol(",") {
+                position += 1
+                measures.append(try measure())
+            }
+            guard isWord("by") else { return .summarize(measures: measures, by: []) }
+            position += 1
             return .summarize(measures: measures, by: try names())
         }
         if isWord("sort") {
@@ -158,7 +163,23 @@ public struct Parser {
             let top = try value()
             return .lineage(start: origin, forward: forward, depth: depth, top: top, span: Span(start.start, top.span.end))
         }
-        throw unexpected("a stage (where, select, derive, nodes of layer, summarize, versus, edges into layer, lineage, sort, take)")
+        if isWord("nearest") {
+            let start = advance().span
+            let count = try value()
+            try expectWord("to", "after 'nearest K' (nearest K to trace ID in layer N)")
+            try expectWord("trace", "after 'nearest K to' (nearest K to trace ID in layer N)")
+            let trace = try value()
+            try expectWord("in", "after 'nearest K to trace ID' (… in layer N)")
+            try expectWord("layer", "after 'nearest K to trace ID in'")
+            let layer = try value()
+            var metric: ParsedName?
+            if isWord("by") {
+                position += 1
+                metric = try name()
+            }
+            return .nearest(count: count, trace: trace, layer: layer, metric: metric, span: Span(start.start, (metric?.span ?? layer.span).end))
+        }
+        throw unexpected("a stage (where, select, derive, nodes of layer, summarize, versus, edges into layer, lineage, nearest, sort, take)")
     }
 
     private mutating func names() throws(Diagnostic) -> [ParsedName] {
@@ -170,20 +191,53 @@ public struct Parser {
         return result
     }
 
+    /// `name` or `name(column)`.
+    private mutating func measure() throws(Diagnostic) -> ParsedMeasure {
+        let name = try name()
+        guard isSymbol("(") else { return ParsedMeasure(name: name, column: nil, span: name.span) }
+        position += 1
+        let column = try self.name()
+        guard isSymbol(")") else { throw unexpected("')' after the column") }
+        return ParsedMeasure(name: name, column: column, span: Span(name.span.start, advance().span.end))
+    }
+
     /// `name [as alias], …`.
     private mutating func columnChoices() throws(Diagnostic) -> [ParsedColumnChoice] {
         var result: [ParsedColumnChoice] = []
         repeat {
             if result.count > 0 { position += 1 }
             let column = try name()
+            var arguments: [ParsedExpression]?
+            var end = column.span.end
+            if TraceFunction(rawValue: column.text.lowercased()) != nil, isSymbol("(") {
+                let call = try callArguments()
+                arguments = call.arguments
+                end = call.end
+            }
             var alias: ParsedName?
             if isWord("as") {
                 position += 1
                 alias = try name()
+                end = alias!.span.end
             }
-            result.append(ParsedColumnChoice(column: column, alias: alias))
+            result.append(ParsedColumnChoice(column: column, arguments: arguments, alias: alias, span: Span(column.span.start, end)))
         } while isSymbol(",")
         return result
+    }
+
+    /// `(<value>, …)` after a trace function's name, and where it ends.
+    private mutating func callArguments() throws(Diagnostic) -> (arguments: [ParsedExpression], end: Int) {
+        position += 1
+        var arguments: [ParsedExpression] = []
+        if !isSymbol(")") {
+            arguments.append(try expression())
+            while isSymbol(",") {
+                position += 1
+                arguments.append(try expression())
+            }
+        }
+        guard isSymbol(")") else { throw unexpected("',' or ')' in the function's arguments") }
+        return (arguments, advance().span.end)
     }
 
     private mutating func name() throws(Diagnostic) -> ParsedName {
@@ -238,6 +292,15 @@ public struct Parser {
             position += 1
             let inner = try enclosed(from: token.span)
             return try nested(.absolute(inner.expression, Span(token.span.start, tokens[position - 1].span.end)), over: inner.height, at: token.span)
+        case .identifier(let text) where NodePart(rawValue: text.lowercased()) != nil && opensCall:
+            position += 1
+            let inner = try enclosed(from: token.span)
+            let part = NodePart(rawValue: text.lowercased())!
+            return try nested(.nodePart(part, inner.expression, Span(token.span.start, tokens[position - 1].span.end)), over: inner.height, at: token.span)
+        case .identifier(let text) where TraceFunction(rawValue: text.lowercased()) != nil && opensCall:
+            position += 1
+            let call = try callArguments()
+            return Operand(expression: .traceFunction(ParsedName(text: text, span: token.span), call.arguments, Span(token.span.start, call.end)), height: 1)
         case .identifier(let text) where TraceRelation(rawValue: text.lowercased()) != nil && opensCall:
             position += 1
             let inner = try enclosed(from: token.span)

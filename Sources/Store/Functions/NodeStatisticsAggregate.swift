@@ -53,9 +53,15 @@ struct NodePairStatisticsAggregate: DatabaseAggregate {
 
     func finalize() throws -> (any DatabaseValueConvertible)? {
         guard let count = a.first?.count, count > 0 else { return nil }
-        let fields = { (node: RunningNodeStatistics) in "\(count),\(node.mean),\(node.m2),\(node.activeCount),\(node.minimum),\(node.maximum)" }
         return "[" + a.indices.map { node in
-            "[\(fields(a[node])),\(fields(b[node])),\(fields(difference[node])),\(absoluteDifferenceSum[node] / Double(count))]"
+            let parts = NodeStatisticsLayout.PairPart.allCases.map { part -> String in
+                switch part {
+                case .first: return a[node].fields(count: count)
+                case .second: return b[node].fields(count: count)
+                case .difference: return difference[node].fields(count: count)
+                }
+            }
+            return "[" + parts.joined(separator: ",") + ",\(absoluteDifferenceSum[node] / Double(count))]"
         }.joined(separator: ",") + "]"
     }
 }
@@ -71,6 +77,21 @@ extension RunningNodeStatistics {
     /// `[[count, mean, m2, active count, min, max], …]`, or nil for no rows.
     static func json(_ nodes: [RunningNodeStatistics]) -> String? {
         guard let count = nodes.first?.count, count > 0 else { return nil }
-        return "[" + nodes.map { "[\(count),\($0.mean),\($0.m2),\($0.activeCount),\($0.minimum),\($0.maximum)]" }.joined(separator: ",") + "]"
+        return "[" + nodes.map { "[" + $0.fields(count: count) + "]" }.joined(separator: ",") + "]"
+    }
+
+    /// The node's numbers in `NodeStatisticsLayout` order, comma-separated (the count as a
+    /// whole number).
+    func fields(count: Int) -> String {
+        NodeStatisticsLayout.Field.allCases.map { field -> String in
+            switch field {
+            case .count: return "\(count)"
+            case .mean: return "\(mean)"
+            case .m2: return "\(m2)"
+            case .activeCount: return "\(activeCount)"
+            case .minimum: return "\(minimum)"
+            case .maximum: return "\(maximum)"
+            }
+        }.joined(separator: ",")
     }
 }

@@ -27,6 +27,9 @@ import IPG
 ///   layer, size, threshold)`: aggregate, per dense edge the traces in which both ends are
 ///   active (`EdgeActivityAggregate`).
 ///
+/// Per trace (`TraceMeasureFunctions`): `ipg_active_count`, `ipg_l1`, `ipg_entropy`,
+/// `ipg_probability`, `ipg_margin`, `ipg_distance`, `ipg_cosine_distance`.
+///
 /// `layer` and `node_size` come from the `layers` table. A dense edge of a trace is then
 /// `dense_weights.weight * ipg_node(…source layer and node…)`. The most recently decoded blob
 /// is cached per connection, so reading many nodes of one trace decodes it once.
@@ -71,17 +74,19 @@ enum StoreFunctions {
                 return averages ? sum / Double(size) : sum
             })
         }
+        TraceMeasureFunctions.register(in: db, cache: cache, secondCache: DecodedValuesCache())
     }
 }
 
 /// The last decoded `node_values` blob of a connection (functions run on one connection at a time).
-private final class DecodedValuesCache: @unchecked Sendable {
+final class DecodedValuesCache: @unchecked Sendable {
     private var blob: [UInt8] = []
     private var decoded: [[Float]] = []
     private let codec = TraceValueCodec()
 
-    func values(_ arguments: [DatabaseValue]) throws -> [[Float]] {
-        guard let data = Data.fromDatabaseValue(arguments[0]), let code = Int.fromDatabaseValue(arguments[1]),
+    /// The layers of the blob at `arguments[first]`, its encoding at `first + 1`.
+    func values(_ arguments: [DatabaseValue], first: Int = 0) throws -> [[Float]] {
+        guard let data = Data.fromDatabaseValue(arguments[first]), let code = Int.fromDatabaseValue(arguments[first + 1]),
               let encoding = ValueEncoding(rawValue: UInt8(clamping: code))
         else { throw DatabaseError(message: "ipg functions take (node_values BLOB, value_encoding INTEGER, …)") }
         if !isCached(data) {

@@ -8,7 +8,7 @@ extension ProvenanceStore {
     public func trace(tag: String, inputIndex: Int, model: String? = nil) throws -> (topology: ModelTopology, trace: Trace) {
         try read { db in
             let rows = try Row.fetchAll(db, sql: """
-                SELECT t.*, m.fingerprint, m.layer_table FROM traces t JOIN models m ON m.id = t.model_id
+                SELECT t.*, m.fingerprint FROM traces t JOIN models m ON m.id = t.model_id
                 WHERE t.tag = ? AND t.input_index = ? AND m.fingerprint LIKE ? ORDER BY t.id
                 """, arguments: [tag, inputIndex, (model ?? "") + "%"])
             guard let row = rows.first else {
@@ -19,7 +19,7 @@ extension ProvenanceStore {
                 throw StoreError(path: path, reason: .ambiguousTrace(tag: tag, inputIndex: inputIndex, fingerprints: Array(fingerprints)))
             }
             var topologies = TopologyCache()
-            return (try topologies.topology(row, path: path), try decodeTrace(row, in: db))
+            return (try topologies.topology(row, in: db, path: path), try decodeTrace(row, in: db))
         }
     }
 
@@ -37,12 +37,12 @@ extension ProvenanceStore {
         }
         try read { db in
             let cursor = try Row.fetchCursor(db, sql: """
-                SELECT t.*, m.fingerprint, m.layer_table FROM traces t JOIN models m ON m.id = t.model_id
+                SELECT t.*, m.fingerprint FROM traces t JOIN models m ON m.id = t.model_id
                 WHERE \(conditions.joined(separator: " AND ")) ORDER BY t.id
                 """, arguments: StatementArguments(arguments))
             var topologies = TopologyCache()
             while let row = try cursor.next() {
-                guard try body(try topologies.topology(row, path: path), try decodeTrace(row, in: db)) else { return }
+                guard try body(try topologies.topology(row, in: db, path: path), try decodeTrace(row, in: db)) else { return }
             }
         }
     }
@@ -65,14 +65,18 @@ extension ProvenanceStore {
     }
 }
 
-/// Layer tables decoded once per model while reading traces.
+/// Layer tables read and decoded once per model while reading traces (a layer table is over a
+/// megabyte for a 784-350-50-10 MLP: selected with every trace row, it took most of a scan).
 private struct TopologyCache {
     private var byFingerprint: [String: ModelTopology] = [:]
 
-    mutating func topology(_ row: Row, path: String) throws -> ModelTopology {
+    mutating func topology(_ row: Row, in db: Database, path: String) throws -> ModelTopology {
         let fingerprint: String = row["fingerprint"]
         if let known = byFingerprint[fingerprint] { return known }
-        let topology = try StreamHeader(serialized: [UInt8](row["layer_table"] as Data)).topology
+        guard let table = try Data.fetchOne(db, sql: "SELECT layer_table FROM models WHERE fingerprint = ?", arguments: [fingerprint]) else {
+            throw StoreError(path: path, reason: .damaged(detail: "model \(fingerprint) has no layer table"))
+        }
+        let topology = try StreamHeader(serialized: [UInt8](table)).topology
         byFingerprint[fingerprint] = topology
         return topology
     }

@@ -50,7 +50,8 @@ from traces where tag = $a
 | nodes of layer $layer
 | summarize mean by node
 | versus traces where tag = $b
-| sort -abs(diff)
+| sort -abs(mean_diff)
+| select node, mean_a, mean_b, mean_diff as diff
 | take $k
 
 """#),
@@ -65,7 +66,7 @@ from traces where tag = $a
 | edges into layer $layer
 | summarize mean by edge
 | versus traces where tag = $b
-| sort -abs(diff)
+| sort -abs(mean_diff)
 | take $k
 
 """#),
@@ -148,8 +149,9 @@ from traces where tag = $adv
 # param: k integer 10
 from traces where tag = $tag and input = $input
 | edges into layer $layer
-| select source, target, weight
-| sort -weight
+| sort -contribution
+| derive source_node = node(source), target_node = node(target)
+| select source_node as source, target_node as target, contribution as weight
 | take $k
 
 """#),

@@ -1,4 +1,5 @@
-/// SQL text for a query, the values to bind to its `?` placeholders in order, and its columns.
+/// SQL text for a query, the values to bind to its `?` placeholders in order, and the plan it
+/// was lowered from (its output columns, typed, and what `$parameters` must be).
 public struct CompiledQuery: Sendable, Equatable {
     /// A value for one placeholder: a literal of the query, or a `$parameter` given at run time.
     public enum Argument: Sendable, Equatable {
@@ -10,10 +11,17 @@ public struct CompiledQuery: Sendable, Equatable {
 
     public var sql: String
     public var arguments: [Argument]
-    public var columns: [String]
+    public var plan: QueryPlan
+
+    /// The output columns, in order, with the types of their values.
+    public var outputColumns: [OutputColumn] { plan.outputColumns }
+
+    /// The output columns' names, in order.
+    public var columns: [String] { plan.outputColumns.map(\.name) }
+
     /// What `$parameters` must be where they are used (a whole number in bounds, a tag, model
     /// or class the store has), beyond what SQL checks: see `problems(withParameters:)`.
-    public var requirements: [ValueRequirement] = []
+    public var requirements: [ValueRequirement] { plan.requirements }
 
     /// The `$parameters` the query needs, in first-use order.
     public var parameterNames: [String] {

@@ -1,0 +1,37 @@
+import Analysis
+import ArgumentParser
+import Foundation
+import Store
+
+/// `deepprov repairs`: the repairs recorded in a store.
+struct RepairsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "repairs",
+        abstract: "List the repairs recorded in a store.")
+
+    @Option(help: "The SQLite store.")
+    var db: String
+
+    @Option(help: "table or json.")
+    var format: ReportFormat = .table
+
+    func run() throws {
+        let records = try RecordedRepair.all(in: ProvenanceStore(path: db, access: .readOnly))
+        if format == .json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.sortedKeys]
+            print(String(decoding: try encoder.encode(records), as: UTF8.self))
+            return
+        }
+        guard !records.isEmpty else {
+            print("no repairs recorded")
+            return
+        }
+        for record in records {
+            let outcome = record.outcome
+            print("\(record.name)  \(record.createdAt)")
+            print("  \(outcome.originalFingerprint.prefix(12)) -> \(outcome.repairedFingerprint.prefix(12)), tags \(outcome.cleanTag)/\(outcome.adversarialTag), seed \(outcome.seed), \(outcome.actionCount) node actions in layers \(outcome.layers.map { String($0.layer) }.joined(separator: ","))")
+            print("  validation benign \(percentText(outcome.originalValidation.benign)) -> \(percentText(outcome.repairedValidation.benign)), adversarial \(percentText(outcome.originalValidation.adversarial)) -> \(percentText(outcome.repairedValidation.adversarial))")
+        }
+    }
+}

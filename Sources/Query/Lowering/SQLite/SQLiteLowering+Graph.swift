@@ -1,0 +1,132 @@
+/// Edge and lineage queries: dense edges are derived from the weights and the traces' node
+/// values (edge source → target carries weight × source value), joining active nodes only.
+extension SQLiteLowering.Conditions {
+    private typealias Spelling = SQLiteLowering.Spelling
+
+    /// One row per node of `layer`, per selected trace, with the trace's id, tag and input.
+    mutating func nodeValues(of layer: BoundValue, filter: BoundCondition?) -> SQLFragment {
+        var chosen: SQLFragment = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding FROM traces t"
+        if let filter { chosen += " WHERE \(condition(filter))" }
+        var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", chosen))"
+        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, l.layer AS layer, \(raw: Spelling.integer("v.key")) AS node, v.value AS value"
+        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer)"
+        sql += " CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "l", alias: "v"))"
+        return sql
+    }
+
+    /// The `count` selected traces of the model of trace `search.trace` nearest it by their node
+    /// values in the layer (exact: every selected trace is measured), the trace itself left out.
+    mutating func nearest(_ search: NearestSearch, filter: BoundCondition?) -> SQLFragment {
+        let function = search.metric == .cosine ? "ipg_cosine_distance" : "ipg_distance"
+        var sql: SQLFragment = "SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, t.true_label AS label, t.predicted_label AS predicted,"
+        sql += " \(raw: Self.expression(for: .correct)) AS correct,"
+        sql += " \(raw: function)(t.node_values, t.value_encoding, q.node_values, q.value_encoding, l.layer, l.node_size) AS distance"
+        sql += " FROM traces q JOIN layers l ON l.model_id = q.model_id AND l.layer = \(bind: search.layer)"
+        sql += " JOIN traces t ON t.model_id = q.model_id AND t.id != q.id"
+        sql += " WHERE q.id = \(bind: search.trace)"
+        if let filter { sql += " AND \(condition(filter))" }
+        return sql + " ORDER BY distance IS NULL, distance, t.id LIMIT \(bind: search.count)"
+    }
+
+    /// One row per active dense edge into `layer`, per selected trace, with the trace's id,
+    /// tag and input.
+    mutating func edges(into layer: BoundValue, filter: BoundCondition?) -> SQLFragment {
+        // The traces are chosen first (materialised), so their filter uses the indexes
+        // before any node value is decoded.
+        var chosen: SQLFragment = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding FROM traces t"
+        if let filter { chosen += " WHERE \(condition(filter))" }
+        var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", chosen))"
+        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution"
+        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer)"
+        sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
+        // Edges of the IPG join active nodes only (units: |value| above the threshold): each
+        // trace's active targets and sources first (CROSS JOIN keeps that order), then the
+        // weight of each pair by primary key.
+        sql += " CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "l", alias: "lv")) CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "s", alias: "sv"))"
+        sql += " CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key"
+        sql += " WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold"
+        return sql
+    }
+
+    /// A walk from the start node (default: each trace's predicted output), back to the sources
+    /// or forward to the targets, keeping at every node reached its `top` strongest active
+    /// dense contributions (ties at the k-th place all kept), for `depth` steps. One row per
+    /// edge walked, with the path's flow: its first edge's contribution, times, at every node
+    /// passed through, the share of that node's inflow (the sum of its active incoming
+    /// contributions) carried by the next edge. Backward, the flows of all paths of one length
+    /// add up to the start node's inflow; forward, a path's flow is the part of its last node's
+    /// inflow that comes from the start node along it.
+    ///
+    /// The walk is unrolled, one common table per step up to `maxSteps` (each step past
+    /// `depth` empty): a step ranks each path's candidate edges with a window function and,
+    /// backward, sums the same window for the inflow — once per node reached, where a recursive
+    /// walk (which allows no window function) would compare every edge with every other.
+    mutating func lineage(_ walk: LineageWalk, filter: BoundCondition?) -> SQLFragment {
+        var chosen: SQLFragment = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding, t.predicted_label FROM traces t"
+        if let filter { chosen += " WHERE \(condition(filter))" }
+        let startLayer: SQLFragment = walk.start.map { .bind($0.layer) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
+        let startNode: SQLFragment = walk.start.map { .bind($0.node) } ?? "c.predicted_label"
+        var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", columns: ["id", "model_id", "tag", "input_index", "node_values", "value_encoding", "predicted_label"], chosen)), "
+        // Every node value of the chosen traces, decoded once, for the walk to look up.
+        let decoded: SQLFragment = "SELECT c.id, l.layer, \(raw: Spelling.integer("j.key")), j.value FROM chosen c JOIN layers l ON l.model_id = c.model_id CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "c", layer: "l", alias: "j"))"
+        sql += "\(Spelling.materialized("vals", columns: ["trace_id", "layer", "node", "value"], decoded)), "
+        let columns = ["trace_id", "layer", "node", "source", "target", "contribution", "path", "flow"]
+        sql += "\(Spelling.materialized("step0", columns: columns, "SELECT c.id, \(startLayer) AS layer, \(startNode) AS node, NULL, NULL, NULL, NULL, NULL FROM chosen c"))"
+        let steps = max(1, walk.maxSteps)
+        for step in 1...steps {
+            sql += ", \(Spelling.materialized("step\(step)", columns: columns, lineageStep(step, walk)))"
+        }
+        let union = (1...steps).map { "SELECT \($0) AS step, * FROM step\($0)" }.joined(separator: " UNION ALL ")
+        sql += " SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow"
+        sql += " FROM (\(raw: union)) AS g JOIN chosen c ON c.id = g.trace_id"
+        return sql
+    }
+
+    /// Step `step` of a walk: from each path reaching a node in the step before, its `top`
+    /// strongest active edges on. g: the path so far; l: the dense layer the edge goes into;
+    /// s: its source layer; w: the edge, a and b the values at its ends.
+    private func lineageStep(_ step: Int, _ walk: LineageWalk) -> SQLFragment {
+        let value = { (alias: String, layer: String, node: String) in "JOIN vals \(alias) ON \(alias).trace_id = g.trace_id AND \(alias).layer = \(layer).layer AND \(alias).node = \(node)" }
+        let reached = "COALESCE(g.path, g.layer || ':' || g.node)"
+        // The window of one path's candidate edges.
+        let partition = "PARTITION BY g.trace_id, \(reached)"
+        let window = "OVER (\(partition))"
+        var candidates: SQLFragment
+        switch walk.direction {
+        case .backward:
+            // Flow: the path's flow times this edge's share of the node's inflow, the sum of
+            // the same window.
+            let flow = step == 1 ? "w.weight * a.value" : "g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) \(window), 0)"
+            candidates = "SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target,"
+            candidates += " w.weight * a.value AS contribution, \(raw: reached) || ' <- ' || s.layer || ':' || w.source AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY w.weight * a.value DESC) AS rank"
+            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
+            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
+            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
+            candidates += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node"
+            candidates += " \(raw: value("a", "s", "w.source"))"
+            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold"
+        case .forward:
+            // Flow: the path's flow times this edge's share of the inflow of the node it leaves
+            // (the sum of that node's active incoming contributions, p its source layer).
+            let inflow = "(SELECT SUM(v.weight * x.value) FROM layers p JOIN dense_weights v ON v.model_id = p.model_id AND v.layer = s.layer AND v.target = g.node "
+                + value("x", "p", "v.source") + " WHERE p.model_id = c.model_id AND p.layer = s.source_layer AND abs(x.value) > p.threshold)"
+            let flow = step == 1 ? "w.weight * a.value" : "g.flow * w.weight * a.value / NULLIF(\(inflow), 0)"
+            candidates = "SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target,"
+            candidates += " w.weight * a.value AS contribution, \(raw: reached) || ' -> ' || l.layer || ':' || w.target AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY w.weight * a.value DESC) AS rank"
+            // Weights found by source, not by target (the primary key), once the layer is known
+            // (CROSS JOIN keeps SQLite's planner from reading the weights first).
+            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
+            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
+            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
+            candidates += " \(raw: value("a", "s", "g.node"))"
+            candidates += " CROSS JOIN dense_weights w INDEXED BY dense_weights_by_source ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node"
+            candidates += " \(raw: value("b", "l", "w.target"))"
+            // Every outgoing edge carries the same source value, so the strongest are those
+            // with the largest weight × value into an active target.
+            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold"
+        }
+        return "SELECT trace_id, layer, node, source, target, contribution, path, flow FROM (\(candidates)) WHERE rank <= \(bind: walk.top)"
+    }
+}

@@ -1,0 +1,68 @@
+import IPG
+
+/// How SQLite and the store's `ipg_*` functions spell what the lowering needs: statistics
+/// aggregates over encoded node values, a layer's node values as rows, JSON array access,
+/// casts. Column expressions in, SQL text out (a value only as a fragment that binds it).
+extension SQLiteLowering {
+    enum Spelling {
+        static func squareRoot(_ expression: String) -> String { "sqrt(\(expression))" }
+
+        static func real(_ expression: String) -> String { "CAST(\(expression) AS REAL)" }
+
+        static func integer(_ expression: String) -> String { "CAST(\(expression) AS INTEGER)" }
+
+        static func least(_ a: String, _ b: String) -> String { "min(\(a), \(b))" }
+
+        static func greatest(_ a: String, _ b: String) -> String { "max(\(a), \(b))" }
+
+        /// The layer or the node of a node reference `layer:node` (text), as an integer.
+        static func nodeReferencePart(_ part: NodePart, of reference: SQLFragment) -> SQLFragment {
+            switch part {
+            case .layer: return "CAST(substr(\(reference), 1, instr(\(reference), ':') - 1) AS INTEGER)"
+            case .node: return "CAST(substr(\(reference), instr(\(reference), ':') + 1) AS INTEGER)"
+            }
+        }
+
+        /// Element `index` of the JSON array in `json`.
+        static func element(_ json: String, _ index: Int) -> String { "json_extract(\(json), '$[\(index)]')" }
+
+        /// Element `index` (an SQL expression) of the JSON array in `json`.
+        static func element(_ json: String, at index: String) -> String { "json_extract(\(json), '$' || '[' || \(index) || ']')" }
+
+        /// Rows (`key`, `value`) of the JSON array in `json` (of the row before it in FROM).
+        static func arrayRows(_ json: String, alias: String) -> String { "json_each(\(json)) AS \(alias)" }
+
+        /// Per node of a layer, over a group of traces, a JSON array of the statistics in
+        /// `NodeStatisticsLayout` order.
+        static func nodeStatistics(layer l: String) -> String {
+            "ipg_node_stats(t.node_values, t.value_encoding, \(l).layer, \(l).node_size, \(l).threshold)"
+        }
+
+        /// The same over pairs of traces `t` and `p` (`NodeStatisticsLayout`'s paired order).
+        static func nodePairStatistics(layer l: String) -> String {
+            "ipg_node_pair_stats(t.node_values, t.value_encoding, p.node_values, p.value_encoding, \(l).layer, \(l).node_size, \(l).threshold)"
+        }
+
+        /// Per node, the quantile (0–1, the expression `quantile`) of the node values over a group.
+        static func nodeQuantile(layer l: String, quantile: SQLFragment) -> SQLFragment {
+            "ipg_node_quantile(t.node_values, t.value_encoding, \(raw: l).layer, \(raw: l).node_size, \(quantile))"
+        }
+
+        /// One row (`key`: the node, `value`) per node of layer `l` of trace `t` (a FROM item
+        /// joined after both).
+        static func nodeValueRows(trace t: String, layer l: String, alias: String) -> String {
+            "json_each(ipg_nodes(\(t).node_values, \(t).value_encoding, \(l).layer, \(l).node_size)) AS \(alias)"
+        }
+
+        /// Per (target, source) pair of dense layer `l` from layer `s`, the traces of a group in
+        /// which both nodes are active, as a JSON array indexed target × source count + source.
+        static func edgeActivity(source s: String, target l: String) -> String {
+            "ipg_edge_activity(t.node_values, t.value_encoding, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold)"
+        }
+
+        /// A common table computed once, not folded into the query that reads it.
+        static func materialized(_ name: String, columns: [String]? = nil, _ query: SQLFragment) -> SQLFragment {
+            "\(raw: name)\(raw: columns.map { "(" + $0.joined(separator: ", ") + ")" } ?? "") AS MATERIALIZED (\(query))"
+        }
+    }
+}

@@ -1,0 +1,231 @@
+import IPG
+
+/// Summaries and comparisons. Each trace set first becomes *base rows*: `model_id`, the
+/// groups, the unit's key (`layer, node`, `layer`, or `layer, source_layer, source, target`) and the
+/// mergeable statistics `traces, n, mean, m2, active, minimum, maximum` (plus `q<percent>`
+/// columns for quantiles) — read from `node_statistics` or computed by scanning. Measures are
+/// then expressions over those columns, so both paths and every unit share them.
+extension SQLiteLowering.Conditions {
+    private typealias Spelling = SQLiteLowering.Spelling
+
+    /// The base-row statistics columns, each with the `NodeStatisticsLayout` field it is read from.
+    private static let statistics: [(name: String, field: NodeStatisticsLayout.Field)] = [
+        ("traces", .count), ("n", .count), ("mean", .mean), ("m2", .m2), ("active", .activeCount), ("minimum", .minimum), ("maximum", .maximum),
+    ]
+
+    mutating func summary(_ summary: Summary, filter: BoundCondition?) -> SQLFragment {
+        let base = baseRows(summary, filter: filter, path: summary.path)
+        let measures = summary.measures.map { "\(measure($0, of: { "a.\($0)" })) AS \($0.name)" }
+        return "SELECT \(raw: (keyColumns(summary) + measures).joined(separator: ", ")) FROM (\(base)) AS a"
+    }
+
+    mutating func comparison(_ comparison: Comparison, filter: BoundCondition?) -> SQLFragment {
+        let first = comparison.first
+        let a = { (column: String) in "a.\(column)" }
+        let b: (String) -> String
+        var with = SQLFragment.empty
+        let from: SQLFragment
+        switch comparison.second {
+        case .traces(let secondFilter, let path):
+            // Each side computed once, then joined row by row.
+            let baseA = baseRows(first, filter: filter, path: first.path)
+            let baseB = baseRows(first, filter: secondFilter, path: path)
+            let keys = ["model_id", "layer"] + first.groups.map(\.rawValue) + (first.unit == .edge ? ["source", "target"] : first.unit == .node ? ["node"] : [])
+            with = "WITH \(Spelling.materialized("a", baseA)), \(Spelling.materialized("b", baseB)) "
+            from = " FROM a JOIN b ON \(raw: keys.map { "b.\($0) = a.\($0)" }.joined(separator: " AND "))"
+            b = { "b.\($0)" }
+        case .parents:
+            from = " FROM (\(pairedNodeRows(first, filter: filter))) AS a"
+            b = { "a.b_\($0)" }
+        }
+        var columns = keyColumns(first)
+        for measure in first.measures {
+            let (valueA, valueB) = (self.measure(measure, of: a), self.measure(measure, of: b))
+            // Paired: the mean of the per-pair differences (equal to mean_a − mean_b).
+            let difference = comparison.second == .parents && measure == .mean ? "a.d_mean" : "\(valueA) - \(valueB)"
+            columns += ["\(valueA) AS \(measure.name)_a", "\(valueB) AS \(measure.name)_b", "\(difference) AS \(measure.name)_diff"]
+        }
+        for extra in comparison.extras {
+            switch (extra, comparison.second) {
+            case (.effect, .traces):
+                // Cohen's d with the pooled sample standard deviation.
+                columns.append("(a.mean - b.mean) / NULLIF(\(Spelling.squareRoot("(a.m2 + b.m2) / (a.n + b.n - 2)")), 0) AS effect")
+            case (.effect, .parents):
+                // d_z: the mean paired difference over its sample standard deviation.
+                columns.append("a.d_mean / NULLIF(\(Spelling.squareRoot("a.d_m2 / (a.d_n - 1)")), 0) AS effect")
+            case (.distance, _):
+                columns.append("a.d_absolute_mean AS distance")
+            case (.maxDistance, _):
+                columns.append("\(Spelling.greatest("abs(a.d_minimum)", "abs(a.d_maximum)")) AS max_distance")
+            }
+        }
+        return with + "SELECT \(raw: columns.joined(separator: ", "))\(from)"
+    }
+
+    /// The key columns of base rows `a`; an edge's ends as node references.
+    private func keyColumns(_ summary: Summary) -> [String] {
+        summary.keyColumns.map { column in
+            switch (summary.unit, column.name) {
+            case (.edge, "source"): return "a.source_layer || ':' || a.source AS source"
+            case (.edge, "target"): return "a.layer || ':' || a.target AS target"
+            default: return "a.\(column.name) AS \(column.name)"
+            }
+        }
+    }
+
+    /// A measure over base-row columns (`column("mean")` gives the column's SQL).
+    private func measure(_ measure: NodeMeasure, of column: (String) -> String) -> String {
+        switch measure {
+        case .count: return column("traces")
+        case .mean: return column("mean")
+        case .stddev: return Spelling.squareRoot("\(column("m2")) / \(column("n"))")
+        case .freq: return "\(Spelling.real(column("active"))) / \(column("n"))"
+        case .min: return column("minimum")
+        case .max: return column("maximum")
+        case .quantile(let percent): return column("q\(percent)")
+        }
+    }
+
+    // MARK: Base rows
+
+    /// Base rows of one trace set for the summary's unit.
+    private mutating func baseRows(_ summary: Summary, filter: BoundCondition?, path: SummaryPath) -> SQLFragment {
+        let groups = summary.groups.map { "r.\($0.rawValue) AS \($0.rawValue)" }
+        let groupBy = (["r.model_id"] + summary.groups.map { "r.\($0.rawValue)" } + ["r.layer"]).joined(separator: ", ")
+        switch summary.unit {
+        case .node:
+            return nodeRows(summary, filter: filter, path: path, layer: summary.layer.map { .equal($0) } ?? .every)
+        case .layer:
+            // Every value of the layer's nodes pooled: M2 = Σ m2ᵢ + Σ nᵢ·meanᵢ² − N·mean².
+            let nodes = nodeRows(summary, filter: filter, path: path, layer: summary.layer.map { .equal($0) } ?? .every)
+            let columns = ["r.model_id AS model_id"] + groups + [
+                "r.layer AS layer", "MAX(r.traces) AS traces", "SUM(r.n) AS n", "SUM(r.n * r.mean) / SUM(r.n) AS mean",
+                "SUM(r.m2) + SUM(r.n * r.mean * r.mean) - SUM(r.n * r.mean) * SUM(r.n * r.mean) / SUM(r.n) AS m2",
+                "SUM(r.active) AS active", "MIN(r.minimum) AS minimum", "MAX(r.maximum) AS maximum",
+            ]
+            return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(nodes)) AS r GROUP BY \(raw: groupBy)"
+        case .edge:
+            // A dense edge carries weight × source value: its statistics follow from the
+            // source node's (a negative weight swaps minimum and maximum). Its activity — both
+            // ends active — does not: with `freq`, it is counted while scanning.
+            let into = summary.layer!
+            let columns = { (active: String) in
+                (["r.model_id AS model_id"] + groups + [
+                    "l.layer AS layer", "l.source_layer AS source_layer", "w.source AS source", "w.target AS target", "r.traces AS traces", "r.n AS n",
+                    "w.weight * r.mean AS mean", "w.weight * w.weight * r.m2 AS m2", "\(active) AS active",
+                    "\(Spelling.least("w.weight * r.minimum", "w.weight * r.maximum")) AS minimum",
+                    "\(Spelling.greatest("w.weight * r.minimum", "w.weight * r.maximum")) AS maximum",
+                ]).joined(separator: ", ")
+            }
+            guard summary.measures.contains(.freq) else {
+                let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
+                return "SELECT \(raw: columns("r.active")) FROM (\(sources)) AS r"
+                    + " JOIN layers l ON l.model_id = r.model_id AND l.layer = \(bind: into) AND l.source_layer = r.layer"
+                    + " JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node"
+            }
+            // One count per (target, source) pair and group, as JSON rows; each row finds its
+            // weight by primary key and its source's statistics (CROSS JOIN keeps that order).
+            let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
+            let activity = edgeActivity(summary, filter: filter, into: into)
+            let sameGroup = summary.groups.map { " AND r.\($0.rawValue) = e.\($0.rawValue)" }.joined()
+            return "WITH \(Spelling.materialized("r", sources)), \(Spelling.materialized("e", activity))"
+                + " SELECT \(raw: columns("k.value")) FROM e"
+                + " CROSS JOIN \(raw: Spelling.arrayRows("e.activity", alias: "k"))"
+                + " CROSS JOIN layers l ON l.model_id = e.model_id AND l.layer = \(bind: into)"
+                + " CROSS JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer"
+                + " CROSS JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer"
+                + " AND w.target = (k.key) / (s.node_count) AND w.source = k.key % s.node_count"
+                + " CROSS JOIN r ON r.model_id = e.model_id AND r.node = w.source\(raw: sameGroup)"
+        }
+    }
+
+    /// Per model and group, the co-activity counts of every edge into `into`.
+    private mutating func edgeActivity(_ summary: Summary, filter: BoundCondition?, into: BoundValue) -> SQLFragment {
+        let groups = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
+        let columns = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["\(Spelling.edgeActivity(source: "s", target: "l")) AS activity"]
+        var sql: SQLFragment = "SELECT \(raw: columns.joined(separator: ", "))"
+        sql += " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: into)"
+        sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
+        if let filter { sql += " WHERE \(condition(filter))" }
+        return sql + " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0)).joined(separator: ", "))"
+    }
+
+    /// Which layers node rows cover.
+    private enum LayerChoice {
+        case equal(BoundValue)
+        /// The source layer of the given (dense) layer.
+        case sourceOf(BoundValue)
+        case every
+    }
+
+    private func layerCondition(_ choice: LayerChoice, layer: String, model: String) -> SQLFragment? {
+        switch choice {
+        case .equal(let value): return "\(raw: layer) = \(bind: value)"
+        case .sourceOf(let value): return "\(raw: layer) = (SELECT x.source_layer FROM layers x WHERE x.model_id = \(raw: model) AND x.layer = \(bind: value))"
+        case .every: return nil
+        }
+    }
+
+    /// Per node rows of one trace set: from the statistics, or by scanning.
+    private mutating func nodeRows(_ summary: Summary, filter: BoundCondition?, path: SummaryPath, layer: LayerChoice) -> SQLFragment {
+        switch path {
+        case .statistics(let tag):
+            let groups = summary.groups.map { _ in "s.tag AS tag" }  // only tag groups reach the statistics path
+            var conditions: [SQLFragment] = []
+            if let tag { conditions.append("s.tag = \(bind: tag)") }
+            if let condition = layerCondition(layer, layer: "s.layer", model: "s.model_id") { conditions.append(condition) }
+            let columns = ["s.model_id AS model_id"] + groups + [
+                "s.layer AS layer", "s.node AS node", "s.count AS traces", "s.count AS n", "s.mean AS mean", "s.m2 AS m2",
+                "s.active_count AS active", "s.minimum AS minimum", "s.maximum AS maximum",
+            ]
+            let sql: SQLFragment = "SELECT \(raw: columns.joined(separator: ", ")) FROM node_statistics s"
+            return conditions.isEmpty ? sql : sql + " WHERE \(conditions, separator: " AND ")"
+        case .scan:
+            let quantiles = summary.measures.compactMap { if case .quantile(let percent) = $0 { return percent } else { return nil } }
+            var aggregates: [SQLFragment] = ["\(raw: Spelling.nodeStatistics(layer: "l")) AS stats"]
+            for percent in quantiles {
+                let quantile = SQLFragment.bind(.number(Double(percent) / 100))
+                aggregates.append("\(Spelling.nodeQuantile(layer: "l", quantile: quantile)) AS q\(raw: String(percent))")
+            }
+            let grouped = scanGroups(summary, aggregates: aggregates, filter: filter, layer: layer, joinParents: false)
+            var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
+            columns += ["g.layer AS layer", "\(Spelling.integer("j.key")) AS node"]
+            columns += Self.statistics.map { "\(Spelling.element("j.value", $0.field.rawValue)) AS \($0.name)" }
+            columns += quantiles.map { "\(Spelling.element("g.q\($0)", at: "j.key")) AS q\($0)" }
+            return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(grouped)) AS g, \(raw: Spelling.arrayRows("g.stats", alias: "j"))"
+        }
+    }
+
+    /// Node rows of the selected traces paired with their parents: the child's statistics,
+    /// the parent's (`b_…`) and those of the differences (`d_…`).
+    private mutating func pairedNodeRows(_ summary: Summary, filter: BoundCondition?) -> SQLFragment {
+        let grouped = scanGroups(summary, aggregates: ["\(raw: Spelling.nodePairStatistics(layer: "l")) AS stats"], filter: filter,
+                                 layer: .equal(summary.layer!), joinParents: true)
+        var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
+        columns += ["g.layer AS layer", "\(Spelling.integer("j.key")) AS node"]
+        let parts: [(NodeStatisticsLayout.PairPart, String)] = [(.first, ""), (.second, "b_"), (.difference, "d_")]
+        for (part, prefix) in parts {
+            columns += Self.statistics.map { statistic in
+                "\(Spelling.element("j.value", NodeStatisticsLayout.pairIndex(part, statistic.field))) AS \(prefix)\(statistic.name)"
+            }
+        }
+        columns.append("\(Spelling.element("j.value", NodeStatisticsLayout.pairAbsoluteMeanIndex)) AS d_absolute_mean")
+        return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(grouped)) AS g, \(raw: Spelling.arrayRows("g.stats", alias: "j"))"
+    }
+
+    /// The traces `filter` selects (with their parents, `p`, when pairing), joined to the
+    /// layers chosen and aggregated per model, group and layer.
+    private mutating func scanGroups(_ summary: Summary, aggregates: [SQLFragment], filter: BoundCondition?, layer: LayerChoice, joinParents: Bool) -> SQLFragment {
+        let groupExpressions = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
+        let select = (["t.model_id AS model_id"] + groupExpressions.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer"]).map { SQLFragment(raw: $0) } + aggregates
+        var sql: SQLFragment = "SELECT \(select, separator: ", ") FROM traces t"
+        if joinParents {
+            sql += " JOIN traces p ON p.id = \(raw: Self.parentID(of: "t"))"
+        }
+        sql += " JOIN layers l ON l.model_id = t.model_id"
+        if let condition = layerCondition(layer, layer: "l.layer", model: "t.model_id") { sql += " AND \(condition)" }
+        if let filter { sql += " WHERE \(condition(filter))" }
+        sql += " GROUP BY \(raw: (["t.model_id"] + groupExpressions.map(\.0) + ["l.layer"]).joined(separator: ", "))"
+        return sql
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+import IPG
+import Query
+import Testing
+import TestSupport
+
+/// Golden plans and SQLite SQL for a corpus of queries — every saved query and one per shape
+/// and stage — in `__Golden__/<name>.plan` and `<name>.sqlite.sql`. The SQL files break lines
+/// before its main keywords (a newline where the statement has a space) and end with the bound
+/// arguments. `DEEPPROV_RECORD_GOLDEN=1 swift test --filter GoldenPlanTests` rewrites them.
+@Suite struct GoldenPlanTests {
+    static let golden = GoldenFiles("__Golden__", besides: #filePath)
+
+    /// Queries beyond the saved ones, by the name of their golden files.
+    static let corpus: [(name: String, query: String)] = [
+        ("summary-from-statistics", "from traces where tag = $tag | nodes of layer $layer | summarize count, mean, stddev, freq by node"),
+        ("summary-by-scan", "from traces where tag = 'clean' and not correct | nodes of layer 2 | summarize mean, max by node | sort -mean | take 1"),
+        ("quantiles-by-group", "from traces where attr('camera id') = $camera | nodes of layer 1 | summarize p90, median by predicted, node"),
+        ("layer-summary-by-tag", "from traces | nodes of layer 2 | summarize mean, freq by tag, layer"),
+        ("trace-listing", "from traces where tag = 'fgsm' and (confidence < 0.5 or label = 1) | select input, predicted | sort -input | take $k"),
+        ("related-traces", "from traces where tag = 'fgsm' and parent(correct and confidence > $c) | select input"),
+        ("nested-relations", "from traces where child(parent(attr('cam') = 'x')) | select input"),
+        ("versus-traces", "from traces where tag = $a | nodes of layer $layer | summarize mean by node | versus traces where tag = $b | sort -abs(mean_diff) | take $k"),
+        ("versus-parent", "from traces where tag = 'fgsm' | nodes of layer 1 | summarize mean, stddev, effect, distance, max_distance by node | versus parent"),
+        ("edge-summary", "from traces where tag = 'clean' | edges into layer 2 | summarize min, max by edge"),
+        ("edge-comparison", "from traces where tag = 'clean' | edges into layer 2 | summarize freq, mean, effect by label, edge | versus traces where tag = 'fgsm'"),
+        ("edges", "from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -contribution | take 2"),
+        ("lineage-backward", "from traces where tag = $tag and input = $input | lineage depth 2 top 2 | where target = 2:1"),
+        ("lineage-forward", "from traces where tag = 'clean' | lineage forward from 1:0 depth 1 top 2"),
+        ("nearest", "from traces where correct and label = 1 | nearest 5 to trace $trace in layer 2 by cosine | where tag != 'fgsm'"),
+        ("trace-measures", "from traces where tag = 'fgsm' and prob(label) < 0.5 | select input, prob(label) as p, margin, entropy(1), distance(2, parent) | sort -distance_2_parent"),
+        ("node-values", "from traces where tag = 'clean' and input < 2 | nodes of layer 1 | where value > 0"),
+        ("parent-columns", "from traces where tag = 'fgsm' | select input, confidence, parent.confidence, parent.correct | sort -parent_confidence"),
+        ("row-summary-of-traces", "from traces where tag = 'fgsm' | summarize count, mean(correct), min(confidence) by label | where count > 1"),
+        ("row-summary-of-lineage", "from traces where tag = 'fgsm' and not correct | lineage depth 2 top 2 | where step = 2 | summarize count, sum(flow) by path | sort -count | take 5"),
+        ("row-summary-of-summaries", "from traces | summarize count by label, predicted | summarize max(count)"),
+        ("derived-rows", "from traces where tag = 'fgsm' | nodes of layer 1 | summarize mean, stddev by node | versus traces where tag = 'clean'"
+            + " | derive z = mean_diff / stddev_b | where abs(z) > 1 | sort -abs(z) | select node, z as score | take 3"),
+    ]
+
+    static func savedQueries() throws -> [(name: String, query: String)] {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Queries")
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".dpq") }.sorted().map { file in
+            let saved = try SavedQuery(text: String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8), file: file)
+            return (saved.name, saved.source.text)
+        }
+    }
+
+    @Test func plansAndSQLMatchTheirGoldenFiles() throws {
+        let queries = try Self.savedQueries() + Self.corpus
+        #expect(queries.count >= 27)
+        for (name, text) in queries {
+            let compiled = try QueryCompiler.compile(SourceText(text), catalog: QueryCompilerTests.catalog).get()
+            let plan = "-- " + text + "\n" + compiled.plan.description
+            #expect(Self.golden.mismatch(plan, name: name + ".plan") == nil, "\(Self.golden.mismatch(plan, name: name + ".plan") ?? "")")
+            let sql = Self.breakingLines(compiled.sql) + "\n-- arguments: " + compiled.arguments.map(Self.text).joined(separator: ", ") + "\n"
+            #expect(Self.golden.mismatch(sql, name: name + ".sqlite.sql") == nil, "\(Self.golden.mismatch(sql, name: name + ".sqlite.sql") ?? "")")
+            #expect(compiled.sql.components(separatedBy: "?").count - 1 == compiled.arguments.count, "one argument per placeholder: \(name)")
+        }
+    }
+
+    /// The statement with a newline instead of the space before each main keyword.
+    static func breakingLines(_ sql: String) -> String {
+        var text = sql.replacingOccurrences(of: " CROSS JOIN ", with: "\u{1}")
+        for keyword in ["SELECT ", "FROM ", "WHERE ", "GROUP BY ", "ORDER BY ", "LIMIT ", "UNION ALL ", "JOIN "] {
+            text = text.replacingOccurrences(of: " " + keyword, with: "\n" + keyword)
+        }
+        return text.replacingOccurrences(of: "\u{1}", with: "\nCROSS JOIN ")
+    }
+
+    static func text(_ argument: CompiledQuery.Argument) -> String {
+        switch argument {
+        case .integer(let value): return String(value)
+        case .number(let value): return String(value)
+        case .string(let value): return "'" + value + "'"
+        case .parameter(let name): return "$" + name
+        }
+    }
+}
