@@ -214,6 +214,22 @@ import TestSupport
         }
     }
 
+    @Test func marginsAndNeighboursEqualTheLanguagesAnswers() throws {
+        let fixture = try Fixture()
+        for trace in fixture.traces.prefix(8) {
+            let id = fixture.id(trace), report = try Forensics(backend: fixture.store).report(for: .id(id))
+            let measures = try queryCSV(fixture.store.path, "from traces where trace = \(id) | select margin, prob(predicted)")
+            #expect(isClose(Double(measures[1][0])!, report.margin!, 1e-12) && isClose(Double(measures[1][1])!, report.confidence, 1e-6), "\(measures)")
+            for (found, label) in [(report.nearest.trueClass, trace.metadata.trueLabel!), (report.nearest.predictedClass, trace.metadata.predictedLabel)] {
+                let rows = try queryCSV(fixture.store.path, "from traces where correct and label = \(label) | nearest 5 to trace \(id) in layer 1")
+                let columns = rows[0]
+                let language = rows.dropFirst().map { (Int64($0[columns.firstIndex(of: "trace")!])!, Double($0[columns.firstIndex(of: "distance")!])!) }
+                #expect(found.map(\.trace) == language.map(\.0), "class \(label) of trace \(id)")
+                #expect(zip(found, language).allSatisfy { isClose($0.distance, $1.1, 1e-9) })
+            }
+        }
+    }
+
     @Test func anAdversarialTraceIsComparedWithItsCleanParent() throws {
         let fixture = try Fixture()
         let trace = try #require(fixture.traces.first { $0.metadata.parent != nil })
