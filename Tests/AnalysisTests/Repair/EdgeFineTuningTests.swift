@@ -1,11 +1,14 @@
 @testable import Analysis
 import Engine
+import Foundation
 import Testing
+import TestSupport
 
 /// Edge repair's masked adversarial fine-tuning on two Gaussian blobs: the edges into the
 /// last layer chosen by `EdgeSelection`, trained on FGSM inputs regenerated against the model
 /// being repaired, make the model more robust on a held-out part to FGSM regenerated against
-/// the repaired model itself; only chosen entries change, at most the budget.
+/// the repaired model itself; only chosen entries change, at most the budget; the repaired
+/// ONNX keeps every initializer's name and shape and runs in onnxruntime with our outputs.
 @Suite struct EdgeFineTuningTests {
     static func blobs(count: Int, seed: UInt64) -> EdgeFineTuning.LabeledInputs {
         var generator = SeededGenerator(seed: seed)
@@ -40,6 +43,7 @@ import Testing
         #expect(mask.changeableCount == budget)
 
         let before = Dictionary(uniqueKeysWithValues: session.trainableParameterNames.map { ($0, session.parameter($0)!) })
+        let originalGraph = try session.currentModel().graph
         let originalHeldOut = try EdgeFineTuning.score(session, heldOut, attack)
         let result = try EdgeFineTuning.run(
             session, mask: mask, mining: mining, validation: validation,
@@ -56,5 +60,31 @@ import Testing
         let after = session.parameter(weightName)!.values, original = before[weightName]!.values
         let changed = after.indices.filter { after[$0] != original[$0] }
         #expect(!changed.isEmpty && changed.count <= budget && changed.allSatisfy { flags[$0] })
+        try expectSameInitializersAndOnnxRuntimeParity(session, original: originalGraph, heldOut.inputs, budget: budget)
+    }
+
+    /// The repaired ONNX against the original graph: same initializer names and shapes, at
+    /// most `budget` entries differing over all of them, and onnxruntime's outputs ours.
+    private func expectSameInitializersAndOnnxRuntimeParity(
+        _ session: InferenceSession, original: ModelGraph, _ inputs: Tensor, budget: Int
+    ) throws {
+        let repaired = try session.currentModel()
+        #expect(Set(repaired.graph.initializers.keys) == Set(original.initializers.keys))
+        var differing = 0
+        for (name, constant) in original.initializers {
+            guard case .float(let before) = constant, case .float(let after)? = repaired.graph.initializers[name] else { continue }
+            #expect(after.shape == before.shape, "\(name)")
+            differing += zip(before.values, after.values).count { $0 != $1 }
+        }
+        #expect(differing > 0 && differing <= budget)
+        let directory = try TemporaryDirectory()
+        let modelPath = directory.path("repaired.onnx"), inputPath = directory.path("x.npy"), outputPath = directory.path("y.npy")
+        try ONNXExporter.serialize(repaired.graph).write(to: URL(fileURLWithPath: modelPath))
+        try NPYWriter.write(inputs, to: inputPath)
+        let result = try PythonScript.run("fixtures/run_onnxruntime.py", arguments: [modelPath, inputPath, outputPath])
+        #expect(result.status == 0, "\(result.errorOutput)")
+        let theirs = try DatasetLoader.load(inputs: outputPath).features, ours = try session.run(inputs)
+        #expect(theirs.shape == ours.shape)
+        #expect(zip(ours.values, theirs.values).allSatisfy { abs($0 - $1) <= 1e-4 * max(1, abs($1)) })
     }
 }
