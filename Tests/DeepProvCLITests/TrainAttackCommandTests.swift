@@ -54,5 +54,37 @@ import TestSupport
             == "train needs --labels (or --label-column for CSV inputs)")
         #expect(deepProvFailure(["attack", "--model", "m.onnx", "--inputs", data, "--attack", "fgsm", "--eps", "0.1", "--out", "adv.csv"])
             == "--out must name a .npy file")
+        #expect(deepProvFailure(["attack", "--model", "m.onnx", "--inputs", data, "--attack", "square", "--eps", "0.1", "--backward-pass", "bpda", "--out", "adv.npy"])
+            == "--backward-pass bpda applies to gradient attacks (fgsm, pgd, bim); square uses no gradient")
+    }
+
+    /// Node actions that replace every hidden value by a constant leave the model's own
+    /// gradient zero: FGSM following it changes nothing, FGSM following BPDA moves every value by ε.
+    @Test func attackFollowsTheBackwardPassItIsGiven() throws {
+        let directory = try TemporaryDirectory()
+        var builder = GraphBuilder(inputShape: [nil, 2])
+        builder.weights("w", shape: [2, 2], [1, -1, 2, 0.5])
+        let hidden = builder.node("MatMul", ["x", "w"], name: "hidden")
+        let output = builder.node("Identity", [hidden], name: "out")
+        let flattening = [0, 1].map { NodeAction(node: $0, target: 0, strength: 1, window: 1000) }
+        let graph = try builder.model(output: output).graph.applyingNodeActions(flattening, after: hidden, width: 2, label: "act")
+        let model = directory.path("flat.onnx"), inputs = directory.path("x.npy"), labels = directory.path("y.npy")
+        try ONNXExporter.serialize(graph).write(to: URL(fileURLWithPath: model))
+        let clean = Tensor(shape: [2, 2], values: [0.3, -0.2, 0.1, 0.4])
+        try NPYWriter.write(clean, to: inputs)
+        try NPYWriter.write(integers: [0, 1], to: labels)
+        for pass in BackwardPass.allCases {
+            let adversarial = directory.path("adv-\(pass.rawValue).npy")
+            try runDeepProv([
+                "attack", "--model", model, "--inputs", inputs, "--labels", labels, "--attack", "fgsm", "--eps", "0.1",
+                "--clip-min", "-1", "--clip-max", "1", "--backward-pass", pass.rawValue, "--out", adversarial, "--quiet",
+            ])
+            let moved = zip(try DatasetLoader.load(inputs: adversarial).features.values, clean.values).map { abs($0 - $1) }
+            if pass == .exact {
+                #expect(moved.allSatisfy { $0 == 0 }, "\(moved)")
+            } else {
+                #expect(moved.allSatisfy { abs($0 - 0.1) < 1e-6 }, "\(moved)")
+            }
+        }
     }
 }

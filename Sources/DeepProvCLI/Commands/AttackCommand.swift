@@ -30,6 +30,9 @@ struct AttackCommand: ParsableCommand {
     @Flag(help: "Start bim from a random point of the ε-ball (pgd always does).")
     var randomStart = false
 
+    @Option(help: "Gradient of fgsm/pgd/bim: exact (the model's own) or bpda (node actions inserted by repair as identity).")
+    var backwardPass: BackwardPass = .exact
+
     @Option(help: "Seed for random starts and square proposals.")
     var seed: UInt64 = 1
 
@@ -47,6 +50,9 @@ struct AttackCommand: ParsableCommand {
 
     func validate() throws {
         guard out.hasSuffix(".npy") else { throw ValidationError("--out must name a .npy file") }
+        guard attack != .square || backwardPass == .exact else {
+            throw ValidationError("--backward-pass bpda applies to gradient attacks (fgsm, pgd, bim); square uses no gradient")
+        }
     }
 
     func run() throws {
@@ -56,7 +62,7 @@ struct AttackCommand: ParsableCommand {
         let clean = dataset.features
         let options = AttackOptions(
             kind: attack, epsilon: eps, step: step, iterations: iterations, randomStart: randomStart, seed: seed,
-            clipMin: clipMin ?? clean.values.min() ?? 0, clipMax: clipMax ?? clean.values.max() ?? 1)
+            clipMin: clipMin ?? clean.values.min() ?? 0, clipMax: clipMax ?? clean.values.max() ?? 1, backwardPass: backwardPass)
         let progress = ProgressReporter(label: attack.rawValue, total: dataset.count, quiet: quiet)
         let outcome = try AdversarialAttack(session: session, options: options)
             .run(clean, labels: labels, batchSize: source.batchSize) { progress.update(done: $0) }
@@ -73,3 +79,4 @@ struct AttackCommand: ParsableCommand {
 }
 
 extension AttackKind: ExpressibleByArgument {}
+extension BackwardPass: ExpressibleByArgument {}

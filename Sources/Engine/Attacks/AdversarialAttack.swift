@@ -78,10 +78,10 @@ struct ModelAccess {
     }
 
     /// Mean cross-entropy's gradient with respect to the inputs, in the batch's shape.
-    func lossGradient(_ batch: Tensor, labels: [Int]) throws -> Tensor {
+    func lossGradient(_ batch: Tensor, labels: [Int], backwardPass: BackwardPass) throws -> Tensor {
         let evaluation = try session.evaluate(session.shapeForInput(batch, source: "attack"))
         let loss = try CrossEntropyLoss(session: session, evaluation: evaluation, labels: labels)
-        return try session.gradients(of: evaluation, seeds: loss.seeds).input.reshaped(batch.shape)
+        return try session.gradients(of: evaluation, seeds: loss.seeds, backwardPass: backwardPass).input.reshaped(batch.shape)
     }
 }
 

@@ -26,10 +26,13 @@ public struct AttackOptions: Sendable {
     public var seed: UInt64
     public var clipMin: Float
     public var clipMax: Float
+    /// Which gradient the gradient attacks follow: the model's own, or BPDA's (inserted node
+    /// actions as identity).
+    public var backwardPass: BackwardPass
 
     public init(
         kind: AttackKind, epsilon: Float, step: Float? = nil, iterations: Int? = nil, randomStart: Bool = false,
-        seed: UInt64 = 1, clipMin: Float = -.infinity, clipMax: Float = .infinity
+        seed: UInt64 = 1, clipMin: Float = -.infinity, clipMax: Float = .infinity, backwardPass: BackwardPass = .exact
     ) {
         self.kind = kind
         self.epsilon = epsilon
@@ -39,6 +42,7 @@ public struct AttackOptions: Sendable {
         self.seed = seed
         self.clipMin = clipMin
         self.clipMax = clipMax
+        self.backwardPass = backwardPass
     }
 
     /// The step iterative gradient attacks take.

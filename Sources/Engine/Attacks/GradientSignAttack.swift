@@ -15,7 +15,7 @@ struct GradientSignAttack {
         let steps = options.kind == .fgsm ? 1 : options.iterations
         let size = options.kind == .fgsm ? options.epsilon : options.effectiveStep
         for _ in 0..<steps {
-            let gradient = try model.lossGradient(current, labels: labels)
+            let gradient = try model.lossGradient(current, labels: labels, backwardPass: options.backwardPass)
             let options = options
             current.values.withUnsafeMutableBufferPointer { values in
                 for index in values.indices {

@@ -7,13 +7,19 @@ public struct TrainingOptions: Sendable {
     public var learningRate: Float
     public var optimizer: OptimizerKind
     public var seed: UInt64
+    /// When set, only the entries it marks change; every other parameter is frozen.
+    public var mask: ParameterMask?
 
-    public init(epochs: Int = 5, batchSize: Int = 128, learningRate: Float = 1e-3, optimizer: OptimizerKind = .adam, seed: UInt64 = 1) {
+    public init(
+        epochs: Int = 5, batchSize: Int = 128, learningRate: Float = 1e-3, optimizer: OptimizerKind = .adam, seed: UInt64 = 1,
+        mask: ParameterMask? = nil
+    ) {
         self.epochs = epochs
         self.batchSize = batchSize
         self.learningRate = learningRate
         self.optimizer = optimizer
         self.seed = seed
+        self.mask = mask
     }
 }
 
@@ -50,7 +56,8 @@ public final class Trainer {
         guard labels.count == count else { throw EngineError("\(labels.count) labels for \(count) training samples") }
         let started = Date()
         let samples = TensorSamples(features, labels: labels, order: Array(0..<count).shuffled(using: &generator))
-        let names = session.trainableParameterNames
+        try options.mask?.validate(for: session)
+        let names = options.mask.map { $0.trainable.keys.sorted() } ?? session.trainableParameterNames
         var parameters = Dictionary(uniqueKeysWithValues: names.map { ($0, session.parameter($0)!) })
         var lossTotal: Double = 0, correct = 0
         try BatchLoop(session: session, requestedBatchSize: options.batchSize).run(samples, progress: progress) { batch in
@@ -60,7 +67,9 @@ public final class Trainer {
             lossTotal += Double(loss.loss) * Double(batch.count)
             correct += zip(loss.prediction.labels, batchLabels).filter { $0 == $1 }.count
             let gradients = try session.gradients(of: evaluation, seeds: loss.seeds)
+            let before = options.mask == nil ? [:] : parameters
             optimizer.step(&parameters, gradients: gradients.parameters.filter { parameters[$0.key] != nil })
+            options.mask?.restoreFrozenEntries(&parameters, from: before)
             for (name, value) in parameters { try session.setParameter(name, value) }
         }
         completedEpochs += 1
