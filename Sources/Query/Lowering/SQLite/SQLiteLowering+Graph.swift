@@ -3,10 +3,19 @@
 extension SQLiteLowering.Conditions {
     private typealias Spelling = SQLiteLowering.Spelling
 
+    /// The selected traces' id, model, tag, input and node values (and the columns in
+    /// `alsoReading`): what node, edge and lineage rows read, chosen first (a materialised table
+    /// the shapes join), so the filter uses the indexes before any node value is decoded.
+    private mutating func chosenTraces(_ filter: BoundCondition?, alsoReading extra: [String] = []) -> SQLFragment {
+        let columns = ["id", "model_id", "tag", "input_index", "node_values", "value_encoding"] + extra
+        var chosen: SQLFragment = "SELECT \(raw: columns.map { "t." + $0 }.joined(separator: ", ")) FROM traces t"
+        if let filter { chosen += " WHERE \(condition(filter))" }
+        return chosen
+    }
+
     /// One row per node of `layer`, per selected trace, with the trace's id, tag and input.
     mutating func nodeValues(of layer: BoundValue, filter: BoundCondition?) -> SQLFragment {
-        var chosen: SQLFragment = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding FROM traces t"
-        if let filter { chosen += " WHERE \(condition(filter))" }
+        let chosen = chosenTraces(filter)
         var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", chosen))"
         sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, l.layer AS layer, \(raw: Spelling.integer("v.key")) AS node, v.value AS value"
         sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer)"
@@ -31,10 +40,7 @@ extension SQLiteLowering.Conditions {
     /// One row per active dense edge into `layer`, per selected trace, with the trace's id,
     /// tag and input.
     mutating func edges(into layer: BoundValue, filter: BoundCondition?) -> SQLFragment {
-        // The traces are chosen first (materialised), so their filter uses the indexes
-        // before any node value is decoded.
-        var chosen: SQLFragment = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding FROM traces t"
-        if let filter { chosen += " WHERE \(condition(filter))" }
+        let chosen = chosenTraces(filter)
         var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", chosen))"
         sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution"
         sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer)"
@@ -62,8 +68,7 @@ extension SQLiteLowering.Conditions {
     /// backward, sums the same window for the inflow — once per node reached, where a recursive
     /// walk (which allows no window function) would compare every edge with every other.
     mutating func lineage(_ walk: LineageWalk, filter: BoundCondition?) -> SQLFragment {
-        var chosen: SQLFragment = "SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding, t.predicted_label FROM traces t"
-        if let filter { chosen += " WHERE \(condition(filter))" }
+        let chosen = chosenTraces(filter, alsoReading: ["predicted_label"])
         let startLayer: SQLFragment = walk.start.map { .bind($0.layer) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
         let startNode: SQLFragment = walk.start.map { .bind($0.node) } ?? "c.predicted_label"
         var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", columns: ["id", "model_id", "tag", "input_index", "node_values", "value_encoding", "predicted_label"], chosen)), "
