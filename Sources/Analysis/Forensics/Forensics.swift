@@ -134,9 +134,6 @@ struct OutputMargins {
         else { return }
         runnerUp = second
         margin = logits[predicted] - logits[second]
-        let peak = logits.max()!
-        let exponentials = logits.map { exp($0 - peak) }
-        let total = exponentials.reduce(0, +)
-        probabilityMargin = (exponentials[predicted] - exponentials[second]) / total
+        probabilityMargin = LayerMeasures.probability(logits, of: predicted)! - LayerMeasures.probability(logits, of: second)!
     }
 }

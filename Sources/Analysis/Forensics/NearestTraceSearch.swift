@@ -106,15 +106,6 @@ struct NearestTraceSearch {
         return sum.squareRoot()
     }
 
-    static func distance(_ a: [Double], _ b: [Double]) -> Double {
-        var sum = 0.0
-        for index in a.indices {
-            let difference = a[index] - b[index]
-            sum += difference * difference
-        }
-        return sum.squareRoot()
-    }
-
     /// `[1.5,2,…]` (what `ipg_nodes` writes) as numbers.
     static func numbers(_ text: String) -> [Double] {
         text.utf8.split { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: ",") }

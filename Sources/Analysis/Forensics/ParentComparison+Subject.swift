@@ -6,7 +6,7 @@ extension ParentComparison {
     init(subject: ForensicsSubject, parent: ForensicsSubject, nearestLayer: Int, differences count: Int, graph: DenseFlowGraph?) throws {
         trace = parent.id
         layers = subject.nodeValues.indices.map { layer in
-            LayerDistance(layer: layer, distance: NearestTraceSearch.distance(subject.nodeValues[layer], parent.nodeValues[layer]))
+            LayerDistance(layer: layer, distance: LayerMeasures.euclideanDistance(subject.nodeValues[layer], parent.nodeValues[layer]))
         }
         distance = layers[nearestLayer].distance
         let hidden = 1..<max(1, subject.outputLayer)

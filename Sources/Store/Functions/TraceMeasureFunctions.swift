@@ -29,20 +29,23 @@ enum TraceMeasureFunctions {
             return Layer.activeNodes(in: layers[layer], nodeSize: size, threshold: Float(threshold)).filter { $0 }.count
         })
         db.add(function: DatabaseFunction("ipg_l1", argumentCount: 4, pure: true) { arguments in
-            try nodes(arguments).map(TraceMeasures.l1)
+            try nodes(arguments).map(LayerMeasures.l1)
         })
         db.add(function: DatabaseFunction("ipg_entropy", argumentCount: 4, pure: true) { arguments in
-            try nodes(arguments).map(TraceMeasures.entropy)
+            try nodes(arguments).map(LayerMeasures.entropy)
         })
         db.add(function: DatabaseFunction("ipg_probability", argumentCount: 5, pure: true) { arguments in
             guard let values = try nodes(arguments), let index = Int.fromDatabaseValue(arguments[4]) else { return nil }
-            return TraceMeasures.probability(values, of: index)
+            return LayerMeasures.probability(values, of: index)
         })
         db.add(function: DatabaseFunction("ipg_margin", argumentCount: 5, pure: true) { arguments in
             guard let values = try nodes(arguments) else { return nil }
-            return TraceMeasures.margin(values, versus: Int.fromDatabaseValue(arguments[4]))
+            return LayerMeasures.margin(values, versus: Int.fromDatabaseValue(arguments[4]))
         })
-        for (name, measure) in [("ipg_distance", TraceMeasures.euclideanDistance), ("ipg_cosine_distance", TraceMeasures.cosineDistance)] {
+        let distances: [(String, @Sendable ([Double], [Double]) -> Double?)] = [
+            ("ipg_distance", { LayerMeasures.euclideanDistance($0, $1) }), ("ipg_cosine_distance", LayerMeasures.cosineDistance),
+        ]
+        for (name, measure) in distances {
             db.add(function: DatabaseFunction(name, argumentCount: 6, pure: true) { arguments in
                 let (a, b) = (try cache.values(arguments), try secondCache.values(arguments, first: 2))
                 guard let layer = Int.fromDatabaseValue(arguments[4]), let size = Int.fromDatabaseValue(arguments[5]), size > 0,
@@ -50,47 +53,5 @@ enum TraceMeasureFunctions {
                 return measure(NodeValues.means(a[layer], nodeSize: size), NodeValues.means(b[layer], nodeSize: size))
             })
         }
-    }
-}
-
-/// The arithmetic of the trace measures, on one layer's node values.
-enum TraceMeasures {
-    static func l1(_ values: [Double]) -> Double { values.reduce(0) { $0 + abs($1) } }
-
-    static func entropy(_ values: [Double]) -> Double {
-        let total = l1(values)
-        guard total > 0 else { return 0 }
-        return values.reduce(0) { sum, value in
-            let share = abs(value) / total
-            return share > 0 ? sum - share * log2(share) : sum
-        }
-    }
-
-    /// The softmax of `values` at `index`; nil outside the layer.
-    static func probability(_ values: [Double], of index: Int) -> Double? {
-        guard values.indices.contains(index), let peak = values.max() else { return nil }
-        let total = values.reduce(0) { $0 + exp($1 - peak) }
-        return exp(values[index] - peak) / total
-    }
-
-    /// The largest value minus the value at `index`, or minus the second largest when nil.
-    static func margin(_ values: [Double], versus index: Int?) -> Double? {
-        guard let top = values.indices.max(by: { values[$0] < values[$1] }) else { return nil }
-        if let index {
-            return values.indices.contains(index) ? values[top] - values[index] : nil
-        }
-        let rest = values.indices.filter { $0 != top }.map { values[$0] }
-        return rest.max().map { values[top] - $0 }
-    }
-
-    static func euclideanDistance(_ a: [Double], _ b: [Double]) -> Double? {
-        zip(a, b).reduce(0) { $0 + ($1.0 - $1.1) * ($1.0 - $1.1) }.squareRoot()
-    }
-
-    /// 1 − cos(a, b); nil when either is all zeros.
-    static func cosineDistance(_ a: [Double], _ b: [Double]) -> Double? {
-        let dot = zip(a, b).reduce(0) { $0 + $1.0 * $1.1 }
-        let norms = (a.reduce(0) { $0 + $1 * $1 } * b.reduce(0) { $0 + $1 * $1 }).squareRoot()
-        return norms > 0 ? 1 - dot / norms : nil
     }
 }
