@@ -8,5 +8,8 @@ func sumOfSquares(_ values: [Double]) -> Double {
 
 func populationDeviation(_ values: [Double]) -> Double { (sumOfSquares(values) / Double(values.count)).squareRoot() }
 
+/// The Euclidean distance of two vectors.
+func euclideanDistance(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot() }
+
 /// Whether `a` equals `b` up to a relative `tolerance` (absolute below 1).
 func isClose(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }

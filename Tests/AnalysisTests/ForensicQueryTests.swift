@@ -84,9 +84,7 @@ import TestSupport
 
     private func values(_ trace: Trace, _ layer: Int) -> [Double] { trace.layerValues[layer].map(Double.init) }
 
-    private func euclidean(_ a: [Double], _ b: [Double]) -> Double? {
-        zip(a, b).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
-    }
+    private func euclidean(_ a: [Double], _ b: [Double]) -> Double? { euclideanDistance(a, b) }
 
     private func cosineDistance(_ a: [Double], _ b: [Double]) -> Double? {
         let norm = { (v: [Double]) in v.map { $0 * $0 }.reduce(0, +).squareRoot() }

@@ -201,7 +201,7 @@ import TestSupport
                 fixture.traces.filter { $0.metadata.trueLabel == label && $0.metadata.predictedLabel == label && fixture.id($0) != fixture.id(trace) }
                     .map { other in
                         let theirs = fixture.values(other, layer: 1)
-                        return Neighbour(trace: fixture.id(other), distance: zip(mine, theirs).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot())
+                        return Neighbour(trace: fixture.id(other), distance: euclideanDistance(mine, theirs))
                     }
                     .sorted { ($0.distance, $0.trace) < ($1.distance, $1.trace) }
             }
@@ -239,7 +239,7 @@ import TestSupport
         #expect(parent.trace == fixture.id(parentTrace))
         #expect(parent.layers.map(\.layer) == [0, 1, 2])
         for layer in 0..<3 {
-            let distance = zip(fixture.values(trace, layer: layer), fixture.values(parentTrace, layer: layer)).map { ($0 - $1) * ($0 - $1) }.reduce(0, +).squareRoot()
+            let distance = euclideanDistance(fixture.values(trace, layer: layer), fixture.values(parentTrace, layer: layer))
             #expect(isClose(parent.layers[layer].distance, distance, 1e-12))
         }
         #expect(parent.distance == parent.layers[1].distance)

@@ -9,6 +9,13 @@ func queryCSV(_ database: String, _ text: String) throws -> [[String]] {
     return [table.columnNames] + table.rows.map { $0.map(\.plainText) }
 }
 
+/// A query's rows as numbers, header apart; a node reference `layer:node` as its node index
+/// (the tests know its layer).
+func queryNumbers(_ database: String, _ text: String) throws -> (header: [String], rows: [[Double]]) {
+    let csv = try queryCSV(database, text)
+    return (csv.first ?? [], csv.dropFirst().map { $0.map { Double($0) ?? $0.split(separator: ":").last.flatMap { Double($0) } ?? .nan } })
+}
+
 /// The SQL a query compiles to against a store (as `--explain` shows it).
 func explanation(_ database: String, _ text: String) throws -> String {
     let session = QuerySession(backend: try ProvenanceStore(path: database, access: .readOnly))

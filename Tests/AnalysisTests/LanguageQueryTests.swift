@@ -8,12 +8,6 @@ import TestSupport
 /// The language's groupings, units, quantiles, comparisons, pairs, attributes and forward
 /// lineage, each checked against a recomputation from the traces (or the engine's IPG).
 @Suite struct LanguageQueryTests {
-    /// The rows as numbers; a node reference `layer:node` as its node index (the tests know its layer).
-    private func rows(_ database: String, _ query: String) throws -> (header: [String], rows: [[Double]]) {
-        let csv = try queryCSV(database, query)
-        return (csv.first ?? [], csv.dropFirst().map { $0.map { Double($0) ?? $0.split(separator: ":").last.flatMap { Double($0) } ?? .nan } })
-    }
-
     private func values(_ traces: [Trace], tag: String, layer: Int, node: Int, where keep: (Trace) -> Bool = { _ in true }) -> [Double] {
         traces.filter { $0.metadata.tag == tag && keep($0) }.map { Double($0.layerValues[layer][node]) }
     }
@@ -21,7 +15,7 @@ import TestSupport
     @Test func groupsByLabelAndByTag() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
-        let byLabel = try rows(database, "from traces where tag = 'clean' | nodes of layer 1 | summarize count, mean, freq by label, node")
+        let byLabel = try queryNumbers(database, "from traces where tag = 'clean' | nodes of layer 1 | summarize count, mean, freq by label, node")
         #expect(byLabel.header == ["label", "layer", "node", "count", "mean", "freq"])
         #expect(byLabel.rows.count == 2 * 3)
         for row in byLabel.rows {
@@ -30,8 +24,8 @@ import TestSupport
             #expect(isClose(row[5], Double(values.filter { $0 != 0 }.count) / Double(values.count)))
         }
         // Every tag at once comes from the statistics; a filter that keeps everything scans.
-        let fromStatistics = try rows(database, "from traces | nodes of layer 2 | summarize mean, stddev, min, max by tag, node")
-        let fromScan = try rows(database, "from traces where confidence >= 0 | nodes of layer 2 | summarize mean, stddev, min, max by tag, node")
+        let fromStatistics = try queryNumbers(database, "from traces | nodes of layer 2 | summarize mean, stddev, min, max by tag, node")
+        let fromScan = try queryNumbers(database, "from traces where confidence >= 0 | nodes of layer 2 | summarize mean, stddev, min, max by tag, node")
         #expect(try explanation(database, "from traces | nodes of layer 2 | summarize mean by tag, node").contains("FROM node_statistics"))
         #expect(fromStatistics.rows.count == 4 && fromScan.rows.count == 4)
         let tags = try queryCSV(database, "from traces | nodes of layer 2 | summarize mean by tag, node").dropFirst().map { $0[0] }
@@ -49,7 +43,7 @@ import TestSupport
     @Test func layerSummariesPoolEveryNodeValue() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
-        let result = try rows(database, "from traces where tag = 'shift' | summarize count, mean, stddev, freq, max by layer")
+        let result = try queryNumbers(database, "from traces where tag = 'shift' | summarize count, mean, stddev, freq, max by layer")
         #expect(result.header == ["layer", "count", "mean", "stddev", "freq", "max"])
         #expect(result.rows.map { Int($0[0]) } == [0, 1, 2])
         for row in result.rows {
@@ -66,8 +60,8 @@ import TestSupport
         let (database, _) = try StoreFixtures.pairedStore(in: directory)
         for (unit, stage) in [("layer", ""), ("edge", "| edges into layer 2 ")] {
             let measures = unit == "layer" ? "count, mean, stddev, freq, min, max" : "count, mean, stddev, min, max"
-            let statistics = try rows(database, "from traces where tag = 'clean' \(stage)| summarize \(measures) by \(unit)")
-            let scan = try rows(database, "from traces where tag = 'clean' and confidence >= 0 \(stage)| summarize \(measures) by \(unit)")
+            let statistics = try queryNumbers(database, "from traces where tag = 'clean' \(stage)| summarize \(measures) by \(unit)")
+            let scan = try queryNumbers(database, "from traces where tag = 'clean' and confidence >= 0 \(stage)| summarize \(measures) by \(unit)")
             #expect(statistics.header == scan.header && statistics.rows.count == scan.rows.count && !scan.rows.isEmpty)
             for (a, b) in zip(statistics.rows, scan.rows) { #expect(zip(a, b).allSatisfy { isClose($0, $1, 1e-7) }, "\(unit): \(a) vs \(b)") }
         }
@@ -76,7 +70,7 @@ import TestSupport
     @Test func quantilesInterpolateBetweenRanks() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
-        let result = try rows(database, "from traces where tag = 'clean' | nodes of layer 1 | summarize median, p90 by node")
+        let result = try queryNumbers(database, "from traces where tag = 'clean' | nodes of layer 1 | summarize median, p90 by node")
         #expect(result.header == ["layer", "node", "median", "p90"])
         func quantile(_ values: [Double], _ q: Double) -> Double {
             let sorted = values.sorted(), position = q * Double(sorted.count - 1)
@@ -92,7 +86,7 @@ import TestSupport
     @Test func comparisonsGiveEveryMeasureAndTheEffectSize() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
-        let result = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean, freq, effect by node | versus traces where tag = 'clean'")
+        let result = try queryNumbers(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean, freq, effect by node | versus traces where tag = 'clean'")
         #expect(result.header == ["layer", "node", "mean_a", "mean_b", "mean_diff", "freq_a", "freq_b", "freq_diff", "effect"])
         #expect(result.rows.allSatisfy { $0[0] == 1 })
         for row in result.rows.map({ Array($0.dropFirst()) }) {
@@ -108,7 +102,7 @@ import TestSupport
     @Test func pairsEachTraceWithItsOwnParent() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
-        let result = try rows(database, "from traces where tag = 'shift' and attr('source') = 'scan' | nodes of layer 1 | summarize mean, effect, distance, max_distance by node | versus parent")
+        let result = try queryNumbers(database, "from traces where tag = 'shift' and attr('source') = 'scan' | nodes of layer 1 | summarize mean, effect, distance, max_distance by node | versus parent")
         #expect(result.header == ["layer", "node", "mean_a", "mean_b", "mean_diff", "effect", "distance", "max_distance"])
         #expect(result.rows.count == 3)
         let children = traces.filter { $0.metadata.tag == "shift" && $0.metadata.inputIndex % 3 != 0 }
@@ -178,7 +172,7 @@ import TestSupport
     @Test func edgesWhoseMeanContributionDivergesMost() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
-        let result = try rows(database, "from traces where tag = 'shift' | edges into layer 1 | summarize mean by edge | versus traces where tag = 'clean' | sort -abs(mean_diff) | take 3")
+        let result = try queryNumbers(database, "from traces where tag = 'shift' | edges into layer 1 | summarize mean by edge | versus traces where tag = 'clean' | sort -abs(mean_diff) | take 3")
         #expect(result.header == ["source", "target", "mean_a", "mean_b", "mean_diff"])
         #expect(try queryCSV(database, "from traces where tag = 'shift' | edges into layer 1 | summarize mean by edge").dropFirst().allSatisfy { $0[0].hasPrefix("0:") && $0[1].hasPrefix("1:") },
                 "edge ends are node references")
@@ -199,14 +193,14 @@ import TestSupport
         let capture = try ProvenanceCapture(session: InferenceSession(model: TinyModels.gemmReluScaledGemm()), sampleShape: [2])
         let graph = InferenceProvenanceGraph(topology: capture.topology, trace: trace)
         let into = graph.edges.filter { $0.target == NodeID(layer: 1, index: 0) }.sorted { $0.weight > $1.weight }
-        let result = try rows(database, "from traces where tag = 'shift' and input = 4 | edges into layer 1 | where target = 1:0 | sort -contribution")
+        let result = try queryNumbers(database, "from traces where tag = 'shift' and input = 4 | edges into layer 1 | where target = 1:0 | sort -contribution")
         #expect(result.header == ["trace", "tag", "input", "source", "target", "contribution"])
         #expect(result.rows.allSatisfy { $0[2] == 4 })
         #expect(result.rows.map { Int($0[3]) } == into.map(\.source.index))
         for (row, edge) in zip(result.rows, into) { #expect(isClose(row[5], Double(edge.weight), 1e-6)) }
         // Rows of a comparison kept by their difference.
-        let all = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent")
-        let kept = try rows(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent | where abs(mean_diff) > 0.05 and node != 1")
+        let all = try queryNumbers(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent")
+        let kept = try queryNumbers(database, "from traces where tag = 'shift' | nodes of layer 1 | summarize mean by node | versus parent | where abs(mean_diff) > 0.05 and node != 1")
         #expect(kept.rows == all.rows.filter { abs($0[4]) > 0.05 && $0[1] != 1 })
         #expect(!kept.rows.isEmpty && kept.rows.count < all.rows.count)
     }
@@ -214,7 +208,7 @@ import TestSupport
     @Test func edgeFrequencyCountsTracesWithBothEndsActive() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
-        let result = try rows(database, "from traces where tag = 'shift' | edges into layer 2 | summarize count, freq by label, edge")
+        let result = try queryNumbers(database, "from traces where tag = 'shift' | edges into layer 2 | summarize count, freq by label, edge")
         #expect(result.header == ["label", "source", "target", "count", "freq"])
         #expect(result.rows.count == 2 * 3 * 2)
         for row in result.rows {
@@ -222,7 +216,7 @@ import TestSupport
             let both = chosen.filter { $0.layerValues[1][Int(row[1])] != 0 && $0.layerValues[2][Int(row[2])] != 0 }
             #expect(Int(row[3]) == chosen.count && isClose(row[4], Double(both.count) / Double(chosen.count)), "\(row)")
         }
-        let compared = try rows(database, "from traces where tag = 'shift' | edges into layer 2 | summarize freq by edge | versus traces where tag = 'clean'")
+        let compared = try queryNumbers(database, "from traces where tag = 'shift' | edges into layer 2 | summarize freq by edge | versus traces where tag = 'clean'")
         for row in compared.rows {
             let share = { (tag: String) -> Double in
                 let chosen = traces.filter { $0.metadata.tag == tag }

@@ -8,12 +8,6 @@ import TestSupport
 /// `derive`, `select` and `sort` by an expression on computed rows, run against a store and
 /// checked against recomputations from the traces (or the engine's IPG).
 @Suite struct RowStageQueryTests {
-    /// The rows as numbers; a node reference `layer:node` as its node index (the tests know its layer).
-    private func rows(_ database: String, _ query: String) throws -> (header: [String], rows: [[Double]]) {
-        let csv = try queryCSV(database, query)
-        return (csv.first ?? [], csv.dropFirst().map { $0.map { Double($0) ?? $0.split(separator: ":").last.flatMap { Double($0) } ?? .nan } })
-    }
-
     /// Per node of `layer`, the values of every trace of `tag`.
     private func nodeValues(_ traces: [Trace], tag: String, layer: Int) -> [[Double]] {
         let chosen = traces.filter { $0.metadata.tag == tag }
@@ -28,7 +22,7 @@ import TestSupport
             (node: node, difference: mean(shifted[node]) - mean(clean[node]),
              z: (mean(shifted[node]) - mean(clean[node])) / populationDeviation(clean[node]))
         }
-        let result = try rows(database, "from traces where tag = 'shift' | nodes of layer 2 | summarize mean, stddev by node | versus traces where tag = 'clean'"
+        let result = try queryNumbers(database, "from traces where tag = 'shift' | nodes of layer 2 | summarize mean, stddev by node | versus traces where tag = 'clean'"
             + " | derive z = mean_diff / stddev_b, shifted = z > 0 | where abs(z) > 0.01 | sort -abs(z) | select node, mean_a, mean_b, mean_diff, stddev_a, stddev_b, stddev_diff, z, shifted")
         #expect(result.header == ["node", "mean_a", "mean_b", "mean_diff", "stddev_a", "stddev_b", "stddev_diff", "z", "shifted"])
         let expected = scores.filter { abs($0.z) > 0.01 }.sorted { abs($0.z) > abs($1.z) }
@@ -39,7 +33,7 @@ import TestSupport
             #expect(row[8] == (score.z > 0 ? 1 : 0))
         }
         // An expression key needs no column of its own.
-        let byDifference = try rows(database, "from traces where tag = 'shift' | nodes of layer 2 | summarize mean by node | versus traces where tag = 'clean' | sort -(mean_b - mean_a)")
+        let byDifference = try queryNumbers(database, "from traces where tag = 'shift' | nodes of layer 2 | summarize mean by node | versus traces where tag = 'clean' | sort -(mean_b - mean_a)")
         #expect(byDifference.rows.map { Int($0[1]) } == scores.sorted { $0.difference < $1.difference }.map(\.node))
     }
 
@@ -52,12 +46,12 @@ import TestSupport
         let into = graph.edges.filter { $0.target.layer == 2 }.sorted { abs($0.weight) > abs($1.weight) }
         #expect(into.count > 1)
         // Sorted by a column the select then leaves out: the order stays.
-        let result = try rows(database, "from traces where tag = 'shift' and input = 4 | edges into layer 2 | sort -abs(contribution) | select contribution as weight, target")
+        let result = try queryNumbers(database, "from traces where tag = 'shift' and input = 4 | edges into layer 2 | sort -abs(contribution) | select contribution as weight, target")
         #expect(result.header == ["weight", "target"])
         #expect(result.rows.map { Int($0[1]) } == into.map(\.target.index))
         for (row, edge) in zip(result.rows, into) { #expect(isClose(row[0], Double(edge.weight), 1e-6)) }
         // A renamed column is read by its new name.
-        let strongest = try rows(database, "from traces where tag = 'shift' and input = 4 | edges into layer 2 | select source, contribution as weight | where weight > 0 | sort weight")
+        let strongest = try queryNumbers(database, "from traces where tag = 'shift' and input = 4 | edges into layer 2 | select source, contribution as weight | where weight > 0 | sort weight")
         let positive = graph.edges.filter { $0.target.layer == 2 && $0.weight > 0 }.sorted { $0.weight < $1.weight }
         #expect(strongest.rows.map { Int($0[0]) } == positive.map(\.source.index))
         #expect(zip(strongest.rows, positive).allSatisfy { isClose($0[1], Double($1.weight), 1e-6) })
