@@ -1,3 +1,5 @@
+import Foundation
+
 /// The arithmetic the tests recompute query answers with, independently of SQL.
 func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
@@ -13,3 +15,10 @@ func euclideanDistance(_ a: [Double], _ b: [Double]) -> Double { zip(a, b).map {
 
 /// Whether `a` equals `b` up to a relative `tolerance` (absolute below 1).
 func isClose(_ a: Double, _ b: Double, _ tolerance: Double = 1e-9) -> Bool { abs(a - b) <= tolerance * max(1, abs(b)) }
+
+/// The Shannon entropy in bits of |values| taken as a distribution (0 when all are 0).
+func shannonEntropyBits(_ values: [Double]) -> Double {
+    let total = values.map(abs).reduce(0, +)
+    guard total > 0 else { return 0 }
+    return values.map { abs($0) / total }.filter { $0 > 0 }.map { -$0 * log2($0) }.reduce(0, +)
+}

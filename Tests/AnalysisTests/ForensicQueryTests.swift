@@ -60,8 +60,7 @@ import TestSupport
             let sorted = logits.sorted(by: >)
             let hidden = values(trace, 1)
             let total: Double = hidden.map(abs).reduce(0, +)
-            let shares: [Double] = total == 0 ? [] : hidden.map { abs($0) / total }.filter { $0 > 0 }
-            let entropy: Double = shares.map { -$0 * log2($0) }.reduce(0, +)
+            let entropy = shannonEntropyBits(hidden)
             let active = Double(hidden.filter { $0 != 0 }.count)
             let toParent = euclidean(values(trace, 2), values(parent, 2))!
             let toReference = euclidean(hidden, values(reference, 1))!

@@ -26,6 +26,10 @@ extension Binder {
             if case .quantile = measure, unit != .node {
                 throw Diagnostic(code: .quantileNotPerNode, message: "quantiles are per node: summarize \(measure.name) by node", span: name.span)
             }
+            if measure == .entropy, unit != .layer {
+                throw Diagnostic(code: .entropyNotPerLayer, message: "entropy is a measure of a layer's values in one trace: summarize entropy by layer", span: name.span,
+                                 notes: ["a node's spread over the traces is its stddev or dispersion"])
+            }
             measures.append(measure)
         }
         guard !measures.isEmpty else {
@@ -75,8 +79,8 @@ extension Binder {
             }
             second = .traces(filter: secondFilter, path: path(secondFilter, groups: summary.groups, measures: summary.measures, unit: summary.unit))
         case .parent:
-            guard summary.unit == .node, !summary.measures.contains(where: { if case .quantile = $0 { return true } else { return false } }) else {
-                throw Diagnostic(code: .unpairedMeasures, message: "'versus parent' pairs node values: summarize count, mean, stddev, freq, min or max by node", span: span)
+            guard summary.unit == .node, summary.measures.allSatisfy(NodeMeasure.fixed.contains) else {
+                throw Diagnostic(code: .unpairedMeasures, message: "'versus parent' pairs node values: summarize count, mean, stddev, freq, min, max or dispersion by node", span: span)
             }
             try requireParents(at: span)
             second = .parents

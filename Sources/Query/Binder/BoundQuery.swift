@@ -349,6 +349,11 @@ public enum NodeMeasure: Sendable, Equatable {
     /// Share of the traces in which the node is active.
     case freq
     case min, max
+    /// Variance over mean (the index of dispersion); null when the mean is 0.
+    case dispersion
+    /// Per layer only: the mean over the traces of each trace's Shannon entropy in bits of the
+    /// layer's |node values| taken as a distribution (0 when silent). Scans the traces.
+    case entropy
     /// The value below which `percent`% of the values fall (`median` = 50; `p90` = 90),
     /// linear between ranks. Scans the traces: the statistics keep no quantiles.
     case quantile(percent: Int)
@@ -365,14 +370,16 @@ public enum NodeMeasure: Sendable, Equatable {
         case .freq: return "freq"
         case .min: return "min"
         case .max: return "max"
+        case .dispersion: return "dispersion"
+        case .entropy: return "entropy"
         case .quantile(let percent): return percent == 50 ? "median" : "p\(percent)"
         }
     }
 
-    /// `count`, `mean`, `stddev`, `freq`, `min`, `max`, `median`, `p1` … `p99`.
+    /// `count`, `mean`, `stddev`, `freq`, `min`, `max`, `dispersion`, `entropy`, `median`, `p1` … `p99`.
     public init?(name: String) {
         let lowered = name.lowercased()
-        if let simple = Self.fixed.first(where: { $0.name == lowered }) {
+        if let simple = (Self.fixed + [.entropy]).first(where: { $0.name == lowered }) {
             self = simple
         } else if lowered == "median" {
             self = .quantile(percent: 50)
@@ -383,10 +390,11 @@ public enum NodeMeasure: Sendable, Equatable {
         }
     }
 
-    static let fixed: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max]
+    /// The measures the store's node statistics answer.
+    static let fixed: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max, .dispersion]
 
     /// Names to suggest and complete.
-    public static let names = fixed.map(\.name) + ["median", "p90"] + ComparisonMeasure.allCases.map(\.rawValue)
+    public static let names = fixed.map(\.name) + ["entropy", "median", "p90"] + ComparisonMeasure.allCases.map(\.rawValue)
 }
 
 /// A literal or a `$parameter`.

@@ -91,6 +91,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case rowMeasureWithoutColumn = "E056"
     /// A trace id that cannot exist (below 1), or a `nearest` metric that is not one.
     case noSuchTrace = "E057"
+    /// `entropy` summarized by node or edge: it is a measure of a layer in one trace.
+    case entropyNotPerLayer = "E058"
 
     // Saved queries: the header of a `.dpq` file.
     /// A `param:` line that does not read `param: <name> <type> [default]`.

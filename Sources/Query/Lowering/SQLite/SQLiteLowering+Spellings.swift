@@ -38,6 +38,11 @@ extension SQLiteLowering {
             "ipg_node_stats(t.node_values, t.value_encoding, \(l).layer, \(l).node_size, \(l).threshold)"
         }
 
+        /// The Shannon entropy in bits of trace `t`'s |node values| in layer `l`.
+        static func layerEntropy(layer l: String) -> String {
+            "ipg_entropy(t.node_values, t.value_encoding, \(l).layer, \(l).node_size)"
+        }
+
         /// The same over pairs of traces `t` and `p` (`NodeStatisticsLayout`'s paired order).
         static func nodePairStatistics(layer l: String) -> String {
             "ipg_node_pair_stats(t.node_values, t.value_encoding, p.node_values, p.value_encoding, \(l).layer, \(l).node_size, \(l).threshold)"

@@ -82,6 +82,8 @@ extension SQLiteLowering.Conditions {
         case .freq: return "\(Spelling.real(column("active"))) / \(column("n"))"
         case .min: return column("minimum")
         case .max: return column("maximum")
+        case .dispersion: return "(\(column("m2")) / \(column("n"))) / NULLIF(\(column("mean")), 0)"
+        case .entropy: return column("entropy")
         case .quantile(let percent): return column("q\(percent)")
         }
     }
@@ -102,7 +104,7 @@ extension SQLiteLowering.Conditions {
                 "r.layer AS layer", "MAX(r.traces) AS traces", "SUM(r.n) AS n", "SUM(r.n * r.mean) / SUM(r.n) AS mean",
                 "SUM(r.m2) + SUM(r.n * r.mean * r.mean) - SUM(r.n * r.mean) * SUM(r.n * r.mean) / SUM(r.n) AS m2",
                 "SUM(r.active) AS active", "MIN(r.minimum) AS minimum", "MAX(r.maximum) AS maximum",
-            ]
+            ] + (summary.measures.contains(.entropy) ? ["MAX(r.entropy) AS entropy"] : [])
             return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(nodes)) AS r GROUP BY \(raw: groupBy)"
         case .edge:
             // A dense edge carries weight × source value: its statistics follow from the
@@ -187,11 +189,14 @@ extension SQLiteLowering.Conditions {
                 let quantile = SQLFragment.bind(.number(Double(percent) / 100))
                 aggregates.append("\(Spelling.nodeQuantile(layer: "l", quantile: quantile)) AS q\(raw: String(percent))")
             }
+            let entropy = summary.measures.contains(.entropy)
+            if entropy { aggregates.append("AVG(\(raw: Spelling.layerEntropy(layer: "l"))) AS entropy") }
             let grouped = scanGroups(summary, aggregates: aggregates, filter: filter, layer: layer, joinParents: false)
             var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
             columns += ["g.layer AS layer", "\(Spelling.integer("j.key")) AS node"]
             columns += Self.statistics.map { "\(Spelling.element("j.value", $0.field.rawValue)) AS \($0.name)" }
             columns += quantiles.map { "\(Spelling.element("g.q\($0)", at: "j.key")) AS q\($0)" }
+            if entropy { columns.append("g.entropy AS entropy") }
             return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(grouped)) AS g, \(raw: Spelling.arrayRows("g.stats", alias: "j"))"
         }
     }
