@@ -1,16 +1,22 @@
 import IPG
 
 extension Binder {
-    /// `lineage [forward] [from <node>] depth D top K`, right after the trace selection: the
-    /// start node one of the models has, and depth and top within `ValueRequirement`'s bounds.
-    mutating func lineage(from start: (layer: ParsedExpression, node: ParsedExpression)?, forward: Bool,
+    /// `lineage [forward | contrast] [from <node>] depth D top K`, right after the trace
+    /// selection: the start node one of the models has, and depth and top within
+    /// `ValueRequirement`'s bounds. A contrast starts at the predicted output, always.
+    mutating func lineage(from start: (layer: ParsedExpression, node: ParsedExpression)?, kind: ParsedLineageKind,
                           depth: ParsedExpression, top: ParsedExpression, span: Span) throws(Diagnostic) {
+        let forward = kind == .forward
         guard nodesLayer == nil, case .traces = shape else {
             throw Diagnostic(code: .lineageOutOfPlace, message: "'lineage' follows a trace's edges; use it right after the trace selection", span: span)
         }
         if forward && start == nil {
             throw Diagnostic(code: .forwardLineageWithoutStart, message: "'lineage forward' needs a node to start from", span: span,
                              notes: ["write: lineage forward from 0:350 depth 2 top 3 (layer 0 is the input)"])
+        }
+        if kind == .contrast && start != nil {
+            throw Diagnostic(code: .contrastWithStart, message: "'lineage contrast' walks back from the predicted output minus the true class's; it takes no start node", span: span,
+                             notes: ["write: lineage contrast depth 2 top 2"])
         }
         let address = try start.map { start throws(Diagnostic) in
             let values = try required([start.layer, start.node], .node(nodeCounts: nodeCounts))
@@ -20,7 +26,8 @@ extension Binder {
         let bounds = try required([depth, top], .lineage(steps: steps, start: from))
         let maxSteps: Int
         if case .integer(let depth) = bounds[0] { maxSteps = depth } else { maxSteps = steps }
-        shape = .lineage(LineageWalk(start: address, direction: forward ? .forward : .backward, depth: bounds[0], top: bounds[1], maxSteps: maxSteps))
+        shape = .lineage(LineageWalk(start: address, direction: forward ? .forward : .backward, contrast: kind == .contrast,
+                                     depth: bounds[0], top: bounds[1], maxSteps: maxSteps))
     }
 
     /// How many steps a lineage can take, and from where, for messages. Each step crosses a

@@ -60,6 +60,15 @@ extension Binder {
 
     /// `versus traces [where …]` or `versus parent`, after a summary.
     mutating func versus(_ set: ParsedComparedSet, span: Span) throws(Diagnostic) {
+        if case .lineage(var walk) = shape, !walk.versusParent {
+            guard set == .parent else {
+                throw Diagnostic(code: .versusWithoutSummary, message: "a lineage is compared with each trace's own parent's: use | versus parent", span: span)
+            }
+            try requireParents(at: span)
+            walk.versusParent = true
+            shape = .lineage(walk)
+            return
+        }
         guard case .summary(let summary) = shape else {
             throw Diagnostic(code: .versusWithoutSummary, message: "'versus' compares summaries: put it after 'summarize … by node'", span: span)
         }

@@ -84,8 +84,8 @@ public struct Binder {
             let value = try required(layer, .layer(count: layerCount, dense: denseLayers))
             edgesLayer = value
             shape = .edges(layer: value)
-        case .lineage(let start, let forward, let depth, let top, let span):
-            try lineage(from: start, forward: forward, depth: depth, top: top, span: span)
+        case .lineage(let start, let kind, let depth, let top, let span):
+            try lineage(from: start, kind: kind, depth: depth, top: top, span: span)
         case .nearest(let count, let trace, let layer, let metric, let span):
             try nearest(count: count, trace: trace, layer: layer, metric: metric, span: span)
         case .sort(let keys):

@@ -65,6 +65,10 @@ extension BoundQuery.Shape {
             return Self.traceIdentity + [OutputColumn("label", .integer), OutputColumn("predicted", .integer), OutputColumn("correct", .boolean), OutputColumn("distance", .number)]
         case .nodeValues: return Self.traceIdentity + [OutputColumn("layer", .integer), OutputColumn("node", .integer), OutputColumn("value", .number)]
         case .edges: return Self.traceIdentity + [OutputColumn("source", .node), OutputColumn("target", .node), OutputColumn("contribution", .number)]
+        case .lineage(let walk) where walk.versusParent:
+            return Self.traceIdentity + [OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node), OutputColumn("path", .string)]
+                + ["contribution", "flow"].flatMap { measure in ["a", "b", "diff"].map { OutputColumn("\(measure)_\($0)", .number) } }
+                + [OutputColumn("shared", .boolean)]
         case .lineage:
             return Self.traceIdentity + [OutputColumn("step", .integer), OutputColumn("target", .node), OutputColumn("source", .node),
                     OutputColumn("contribution", .number), OutputColumn("path", .string), OutputColumn("flow", .number)]
@@ -216,6 +220,11 @@ public struct LineageWalk: Sendable, Equatable {
     /// Where the walk starts; nil for each trace's predicted output.
     public var start: NodeAddress?
     public var direction: LineageDirection
+    /// Backward from the difference of the predicted and the true class's outputs: step 1's
+    /// edges carry value × (weight into the predicted − weight into the true class).
+    public var contrast: Bool = false
+    /// `| versus parent`: each trace's walk beside its parent's, path by path.
+    public var versusParent: Bool = false
     public var depth: BoundValue
     public var top: BoundValue
     /// The most steps the walk can take: its depth when written as a number, else as many as

@@ -93,6 +93,8 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case noSuchTrace = "E057"
     /// `entropy` summarized by node or edge: it is a measure of a layer in one trace.
     case entropyNotPerLayer = "E058"
+    /// `lineage contrast from …`: a contrast starts at the predicted output.
+    case contrastWithStart = "E059"
 
     // Saved queries: the header of a `.dpq` file.
     /// A `param:` line that does not read `param: <name> <type> [default]`.

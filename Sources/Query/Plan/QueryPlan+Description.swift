@@ -48,8 +48,10 @@ extension BoundQuery.Shape {
         case .edges(let layer):
             return "active dense edges into layer " + layer.planText + ", per trace"
         case .lineage(let walk):
-            let from = walk.start.map { "node " + $0.layer.planText + ":" + $0.node.planText } ?? "the predicted output"
+            let from = walk.start.map { "node " + $0.layer.planText + ":" + $0.node.planText }
+                ?? (walk.contrast ? "the predicted output minus the true class's" : "the predicted output")
             return "lineage \(walk.direction.rawValue) from \(from), depth \(walk.depth.planText) (at most \(walk.maxSteps)), top \(walk.top.planText) per node, per trace"
+                + (walk.versusParent ? ", beside its parent's path by path" : "")
         }
     }
 }

@@ -56,6 +56,7 @@ public struct RowSource: Sendable, Equatable {
         case .nodeValues: names = [("input", false), ("trace", false), ("node", false)]
         case .nearest: names = [("distance", false), ("trace", false)]
         case .edges: names = [("input", false), ("trace", false), ("target", false), ("source", false)]
+        case .lineage(let walk) where walk.versusParent: names = [("input", false), ("trace", false), ("step", false), ("path", false)]
         case .lineage: names = [("input", false), ("trace", false), ("step", false), ("contribution", true), ("target", false), ("source", false)]
         }
         return names.map { SortKey(expression: .output($0.0), descending: $0.1) }

@@ -22,8 +22,8 @@ extension ParsedStage: CustomStringConvertible {
         case .versus(.parent, _): return "versus parent"
         case .versus(.traces(let condition), _): return "versus traces" + (condition.map { " where \($0)" } ?? "")
         case .edges(let layer, _): return "edges into layer \(layer)"
-        case .lineage(let start, let forward, let depth, let top, _):
-            return "lineage" + (forward ? " forward" : "") + (start.map { " from (node \($0.layer) \($0.node))" } ?? "") + " depth \(depth) top \(top)"
+        case .lineage(let start, let kind, let depth, let top, _):
+            return "lineage" + (kind == .backward ? "" : " \(kind.rawValue)") + (start.map { " from (node \($0.layer) \($0.node))" } ?? "") + " depth \(depth) top \(top)"
         case .nearest(let count, let trace, let layer, let metric, _):
             return "nearest \(count) to trace \(trace) in layer \(layer)" + (metric.map { " by \($0.text)" } ?? "")
         case .sort(let keys):

@@ -16,7 +16,7 @@
 ///   | versus traces [where <condition>]      (after summarize: compare with a second set)
 ///   | versus parent                          (… or with each trace's own parent, paired)
 ///   | edges into layer <value>               (dense edges of the selected traces)
-///   | lineage [forward] [from <layer:node> | from layer <value> node <value>] depth <value> top <value>
+///   | lineage [forward | contrast] [from <layer:node> | from layer <value> node <value>] depth <value> top <value>
 ///                                            (strongest paths back from the predicted output,
 ///                                             or forward from a node)
 ///   | nearest <value> to trace <value> in layer <value> [by euclidean|cosine]
@@ -46,7 +46,7 @@ public enum ParsedStage: Sendable, Equatable {
     case versus(ParsedComparedSet, span: Span)
     case edges(layer: ParsedExpression, span: Span)
     /// `start`: `from L:N` or `from layer <value> node <value>`.
-    case lineage(start: (layer: ParsedExpression, node: ParsedExpression)?, forward: Bool, depth: ParsedExpression, top: ParsedExpression, span: Span)
+    case lineage(start: (layer: ParsedExpression, node: ParsedExpression)?, kind: ParsedLineageKind, depth: ParsedExpression, top: ParsedExpression, span: Span)
     /// `nearest K to trace ID in layer N [by metric]`.
     case nearest(count: ParsedExpression, trace: ParsedExpression, layer: ParsedExpression, metric: ParsedName?, span: Span)
     case sort([ParsedSortKey])
@@ -205,4 +205,10 @@ public enum NodePart: String, Sendable, Equatable, CaseIterable {
 /// its parent (the clean input an adversarial trace was made from), or one of its children.
 public enum TraceRelation: String, Sendable, Equatable, CaseIterable {
     case parent, child
+}
+
+/// Which walk `lineage` asks for: back from a node (the default), `forward` from one, or
+/// `contrast`: back from the difference of the predicted and the true class's outputs.
+public enum ParsedLineageKind: String, Sendable, Equatable {
+    case backward, forward, contrast
 }

@@ -140,8 +140,11 @@ public struct Parser {
         }
         if isWord("lineage") {
             let start = advance().span
-            let forward = isWord("forward")
-            if forward { position += 1 }
+            var kind = ParsedLineageKind.backward
+            if let chosen = [ParsedLineageKind.forward, .contrast].first(where: { isWord($0.rawValue) }) {
+                kind = chosen
+                position += 1
+            }
             var origin: (layer: ParsedExpression, node: ParsedExpression)?
             if isWord("from") {
                 position += 1
@@ -161,7 +164,7 @@ public struct Parser {
             let depth = try value()
             try expectWord("top", "in 'lineage … depth N top K'")
             let top = try value()
-            return .lineage(start: origin, forward: forward, depth: depth, top: top, span: Span(start.start, top.span.end))
+            return .lineage(start: origin, kind: kind, depth: depth, top: top, span: Span(start.start, top.span.end))
         }
         if isWord("nearest") {
             let start = advance().span

@@ -3,7 +3,7 @@ public enum Vocabulary {
     /// Keywords, in the order a query usually uses them.
     public static let keywords = [
         "from", "traces", "where", "select", "nodes", "of", "layer", "summarize", "by", "node", "versus",
-        "edges", "into", "edge", "lineage", "forward", "depth", "top", "nearest", "to", "trace", "in", "euclidean", "cosine", "derive", "as", "sort", "abs", "take", "and", "or", "not", "attr", "child",
+        "edges", "into", "edge", "lineage", "forward", "contrast", "depth", "top", "nearest", "to", "trace", "in", "euclidean", "cosine", "derive", "as", "sort", "abs", "take", "and", "or", "not", "attr", "child",
     ]
 
     /// Names a query can use after `where`, `select`, `summarize` or `sort`.

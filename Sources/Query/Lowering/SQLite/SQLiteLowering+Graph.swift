@@ -67,24 +67,54 @@ extension SQLiteLowering.Conditions {
     /// `depth` empty): a step ranks each path's candidate edges with a window function and,
     /// backward, sums the same window for the inflow — once per node reached, where a recursive
     /// walk (which allows no window function) would compare every edge with every other.
+    ///
+    /// A contrast walks back from the predicted output minus the true class's (traces the
+    /// model gets wrong only). Beside the parent (`versusParent`), both traces walk — from
+    /// the same start node, or each from its own prediction — and the rows are the paths
+    /// either walked, with both sides' contribution and flow (empty on the side that did not
+    /// walk the path) and whether both did (`shared`).
     mutating func lineage(_ walk: LineageWalk, filter: BoundCondition?) -> SQLFragment {
-        let chosen = chosenTraces(filter, alsoReading: ["predicted_label"])
+        let read = ["predicted_label"] + (walk.contrast ? ["true_label"] : [])
+        let columns = ["id", "model_id", "tag", "input_index", "node_values", "value_encoding"] + read
+        var sql: SQLFragment = "WITH "
+        if walk.versusParent {
+            // The selected traces that have a parent, then they and their parents walk.
+            var selected: SQLFragment = "SELECT t.id AS id, \(raw: Self.parentID(of: "t")) AS parent_id FROM traces t"
+            if let filter { selected += " WHERE \(condition(filter))" }
+            sql += "\(Spelling.materialized("sel", columns: ["id", "parent_id"], "SELECT * FROM (\(selected)) WHERE parent_id IS NOT NULL")), "
+            let both: SQLFragment = "SELECT \(raw: columns.map { "t." + $0 }.joined(separator: ", ")) FROM traces t WHERE t.id IN (SELECT id FROM sel UNION SELECT parent_id FROM sel)"
+            sql += "\(Spelling.materialized("chosen", columns: columns, both)), "
+        } else {
+            sql += "\(Spelling.materialized("chosen", columns: columns, chosenTraces(filter, alsoReading: read))), "
+        }
         let startLayer: SQLFragment = walk.start.map { .bind($0.layer) } ?? "(SELECT MAX(layer) FROM layers WHERE model_id = c.model_id)"
         let startNode: SQLFragment = walk.start.map { .bind($0.node) } ?? "c.predicted_label"
-        var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", columns: ["id", "model_id", "tag", "input_index", "node_values", "value_encoding", "predicted_label"], chosen)), "
         // Every node value of the chosen traces, decoded once, for the walk to look up.
         let decoded: SQLFragment = "SELECT c.id, l.layer, \(raw: Spelling.integer("j.key")), j.value FROM chosen c JOIN layers l ON l.model_id = c.model_id CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "c", layer: "l", alias: "j"))"
         sql += "\(Spelling.materialized("vals", columns: ["trace_id", "layer", "node", "value"], decoded)), "
-        let columns = ["trace_id", "layer", "node", "source", "target", "contribution", "path", "flow"]
-        sql += "\(Spelling.materialized("step0", columns: columns, "SELECT c.id, \(startLayer) AS layer, \(startNode) AS node, NULL, NULL, NULL, NULL, NULL FROM chosen c"))"
+        let stepColumns = ["trace_id", "layer", "node", "source", "target", "contribution", "path", "flow"]
+        var start: SQLFragment = "SELECT c.id, \(startLayer) AS layer, \(startNode) AS node, NULL, NULL, NULL, NULL, NULL FROM chosen c"
+        if walk.contrast { start += " WHERE c.true_label IS NOT NULL AND c.true_label != c.predicted_label" }
+        sql += "\(Spelling.materialized("step0", columns: stepColumns, start))"
         let steps = max(1, walk.maxSteps)
         for step in 1...steps {
-            sql += ", \(Spelling.materialized("step\(step)", columns: columns, lineageStep(step, walk)))"
+            sql += ", \(Spelling.materialized("step\(step)", columns: stepColumns, lineageStep(step, walk)))"
         }
         let union = (1...steps).map { "SELECT \($0) AS step, * FROM step\($0)" }.joined(separator: " UNION ALL ")
-        sql += " SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow"
-        sql += " FROM (\(raw: union)) AS g JOIN chosen c ON c.id = g.trace_id"
-        return sql
+        guard walk.versusParent else {
+            sql += " SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow"
+            return sql + " FROM (\(raw: union)) AS g JOIN chosen c ON c.id = g.trace_id"
+        }
+        sql += ", \(Spelling.materialized("walked", SQLFragment(raw: union)))"
+        // Every path either trace walked, once.
+        let walkedBy = { (trace: String) in "SELECT s.id AS trace_id, g.step, g.target, g.source, g.path FROM sel s JOIN walked g ON g.trace_id = s.\(trace)" }
+        sql += ", \(Spelling.materialized("paths", "\(raw: walkedBy("id")) UNION \(raw: walkedBy("parent_id"))"))"
+        let sides = ["contribution", "flow"].map { "a.\($0) AS \($0)_a, b.\($0) AS \($0)_b, a.\($0) - b.\($0) AS \($0)_diff" }.joined(separator: ", ")
+        sql += " SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, k.step AS step, k.target AS target, k.source AS source, k.path AS path, \(raw: sides),"
+        sql += " a.trace_id IS NOT NULL AND b.trace_id IS NOT NULL AS shared"
+        sql += " FROM paths k JOIN sel s ON s.id = k.trace_id JOIN chosen c ON c.id = s.id"
+        sql += " LEFT JOIN walked a ON a.trace_id = s.id AND a.step = k.step AND a.path = k.path"
+        return sql + " LEFT JOIN walked b ON b.trace_id = s.parent_id AND b.step = k.step AND b.path = k.path"
     }
 
     /// Step `step` of a walk: from each path reaching a node in the step before, its `top`
@@ -99,16 +129,22 @@ extension SQLiteLowering.Conditions {
         var candidates: SQLFragment
         switch walk.direction {
         case .backward:
+            // A contrast's first edges go into the difference of the predicted and the true
+            // class's outputs: weight into the first minus weight into the second (v).
+            let contrast = walk.contrast && step == 1
+            let weight = contrast ? "(w.weight - v.weight)" : "w.weight"
+            let start = contrast ? "g.layer || ':' || g.node || ' - ' || g.layer || ':' || c.true_label" : reached
             // Flow: the path's flow times this edge's share of the node's inflow, the sum of
             // the same window.
-            let flow = step == 1 ? "w.weight * a.value" : "g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) \(window), 0)"
+            let flow = step == 1 ? "\(weight) * a.value" : "g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) \(window), 0)"
             candidates = "SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target,"
-            candidates += " w.weight * a.value AS contribution, \(raw: reached) || ' <- ' || s.layer || ':' || w.source AS path, \(raw: flow) AS flow,"
-            candidates += " RANK() OVER (\(raw: partition) ORDER BY w.weight * a.value DESC) AS rank"
+            candidates += " \(raw: weight) * a.value AS contribution, \(raw: start) || ' <- ' || s.layer || ':' || w.source AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: weight) * a.value DESC) AS rank"
             candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
             candidates += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
             candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
             candidates += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node"
+            if contrast { candidates += " JOIN dense_weights v ON v.model_id = c.model_id AND v.layer = g.layer AND v.target = c.true_label AND v.source = w.source" }
             candidates += " \(raw: value("a", "s", "w.source"))"
             candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold"
         case .forward:

@@ -1,0 +1,58 @@
+SELECT r."trace" AS "trace", MIN(r."step") AS "min_step"
+FROM (SELECT *
+FROM (WITH sel(id, parent_id) AS MATERIALIZED (SELECT *
+FROM (SELECT t.id AS id, (SELECT MIN(q.id)
+FROM traces q INDEXED BY traces_by_input
+WHERE q.tag = t.parent_tag AND q.input_index = t.parent_index AND q.model_id = t.model_id) AS parent_id
+FROM traces t
+WHERE (t.tag = ?))
+WHERE parent_id IS NOT NULL), chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding, t.predicted_label
+FROM traces t
+WHERE t.id IN (SELECT id
+FROM sel UNION
+SELECT parent_id
+FROM sel)), vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value
+FROM chosen c
+JOIN layers l ON l.model_id = c.model_id
+CROSS JOIN json_each(ipg_nodes(c.node_values, c.value_encoding, l.layer, l.node_size)) AS j), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, (SELECT MAX(layer)
+FROM layers
+WHERE model_id = c.model_id) AS layer, c.predicted_label AS node, NULL, NULL, NULL, NULL, NULL
+FROM chosen c), step1(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
+FROM (SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || w.source AS path, w.weight * a.value AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
+ORDER BY w.weight * a.value DESC) AS rank
+FROM step0 g
+JOIN chosen c ON c.id = g.trace_id
+JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
+JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
+JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node
+JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer AND a.node = w.source
+WHERE ? >= 1 AND abs(a.value) > s.threshold)
+WHERE rank <= ?), step2(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
+FROM (SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || w.source AS path, g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)), 0) AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
+ORDER BY w.weight * a.value DESC) AS rank
+FROM step1 g
+JOIN chosen c ON c.id = g.trace_id
+JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
+JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
+JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node
+JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer AND a.node = w.source
+WHERE ? >= 2 AND abs(a.value) > s.threshold)
+WHERE rank <= ?), walked AS MATERIALIZED (SELECT 1 AS step, *
+FROM step1 UNION ALL
+SELECT 2 AS step, *
+FROM step2), paths AS MATERIALIZED (SELECT s.id AS trace_id, g.step, g.target, g.source, g.path
+FROM sel s
+JOIN walked g ON g.trace_id = s.id UNION
+SELECT s.id AS trace_id, g.step, g.target, g.source, g.path
+FROM sel s
+JOIN walked g ON g.trace_id = s.parent_id)
+SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, k.step AS step, k.target AS target, k.source AS source, k.path AS path, a.contribution AS contribution_a, b.contribution AS contribution_b, a.contribution - b.contribution AS contribution_diff, a.flow AS flow_a, b.flow AS flow_b, a.flow - b.flow AS flow_diff, a.trace_id IS NOT NULL AND b.trace_id IS NOT NULL AS shared
+FROM paths k
+JOIN sel s ON s.id = k.trace_id
+JOIN chosen c ON c.id = s.id LEFT
+JOIN walked a ON a.trace_id = s.id AND a.step = k.step AND a.path = k.path LEFT
+JOIN walked b ON b.trace_id = s.parent_id AND b.step = k.step AND b.path = k.path) AS r
+WHERE NOT (r.shared)) AS r
+GROUP BY r."trace"
+ORDER BY trace
+-- arguments: $tag, 2, 1, 2, 1
