@@ -39,8 +39,8 @@ public struct RepairRequest: Sendable, Codable, Equatable {
 
     public init(modelFingerprint: String, cleanTag: String, adversarialTag: String, actions: RepairActions = .both,
                 layers: [Int]? = nil, validationFraction: Double = 0.2, seed: UInt64 = 0,
-                maxBenignDrop: Double = 1.0, maxWeightChange: Double = 10, epochs: Int = 1, repairEpsilon: Float = 0.15,
-                learningRate: Float = 1e-3, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
+                maxBenignDrop: Double = 1.0, maxWeightChange: Double = 10, epochs: Int = 5, repairEpsilon: Float = 0.15,
+                learningRate: Float = 1e-4, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
         self.modelFingerprint = modelFingerprint
         self.cleanTag = cleanTag
         self.adversarialTag = adversarialTag
@@ -58,10 +58,13 @@ public struct RepairRequest: Sendable, Codable, Equatable {
         self.clipMax = clipMax
     }
 
+    /// The defaults of every field but the model and tags (what the CLI's options default to).
+    public static let defaults = RepairRequest(modelFingerprint: "", cleanTag: "", adversarialTag: "")
+
     /// Reads requests recorded before the edge-repair fields existed with their defaults.
     public init(from decoder: any Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
-        let defaults = RepairRequest(modelFingerprint: "", cleanTag: "", adversarialTag: "")
+        let defaults = Self.defaults
         modelFingerprint = try container.decode(String.self, forKey: .modelFingerprint)
         cleanTag = try container.decode(String.self, forKey: .cleanTag)
         adversarialTag = try container.decode(String.self, forKey: .adversarialTag)

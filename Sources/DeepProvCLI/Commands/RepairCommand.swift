@@ -53,19 +53,19 @@ struct RepairCommand: ParsableCommand {
     @Option(name: .customLong("max-benign-drop"), parsing: .unconditional, help: "Largest allowed drop of validation benign accuracy, in percentage points.")
     var maxBenignDrop: Double = 1.0
 
-    @Option(name: .customLong("max-weight-change"), parsing: .unconditional, help: "Edge repair's budget of changed weight entries, in percent of all weight-matrix entries (default 10).")
+    @Option(name: .customLong("max-weight-change"), parsing: .unconditional, help: "Edge repair's budget of changed weight entries, in percent of all weight-matrix entries (default \(RepairRequest.defaults.maxWeightChange)).")
     var maxWeightChange: Double?
 
-    @Option(help: "Fine-tuning epochs of edge repair and the whole-model baseline (default 1).")
+    @Option(help: "Fine-tuning epochs of edge repair and the whole-model baseline (default \(RepairRequest.defaults.epochs)).")
     var epochs: Int?
 
-    @Option(name: .customLong("repair-eps"), parsing: .unconditional, help: "ε of the FGSM inputs edge repair regenerates against the model being repaired (default 0.15).")
+    @Option(name: .customLong("repair-eps"), parsing: .unconditional, help: "ε of the FGSM inputs edge repair regenerates against the model being repaired (default \(RepairRequest.defaults.repairEpsilon)).")
     var repairEps: Float?
 
-    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Adam's learning rate for edge repair and the whole-model baseline (default 0.001).")
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Adam's learning rate for edge repair and the whole-model baseline (default \(RepairRequest.defaults.learningRate)).")
     var learningRate: Float?
 
-    @Option(name: .customLong("adaptive-eps"), parsing: .unconditional, help: "--actions both: ε of the adaptive attack every candidate is scored against (default 0.2).")
+    @Option(name: .customLong("adaptive-eps"), parsing: .unconditional, help: "--actions both: ε of the adaptive attack every candidate is scored against (default \(RepairRequest.defaults.adaptiveEpsilon)).")
     var adaptiveEps: Float?
 
     @Option(name: .customLong("clip-min"), parsing: .unconditional, help: "Smallest input value attacks may produce (default: the smallest stored input value).")
@@ -124,8 +124,9 @@ struct RepairCommand: ParsableCommand {
     private func request(fingerprint: String) throws -> RepairRequest {
         RepairRequest(
             modelFingerprint: fingerprint, cleanTag: clean, adversarialTag: adv, actions: actions, layers: try layerList(),
-            validationFraction: validationFraction, seed: seed, maxBenignDrop: maxBenignDrop, maxWeightChange: maxWeightChange ?? 10,
-            epochs: epochs ?? 1, repairEpsilon: repairEps ?? 0.15, learningRate: learningRate ?? 1e-3, adaptiveEpsilon: adaptiveEps ?? 0.2,
+            validationFraction: validationFraction, seed: seed, maxBenignDrop: maxBenignDrop, maxWeightChange: maxWeightChange ?? RepairRequest.defaults.maxWeightChange, epochs: epochs ?? RepairRequest.defaults.epochs,
+            repairEpsilon: repairEps ?? RepairRequest.defaults.repairEpsilon, learningRate: learningRate ?? RepairRequest.defaults.learningRate,
+            adaptiveEpsilon: adaptiveEps ?? RepairRequest.defaults.adaptiveEpsilon,
             clipMin: clipMin, clipMax: clipMax)
     }
 
