@@ -81,7 +81,7 @@ public enum EdgeRepair {
                 options: .init(epochs: request.epochs, attack: attack,
                                training: TrainingOptions(batchSize: batchSize, learningRate: request.learningRate, seed: request.seed),
                                maxBenignDrop: request.maxBenignDrop),
-                progress: progress)
+                progress: { progress("\(kind == .wholeModel ? "whole-model baseline" : "edge repair") \($0)") })
             if tuning.chosenEpoch == nil {
                 notes.append("no epoch raised the validation adaptive accuracy within the benign budget: the repaired model equals the original")
             }

@@ -41,6 +41,7 @@ import TestSupport
         let two = try EdgeRepair.run(workspace.request(maxWeightChange: 25), backend: workspace.store).outcome
         #expect(two.budget == 2)
         #expect(two.layers.map(\.selected) == [[3], [3]])
+        #expect(one.weightsChanged <= 1 && two.weightsChanged <= 2, "the budget is never exceeded")
         // a budget of 10 % is 0 entries: nothing may change, and nothing does
         let none = try EdgeRepair.run(workspace.request(maxWeightChange: 10), backend: workspace.store)
         #expect(none.outcome.budget == 0 && none.outcome.weightsChanged == 0)
