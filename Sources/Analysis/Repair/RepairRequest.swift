@@ -40,7 +40,7 @@ public struct RepairRequest: Sendable, Codable, Equatable {
     public init(modelFingerprint: String, cleanTag: String, adversarialTag: String, actions: RepairActions = .both,
                 layers: [Int]? = nil, validationFraction: Double = 0.2, seed: UInt64 = 0,
                 maxBenignDrop: Double = 1.0, maxWeightChange: Double = 10, epochs: Int = 5, repairEpsilon: Float = 0.15,
-                learningRate: Float = 1e-4, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
+                learningRate: Float = 2e-4, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
         self.modelFingerprint = modelFingerprint
         self.cleanTag = cleanTag
         self.adversarialTag = adversarialTag
