@@ -20,7 +20,8 @@ struct RepairCommand: ParsableCommand {
             the node-repaired and the edge-repaired model on the validation part against an attack regenerated on \
             each (10 steps of ε/4, ε --adaptive-eps, exact gradient and BPDA; robust only against both) and keeps \
             the best within --max-benign-drop. whole-model is the baseline, not a repair: the same fine-tuning of \
-            every parameter. Attacks clip to --clip-min/--clip-max, default the range of the stored inputs.
+            every parameter (it accepts, and ignores, --max-weight-change, --layers and --adaptive-eps, so it can run \
+            with the same flags as the repairs). Attacks clip to --clip-min/--clip-max, default the range of the stored inputs.
             """)
 
     @Option(help: "The SQLite store holding the model's clean and adversarial traces.")
@@ -80,10 +81,7 @@ struct RepairCommand: ParsableCommand {
         if actions == .node, let flag = tuning.first(where: \.1)?.0 {
             throw ValidationError("\(flag) applies to edge repair (--actions edge, both or whole-model); --actions node changes no weights")
         }
-        if actions == .wholeModel, let flag = [("--max-weight-change", maxWeightChange != nil), ("--layers", layers != nil)].first(where: \.1)?.0 {
-            throw ValidationError("\(flag) does not apply to --actions whole-model: the baseline fine-tunes every weight of every layer")
-        }
-        if actions != .both, adaptiveEps != nil {
+        if actions == .edge || actions == .node, adaptiveEps != nil {
             throw ValidationError("--adaptive-eps applies to --actions both only (the attack the candidates are compared against)")
         }
         _ = try layerList()
@@ -100,6 +98,9 @@ struct RepairCommand: ParsableCommand {
             FileHandle.standardError.write(Data("repair: \(line)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]\n".utf8))
         }
         let request = try request(fingerprint: fingerprint)
+        for flag in ignoredByTheBaseline {
+            note("\(flag) does not apply to the whole-model baseline (every weight of every layer may change): ignored")
+        }
         switch actions {
         case .node:
             let result = try NodeRepair.run(request, backend: store, knownBytes: modelBytes, progress: note)
@@ -114,6 +115,14 @@ struct RepairCommand: ParsableCommand {
             try write(result.repairedONNX, note: note)
             RepairPrinter.printChoice(result.choice, out: out, recordName: result.record.name, db: db)
         }
+    }
+
+    /// Flags `--actions whole-model` accepts so that it runs with the same flags as the repair
+    /// it is compared with, and ignores.
+    private var ignoredByTheBaseline: [String] {
+        guard actions == .wholeModel else { return [] }
+        return [("--max-weight-change", maxWeightChange != nil), ("--layers", layers != nil), ("--adaptive-eps", adaptiveEps != nil)]
+            .filter(\.1).map(\.0)
     }
 
     private func write(_ bytes: Data, note: (String) -> Void) throws {
