@@ -19,9 +19,9 @@ import TestSupport
         let model: Model
         let store: ProvenanceStore
 
-        init() throws {
+        init(shiftX0: (Int) -> Float = { _ in 0 }) throws {
             directory = try TemporaryDirectory()
-            model = try RepairFixtures.store(at: directory.path("store.sqlite"), shift: EdgeRepairTests.oneWayShift)
+            model = try RepairFixtures.store(at: directory.path("store.sqlite"), shift: EdgeRepairTests.oneWayShift, shiftX0: shiftX0)
             store = try ProvenanceStore(path: directory.path("store.sqlite"))
         }
 
@@ -46,6 +46,20 @@ import TestSupport
         let none = try EdgeRepair.run(workspace.request(maxWeightChange: 10), backend: workspace.store)
         #expect(none.outcome.budget == 0 && none.outcome.weightsChanged == 0)
         #expect(none.outcome.repairedFingerprint == Model.sha256Hex(try ONNXExporter.serialize(workspace.model.graph)))
+    }
+
+    /// The edges come from the mining part alone: adversarial children of validation inputs
+    /// that also move x0 by 2 (which would make x0's edges, w1[0] and w2[2] with shift 2, the
+    /// most shifted) change nothing; the same move on the mining part's children does.
+    @Test func validationInputsDoNotChooseTheEdges() throws {
+        let validation = Set(try RepairSplit(cleanInputs: Array(0..<40), validationFraction: 0.25, seed: 7).validation)
+        func selected(_ shiftX0: @escaping (Int) -> Float) throws -> [[Int]?] {
+            let workspace = try Workspace(shiftX0: shiftX0)
+            return try EdgeRepair.run(workspace.request(maxWeightChange: 25), backend: workspace.store).outcome.layers.map(\.selected)
+        }
+        #expect(try selected { _ in 0 } == [[3], [3]])
+        #expect(try selected { validation.contains($0) ? 2 : 0 } == [[3], [3]])
+        #expect(try selected { validation.contains($0) ? 0 : 2 } == [[0], [2]])
     }
 
     @Test func onlyTheSelectedEntriesChangeAndTheRepairedONNXRunsInOnnxRuntime() throws {
