@@ -72,7 +72,10 @@ public enum RepairComparison {
         }
         let floor = scored[0].candidate.benign - request.maxBenignDrop / 100
         for index in scored.indices { scored[index].candidate.withinBudget = scored[index].candidate.benign >= floor - 1e-12 }
-        let best = scored.indices.filter { scored[$0].candidate.withinBudget }.max { scored[$0].candidate.adaptive < scored[$1].candidate.adaptive || (scored[$0].candidate.adaptive == scored[$1].candidate.adaptive && $0 > $1) }!
+        var best = 0  // the original is always within the budget; a later candidate must do strictly better
+        for index in scored.indices.dropFirst() where scored[index].candidate.withinBudget && scored[index].candidate.adaptive > scored[best].candidate.adaptive {
+            best = index
+        }
         let chosen = scored[best].candidate
         let reason = chosen.name == "original"
             ? "no repair raised the adaptive validation accuracy (robust to exact gradient and BPDA) within the benign budget: the original is kept"
