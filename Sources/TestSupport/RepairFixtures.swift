@@ -28,16 +28,19 @@ public enum RepairFixtures {
     public static func label(_ input: Int) -> Int { input % 2 }
 
     /// A store at `path` with `count` clean traces and one adversarial child each (input i's
-    /// child moves x1 by `shift(i)`, toward the wrong class), the model's ONNX bytes kept
-    /// unless `keepingBytes` is false; returns the model.
+    /// child moves x1 by `shift(i)`, toward the wrong class, and x0 up by `shiftX0(i)`), the
+    /// model's ONNX bytes kept unless `keepingBytes` is false; returns the model.
     @discardableResult
-    public static func store(at path: String, count: Int = 40, keepingBytes: Bool = true, shift: (Int) -> Float = { _ in 0.5 }) throws -> Model {
+    public static func store(at path: String, count: Int = 40, keepingBytes: Bool = true, shift: (Int) -> Float = { _ in 0.5 },
+                             shiftX0: (Int) -> Float = { _ in 0 }) throws -> Model {
         let model = try model()
         let bytes = try ONNXExporter.serialize(model.graph)
         let loaded = try Model.load(onnx: bytes, source: "repairable.onnx")
         let capture = try ProvenanceCapture(session: InferenceSession(model: loaded), sampleShape: [2])
         let clean = (0..<count).flatMap { input -> [Float] in [label(input) == 0 ? 0.5 : 1.5, 1] }
-        let shifted = (0..<count).flatMap { input -> [Float] in [label(input) == 0 ? 0.5 : 1.5, label(input) == 0 ? 1 + shift(input) : 1 - shift(input)] }
+        let shifted = (0..<count).flatMap { input -> [Float] in
+            [(label(input) == 0 ? 0.5 : 1.5) + shiftX0(input), label(input) == 0 ? 1 + shift(input) : 1 - shift(input)]
+        }
         var traces = try capture.capture(Tensor(shape: [count, 2], values: clean), samples: (0..<count).map {
             SampleDescription(inputIndex: $0, trueLabel: label($0), tag: cleanTag)
         })

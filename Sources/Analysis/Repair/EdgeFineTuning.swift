@@ -52,7 +52,7 @@ struct EdgeFineTuning {
             _ = try trainer.trainEpoch(features: session.shapeForInput(features, source: "edge repair"), labels: mining.labels + mining.labels)
             let epochScores = try score(session, validation, options.attack)
             scores.append(epochScores)
-            progress("edge repair epoch \(epoch): validation benign \(percent(epochScores.benign)), adaptive \(percent(epochScores.adversarial))")
+            progress("epoch \(epoch): validation benign \(percent(epochScores.benign)), adaptive \(percent(epochScores.adversarial))")
             let withinBudget = (scores[0].benign - epochScores.benign) * 100 <= options.maxBenignDrop
             if withinBudget, epochScores.adversarial > (chosen?.adversarial ?? scores[0].adversarial) {
                 chosen = (epoch, epochScores.adversarial, current())

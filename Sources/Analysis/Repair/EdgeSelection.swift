@@ -49,6 +49,20 @@ struct EdgeSelection {
         return flags
     }
 
+    /// Per selection, flags for the `budget` entries with the largest shift over all of
+    /// them together (ties by selection, then position); entries that do not move are never chosen.
+    static func mostShifted(_ selections: [EdgeSelection], budget: Int) -> [[Bool]] {
+        let entries = selections.indices.flatMap { layer in
+            selections[layer].shift.indices.lazy.filter { selections[layer].shift[$0] > 0 }.map { (layer: layer, index: $0, shift: selections[layer].shift[$0]) }
+        }
+        let chosen = entries.sorted {
+            $0.shift != $1.shift ? $0.shift > $1.shift : ($0.layer, $0.index) < ($1.layer, $1.index)
+        }.prefix(max(budget, 0))
+        var flags = selections.map { [Bool](repeating: false, count: $0.shift.count) }
+        for entry in chosen { flags[entry.layer][entry.index] = true }
+        return flags
+    }
+
     /// How many entries `--max-weight-change percent` allows out of `total` weight-matrix
     /// entries (rounded down, so the budget is never exceeded).
     static func budget(percent: Double, of total: Int) -> Int {

@@ -25,19 +25,22 @@ public enum NodeRepair {
     /// fingerprint) serve when the store has none (traces ingested from a stream).
     public static func run(_ request: RepairRequest, backend: any ProvenanceBackend, knownBytes: Data? = nil,
                            progress: @escaping (String) -> Void = { _ in }) throws -> Result {
-        if let problem = request.validationProblem() { throw RepairError(problem) }
-        guard request.actions != .edge else { throw RepairError("edge repair is not implemented yet; use --actions node") }
-        let bytes = try modelBytes(request.modelFingerprint, backend: backend, knownBytes: knownBytes)
-        let model = try Model.load(onnx: bytes, source: "model \(request.modelFingerprint.prefix(12)) of \(backend.location)")
+        guard request.actions == .node || request.actions == .both else {
+            throw RepairError("NodeRepair runs --actions node (or node's part of both), not \(request.actions.rawValue)")
+        }
+        let setup = try RepairSetup.load(request, backend: backend, knownBytes: knownBytes, progress: progress)
+        let (outcome, repairedONNX) = try repair(setup, request, progress: progress)
+        let record = try makeRecord(request, outcome)
+        try backend.record(record)
+        return Result(outcome: outcome, repairedONNX: repairedONNX, record: record)
+    }
+
+    /// The search on `setup`, without recording it.
+    static func repair(_ setup: RepairSetup, _ request: RepairRequest, progress: @escaping (String) -> Void) throws -> (NodeRepairOutcome, Data) {
+        let model = setup.model, examples = setup.examples, mining = setup.mining, validation = setup.validation
         let session = try InferenceSession(model: model)
-        progress("reading traces '\(request.cleanTag)' and '\(request.adversarialTag)'")
-        let examples = try RepairExamples.load(from: backend, fingerprint: request.modelFingerprint,
-                                               cleanTag: request.cleanTag, adversarialTag: request.adversarialTag)
         let capture = try ProvenanceCapture(session: session, sampleShape: examples.sampleShape)
         let layers = try repairableLayers(capture, requested: request.layers, outputs: Set(model.graph.outputs.map(\.name)))
-        let split = try RepairSplit(cleanInputs: examples.clean.map(\.inputIndex), validationFraction: request.validationFraction, seed: request.seed)
-        let mining = examples.part(split.mining), validation = examples.part(split.validation)
-        progress("split (seed \(request.seed)): mining \(mining.cleanLabels.count) clean + \(mining.adversarialLabels.count) adversarial, validation \(validation.cleanLabels.count) + \(validation.adversarialLabels.count)")
         let valueNames = layers.map { capture.layerValueNames[$0.index] }
         let miningCache = try ActivationCache(part: mining, session: session, values: valueNames)
         let validationCache = try ActivationCache(part: validation, session: session, values: valueNames)
@@ -60,7 +63,6 @@ public enum NodeRepair {
         let repairedONNX = try ONNXExporter.serialize(repairedGraph)
         let repaired = try InferenceSession(model: Model.load(onnx: repairedONNX, source: "the repaired model"))
         var notes: [String] = []
-        if request.actions == .both { notes.append("--actions both ran node actions only: edge repair is not implemented yet") }
         if examples.orphans > 0 { notes.append("\(examples.orphans) '\(request.adversarialTag)' traces without a '\(request.cleanTag)' parent were left out") }
         if chosen.isEmpty { notes.append("no node action raised the mining adversarial accuracy within the benign budget: the repaired model equals the original") }
         let outcome = NodeRepairOutcome(
@@ -72,22 +74,7 @@ public enum NodeRepair {
             originalMining: originalMining, originalValidation: originalValidation,
             repairedMining: try fullScores(repaired, mining), repairedValidation: try fullScores(repaired, validation),
             benignFloor: benignFloor, layers: chosen, singleLayer: singles, steps: steps, notes: notes)
-        let record = try makeRecord(request, outcome)
-        try backend.record(record)
-        return Result(outcome: outcome, repairedONNX: repairedONNX, record: record)
-    }
-
-    /// The ONNX bytes of the model with `fingerprint`: the store's, else `knownBytes` when
-    /// they have that fingerprint; an error saying which is missing otherwise.
-    private static func modelBytes(_ fingerprint: String, backend: any ProvenanceBackend, knownBytes: Data?) throws -> Data {
-        if let stored = try backend.modelBytes(fingerprint: fingerprint) { return stored }
-        guard try backend.info().models.contains(where: { $0.fingerprint == fingerprint }) else {
-            throw RepairError("\(backend.location): the store has no traces of model \(fingerprint.prefix(12)) (capture or ingest its clean and adversarial traces first)")
-        }
-        guard let knownBytes, Model.sha256Hex(knownBytes) == fingerprint else {
-            throw RepairError("\(backend.location): the store has no ONNX bytes for model \(fingerprint.prefix(12)); pass the model file it was captured with")
-        }
-        return knownBytes
+        return (outcome, repairedONNX)
     }
 
     /// The layers node actions may follow: hidden layers of units (not maps), neither the last
@@ -153,20 +140,16 @@ public enum NodeRepair {
         }
     }
 
-    private static func fullScores(_ session: InferenceSession, _ part: RepairPart) throws -> RepairScores {
+    static func fullScores(_ session: InferenceSession, _ part: RepairPart) throws -> RepairScores {
         func share(_ flags: [Bool]) -> Double { flags.isEmpty ? 0 : Double(flags.filter { $0 }.count) / Double(flags.count) }
         return RepairScores(benign: share(try SuffixScorer.correct(session, part.clean, part.cleanLabels)),
                             adversarial: share(try SuffixScorer.correct(session, part.adversarial, part.adversarialLabels)))
     }
 
     private static func makeRecord(_ request: RepairRequest, _ outcome: NodeRepairOutcome) throws -> AnalysisRecord {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.sortedKeys]
-        return AnalysisRecord(
-            kind: analysisKind,
-            name: "\(request.cleanTag)-\(request.adversarialTag)-seed\(request.seed)-\(outcome.repairedFingerprint.prefix(12))",
-            modelFingerprint: outcome.originalFingerprint,
-            parameters: String(decoding: try encoder.encode(request), as: UTF8.self),
-            result: try encoder.encode(outcome))
+        var ran = request
+        ran.actions = .node
+        return try RecordedRepair.makeRecord(ran, name: "\(request.cleanTag)-\(request.adversarialTag)-seed\(request.seed)-\(outcome.repairedFingerprint.prefix(12))",
+                                             originalFingerprint: outcome.originalFingerprint, result: outcome)
     }
 }

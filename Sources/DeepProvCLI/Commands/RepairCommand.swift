@@ -11,7 +11,18 @@ extension RepairActions: ExpressibleByArgument {}
 struct RepairCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "repair",
-        abstract: "Repair a model with node actions found from the IPGs of clean and adversarial inputs in a store.")
+        abstract: "Repair a model from the IPGs of clean and adversarial inputs in a store: node actions, edge repair, or both.",
+        discussion: """
+            Edge repair (edge, both) fine-tunes only the weight entries of the implicated dense layers (--layers, else \
+            the last two) whose mean contribution moves most between clean and adversarial inputs, at most \
+            --max-weight-change percent of all weight-matrix entries, on FGSM inputs (ε --repair-eps) regenerated \
+            against the model being repaired; the epoch is chosen on the validation part. both scores the original, \
+            the node-repaired and the edge-repaired model on the validation part against an attack regenerated on \
+            each (10 steps of ε/4, ε --adaptive-eps, exact gradient and BPDA; robust only against both) and keeps \
+            the best within --max-benign-drop. whole-model is the baseline, not a repair: the same fine-tuning of \
+            every parameter (it accepts, and ignores, --max-weight-change, --layers and --adaptive-eps, so it can run \
+            with the same flags as the repairs). Attacks clip to --clip-min/--clip-max, default the range of the stored inputs.
+            """)
 
     @Option(help: "The SQLite store holding the model's clean and adversarial traces.")
     var db: String
@@ -28,10 +39,10 @@ struct RepairCommand: ParsableCommand {
     @Option(help: "Where to write the repaired ONNX model.")
     var out: String
 
-    @Option(help: "node, edge or both (edge repair is not implemented yet; both runs node actions).")
+    @Option(help: "node, edge, both (runs both, keeps the better against an adaptive attack), or whole-model (the baseline, not a repair: adversarial fine-tuning that changes every weight).")
     var actions: RepairActions = .both
 
-    @Option(help: "Comma-separated IPG layers to repair (default: every hidden layer of units).")
+    @Option(help: "Comma-separated IPG layers to repair (default: node actions every hidden layer of units, edge repair the last two dense layers).")
     var layers: String?
 
     @Option(name: .customLong("validation-fraction"), parsing: .unconditional, help: "Share of clean inputs (with their adversarial children) held out for validation.")
@@ -43,12 +54,35 @@ struct RepairCommand: ParsableCommand {
     @Option(name: .customLong("max-benign-drop"), parsing: .unconditional, help: "Largest allowed drop of validation benign accuracy, in percentage points.")
     var maxBenignDrop: Double = 1.0
 
-    @Option(name: .customLong("max-weight-change"), parsing: .unconditional, help: "Edge repair's budget of changed weight entries, in percent.")
-    var maxWeightChange: Double = 10
+    @Option(name: .customLong("max-weight-change"), parsing: .unconditional, help: "Edge repair's budget of changed weight entries, in percent of all weight-matrix entries (default \(RepairRequest.defaults.maxWeightChange)).")
+    var maxWeightChange: Double?
+
+    @Option(help: "Fine-tuning epochs of edge repair and the whole-model baseline (default \(RepairRequest.defaults.epochs)).")
+    var epochs: Int?
+
+    @Option(name: .customLong("repair-eps"), parsing: .unconditional, help: "ε of the FGSM inputs edge repair regenerates against the model being repaired (default \(RepairRequest.defaults.repairEpsilon)).")
+    var repairEps: Float?
+
+    @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Adam's learning rate for edge repair and the whole-model baseline (default \(RepairRequest.defaults.learningRate)).")
+    var learningRate: Float?
+
+    @Option(name: .customLong("adaptive-eps"), parsing: .unconditional, help: "--actions both: ε of the adaptive attack every candidate is scored against (default \(RepairRequest.defaults.adaptiveEpsilon)).")
+    var adaptiveEps: Float?
+
+    @Option(name: .customLong("clip-min"), parsing: .unconditional, help: "Smallest input value attacks may produce (default: the smallest stored input value).")
+    var clipMin: Float?
+
+    @Option(name: .customLong("clip-max"), parsing: .unconditional, help: "Largest input value attacks may produce (default: the largest stored input value).")
+    var clipMax: Float?
 
     func validate() throws {
-        if actions == .edge {
-            throw ValidationError("--actions edge: edge repair is not implemented yet (use --actions node)")
+        let tuning = [("--max-weight-change", maxWeightChange != nil), ("--epochs", epochs != nil), ("--repair-eps", repairEps != nil),
+                      ("--learning-rate", learningRate != nil), ("--clip-min", clipMin != nil), ("--clip-max", clipMax != nil)]
+        if actions == .node, let flag = tuning.first(where: \.1)?.0 {
+            throw ValidationError("\(flag) applies to edge repair (--actions edge, both or whole-model); --actions node changes no weights")
+        }
+        if actions == .edge || actions == .node, adaptiveEps != nil {
+            throw ValidationError("--adaptive-eps applies to --actions both only (the attack the candidates are compared against)")
         }
         _ = try layerList()
         if let problem = try request(fingerprint: "").validationProblem() { throw ValidationError(problem) }
@@ -63,28 +97,46 @@ struct RepairCommand: ParsableCommand {
         func note(_ line: String) {
             FileHandle.standardError.write(Data("repair: \(line)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]\n".utf8))
         }
-        if actions == .both { note("--actions both: edge repair is not implemented yet; running node actions only") }
-        let result = try NodeRepair.run(try request(fingerprint: fingerprint), backend: store, knownBytes: modelBytes, progress: note)
-        try result.repairedONNX.write(to: URL(fileURLWithPath: out))
-        let outcome = result.outcome
+        let request = try request(fingerprint: fingerprint)
+        for flag in ignoredByTheBaseline {
+            note("\(flag) does not apply to the whole-model baseline (every weight of every layer may change): ignored")
+        }
+        switch actions {
+        case .node:
+            let result = try NodeRepair.run(request, backend: store, knownBytes: modelBytes, progress: note)
+            try write(result.repairedONNX, note: note)
+            RepairPrinter.printNode(result.outcome, out: out, recordName: result.record.name, db: db)
+        case .edge, .wholeModel:
+            let result = try EdgeRepair.run(request, backend: store, knownBytes: modelBytes, progress: note)
+            try write(result.repairedONNX, note: note)
+            RepairPrinter.printEdge(result.outcome, out: out, recordName: result.record?.name ?? "", db: db)
+        case .both:
+            let result = try RepairComparison.run(request, backend: store, knownBytes: modelBytes, progress: note)
+            try write(result.repairedONNX, note: note)
+            RepairPrinter.printChoice(result.choice, out: out, recordName: result.record.name, db: db)
+        }
+    }
+
+    /// Flags `--actions whole-model` accepts so that it runs with the same flags as the repair
+    /// it is compared with, and ignores.
+    private var ignoredByTheBaseline: [String] {
+        guard actions == .wholeModel else { return [] }
+        return [("--max-weight-change", maxWeightChange != nil), ("--layers", layers != nil), ("--adaptive-eps", adaptiveEps != nil)]
+            .filter(\.1).map(\.0)
+    }
+
+    private func write(_ bytes: Data, note: (String) -> Void) throws {
+        try bytes.write(to: URL(fileURLWithPath: out))
         note("done")
-        print("repaired \(outcome.originalFingerprint.prefix(12)) -> \(outcome.repairedFingerprint.prefix(12)): \(out)")
-        print("recorded as repair '\(result.record.name)' in \(db)")
-        for single in outcome.singleLayer {
-            print("single layer \(single.layer): \(single.actions.count) actions (\(single.target) target, α \(single.strength), β \(single.windowInDeviations)σ), validation adversarial \(percentText(single.validation.adversarial)), benign \(percentText(single.validation.benign))")
-        }
-        for layer in outcome.layers {
-            print("layer \(layer.layer): \(layer.actions.count) node actions on \(layer.actions.map { String($0.node) }.joined(separator: ","))")
-        }
-        print("validation benign     \(percentText(outcome.originalValidation.benign)) -> \(percentText(outcome.repairedValidation.benign)) (floor \(percentText(outcome.benignFloor)))")
-        print("validation adversarial \(percentText(outcome.originalValidation.adversarial)) -> \(percentText(outcome.repairedValidation.adversarial)) (transfer: made on the original)")
-        for line in outcome.notes { print("note: \(line)") }
     }
 
     private func request(fingerprint: String) throws -> RepairRequest {
         RepairRequest(
             modelFingerprint: fingerprint, cleanTag: clean, adversarialTag: adv, actions: actions, layers: try layerList(),
-            validationFraction: validationFraction, seed: seed, maxBenignDrop: maxBenignDrop, maxWeightChange: maxWeightChange)
+            validationFraction: validationFraction, seed: seed, maxBenignDrop: maxBenignDrop, maxWeightChange: maxWeightChange ?? RepairRequest.defaults.maxWeightChange, epochs: epochs ?? RepairRequest.defaults.epochs,
+            repairEpsilon: repairEps ?? RepairRequest.defaults.repairEpsilon, learningRate: learningRate ?? RepairRequest.defaults.learningRate,
+            adaptiveEpsilon: adaptiveEps ?? RepairRequest.defaults.adaptiveEpsilon,
+            clipMin: clipMin, clipMax: clipMax)
     }
 
     private func layerList() throws -> [Int]? {
@@ -98,6 +150,3 @@ struct RepairCommand: ParsableCommand {
     }
 }
 
-func percentText(_ share: Double) -> String {
-    String(format: "%.2f%%", share * 100)
-}

@@ -28,10 +28,19 @@ struct RepairsCommand: ParsableCommand {
             return
         }
         for record in records {
-            let outcome = record.outcome
             print("\(record.name)  \(record.createdAt)")
-            print("  \(outcome.originalFingerprint.prefix(12)) -> \(outcome.repairedFingerprint.prefix(12)), tags \(outcome.cleanTag)/\(outcome.adversarialTag), seed \(outcome.seed), \(outcome.actionCount) node actions in layers \(outcome.layers.map { String($0.layer) }.joined(separator: ","))")
-            print("  validation benign \(percentText(outcome.originalValidation.benign)) -> \(percentText(outcome.repairedValidation.benign)), adversarial \(percentText(outcome.originalValidation.adversarial)) -> \(percentText(outcome.repairedValidation.adversarial))")
+            if let outcome = record.outcome {
+                print("  \(outcome.originalFingerprint.prefix(12)) -> \(outcome.repairedFingerprint.prefix(12)), tags \(outcome.cleanTag)/\(outcome.adversarialTag), seed \(outcome.seed), \(outcome.actionCount) node actions in layers \(outcome.layers.map { String($0.layer) }.joined(separator: ","))")
+                print("  validation benign \(percentText(outcome.originalValidation.benign)) -> \(percentText(outcome.repairedValidation.benign)), adversarial \(percentText(outcome.originalValidation.adversarial)) -> \(percentText(outcome.repairedValidation.adversarial))")
+            }
+            if let edge = record.edge {
+                let what = edge.kind == .wholeModel ? "whole-model baseline (not a repair)" : "edge repair"
+                print("  \(what): \(edge.originalFingerprint.prefix(12)) -> \(edge.repairedFingerprint.prefix(12)), tags \(edge.cleanTag)/\(edge.adversarialTag), seed \(edge.seed), \(edge.weightsChanged) of \(edge.weightEntries) weight-matrix entries changed")
+                print("  validation benign \(percentText(edge.originalValidation.benign)) -> \(percentText(edge.repairedValidation.benign)), adversarial \(percentText(edge.originalValidation.adversarial)) -> \(percentText(edge.repairedValidation.adversarial))")
+            }
+            if let choice = record.choice {
+                print("  both: chose \(choice.chosen) (\(choice.repairedFingerprint.prefix(12))); " + choice.candidates.map { "\($0.name) adaptive \(percentText($0.adaptive)) benign \(percentText($0.benign))" }.joined(separator: ", "))
+            }
         }
     }
 }

@@ -38,4 +38,13 @@ import Testing
         let error = #expect(throws: RepairError.self) { try EdgeSelection(clean: clean, adversarial: adversarial, weight: weight, transposed: false) }
         #expect(error?.message == "edge repair: the clean inputs of the layer have 2 values; its weight [3, 3] expects 3")
     }
+
+    @Test func theBudgetIsSpreadOverLayersByLargestShift() throws {
+        // layer A shifts [0, 0, 0, 0.5, 3, 1] (above); layer B's weight [2, 1] = [7, 0.75]: shifts [0, 0.75]
+        let a = try EdgeSelection(clean: clean, adversarial: adversarial, weight: Tensor(shape: [2, 3], values: [5, -1, 2, 0.5, -3, 1]), transposed: false)
+        let b = try EdgeSelection(clean: clean, adversarial: adversarial, weight: Tensor(shape: [2, 1], values: [7, 0.75]), transposed: false)
+        #expect(EdgeSelection.mostShifted([a, b], budget: 2) == [[false, false, false, false, true, true], [false, false]])
+        #expect(EdgeSelection.mostShifted([a, b], budget: 3) == [[false, false, false, false, true, true], [false, true]])
+        #expect(EdgeSelection.mostShifted([a, b], budget: 100) == [[false, false, false, true, true, true], [false, true]])
+    }
 }
