@@ -1,10 +1,13 @@
 /// FGSM, BIM and PGD: steps along the sign of the input gradient of the cross-entropy loss,
-/// projected onto the ε-ball around the clean input and the clip range.
+/// projected onto the ε-ball around the clean input and the clip range. `afterStep` sees the
+/// inputs after each step (the attack's result does not depend on it).
 struct GradientSignAttack {
     let model: ModelAccess
     let options: AttackOptions
 
-    func attack(_ clean: Tensor, labels: [Int], generator: inout SeededGenerator) throws -> Tensor {
+    func attack(
+        _ clean: Tensor, labels: [Int], generator: inout SeededGenerator, afterStep: (Tensor) throws -> Void = { _ in }
+    ) throws -> Tensor {
         var current = clean
         if options.kind == .pgd || (options.kind == .bim && options.randomStart) {
             for index in current.values.indices {
@@ -24,6 +27,7 @@ struct GradientSignAttack {
                     values[index] = options.project(values[index] + size * direction, around: clean.values[index])
                 }
             }
+            try afterStep(current)
         }
         return current
     }
