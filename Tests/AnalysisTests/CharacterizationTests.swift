@@ -170,6 +170,15 @@ import TestSupport
         }
     }
 
+    @Test func tagsAreBoundAsParametersNotPastedIntoTheQueries() throws {
+        let directory = try TemporaryDirectory()
+        let tag = "it's noisy' or tag = 'clean"
+        let store = try StoreFixtures.store(at: directory.path("store.sqlite"), count: 30, seed: 3, tags: ["clean", tag])
+        let report = try Characterizer(backend: store).characterize(a: tag, b: "clean", options: .init(layers: [2]))
+        #expect(report.paired && report.layers[0].traces == Compared(a: 15, b: 15, diff: 0))
+        #expect(report.layers[0].pairedDistance?.pairs == 15)
+    }
+
     @Test func badTagsAndLayersAreRefusedClearly() throws {
         let fixture = try Fixture()
         let characterizer = Characterizer(backend: fixture.store)

@@ -43,6 +43,15 @@ public struct OverTraces: Codable, Sendable, Equatable {
     public var stddev: Double?
     public var min: Double?
     public var max: Double?
+
+    /// Missing values are written as null, as in `Compared`.
+    public func encode(to encoder: any Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(mean, forKey: .mean)
+        try container.encode(stddev, forKey: .stddev)
+        try container.encode(min, forKey: .min)
+        try container.encode(max, forKey: .max)
+    }
 }
 
 /// One layer: its pooled values, its per-trace measures, its nodes and its most divergent edges.

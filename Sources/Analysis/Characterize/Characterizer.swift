@@ -129,7 +129,8 @@ private struct Runner {
 
     func rows(_ query: SavedQuery, _ values: [String: String], what: String) throws -> QueryRows {
         let outcome = try session.run(try session.prepare(query, parameters: QueryParameters(given: values)))
-        progress?("\(what): \(outcome.table.rows.count) rows in " + String(format: "%.2f", outcome.seconds) + " s")
+        let rows = outcome.table.rows.count
+        progress?("\(what): \(rows) row\(rows == 1 ? "" : "s") in " + String(format: "%.2f", outcome.seconds) + " s")
         return QueryRows(table: outcome.table)
     }
 }
