@@ -170,6 +170,25 @@ import TestSupport
         }
     }
 
+    @Test func perTraceValuesAreEachTracesEntropyAndActiveNodes() throws {
+        let fixture = try Fixture()
+        let characterizer = Characterizer(backend: fixture.store)
+        let report = try characterizer.characterize(a: "noisy", b: "clean")
+        let values = try characterizer.traceMeasureValues(for: report)
+        #expect(values.map(\.layer) == [1, 2])
+        for layer in values {
+            for (found, tag, measure) in [(layer.entropyA, "noisy", "entropy"), (layer.entropyB, "clean", "entropy"),
+                                          (layer.activeA, "noisy", "active"), (layer.activeB, "clean", "active")] {
+                let expected = fixture.tagged(tag).map { trace in
+                    let values = trace.layerValues[layer.layer].map(Double.init)
+                    return measure == "entropy" ? Self.entropy(values) : Double(values.filter { fixture.active($0, layer: layer.layer) }.count)
+                }.sorted()
+                #expect(found.count == expected.count, "layer \(layer.layer) \(measure) \(tag)")
+                for (value, reference) in zip(found.sorted(), expected) { close(value, reference, "layer \(layer.layer) \(measure) \(tag)") }
+            }
+        }
+    }
+
     @Test func tagsAreBoundAsParametersNotPastedIntoTheQueries() throws {
         let directory = try TemporaryDirectory()
         let tag = "it's noisy' or tag = 'clean"

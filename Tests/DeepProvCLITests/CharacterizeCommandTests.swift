@@ -95,12 +95,14 @@ import TestSupport
         #expect(status == 0 && stderr.isEmpty && stdout.contains("layer 2 ("), "\(stderr)")
         let html = try String(contentsOfFile: page, encoding: .utf8)
         #expect(!html.contains("<script") && !html.contains("src=") && !html.contains("href="), "self-contained, nothing fetched")
-        // Per layer: two histograms, a heat map (5 nodes × 3 rows in layer 1) and the divergent nodes' bars.
-        #expect(html.components(separatedBy: "<svg").count - 1 == 2 * 4)
+        // Per layer: four histograms (node means and frequencies, entropy and active nodes per
+        // trace), a heat map (5 nodes × 3 rows in layer 1) and the divergent nodes' bars.
+        #expect(html.components(separatedBy: "<svg").count - 1 == 2 * 6)
+        #expect(html.contains("entropy per trace (bits): a (blue) and b (orange), traces per bin"))
         #expect(html.contains("Layer 1 (") && html.contains("Layer 2 (") && html.contains("Edges whose mean contribution differs most"))
         #expect(html.components(separatedBy: "<title>1:").count - 1 >= 5 * 3, "a heat-map cell per node and row")
         let probe = try #require(try HeadlessChromium.probe(html, in: directory), "the probe ran")
-        #expect(probe.svgs == 8 && probe.sized == probe.svgs, "every SVG has a size: \(probe.sized) of \(probe.svgs)")
+        #expect(probe.svgs == 12 && probe.sized == probe.svgs, "every SVG has a size: \(probe.sized) of \(probe.svgs)")
         #expect(!probe.log.contains("CONSOLE"), "console: \(probe.log)")
     }
 }

@@ -72,6 +72,17 @@ enum CharacterizationQueries {
         | summarize count, mean(entropy), stddev(entropy), min(entropy), max(entropy), mean(active), stddev(active), min(active), max(active) by tag
         """)
 
+    /// Per trace of either tag, a layer's entropy and active nodes: the distributions the page draws.
+    static let traceValues = saved("""
+        # name: characterize-trace-values
+        # description: Per trace of two tags, a layer's entropy (bits) and active nodes.
+        # param: a string
+        # param: b string
+        # param: layer integer
+        from traces where tag = $a or tag = $b
+        | select tag, entropy($layer) as entropy, active($layer) as active
+        """)
+
     /// The dense edges into a layer whose mean contribution differs most between the tags.
     static let edges = saved("""
         # name: characterize-edges

@@ -32,7 +32,7 @@ public struct Characterizer: Sendable {
             throw CharacterizeError.noSuchTag(tag, known: catalog.tags)
         }
         guard options.edges >= 0 else { throw CharacterizeError.negativeEdgeCount(options.edges) }
-        let runner = Runner(session: QuerySession(backend: backend), progress: progress)
+        let runner = CharacterizationRunner(session: QuerySession(backend: backend), progress: progress)
         let models = try runner.rows(CharacterizationQueries.models, ["a": a, "b": b], what: "models")
         let names = models.table.rows.compactMap { $0.first?.text }
         guard names.count == 1, let model = catalog.models.first(where: { $0.name == names[0] }) else {
@@ -54,7 +54,7 @@ public struct Characterizer: Sendable {
         return Characterization(a: a, b: b, model: model.name, paired: paired, pairing: pairing, edgesPerLayer: options.edges, layers: characterized)
     }
 
-    private func characterize(layer: Catalog.Layer, a: String, b: String, paired: Bool, edges: Int, runner: Runner) throws -> LayerCharacterization {
+    private func characterize(layer: Catalog.Layer, a: String, b: String, paired: Bool, edges: Int, runner: CharacterizationRunner) throws -> LayerCharacterization {
         let parameters = ["a": a, "b": b, "layer": "\(layer.index)"]
         let label = "layer \(layer.index)"
         let pooled = try runner.rows(CharacterizationQueries.layer, parameters, what: "\(label): pooled values")
@@ -123,7 +123,7 @@ public struct Characterizer: Sendable {
 }
 
 /// Runs the characterization's queries through one session, telling `progress` about each.
-private struct Runner {
+struct CharacterizationRunner {
     let session: QuerySession
     let progress: ((String) -> Void)?
 
@@ -136,7 +136,7 @@ private struct Runner {
 }
 
 /// A query's rows read by column name.
-private struct QueryRows {
+struct QueryRows {
     let table: ResultTable
 
     func number(_ row: Int, _ column: String) -> Double? {

@@ -5,12 +5,13 @@ import Mustache
 /// fetched) of a characterization. This type lays the pictures out as numbers; the markup lives
 /// in one Mustache template (`CharacterizationPage+Template.swift`).
 public enum CharacterizationPage {
-    /// The page; `top` is how many divergent nodes each layer lists.
-    public static func render(_ report: Characterization, top: Int) throws -> String {
+    /// The page; `values` are the per-trace measures behind the report (`traceMeasureValues`),
+    /// `top` is how many divergent nodes each layer lists.
+    public static func render(_ report: Characterization, values: [TraceMeasureValues], top: Int) throws -> String {
         var library = MustacheLibrary()
         try library.register(Self.chart, named: "chart")
         try library.register(Self.template, named: "page")
-        return library.render(CharacterizationView(report: report, top: top), withTemplate: "page") ?? ""
+        return library.render(CharacterizationView(report: report, values: values, top: top), withTemplate: "page") ?? ""
     }
 }
 
@@ -41,7 +42,7 @@ struct CharacterizationView {
 
     static let colourA = "#1f77b4", colourB = "#ff7f0e"
 
-    init(report: Characterization, top: Int) {
+    init(report: Characterization, values: [TraceMeasureValues], top: Int) {
         title = "Characterization: '\(report.a)' (a) against '\(report.b)' (b)"
         summary = ["model \(report.model)", report.pairing,
                    "a in blue, b in orange; heat maps blue for positive values, red for negative, white at zero"]
@@ -55,14 +56,18 @@ struct CharacterizationView {
                 measures.append(Row(name: "distance from the parent (mean, \(distance.pairs) pairs)", a: number(distance.mean), b: "", diff: ""))
             }
             let divergentNodes = layer.mostDivergentNodes(top)
+            let perTrace = values.first { $0.layer == layer.layer }
             let paired = report.paired
             return LayerView(
                 heading: "Layer \(layer.layer) (\(layer.name), \(layer.kind), \(layer.nodeCount) nodes)",
                 measures: measures,
                 distributions: [
-                    Self.histogram("node means", a: layer.nodes.compactMap(\.mean.a), b: layer.nodes.compactMap(\.mean.b)),
-                    Self.histogram("node activation frequencies", a: layer.nodes.compactMap(\.freq.a), b: layer.nodes.compactMap(\.freq.b)),
-                ],
+                    Self.histogram("node means", of: "nodes", a: layer.nodes.compactMap(\.mean.a), b: layer.nodes.compactMap(\.mean.b)),
+                    Self.histogram("node activation frequencies", of: "nodes", a: layer.nodes.compactMap(\.freq.a), b: layer.nodes.compactMap(\.freq.b)),
+                ] + (perTrace.map { values in [
+                    Self.histogram("entropy per trace (bits)", of: "traces", a: values.entropyA, b: values.entropyB),
+                    Self.histogram("active nodes per trace", of: "traces", a: values.activeA, b: values.activeB),
+                ] } ?? []),
                 heatMap: Self.heatMap(layer),
                 divergent: Self.pairedBars(divergentNodes.map { ("\(layer.layer):\($0.node)", $0.mean.a ?? 0, $0.mean.b ?? 0) }),
                 nodeHeader: ["node", "mean a", "mean b", "a − b", "freq a", "freq b", "stddev a", "stddev b", "dispersion a", "dispersion b", "effect"]
@@ -80,8 +85,8 @@ struct CharacterizationView {
         }
     }
 
-    /// Overlaid histograms of two sets of numbers over the same 20 bins.
-    static func histogram(_ title: String, a: [Double], b: [Double]) -> Chart {
+    /// Histograms of two sets of numbers (of `unit`: nodes, traces) side by side over the same 20 bins.
+    static func histogram(_ title: String, of unit: String, a: [Double], b: [Double]) -> Chart {
         let values = a + b, bins = 20, width = 420, height = 160, plotTop = 10, plotHeight = 120
         let low = values.min() ?? 0, high = values.max() ?? 1, span = max(high - low, .leastNonzeroMagnitude)
         let count = { (set: [Double]) -> [Int] in
@@ -97,11 +102,11 @@ struct CharacterizationView {
                 let barHeight = max(counts[bin] > 0 ? 1 : 0, plotHeight * counts[bin] / largest)
                 let from = low + span * Double(bin) / Double(bins), to = low + span * Double(bin + 1) / Double(bins)
                 rects.append(Rect(x: 10 + bin * binWidth + offset, y: plotTop + plotHeight - barHeight, width: binWidth / 2, height: barHeight,
-                                  fill: fill, title: "\(fill == colourA ? "a" : "b"): \(counts[bin]) nodes in [\(number(from)), \(number(to)))"))
+                                  fill: fill, title: "\(fill == colourA ? "a" : "b"): \(counts[bin]) \(unit) in [\(number(from)), \(number(to)))"))
             }
         }
         let labels = [Label(x: 10, y: height - 12, text: number(low)), Label(x: width - 70, y: height - 12, text: number(high))]
-        return Chart(title: "\(title): a (blue) and b (orange), nodes per bin", width: width, height: height, rects: rects, labels: labels)
+        return Chart(title: "\(title): a (blue) and b (orange), \(unit) per bin", width: width, height: height, rects: rects, labels: labels)
     }
 
     /// Nodes × {a, b, a − b}: the node means, a and b on one scale, the difference on its own.

@@ -42,15 +42,16 @@ struct CharacterizeCommand: ParsableCommand {
     func run() throws {
         let store = try ProvenanceStore(path: db, access: .readOnly)
         let started = Date()
-        let report = try Characterizer(backend: store).characterize(
-            a: a, b: b, options: Characterizer.Options(layers: try layerList(), edges: top)
-        ) { line in
+        let progress = { (line: String) in
             if !quiet {
                 FileHandle.standardError.write(Data("characterize: \(line)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]\n".utf8))
             }
         }
+        let characterizer = Characterizer(backend: store)
+        let report = try characterizer.characterize(a: a, b: b, options: Characterizer.Options(layers: try layerList(), edges: top), progress: progress)
         if let html {
-            try TextFile.save(try CharacterizationPage.render(report, top: top), to: html)
+            let values = try characterizer.traceMeasureValues(for: report, progress: progress)
+            try TextFile.save(try CharacterizationPage.render(report, values: values, top: top), to: html)
         }
         switch format {
         case .json: print(try CharacterizationOutput.json(report))
