@@ -10,7 +10,7 @@ public struct DeepProvCommand: ParsableCommand {
         subcommands: [
             CaptureCommand.self, IngestCommand.self, ExportCommand.self, InfoCommand.self, EvaluateCommand.self,
             QueryCommand.self, ForensicsCommand.self, ReplCommand.self, SQLCommand.self, MigrateCommand.self, TrainCommand.self, AttackCommand.self,
-            RepairCommand.self, RepairsCommand.self,
+            RepairCommand.self, RepairsCommand.self, CharacterizeCommand.self,
         ]
     )
 

@@ -47,36 +47,9 @@ import TestSupport
         #expect(html.components(separatedBy: "<svg").count - 1 >= 1 + 2 + 1 + 3)
         #expect(html.contains("total flow into class") && html.contains("Beside its clean parent"))
 
-        // The browser measures every SVG; a probe appended for the test writes what it found.
-        let probe = directory.path("probe.html")
-        try html.replacingOccurrences(of: "</body>", with: """
-            <script>
-            const sizes = Array.from(document.querySelectorAll('svg')).map(s => { const r = s.getBoundingClientRect(); return r.width > 0 && r.height > 0 ? 1 : 0 });
-            document.body.setAttribute('data-svgs', sizes.length + '/' + sizes.reduce((a, b) => a + b, 0));
-            </script></body>
-            """).write(toFile: probe, atomically: true, encoding: .utf8)
-        let (dom, log) = try Self.chromium(["--dump-dom", URL(fileURLWithPath: probe).absoluteString])
-        let found = try #require(dom.firstMatch(of: /data-svgs="(\d+)\/(\d+)"/), "the probe ran: \(log)")
-        #expect(Int(found.1)! >= 7 && found.1 == found.2, "every SVG has a size: \(found.0)")
-        #expect(!log.contains("CONSOLE"), "console: \(log)")
-    }
-
-    /// Runs headless Chromium (installed by scripts/setup) offline; its standard output and
-    /// its log (standard error).
-    private static func chromium(_ arguments: [String]) throws -> (String, String) {
-        let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/chromium")
-        let home = try TemporaryDirectory()
-        process.arguments = ["--headless", "--no-sandbox", "--disable-gpu", "--enable-logging=stderr", "--v=0",
-                             "--proxy-server=127.0.0.1:9", "--user-data-dir=\(home.path("profile"))"] + arguments
-        // The log goes to a file, so that neither stream can fill its pipe while the other is read.
-        let output = Pipe(), log = home.path("log.txt")
-        FileManager.default.createFile(atPath: log, contents: nil)
-        process.standardOutput = output
-        process.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        try process.run()
-        let stdout = output.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return (String(decoding: stdout, as: UTF8.self), try String(contentsOfFile: log, encoding: .utf8))
+        // The browser measures every SVG.
+        let probe = try #require(try HeadlessChromium.probe(html, in: directory), "the probe ran")
+        #expect(probe.svgs >= 7 && probe.svgs == probe.sized, "every SVG has a size: \(probe.sized) of \(probe.svgs)")
+        #expect(!probe.log.contains("CONSOLE"), "console: \(probe.log)")
     }
 }
