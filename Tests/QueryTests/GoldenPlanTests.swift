@@ -17,6 +17,8 @@ import TestSupport
         ("summary-by-scan", "from traces where tag = 'clean' and not correct | nodes of layer 2 | summarize mean, max by node | sort -mean | take 1"),
         ("quantiles-by-group", "from traces where attr('camera id') = $camera | nodes of layer 1 | summarize p90, median by predicted, node"),
         ("layer-summary-by-tag", "from traces | nodes of layer 2 | summarize mean, freq by tag, layer"),
+        ("layer-versus-parent", "from traces where tag = 'fgsm' | nodes of layer 2 | summarize mean, distance by layer | versus parent"),
+        ("edge-versus-parent", "from traces where tag = 'fgsm' | edges into layer 2 | summarize mean, effect, max_distance by edge | versus parent"),
         ("lineage-contrast", "from traces where tag = 'fgsm' and not correct | lineage contrast depth 2 top 2"),
         ("lineage-versus-parent", "from traces where tag = $tag | lineage depth 2 top 1 | versus parent | where not shared | summarize min(step) by trace"),
         ("layer-entropy-and-dispersion", "from traces where tag = $a | nodes of layer 2 | summarize entropy, dispersion by layer | versus traces where tag = $b"),

@@ -83,6 +83,8 @@ import Testing
         #expect(compilationOutcome("from traces | nodes of layer 1 | summarize max_distance by node | versus parent").contains("error[E039]"))
         #expect(compilationOutcome("from traces | nodes of layer 1 | summarize mean by tag, node | versus traces").contains("error[E041]"))
         #expect(compilationOutcome("from traces | nodes of layer 1 | summarize p90 by node | versus parent").contains("error[E031]"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | summarize mean, freq by edge | versus parent").contains("error[E031]"))
+        #expect(compilationOutcome("from traces | edges into layer 2 | summarize mean by edge | versus parent").hasPrefix("compiled"))
         #expect(compilationOutcome("from traces | lineage forward depth 2 top 1").contains("error[E036]: 'lineage forward' needs a node to start from"))
         #expect(compilationOutcome("from traces | lineage contrast from 2:0 depth 1 top 1").hasPrefix("<query>:1:15: error[E059]: 'lineage contrast' walks back from the predicted output"))
         #expect(compilationOutcome("from traces | lineage depth 1 top 1 | versus traces where tag = 'clean'").contains("error[E030]: a lineage is compared with each trace's own parent's"))

@@ -88,8 +88,9 @@ extension Binder {
             }
             second = .traces(filter: secondFilter, path: path(secondFilter, groups: summary.groups, measures: summary.measures, unit: summary.unit))
         case .parent:
-            guard summary.unit == .node, summary.measures.allSatisfy(NodeMeasure.fixed.contains) else {
-                throw Diagnostic(code: .unpairedMeasures, message: "'versus parent' pairs node values: summarize count, mean, stddev, freq, min, max or dispersion by node", span: span)
+            guard summary.measures.allSatisfy(NodeMeasure.fixed.contains), !(summary.unit == .edge && summary.measures.contains(.freq)) else {
+                throw Diagnostic(code: .unpairedMeasures, message: "'versus parent' pairs node values: summarize count, mean, stddev, \(summary.unit == .edge ? "" : "freq, ")min, max or dispersion by \(summary.unit.rawValue)",
+                                 span: span, notes: summary.unit == .edge ? ["an edge's freq counts traces with both ends active, which pairing does not keep"] : [])
             }
             try requireParents(at: span)
             second = .parents

@@ -35,7 +35,7 @@ extension SQLiteLowering.Conditions {
             from = " FROM a JOIN b ON \(raw: keys.map { "b.\($0) = a.\($0)" }.joined(separator: " AND "))"
             b = { "b.\($0)" }
         case .parents:
-            from = " FROM (\(pairedNodeRows(first, filter: filter))) AS a"
+            from = " FROM (\(pairedRows(first, filter: filter))) AS a"
             b = { "a.b_\($0)" }
         }
         var columns = keyColumns(first)
@@ -98,13 +98,9 @@ extension SQLiteLowering.Conditions {
         case .node:
             return nodeRows(summary, filter: filter, path: path, layer: summary.layer.map { .equal($0) } ?? .every)
         case .layer:
-            // Every value of the layer's nodes pooled: M2 = Σ m2ᵢ + Σ nᵢ·meanᵢ² − N·mean².
             let nodes = nodeRows(summary, filter: filter, path: path, layer: summary.layer.map { .equal($0) } ?? .every)
-            let columns = ["r.model_id AS model_id"] + groups + [
-                "r.layer AS layer", "MAX(r.traces) AS traces", "SUM(r.n) AS n", "SUM(r.n * r.mean) / SUM(r.n) AS mean",
-                "SUM(r.m2) + SUM(r.n * r.mean * r.mean) - SUM(r.n * r.mean) * SUM(r.n * r.mean) / SUM(r.n) AS m2",
-                "SUM(r.active) AS active", "MIN(r.minimum) AS minimum", "MAX(r.maximum) AS maximum",
-            ] + (summary.measures.contains(.entropy) ? ["MAX(r.entropy) AS entropy"] : [])
+            let columns = ["r.model_id AS model_id"] + groups + ["r.layer AS layer"] + Self.pooled(prefix: "")
+                + (summary.measures.contains(.entropy) ? ["MAX(r.entropy) AS entropy"] : [])
             return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(nodes)) AS r GROUP BY \(raw: groupBy)"
         case .edge:
             // A dense edge carries weight × source value: its statistics follow from the
@@ -112,18 +108,12 @@ extension SQLiteLowering.Conditions {
             // ends active — does not: with `freq`, it is counted while scanning.
             let into = summary.layer!
             let columns = { (active: String) in
-                (["r.model_id AS model_id"] + groups + [
-                    "l.layer AS layer", "l.source_layer AS source_layer", "w.source AS source", "w.target AS target", "r.traces AS traces", "r.n AS n",
-                    "w.weight * r.mean AS mean", "w.weight * w.weight * r.m2 AS m2", "\(active) AS active",
-                    "\(Spelling.least("w.weight * r.minimum", "w.weight * r.maximum")) AS minimum",
-                    "\(Spelling.greatest("w.weight * r.minimum", "w.weight * r.maximum")) AS maximum",
-                ]).joined(separator: ", ")
+                (["r.model_id AS model_id"] + groups + ["l.layer AS layer", "l.source_layer AS source_layer", "w.source AS source", "w.target AS target"]
+                    + Self.weighted(prefix: "", active: active)).joined(separator: ", ")
             }
             guard summary.measures.contains(.freq) else {
                 let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
-                return "SELECT \(raw: columns("r.active")) FROM (\(sources)) AS r"
-                    + " JOIN layers l ON l.model_id = r.model_id AND l.layer = \(bind: into) AND l.source_layer = r.layer"
-                    + " JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node"
+                return "SELECT \(raw: columns("r.active")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
             }
             // One count per (target, source) pair and group, as JSON rows; each row finds its
             // weight by primary key and its source's statistics (CROSS JOIN keeps that order).
@@ -139,6 +129,29 @@ extension SQLiteLowering.Conditions {
                 + " AND w.target = (k.key) / (s.node_count) AND w.source = k.key % s.node_count"
                 + " CROSS JOIN r ON r.model_id = e.model_id AND r.node = w.source\(raw: sameGroup)"
         }
+    }
+
+    /// The statistics columns (`prefix`ed) of every value of a layer's node rows `r` pooled
+    /// (grouped by layer): M2 = Σ m2ᵢ + Σ nᵢ·meanᵢ² − N·mean².
+    private static func pooled(prefix p: String) -> [String] {
+        ["MAX(r.\(p)traces) AS \(p)traces", "SUM(r.\(p)n) AS \(p)n", "SUM(r.\(p)n * r.\(p)mean) / SUM(r.\(p)n) AS \(p)mean",
+         "SUM(r.\(p)m2) + SUM(r.\(p)n * r.\(p)mean * r.\(p)mean) - SUM(r.\(p)n * r.\(p)mean) * SUM(r.\(p)n * r.\(p)mean) / SUM(r.\(p)n) AS \(p)m2",
+         "SUM(r.\(p)active) AS \(p)active", "MIN(r.\(p)minimum) AS \(p)minimum", "MAX(r.\(p)maximum) AS \(p)maximum"]
+    }
+
+    /// The statistics columns (`prefix`ed) of the edges from source node rows `r` along their
+    /// weights `w`: an edge carries weight × source value (a negative weight swaps minimum and
+    /// maximum); `active` is what counts as the edge's activity.
+    private static func weighted(prefix p: String, active: String) -> [String] {
+        ["r.\(p)traces AS \(p)traces", "r.\(p)n AS \(p)n", "w.weight * r.\(p)mean AS \(p)mean", "w.weight * w.weight * r.\(p)m2 AS \(p)m2", "\(active) AS \(p)active",
+         "\(Spelling.least("w.weight * r.\(p)minimum", "w.weight * r.\(p)maximum")) AS \(p)minimum",
+         "\(Spelling.greatest("w.weight * r.\(p)minimum", "w.weight * r.\(p)maximum")) AS \(p)maximum"]
+    }
+
+    /// Joins source node rows `r` to the dense layer `into` (`l`) and its weights from them (`w`).
+    private static func weightsOfEdges(into: BoundValue) -> SQLFragment {
+        " JOIN layers l ON l.model_id = r.model_id AND l.layer = \(bind: into) AND l.source_layer = r.layer"
+            + " JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node"
     }
 
     /// Per model and group, the co-activity counts of every edge into `into`.
@@ -201,11 +214,34 @@ extension SQLiteLowering.Conditions {
         }
     }
 
-    /// Node rows of the selected traces paired with their parents: the child's statistics,
-    /// the parent's (`b_…`) and those of the differences (`d_…`).
-    private mutating func pairedNodeRows(_ summary: Summary, filter: BoundCondition?) -> SQLFragment {
+    /// The summary's rows of the selected traces paired with their parents: the child's
+    /// statistics, the parent's (`b_…`) and those of the differences (`d_…`, with
+    /// `d_absolute_mean`) per node, pooled per layer, or along each edge's weight.
+    private mutating func pairedRows(_ summary: Summary, filter: BoundCondition?) -> SQLFragment {
+        let prefixes = ["", "b_", "d_"]
+        let groups = summary.groups.map { "r.\($0.rawValue) AS \($0.rawValue)" }
+        switch summary.unit {
+        case .node:
+            return pairedNodeRows(summary, filter: filter, layer: .equal(summary.layer!))
+        case .layer:
+            let nodes = pairedNodeRows(summary, filter: filter, layer: summary.layer.map { .equal($0) } ?? .every)
+            let columns = ["r.model_id AS model_id"] + groups + ["r.layer AS layer"] + prefixes.flatMap { Self.pooled(prefix: $0) }
+                + ["SUM(r.d_n * r.d_absolute_mean) / SUM(r.d_n) AS d_absolute_mean"]
+            let groupBy = (["r.model_id"] + summary.groups.map { "r.\($0.rawValue)" } + ["r.layer"]).joined(separator: ", ")
+            return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(nodes)) AS r GROUP BY \(raw: groupBy)"
+        case .edge:
+            let into = summary.layer!
+            let sources = pairedNodeRows(summary, filter: filter, layer: .sourceOf(into))
+            let columns = ["r.model_id AS model_id"] + groups + ["l.layer AS layer", "l.source_layer AS source_layer", "w.source AS source", "w.target AS target"]
+                + prefixes.flatMap { Self.weighted(prefix: $0, active: "r.\($0)active") } + ["abs(w.weight) * r.d_absolute_mean AS d_absolute_mean"]
+            return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
+        }
+    }
+
+    /// Node rows of the selected traces paired with their parents, in the layers chosen.
+    private mutating func pairedNodeRows(_ summary: Summary, filter: BoundCondition?, layer: LayerChoice) -> SQLFragment {
         let grouped = scanGroups(summary, aggregates: ["\(raw: Spelling.nodePairStatistics(layer: "l")) AS stats"], filter: filter,
-                                 layer: .equal(summary.layer!), joinParents: true)
+                                 layer: layer, joinParents: true)
         var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
         columns += ["g.layer AS layer", "\(Spelling.integer("j.key")) AS node"]
         let parts: [(NodeStatisticsLayout.PairPart, String)] = [(.first, ""), (.second, "b_"), (.difference, "d_")]
