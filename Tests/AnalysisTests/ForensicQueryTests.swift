@@ -81,6 +81,31 @@ import TestSupport
         #expect(unsure == expectedUnsure && !unsure.isEmpty && unsure.count < 30)
     }
 
+    @Test func distancesToCentroidsAndByCosineEqualTheirRecomputation() throws {
+        let directory = try TemporaryDirectory()
+        let (database, traces) = try StoreFixtures.pairedStore(in: directory)
+        let rows = try queryCSV(database, "from traces where tag = 'shift' | select input, distance(2, centroid(tag = 'clean' and label = 1)), distance(1, centroid(tag = 'clean'), cosine), distance(2, parent, cosine)")
+        #expect(rows.first == ["input", "distance_2_centroid", "distance_1_centroid_cosine", "distance_2_parent_cosine"])
+        func centroid(_ layer: Int, _ chosen: (Trace) -> Bool) -> [Double] {
+            let selected = traces.filter(chosen).map { values($0, layer) }
+            return selected[0].indices.map { node in mean(selected.map { $0[node] }) }
+        }
+        let (ones, clean) = (centroid(2) { $0.metadata.tag == "clean" && $0.metadata.trueLabel == 1 }, centroid(1) { $0.metadata.tag == "clean" })
+        #expect(rows.count == 31)
+        for row in rows.dropFirst() {
+            let trace = try #require(traces.first { $0.metadata.tag == "shift" && String($0.metadata.inputIndex) == row[0] })
+            let parent = try #require(traces.first { $0.metadata.tag == "clean" && $0.metadata.inputIndex == trace.metadata.inputIndex })
+            let expected: [Double?] = [euclidean(values(trace, 2), ones), cosineDistance(values(trace, 1), clean), cosineDistance(values(trace, 2), values(parent, 2))]
+            for (column, (got, want)) in zip(rows[0].dropFirst(), zip(row.dropFirst(), expected)) {
+                if let want { #expect(isClose(Double(got)!, want, 1e-6), "input \(row[0]) \(column): \(got) vs \(want)") } else { #expect(got.isEmpty) }
+            }
+        }
+        // In a condition: the traces far from the clean centroid.
+        let far = try queryCSV(database, "from traces where tag = 'shift' and distance(1, centroid(tag = 'clean')) > 1.5 | select input").dropFirst().map { Int($0[0])! }
+        let expectedFar = traces.filter { $0.metadata.tag == "shift" && euclidean(values($0, 1), centroid(1) { $0.metadata.tag == "clean" })! > 1.5 }.map(\.metadata.inputIndex)
+        #expect(far == expectedFar && !far.isEmpty && far.count < 30)
+    }
+
     private func values(_ trace: Trace, _ layer: Int) -> [Double] { trace.layerValues[layer].map(Double.init) }
 
     private func euclidean(_ a: [Double], _ b: [Double]) -> Double? { euclideanDistance(a, b) }

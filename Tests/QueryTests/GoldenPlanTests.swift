@@ -19,6 +19,7 @@ import TestSupport
         ("layer-summary-by-tag", "from traces | nodes of layer 2 | summarize mean, freq by tag, layer"),
         ("layer-versus-parent", "from traces where tag = 'fgsm' | nodes of layer 2 | summarize mean, distance by layer | versus parent"),
         ("edge-versus-parent", "from traces where tag = 'fgsm' | edges into layer 2 | summarize mean, effect, max_distance by edge | versus parent"),
+        ("distance-to-centroid", "from traces where tag = 'fgsm' and distance(2, centroid(tag = 'clean' and label = $label), cosine) < 0.5 | select input, distance(2, parent)"),
         ("lineage-contrast", "from traces where tag = 'fgsm' and not correct | lineage contrast depth 2 top 2"),
         ("lineage-versus-parent", "from traces where tag = $tag | lineage depth 2 top 1 | versus parent | where not shared | summarize min(step) by trace"),
         ("layer-entropy-and-dispersion", "from traces where tag = $a | nodes of layer 2 | summarize entropy, dispersion by layer | versus traces where tag = $b"),

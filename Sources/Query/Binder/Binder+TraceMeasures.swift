@@ -1,5 +1,6 @@
 /// Measures of a trace (`prob(3)`, `margin`, `margin(label)`, `active(2)`, `l1(2)`,
-/// `entropy(2)`, `distance(2, 17)`, `distance(2, parent)`): values in a condition on traces,
+/// `entropy(2)`, `distance(2, 17)`, `distance(2, parent, cosine)`, `distance(2, centroid(tag =
+/// 'clean' and label = 3))`): values in a condition on traces,
 /// and columns a trace listing selects.
 extension Binder {
     /// The measure `name(arguments)` of the trace a condition is about.
@@ -11,7 +12,10 @@ extension Binder {
         switch function {
         case .prob, .active, .l1, .entropy: arity = 1...1
         case .margin: arity = 0...1
-        case .distance: arity = 2...2
+        case .distance: arity = 2...3
+        case .centroid:
+            // Only distance's argument (`distanceTarget`), never a measure of its own.
+            throw Diagnostic(code: .wrongType, message: "'centroid(…)' is a place to measure from: distance(2, centroid(tag = 'clean' and label = 3))", span: span)
         }
         guard arity.contains(arguments.count) else {
             throw Diagnostic(code: .wrongType, message: "'\(function.rawValue)' takes \(Self.usage(function))", span: span)
@@ -24,11 +28,34 @@ extension Binder {
         case .active, .l1, .entropy:
             let layer = try required(arguments[0], .layer(count: layerCount, dense: nil))
             return function == .active ? .activeNodes(layer: layer) : function == .l1 ? .l1(layer: layer) : .entropy(layer: layer)
-        case .distance:
+        case .distance, .centroid:
             let layer = try required(arguments[0], .layer(count: layerCount, dense: nil))
-            if case .name(let target) = arguments[1], target.text.lowercased() == "parent" { return .distance(layer: layer, to: nil) }
-            let trace = try required(arguments[1], .traceID)
-            return .distance(layer: layer, to: trace)
+            var metric = NearestSearch.Metric.euclidean
+            if arguments.count == 3 {
+                guard case .name(let name) = arguments[2], let known = NearestSearch.Metric(rawValue: name.text.lowercased()) else {
+                    throw Diagnostic(code: .noSuchTrace, message: "a distance is euclidean or cosine", span: arguments[2].span,
+                                     notes: ["write: distance(2, parent, cosine)"])
+                }
+                metric = known
+            }
+            return .distance(layer: layer, to: try distanceTarget(arguments[1]), metric: metric)
+        }
+    }
+
+    /// A trace id, `parent`, or `centroid(<condition on traces>)`.
+    private mutating func distanceTarget(_ argument: ParsedExpression) throws(Diagnostic) -> DistanceTarget {
+        switch argument {
+        case .name(let name) where name.text.lowercased() == "parent":
+            return .parent
+        case .traceFunction(let name, let arguments, let span) where name.text.lowercased() == TraceFunction.centroid.rawValue:
+            guard arguments.count == 1 else {
+                throw Diagnostic(code: .wrongType, message: "'centroid' takes one condition on traces: centroid(tag = 'clean' and label = 3)", span: span)
+            }
+            let condition = try bind(arguments[0])
+            try checkDepth(condition, at: arguments[0].span)
+            return .centroid(condition)
+        default:
+            return .trace(try required(argument, .traceID))
         }
     }
 
@@ -54,6 +81,7 @@ extension Binder {
             case .integer(let value, _): return String(value)
             case .name(let name): return name.text.lowercased()
             case .parameter(let name, _): return name
+            case .traceFunction(let name, _, _): return name.text.lowercased()
             default: return "x"
             }
         }
@@ -65,7 +93,8 @@ extension Binder {
         case .prob: return "a class: prob(3), prob(label)"
         case .margin: return "no class (the runner-up) or one: margin(), margin(label)"
         case .active, .l1, .entropy: return "a layer: \(function.rawValue)(2)"
-        case .distance: return "a layer and a trace id or parent: distance(2, 17), distance(2, parent)"
+        case .distance: return "a layer, a trace id, parent or centroid(…), and maybe a metric: distance(2, 17), distance(2, parent, cosine), distance(2, centroid(tag = 'clean'))"
+        case .centroid: return "a condition on traces: centroid(tag = 'clean')"
         }
     }
 }

@@ -315,8 +315,9 @@ public indirect enum TraceMeasure: Sendable, Equatable {
     case l1(layer: BoundValue)
     /// The Shannon entropy in bits of a layer's |node values| taken as a distribution.
     case entropy(layer: BoundValue)
-    /// The Euclidean distance of a layer's node values to another trace's (nil: the parent's).
-    case distance(layer: BoundValue, to: BoundValue?)
+    /// The distance of a layer's node values to another trace's, the parent's, or the mean of
+    /// the traces a condition selects (of the same model).
+    case distance(layer: BoundValue, to: DistanceTarget, metric: NearestSearch.Metric)
 
     public var type: ValueType { if case .activeNodes = self { return .integer } else { return .number } }
 }
@@ -433,4 +434,13 @@ public indirect enum BoundCondition: Sendable, Equatable {
     case related(TraceRelation, BoundCondition)
     case not(BoundCondition)
     case binary(String, BoundCondition, BoundCondition)
+}
+
+/// What `distance(layer, …)` measures a trace's node values from.
+public enum DistanceTarget: Sendable, Equatable {
+    /// The trace with this store id.
+    case trace(BoundValue)
+    case parent
+    /// The mean node values (per node) of the traces the condition selects.
+    case centroid(BoundCondition)
 }

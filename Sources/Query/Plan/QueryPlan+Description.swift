@@ -111,7 +111,14 @@ extension TraceMeasure {
         case .activeNodes(let layer): return "active(" + layer.planText + ")"
         case .l1(let layer): return "l1(" + layer.planText + ")"
         case .entropy(let layer): return "entropy(" + layer.planText + ")"
-        case .distance(let layer, let trace): return "distance(" + layer.planText + ", " + (trace?.planText ?? "parent") + ")"
+        case .distance(let layer, let target, let metric):
+            let from: String
+            switch target {
+            case .trace(let trace): from = trace.planText
+            case .parent: from = "parent"
+            case .centroid(let condition): from = "centroid(" + condition.planText + ")"
+            }
+            return "distance(" + layer.planText + ", " + from + (metric == .euclidean ? "" : ", " + metric.rawValue) + ")"
         }
     }
 }

@@ -191,9 +191,10 @@ public indirect enum ParsedExpression: Sendable, Equatable {
 }
 
 /// The measures of a trace a query can compute: `prob(class)`, `margin([class])`,
-/// `active(layer)`, `l1(layer)`, `entropy(layer)`, `distance(layer, trace id | parent)`.
+/// `active(layer)`, `l1(layer)`, `entropy(layer)`, `distance(layer, trace id | parent |
+/// centroid(condition) [, euclidean | cosine])`; `centroid` only as distance's second argument.
 public enum TraceFunction: String, Sendable, Equatable, CaseIterable {
-    case prob, margin, active, l1, entropy, distance
+    case prob, margin, active, l1, entropy, distance, centroid
 }
 
 /// A part of a node reference `layer:node`: its layer or its node's index within the layer.

@@ -28,7 +28,8 @@ import IPG
 ///   active (`EdgeActivityAggregate`).
 ///
 /// Per trace (`TraceMeasureFunctions`): `ipg_active_count`, `ipg_l1`, `ipg_entropy`,
-/// `ipg_probability`, `ipg_margin`, `ipg_distance`, `ipg_cosine_distance`.
+/// `ipg_probability`, `ipg_margin`, `ipg_distance`, `ipg_cosine_distance`; from a centroid
+/// (`CentroidDistanceFunction`): `ipg_centroid_distance`.
 ///
 /// `layer` and `node_size` come from the `layers` table. A dense edge of a trace is then
 /// `dense_weights.weight * ipg_node(…source layer and node…)`. The most recently decoded blob
@@ -75,6 +76,7 @@ enum StoreFunctions {
             })
         }
         TraceMeasureFunctions.register(in: db, cache: cache, secondCache: DecodedValuesCache())
+        CentroidDistanceFunction.register(in: db, cache: cache)
     }
 }
 

@@ -174,9 +174,25 @@ extension SQLiteLowering {
             case .activeNodes(let index): return "(SELECT ipg_active_count(\(raw: values), ml.threshold) \(layer(index))"
             case .l1(let index): return "(SELECT ipg_l1(\(raw: values)) \(layer(index))"
             case .entropy(let index): return "(SELECT ipg_entropy(\(raw: values)) \(layer(index))"
-            case .distance(let index, let trace):
-                let other: SQLFragment = trace.map { .bind($0) } ?? SQLFragment(raw: Self.parentID(of: t))
-                return "(SELECT ipg_distance(\(raw: t).node_values, \(raw: t).value_encoding, mq.node_values, mq.value_encoding, ml.layer, ml.node_size)"
+            case .distance(let index, .centroid(let selection), let metric):
+                // The centroids of every model's selected traces, computed once (the subquery
+                // does not depend on the trace), each trace measured from its model's.
+                let outer = traceAlias
+                relatedCount += 1
+                let alias = "centroid\(relatedCount)"
+                traceAlias = alias
+                let chosen = condition(selection)
+                traceAlias = outer
+                let centroids: SQLFragment = "(SELECT json_group_object(model_id, json(stats)) FROM (SELECT \(raw: alias).model_id AS model_id,"
+                    + " ipg_node_means(\(raw: alias).node_values, \(raw: alias).value_encoding, cl.layer, cl.node_size) AS stats"
+                    + " FROM traces \(raw: alias) JOIN layers cl ON cl.model_id = \(raw: alias).model_id AND cl.layer = \(bind: index)"
+                    + " WHERE \(chosen) GROUP BY \(raw: alias).model_id))"
+                return "(SELECT ipg_centroid_distance(\(raw: values), \(centroids), \(raw: t).model_id, \(bind: .string(metric.rawValue))) \(layer(index))"
+            case .distance(let index, let target, let metric):
+                let other: SQLFragment
+                if case .trace(let trace) = target { other = .bind(trace) } else { other = SQLFragment(raw: Self.parentID(of: t)) }
+                let function = metric == .cosine ? "ipg_cosine_distance" : "ipg_distance"
+                return "(SELECT \(raw: function)(\(raw: t).node_values, \(raw: t).value_encoding, mq.node_values, mq.value_encoding, ml.layer, ml.node_size)"
                     + " FROM layers ml JOIN traces mq ON mq.id = \(other) WHERE ml.model_id = \(raw: t).model_id AND ml.layer = \(bind: index))"
             }
         }
