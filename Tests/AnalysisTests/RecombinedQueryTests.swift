@@ -75,13 +75,13 @@ import TestSupport
     }
 
     /// Every summary over nodes, layers or edges, alone or compared, answers alike from the
-    /// statistics and from a scan of the traces.
+    /// statistics (of one tag, by tag, or of one tag and true label) and from a scan of the traces.
     @Test func statisticsAndScanAgreeOnEverySummary() throws {
         let directory = try TemporaryDirectory()
         let (database, _) = try StoreFixtures.pairedStore(in: directory)
         let runner = QuerySession(backend: try ProvenanceStore(path: database, access: .readOnly))
         var counts = (taken: 0, scanned: 0)
-        for selection in ["from traces where tag = 'shift'", "from traces"] {
+        for selection in ["from traces where tag = 'shift'", "from traces", "from traces where label = 1 and tag = 'shift'"] {
             for input in ["nodes of layer 1", "nodes of layer 2", "edges into layer 2"] {
                 for summary in Self.groups[1] {
                     for comparison in [nil, "versus traces where tag = 'clean'"] {

@@ -122,8 +122,8 @@ extension Binder {
         }
     }
 
-    /// Statistics serve all traces of one tag, or every tag grouped by tag, for the measures
-    /// they keep; anything else scans.
+    /// Statistics serve all traces of one tag, every tag grouped by tag, or the traces of one tag
+    /// with one true label, for the measures they keep; anything else scans.
     private func path(_ filter: BoundCondition?, groups: [TraceGroup], measures: [NodeMeasure], unit: SummaryUnit) -> SummaryPath {
         // No quantiles, and no co-activity of an edge's two ends.
         let kept = measures.allSatisfy { NodeMeasure.fixed.contains($0) } && !(unit == .edge && measures.contains(.freq))
@@ -131,7 +131,20 @@ extension Binder {
         switch filter {
         case .binary("=", .column(.tag), .value(let tag))?, .binary("=", .value(let tag), .column(.tag))?: return .statistics(tag: tag)
         case nil where groups == [.tag]: return .statistics(tag: nil)
+        case .binary("and", let left, let right)? where groups.isEmpty:
+            for (first, second) in [(left, right), (right, left)] {
+                if let tag = Self.equality(first, .tag), let label = Self.equality(second, .label) { return .statistics(tag: tag, label: label) }
+            }
+            return .scan
         default: return .scan
+        }
+    }
+
+    /// The value `column = value` (either way round) compares the column with.
+    private static func equality(_ condition: BoundCondition, _ column: TraceColumn) -> BoundValue? {
+        switch condition {
+        case .binary("=", .column(column), .value(let value)), .binary("=", .value(let value), .column(column)): return value
+        default: return nil
         }
     }
 }

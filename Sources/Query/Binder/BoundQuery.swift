@@ -152,8 +152,9 @@ public enum SummaryUnit: String, Sendable, Equatable {
 /// How a summary is computed: from the statistics the store keeps per (tag, node), or by
 /// scanning the traces' node values.
 public enum SummaryPath: Sendable, Equatable {
-    /// All traces of one tag (`tag` given), or every tag grouped by tag (`tag` nil).
-    case statistics(tag: BoundValue?)
+    /// All traces of one tag (`tag` given), or every tag grouped by tag (`tag` nil); with a
+    /// `label`, the traces of one tag whose true label is that class (the per-label statistics).
+    case statistics(tag: BoundValue?, label: BoundValue? = nil)
     case scan
 }
 

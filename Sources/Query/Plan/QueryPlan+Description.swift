@@ -67,7 +67,8 @@ extension Summary {
 extension SummaryPath {
     var planText: String {
         switch self {
-        case .statistics(let tag): return "from the statistics" + (tag.map { " of tag " + $0.planText } ?? " of every tag")
+        case .statistics(let tag, let label?): return "from the per-label statistics of tag " + (tag?.planText ?? "") + ", label " + label.planText
+        case .statistics(let tag, nil): return "from the statistics" + (tag.map { " of tag " + $0.planText } ?? " of every tag")
         case .scan: return "scanning the traces"
         }
     }

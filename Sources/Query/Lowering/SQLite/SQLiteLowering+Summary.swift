@@ -184,16 +184,17 @@ extension SQLiteLowering.Conditions {
     /// Per node rows of one trace set: from the statistics, or by scanning.
     private mutating func nodeRows(_ summary: Summary, filter: BoundCondition?, path: SummaryPath, layer: LayerChoice) -> SQLFragment {
         switch path {
-        case .statistics(let tag):
+        case .statistics(let tag, let label):
             let groups = summary.groups.map { _ in "s.tag AS tag" }  // only tag groups reach the statistics path
             var conditions: [SQLFragment] = []
             if let tag { conditions.append("s.tag = \(bind: tag)") }
+            if let label { conditions.append("s.label = \(bind: label)") }
             if let condition = layerCondition(layer, layer: "s.layer", model: "s.model_id") { conditions.append(condition) }
             let columns = ["s.model_id AS model_id"] + groups + [
                 "s.layer AS layer", "s.node AS node", "s.count AS traces", "s.count AS n", "s.mean AS mean", "s.m2 AS m2",
                 "s.active_count AS active", "s.minimum AS minimum", "s.maximum AS maximum",
             ]
-            let sql: SQLFragment = "SELECT \(raw: columns.joined(separator: ", ")) FROM node_statistics s"
+            let sql: SQLFragment = "SELECT \(raw: columns.joined(separator: ", ")) FROM \(raw: label == nil ? "node_statistics" : "node_label_statistics") s"
             return conditions.isEmpty ? sql : sql + " WHERE \(conditions, separator: " AND ")"
         case .scan:
             let quantiles = summary.measures.compactMap { if case .quantile(let percent) = $0 { return percent } else { return nil } }
