@@ -59,9 +59,7 @@ extension Binder {
         }
         var names: [String] = []
         for (name, span) in Array(zip(groupKeys.map(\.name), keys.map(\.span))) + Array(zip(rowMeasures.map(\.column.name), measures.map(\.span))) {
-            if names.contains(name) {
-                throw Diagnostic(code: .columnNameTaken, message: "the rows already have a column '\(name)'", span: span)
-            }
+            try checkFree(name, at: span, taken: names)
             names.append(name)
         }
         var rowsShape = shape

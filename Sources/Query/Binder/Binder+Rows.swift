@@ -50,7 +50,7 @@ extension Binder {
     }
 
     /// An output column's name must be new: two columns of one name could not be told apart.
-    private func checkFree(_ name: String, at span: Span, taken: [String]) throws(Diagnostic) {
+    func checkFree(_ name: String, at span: Span, taken: [String]) throws(Diagnostic) {
         guard taken.contains(name) else { return }
         throw Diagnostic(code: .columnNameTaken, message: "the rows already have a column '\(name)'", span: span,
                          notes: ["give the new column another name (derive z = …), or rename with select … as …"])

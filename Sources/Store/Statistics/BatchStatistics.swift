@@ -7,16 +7,12 @@ import IPG
 /// folds them into the stored rows (Chan et al.'s parallel update), in the ingest's transaction.
 struct BatchStatistics {
     let topology: ModelTopology
-    /// Per tag (in order of first sight), its position in `nodes` and `layers`.
-    private var tagPositions: [String: Int] = [:]
-    private var tags: [String] = []
-    /// Per tag, per node of the layer table; per tag, per layer. Updated in place.
-    private var nodes: [[RunningNodeStatistics]] = []
+    /// Per tag, per node of the layer table.
+    private var nodes: StatisticsByKey<String>
+    /// Per tag (at the same positions as `nodes`), per layer.
     private var layers: [[(count: Int, activeNodes: Int, activationSum: Double)]] = []
-    /// Per (tag, true label), in order of first sight, per node of the layer table.
-    private var labelPositions: [LabelKey: Int] = [:]
-    private var labels: [LabelKey] = []
-    private var labelNodes: [[RunningNodeStatistics]] = []
+    /// Per (tag, true label), per node of the layer table.
+    private var labelNodes: StatisticsByKey<LabelKey>
 
     private struct LabelKey: Hashable {
         var tag: String
@@ -25,27 +21,26 @@ struct BatchStatistics {
 
     init(topology: ModelTopology) {
         self.topology = topology
+        nodes = StatisticsByKey(nodeCount: topology.nodeCount)
+        labelNodes = StatisticsByKey(nodeCount: topology.nodeCount)
     }
 
     mutating func add(_ trace: PreparedTrace) {
         let tag = trace.metadata.tag
-        let position: Int
-        if let known = tagPositions[tag] {
-            position = known
-        } else {
-            position = tags.count
-            tagPositions[tag] = position
-            tags.append(tag)
-            nodes.append([RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount))
+        let position = nodes.position(of: tag)
+        if position == layers.count {
             layers.append([(count: Int, activeNodes: Int, activationSum: Double)](repeating: (0, 0, 0), count: topology.layers.count))
         }
-        if let label = trace.metadata.trueLabel { addByLabel(trace, key: LabelKey(tag: tag, label: label)) }
+        if let label = trace.metadata.trueLabel {
+            let labelPosition = labelNodes.position(of: LabelKey(tag: tag, label: label))
+            for node in 0..<topology.nodeCount { labelNodes.rows[labelPosition][node].add(trace.nodeMeans[node], active: trace.nodeActive[node]) }
+        }
         var node = 0
         for layer in topology.layers {
             var activeNodes = 0, activationSum = 0.0
             for _ in 0..<layer.nodeCount {
                 let value = trace.nodeMeans[node], active = trace.nodeActive[node]
-                nodes[position][node].add(value, active: active)
+                nodes.rows[position][node].add(value, active: active)
                 if active { activeNodes += 1 }
                 activationSum += value
                 node += 1
@@ -56,32 +51,9 @@ struct BatchStatistics {
         }
     }
 
-    private mutating func addByLabel(_ trace: PreparedTrace, key: LabelKey) {
-        let position: Int
-        if let known = labelPositions[key] {
-            position = known
-        } else {
-            position = labels.count
-            labelPositions[key] = position
-            labels.append(key)
-            labelNodes.append([RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount))
-        }
-        for node in 0..<topology.nodeCount { labelNodes[position][node].add(trace.nodeMeans[node], active: trace.nodeActive[node]) }
-    }
-
     /// Adds this batch to the stored statistics of `modelID`.
     func merge(into db: Database, modelID: Int64) throws {
-        let nodeStatement = try db.makeStatement(sql: """
-            INSERT INTO node_statistics (model_id, tag, layer, node, count, active_count, mean, m2, minimum, maximum)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (model_id, tag, layer, node) DO UPDATE SET
-                count = count + excluded.count,
-                active_count = active_count + excluded.active_count,
-                mean = (mean * count + excluded.mean * excluded.count) / (count + excluded.count),
-                m2 = m2 + excluded.m2 + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count / (count + excluded.count),
-                minimum = min(minimum, excluded.minimum),
-                maximum = max(maximum, excluded.maximum)
-            """)
+        let nodeStatement = try db.makeStatement(sql: Self.upsert(table: "node_statistics", keys: ["model_id", "tag", "layer", "node"]))
         let layerStatement = try db.makeStatement(sql: """
             INSERT INTO layer_statistics (model_id, tag, layer, count, active_nodes_sum, activation_sum) VALUES (?, ?, ?, ?, ?, ?)
             ON CONFLICT (model_id, tag, layer) DO UPDATE SET
@@ -89,47 +61,66 @@ struct BatchStatistics {
                 active_nodes_sum = active_nodes_sum + excluded.active_nodes_sum,
                 activation_sum = activation_sum + excluded.activation_sum
             """)
-        for (position, tag) in tags.enumerated() {
-            var node = 0
-            for layer in topology.layers {
-                for index in 0..<layer.nodeCount {
-                    let a = nodes[position][node]
-                    if a.count > 0 {
-                        try nodeStatement.execute(arguments: [modelID, tag, layer.index, index, a.count, a.activeCount, a.mean, a.m2, a.minimum, a.maximum])
-                    }
-                    node += 1
-                }
-            }
+        for (position, tag) in nodes.keys.enumerated() {
+            try write(nodes.rows[position]) { try nodeStatement.execute(arguments: [modelID, tag] + $0) }
             for (layer, totals) in layers[position].enumerated() where totals.count > 0 {
                 try layerStatement.execute(arguments: [modelID, tag, layer, totals.count, totals.activeNodes, totals.activationSum])
             }
         }
-        try mergeByLabel(into: db, modelID: modelID)
+        let labelStatement = try db.makeStatement(sql: Self.upsert(table: "node_label_statistics", keys: ["model_id", "tag", "label", "layer", "node"]))
+        for (position, key) in labelNodes.keys.enumerated() {
+            try write(labelNodes.rows[position]) { try labelStatement.execute(arguments: [modelID, key.tag, key.label] + $0) }
+        }
     }
 
-    private func mergeByLabel(into db: Database, modelID: Int64) throws {
-        let statement = try db.makeStatement(sql: """
-            INSERT INTO node_label_statistics (model_id, tag, label, layer, node, count, active_count, mean, m2, minimum, maximum)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT (model_id, tag, label, layer, node) DO UPDATE SET
+    /// Calls `execute` with `layer, node, count, active_count, mean, m2, minimum, maximum` of
+    /// every node of the layer table that saw a value.
+    private func write(_ row: [RunningNodeStatistics], execute: (StatementArguments) throws -> Void) throws {
+        var node = 0
+        for layer in topology.layers {
+            for index in 0..<layer.nodeCount {
+                let a = row[node]
+                if a.count > 0 { try execute([layer.index, index, a.count, a.activeCount, a.mean, a.m2, a.minimum, a.maximum]) }
+                node += 1
+            }
+        }
+    }
+
+    /// An insert of per-node statistics keyed by `keys` (ending in `layer, node`) that, on a
+    /// stored row, merges the two (Chan et al.).
+    private static func upsert(table: String, keys: [String]) -> String {
+        let columns = keys + ["count", "active_count", "mean", "m2", "minimum", "maximum"]
+        return """
+            INSERT INTO \(table) (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))
+            ON CONFLICT (\(keys.joined(separator: ", "))) DO UPDATE SET
                 count = count + excluded.count,
                 active_count = active_count + excluded.active_count,
                 mean = (mean * count + excluded.mean * excluded.count) / (count + excluded.count),
                 m2 = m2 + excluded.m2 + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count / (count + excluded.count),
                 minimum = min(minimum, excluded.minimum),
                 maximum = max(maximum, excluded.maximum)
-            """)
-        for (position, key) in labels.enumerated() {
-            var node = 0
-            for layer in topology.layers {
-                for index in 0..<layer.nodeCount {
-                    let a = labelNodes[position][node]
-                    if a.count > 0 {
-                        try statement.execute(arguments: [modelID, key.tag, key.label, layer.index, index, a.count, a.activeCount, a.mean, a.m2, a.minimum, a.maximum])
-                    }
-                    node += 1
-                }
-            }
-        }
+            """
+    }
+}
+
+/// Running per-node statistics for each key, in order of first sight.
+private struct StatisticsByKey<Key: Hashable> {
+    let nodeCount: Int
+    private(set) var keys: [Key] = []
+    private var positions: [Key: Int] = [:]
+    /// Per key (at its position), per node.
+    var rows: [[RunningNodeStatistics]] = []
+
+    init(nodeCount: Int) {
+        self.nodeCount = nodeCount
+    }
+
+    /// The key's position, adding an empty row the first time it is seen.
+    mutating func position(of key: Key) -> Int {
+        if let known = positions[key] { return known }
+        positions[key] = keys.count
+        keys.append(key)
+        rows.append([RunningNodeStatistics](repeating: RunningNodeStatistics(), count: nodeCount))
+        return keys.count - 1
     }
 }
