@@ -2,9 +2,10 @@ import Query
 
 /// The queries `Characterizer` runs, in DeepProv's language and nowhere else: each written as a
 /// saved query (a header typing its parameters, then the query), so tags and layers are bound
-/// as parameters, never pasted in. Dispersion is derived (variance over mean; SQLite gives no
-/// value for a division by zero, so a node whose mean is 0 has none) and entropy and active
-/// nodes are the trace measures `entropy(L)` and `active(L)` summarized over the traces.
+/// as parameters, never pasted in. Dispersion (variance over mean; none when the mean is 0) and
+/// the layer's mean entropy are the language's summary measures `dispersion` and `entropy`; the
+/// spread of entropy and active nodes over the traces summarizes the trace measures
+/// `entropy(L)` and `active(L)`.
 enum CharacterizationQueries {
     /// Per node of a layer, tag `a` versus tag `b`: from the store's statistics.
     static let nodes = saved("""
@@ -15,23 +16,22 @@ enum CharacterizationQueries {
         # param: layer integer
         from traces where tag = $a
         | nodes of layer $layer
-        | summarize count, mean, stddev, freq, min, max, effect by node
+        | summarize count, mean, stddev, freq, min, max, dispersion, effect by node
         | versus traces where tag = $b
-        \(dispersion)
         """)
 
-    /// The layer's pooled values, tag `a` versus tag `b`: from the store's statistics.
+    /// The layer's pooled values and its mean entropy per trace, tag `a` versus tag `b`: a scan
+    /// (entropy is a measure of each trace's values, which the statistics do not keep).
     static let layer = saved("""
         # name: characterize-layer
-        # description: A layer's pooled node values, two tags compared: count, mean, stddev, share of active nodes, min, max, dispersion.
+        # description: A layer's pooled node values, two tags compared: count, mean, stddev, share of active nodes, min, max, dispersion, and each trace's entropy averaged.
         # param: a string
         # param: b string
         # param: layer integer
         from traces where tag = $a
         | nodes of layer $layer
-        | summarize count, mean, stddev, freq, min, max by layer
+        | summarize count, mean, stddev, freq, min, max, dispersion, entropy by layer
         | versus traces where tag = $b
-        \(dispersion)
         """)
 
     /// Per node, the traces of `a` made from a trace of `b` against their own parents.
@@ -60,7 +60,8 @@ enum CharacterizationQueries {
         | summarize count, mean(distance), stddev(distance), min(distance), max(distance)
         """)
 
-    /// Per tag, the entropy of a layer's |values| and its active nodes, summarized over traces.
+    /// Per tag, the entropy of a layer's |values| and its active nodes, summarized over traces:
+    /// their spread, which needs each trace's value (the layer query gives the mean entropy).
     static let traceMeasures = saved("""
         # name: characterize-trace-measures
         # description: Per tag, a layer's entropy (bits) and active nodes per trace: mean, stddev, min, max over the traces.
@@ -119,12 +120,6 @@ enum CharacterizationQueries {
         | select model
         | summarize count by model
         """)
-
-    /// Variance over mean, per set and its difference, after a comparison of `mean` and `stddev`.
-    private static let dispersion = """
-        | derive dispersion_a = stddev_a * stddev_a / mean_a, dispersion_b = stddev_b * stddev_b / mean_b,
-                 dispersion_diff = dispersion_a - dispersion_b
-        """
 
     private static func saved(_ text: String) -> SavedQuery {
         do {
