@@ -2,10 +2,11 @@ import Query
 
 /// The queries `Characterizer` runs, in DeepProv's language and nowhere else: each written as a
 /// saved query (a header typing its parameters, then the query), so tags and layers are bound
-/// as parameters, never pasted in. Dispersion (variance over mean; none when the mean is 0) and
-/// the layer's mean entropy are the language's summary measures `dispersion` and `entropy`; the
-/// spread of entropy and active nodes over the traces summarizes the trace measures
-/// `entropy(L)` and `active(L)`.
+/// as parameters, never pasted in. Dispersion (variance over mean; none when the mean is 0) is
+/// the language's summary measure `dispersion`. Entropy and active nodes are the trace measures
+/// `entropy(L)` and `active(L)` summarized over the traces: their spread (stddev, min, max) needs
+/// each trace's value, and that one scan gives their means too, so the summary measure `entropy`
+/// (the same mean) is not asked for — it would scan every trace of both tags again.
 enum CharacterizationQueries {
     /// Per node of a layer, tag `a` versus tag `b`: from the store's statistics.
     static let nodes = saved("""
@@ -20,17 +21,16 @@ enum CharacterizationQueries {
         | versus traces where tag = $b
         """)
 
-    /// The layer's pooled values and its mean entropy per trace, tag `a` versus tag `b`: a scan
-    /// (entropy is a measure of each trace's values, which the statistics do not keep).
+    /// The layer's pooled values, tag `a` versus tag `b`: from the store's statistics.
     static let layer = saved("""
         # name: characterize-layer
-        # description: A layer's pooled node values, two tags compared: count, mean, stddev, share of active nodes, min, max, dispersion, and each trace's entropy averaged.
+        # description: A layer's pooled node values, two tags compared: count, mean, stddev, share of active nodes, min, max, dispersion.
         # param: a string
         # param: b string
         # param: layer integer
         from traces where tag = $a
         | nodes of layer $layer
-        | summarize count, mean, stddev, freq, min, max, dispersion, entropy by layer
+        | summarize count, mean, stddev, freq, min, max, dispersion by layer
         | versus traces where tag = $b
         """)
 
@@ -60,8 +60,7 @@ enum CharacterizationQueries {
         | summarize count, mean(distance), stddev(distance), min(distance), max(distance)
         """)
 
-    /// Per tag, the entropy of a layer's |values| and its active nodes, summarized over traces:
-    /// their spread, which needs each trace's value (the layer query gives the mean entropy).
+    /// Per tag, the entropy of a layer's |values| and its active nodes, summarized over traces.
     static let traceMeasures = saved("""
         # name: characterize-trace-measures
         # description: Per tag, a layer's entropy (bits) and active nodes per trace: mean, stddev, min, max over the traces.

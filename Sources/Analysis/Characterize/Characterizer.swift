@@ -57,7 +57,7 @@ public struct Characterizer: Sendable {
     private func characterize(layer: Catalog.Layer, a: String, b: String, paired: Bool, edges: Int, runner: CharacterizationRunner) throws -> LayerCharacterization {
         let parameters = ["a": a, "b": b, "layer": "\(layer.index)"]
         let label = "layer \(layer.index)"
-        let pooled = try runner.rows(CharacterizationQueries.layer, parameters, what: "\(label): pooled values and entropy")
+        let pooled = try runner.rows(CharacterizationQueries.layer, parameters, what: "\(label): pooled values")
         let nodes = try runner.rows(CharacterizationQueries.nodes, parameters, what: "\(label): nodes")
         let measures = try runner.rows(CharacterizationQueries.traceMeasures, parameters, what: "\(label): entropy and active nodes per trace")
         let entropyA = measures.overTraces("entropy", tag: a), entropyB = measures.overTraces("entropy", tag: b)
@@ -94,7 +94,7 @@ public struct Characterizer: Sendable {
             freq: pooled.compared(0, "freq"), min: pooled.compared(0, "min"), max: pooled.compared(0, "max"),
             dispersion: pooled.compared(0, "dispersion"),
             entropyA: entropyA, entropyB: entropyB, activeA: activeA, activeB: activeB,
-            entropy: pooled.compared(0, "entropy"), active: Self.compare(activeA.mean, activeB.mean),
+            entropy: Self.compare(entropyA.mean, entropyB.mean), active: Self.compare(activeA.mean, activeB.mean),
             pairedDistance: pairedDistance,
             nodes: nodes.table.rows.indices.compactMap { row in
                 guard let node = nodes.number(row, "node").map(Int.init) else { return nil }
