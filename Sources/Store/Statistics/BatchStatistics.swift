@@ -3,14 +3,18 @@ import IPG
 
 /// Statistics of one batch's new traces, per tag: per node count, active count, Welford mean
 /// and m2 of the node value (a node's mean element), min and max; per layer active nodes and
-/// the sum of node values; per tag and true label, per node the same as per tag. `merge(into:)`
-/// folds them into the stored rows (Chan et al.'s parallel update), in the ingest's transaction.
+/// the sum of node values; per tag and true label, per node the same as per tag. A labelled
+/// trace's node values are added once, to its label's statistics; a tag's are those of its
+/// unlabelled traces merged with its labels' (one merge per label and node per batch, instead of
+/// a second update per node and trace). `merge(into:)` folds them into the stored rows (Chan et
+/// al.'s parallel update), in the ingest's transaction.
 struct BatchStatistics {
     let topology: ModelTopology
     /// Per tag (in order of first sight), its position in `nodes` and `layers`.
     private var tagPositions: [String: Int] = [:]
     private var tags: [String] = []
-    /// Per tag, per node of the layer table; per tag, per layer. Updated in place.
+    /// Per tag, per node of the layer table (its unlabelled traces only); per tag, per layer.
+    /// Updated in place.
     private var nodes: [[RunningNodeStatistics]] = []
     private var layers: [[(count: Int, activeNodes: Int, activationSum: Double)]] = []
     /// Per (tag, true label), in order of first sight, per node of the layer table.
@@ -39,13 +43,17 @@ struct BatchStatistics {
             nodes.append([RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount))
             layers.append([(count: Int, activeNodes: Int, activationSum: Double)](repeating: (0, 0, 0), count: topology.layers.count))
         }
-        if let label = trace.metadata.trueLabel { addByLabel(trace, key: LabelKey(tag: tag, label: label)) }
+        let labelled = trace.metadata.trueLabel.map { labelPosition(LabelKey(tag: tag, label: $0)) }
         var node = 0
         for layer in topology.layers {
             var activeNodes = 0, activationSum = 0.0
             for _ in 0..<layer.nodeCount {
                 let value = trace.nodeMeans[node], active = trace.nodeActive[node]
-                nodes[position][node].add(value, active: active)
+                if let labelled {
+                    labelNodes[labelled][node].add(value, active: active)
+                } else {
+                    nodes[position][node].add(value, active: active)
+                }
                 if active { activeNodes += 1 }
                 activationSum += value
                 node += 1
@@ -56,17 +64,22 @@ struct BatchStatistics {
         }
     }
 
-    private mutating func addByLabel(_ trace: PreparedTrace, key: LabelKey) {
-        let position: Int
-        if let known = labelPositions[key] {
-            position = known
-        } else {
-            position = labels.count
-            labelPositions[key] = position
-            labels.append(key)
-            labelNodes.append([RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount))
+    /// The position of `key` in `labelNodes`, added when new.
+    private mutating func labelPosition(_ key: LabelKey) -> Int {
+        if let known = labelPositions[key] { return known }
+        labelPositions[key] = labels.count
+        labels.append(key)
+        labelNodes.append([RunningNodeStatistics](repeating: RunningNodeStatistics(), count: topology.nodeCount))
+        return labels.count - 1
+    }
+
+    /// A tag's per-node statistics: its unlabelled traces' merged with each of its labels'.
+    private func tagNodes(_ position: Int) -> [RunningNodeStatistics] {
+        var merged = nodes[position]
+        for (label, key) in labels.enumerated() where key.tag == tags[position] {
+            for node in merged.indices { merged[node].merge(labelNodes[label][node]) }
         }
-        for node in 0..<topology.nodeCount { labelNodes[position][node].add(trace.nodeMeans[node], active: trace.nodeActive[node]) }
+        return merged
     }
 
     /// Adds this batch to the stored statistics of `modelID`.
@@ -90,10 +103,11 @@ struct BatchStatistics {
                 activation_sum = activation_sum + excluded.activation_sum
             """)
         for (position, tag) in tags.enumerated() {
+            let tagNodes = tagNodes(position)
             var node = 0
             for layer in topology.layers {
                 for index in 0..<layer.nodeCount {
-                    let a = nodes[position][node]
+                    let a = tagNodes[node]
                     if a.count > 0 {
                         try nodeStatement.execute(arguments: [modelID, tag, layer.index, index, a.count, a.activeCount, a.mean, a.m2, a.minimum, a.maximum])
                     }
