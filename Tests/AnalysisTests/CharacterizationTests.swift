@@ -96,8 +96,11 @@ import TestSupport
                 close(active.mean, mean(actives), "layer \(index) active mean \(set)")
                 close(active.max, actives.max(), "layer \(index) active max \(set)")
             }
-            close(layer.entropy.diff, mean(a.map { Self.entropy($0.layerValues[index].map(Double.init)) })
-                - mean(b.map { Self.entropy($0.layerValues[index].map(Double.init)) }), "layer \(index) entropy diff")
+            let meanEntropyA = mean(a.map { Self.entropy($0.layerValues[index].map(Double.init)) })
+            let meanEntropyB = mean(b.map { Self.entropy($0.layerValues[index].map(Double.init)) })
+            close(layer.entropy.a, meanEntropyA, "layer \(index) entropy a")
+            close(layer.entropy.b, meanEntropyB, "layer \(index) entropy b")
+            close(layer.entropy.diff, meanEntropyA - meanEntropyB, "layer \(index) entropy diff")
         }
     }
 

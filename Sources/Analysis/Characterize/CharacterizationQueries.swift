@@ -2,9 +2,11 @@ import Query
 
 /// The queries `Characterizer` runs, in DeepProv's language and nowhere else: each written as a
 /// saved query (a header typing its parameters, then the query), so tags and layers are bound
-/// as parameters, never pasted in. Dispersion is derived (variance over mean; SQLite gives no
-/// value for a division by zero, so a node whose mean is 0 has none) and entropy and active
-/// nodes are the trace measures `entropy(L)` and `active(L)` summarized over the traces.
+/// as parameters, never pasted in. Dispersion (variance over mean; none when the mean is 0) is
+/// the language's summary measure `dispersion`. Entropy and active nodes are the trace measures
+/// `entropy(L)` and `active(L)` summarized over the traces: their spread (stddev, min, max) needs
+/// each trace's value, and that one scan gives their means too, so the summary measure `entropy`
+/// (the same mean) is not asked for — it would scan every trace of both tags again.
 enum CharacterizationQueries {
     /// Per node of a layer, tag `a` versus tag `b`: from the store's statistics.
     static let nodes = saved("""
@@ -15,9 +17,8 @@ enum CharacterizationQueries {
         # param: layer integer
         from traces where tag = $a
         | nodes of layer $layer
-        | summarize count, mean, stddev, freq, min, max, effect by node
+        | summarize count, mean, stddev, freq, min, max, dispersion, effect by node
         | versus traces where tag = $b
-        \(dispersion)
         """)
 
     /// The layer's pooled values, tag `a` versus tag `b`: from the store's statistics.
@@ -29,9 +30,8 @@ enum CharacterizationQueries {
         # param: layer integer
         from traces where tag = $a
         | nodes of layer $layer
-        | summarize count, mean, stddev, freq, min, max by layer
+        | summarize count, mean, stddev, freq, min, max, dispersion by layer
         | versus traces where tag = $b
-        \(dispersion)
         """)
 
     /// Per node, the traces of `a` made from a trace of `b` against their own parents.
@@ -119,12 +119,6 @@ enum CharacterizationQueries {
         | select model
         | summarize count by model
         """)
-
-    /// Variance over mean, per set and its difference, after a comparison of `mean` and `stddev`.
-    private static let dispersion = """
-        | derive dispersion_a = stddev_a * stddev_a / mean_a, dispersion_b = stddev_b * stddev_b / mean_b,
-                 dispersion_diff = dispersion_a - dispersion_b
-        """
 
     private static func saved(_ text: String) -> SavedQuery {
         do {

@@ -7,14 +7,11 @@ extension CharacterizationPage {
     <meta charset="utf-8">
     <title>{{title}}</title>
     <style>
-    body { font-family: sans-serif; margin: 2em; color: #222; }
-    h2 { margin-top: 1.6em; border-bottom: 1px solid #ccc; }
-    figure { display: inline-block; margin: 0 1.5em 1em 0; vertical-align: top; }
+    \(ReportStyle.shared)
     figcaption { font-size: 0.8em; max-width: 40em; }
     table { border-collapse: collapse; margin: 0.5em 0 1em 0; font-size: 0.85em; }
     td, th { padding: 2px 8px; text-align: right; border-bottom: 1px solid #eee; }
     td:first-child, th:first-child { text-align: left; }
-    svg text { font-size: 11px; font-family: monospace; }
     </style>
     </head>
     <body>

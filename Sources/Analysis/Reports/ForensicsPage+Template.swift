@@ -7,11 +7,8 @@ extension ForensicsPage {
     <meta charset="utf-8">
     <title>{{title}}</title>
     <style>
-    body { font-family: sans-serif; margin: 2em; color: #222; }
-    h2 { margin-top: 1.6em; border-bottom: 1px solid #ccc; }
-    figure { display: inline-block; margin: 0 1.5em 1em 0; vertical-align: top; }
+    \(ReportStyle.shared)
     figcaption { font-size: 0.8em; max-width: 14em; }
-    svg text { font-size: 11px; font-family: monospace; }
     </style>
     </head>
     <body>

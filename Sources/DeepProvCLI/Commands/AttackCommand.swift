@@ -36,11 +36,7 @@ struct AttackCommand: ParsableCommand {
     @Option(help: "Seed for random starts and square proposals.")
     var seed: UInt64 = 1
 
-    @Option(parsing: .unconditional, help: "Smallest valid input value (default: the smallest value in the inputs).")
-    var clipMin: Float?
-
-    @Option(parsing: .unconditional, help: "Largest valid input value (default: the largest value in the inputs).")
-    var clipMax: Float?
+    @OptionGroup var clip: ClipRangeOptions
 
     @Option(help: "Where to write the adversarial inputs (.npy).")
     var out: String
@@ -60,9 +56,10 @@ struct AttackCommand: ParsableCommand {
         let dataset = try source.data.load()
         let labels = try source.data.requireLabels(dataset, for: "attack")
         let clean = dataset.features
+        let range = clip.range(of: clean.values)
         let options = AttackOptions(
             kind: attack, epsilon: eps, step: step, iterations: iterations, randomStart: randomStart, seed: seed,
-            clipMin: clipMin ?? clean.values.min() ?? 0, clipMax: clipMax ?? clean.values.max() ?? 1, backwardPass: backwardPass)
+            clipMin: range.min, clipMax: range.max, backwardPass: backwardPass)
         let progress = ProgressReporter(label: attack.rawValue, total: dataset.count, quiet: quiet)
         let outcome = try AdversarialAttack(session: session, options: options)
             .run(clean, labels: labels, batchSize: source.batchSize) { progress.update(done: $0) }

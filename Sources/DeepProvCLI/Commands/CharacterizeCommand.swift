@@ -36,7 +36,7 @@ struct CharacterizeCommand: ParsableCommand {
 
     func validate() throws {
         guard top >= 0 else { throw ValidationError("--top: \(top) is negative; give how many nodes and edges to show per layer") }
-        _ = try layerList()
+        _ = try LayerListOption.parse(layers)
     }
 
     func run() throws {
@@ -48,7 +48,7 @@ struct CharacterizeCommand: ParsableCommand {
             }
         }
         let characterizer = Characterizer(backend: store)
-        let report = try characterizer.characterize(a: a, b: b, options: Characterizer.Options(layers: try layerList(), edges: top), progress: progress)
+        let report = try characterizer.characterize(a: a, b: b, options: Characterizer.Options(layers: try LayerListOption.parse(layers), edges: top), progress: progress)
         if let html {
             let values = try characterizer.traceMeasureValues(for: report, progress: progress)
             try TextFile.save(try CharacterizationPage.render(report, values: values, top: top), to: html)
@@ -56,16 +56,6 @@ struct CharacterizeCommand: ParsableCommand {
         switch format {
         case .json: print(try CharacterizationOutput.json(report))
         case .table: print(CharacterizationOutput.table(report, top: top), terminator: "")
-        }
-    }
-
-    private func layerList() throws -> [Int]? {
-        guard let layers else { return nil }
-        return try layers.split(separator: ",", omittingEmptySubsequences: false).map { part in
-            guard let layer = Int(part.trimmingCharacters(in: .whitespaces)), layer >= 0 else {
-                throw ValidationError("--layers: '\(part)' is not a layer number (expected e.g. 1,2)")
-            }
-            return layer
         }
     }
 }

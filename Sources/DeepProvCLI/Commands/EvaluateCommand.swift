@@ -47,11 +47,7 @@ struct EvaluateCommand: ParsableCommand {
     @Option(help: "Seed of the random parts (pgd's random start, square's proposals).")
     var seed: UInt64 = 1
 
-    @Option(parsing: .unconditional, help: "Smallest valid input value (default: the smallest value in the inputs).")
-    var clipMin: Float?
-
-    @Option(parsing: .unconditional, help: "Largest valid input value (default: the largest value in the inputs).")
-    var clipMax: Float?
+    @OptionGroup var clip: ClipRangeOptions
 
     @Flag(help: "No progress display and no stage lines on standard error.")
     var quiet = false
@@ -61,7 +57,7 @@ struct EvaluateCommand: ParsableCommand {
             throw ValidationError("evaluate needs true labels: --labels FILE or --label-column for CSV inputs")
         }
         if attack == nil {
-            guard eps == nil, against == nil, adaptiveStep == nil, clipMin == nil, clipMax == nil else {
+            guard eps == nil, against == nil, adaptiveStep == nil, !clip.isGiven else {
                 throw ValidationError("--eps, --against, --adaptive-step, --clip-min and --clip-max need --attack")
             }
         } else if eps == nil {
@@ -102,8 +98,9 @@ struct EvaluateCommand: ParsableCommand {
         let dataset = try source.data.load()
         let labels = try source.data.requireLabels(dataset, for: "evaluate")
         let inputs = dataset.features
+        let range = clip.range(of: inputs.values)
         let settings = RobustnessEvaluation.Settings(
-            attack: attack, epsilon: epsilon, clipMin: clipMin ?? inputs.values.min() ?? 0, clipMax: clipMax ?? inputs.values.max() ?? 1,
+            attack: attack, epsilon: epsilon, clipMin: range.min, clipMax: range.max,
             seed: seed, adaptiveSteps: adaptiveSteps, adaptiveStep: adaptiveStep, squareInputs: squareInputs, queries: queries,
             batchSize: source.batchSize)
         guard settings.clipMin < settings.clipMax else {

@@ -84,7 +84,7 @@ struct RepairCommand: ParsableCommand {
         if actions == .edge || actions == .node, adaptiveEps != nil {
             throw ValidationError("--adaptive-eps applies to --actions both only (the attack the candidates are compared against)")
         }
-        _ = try layerList()
+        _ = try LayerListOption.parse(layers)
         if let problem = try request(fingerprint: "").validationProblem() { throw ValidationError(problem) }
     }
 
@@ -132,21 +132,11 @@ struct RepairCommand: ParsableCommand {
 
     private func request(fingerprint: String) throws -> RepairRequest {
         RepairRequest(
-            modelFingerprint: fingerprint, cleanTag: clean, adversarialTag: adv, actions: actions, layers: try layerList(),
+            modelFingerprint: fingerprint, cleanTag: clean, adversarialTag: adv, actions: actions, layers: try LayerListOption.parse(layers),
             validationFraction: validationFraction, seed: seed, maxBenignDrop: maxBenignDrop, maxWeightChange: maxWeightChange ?? RepairRequest.defaults.maxWeightChange, epochs: epochs ?? RepairRequest.defaults.epochs,
             repairEpsilon: repairEps ?? RepairRequest.defaults.repairEpsilon, learningRate: learningRate ?? RepairRequest.defaults.learningRate,
             adaptiveEpsilon: adaptiveEps ?? RepairRequest.defaults.adaptiveEpsilon,
             clipMin: clipMin, clipMax: clipMax)
-    }
-
-    private func layerList() throws -> [Int]? {
-        guard let layers else { return nil }
-        return try layers.split(separator: ",", omittingEmptySubsequences: false).map { part in
-            guard let layer = Int(part.trimmingCharacters(in: .whitespaces)) else {
-                throw ValidationError("--layers: '\(part)' is not a layer number (expected e.g. 1,2)")
-            }
-            return layer
-        }
     }
 }
 

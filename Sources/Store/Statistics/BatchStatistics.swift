@@ -3,11 +3,14 @@ import IPG
 
 /// Statistics of one batch's new traces, per tag: per node count, active count, Welford mean
 /// and m2 of the node value (a node's mean element), min and max; per layer active nodes and
-/// the sum of node values; per tag and true label, per node the same as per tag. `merge(into:)`
-/// folds them into the stored rows (Chan et al.'s parallel update), in the ingest's transaction.
+/// the sum of node values; per tag and true label, per node the same as per tag. A labelled
+/// trace's node values are added once, to its label's statistics; a tag's are those of its
+/// unlabelled traces merged with its labels' (one merge per label and node per batch, instead of
+/// a second update per node and trace). `merge(into:)` folds them into the stored rows (Chan et
+/// al.'s parallel update), in the ingest's transaction.
 struct BatchStatistics {
     let topology: ModelTopology
-    /// Per tag, per node of the layer table.
+    /// Per tag, per node of the layer table: its unlabelled traces only.
     private var nodes: StatisticsByKey<String>
     /// Per tag (at the same positions as `nodes`), per layer.
     private var layers: [[(count: Int, activeNodes: Int, activationSum: Double)]] = []
@@ -31,16 +34,17 @@ struct BatchStatistics {
         if position == layers.count {
             layers.append([(count: Int, activeNodes: Int, activationSum: Double)](repeating: (0, 0, 0), count: topology.layers.count))
         }
-        if let label = trace.metadata.trueLabel {
-            let labelPosition = labelNodes.position(of: LabelKey(tag: tag, label: label))
-            for node in 0..<topology.nodeCount { labelNodes.rows[labelPosition][node].add(trace.nodeMeans[node], active: trace.nodeActive[node]) }
-        }
+        let labelled = trace.metadata.trueLabel.map { labelNodes.position(of: LabelKey(tag: tag, label: $0)) }
         var node = 0
         for layer in topology.layers {
             var activeNodes = 0, activationSum = 0.0
             for _ in 0..<layer.nodeCount {
                 let value = trace.nodeMeans[node], active = trace.nodeActive[node]
-                nodes.rows[position][node].add(value, active: active)
+                if let labelled {
+                    labelNodes.rows[labelled][node].add(value, active: active)
+                } else {
+                    nodes.rows[position][node].add(value, active: active)
+                }
                 if active { activeNodes += 1 }
                 activationSum += value
                 node += 1
@@ -62,7 +66,7 @@ struct BatchStatistics {
                 activation_sum = activation_sum + excluded.activation_sum
             """)
         for (position, tag) in nodes.keys.enumerated() {
-            try write(nodes.rows[position]) { try nodeStatement.execute(arguments: [modelID, tag] + $0) }
+            try write(tagNodes(position)) { try nodeStatement.execute(arguments: [modelID, tag] + $0) }
             for (layer, totals) in layers[position].enumerated() where totals.count > 0 {
                 try layerStatement.execute(arguments: [modelID, tag, layer, totals.count, totals.activeNodes, totals.activationSum])
             }
@@ -71,6 +75,15 @@ struct BatchStatistics {
         for (position, key) in labelNodes.keys.enumerated() {
             try write(labelNodes.rows[position]) { try labelStatement.execute(arguments: [modelID, key.tag, key.label] + $0) }
         }
+    }
+
+    /// A tag's per-node statistics: its unlabelled traces' merged with each of its labels'.
+    private func tagNodes(_ position: Int) -> [RunningNodeStatistics] {
+        var merged = nodes.rows[position]
+        for (label, key) in labelNodes.keys.enumerated() where key.tag == nodes.keys[position] {
+            for node in merged.indices { merged[node].merge(labelNodes.rows[label][node]) }
+        }
+        return merged
     }
 
     /// Calls `execute` with `layer, node, count, active_count, mean, m2, minimum, maximum` of

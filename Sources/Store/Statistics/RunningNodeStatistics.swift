@@ -14,4 +14,17 @@ struct RunningNodeStatistics {
         minimum = min(minimum, value)
         maximum = max(maximum, value)
     }
+
+    /// Adds the values `other` summarises (Chan et al.'s parallel update).
+    mutating func merge(_ other: RunningNodeStatistics) {
+        guard other.count > 0 else { return }
+        guard count > 0 else { return self = other }
+        let total = Double(count + other.count), delta = other.mean - mean
+        mean += delta * Double(other.count) / total
+        m2 += other.m2 + delta * delta * Double(count) * Double(other.count) / total
+        count += other.count
+        activeCount += other.activeCount
+        minimum = min(minimum, other.minimum)
+        maximum = max(maximum, other.maximum)
+    }
 }
