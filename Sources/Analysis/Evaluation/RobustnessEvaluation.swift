@@ -124,7 +124,12 @@ public struct RobustnessEvaluation {
             score: .init(predictions: scored, labels: labels), seconds: Date().timeIntervalSince(started))
     }
 
-    private func adaptive(_ inputs: Tensor, labels: [Int], progress: (Stage, Int, Int) -> Void) throws -> RobustnessReport.Adaptive {
+    /// The adaptive attack alone (what `run` reports as `adaptive`, and what `deepprov repair`
+    /// scores its candidates and epochs with): `adaptiveSteps` sign-gradient steps from the
+    /// clean input with this model's exact gradient and with BPDA's, an input robust only when
+    /// it is right on the clean input and after every step of both. A model without inserted
+    /// node actions has one backward pass, so BPDA's run is the exact one, not repeated.
+    func adaptive(_ inputs: Tensor, labels: [Int], progress: (Stage, Int, Int) -> Void) throws -> RobustnessReport.Adaptive {
         let started = Date()
         func stepped(_ pass: BackwardPass, _ stage: Stage) throws -> (RobustnessReport.SteppedAttack, [Bool]) {
             let outcome = try AdversarialAttack(session: model, options: settings.adaptiveOptions(pass))
@@ -136,7 +141,9 @@ public struct RobustnessEvaluation {
             return (summary, robust)
         }
         let (exact, exactRobust) = try stepped(.exact, .adaptiveExact)
-        let (bpda, bpdaRobust) = try stepped(.bpda, .adaptiveBPDA)
+        var (bpda, bpdaRobust) = (exact, exactRobust)
+        bpda.backwardPass = BackwardPass.bpda.rawValue
+        if !model.model.graph.nodeActionSelections.isEmpty { (bpda, bpdaRobust) = try stepped(.bpda, .adaptiveBPDA) }
         return .init(
             steps: settings.adaptiveSteps, step: settings.effectiveAdaptiveStep, randomStart: false, exact: exact, bpda: bpda,
             robustToBoth: .init(flags: zip(exactRobust, bpdaRobust).map { $0 && $1 }), seconds: Date().timeIntervalSince(started))
