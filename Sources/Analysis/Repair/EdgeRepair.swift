@@ -4,7 +4,7 @@ import Store
 
 /// Edge repair (ours; DEEPPROV.md §3), end to end, and the whole-model baseline it is
 /// compared with. Edge repair: the weight entries of the implicated dense layers (`--layers`,
-/// else the last two) whose mean contribution moves most between the mining part's clean and
+/// else every dense layer) whose mean contribution moves most between the mining part's clean and
 /// adversarial inputs, at most `--max-weight-change` percent of the weight-matrix entries of
 /// the whole model, are fine-tuned on adversarial inputs (`--repair-attack`) regenerated from the mining inputs against
 /// the model being repaired, everything else frozen; the epoch is chosen on the validation

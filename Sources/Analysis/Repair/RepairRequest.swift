@@ -26,8 +26,8 @@ public struct RepairRequest: Sendable, Codable, Equatable {
     public var cleanTag: String
     public var adversarialTag: String
     public var actions: RepairActions
-    /// IPG layers to repair; nil: every hidden vector layer (node actions), the last two
-    /// dense layers (edge repair).
+    /// IPG layers to repair; nil: every hidden vector layer (node actions), every dense
+    /// layer (edge repair).
     public var layers: [Int]?
     /// Share of clean inputs (with their adversarial children) held out for validation.
     public var validationFraction: Double
@@ -53,8 +53,8 @@ public struct RepairRequest: Sendable, Codable, Equatable {
 
     public init(modelFingerprint: String, cleanTag: String, adversarialTag: String, actions: RepairActions = .both,
                 layers: [Int]? = nil, validationFraction: Double = 0.2, seed: UInt64 = 0,
-                maxBenignDrop: Double = 1.0, maxWeightChange: Double = 10, epochs: Int = 5, repairEpsilon: Float = 0.15,
-                learningRate: Float = 2e-4, repairAttack: RepairAttack = .fgsm, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
+                maxBenignDrop: Double = 1.0, maxWeightChange: Double = 10, epochs: Int = 24, repairEpsilon: Float = 0.12,
+                learningRate: Float = 4e-4, repairAttack: RepairAttack = .fgsm, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
         self.modelFingerprint = modelFingerprint
         self.cleanTag = cleanTag
         self.adversarialTag = adversarialTag

@@ -15,7 +15,7 @@ struct RepairCommand: ParsableCommand {
         abstract: "Repair a model from the IPGs of clean and adversarial inputs in a store: node actions, edge repair, or both.",
         discussion: """
             Edge repair (edge, both) fine-tunes only the weight entries of the implicated dense layers (--layers, else \
-            the last two) whose mean contribution moves most between clean and adversarial inputs, at most \
+            every dense layer) whose mean contribution moves most between clean and adversarial inputs, at most \
             --max-weight-change percent of all weight-matrix entries, on adversarial inputs (--repair-attack, ε --repair-eps) regenerated \
             against the model being repaired. Models are scored on the validation part against deepprov evaluate's \
             adaptive attack regenerated on each (10 steps of ε/4 from the clean input, ε --adaptive-eps, exact gradient \
@@ -44,7 +44,7 @@ struct RepairCommand: ParsableCommand {
     @Option(help: "node, edge, both (runs both, keeps the better against an adaptive attack), or whole-model (the baseline, not a repair: adversarial fine-tuning that changes every weight).")
     var actions: RepairActions = .both
 
-    @Option(help: "Comma-separated IPG layers to repair (default: node actions every hidden layer of units, edge repair the last two dense layers).")
+    @Option(help: "Comma-separated IPG layers to repair (default: node actions every hidden layer of units, edge repair every dense layer).")
     var layers: String?
 
     @Option(name: .customLong("validation-fraction"), parsing: .unconditional, help: "Share of clean inputs (with their adversarial children) held out for validation.")
