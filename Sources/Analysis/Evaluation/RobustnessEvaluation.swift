@@ -127,8 +127,7 @@ public struct RobustnessEvaluation {
     /// The adaptive attack alone (what `run` reports as `adaptive`, and what `deepprov repair`
     /// scores its candidates and epochs with): `adaptiveSteps` sign-gradient steps from the
     /// clean input with this model's exact gradient and with BPDA's, an input robust only when
-    /// it is right on the clean input and after every step of both. A model without inserted
-    /// node actions has one backward pass, so BPDA's run is the exact one, not repeated.
+    /// it is right on the clean input and after every step of both.
     func adaptive(_ inputs: Tensor, labels: [Int], progress: (Stage, Int, Int) -> Void) throws -> RobustnessReport.Adaptive {
         let started = Date()
         func stepped(_ pass: BackwardPass, _ stage: Stage) throws -> (RobustnessReport.SteppedAttack, [Bool]) {
@@ -141,9 +140,7 @@ public struct RobustnessEvaluation {
             return (summary, robust)
         }
         let (exact, exactRobust) = try stepped(.exact, .adaptiveExact)
-        var (bpda, bpdaRobust) = (exact, exactRobust)
-        bpda.backwardPass = BackwardPass.bpda.rawValue
-        if !model.model.graph.nodeActionSelections.isEmpty { (bpda, bpdaRobust) = try stepped(.bpda, .adaptiveBPDA) }
+        let (bpda, bpdaRobust) = try stepped(.bpda, .adaptiveBPDA)
         return .init(
             steps: settings.adaptiveSteps, step: settings.effectiveAdaptiveStep, randomStart: false, exact: exact, bpda: bpda,
             robustToBoth: .init(flags: zip(exactRobust, bpdaRobust).map { $0 && $1 }), seconds: Date().timeIntervalSince(started))
