@@ -53,8 +53,8 @@ public struct RepairRequest: Sendable, Codable, Equatable {
 
     public init(modelFingerprint: String, cleanTag: String, adversarialTag: String, actions: RepairActions = .both,
                 layers: [Int]? = nil, validationFraction: Double = 0.2, seed: UInt64 = 0,
-                maxBenignDrop: Double = 1.0, maxWeightChange: Double = 10, epochs: Int = 24, repairEpsilon: Float = 0.12,
-                learningRate: Float = 4e-4, repairAttack: RepairAttack = .fgsm, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
+                maxBenignDrop: Double = 1.0, maxWeightChange: Double = 10, epochs: Int = 24, repairEpsilon: Float = 0.1,
+                learningRate: Float = 2e-4, repairAttack: RepairAttack = .fgsm, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
         self.modelFingerprint = modelFingerprint
         self.cleanTag = cleanTag
         self.adversarialTag = adversarialTag
