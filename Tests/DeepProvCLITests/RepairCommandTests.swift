@@ -117,7 +117,7 @@ import TestSupport
 
     @Test func edgeRepairChangesOnlyTheSelectedWeights() throws {
         let workspace = try Self.oneWayWorkspace()
-        let (stdout, stderr, status) = try run(workspace.arguments(Self.edgeFlags + ["--actions", "edge", "--max-weight-change", "25"]))
+        let (stdout, stderr, status) = try run(workspace.arguments(Self.edgeFlags + ["--actions", "edge", "--max-weight-change", "25", "--adaptive-eps", "0.3"]))
         #expect(status == 0, "\(stderr)")
         #expect(stderr.contains("repair: edge repair of layers 1,2: 2 of 8 weight-matrix entries may change (budget 2, 25.0 %)"), "\(stderr)")
         #expect(stderr.contains("repair: edge repair epoch 4: validation benign"), "\(stderr)")
@@ -127,6 +127,18 @@ import TestSupport
         let (listing, listingErrors, listingStatus) = try run(["repairs", "--db", workspace.store])
         #expect(listingStatus == 0, "\(listingErrors)")
         #expect(listing.contains("edge repair: ") && listing.contains("2 of 8 weight-matrix entries changed"), "\(listing)")
+    }
+
+    @Test func theRepairAttackIsUsedPrintedAndRecorded() throws {
+        let workspace = try Self.oneWayWorkspace()
+        let (stdout, stderr, status) = try run(workspace.arguments(Self.edgeFlags + ["--actions", "edge", "--repair-attack", "mixed"]))
+        #expect(status == 0, "\(stderr)")
+        #expect(stdout.contains("fine-tuning: 4 epochs on mixed inputs at ε 0.3 regenerated each epoch, learning rate 0.2, seed 7"), "\(stdout)")
+        let (listing, _, listingStatus) = try run(["repairs", "--db", workspace.store, "--format", "json"])
+        #expect(listingStatus == 0)
+        let records = try #require(try JSONSerialization.jsonObject(with: Data(listing.utf8)) as? [[String: Any]])
+        let request = try #require(records.first?["request"] as? [String: Any])
+        #expect(request["repairAttack"] as? String == "mixed" || request["repair_attack"] as? String == "mixed", "\(request)")
     }
 
     @Test func wholeModelIsTheBaselineAndSaysSo() throws {
@@ -167,8 +179,9 @@ import TestSupport
     @Test(arguments: [
         (["--actions", "node", "--epochs", "2"], "--epochs applies to edge repair (--actions edge, both or whole-model); --actions node changes no weights"),
         (["--actions", "node", "--max-weight-change", "5"], "--max-weight-change applies to edge repair"),
-        (["--actions", "edge", "--adaptive-eps", "0.1"], "--adaptive-eps applies to --actions both only"),
-        (["--actions", "node", "--adaptive-eps", "0.1"], "--adaptive-eps applies to --actions both only"),
+        (["--actions", "node", "--repair-attack", "bim"], "--repair-attack applies to edge repair"),
+        (["--actions", "edge", "--repair-attack", "pgd"], "--repair-attack"),
+        (["--actions", "node", "--adaptive-eps", "0.1"], "--adaptive-eps applies to edge repair (--actions edge, both or whole-model"),
         (["--actions", "edge", "--repair-eps", "0"], "--repair-eps must be a positive number, got 0.0"),
         (["--clip-min", "1", "--clip-max", "0"], "--clip-min (1.0) must be below --clip-max (0.0)"),
     ])

@@ -124,7 +124,11 @@ public struct RobustnessEvaluation {
             score: .init(predictions: scored, labels: labels), seconds: Date().timeIntervalSince(started))
     }
 
-    private func adaptive(_ inputs: Tensor, labels: [Int], progress: (Stage, Int, Int) -> Void) throws -> RobustnessReport.Adaptive {
+    /// The adaptive attack alone (what `run` reports as `adaptive`, and what `deepprov repair`
+    /// scores its candidates and epochs with): `adaptiveSteps` sign-gradient steps from the
+    /// clean input with this model's exact gradient and with BPDA's, an input robust only when
+    /// it is right on the clean input and after every step of both.
+    func adaptive(_ inputs: Tensor, labels: [Int], progress: (Stage, Int, Int) -> Void) throws -> RobustnessReport.Adaptive {
         let started = Date()
         func stepped(_ pass: BackwardPass, _ stage: Stage) throws -> (RobustnessReport.SteppedAttack, [Bool]) {
             let outcome = try AdversarialAttack(session: model, options: settings.adaptiveOptions(pass))

@@ -33,12 +33,12 @@ struct DenseLayerWeights: Sendable {
         }
     }
 
-    /// The layers edge repair edits: `requested` when given (each must be dense), else the
-    /// last two dense layers.
+    /// The layers edge repair edits: `requested` when given (each must be dense), else every
+    /// dense layer (the budget then goes to the most shifted entries over all of them).
     static func implicated(_ dense: [DenseLayerWeights], requested: [Int]?) throws -> [DenseLayerWeights] {
         guard let requested else {
             guard !dense.isEmpty else { throw RepairError("edge repair: the model has no dense layer with a weight matrix") }
-            return Array(dense.suffix(2))
+            return dense
         }
         return try Array(Set(requested)).sorted().map { index in
             guard let layer = dense.first(where: { $0.layer == index }) else {

@@ -4,11 +4,12 @@ import Store
 
 /// Edge repair (ours; DEEPPROV.md §3), end to end, and the whole-model baseline it is
 /// compared with. Edge repair: the weight entries of the implicated dense layers (`--layers`,
-/// else the last two) whose mean contribution moves most between the mining part's clean and
+/// else every dense layer) whose mean contribution moves most between the mining part's clean and
 /// adversarial inputs, at most `--max-weight-change` percent of the weight-matrix entries of
-/// the whole model, are fine-tuned on FGSM inputs regenerated from the mining inputs against
+/// the whole model, are fine-tuned on adversarial inputs (`--repair-attack`) regenerated from the mining inputs against
 /// the model being repaired, everything else frozen; the epoch is chosen on the validation
-/// part under the benign budget (`EdgeFineTuning`). The baseline (`whole-model`, not a
+/// part under the benign budget against the adaptive attack of `deepprov evaluate`
+/// (`EdgeFineTuning`, `AdaptiveValidation`). The baseline (`whole-model`, not a
 /// repair) trains every parameter the same way. The repaired ONNX keeps every initializer's
 /// name and shape; edited weights are the same initializers with new values.
 public enum EdgeRepair {
@@ -68,17 +69,25 @@ public enum EdgeRepair {
             progress("edge repair of layers \(edited.map { String($0.layer) }.joined(separator: ",")): \(mask.changeableCount) of \(weightEntries) weight-matrix entries may change (budget \(allowed), \(request.maxWeightChange) %)")
         }
 
-        let attack = AttackOptions(kind: .fgsm, epsilon: request.repairEpsilon, seed: request.seed, clipMin: clip.min, clipMax: clip.max)
+        let fgsm = AttackOptions(kind: .fgsm, epsilon: request.repairEpsilon, seed: request.seed, clipMin: clip.min, clipMax: clip.max)
+        let bim = AttackOptions(kind: .bim, epsilon: request.repairEpsilon, step: request.repairEpsilon / 4, iterations: AdaptiveValidation.steps,
+                                seed: request.seed, clipMin: clip.min, clipMax: clip.max)
+        let attacks = switch request.repairAttack {
+        case .fgsm: [fgsm]
+        case .bim: [bim]
+        case .mixed: [fgsm, bim]
+        }
+        let scoring = AdaptiveValidation(epsilon: request.adaptiveEpsilon, clipMin: clip.min, clipMax: clip.max, seed: request.seed)
         let validation = EdgeFineTuning.LabeledInputs(inputs: setup.validation.clean, labels: setup.validation.cleanLabels)
         let tuning: EdgeFineTuning.Result
         if mask.changeableCount == 0 {
             notes.append("no weight entry may change (budget \(budget ?? 0), or no selected edge's mean contribution moves): the repaired model equals the original")
-            tuning = EdgeFineTuning.Result(scores: [try EdgeFineTuning.score(session, validation, attack)], chosenEpoch: nil, parameters: [:])
+            tuning = EdgeFineTuning.Result(scores: [try scoring.scores(session, validation.inputs, labels: validation.labels)], chosenEpoch: nil, parameters: [:])
         } else {
             tuning = try EdgeFineTuning.run(
                 session, mask: mask, mining: EdgeFineTuning.LabeledInputs(inputs: setup.mining.clean, labels: setup.mining.cleanLabels),
                 validation: validation,
-                options: .init(epochs: request.epochs, attack: attack,
+                options: .init(epochs: request.epochs, attacks: attacks, scoring: scoring,
                                training: TrainingOptions(batchSize: batchSize, learningRate: request.learningRate, seed: request.seed),
                                maxBenignDrop: request.maxBenignDrop),
                 progress: { progress("\(kind == .wholeModel ? "whole-model baseline" : "edge repair") \($0)") })
@@ -107,9 +116,9 @@ public enum EdgeRepair {
             validationClean: setup.validation.cleanLabels.count, validationAdversarial: setup.validation.adversarialLabels.count,
             weightEntries: weightEntries, budget: budget, layers: changes, weightsChanged: weightsChanged,
             weightsChangedPercent: weightEntries == 0 ? 0 : Double(weightsChanged) / Double(weightEntries) * 100,
-            otherParametersChanged: otherChanged, epochs: request.epochs, repairEpsilon: request.repairEpsilon,
+            otherParametersChanged: otherChanged, epochs: request.epochs, repairEpsilon: request.repairEpsilon, repairAttack: request.repairAttack,
             learningRate: request.learningRate, clipMin: clip.min, clipMax: clip.max,
-            epochScores: tuning.scores, chosenEpoch: tuning.chosenEpoch,
+            adaptiveEpsilon: request.adaptiveEpsilon, epochScores: tuning.scores, chosenEpoch: tuning.chosenEpoch,
             originalValidation: try NodeRepair.fullScores(original, setup.validation),
             repairedValidation: try NodeRepair.fullScores(session, setup.validation), notes: notes)
         return Result(outcome: outcome, repairedONNX: repairedONNX, record: nil)

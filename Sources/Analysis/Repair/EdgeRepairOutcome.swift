@@ -38,11 +38,16 @@ public struct EdgeRepairOutcome: Sendable, Codable, Equatable {
     public var otherParametersChanged: Int
     public var epochs: Int
     public var repairEpsilon: Float
+    /// The attack that regenerated the training inputs; nil in records made when it was always FGSM.
+    public var repairAttack: RepairAttack?
     public var learningRate: Float
     public var clipMin: Float
     public var clipMax: Float
-    /// Validation scores — benign, and against FGSM at `repairEpsilon` regenerated on the
-    /// model itself — of the original (first) and after each epoch.
+    /// ε of the adaptive attack epochs are scored with (`AdaptiveValidation`); nil in records
+    /// made before epochs were scored that way (then against FGSM at `repairEpsilon`).
+    public var adaptiveEpsilon: Float?
+    /// Validation scores — benign, and against the adaptive attack regenerated on the model
+    /// itself (right at every step) — of the original (first) and after each epoch.
     public var epochScores: [RepairScores]
     /// The epoch kept (1-based); nil when none raised adaptive accuracy within the benign budget.
     public var chosenEpoch: Int?

@@ -1,6 +1,4 @@
 import Foundation
-import Engine
-import Store
 
 /// One model `--actions both` considered, scored on the validation part.
 public struct RepairCandidate: Sendable, Codable, Equatable {
@@ -8,8 +6,9 @@ public struct RepairCandidate: Sendable, Codable, Equatable {
     public var name: String
     public var fingerprint: String
     /// Validation accuracy: clean; against the stored adversarial inputs (made on the
-    /// original: transfer); against the adaptive attack on the candidate's own exact
-    /// gradient, on BPDA's, and against both at once (robust to both: the score that decides).
+    /// original: transfer); and `deepprov evaluate`'s adaptive attack regenerated on the
+    /// candidate itself (`AdaptiveValidation`): right at every step with its exact gradient,
+    /// with BPDA's, and with both (the score that decides).
     public var benign: Double
     public var transfer: Double
     public var exactGradient: Double
@@ -28,83 +27,11 @@ public struct RepairChoice: Sendable, Codable, Equatable {
     public var reason: String
     public var repairedFingerprint: String
     /// The adaptive attack: `steps` sign-gradient steps of ε/4 from the clean input (no random
-    /// start), ε = `adaptiveEpsilon`, inputs clipped to the range, seeded with the repair's seed.
+    /// start), ε = `adaptiveEpsilon`, inputs clipped to the range; robust means right at every step.
     public var adaptiveEpsilon: Float
     public var steps: Int
     public var benignFloor: Double
     public var candidates: [RepairCandidate]
     public var node: NodeRepairOutcome
     public var edge: EdgeRepairOutcome
-}
-
-/// `--actions both`: runs node actions and edge repair on one split, scores the original and
-/// both repaired models on the validation part against an attack regenerated on each model
-/// itself — with its exact gradient and with BPDA (inserted node actions as identity), robust
-/// only when it survives both — and keeps the candidate with the highest such accuracy whose
-/// benign accuracy stays within the budget (ties go to the smaller change: original, node, edge).
-public enum RepairComparison {
-    public struct Result: Sendable {
-        public var choice: RepairChoice
-        public var repairedONNX: Data
-        public var record: AnalysisRecord
-    }
-
-    /// Steps of the adaptive attack (each ε/4), as in the issue's evaluation protocol.
-    static let adaptiveSteps = 10
-
-    public static func run(_ request: RepairRequest, backend: any ProvenanceBackend, knownBytes: Data? = nil,
-                           progress: @escaping (String) -> Void = { _ in }) throws -> Result {
-        guard request.actions == .both else { throw RepairError("RepairComparison runs --actions both, not \(request.actions.rawValue)") }
-        let setup = try RepairSetup.load(request, backend: backend, knownBytes: knownBytes, progress: progress)
-        progress("node actions")
-        let (node, nodeONNX) = try NodeRepair.repair(setup, request, progress: progress)
-        progress("edge repair")
-        let edge = try EdgeRepair.repair(setup, request, kind: .edge, progress: progress)
-        let clip = try setup.clipRange(request)
-        let attack = AttackOptions(kind: .bim, epsilon: request.adaptiveEpsilon, step: request.adaptiveEpsilon / 4, iterations: adaptiveSteps,
-                                   seed: request.seed, clipMin: clip.min, clipMax: clip.max)
-        let originalONNX = try ONNXExporter.serialize(setup.model.graph)
-        var scored: [(candidate: RepairCandidate, bytes: Data)] = []
-        for (name, bytes, changed) in [("original", originalONNX, 0), ("node", nodeONNX, 0), ("edge", edge.repairedONNX, edge.outcome.weightsChanged)] {
-            progress("scoring the \(name) model against the adaptive attack (ε \(request.adaptiveEpsilon), exact gradient and BPDA)")
-            let session = try InferenceSession(model: Model.load(onnx: bytes, source: "the \(name) candidate"))
-            scored.append((try score(name, session, fingerprint: Model.sha256Hex(bytes), changed: changed, setup.validation, attack), bytes))
-        }
-        let floor = scored[0].candidate.benign - request.maxBenignDrop / 100
-        for index in scored.indices { scored[index].candidate.withinBudget = scored[index].candidate.benign >= floor - 1e-12 }
-        var best = 0  // the original is always within the budget; a later candidate must do strictly better
-        for index in scored.indices.dropFirst() where scored[index].candidate.withinBudget && scored[index].candidate.adaptive > scored[best].candidate.adaptive {
-            best = index
-        }
-        let chosen = scored[best].candidate
-        let reason = chosen.name == "original"
-            ? "no repair raised the adaptive validation accuracy (robust to exact gradient and BPDA) within the benign budget: the original is kept"
-            : "highest adaptive validation accuracy (robust to exact gradient and BPDA) within the benign budget (floor \(String(format: "%.2f", floor * 100)) %)"
-        let choice = RepairChoice(
-            chosen: chosen.name, reason: reason, repairedFingerprint: chosen.fingerprint, adaptiveEpsilon: request.adaptiveEpsilon,
-            steps: adaptiveSteps, benignFloor: floor, candidates: scored.map(\.candidate), node: node, edge: edge.outcome)
-        let record = try RecordedRepair.makeRecord(
-            request, name: "\(request.cleanTag)-\(request.adversarialTag)-both-seed\(request.seed)-\(chosen.fingerprint.prefix(12))",
-            originalFingerprint: setup.model.fingerprint, result: choice)
-        try backend.record(record)
-        return Result(choice: choice, repairedONNX: scored[best].bytes, record: record)
-    }
-
-    /// Validation scores of one candidate; BPDA is run only when the model has node actions
-    /// (otherwise its backward pass is the exact one).
-    static func score(_ name: String, _ session: InferenceSession, fingerprint: String, changed: Int, _ part: RepairPart,
-                      _ attack: AttackOptions) throws -> RepairCandidate {
-        let exact = try AdversarialAttack(session: session, options: attack).run(part.clean, labels: part.cleanLabels, batchSize: 256)
-        var bpdaOptions = attack
-        bpdaOptions.backwardPass = .bpda
-        let bpda = session.model.graph.nodeActionSelections.isEmpty
-            ? exact : try AdversarialAttack(session: session, options: bpdaOptions).run(part.clean, labels: part.cleanLabels, batchSize: 256)
-        let labels = part.cleanLabels
-        let robust = labels.indices.count { exact.adversarialPredictions[$0] == labels[$0] && bpda.adversarialPredictions[$0] == labels[$0] }
-        return RepairCandidate(
-            name: name, fingerprint: fingerprint, benign: exact.cleanAccuracy,
-            transfer: try NodeRepair.fullScores(session, part).adversarial,
-            exactGradient: exact.adversarialAccuracy, bpda: bpda.adversarialAccuracy,
-            adaptive: Double(robust) / Double(max(labels.count, 1)), weightsChanged: changed, withinBudget: true)
-    }
 }

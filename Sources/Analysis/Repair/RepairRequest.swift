@@ -8,6 +8,17 @@ public enum RepairActions: String, Sendable, Codable, CaseIterable {
     case wholeModel = "whole-model"
 }
 
+/// The attack edge repair regenerates its training inputs with, each epoch, from the mining
+/// inputs against the model being repaired (ε `--repair-eps`).
+public enum RepairAttack: String, Sendable, Codable, CaseIterable {
+    /// One signed-gradient step of ε.
+    case fgsm
+    /// Ten signed-gradient steps of ε/4 from the clean input (the adaptive attack's shape).
+    case bim
+    /// Every mining input twice, once with each.
+    case mixed
+}
+
 /// What a repair is asked to do (`deepprov repair`'s flags): recorded with the repair.
 public struct RepairRequest: Sendable, Codable, Equatable {
     /// The fingerprint of the model to repair (its traces and bytes are in the store).
@@ -15,8 +26,8 @@ public struct RepairRequest: Sendable, Codable, Equatable {
     public var cleanTag: String
     public var adversarialTag: String
     public var actions: RepairActions
-    /// IPG layers to repair; nil: every hidden vector layer (node actions), the last two
-    /// dense layers (edge repair).
+    /// IPG layers to repair; nil: every hidden vector layer (node actions), every dense
+    /// layer (edge repair).
     public var layers: [Int]?
     /// Share of clean inputs (with their adversarial children) held out for validation.
     public var validationFraction: Double
@@ -25,13 +36,16 @@ public struct RepairRequest: Sendable, Codable, Equatable {
     public var maxBenignDrop: Double
     /// Edge repair's budget of changed weight entries, in percent (edge repair only).
     public var maxWeightChange: Double
-    /// Edge repair (and the whole-model baseline): fine-tuning epochs, the ε of the FGSM
-    /// inputs regenerated against the model being repaired, and Adam's learning rate.
+    /// Edge repair (and the whole-model baseline): fine-tuning epochs, the ε of the inputs
+    /// regenerated against the model being repaired, and Adam's learning rate.
     public var epochs: Int
     public var repairEpsilon: Float
     public var learningRate: Float
-    /// `--actions both`: ε of the adaptive attack (10 steps of ε/4 from the clean input, exact
-    /// gradient and BPDA) that every candidate is scored against on the validation part.
+    /// The attack that regenerates edge repair's training inputs.
+    public var repairAttack: RepairAttack
+    /// ε of the adaptive attack (10 steps of ε/4 from the clean input, exact gradient and BPDA)
+    /// that edge repair's epochs and `--actions both`'s candidates are scored against on the
+    /// validation part.
     public var adaptiveEpsilon: Float
     /// The range attacks clip inputs to; nil: the range of the stored inputs.
     public var clipMin: Float?
@@ -39,8 +53,8 @@ public struct RepairRequest: Sendable, Codable, Equatable {
 
     public init(modelFingerprint: String, cleanTag: String, adversarialTag: String, actions: RepairActions = .both,
                 layers: [Int]? = nil, validationFraction: Double = 0.2, seed: UInt64 = 0,
-                maxBenignDrop: Double = 1.0, maxWeightChange: Double = 10, epochs: Int = 5, repairEpsilon: Float = 0.15,
-                learningRate: Float = 2e-4, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
+                maxBenignDrop: Double = 1.0, maxWeightChange: Double = 10, epochs: Int = 24, repairEpsilon: Float = 0.1,
+                learningRate: Float = 2e-4, repairAttack: RepairAttack = .fgsm, adaptiveEpsilon: Float = 0.2, clipMin: Float? = nil, clipMax: Float? = nil) {
         self.modelFingerprint = modelFingerprint
         self.cleanTag = cleanTag
         self.adversarialTag = adversarialTag
@@ -53,6 +67,7 @@ public struct RepairRequest: Sendable, Codable, Equatable {
         self.epochs = epochs
         self.repairEpsilon = repairEpsilon
         self.learningRate = learningRate
+        self.repairAttack = repairAttack
         self.adaptiveEpsilon = adaptiveEpsilon
         self.clipMin = clipMin
         self.clipMax = clipMax
@@ -77,6 +92,7 @@ public struct RepairRequest: Sendable, Codable, Equatable {
         epochs = try container.decodeIfPresent(Int.self, forKey: .epochs) ?? defaults.epochs
         repairEpsilon = try container.decodeIfPresent(Float.self, forKey: .repairEpsilon) ?? defaults.repairEpsilon
         learningRate = try container.decodeIfPresent(Float.self, forKey: .learningRate) ?? defaults.learningRate
+        repairAttack = try container.decodeIfPresent(RepairAttack.self, forKey: .repairAttack) ?? .fgsm
         adaptiveEpsilon = try container.decodeIfPresent(Float.self, forKey: .adaptiveEpsilon) ?? defaults.adaptiveEpsilon
         clipMin = try container.decodeIfPresent(Float.self, forKey: .clipMin)
         clipMax = try container.decodeIfPresent(Float.self, forKey: .clipMax)

@@ -5,6 +5,7 @@ import Foundation
 import Store
 
 extension RepairActions: ExpressibleByArgument {}
+extension RepairAttack: ExpressibleByArgument {}
 
 /// `deepprov repair`: repair a model from the provenance of clean and adversarial inputs in a
 /// store, write the repaired ONNX and record the repair in the store.
@@ -14,14 +15,15 @@ struct RepairCommand: ParsableCommand {
         abstract: "Repair a model from the IPGs of clean and adversarial inputs in a store: node actions, edge repair, or both.",
         discussion: """
             Edge repair (edge, both) fine-tunes only the weight entries of the implicated dense layers (--layers, else \
-            the last two) whose mean contribution moves most between clean and adversarial inputs, at most \
-            --max-weight-change percent of all weight-matrix entries, on FGSM inputs (ε --repair-eps) regenerated \
-            against the model being repaired; the epoch is chosen on the validation part. both scores the original, \
-            the node-repaired and the edge-repaired model on the validation part against an attack regenerated on \
-            each (10 steps of ε/4, ε --adaptive-eps, exact gradient and BPDA; robust only against both) and keeps \
-            the best within --max-benign-drop. whole-model is the baseline, not a repair: the same fine-tuning of \
-            every parameter (it accepts, and ignores, --max-weight-change, --layers and --adaptive-eps, so it can run \
-            with the same flags as the repairs). Attacks clip to --clip-min/--clip-max, default the range of the stored inputs.
+            every dense layer) whose mean contribution moves most between clean and adversarial inputs, at most \
+            --max-weight-change percent of all weight-matrix entries, on adversarial inputs (--repair-attack, ε --repair-eps) regenerated \
+            against the model being repaired. Models are scored on the validation part against deepprov evaluate's \
+            adaptive attack regenerated on each (10 steps of ε/4 from the clean input, ε --adaptive-eps, exact gradient \
+            and BPDA; robust only when right at every step of both): edge repair keeps the best epoch within \
+            --max-benign-drop, and both keeps the best of the original, the node-repaired and the edge-repaired model \
+            within it. whole-model is the baseline, not a repair: the same fine-tuning of every parameter, its epoch \
+            chosen the same way (it accepts, and ignores, --max-weight-change and --layers, so it can run with the \
+            same flags as the repairs). Attacks clip to --clip-min/--clip-max, default the range of the stored inputs.
             """)
 
     @Option(help: "The SQLite store holding the model's clean and adversarial traces.")
@@ -42,7 +44,7 @@ struct RepairCommand: ParsableCommand {
     @Option(help: "node, edge, both (runs both, keeps the better against an adaptive attack), or whole-model (the baseline, not a repair: adversarial fine-tuning that changes every weight).")
     var actions: RepairActions = .both
 
-    @Option(help: "Comma-separated IPG layers to repair (default: node actions every hidden layer of units, edge repair the last two dense layers).")
+    @Option(help: "Comma-separated IPG layers to repair (default: node actions every hidden layer of units, edge repair every dense layer).")
     var layers: String?
 
     @Option(name: .customLong("validation-fraction"), parsing: .unconditional, help: "Share of clean inputs (with their adversarial children) held out for validation.")
@@ -60,13 +62,16 @@ struct RepairCommand: ParsableCommand {
     @Option(help: "Fine-tuning epochs of edge repair and the whole-model baseline (default \(RepairRequest.defaults.epochs)).")
     var epochs: Int?
 
-    @Option(name: .customLong("repair-eps"), parsing: .unconditional, help: "ε of the FGSM inputs edge repair regenerates against the model being repaired (default \(RepairRequest.defaults.repairEpsilon)).")
+    @Option(name: .customLong("repair-eps"), parsing: .unconditional, help: "ε of the adversarial inputs edge repair regenerates against the model being repaired (default \(RepairRequest.defaults.repairEpsilon)).")
     var repairEps: Float?
+
+    @Option(name: .customLong("repair-attack"), help: "The attack edge repair regenerates its training inputs with: fgsm, bim (10 steps of ε/4) or mixed (each mining input once with each) (default \(RepairRequest.defaults.repairAttack.rawValue)).")
+    var repairAttack: RepairAttack?
 
     @Option(name: .customLong("learning-rate"), parsing: .unconditional, help: "Adam's learning rate for edge repair and the whole-model baseline (default \(RepairRequest.defaults.learningRate)).")
     var learningRate: Float?
 
-    @Option(name: .customLong("adaptive-eps"), parsing: .unconditional, help: "--actions both: ε of the adaptive attack every candidate is scored against (default \(RepairRequest.defaults.adaptiveEpsilon)).")
+    @Option(name: .customLong("adaptive-eps"), parsing: .unconditional, help: "ε of the adaptive attack edge repair's epochs and both's candidates are scored against on the validation part (default \(RepairRequest.defaults.adaptiveEpsilon)).")
     var adaptiveEps: Float?
 
     @Option(name: .customLong("clip-min"), parsing: .unconditional, help: "Smallest input value attacks may produce (default: the smallest stored input value).")
@@ -76,13 +81,13 @@ struct RepairCommand: ParsableCommand {
     var clipMax: Float?
 
     func validate() throws {
-        let tuning = [("--max-weight-change", maxWeightChange != nil), ("--epochs", epochs != nil), ("--repair-eps", repairEps != nil),
+        let tuning = [("--max-weight-change", maxWeightChange != nil), ("--epochs", epochs != nil), ("--repair-eps", repairEps != nil), ("--repair-attack", repairAttack != nil),
                       ("--learning-rate", learningRate != nil), ("--clip-min", clipMin != nil), ("--clip-max", clipMax != nil)]
         if actions == .node, let flag = tuning.first(where: \.1)?.0 {
             throw ValidationError("\(flag) applies to edge repair (--actions edge, both or whole-model); --actions node changes no weights")
         }
-        if actions == .edge || actions == .node, adaptiveEps != nil {
-            throw ValidationError("--adaptive-eps applies to --actions both only (the attack the candidates are compared against)")
+        if actions == .node, adaptiveEps != nil {
+            throw ValidationError("--adaptive-eps applies to edge repair (--actions edge, both or whole-model: the attack epochs and candidates are scored against); --actions node changes no weights")
         }
         _ = try LayerListOption.parse(layers)
         if let problem = try request(fingerprint: "").validationProblem() { throw ValidationError(problem) }
@@ -121,7 +126,7 @@ struct RepairCommand: ParsableCommand {
     /// it is compared with, and ignores.
     private var ignoredByTheBaseline: [String] {
         guard actions == .wholeModel else { return [] }
-        return [("--max-weight-change", maxWeightChange != nil), ("--layers", layers != nil), ("--adaptive-eps", adaptiveEps != nil)]
+        return [("--max-weight-change", maxWeightChange != nil), ("--layers", layers != nil)]
             .filter(\.1).map(\.0)
     }
 
@@ -135,6 +140,7 @@ struct RepairCommand: ParsableCommand {
             modelFingerprint: fingerprint, cleanTag: clean, adversarialTag: adv, actions: actions, layers: try LayerListOption.parse(layers),
             validationFraction: validationFraction, seed: seed, maxBenignDrop: maxBenignDrop, maxWeightChange: maxWeightChange ?? RepairRequest.defaults.maxWeightChange, epochs: epochs ?? RepairRequest.defaults.epochs,
             repairEpsilon: repairEps ?? RepairRequest.defaults.repairEpsilon, learningRate: learningRate ?? RepairRequest.defaults.learningRate,
+            repairAttack: repairAttack ?? RepairRequest.defaults.repairAttack,
             adaptiveEpsilon: adaptiveEps ?? RepairRequest.defaults.adaptiveEpsilon,
             clipMin: clipMin, clipMax: clipMax)
     }

@@ -36,9 +36,11 @@ enum RepairPrinter {
             let selected = layer.selected.map { ", \($0.count) selected" } ?? ""
             print("layer \(layer.layer) (\(layer.weightName)): \(layer.changed) of \(layer.entries) entries changed\(selected)")
         }
+        print("fine-tuning: \(outcome.epochs) epochs on \(outcome.repairAttack?.rawValue ?? "fgsm") inputs at ε \(outcome.repairEpsilon) regenerated each epoch, learning rate \(outcome.learningRate), seed \(outcome.seed)")
+        let attack = outcome.adaptiveEpsilon.map { "adaptive ε \($0) (right at every step)" } ?? "adaptive FGSM ε \(outcome.repairEpsilon)"
         for (epoch, scores) in outcome.epochScores.enumerated() {
             let label = epoch == 0 ? "original" : "epoch \(epoch)\(epoch == outcome.chosenEpoch ? " (chosen)" : "")"
-            print("\(label): validation benign \(percentText(scores.benign)), adaptive FGSM ε \(outcome.repairEpsilon) \(percentText(scores.adversarial))")
+            print("\(label): validation benign \(percentText(scores.benign)), \(attack) \(percentText(scores.adversarial))")
         }
         print("validation benign     \(percentText(outcome.originalValidation.benign)) -> \(percentText(outcome.repairedValidation.benign))")
         print("validation adversarial \(percentText(outcome.originalValidation.adversarial)) -> \(percentText(outcome.repairedValidation.adversarial)) (transfer: made on the original)")
@@ -52,7 +54,7 @@ enum RepairPrinter {
         printNodeDetails(choice.node)
         print("edge repair:")
         printEdgeDetails(choice.edge)
-        print("candidates on the validation part (adaptive: \(choice.steps) steps of ε/4, ε \(choice.adaptiveEpsilon), robust to exact gradient and BPDA):")
+        print("candidates on the validation part (adaptive: \(choice.steps) steps of ε/4, ε \(choice.adaptiveEpsilon), right at every step against exact gradient and BPDA):")
         for candidate in choice.candidates {
             print("candidate \(candidate.name): benign \(percentText(candidate.benign)), transfer \(percentText(candidate.transfer)), exact gradient \(percentText(candidate.exactGradient)), BPDA \(percentText(candidate.bpda)), adaptive \(percentText(candidate.adaptive)), weights changed \(candidate.weightsChanged)\(candidate.withinBudget ? "" : ", over the benign budget")")
         }

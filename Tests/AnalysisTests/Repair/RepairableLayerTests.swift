@@ -35,6 +35,24 @@ import TestSupport
         // layers: input, conv (2 maps of 2×2), flat (8 units), fc: only flat can take actions
         #expect(try NodeRepair.repairableLayers(capture, requested: nil, outputs: outputs).map(\.name) == ["flat"])
     }
+
+    /// Edge repair without --layers edits every dense layer (its budget goes to the most
+    /// shifted entries over all of them); with --layers, the ones named.
+    @Test func edgeRepairDefaultsToEveryDenseLayer() throws {
+        var builder = GraphBuilder(inputShape: [nil, 3])
+        builder.weights("w1", shape: [3, 4], RampValues.ramp(12))
+        builder.weights("w2", shape: [4, 4], RampValues.ramp(16))
+        builder.weights("w3", shape: [4, 2], RampValues.ramp(8))
+        let first = builder.node("Relu", [builder.node("MatMul", ["x", "w1"], name: "fc1")])
+        let second = builder.node("Relu", [builder.node("MatMul", [first, "w2"], name: "fc2")])
+        let logits = builder.node("MatMul", [second, "w3"], name: "fc3")
+        let model = try builder.model(output: logits)
+        let capture = try ProvenanceCapture(session: InferenceSession(model: model), sampleShape: [3])
+        let dense = try DenseLayerWeights.all(in: capture)
+        #expect(try DenseLayerWeights.implicated(dense, requested: nil).map(\.weightName) == ["w1", "w2", "w3"])
+        #expect(try DenseLayerWeights.implicated(dense, requested: nil).map(\.layer) == [1, 2, 3])
+        #expect(try DenseLayerWeights.implicated(dense, requested: [3, 2]).map(\.weightName) == ["w2", "w3"])
+    }
 }
 
 /// Small deterministic weights: -1 … 1 in even steps.
