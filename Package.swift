@@ -51,7 +51,7 @@ let package = Package(
             dependencies: ["Store", "IPG", "Engine", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "IPGTests", dependencies: ["IPG", "TestSupport"]),
-        .testTarget(name: "QueryTests", dependencies: ["Query", "IPG", "TestSupport"]),
+        .testTarget(name: "QueryTests", dependencies: ["Query", "IPG", "TestSupport"], exclude: ["__Golden__"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "IPG", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Store", "Query", "Engine", "IPG", "TestSupport"]),
         .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Analysis", "Engine", "IPG", "Store", "Query", "TestSupport"]),

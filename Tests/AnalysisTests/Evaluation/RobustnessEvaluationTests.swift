@@ -9,23 +9,12 @@ import TestSupport
 /// there), on a model whose node actions make the two gradients differ; transfer and square
 /// equal the attacks run directly.
 @Suite struct RobustnessEvaluationTests {
-    static func blobs(count: Int, seed: UInt64) -> (Tensor, [Int]) {
-        var generator = SeededGenerator(seed: seed)
-        var values: [Float] = [], labels: [Int] = []
-        for index in 0..<count {
-            let label = index % 2
-            let center: [Float] = label == 0 ? [1, 1, -1, 0] : [-1, -1, 1, 0.5]
-            values += center.map { $0 + 0.6 * generator.nextGaussian() }
-            labels.append(label)
-        }
-        return (Tensor(shape: [count, 4], values: values), labels)
-    }
 
     /// A trained blob MLP (the original) and the same with node actions after its hidden Relu:
     /// every hidden node pulled 80 % toward its clean mean within a window of one mean.
     static func originalAndRepaired() throws -> (original: InferenceSession, repaired: InferenceSession) {
         let session = try InferenceSession(model: Architecture(parsing: "mlp:4,16,2").makeModel(seed: 5))
-        let (features, labels) = blobs(count: 300, seed: 3)
+        let (features, labels) = GaussianBlobs.make(count: 300, seed: 3)
         let trainer = Trainer(session: session, options: TrainingOptions(batchSize: 32, learningRate: 0.01, seed: 9))
         for _ in 0..<6 { _ = try trainer.trainEpoch(features: features, labels: labels) }
         let model = try session.currentModel()
@@ -54,7 +43,7 @@ import TestSupport
 
     @Test func robustToBothIsTheAndOverBothAttacksAndEveryStep() throws {
         let (original, repaired) = try Self.originalAndRepaired()
-        let (inputs, labels) = Self.blobs(count: 200, seed: 17)
+        let (inputs, labels) = GaussianBlobs.make(count: 200, seed: 17)
         let settings = RobustnessEvaluation.Settings(attack: .fgsm, epsilon: 1.2, clipMin: -5, clipMax: 5, seed: 4, adaptiveSteps: 6, batchSize: 64)
         let report = try RobustnessEvaluation(model: repaired, original: original, settings: settings).run(inputs, labels: labels)
         let adaptive = try #require(report.adaptive)
@@ -74,7 +63,7 @@ import TestSupport
 
     @Test func transferIsTheAttackMadeOnTheOriginalScoredOnTheModel() throws {
         let (original, repaired) = try Self.originalAndRepaired()
-        let (inputs, labels) = Self.blobs(count: 150, seed: 19)
+        let (inputs, labels) = GaussianBlobs.make(count: 150, seed: 19)
         for attack in [AttackKind.fgsm, .pgd] {
             let settings = RobustnessEvaluation.Settings(attack: attack, epsilon: 0.9, clipMin: -5, clipMax: 5, seed: 8, batchSize: 32)
             let transfer = try #require(try RobustnessEvaluation(model: repaired, original: original, settings: settings).run(inputs, labels: labels).transfer)
@@ -92,7 +81,7 @@ import TestSupport
 
     @Test func squareRunsOnTheFirstInputsWithItsQueriesAndSeed() throws {
         let (_, repaired) = try Self.originalAndRepaired()
-        let (inputs, labels) = Self.blobs(count: 90, seed: 23)
+        let (inputs, labels) = GaussianBlobs.make(count: 90, seed: 23)
         let settings = RobustnessEvaluation.Settings(attack: .square, epsilon: 1.0, clipMin: -5, clipMax: 5, seed: 6, squareInputs: 40, queries: 50, batchSize: 16)
         let report = try RobustnessEvaluation(model: repaired, original: nil, settings: settings).run(inputs, labels: labels)
         let square = try #require(report.square)

@@ -37,7 +37,7 @@ import TestSupport
     /// recomputed by an attack stopped there.
     @Test func aCandidateWrongAtAMiddleStepIsNotRobustEvenWhenRightAtTheLast() throws {
         let (_, repaired) = try RobustnessEvaluationTests.originalAndRepaired()
-        let (inputs, labels) = RobustnessEvaluationTests.blobs(count: 200, seed: 17)
+        let (inputs, labels) = GaussianBlobs.make(count: 200, seed: 17)
         let part = RepairPart(clean: inputs, cleanLabels: labels, cleanInputs: Array(labels.indices),
                               adversarial: inputs, adversarialLabels: labels, adversarialParents: Array(labels.indices))
         let steps = AdaptiveValidation.steps

@@ -13,15 +13,8 @@ import TestSupport
 /// ONNX keeps every initializer's name and shape and runs in onnxruntime with our outputs.
 @Suite struct EdgeFineTuningTests {
     static func blobs(count: Int, seed: UInt64) -> EdgeFineTuning.LabeledInputs {
-        var generator = SeededGenerator(seed: seed)
-        var values: [Float] = [], labels: [Int] = []
-        for index in 0..<count {
-            let label = index % 2
-            let center: [Float] = label == 0 ? [1, 1, -1, 0] : [-1, -1, 1, 0.5]
-            values += center.map { $0 + 0.6 * generator.nextGaussian() }
-            labels.append(label)
-        }
-        return .init(inputs: Tensor(shape: [count, 4], values: values), labels: labels)
+        let (inputs, labels) = GaussianBlobs.make(count: count, seed: seed)
+        return .init(inputs: inputs, labels: labels)
     }
 
     @Test func keepsTheBestAdaptiveEpochAndImprovesHeldOutRobustnessChangingOnlyTheChosenEdges() throws {

@@ -6,7 +6,7 @@ import TestSupport
 /// separately with 1…k steps), the attack's result unchanged by recording.
 @Suite struct AttackStepTests {
     static func trainedModel() throws -> (InferenceSession, Tensor, [Int]) {
-        let (features, labels) = TrainerTests.blobs(count: 120, seed: 21)
+        let (features, labels) = GaussianBlobs.make(count: 120, seed: 21)
         let session = try InferenceSession(model: Architecture(parsing: "mlp:4,16,2").makeModel(seed: 5))
         let trainer = Trainer(session: session, options: TrainingOptions(batchSize: 32, learningRate: 0.01, seed: 1))
         for _ in 0..<4 { _ = try trainer.trainEpoch(features: features, labels: labels) }

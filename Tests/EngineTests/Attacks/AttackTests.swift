@@ -42,7 +42,7 @@ import TestSupport
     }
 
     @Test func iterativeAttacksAreAtLeastAsStrongAsFGSM() throws {
-        let (features, labels) = TrainerTests.blobs(count: 300, seed: 11)
+        let (features, labels) = GaussianBlobs.make(count: 300, seed: 11)
         let session = try InferenceSession(model: Architecture(parsing: "mlp:4,16,2").makeModel(seed: 3))
         let trainer = Trainer(session: session, options: TrainingOptions(batchSize: 32, learningRate: 0.01, seed: 1))
         for _ in 0..<6 { _ = try trainer.trainEpoch(features: features, labels: labels) }

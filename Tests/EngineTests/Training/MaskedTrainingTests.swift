@@ -1,11 +1,12 @@
 import Engine
 import Testing
+import TestSupport
 
 /// Training under a parameter mask (edge repair's fine-tuning) changes only the entries the
 /// mask allows, counted entry by entry against the weights before, and still learns.
 @Suite struct MaskedTrainingTests {
     @Test func onlyMaskedEntriesChangeAndTheLossStillFalls() throws {
-        let (features, labels) = TrainerTests.blobs(count: 400, seed: 3)
+        let (features, labels) = GaussianBlobs.make(count: 400, seed: 3)
         let session = try InferenceSession(model: Architecture(parsing: "mlp:4,16,2").makeModel(seed: 5))
         let names = session.trainableParameterNames
         let before = Dictionary(uniqueKeysWithValues: names.map { ($0, session.parameter($0)!) })
@@ -28,7 +29,7 @@ import Testing
     }
 
     @Test func aMaskThatDoesNotFitIsRefusedNamingTheParameter() throws {
-        let (features, labels) = TrainerTests.blobs(count: 8, seed: 3)
+        let (features, labels) = GaussianBlobs.make(count: 8, seed: 3)
         let session = try InferenceSession(model: Architecture(parsing: "mlp:4,3,2").makeModel(seed: 5))
         let name = session.trainableParameterNames[0]
         let entries = session.parameter(name)!.count

@@ -6,18 +6,6 @@ import TestSupport
 /// Training learns a separable problem, reproducibly, and the trained model exports to ONNX
 /// that onnxruntime runs with the same outputs.
 @Suite struct TrainerTests {
-    /// Two Gaussian blobs in 4-D, labels 0 and 1, seeded.
-    static func blobs(count: Int, seed: UInt64) -> (Tensor, [Int]) {
-        var generator = SeededGenerator(seed: seed)
-        var values: [Float] = [], labels: [Int] = []
-        for index in 0..<count {
-            let label = index % 2
-            let center: [Float] = label == 0 ? [1, 1, -1, 0] : [-1, -1, 1, 0.5]
-            values += center.map { $0 + 0.6 * generator.nextGaussian() }
-            labels.append(label)
-        }
-        return (Tensor(shape: [count, 4], values: values), labels)
-    }
 
     static func accuracy(_ session: InferenceSession, _ features: Tensor, _ labels: [Int]) throws -> Double {
         let predicted = try session.predict(features).labels
@@ -26,20 +14,20 @@ import TestSupport
 
     @Test(arguments: [OptimizerKind.sgd, .adam])
     func learnsSeparableBlobs(optimizer: OptimizerKind) throws {
-        let (features, labels) = Self.blobs(count: 400, seed: 3)
+        let (features, labels) = GaussianBlobs.make(count: 400, seed: 3)
         let session = try InferenceSession(model: Architecture(parsing: "mlp:4,16,2").makeModel(seed: 5))
         let before = try Self.accuracy(session, features, labels)
         let trainer = Trainer(session: session, options: TrainingOptions(batchSize: 32, learningRate: optimizer == .sgd ? 0.05 : 0.01, optimizer: optimizer, seed: 9))
         var losses: [Float] = []
         for _ in 0..<8 { losses.append(try trainer.trainEpoch(features: features, labels: labels).loss) }
         #expect(losses.last! < losses.first! * 0.5, "losses \(losses)")
-        let (test, testLabels) = Self.blobs(count: 200, seed: 4)
+        let (test, testLabels) = GaussianBlobs.make(count: 200, seed: 4)
         let after = try Self.accuracy(session, test, testLabels)
         #expect(after >= 0.95, "accuracy \(before) → \(after)")
     }
 
     @Test func sameSeedSameModel() throws {
-        let (features, labels) = Self.blobs(count: 128, seed: 3)
+        let (features, labels) = GaussianBlobs.make(count: 128, seed: 3)
         func train() throws -> String {
             let session = try InferenceSession(model: Architecture(parsing: "mlp:4,8,2").makeModel(seed: 5))
             _ = try Trainer(session: session, options: TrainingOptions(batchSize: 16, seed: 2)).trainEpoch(features: features, labels: labels)
@@ -73,7 +61,7 @@ import TestSupport
     }
 
     @Test func trainedModelRunsInOnnxRuntimeWithSameOutputs() throws {
-        let (features, labels) = Self.blobs(count: 64, seed: 8)
+        let (features, labels) = GaussianBlobs.make(count: 64, seed: 8)
         let session = try InferenceSession(model: Architecture(parsing: "cnn:1x2x2:conv3k3,dense5,2").makeModel(seed: 1))
         let images = features.reshaped([64, 1, 2, 2])
         _ = try Trainer(session: session, options: TrainingOptions(batchSize: 16, seed: 1)).trainEpoch(features: images, labels: labels)
