@@ -11,13 +11,10 @@ enum CentroidDistanceFunction {
     static func register(in db: Database, cache: DecodedValuesCache) {
         let centroids = ParsedCentroids()
         db.add(function: DatabaseFunction("ipg_centroid_distance", argumentCount: 7, pure: true) { arguments in
-            let layers = try cache.values(arguments)
-            guard let layer = Int.fromDatabaseValue(arguments[2]), let size = Int.fromDatabaseValue(arguments[3]), size > 0, layers.indices.contains(layer),
+            guard let values = try TraceMeasureFunctions.layerNodes(arguments, cache: cache),
                   let text = String.fromDatabaseValue(arguments[4]), let model = Int64.fromDatabaseValue(arguments[5]),
                   let metric = String.fromDatabaseValue(arguments[6]) else { return nil }
-            guard let centroid = try centroids.means(text)[model] else { return nil }
-            let values = NodeValues.means(layers[layer], nodeSize: size)
-            guard values.count == centroid.count else { return nil }
+            guard let centroid = try centroids.means(text)[model], values.count == centroid.count else { return nil }
             switch metric {
             case "euclidean": return LayerMeasures.euclideanDistance(values, centroid)
             case "cosine": return LayerMeasures.cosineDistance(values, centroid)

@@ -15,13 +15,16 @@ import IPG
 /// - `ipg_distance(values_a, encoding_a, values_b, encoding_b, layer, node_size)`: the Euclidean
 ///   distance of two traces' node values; `ipg_cosine_distance(…)`: 1 − their cosine similarity.
 enum TraceMeasureFunctions {
+    /// The node values of one layer of the trace in `arguments` (`node_values, value_encoding,
+    /// layer, node_size, …`); nil for a layer or node size the trace cannot have.
+    static func layerNodes(_ arguments: [DatabaseValue], cache: DecodedValuesCache) throws -> [Double]? {
+        let layers = try cache.values(arguments)
+        guard let layer = Int.fromDatabaseValue(arguments[2]), let size = Int.fromDatabaseValue(arguments[3]),
+              layers.indices.contains(layer), size > 0 else { return nil }
+        return NodeValues.means(layers[layer], nodeSize: size)
+    }
+
     static func register(in db: Database, cache: DecodedValuesCache, secondCache: DecodedValuesCache) {
-        let nodes: @Sendable ([DatabaseValue]) throws -> [Double]? = { arguments in
-            let layers = try cache.values(arguments)
-            guard let layer = Int.fromDatabaseValue(arguments[2]), let size = Int.fromDatabaseValue(arguments[3]),
-                  layers.indices.contains(layer), size > 0 else { return nil }
-            return NodeValues.means(layers[layer], nodeSize: size)
-        }
         db.add(function: DatabaseFunction("ipg_active_count", argumentCount: 5, pure: true) { arguments in
             let layers = try cache.values(arguments)
             guard let layer = Int.fromDatabaseValue(arguments[2]), let size = Int.fromDatabaseValue(arguments[3]),
@@ -29,17 +32,17 @@ enum TraceMeasureFunctions {
             return Layer.activeNodes(in: layers[layer], nodeSize: size, threshold: Float(threshold)).filter { $0 }.count
         })
         db.add(function: DatabaseFunction("ipg_l1", argumentCount: 4, pure: true) { arguments in
-            try nodes(arguments).map(LayerMeasures.l1)
+            try layerNodes(arguments, cache: cache).map(LayerMeasures.l1)
         })
         db.add(function: DatabaseFunction("ipg_entropy", argumentCount: 4, pure: true) { arguments in
-            try nodes(arguments).map(LayerMeasures.entropy)
+            try layerNodes(arguments, cache: cache).map(LayerMeasures.entropy)
         })
         db.add(function: DatabaseFunction("ipg_probability", argumentCount: 5, pure: true) { arguments in
-            guard let values = try nodes(arguments), let index = Int.fromDatabaseValue(arguments[4]) else { return nil }
+            guard let values = try layerNodes(arguments, cache: cache), let index = Int.fromDatabaseValue(arguments[4]) else { return nil }
             return LayerMeasures.probability(values, of: index)
         })
         db.add(function: DatabaseFunction("ipg_margin", argumentCount: 5, pure: true) { arguments in
-            guard let values = try nodes(arguments) else { return nil }
+            guard let values = try layerNodes(arguments, cache: cache) else { return nil }
             return LayerMeasures.margin(values, versus: Int.fromDatabaseValue(arguments[4]))
         })
         let distances: [(String, @Sendable ([Double], [Double]) -> Double?)] = [
