@@ -149,16 +149,24 @@ extension SQLiteLowering {
         /// not stored gives -1, not NULL, so that `not child(…)` stays true or false.
         private mutating func related(_ relation: TraceRelation, _ inner: BoundCondition) -> SQLFragment {
             let outer = traceAlias
-            relatedCount += 1
-            let alias = "\(relation.rawValue)\(relatedCount)"
-            traceAlias = alias
-            defer { traceAlias = outer }
+            let (alias, meets) = aboutAnotherTrace(relation.rawValue, inner)
             switch relation {
             case .parent:
-                return "EXISTS (SELECT 1 FROM traces \(raw: alias) WHERE \(raw: alias).id = \(raw: Self.parentID(of: outer)) AND \(condition(inner)))"
+                return "EXISTS (SELECT 1 FROM traces \(raw: alias) WHERE \(raw: alias).id = \(raw: Self.parentID(of: outer)) AND \(meets))"
             case .child:
-                return "\(raw: outer).id IN (SELECT COALESCE(\(raw: Self.parentID(of: alias)), -1) FROM traces \(raw: alias) WHERE \(raw: alias).parent_index >= 0 AND \(condition(inner)))"
+                return "\(raw: outer).id IN (SELECT COALESCE(\(raw: Self.parentID(of: alias)), -1) FROM traces \(raw: alias) WHERE \(raw: alias).parent_index >= 0 AND \(meets))"
             }
+        }
+
+        /// A fresh alias (`prefix` and a number) for a trace a subquery reads, and `inner`
+        /// lowered as a condition on that trace.
+        private mutating func aboutAnotherTrace(_ prefix: String, _ inner: BoundCondition) -> (alias: String, condition: SQLFragment) {
+            let outer = traceAlias
+            relatedCount += 1
+            let alias = "\(prefix)\(relatedCount)"
+            traceAlias = alias
+            defer { traceAlias = outer }
+            return (alias, condition(inner))
         }
 
         /// A measure of the current trace, from its node values in one layer (`ml`): the output
@@ -177,12 +185,7 @@ extension SQLiteLowering {
             case .distance(let index, .centroid(let selection), let metric):
                 // The centroids of every model's selected traces, computed once (the subquery
                 // does not depend on the trace), each trace measured from its model's.
-                let outer = traceAlias
-                relatedCount += 1
-                let alias = "centroid\(relatedCount)"
-                traceAlias = alias
-                let chosen = condition(selection)
-                traceAlias = outer
+                let (alias, chosen) = aboutAnotherTrace("centroid", selection)
                 let centroids: SQLFragment = "(SELECT json_group_object(model_id, json(stats)) FROM (SELECT \(raw: alias).model_id AS model_id,"
                     + " ipg_node_means(\(raw: alias).node_values, \(raw: alias).value_encoding, cl.layer, cl.node_size) AS stats"
                     + " FROM traces \(raw: alias) JOIN layers cl ON cl.model_id = \(raw: alias).model_id AND cl.layer = \(bind: index)"
