@@ -6,7 +6,8 @@
 public enum EdgeDerivation {
     /// Edges between active source nodes and active target nodes.
     /// - Parameters:
-    ///   - rule: how the layer combines its source (never `.explicit` or `.none` here).
+    ///   - rule: how the layer combines this source (never `.explicit` or `.none` here); a merge
+    ///     layer is called once per source.
     ///   - source: the source layer's node layout; `sourceValues` holds one trace's values in it.
     ///   - target: the layer receiving the edges; `targetValues` holds its values (only
     ///     `.channelOutput` reads them).
@@ -61,6 +62,11 @@ public enum EdgeDerivation {
             let size = target.nodeSize
             return activeTargets.filter { sourceActive[$0] }.map { channel in
                 edge(channel, channel, targetValues[(channel * size)..<((channel + 1) * size)].reduce(0, +))
+            }
+        case .concat(let offset):
+            let size = source.nodeSize
+            return activeSources.filter { targetActive[offset + $0] }.map { channel in
+                edge(channel, offset + channel, sourceValues[(channel * size)..<((channel + 1) * size)].reduce(0, +))
             }
         case .reshape:
             return reshapeEdges(source: source, target: target, sourceValues: sourceValues, sourceActive: sourceActive, targetActive: targetActive)

@@ -1,5 +1,6 @@
 /// One input's Inference Provenance Graph: its active nodes (with their values) and the
-/// weighted edges between them, derived from a trace and its model's layer table.
+/// weighted edges between them, derived from a trace and its model's layer table (from every
+/// source of a merge layer).
 public struct InferenceProvenanceGraph: Sendable {
     public struct Node: Sendable, Equatable {
         public var id: NodeID
@@ -25,16 +26,16 @@ public struct InferenceProvenanceGraph: Sendable {
                 let start = index * layer.nodeSize
                 nodes.append(Node(id: NodeID(layer: layer.index, index: index), value: Array(values[start..<(start + layer.nodeSize)])))
             }
-            guard let sourceIndex = layer.source else { continue }
-            if case .explicit = layer.edgeRule {
+            if layer.sources.contains(where: { $0.edgeRule == .explicit }) {
                 edges += (trace.explicitEdges[layer.index] ?? []).filter {
                     activity[$0.source.layer][$0.source.index] && active[$0.target.index]
                 }
-            } else {
+            }
+            for source in layer.sources where source.edgeRule != .explicit {
                 edges += EdgeDerivation.edges(
-                    rule: layer.edgeRule, source: topology.layers[sourceIndex], target: layer,
-                    sourceValues: trace.layerValues[sourceIndex], targetValues: values,
-                    sourceActive: activity[sourceIndex], targetActive: active)
+                    rule: source.edgeRule, source: topology.layers[source.layer], target: layer,
+                    sourceValues: trace.layerValues[source.layer], targetValues: values,
+                    sourceActive: activity[source.layer], targetActive: active)
             }
         }
         self.nodes = nodes

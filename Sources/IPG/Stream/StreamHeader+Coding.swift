@@ -18,10 +18,19 @@ extension StreamHeader {
             writer.writeInt64(layer.source ?? -1)
             try layer.edgeRule.encode(into: &writer)
         }
+        let merges = topology.layers.flatMap { layer in layer.mergedSources.map { (layer.index, $0) } }
+        try writer.writeUInt32(merges.count)
+        for (target, source) in merges {
+            try writer.writeUInt32(target)
+            try writer.writeUInt32(source.layer)
+            try source.edgeRule.encode(into: &writer)
+        }
         return writer.bytes
     }
 
-    init(decoding payload: [UInt8]) throws {
+    /// Decodes a header payload of stream format `version` (1 ends after the layer table, 2 adds
+    /// the merged-sources section); nil accepts either (a layer table kept by a store).
+    init(decoding payload: [UInt8], version: UInt16?) throws {
         var reader = PayloadReader(payload)
         let fingerprint = try reader.readString()
         let name = try reader.readString()
@@ -52,12 +61,28 @@ extension StreamHeader {
                 index: index, name: layerName, kind: kind, activation: activation, threshold: threshold,
                 nodeCount: nodeCount, nodeShape: nodeShape, source: source < 0 ? nil : source, edgeRule: rule))
         }
+        if version == 2 || (version == nil && !reader.isAtEnd) {
+            try Self.readMergedSources(from: &reader, into: &layers)
+        }
         guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the layer table") }
         let topology = ModelTopology(fingerprint: fingerprint, name: name, layers: layers)
         if let problem = topology.firstInconsistency(maximumValueCount: TraceStreamFormat.maximumPayloadLength / encoding.byteWidth) {
             throw PayloadError(problem)
         }
         self.init(topology: topology, valueEncoding: encoding, attributes: attributes)
+    }
+
+    /// The merged-sources section: for each merge layer's further sources, in order, target
+    /// layer, source layer, edge rule.
+    private static func readMergedSources(from reader: inout PayloadReader, into layers: inout [Layer]) throws {
+        let count = try reader.readCount(of: "merged sources", minimumItemLength: 4 + 4 + 1)
+        for _ in 0..<count {
+            let target = try reader.readCount(), source = try reader.readCount()
+            guard target < layers.count, layers[target].source != nil, source < target else {
+                throw PayloadError("merged source \(source) → \(target): not an earlier layer feeding a layer with a first source")
+            }
+            layers[target].mergedSources.append(LayerSource(layer: source, edgeRule: try EdgeRule(decoding: &reader)))
+        }
     }
 
     /// Bytes of a layer table entry with empty strings and lists and no edge rule data: index,
@@ -93,6 +118,9 @@ extension EdgeRule {
             writer.writeUInt8(5)
         case .explicit:
             writer.writeUInt8(6)
+        case .concat(let offset):
+            writer.writeUInt8(7)
+            try writer.writeUInt32(offset)
         }
     }
 
@@ -113,6 +141,7 @@ extension EdgeRule {
         case 4: self = .channelOutput
         case 5: self = .reshape
         case 6: self = .explicit
+        case 7: self = .concat(channelOffset: try reader.readCount())
         default: throw PayloadError("unknown edge rule \(tag)")
         }
     }

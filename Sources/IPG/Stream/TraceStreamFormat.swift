@@ -1,8 +1,10 @@
-/// The `.ipgz` trace stream, version 1: how DeepProv stores one IPG trace per input.
+/// The `.ipgz` trace stream, version 2: how DeepProv stores one IPG trace per input. Readers
+/// also read version 1, which differs only in the header payload (it has no merged-sources
+/// section, so no layer has more than one source).
 ///
 /// All integers are little-endian. A stream is an 8-byte preamble followed by frames.
 ///
-/// **Preamble**: the ASCII bytes `IPGZ`, a `u16` format version (1), a `u16` of flags (0).
+/// **Preamble**: the ASCII bytes `IPGZ`, a `u16` format version (2; 1 for the previous version), a `u16` of flags (0).
 ///
 /// **Frame**: a 20-byte header, then `storedLength` payload bytes.
 ///
@@ -28,14 +30,18 @@
 /// **Header payload**: model fingerprint (string, sha256 hex of the ONNX bytes), model name
 /// (string), value encoding (`u8`), key/values (producer, model path, …), `u32` layer count, then
 /// per layer: index `u32`, name string, kind string (`input`, `dense`, `conv`, `pool`, `batchNorm`,
-/// `reshape`, `activation`), activation string (`identity`, `relu`, `leaky_relu`, `sigmoid`,
+/// `reshape`, `activation`, `add`, `concat`), activation string (`identity`, `relu`, `leaky_relu`, `sigmoid`,
 /// `tanh`), threshold `f32`, node count `u32`, node shape (int list), source layer `i64` (−1 for
 /// none), edge rule: a `u8` tag then its data —
 /// 0 none; 1 dense: float list (target-major weights, alpha folded in); 2 conv: input channels,
 /// output channels, groups (`u32` each), kernel shape, strides, dilations, pads begin, pads end,
 /// input spatial, output spatial (int lists), float list of weights `[out, in/groups, kernel…]`;
-/// 3 channel scale: float list; 4 channel output; 5 reshape; 6 explicit. (The rules are documented
-/// on `EdgeRule`.)
+/// 3 channel scale: float list; 4 channel output; 5 reshape; 6 explicit; 7 concat: channel offset
+/// `u32`. (The rules are documented on `EdgeRule`.) Then (version 2) the **merged-sources
+/// section**: `u32` count, then per further source of a merge layer (an `Add`/`Sum` or `Concat`
+/// of several layers), in operand order: target layer `u32`, source layer `u32`, edge rule as
+/// above. A merge layer's first source is the one in its layer entry; an addend's rule is channel
+/// scale (all 1), a concatenated source's is concat.
 ///
 /// **Traces payload** for `n` traces: first `n` metadata records — input index `i64`, input hash
 /// string, true label `i64` (−1 when unknown), predicted label `i64`, confidence `f32`, tag string,
@@ -51,12 +57,15 @@
 /// (a frame's trace count too) before anything is sized by it, a frame's decoded length must
 /// match its zstd frame's content size, and a layer table must agree with itself (node shapes
 /// without empty dimensions, at most 1 GiB of values per trace, edge rules whose weights and
-/// geometry fit the layers they connect).
+/// geometry fit the layers they connect, merged sources only on layers that have a first source
+/// and only with addend, concat or explicit rules).
 public enum TraceStreamFormat {
     /// `IPGZ`.
     public static let magic: [UInt8] = Array("IPGZ".utf8)
-    /// The format version this build writes and reads.
-    public static let version: UInt16 = 1
+    /// The format version this build writes.
+    public static let version: UInt16 = 2
+    /// The format versions this build reads.
+    public static let readableVersions: [UInt16] = [1, 2]
     static let preambleLength = 8
     static let frameHeaderLength = 20
     /// Largest decoded payload a reader accepts (guards against corrupt lengths).

@@ -24,8 +24,14 @@ public final class TraceStreamReader {
             throw TraceStreamError(file: path, offset: 0, message: "not a DeepProv trace stream (it does not start with 'IPGZ')")
         }
         let version = UInt16(preamble[4]) | UInt16(preamble[5]) << 8
-        guard version == TraceStreamFormat.version else {
-            throw TraceStreamError(file: path, offset: 4, message: "format version \(version); this build reads version \(TraceStreamFormat.version)")
+        guard TraceStreamFormat.readableVersions.contains(version) else {
+            throw TraceStreamError(
+                file: path, offset: 4,
+                message: "format version \(version); this build reads versions \(TraceStreamFormat.readableVersions.map(String.init).joined(separator: " and "))")
+        }
+        let flags = UInt16(preamble[6]) | UInt16(preamble[7]) << 8
+        guard flags == 0 else {
+            throw TraceStreamError(file: path, offset: 6, message: "unknown format flags 0x\(String(flags, radix: 16)) (this build writes and reads 0)")
         }
         guard let (frame, payload, offset) = try Self.readFrame(from: input, decompressor: decompressor, path: path, number: 0),
               frame.kind == TraceStreamFormat.FrameKind.header.rawValue
@@ -33,7 +39,7 @@ public final class TraceStreamReader {
             throw TraceStreamError(file: path, frame: 0, offset: TraceStreamFormat.preambleLength, message: "the stream has no header frame")
         }
         do {
-            header = try StreamHeader(decoding: payload)
+            header = try StreamHeader(decoding: payload, version: version)
         } catch let error as PayloadError {
             throw TraceStreamError(file: path, frame: 0, offset: offset, message: "header: \(error.message)")
         }

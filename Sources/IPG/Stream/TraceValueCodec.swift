@@ -108,9 +108,10 @@ extension StreamHeader {
         }
     }
 
-    /// Reads `serialized()` bytes back.
+    /// Reads `serialized()` bytes back (of this version or version 1, whose header has no
+    /// merged-sources section).
     public init(serialized bytes: [UInt8]) throws {
-        do { try self.init(decoding: bytes) } catch let error as PayloadError {
+        do { try self.init(decoding: bytes, version: nil) } catch let error as PayloadError {
             throw TraceStreamError(file: "stream header", message: error.message)
         }
     }

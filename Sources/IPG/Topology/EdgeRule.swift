@@ -14,7 +14,7 @@ public enum EdgeRule: Sendable, Equatable {
     /// (zero outside the input), for input channels `c` in output channel `k`'s group `g`.
     case conv(ConvolutionGeometry, weights: [Float])
     /// Channel to the same channel: weight(c→c) = `scales[c] · Σ x_c` (BatchNormalization uses
-    /// γ/√(σ²+ε); an activation-only layer uses 1).
+    /// γ/√(σ²+ε); an activation-only layer and each addend of an Add/Sum layer use 1).
     case channelScale(scales: [Float])
     /// Channel to the same channel: weight(c→c) = Σ of the target node's value (pooling
     /// without a fused activation: the pooled map is the linear part that flowed).
@@ -23,9 +23,28 @@ public enum EdgeRule: Sendable, Equatable {
     /// node `e / sourceNodeSize` and target node `e / targetNodeSize`; weight(i→j) = Σ of the
     /// elements they share.
     case reshape
+    /// Concat: source node `c` became target node `channelOffset + c`; weight = Σ x_c (the
+    /// source's whole map flowed into the target unchanged).
+    case concat(channelOffset: Int)
     /// Edges are stored with each trace (used when the layer's operand is not the source
     /// layer's node values, e.g. after an elementwise rescaling between layers).
     case explicit
+}
+
+extension EdgeRule {
+    /// The rule's name without its data (as in the store's `layers.edge_rule`).
+    public var kindName: String {
+        switch self {
+        case .none: return "none"
+        case .dense: return "dense"
+        case .conv: return "conv"
+        case .channelScale: return "channel_scale"
+        case .channelOutput: return "channel_output"
+        case .reshape: return "reshape"
+        case .concat: return "concat"
+        case .explicit: return "explicit"
+        }
+    }
 }
 
 /// Geometry of a 1-D or 2-D convolution, per sample. 1-D convolutions have one spatial axis.

@@ -14,4 +14,9 @@ public enum LayerKind: String, Sendable, CaseIterable, Codable {
     case reshape
     /// An activation function that does not directly follow a layer operator.
     case activation
+    /// Add or Sum of several layers' outputs (a residual connection): one node per channel or
+    /// unit, fed by the same node of every addend.
+    case add
+    /// Concat of several layers' outputs along the channel (or unit) axis.
+    case concat
 }

@@ -3,7 +3,8 @@
 /// `Layer.activeNodes(in:)` and `EdgeDerivation` index by these sizes.
 extension ModelTopology {
     /// The first reason the table cannot be used, or nil: a layer fed by a later layer, a node shape with a zero dimension, more than `maximumValueCount` values per
-    /// trace, or an edge rule whose weights or geometry do not fit its source and target layers.
+    /// trace, an edge rule whose weights or geometry do not fit its source and target layers, or
+    /// a merge layer whose sources' rules cannot be combined.
     func firstInconsistency(maximumValueCount: Int) -> String? {
         var valueCount = 0
         for (position, layer) in layers.enumerated() {
@@ -14,14 +15,37 @@ extension ModelTopology {
                 return "layer \(position): \(layer.nodeCount) nodes of shape \(layer.nodeShape) bring a trace to more than \(maximumValueCount) values"
             }
             valueCount += layerValueCount
-            guard let sourceIndex = layer.source else { continue }
-            guard (0..<position).contains(sourceIndex) else {
-                return "layer \(position): source layer \(sourceIndex) is not an earlier layer"
+            guard layer.source != nil || layer.mergedSources.isEmpty else {
+                return "layer \(position): \(layer.mergedSources.count) merged sources but no first source"
             }
-            if let problem = Self.edgeRuleProblem(layer.edgeRule, source: layers[sourceIndex], target: layer) {
-                return "layer \(position): \(problem)"
+            for source in layer.sources {
+                guard (0..<position).contains(source.layer) else {
+                    return "layer \(position): source layer \(source.layer) is not an earlier layer"
+                }
+                if let problem = Self.edgeRuleProblem(source.edgeRule, source: layers[source.layer], target: layer) {
+                    return "layer \(position): \(problem)"
+                }
+            }
+            if let problem = Self.mergeProblem(layer) { return "layer \(position): \(problem)" }
+        }
+        return nil
+    }
+
+    /// A merge layer's sources are all addends (`channelScale`) or all concatenated (`concat`),
+    /// any of them possibly `explicit`; no other rule can be one of several sources.
+    private static func mergeProblem(_ layer: Layer) -> String? {
+        guard layer.isMerge else { return nil }
+        var added = 0, concatenated = 0
+        for source in layer.sources {
+            switch source.edgeRule {
+            case .channelScale: added += 1
+            case .concat: concatenated += 1
+            case .explicit: continue
+            case .none, .dense, .conv, .reshape, .channelOutput:
+                return "a merge of \(layer.sources.count) sources cannot use a \(source.edgeRule.kindName) rule for source layer \(source.layer)"
             }
         }
+        guard added == 0 || concatenated == 0 else { return "a merge mixes added and concatenated sources" }
         return nil
     }
 
@@ -44,6 +68,11 @@ extension ModelTopology {
             return nil
         case .channelOutput:
             guard source.nodeCount == target.nodeCount else { return "channel edges from \(source.nodeCount) to \(target.nodeCount) channels" }
+            return nil
+        case .concat(let offset):
+            guard source.nodeSize == target.nodeSize, offset >= 0, offset <= target.nodeCount, source.nodeCount <= target.nodeCount - offset else {
+                return "a concatenation of \(source.nodeCount) nodes of shape \(source.nodeShape) at offset \(offset) into \(target.nodeCount) nodes of shape \(target.nodeShape)"
+            }
             return nil
         case .reshape:
             guard source.valueCount == target.valueCount else {

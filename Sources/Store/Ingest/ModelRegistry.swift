@@ -32,7 +32,7 @@ enum ModelRegistry {
         for layer in topology.layers {
             try layerStatement.execute(arguments: [
                 modelID, layer.index, layer.name, layer.kind.rawValue, layer.activation.rawValue, Double(layer.threshold),
-                layer.nodeCount, layer.nodeSize, layer.source, layer.edgeRule.name,
+                layer.nodeCount, layer.nodeSize, layer.source, layer.edgeRule.kindName,
             ])
             if case .dense(let weights) = layer.edgeRule, let source = layer.source {
                 let sources = topology.layers[source].nodeCount
@@ -54,20 +54,5 @@ enum ModelRegistry {
             throw StoreError(path: storePath, reason: .damaged(detail: "the ONNX bytes given for model \(topology.fingerprint.prefix(12)) hash to \(digest.prefix(12)) (did the file change?)"))
         }
         try db.execute(sql: "UPDATE models SET onnx = ? WHERE id = ? AND onnx IS NULL", arguments: [onnx, modelID])
-    }
-}
-
-extension EdgeRule {
-    /// The rule's name in the `layers` table.
-    var name: String {
-        switch self {
-        case .none: return "none"
-        case .dense: return "dense"
-        case .conv: return "conv"
-        case .channelScale: return "channel_scale"
-        case .channelOutput: return "channel_output"
-        case .reshape: return "reshape"
-        case .explicit: return "explicit"
-        }
     }
 }

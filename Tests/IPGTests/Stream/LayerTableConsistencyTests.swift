@@ -32,6 +32,12 @@ import TestSupport
         Change(problem: "layer 2: 1 channel scales from 2 to 2 channels") { $0[2].edgeRule = .channelScale(scales: [0.5]) },
         Change(problem: "layer 3: channel edges from 2 to 3 channels") { $0[3].nodeCount = 3 },
         Change(problem: "layer 4: a reshape of 8 values into 9") { $0[4].nodeCount = 9 },
+        Change(problem: "layer 8: a concatenation of 2 nodes of shape [2, 2] at offset 3 into 4 nodes of shape [2, 2]") {
+            $0[8].mergedSources[0].edgeRule = .concat(channelOffset: 3)
+        },
+        Change(problem: "layer 7: a merge of 2 sources cannot use a reshape rule for source layer 6") { $0[7].mergedSources[0].edgeRule = .reshape },
+        Change(problem: "layer 7: a merge mixes added and concatenated sources") { $0[7].mergedSources[0].edgeRule = .concat(channelOffset: 0) },
+        Change(problem: "merged source 8 → 7: not an earlier layer feeding a layer with a first source") { $0[7].mergedSources[0].layer = 8 },
     ]
 
     @Test(arguments: changes)

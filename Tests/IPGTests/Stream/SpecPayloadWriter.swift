@@ -18,8 +18,9 @@ struct SpecPayloadWriter {
         values.forEach { u32($0) }
     }
 
-    /// A header payload for a float32 stream: fingerprint, name, encoding, `attributeCount`
-    /// (then no key/values), `layerCount`, then `layers` as already written entries.
+    /// A version-2 header payload for a float32 stream: fingerprint, name, encoding,
+    /// `attributeCount` (then no key/values), `layerCount`, then `layers` as already written
+    /// entries, then an empty merged-sources section.
     static func header(attributeCount: UInt32 = 0, layerCount: UInt32, layers: [[UInt8]]) -> [UInt8] {
         var writer = SpecPayloadWriter()
         writer.string(String(repeating: "ab", count: 32))
@@ -27,7 +28,7 @@ struct SpecPayloadWriter {
         writer.u8(0)
         writer.u32(attributeCount)
         writer.u32(layerCount)
-        return writer.bytes + layers.joined()
+        return writer.bytes + layers.joined() + littleEndian(0)
     }
 
     /// A layer table entry of kind `input`, activation `identity`, threshold 0 and no edge rule.

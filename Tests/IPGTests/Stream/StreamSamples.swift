@@ -1,7 +1,7 @@
 import Foundation
 import IPG
 
-/// A layer table using every edge rule, and traces with every metadata field, for stream tests.
+/// A layer table using every edge rule (merge layers too), and traces with every metadata field, for stream tests.
 enum StreamSamples {
     static let topology: ModelTopology = {
         let geometry = ConvolutionGeometry(
@@ -18,6 +18,10 @@ enum StreamSamples {
             Layer(index: 5, name: "fc", kind: .dense, activation: .leakyRelu, threshold: 0, nodeCount: 3, nodeShape: [], source: 4,
                   edgeRule: .dense(weights: (0..<24).map { sin(Float($0)) })),
             Layer(index: 6, name: "rescaled", kind: .activation, activation: .tanh, threshold: 1e-3, nodeCount: 3, nodeShape: [], source: 5, edgeRule: .explicit),
+            Layer(index: 7, name: "residual", kind: .add, activation: .relu, threshold: 0, nodeCount: 3, nodeShape: [], source: 5,
+                  edgeRule: .channelScale(scales: [1, 1, 1]), mergedSources: [LayerSource(layer: 6, edgeRule: .channelScale(scales: [1, 1, 1]))]),
+            Layer(index: 8, name: "concat", kind: .concat, activation: .identity, threshold: 0, nodeCount: 4, nodeShape: [2, 2], source: 3,
+                  edgeRule: .concat(channelOffset: 0), mergedSources: [LayerSource(layer: 3, edgeRule: .concat(channelOffset: 2))]),
         ]
         return ModelTopology(fingerprint: String(repeating: "ab", count: 32), name: "every-rule", layers: layers)
     }()

@@ -23,6 +23,8 @@ import TestSupport
         let layers = decoded["layers"] as! [[Any]]
         #expect(layers.map { $0[0] as! String } == StreamSamples.topology.layers.map(\.name))
         #expect(layers.map { $0[2] as! Int } == StreamSamples.topology.layers.map(\.nodeCount))
+        #expect(layers.map { $0[3] as! [Int] } == StreamSamples.topology.layers.map { $0.sources.map(\.layer) })
+        #expect(StreamSamples.topology.layers.contains { $0.isMerge }, "the sample has merge layers")
         let records = decoded["traces"] as! [[String: Any]]
         #expect(records.count == traces.count)
         for (record, trace) in zip(records, traces) {

@@ -1,0 +1,68 @@
+import Foundation
+import IPG
+import Testing
+import TestSupport
+
+/// Version 2 adds the merged-sources section to the header; version-1 streams (whose header ends
+/// after the layer table) are still read, and a version-1 header with trailing bytes is not.
+@Suite struct FormatVersionTests {
+    /// The sample table without its merge layers (what a version-1 stream could hold).
+    static let singleSourceTopology = ModelTopology(
+        fingerprint: StreamSamples.topology.fingerprint, name: "single-source",
+        layers: StreamSamples.topology.layers.filter { !$0.isMerge })
+
+    static func singleSourceTrace(_ number: Int) -> Trace {
+        var trace = StreamSamples.trace(number)
+        trace.layerValues = Array(trace.layerValues.prefix(singleSourceTopology.layers.count))
+        return trace
+    }
+
+    /// A version-2 stream rewritten as version 1: preamble version 1, the header payload without
+    /// its (empty) merged-sources section.
+    static func versionOneBytes(in directory: TemporaryDirectory, traces: [Trace]) throws -> [UInt8] {
+        let path = directory.path("v2.ipgz")
+        let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: singleSourceTopology))
+        for trace in traces { try writer.append(trace) }
+        try writer.finish()
+        var frames = StreamFrames(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        #expect(frames.preamble[4] == 2, "this build writes version 2")
+        let payload = frames.frames[0].payload
+        #expect(Array(payload.suffix(4)) == [0, 0, 0, 0], "an empty merged-sources section ends the header")
+        frames.preamble[4] = 1
+        frames.frames[0].payload = Array(payload.dropLast(4))
+        return frames.bytes
+    }
+
+    @Test func versionOneStreamIsRead() throws {
+        let directory = try TemporaryDirectory()
+        let traces = (0..<5).map(Self.singleSourceTrace)
+        let outcome = try StreamReadOutcome(bytes: try Self.versionOneBytes(in: directory, traces: traces), name: "v1.ipgz", in: directory.url)
+        #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+        #expect(outcome.header?.topology == Self.singleSourceTopology)
+        #expect(outcome.traces == traces)
+    }
+
+    @Test func versionOneHeaderWithAMergedSourcesSectionIsRefused() throws {
+        let directory = try TemporaryDirectory()
+        var frames = StreamFrames(try Self.versionOneBytes(in: directory, traces: [Self.singleSourceTrace(0)]))
+        frames.frames[0].payload += littleEndian(0)
+        let outcome = try StreamReadOutcome(bytes: frames.bytes, name: "v1-extra.ipgz", in: directory.url)
+        #expect(outcome.streamError?.frame == 0)
+        #expect(outcome.streamError?.message == "header: 4 unexpected bytes after the layer table")
+    }
+
+    @Test func mergeLayersRoundTrip() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("merge.ipgz")
+        let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: StreamSamples.topology))
+        try writer.append(StreamSamples.trace(1))
+        try writer.finish()
+        let outcome = StreamReadOutcome(reading: path)
+        #expect(outcome.error == nil)
+        let header = try #require(outcome.header)
+        let merges = header.topology.layers.filter { $0.isMerge }
+        #expect(merges.map(\.name) == ["residual", "concat"])
+        #expect(merges.map { $0.sources.map(\.layer) } == [[5, 6], [3, 3]])
+        #expect(merges[1].sources.map(\.edgeRule) == [.concat(channelOffset: 0), .concat(channelOffset: 2)])
+    }
+}
