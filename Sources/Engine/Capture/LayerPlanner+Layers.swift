@@ -53,6 +53,14 @@ extension LayerPlanner {
         case "MaxPool", "AveragePool", "GlobalAveragePool":
             try requireOperand(nodes: targetCount, size: sourceLayer.nodeSize)
             return (.pool, .channelOutput)
+        case "ReduceMean":
+            let axes = try reducedAxes(of: node)
+            let rank = operandShape.count + 1
+            guard !axes.isEmpty, axes.allSatisfy({ (2..<rank).contains($0 < 0 ? $0 + rank : $0) }) else {
+                throw attributes.error("IPG capture needs a mean over spatial axes (2 and later) of [N, C, spatial…], got axes \(axes) of per-sample shape \(operandShape)")
+            }
+            try requireOperand(nodes: targetCount, size: sourceLayer.nodeSize)
+            return (.pool, .channelOutput)
         case "BatchNormalization":
             let batchNorm = try BatchNormalization(OperatorContext(node: node, opset: graph.opset, integerConstants: [:]))
             let parameters = try (0...4).map { $0 == 0 ? nil : try constant(node, $0) }
@@ -66,6 +74,19 @@ extension LayerPlanner {
             try requireOperand(nodes: targetCount, size: sourceLayer.nodeSize)
             return (.activation, .channelScale(scales: [Float](repeating: 1, count: targetCount)))
         }
+    }
+
+    /// ReduceMean's axes: the attribute (opset < 18) or a constant int64 input (opset 18);
+    /// empty when none are given (a mean over every axis).
+    private func reducedAxes(of node: GraphNode) throws -> [Int] {
+        if let axes = try NodeAttributes(node).ints("axes") { return axes }
+        guard let name = node.input(1) else { return [] }
+        if case .integer(_, let values)? = graph.initializers[name] { return values.map { Int($0) } }
+        if let producer = graph.nodes.first(where: { $0.outputs.contains(name) }), producer.opType == "Constant",
+           case .integer(_, let values)? = try Constant.value(of: producer) {
+            return values.map { Int($0) }
+        }
+        throw NodeAttributes(node).error("IPG capture needs constant axes, but '\(name)' is computed")
     }
 
     /// A float constant input (initializer or Constant node) of `node`.

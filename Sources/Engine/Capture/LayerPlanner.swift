@@ -2,8 +2,9 @@ import IPG
 
 /// Finds the IPG layers of a graph (the contract in DEEPPROV.md and the Engine issue):
 /// layer 0 is the model input; layer k is the k-th layer operator in topological order
-/// (Gemm, MatMul with an optional bias Add, Conv, pooling, BatchNormalization,
-/// Flatten/Reshape), with an activation that directly and solely follows it fused in. An
+/// (Gemm, MatMul with an optional bias Add, Conv, pooling, ReduceMean over spatial axes,
+/// BatchNormalization, Flatten/Reshape, and the merges: Add/Sum of several layers' outputs,
+/// Concat along channels), with an activation that directly and solely follows it fused in. An
 /// activation that follows no layer operator is a layer of its own. Other operators
 /// (elementwise arithmetic, Softmax, Identity, Dropout, Constant) are transparent: the next
 /// layer's edges come from the layer they started from, stored explicitly when they changed
@@ -11,7 +12,7 @@ import IPG
 struct LayerPlanner {
     static let layerOperators: Set<String> = [
         "Gemm", "MatMul", "Conv", "MaxPool", "AveragePool", "GlobalAveragePool",
-        "BatchNormalization", "Flatten", "Reshape",
+        "BatchNormalization", "Flatten", "Reshape", "ReduceMean",
     ]
     static let activations: [String: ActivationFunction] = [
         "Relu": .relu, "LeakyRelu": .leakyRelu, "Sigmoid": .sigmoid, "Tanh": .tanh,
@@ -26,7 +27,7 @@ struct LayerPlanner {
 
     private var producers: [String: GraphNode] = [:]
     private var consumers: [String: [GraphNode]] = [:]
-    private var constantNames: Set<String>
+    private(set) var constantNames: Set<String>
 
     init(graph: ModelGraph, source: String, sampleShapes: [String: [Int]], thresholds: ActivationThresholds) {
         self.graph = graph
@@ -47,10 +48,11 @@ struct LayerPlanner {
         var layerOfValue: [String: Int] = [inputName: 0]
         var fused: Set<String> = []
         for node in graph.nodes where !fused.contains(node.name) {
-            let isLayerOperator = Self.layerOperators.contains(node.opType)
+            let merges = try isMergeOperator(node, layerOfValue: layerOfValue)
+            let isLayerOperator = Self.layerOperators.contains(node.opType) || merges
             guard isLayerOperator || Self.activations[node.opType] != nil else { continue }
-            let operand = node.inputs[0]
-            let (sourceLayer, exact) = try origin(of: operand, layerOfValue: layerOfValue, node: node)
+            let operands = merges ? try mergeOperands(of: node) : [node.inputs[0]]
+            let origins = try operands.map { try origin(of: $0, layerOfValue: layerOfValue, node: node) }
             var valueName = node.outputs[0]
             var preActivationName: String?
             var activation = ActivationFunction.identity
@@ -70,15 +72,18 @@ struct LayerPlanner {
                 activation = Self.activations[node.opType]!
             }
             let index = planned.count
-            let layer = try makeLayer(
-                index: index, node: node, activation: activation, valueName: valueName,
-                sourceLayer: planned[sourceLayer].layer)
-            var entry = CapturePlan.PlannedLayer(layer: layer, valueName: valueName, operandName: operand)
+            let layer = merges
+                ? try makeMergeLayer(
+                    index: index, node: node, activation: activation, valueName: valueName,
+                    operands: operands, sourceLayers: origins.map { planned[$0.layer].layer })
+                : try makeLayer(
+                    index: index, node: node, activation: activation, valueName: valueName,
+                    sourceLayer: planned[origins[0].layer].layer)
+            var entry = CapturePlan.PlannedLayer(layer: layer, valueName: valueName, operandNames: operands)
             let needsPreActivation = layer.edgeRule == .channelOutput && activation != .identity
-            if !exact || needsPreActivation {
-                entry.explicitRule = layer.edgeRule
-                entry.explicitTargetName = needsPreActivation ? preActivationName : valueName
-                entry.layer.edgeRule = .explicit
+            entry.explicitTargetName = needsPreActivation ? preActivationName : valueName
+            for (position, origin) in origins.enumerated() where !origin.exact || needsPreActivation {
+                entry.makeExplicit(sourcePosition: position)
             }
             planned.append(entry)
             layerOfValue[valueName] = index
@@ -98,7 +103,7 @@ struct LayerPlanner {
 
     /// The layer a value comes from, and whether it still equals that layer's values
     /// (only Identity/Dropout in between).
-    private func origin(of value: String, layerOfValue: [String: Int], node: GraphNode) throws -> (layer: Int, exact: Bool) {
+    func origin(of value: String, layerOfValue: [String: Int], node: GraphNode) throws -> (layer: Int, exact: Bool) {
         if let layer = layerOfValue[value] { return (layer, true) }
         guard let producer = producers[value] else {
             throw EngineError("\(source): node '\(node.name)' (\(node.opType)) reads '\(value)', which comes from no layer")
@@ -108,7 +113,7 @@ struct LayerPlanner {
         guard origins.count == 1, let layer = origins.first else {
             throw EngineError(
                 "\(source): node '\(producer.name)' (\(producer.opType)) combines values from \(origins.count) layers; "
-                + "IPG capture supports chains where each layer reads from one earlier layer (no residual connections yet)")
+                + "IPG capture merges layers only with Add, Sum or Concat (other operators must read one earlier layer)")
         }
         guard Self.passthrough.contains(producer.opType) else { return (layer, false) }
         return (layer, try origin(of: computed[0], layerOfValue: layerOfValue, node: node).exact)
@@ -119,7 +124,7 @@ struct LayerPlanner {
         let layer = Layer(
             index: 0, name: name, kind: .input, activation: .identity, threshold: thresholds[.identity],
             nodeCount: count, nodeShape: shape, source: nil, edgeRule: .none)
-        return CapturePlan.PlannedLayer(layer: layer, valueName: name, operandName: nil)
+        return CapturePlan.PlannedLayer(layer: layer, valueName: name, operandNames: [])
     }
 
     /// Nodes of a value: one per unit for [F], one per channel (a map) for [C, …].

@@ -33,15 +33,17 @@ public final class ProvenanceCapture: @unchecked Sendable {
             let layerValues = try plan.layers.map { try slice(evaluation, $0.valueName, sample) }
             var explicitEdges: [Int: [Edge]] = [:]
             for planned in plan.layers {
-                guard let rule = planned.explicitRule, let operand = planned.operandName,
-                      let targetName = planned.explicitTargetName, let sourceIndex = planned.layer.source else { continue }
-                let source = plan.layers[sourceIndex].layer
-                explicitEdges[planned.layer.index] = EdgeDerivation.edges(
-                    rule: rule, source: source, target: planned.layer,
-                    sourceValues: try slice(evaluation, operand, sample),
-                    targetValues: try slice(evaluation, targetName, sample),
-                    sourceActive: source.activeNodes(in: layerValues[sourceIndex]),
-                    targetActive: planned.layer.activeNodes(in: layerValues[planned.layer.index]))
+                let target = planned.layer
+                for (position, source) in target.sources.enumerated() {
+                    guard let rule = planned.explicitRules[position], let targetName = planned.explicitTargetName else { continue }
+                    let sourceLayer = plan.layers[source.layer].layer
+                    explicitEdges[target.index, default: []] += EdgeDerivation.edges(
+                        rule: rule, source: sourceLayer, target: target,
+                        sourceValues: try slice(evaluation, planned.operandNames[position], sample),
+                        targetValues: try slice(evaluation, targetName, sample),
+                        sourceActive: sourceLayer.activeNodes(in: layerValues[source.layer]),
+                        targetActive: target.activeNodes(in: layerValues[target.index]))
+                }
             }
             let description = samples[sample]
             let inputValues = inputs.values[(sample * perSampleInput)..<((sample + 1) * perSampleInput)]

@@ -27,6 +27,9 @@ enum OperatorRegistry {
         "Abs",
         "Less",
         "Where",
+        "Concat",
+        "Sum",
+        "ReduceMean",
     ]
 
     private static func build(_ context: OperatorContext) throws -> (any Operator)? {
@@ -56,6 +59,9 @@ enum OperatorRegistry {
         case "Abs": return Abs()
         case "Less": return Less()
         case "Where": return Where()
+        case "Concat": return try Concat(context)
+        case "Sum": return Sum()
+        case "ReduceMean": return try ReduceMean(context)
         default: return nil
         }
     }
