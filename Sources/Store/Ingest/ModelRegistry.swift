@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 import IPG
 
-/// Registers a model's layer table (and dense weights) once, by fingerprint.
+/// Registers a model's layer table (its layers, every layer's sources, dense weights) once, by
+/// fingerprint.
 enum ModelRegistry {
     /// The model's id, inserting it on first sight; a known fingerprint with another layer
     /// table is refused.
@@ -29,11 +30,19 @@ enum ModelRegistry {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let weightStatement = try db.makeStatement(sql: "INSERT INTO dense_weights (model_id, layer, target, source, weight) VALUES (?, ?, ?, ?, ?)")
+        let sourceStatement = try db.makeStatement(sql: """
+            INSERT INTO layer_sources (model_id, layer, position, source_layer, edge_rule, channel_offset) VALUES (?, ?, ?, ?, ?, ?)
+            """)
         for layer in topology.layers {
             try layerStatement.execute(arguments: [
                 modelID, layer.index, layer.name, layer.kind.rawValue, layer.activation.rawValue, Double(layer.threshold),
                 layer.nodeCount, layer.nodeSize, layer.source, layer.edgeRule.kindName,
             ])
+            for (position, source) in layer.sources.enumerated() {
+                var offset = 0
+                if case .concat(let channelOffset) = source.edgeRule { offset = channelOffset }
+                try sourceStatement.execute(arguments: [modelID, layer.index, position, source.layer, source.edgeRule.kindName, offset])
+            }
             if case .dense(let weights) = layer.edgeRule, let source = layer.source {
                 let sources = topology.layers[source].nodeCount
                 for target in 0..<layer.nodeCount {
