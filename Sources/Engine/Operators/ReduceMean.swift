@@ -16,29 +16,44 @@ struct ReduceMean: Operator {
         emptyAxesIsIdentity = try context.attributes.int("noop_with_empty_axes", default: 0) == 1
     }
 
-    func run(_ inputs: [Tensor?]) throws -> [Tensor] {
-        let input = try inputs.required(0)
-        if (axes ?? []).isEmpty && emptyAxesIsIdentity { return [input] }
-        let reduced = try Set((axes ?? Array(0..<input.rank)).map { axis -> Int in
-            let resolved = axis < 0 ? axis + input.rank : axis
-            guard resolved >= 0 && resolved < input.rank else {
-                throw EngineError("ReduceMean axis \(axis) is out of range for \(input.shape)")
+    /// Whether the operator passes its input through (no axes, `noop_with_empty_axes`).
+    var isIdentity: Bool { (axes ?? []).isEmpty && emptyAxesIsIdentity }
+
+    /// The axes reduced for an input of `rank`, resolved (negative counts from the end).
+    func reducedAxes(rank: Int, shape: [Int]) throws -> Set<Int> {
+        try Set((axes.flatMap { $0.isEmpty ? nil : $0 } ?? Array(0..<rank)).map { axis -> Int in
+            let resolved = axis < 0 ? axis + rank : axis
+            guard resolved >= 0 && resolved < rank else {
+                throw EngineError("ReduceMean axis \(axis) is out of range for \(shape)")
             }
             return resolved
         })
-        let keptShape = input.shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
+    }
+
+    /// For each input element, the position of the mean it is part of.
+    func outputPositions(for shape: [Int], reduced: Set<Int>) -> (positions: [Int], outputCount: Int) {
+        let keptShape = shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
         let outputStrides = Tensor.strides(of: keptShape)
-        let inputStrides = Tensor.strides(of: input.shape)
-        var sums = [Double](repeating: 0, count: keptShape.reduce(1, *))
-        for index in 0..<input.count {
-            var target = 0
-            for axis in 0..<input.rank where !reduced.contains(axis) {
-                target += (index / inputStrides[axis] % input.shape[axis]) * outputStrides[axis]
+        let inputStrides = Tensor.strides(of: shape)
+        let positions = (0..<shape.reduce(1, *)).map { index in
+            (0..<shape.count).reduce(0) { target, axis in
+                reduced.contains(axis) ? target : target + (index / inputStrides[axis] % shape[axis]) * outputStrides[axis]
             }
-            sums[target] += Double(input.values[index])
         }
-        let divisor = Double(input.count / max(sums.count, 1))
-        let shape = keepDimensions ? keptShape : input.shape.enumerated().filter { !reduced.contains($0.offset) }.map(\.element)
+        return (positions, keptShape.reduce(1, *))
+    }
+
+    func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+        let input = try inputs.required(0)
+        if isIdentity { return [input] }
+        let reduced = try reducedAxes(rank: input.rank, shape: input.shape)
+        let (positions, outputCount) = outputPositions(for: input.shape, reduced: reduced)
+        var sums = [Double](repeating: 0, count: outputCount)
+        for (index, target) in positions.enumerated() { sums[target] += Double(input.values[index]) }
+        let divisor = Double(input.count / max(outputCount, 1))
+        let shape = input.shape.enumerated().compactMap { axis, size in
+            reduced.contains(axis) ? (keepDimensions ? 1 : nil) : size
+        }
         return [Tensor(shape: shape, values: sums.map { Float($0 / divisor) })]
     }
 }
