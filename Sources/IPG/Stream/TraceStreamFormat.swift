@@ -4,7 +4,8 @@
 ///
 /// All integers are little-endian. A stream is an 8-byte preamble followed by frames.
 ///
-/// **Preamble**: the ASCII bytes `IPGZ`, a `u16` format version (2; 1 for the previous version), a `u16` of flags (0).
+/// **Preamble**: the ASCII bytes `IPGZ`, a `u16` format version (2; 1 for the previous
+/// version), a `u16` of flags (0; a reader refuses others).
 ///
 /// **Frame**: a 20-byte header, then `storedLength` payload bytes.
 ///

@@ -85,8 +85,12 @@ import TestSupport
         var spatialConcat = GraphBuilder(inputShape: [nil, 2, 2])
         let doubled = spatialConcat.node("Relu", ["x"])
         let joined = spatialConcat.node("Concat", ["x", doubled], name: "joined", attributes: ["axis": .int(2)])
+        var gated = GraphBuilder(inputShape: [nil, 2, 2])
+        let gate = gated.node("Mul", ["x", gated.node("Sigmoid", ["x"])], name: "gate")
+        let flattened = gated.node("Flatten", [gate])
         let cases = [
             (broadcast, added, "node 'broadcast_add' (Add): IPG capture adds layers of one shape only (no broadcasting)"),
+            (gated, flattened, "node 'gate' (Mul) combines values from 2 layers; IPG capture merges layers only with Add, Sum or Concat"),
             (overChannels, mean, "node 'channel_mean' (ReduceMean): IPG capture needs a mean over spatial axes"),
             (spatialConcat, joined, "node 'joined' (Concat): IPG capture concatenates along channels (axis 1) only"),
         ]
