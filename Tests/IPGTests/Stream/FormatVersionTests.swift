@@ -40,6 +40,12 @@ import TestSupport
         #expect(outcome.error == nil, "\(String(describing: outcome.error))")
         #expect(outcome.header?.topology == Self.singleSourceTopology)
         #expect(outcome.traces == traces)
+        // the spec-only Python reader reads it too
+        let result = try PythonScript.run("fixtures/read_ipgz.py", arguments: [directory.url.appendingPathComponent("v1.ipgz").path])
+        #expect(result.status == 0, "\(result.errorOutput)")
+        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        #expect((decoded["layers"] as? [[Any]])?.map { $0[3] as! [Int] } == Self.singleSourceTopology.layers.map { $0.source.map { [$0] } ?? [] })
+        #expect((decoded["traces"] as? [Any])?.count == traces.count)
     }
 
     @Test func versionOneHeaderWithAMergedSourcesSectionIsRefused() throws {
