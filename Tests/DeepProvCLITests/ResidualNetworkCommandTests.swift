@@ -75,6 +75,21 @@ import TestSupport
         }
     }
 
+    @Test func dotExportFromTheStreamDrawsTheMergeEdges() throws {
+        let workspace = try Workspace()
+        let dot = try deepProvOutput(["export", "--stream", workspace.directory.path("residual.ipgz"), "--input", "0", "--format", "dot"])
+        let drawn = Set(dot.split(separator: "\n").compactMap { line -> String? in
+            guard line.contains(" -> ") else { return nil }
+            return line.split(separator: "\"").enumerated().filter { $0.offset == 1 || $0.offset == 3 }.map(\.element).joined(separator: "->")
+        })
+        let graph = InferenceProvenanceGraph(topology: workspace.header.topology, trace: workspace.traces[0])
+        #expect(drawn == Set(graph.edges.map { "\($0.source)->\($0.target)" }))
+        let merges = Set(workspace.mergeLayers.map(\.index))
+        let intoMerges = graph.edges.filter { merges.contains($0.target.layer) }
+        #expect(Set(intoMerges.map(\.source.layer)).count == 4, "both addends of both residual Adds")
+        #expect(dot.contains("label=\"\(workspace.mergeLayers[0].index): add \(workspace.mergeLayers[0].name)\""))
+    }
+
     @Test func edgesIntoAMergeLayerAreRefusedWithADiagnostic() throws {
         let workspace = try Workspace()
         let layer = try #require(workspace.mergeLayers.first).index

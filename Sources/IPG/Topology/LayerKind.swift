@@ -6,7 +6,7 @@ public enum LayerKind: String, Sendable, CaseIterable, Codable {
     case dense
     /// Conv (1-D or 2-D): one node per output channel.
     case conv
-    /// MaxPool, AveragePool or GlobalAveragePool: one node per channel.
+    /// MaxPool, AveragePool, GlobalAveragePool or ReduceMean over spatial axes: one node per channel.
     case pool
     /// BatchNormalization (inference form).
     case batchNorm
