@@ -20,13 +20,18 @@ public struct Catalog: Sendable, Equatable {
         public var kind: LayerKind
         public var nodeCount: Int
         public var nodeSize: Int
+        /// How the layer's edges are derived; nil when the store names a rule this build does
+        /// not know (edge queries then refuse the layer).
+        public var edgeRule: EdgeRuleKind?
 
+        /// `edgeRule` starts as the usual rule of `kind` (a store sets the recorded one).
         public init(index: Int, name: String, kind: LayerKind, nodeCount: Int, nodeSize: Int) {
             self.index = index
             self.name = name
             self.kind = kind
             self.nodeCount = nodeCount
             self.nodeSize = nodeSize
+            self.edgeRule = EdgeRuleKind.usual(for: kind)
         }
     }
 

@@ -3,7 +3,8 @@ import Foundation
 import GRDB
 import IPG
 
-/// Registers a model's layer table (and dense weights) once, by fingerprint.
+/// Registers a model's layer table (with its dense weights and its conv and channel-scale
+/// kernels) once, by fingerprint.
 enum ModelRegistry {
     /// The model's id, inserting it on first sight; a known fingerprint with another layer
     /// table is refused.
@@ -29,11 +30,15 @@ enum ModelRegistry {
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
         let weightStatement = try db.makeStatement(sql: "INSERT INTO dense_weights (model_id, layer, target, source, weight) VALUES (?, ?, ?, ?, ?)")
+        let kernelStatement = try db.makeStatement(sql: "INSERT INTO layer_kernels (model_id, layer, geometry, weights) VALUES (?, ?, ?, ?)")
         for layer in topology.layers {
             try layerStatement.execute(arguments: [
                 modelID, layer.index, layer.name, layer.kind.rawValue, layer.activation.rawValue, Double(layer.threshold),
-                layer.nodeCount, layer.nodeSize, layer.source, layer.edgeRule.name,
+                layer.nodeCount, layer.nodeSize, layer.source, layer.edgeRule.kind.rawValue,
             ])
+            if let kernel = LayerKernel(rule: layer.edgeRule) {
+                try kernelStatement.execute(arguments: [modelID, layer.index, kernel.geometryJSON, kernel.weightsBlob])
+            }
             if case .dense(let weights) = layer.edgeRule, let source = layer.source {
                 let sources = topology.layers[source].nodeCount
                 for target in 0..<layer.nodeCount {
@@ -54,20 +59,5 @@ enum ModelRegistry {
             throw StoreError(path: storePath, reason: .damaged(detail: "the ONNX bytes given for model \(topology.fingerprint.prefix(12)) hash to \(digest.prefix(12)) (did the file change?)"))
         }
         try db.execute(sql: "UPDATE models SET onnx = ? WHERE id = ? AND onnx IS NULL", arguments: [onnx, modelID])
-    }
-}
-
-extension EdgeRule {
-    /// The rule's name in the `layers` table.
-    var name: String {
-        switch self {
-        case .none: return "none"
-        case .dense: return "dense"
-        case .conv: return "conv"
-        case .channelScale: return "channel_scale"
-        case .channelOutput: return "channel_output"
-        case .reshape: return "reshape"
-        case .explicit: return "explicit"
-        }
     }
 }

@@ -65,6 +65,25 @@ extension SQLiteLowering {
             "ipg_edge_activity(t.node_values, t.value_encoding, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold)"
         }
 
+        /// The rules whose edges `derivedEdgeRows` derives, as an SQL list: `('conv', …)`.
+        static let derivedEdgeRules = "(" + EdgeRuleKind.derivedFromMaps.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+
+        /// One row per pair of nodes layer `l` (conv, channel scale, channel output or reshape)
+        /// connects from its source layer `s`, for trace `t`, with `k` the layer's
+        /// `layer_kernels` row (LEFT JOINed): read its parts with `derivedEdge`.
+        static func derivedEdgeRows(trace t: String, source s: String, target l: String, kernel k: String, alias: String) -> String {
+            "json_each(ipg_edges(\(t).node_values, \(t).value_encoding, \(l).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights)) AS \(alias)"
+        }
+
+        /// A part of a `derivedEdgeRows` row.
+        enum DerivedEdgePart: Int {
+            case source, target, contribution, sourceActive, targetActive
+        }
+
+        static func derivedEdge(_ part: DerivedEdgePart, of alias: String) -> String {
+            "json_extract(\(alias).value, '$[\(part.rawValue)]')"
+        }
+
         /// A common table computed once, not folded into the query that reads it.
         static func materialized(_ name: String, columns: [String]? = nil, _ query: SQLFragment) -> SQLFragment {
             "\(raw: name)\(raw: columns.map { "(" + $0.joined(separator: ", ") + ")" } ?? "") AS MATERIALIZED (\(query))"

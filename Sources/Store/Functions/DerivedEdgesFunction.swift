@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+import IPG
+
+/// `ipg_edges(node_values, value_encoding, edge_rule, source layer, source node_size, source
+/// threshold, target layer, target node_size, target threshold, geometry, weights)`: every edge
+/// into a conv, channel-scale (batch norm), channel-output (pooling) or reshape layer of one
+/// trace, derived from the source layer's full map (and, for pooling, the target's) as the
+/// engine's `EdgeDerivation` derives them, with the layer's `layer_kernels` row (NULLs when it
+/// has none). A JSON array of `[source, target, contribution, source active, target active]`,
+/// one per pair of nodes the rule connects, active or not (an edge of the IPG has both ends
+/// active; a summary's mean counts every trace, as a dense edge's does).
+///
+/// The kernels a rule needs are stored once per model (migration 0007), so the last one used
+/// is kept decoded per connection.
+enum DerivedEdgesFunction {
+    static let name = "ipg_edges"
+
+    static func register(in db: Database, cache: DecodedValuesCache) {
+        let kernels = DecodedKernelCache()
+        db.add(function: DatabaseFunction(name, argumentCount: 11, pure: true) { arguments in
+            let layers = try cache.values(arguments)
+            return try edges(arguments, layers: layers, kernels: kernels)
+        })
+    }
+
+    private static func edges(_ arguments: [DatabaseValue], layers: [[Float]], kernels: DecodedKernelCache) throws -> String {
+        guard let ruleName = String.fromDatabaseValue(arguments[2]) else { throw DatabaseError(message: "\(name): expected the edge rule's name as argument 3") }
+        guard let kind = EdgeRuleKind(rawValue: ruleName), EdgeRuleKind.derivedFromMaps.contains(kind) else {
+            throw DatabaseError(message: "\(name): edges of rule '\(ruleName)' are not derived here (conv, channel_scale, channel_output and reshape are)")
+        }
+        let source = try NodeValueArguments.layerShape(arguments, first: 3, function: name)
+        let target = try NodeValueArguments.layerShape(arguments, first: 6, function: name)
+        let sourceValues = try values(of: source.layer, in: layers), targetValues = try values(of: target.layer, in: layers)
+        let rule: EdgeRule
+        switch kind {
+        case .conv, .channelScale:
+            guard let blob = Data.fromDatabaseValue(arguments[10]) else {
+                throw DatabaseError(message: "\(name): layer \(target.layer) has no kernel (its layer_kernels row is missing)")
+            }
+            let kernel = try kernels.kernel(geometry: String.fromDatabaseValue(arguments[9]), weights: blob)
+            guard let kernelRule = kernel.rule(kind) else { throw DatabaseError(message: "\(name): layer \(target.layer)'s kernel does not fit rule '\(ruleName)'") }
+            rule = kernelRule
+        case .channelOutput: rule = .channelOutput
+        default: rule = .reshape
+        }
+        let sourceLayer = layer(source.layer, nodeSize: source.nodeSize, threshold: source.threshold, values: sourceValues, rule: .none)
+        let targetLayer = layer(target.layer, nodeSize: target.nodeSize, threshold: target.threshold, values: targetValues, rule: rule)
+        try check(rule, source: sourceLayer, target: targetLayer, sourceValues: sourceValues, targetValues: targetValues)
+        let sourceActive = Layer.activeNodes(in: sourceValues, nodeSize: source.nodeSize, threshold: source.threshold)
+        let targetActive = Layer.activeNodes(in: targetValues, nodeSize: target.nodeSize, threshold: target.threshold)
+        let edges = EdgeDerivation.edges(
+            rule: rule, source: sourceLayer, target: targetLayer, sourceValues: sourceValues, targetValues: targetValues,
+            sourceActive: sourceActive.map { _ in true }, targetActive: targetActive.map { _ in true })
+        var json = "["
+        for (position, edge) in edges.enumerated() {
+            if position > 0 { json += "," }
+            let (from, to) = (edge.source.index, edge.target.index)
+            json += "[\(from),\(to),\(Double(edge.weight)),\(sourceActive[from] ? 1 : 0),\(targetActive[to] ? 1 : 0)]"
+        }
+        return json + "]"
+    }
+
+    /// One layer's values of the trace (the only place these functions read node values).
+    private static func values(of layer: Int, in layers: [[Float]]) throws -> [Float] {
+        guard layers.indices.contains(layer) else { throw DatabaseError(message: "\(name): the trace has no layer \(layer)") }
+        return layers[layer]
+    }
+
+    private static func layer(_ index: Int, nodeSize: Int, threshold: Float, values: [Float], rule: EdgeRule) -> Layer {
+        Layer(index: index, name: "", kind: .activation, activation: .identity, threshold: threshold,
+              nodeCount: values.count / nodeSize, nodeShape: [nodeSize], source: nil, edgeRule: rule)
+    }
+
+    /// Sizes that would make the derivation read outside the values: a damaged row, refused.
+    private static func check(_ rule: EdgeRule, source: Layer, target: Layer, sourceValues: [Float], targetValues: [Float]) throws {
+        var fits = sourceValues.count == source.valueCount && targetValues.count == target.valueCount
+        switch rule {
+        case .conv(let geometry, _):
+            fits = fits && geometry.inputChannels == source.nodeCount && geometry.inputSpatial.reduce(1, *) == source.nodeSize
+                && geometry.outputChannels == target.nodeCount && geometry.outputSpatial.reduce(1, *) == target.nodeSize
+        case .channelScale(let scales):
+            fits = fits && scales.count == target.nodeCount && source.nodeCount == target.nodeCount
+        case .channelOutput:
+            fits = fits && source.nodeCount == target.nodeCount
+        case .reshape:
+            fits = fits && sourceValues.count == targetValues.count
+        case .none, .dense, .explicit:
+            break
+        }
+        guard fits else { throw DatabaseError(message: "\(name): layer \(target.index)'s rule does not fit the sizes of layers \(source.index) and \(target.index)") }
+    }
+}
+
+/// The last kernel a connection decoded, by its row's text and bytes.
+final class DecodedKernelCache: @unchecked Sendable {
+    private var geometry: String?
+    private var weights = Data()
+    private var decoded: LayerKernel?
+
+    func kernel(geometry: String?, weights: Data) throws -> LayerKernel {
+        if let decoded, geometry == self.geometry, isCached(weights) { return decoded }
+        let kernel = try LayerKernel(geometryJSON: geometry, weightsBlob: weights)
+        (self.geometry, self.weights, decoded) = (geometry, weights, kernel)
+        return kernel
+    }
+
+    /// Whether `data` is the kernel decoded last (memcmp: generic equality is slow on Linux).
+    private func isCached(_ data: Data) -> Bool {
+        guard data.count == weights.count, !data.isEmpty else { return false }
+        return data.withUnsafeBytes { bytes in weights.withUnsafeBytes { memcmp(bytes.baseAddress!, $0.baseAddress!, data.count) == 0 } }
+    }
+}
