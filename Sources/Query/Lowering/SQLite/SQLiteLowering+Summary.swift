@@ -111,16 +111,19 @@ extension SQLiteLowering.Conditions {
                 (["r.model_id AS model_id"] + groups + ["l.layer AS layer", "l.source_layer AS source_layer", "w.source AS source", "w.target AS target"]
                     + Self.weighted(prefix: "", active: active)).joined(separator: ", ")
             }
+            // Then (one of the two is empty) the edges derived from maps, always scanned.
+            let derived = derivedEdgeRows(summary, filter: filter, into: into)
             guard summary.measures.contains(.freq) else {
                 let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
-                return "SELECT \(raw: columns("r.active")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
+                let dense: SQLFragment = "SELECT \(raw: columns("r.active")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
+                return "SELECT * FROM (\(dense)) UNION ALL SELECT * FROM (\(derived))"
             }
             // One count per (target, source) pair and group, as JSON rows; each row finds its
             // weight by primary key and its source's statistics (CROSS JOIN keeps that order).
             let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
             let activity = edgeActivity(summary, filter: filter, into: into)
             let sameGroup = summary.groups.map { " AND r.\($0.rawValue) = e.\($0.rawValue)" }.joined()
-            return "WITH \(Spelling.materialized("r", sources)), \(Spelling.materialized("e", activity))"
+            let dense: SQLFragment = "WITH \(Spelling.materialized("r", sources)), \(Spelling.materialized("e", activity))"
                 + " SELECT \(raw: columns("k.value")) FROM e"
                 + " CROSS JOIN \(raw: Spelling.arrayRows("e.activity", alias: "k"))"
                 + " CROSS JOIN layers l ON l.model_id = e.model_id AND l.layer = \(bind: into)"
@@ -128,6 +131,7 @@ extension SQLiteLowering.Conditions {
                 + " CROSS JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer"
                 + " AND w.target = (k.key) / (s.node_count) AND w.source = k.key % s.node_count"
                 + " CROSS JOIN r ON r.model_id = e.model_id AND r.node = w.source\(raw: sameGroup)"
+            return "SELECT * FROM (\(dense)) UNION ALL SELECT * FROM (\(derived))"
         }
     }
 
@@ -235,7 +239,8 @@ extension SQLiteLowering.Conditions {
             let sources = pairedNodeRows(summary, filter: filter, layer: .sourceOf(into))
             let columns = ["r.model_id AS model_id"] + groups + ["l.layer AS layer", "l.source_layer AS source_layer", "w.source AS source", "w.target AS target"]
                 + prefixes.flatMap { Self.weighted(prefix: $0, active: "r.\($0)active") } + ["abs(w.weight) * r.d_absolute_mean AS d_absolute_mean"]
-            return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
+            let dense: SQLFragment = "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
+            return "SELECT * FROM (\(dense)) UNION ALL SELECT * FROM (\(pairedDerivedEdgeRows(summary, filter: filter, into: into)))"
         }
     }
 
