@@ -5,7 +5,7 @@ FROM (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count A
 FROM node_statistics s
 WHERE s.tag = ? AND s.layer = (SELECT x.source_layer
 FROM layers x
-WHERE x.model_id = s.model_id AND x.layer = ?)) AS r
+WHERE x.model_id = s.model_id AND x.layer = ? AND x.edge_rule = 'dense')) AS r
 JOIN layers l ON l.model_id = r.model_id AND l.layer = ? AND l.source_layer = r.layer
 JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node) UNION ALL
 SELECT *
@@ -23,7 +23,7 @@ FROM (SELECT s.model_id AS model_id, s.layer AS layer, s.node AS node, s.count A
 FROM node_statistics s
 WHERE s.tag = ? AND s.layer = (SELECT x.source_layer
 FROM layers x
-WHERE x.model_id = s.model_id AND x.layer = ?)) AS r
+WHERE x.model_id = s.model_id AND x.layer = ? AND x.edge_rule = 'dense')) AS r
 JOIN layers l ON l.model_id = r.model_id AND l.layer = ? AND l.source_layer = r.layer
 JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node) UNION ALL
 SELECT *

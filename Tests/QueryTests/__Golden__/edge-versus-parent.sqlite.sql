@@ -10,7 +10,7 @@ FROM traces q INDEXED BY traces_by_input
 WHERE q.tag = t.parent_tag AND q.input_index = t.parent_index AND q.model_id = t.model_id)
 JOIN layers l ON l.model_id = t.model_id AND l.layer = (SELECT x.source_layer
 FROM layers x
-WHERE x.model_id = t.model_id AND x.layer = ?)
+WHERE x.model_id = t.model_id AND x.layer = ? AND x.edge_rule = 'dense')
 WHERE (t.tag = ?)
 GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS r
 JOIN layers l ON l.model_id = r.model_id AND l.layer = ? AND l.source_layer = r.layer

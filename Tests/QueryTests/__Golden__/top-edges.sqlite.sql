@@ -11,7 +11,7 @@ CROSS JOIN json_each(ipg_edges(t.node_values, t.value_encoding, l.edge_rule, s.l
 WHERE json_extract(e.value, '$[3]') AND json_extract(e.value, '$[4]') UNION ALL
 SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution
 FROM chosen t
-JOIN layers l ON l.model_id = t.model_id AND l.layer = ?
+JOIN layers l ON l.model_id = t.model_id AND l.layer = ? AND l.edge_rule = 'dense'
 JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer
 CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, l.layer, l.node_size)) AS lv
 CROSS JOIN json_each(ipg_nodes(t.node_values, t.value_encoding, s.layer, s.node_size)) AS sv

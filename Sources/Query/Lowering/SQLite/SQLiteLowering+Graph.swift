@@ -52,7 +52,7 @@ extension SQLiteLowering.Conditions {
         sql += " WHERE \(raw: part(.sourceActive)) AND \(raw: part(.targetActive))"
         sql += " UNION ALL"
         sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution"
-        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer)"
+        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer) AND l.edge_rule = 'dense'"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
         // Edges of the IPG join active nodes only (units: |value| above the threshold): each
         // trace's active targets and sources first (CROSS JOIN keeps that order), then the

@@ -163,7 +163,7 @@ extension SQLiteLowering.Conditions {
         let groups = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
         let columns = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["\(Spelling.edgeActivity(source: "s", target: "l")) AS activity"]
         var sql: SQLFragment = "SELECT \(raw: columns.joined(separator: ", "))"
-        sql += " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: into)"
+        sql += " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: into) AND l.edge_rule = 'dense'"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
         if let filter { sql += " WHERE \(condition(filter))" }
         return sql + " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0)).joined(separator: ", "))"
@@ -172,7 +172,8 @@ extension SQLiteLowering.Conditions {
     /// Which layers node rows cover.
     private enum LayerChoice {
         case equal(BoundValue)
-        /// The source layer of the given (dense) layer.
+        /// The source layer of the given layer, when it is dense (else none: edges derived
+        /// from maps need no node rows).
         case sourceOf(BoundValue)
         case every
     }
@@ -180,7 +181,7 @@ extension SQLiteLowering.Conditions {
     private func layerCondition(_ choice: LayerChoice, layer: String, model: String) -> SQLFragment? {
         switch choice {
         case .equal(let value): return "\(raw: layer) = \(bind: value)"
-        case .sourceOf(let value): return "\(raw: layer) = (SELECT x.source_layer FROM layers x WHERE x.model_id = \(raw: model) AND x.layer = \(bind: value))"
+        case .sourceOf(let value): return "\(raw: layer) = (SELECT x.source_layer FROM layers x WHERE x.model_id = \(raw: model) AND x.layer = \(bind: value) AND x.edge_rule = 'dense')"
         case .every: return nil
         }
     }
