@@ -35,8 +35,10 @@ import Testing
 
     @Test func layersWithDerivedEdgesCompile() throws {
         for layer in [1, 2, 5, 6] {
-            let query = try Self.compile("from traces | edges into layer \(layer) | summarize mean, freq by edge").get()
-            #expect(query.sql.contains("ipg_edges("), "layer \(layer)")
+            let summary = try Self.compile("from traces | edges into layer \(layer) | summarize mean, freq by edge").get()
+            #expect(summary.sql.contains("ipg_edge_stats("), "layer \(layer)")
+            let edges = try Self.compile("from traces | edges into layer \(layer)").get()
+            #expect(edges.sql.contains("ipg_edges("), "layer \(layer)")
         }
     }
 

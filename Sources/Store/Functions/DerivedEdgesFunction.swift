@@ -13,25 +13,46 @@ import IPG
 ///
 /// The kernels a rule needs are stored once per model (migration 0007), so the last one used
 /// is kept decoded per connection.
+///
+/// `ipg_edge_stats(…the same arguments…)`: an aggregate over a group's traces giving, per pair
+/// of nodes, `[source, target, count, mean, m2, active count, min, max]` of its contribution
+/// (the statistics in `NodeStatisticsLayout` order after the two ends; active: both ends).
 enum DerivedEdgesFunction {
     static let name = "ipg_edges"
+    static let argumentCount = 11
 
     static func register(in db: Database, cache: DecodedValuesCache) {
         let kernels = DecodedKernelCache()
-        db.add(function: DatabaseFunction(name, argumentCount: 11, pure: true) { arguments in
-            let layers = try cache.values(arguments)
-            return try edges(arguments, layers: layers, kernels: kernels)
+        db.add(function: DatabaseFunction(name, argumentCount: argumentCount, pure: true) { arguments in
+            let derived = try derive(arguments, layers: cache.values(arguments), kernels: kernels, function: name)
+            var json = "["
+            for (position, edge) in derived.edges.enumerated() {
+                if position > 0 { json += "," }
+                let (from, to) = (edge.source.index, edge.target.index)
+                json += "[\(from),\(to),\(Double(edge.weight)),\(derived.sourceActive[from] ? 1 : 0),\(derived.targetActive[to] ? 1 : 0)]"
+            }
+            return json + "]"
         })
+        db.add(function: DatabaseFunction(DerivedEdgeStatisticsAggregate.name, argumentCount: argumentCount, pure: true, aggregate: DerivedEdgeStatisticsAggregate.self))
     }
 
-    private static func edges(_ arguments: [DatabaseValue], layers: [[Float]], kernels: DecodedKernelCache) throws -> String {
+    /// One trace's edges into a layer: every pair of nodes the rule connects, and which nodes
+    /// of each end are active.
+    struct Derived {
+        var edges: [Edge]
+        var sourceActive: [Bool]
+        var targetActive: [Bool]
+    }
+
+    /// The edges `arguments` (after the trace's values, decoded into `layers`) ask for.
+    static func derive(_ arguments: [DatabaseValue], layers: [[Float]], kernels: DecodedKernelCache, function name: String) throws -> Derived {
         guard let ruleName = String.fromDatabaseValue(arguments[2]) else { throw DatabaseError(message: "\(name): expected the edge rule's name as argument 3") }
         guard let kind = EdgeRuleKind(rawValue: ruleName), EdgeRuleKind.derivedFromMaps.contains(kind) else {
             throw DatabaseError(message: "\(name): edges of rule '\(ruleName)' are not derived here (conv, channel_scale, channel_output and reshape are)")
         }
         let source = try NodeValueArguments.layerShape(arguments, first: 3, function: name)
         let target = try NodeValueArguments.layerShape(arguments, first: 6, function: name)
-        let sourceValues = try values(of: source.layer, in: layers), targetValues = try values(of: target.layer, in: layers)
+        let sourceValues = try values(of: source.layer, in: layers, function: name), targetValues = try values(of: target.layer, in: layers, function: name)
         let rule: EdgeRule
         switch kind {
         case .conv, .channelScale:
@@ -46,23 +67,17 @@ enum DerivedEdgesFunction {
         }
         let sourceLayer = layer(source.layer, nodeSize: source.nodeSize, threshold: source.threshold, values: sourceValues, rule: .none)
         let targetLayer = layer(target.layer, nodeSize: target.nodeSize, threshold: target.threshold, values: targetValues, rule: rule)
-        try check(rule, source: sourceLayer, target: targetLayer, sourceValues: sourceValues, targetValues: targetValues)
+        try check(rule, source: sourceLayer, target: targetLayer, sourceValues: sourceValues, targetValues: targetValues, function: name)
         let sourceActive = Layer.activeNodes(in: sourceValues, nodeSize: source.nodeSize, threshold: source.threshold)
         let targetActive = Layer.activeNodes(in: targetValues, nodeSize: target.nodeSize, threshold: target.threshold)
         let edges = EdgeDerivation.edges(
             rule: rule, source: sourceLayer, target: targetLayer, sourceValues: sourceValues, targetValues: targetValues,
             sourceActive: sourceActive.map { _ in true }, targetActive: targetActive.map { _ in true })
-        var json = "["
-        for (position, edge) in edges.enumerated() {
-            if position > 0 { json += "," }
-            let (from, to) = (edge.source.index, edge.target.index)
-            json += "[\(from),\(to),\(Double(edge.weight)),\(sourceActive[from] ? 1 : 0),\(targetActive[to] ? 1 : 0)]"
-        }
-        return json + "]"
+        return Derived(edges: edges, sourceActive: sourceActive, targetActive: targetActive)
     }
 
-    /// One layer's values of the trace (the only place these functions read node values).
-    private static func values(of layer: Int, in layers: [[Float]]) throws -> [Float] {
+    /// One layer's values of the trace (the only place these functions read a layer).
+    private static func values(of layer: Int, in layers: [[Float]], function name: String) throws -> [Float] {
         guard layers.indices.contains(layer) else { throw DatabaseError(message: "\(name): the trace has no layer \(layer)") }
         return layers[layer]
     }
@@ -73,7 +88,7 @@ enum DerivedEdgesFunction {
     }
 
     /// Sizes that would make the derivation read outside the values: a damaged row, refused.
-    private static func check(_ rule: EdgeRule, source: Layer, target: Layer, sourceValues: [Float], targetValues: [Float]) throws {
+    private static func check(_ rule: EdgeRule, source: Layer, target: Layer, sourceValues: [Float], targetValues: [Float], function name: String) throws {
         var fits = sourceValues.count == source.valueCount && targetValues.count == target.valueCount
         switch rule {
         case .conv(let geometry, _):
@@ -89,6 +104,36 @@ enum DerivedEdgesFunction {
             break
         }
         guard fits else { throw DatabaseError(message: "\(name): layer \(target.index)'s rule does not fit the sizes of layers \(source.index) and \(target.index)") }
+    }
+}
+
+/// `ipg_edge_stats`: per pair of nodes a layer connects, the running statistics of its
+/// contribution over a group's traces (Welford, as the node statistics).
+struct DerivedEdgeStatisticsAggregate: DatabaseAggregate {
+    static let name = "ipg_edge_stats"
+    private var pairs: [(source: Int, target: Int)] = []
+    private var statistics: [RunningNodeStatistics] = []
+    private let reader = NodeValueArguments()
+    private let kernels = DecodedKernelCache()
+
+    init() {}
+
+    mutating func step(_ dbValues: [DatabaseValue]) throws {
+        let layers = try reader.layers(dbValues, first: 0, function: Self.name)
+        let derived = try DerivedEdgesFunction.derive(dbValues, layers: layers, kernels: kernels, function: Self.name)
+        if pairs.isEmpty {
+            pairs = derived.edges.map { ($0.source.index, $0.target.index) }
+            statistics = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: pairs.count)
+        }
+        guard derived.edges.count == pairs.count else { throw DatabaseError(message: "\(Self.name): traces of different models in one group") }
+        for (position, edge) in derived.edges.enumerated() {
+            statistics[position].add(Double(edge.weight), active: derived.sourceActive[edge.source.index] && derived.targetActive[edge.target.index])
+        }
+    }
+
+    func finalize() throws -> (any DatabaseValueConvertible)? {
+        guard let count = statistics.first?.count, count > 0 else { return nil }
+        return "[" + pairs.indices.map { "[\(pairs[$0].source),\(pairs[$0].target)," + statistics[$0].fields(count: count) + "]" }.joined(separator: ",") + "]"
     }
 }
 

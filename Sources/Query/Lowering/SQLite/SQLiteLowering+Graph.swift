@@ -64,11 +64,11 @@ extension SQLiteLowering.Conditions {
     }
 
     /// After `layers l` (a layer whose edges are derived from maps), its source layer `s`, its
-    /// kernel `k` and its edges (`alias`) for trace `trace`.
-    static func derivedEdgeJoins(trace: String, alias: String) -> String {
+    /// kernel `k` and (with an `alias`) its edges for trace `trace`.
+    static func derivedEdgeJoins(trace: String, alias: String?) -> String {
         "JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer"
             + " LEFT JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer"
-            + " CROSS JOIN " + Spelling.derivedEdgeRows(trace: trace, source: "s", target: "l", kernel: "k", alias: alias)
+            + (alias.map { " CROSS JOIN " + Spelling.derivedEdgeRows(trace: trace, source: "s", target: "l", kernel: "k", alias: $0) } ?? "")
     }
 
     /// A walk from the start node (default: each trace's predicted output), back to the sources

@@ -72,7 +72,31 @@ extension SQLiteLowering {
         /// connects from its source layer `s`, for trace `t`, with `k` the layer's
         /// `layer_kernels` row (LEFT JOINed): read its parts with `derivedEdge`.
         static func derivedEdgeRows(trace t: String, source s: String, target l: String, kernel k: String, alias: String) -> String {
-            "json_each(ipg_edges(\(t).node_values, \(t).value_encoding, \(l).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights)) AS \(alias)"
+            "json_each(\(derivedEdgeFunction("ipg_edges", trace: t, source: s, target: l, kernel: k))) AS \(alias)"
+        }
+
+        /// Over a group of traces `t`, per pair of nodes layer `l` connects, a JSON array of
+        /// the pair's ends and its contribution's statistics (read with `derivedEdgeStatistic`).
+        static func derivedEdgeStatistics(trace t: String, source s: String, target l: String, kernel k: String) -> String {
+            derivedEdgeFunction("ipg_edge_stats", trace: t, source: s, target: l, kernel: k)
+        }
+
+        private static func derivedEdgeFunction(_ name: String, trace t: String, source s: String, target l: String, kernel k: String) -> String {
+            "\(name)(\(t).node_values, \(t).value_encoding, \(l).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights)"
+        }
+
+        /// A part of an `ipg_edge_stats` element: its ends, then `NodeStatisticsLayout` fields.
+        enum DerivedEdgeStatistic {
+            case source, target
+            case field(NodeStatisticsLayout.Field)
+        }
+
+        static func derivedEdgeStatistic(_ part: DerivedEdgeStatistic, of json: String) -> String {
+            switch part {
+            case .source: return element(json, 0)
+            case .target: return element(json, 1)
+            case .field(let field): return element(json, 2 + field.rawValue)
+            }
         }
 
         /// A part of a `derivedEdgeRows` row.

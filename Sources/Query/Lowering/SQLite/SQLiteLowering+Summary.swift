@@ -9,7 +9,7 @@ extension SQLiteLowering.Conditions {
     private typealias Spelling = SQLiteLowering.Spelling
 
     /// The base-row statistics columns, each with the `NodeStatisticsLayout` field it is read from.
-    private static let statistics: [(name: String, field: NodeStatisticsLayout.Field)] = [
+    static let statisticsNames: [(name: String, field: NodeStatisticsLayout.Field)] = [
         ("traces", .count), ("n", .count), ("mean", .mean), ("m2", .m2), ("active", .activeCount), ("minimum", .minimum), ("maximum", .maximum),
     ]
 
@@ -213,7 +213,7 @@ extension SQLiteLowering.Conditions {
             let grouped = scanGroups(summary, aggregates: aggregates, filter: filter, layer: layer, joinParents: false)
             var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
             columns += ["g.layer AS layer", "\(Spelling.integer("j.key")) AS node"]
-            columns += Self.statistics.map { "\(Spelling.element("j.value", $0.field.rawValue)) AS \($0.name)" }
+            columns += Self.statisticsNames.map { "\(Spelling.element("j.value", $0.field.rawValue)) AS \($0.name)" }
             columns += quantiles.map { "\(Spelling.element("g.q\($0)", at: "j.key")) AS q\($0)" }
             if entropy { columns.append("g.entropy AS entropy") }
             return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(grouped)) AS g, \(raw: Spelling.arrayRows("g.stats", alias: "j"))"
@@ -253,7 +253,7 @@ extension SQLiteLowering.Conditions {
         columns += ["g.layer AS layer", "\(Spelling.integer("j.key")) AS node"]
         let parts: [(NodeStatisticsLayout.PairPart, String)] = [(.first, ""), (.second, "b_"), (.difference, "d_")]
         for (part, prefix) in parts {
-            columns += Self.statistics.map { statistic in
+            columns += Self.statisticsNames.map { statistic in
                 "\(Spelling.element("j.value", NodeStatisticsLayout.pairIndex(part, statistic.field))) AS \(prefix)\(statistic.name)"
             }
         }
