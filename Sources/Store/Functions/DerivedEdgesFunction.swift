@@ -17,6 +17,12 @@ import IPG
 /// `ipg_edge_stats(…the same arguments…)`: an aggregate over a group's traces giving, per pair
 /// of nodes, `[source, target, count, mean, m2, active count, min, max]` of its contribution
 /// (the statistics in `NodeStatisticsLayout` order after the two ends; active: both ends).
+///
+/// `ipg_edge_pair_stats(values_a, encoding_a, values_b, encoding_b, …the layer as above…)`: the
+/// same over pairs of traces (a trace and its parent), per pair of nodes its ends, then the
+/// statistics of a, of b and of the paired difference a − b (`NodeStatisticsLayout`'s paired
+/// order; the difference's active count: pairs in which the edge is in one IPG only), then
+/// the mean |a − b|.
 enum DerivedEdgesFunction {
     static let name = "ipg_edges"
     static let argumentCount = 11
@@ -34,6 +40,8 @@ enum DerivedEdgesFunction {
             return json + "]"
         })
         db.add(function: DatabaseFunction(DerivedEdgeStatisticsAggregate.name, argumentCount: argumentCount, pure: true, aggregate: DerivedEdgeStatisticsAggregate.self))
+        db.add(function: DatabaseFunction(DerivedEdgePairStatisticsAggregate.name, argumentCount: argumentCount + 2, pure: true,
+                                          aggregate: DerivedEdgePairStatisticsAggregate.self))
     }
 
     /// One trace's edges into a layer: every pair of nodes the rule connects, and which nodes
@@ -44,22 +52,23 @@ enum DerivedEdgesFunction {
         var targetActive: [Bool]
     }
 
-    /// The edges `arguments` (after the trace's values, decoded into `layers`) ask for.
-    static func derive(_ arguments: [DatabaseValue], layers: [[Float]], kernels: DecodedKernelCache, function name: String) throws -> Derived {
-        guard let ruleName = String.fromDatabaseValue(arguments[2]) else { throw DatabaseError(message: "\(name): expected the edge rule's name as argument 3") }
+    /// The edges `arguments` ask for: the layer's description starts at `arguments[first]`
+    /// (after the trace's values, decoded into `layers`).
+    static func derive(_ arguments: [DatabaseValue], first: Int = 2, layers: [[Float]], kernels: DecodedKernelCache, function name: String) throws -> Derived {
+        guard let ruleName = String.fromDatabaseValue(arguments[first]) else { throw DatabaseError(message: "\(name): expected the edge rule's name as argument \(first + 1)") }
         guard let kind = EdgeRuleKind(rawValue: ruleName), EdgeRuleKind.derivedFromMaps.contains(kind) else {
             throw DatabaseError(message: "\(name): edges of rule '\(ruleName)' are not derived here (conv, channel_scale, channel_output and reshape are)")
         }
-        let source = try NodeValueArguments.layerShape(arguments, first: 3, function: name)
-        let target = try NodeValueArguments.layerShape(arguments, first: 6, function: name)
+        let source = try NodeValueArguments.layerShape(arguments, first: first + 1, function: name)
+        let target = try NodeValueArguments.layerShape(arguments, first: first + 4, function: name)
         let sourceValues = try values(of: source.layer, in: layers, function: name), targetValues = try values(of: target.layer, in: layers, function: name)
         let rule: EdgeRule
         switch kind {
         case .conv, .channelScale:
-            guard let blob = Data.fromDatabaseValue(arguments[10]) else {
+            guard let blob = Data.fromDatabaseValue(arguments[first + 8]) else {
                 throw DatabaseError(message: "\(name): layer \(target.layer) has no kernel (its layer_kernels row is missing)")
             }
-            let kernel = try kernels.kernel(geometry: String.fromDatabaseValue(arguments[9]), weights: blob)
+            let kernel = try kernels.kernel(geometry: String.fromDatabaseValue(arguments[first + 7]), weights: blob)
             guard let kernelRule = kernel.rule(kind) else { throw DatabaseError(message: "\(name): layer \(target.layer)'s kernel does not fit rule '\(ruleName)'") }
             rule = kernelRule
         case .channelOutput: rule = .channelOutput
@@ -134,6 +143,55 @@ struct DerivedEdgeStatisticsAggregate: DatabaseAggregate {
     func finalize() throws -> (any DatabaseValueConvertible)? {
         guard let count = statistics.first?.count, count > 0 else { return nil }
         return "[" + pairs.indices.map { "[\(pairs[$0].source),\(pairs[$0].target)," + statistics[$0].fields(count: count) + "]" }.joined(separator: ",") + "]"
+    }
+}
+
+/// `ipg_edge_pair_stats`: `DerivedEdgeStatisticsAggregate` over pairs of traces.
+struct DerivedEdgePairStatisticsAggregate: DatabaseAggregate {
+    static let name = "ipg_edge_pair_stats"
+    private var pairs: [(source: Int, target: Int)] = []
+    private var a: [RunningNodeStatistics] = [], b: [RunningNodeStatistics] = [], difference: [RunningNodeStatistics] = []
+    private var absoluteDifferenceSum: [Double] = []
+    private let reader = NodeValueArguments()
+    private let kernels = DecodedKernelCache()
+
+    init() {}
+
+    mutating func step(_ dbValues: [DatabaseValue]) throws {
+        let first = try DerivedEdgesFunction.derive(dbValues, first: 4, layers: reader.layers(dbValues, first: 0, function: Self.name), kernels: kernels, function: Self.name)
+        let second = try DerivedEdgesFunction.derive(dbValues, first: 4, layers: reader.layers(dbValues, first: 2, function: Self.name), kernels: kernels, function: Self.name)
+        if pairs.isEmpty {
+            pairs = first.edges.map { ($0.source.index, $0.target.index) }
+            for statistics in [\Self.a, \Self.b, \Self.difference] { self[keyPath: statistics] = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: pairs.count) }
+            absoluteDifferenceSum = [Double](repeating: 0, count: pairs.count)
+        }
+        guard first.edges.count == pairs.count, second.edges.count == pairs.count else {
+            throw DatabaseError(message: "\(Self.name): traces of different models in one group")
+        }
+        for position in pairs.indices {
+            let (edgeA, edgeB) = (first.edges[position], second.edges[position])
+            let activeA = first.sourceActive[edgeA.source.index] && first.targetActive[edgeA.target.index]
+            let activeB = second.sourceActive[edgeB.source.index] && second.targetActive[edgeB.target.index]
+            let (valueA, valueB) = (Double(edgeA.weight), Double(edgeB.weight))
+            a[position].add(valueA, active: activeA)
+            b[position].add(valueB, active: activeB)
+            difference[position].add(valueA - valueB, active: activeA != activeB)
+            absoluteDifferenceSum[position] += abs(valueA - valueB)
+        }
+    }
+
+    func finalize() throws -> (any DatabaseValueConvertible)? {
+        guard let count = a.first?.count, count > 0 else { return nil }
+        return "[" + pairs.indices.map { position in
+            let parts = NodeStatisticsLayout.PairPart.allCases.map { part -> String in
+                switch part {
+                case .first: return a[position].fields(count: count)
+                case .second: return b[position].fields(count: count)
+                case .difference: return difference[position].fields(count: count)
+                }
+            }
+            return "[\(pairs[position].source),\(pairs[position].target)," + parts.joined(separator: ",") + ",\(absoluteDifferenceSum[position] / Double(count))]"
+        }.joined(separator: ",") + "]"
     }
 }
 

@@ -16,8 +16,8 @@ GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS r
 JOIN layers l ON l.model_id = r.model_id AND l.layer = ? AND l.source_layer = r.layer
 JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node) UNION ALL
 SELECT *
-FROM (SELECT x.model_id AS model_id, x.layer AS layer, x.source_layer AS source_layer, x.source AS source, x.target AS target, COUNT(*) AS traces, COUNT(*) AS n, AVG(x.c) AS mean, SUM(x.c * x.c) - SUM(x.c) * SUM(x.c) / COUNT(*) AS m2, SUM(x.c_active) AS active, MIN(x.c) AS minimum, MAX(x.c) AS maximum, COUNT(*) AS b_traces, COUNT(*) AS b_n, AVG(x.b) AS b_mean, SUM(x.b * x.b) - SUM(x.b) * SUM(x.b) / COUNT(*) AS b_m2, SUM(x.b_active) AS b_active, MIN(x.b) AS b_minimum, MAX(x.b) AS b_maximum, COUNT(*) AS d_traces, COUNT(*) AS d_n, AVG((x.c - x.b)) AS d_mean, SUM((x.c - x.b) * (x.c - x.b)) - SUM((x.c - x.b)) * SUM((x.c - x.b)) / COUNT(*) AS d_m2, SUM((x.c_active AND x.b_active)) AS d_active, MIN((x.c - x.b)) AS d_minimum, MAX((x.c - x.b)) AS d_maximum, AVG(abs(x.c - x.b)) AS d_absolute_mean
-FROM (SELECT t.model_id AS model_id, l.layer AS layer, l.source_layer AS source_layer, CAST(json_extract(e.value, '$[0]') AS INTEGER) AS source, CAST(json_extract(e.value, '$[1]') AS INTEGER) AS target, json_extract(e.value, '$[2]') AS c, json_extract(f.value, '$[2]') AS b, (json_extract(e.value, '$[3]') AND json_extract(e.value, '$[4]')) AS c_active, (json_extract(f.value, '$[3]') AND json_extract(f.value, '$[4]')) AS b_active
+FROM (SELECT g.model_id AS model_id, g.layer AS layer, g.source_layer AS source_layer, CAST(json_extract(j.value, '$[0]') AS INTEGER) AS source, CAST(json_extract(j.value, '$[1]') AS INTEGER) AS target, json_extract(j.value, '$[2]') AS traces, json_extract(j.value, '$[2]') AS n, json_extract(j.value, '$[3]') AS mean, json_extract(j.value, '$[4]') AS m2, json_extract(j.value, '$[5]') AS active, json_extract(j.value, '$[6]') AS minimum, json_extract(j.value, '$[7]') AS maximum, json_extract(j.value, '$[8]') AS b_traces, json_extract(j.value, '$[8]') AS b_n, json_extract(j.value, '$[9]') AS b_mean, json_extract(j.value, '$[10]') AS b_m2, json_extract(j.value, '$[11]') AS b_active, json_extract(j.value, '$[12]') AS b_minimum, json_extract(j.value, '$[13]') AS b_maximum, json_extract(j.value, '$[14]') AS d_traces, json_extract(j.value, '$[14]') AS d_n, json_extract(j.value, '$[15]') AS d_mean, json_extract(j.value, '$[16]') AS d_m2, json_extract(j.value, '$[17]') AS d_active, json_extract(j.value, '$[18]') AS d_minimum, json_extract(j.value, '$[19]') AS d_maximum, json_extract(j.value, '$[20]') AS d_absolute_mean
+FROM (SELECT t.model_id AS model_id, l.layer AS layer, l.source_layer AS source_layer, ipg_edge_pair_stats(t.node_values, t.value_encoding, p.node_values, p.value_encoding, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights) AS stats
 FROM layers l
 CROSS JOIN traces t ON t.model_id = l.model_id
 JOIN traces p ON p.id = (SELECT MIN(q.id)
@@ -25,9 +25,7 @@ FROM traces q INDEXED BY traces_by_input
 WHERE q.tag = t.parent_tag AND q.input_index = t.parent_index AND q.model_id = t.model_id)
 JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer LEFT
 JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
-CROSS JOIN json_each(ipg_edges(t.node_values, t.value_encoding, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights)) AS e
-CROSS JOIN json_each(ipg_edges(p.node_values, p.value_encoding, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights)) AS f
-WHERE l.layer = ? AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') AND f.key = e.key AND ((t.tag = ?))) AS x
-GROUP BY x.model_id, x.layer, x.source_layer, x.source, x.target)) AS a) AS r
+WHERE l.layer = ? AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') AND ((t.tag = ?))
+GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j)) AS a) AS r
 ORDER BY CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)
 -- arguments: 2, 'fgsm', 2, 2, 'fgsm'

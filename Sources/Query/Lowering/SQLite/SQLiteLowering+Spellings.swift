@@ -81,14 +81,21 @@ extension SQLiteLowering {
             derivedEdgeFunction("ipg_edge_stats", trace: t, source: s, target: l, kernel: k)
         }
 
-        private static func derivedEdgeFunction(_ name: String, trace t: String, source s: String, target l: String, kernel k: String) -> String {
-            "\(name)(\(t).node_values, \(t).value_encoding, \(l).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights)"
+        /// The same over pairs of traces `t` and `p` (`NodeStatisticsLayout`'s paired order).
+        static func derivedEdgePairStatistics(trace t: String, parent p: String, source s: String, target l: String, kernel k: String) -> String {
+            derivedEdgeFunction("ipg_edge_pair_stats", trace: t, alsoTrace: p, source: s, target: l, kernel: k)
+        }
+
+        private static func derivedEdgeFunction(_ name: String, trace t: String, alsoTrace p: String? = nil, source s: String, target l: String, kernel k: String) -> String {
+            "\(name)(\(t).node_values, \(t).value_encoding, \(p.map { "\($0).node_values, \($0).value_encoding, " } ?? "")\(l).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights)"
         }
 
         /// A part of an `ipg_edge_stats` element: its ends, then `NodeStatisticsLayout` fields.
         enum DerivedEdgeStatistic {
             case source, target
             case field(NodeStatisticsLayout.Field)
+            case pairField(NodeStatisticsLayout.PairPart, NodeStatisticsLayout.Field)
+            case pairAbsoluteMean
         }
 
         static func derivedEdgeStatistic(_ part: DerivedEdgeStatistic, of json: String) -> String {
@@ -96,6 +103,8 @@ extension SQLiteLowering {
             case .source: return element(json, 0)
             case .target: return element(json, 1)
             case .field(let field): return element(json, 2 + field.rawValue)
+            case .pairField(let pairPart, let field): return element(json, 2 + NodeStatisticsLayout.pairIndex(pairPart, field))
+            case .pairAbsoluteMean: return element(json, 2 + NodeStatisticsLayout.pairAbsoluteMeanIndex)
             }
         }
 
