@@ -57,7 +57,7 @@ from traces where tag = $a
 """#),
     (file: "diverging-edges.dpq", text: #"""
 # name: diverging-edges
-# description: Dense edges into a layer whose mean contribution (weight × source value) differs most between two tags (mean_a − mean_b).
+# description: Edges into a layer (dense, conv, batch norm, pooling or reshape) whose mean contribution differs most between two tags (mean_a − mean_b).
 # param: a string fgsm
 # param: b string clean
 # param: layer integer 1
