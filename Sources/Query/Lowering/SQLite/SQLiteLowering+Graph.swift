@@ -47,9 +47,9 @@ extension SQLiteLowering.Conditions {
         let part = { (part: Spelling.DerivedEdgePart) in Spelling.derivedEdge(part, of: "e") }
         sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || \(raw: part(.source)) AS source,"
         sql += " l.layer || ':' || \(raw: part(.target)) AS target, \(raw: part(.contribution)) AS contribution"
-        // The layer first (CROSS JOIN keeps the order): a dense layer reads no trace here.
-        sql += " FROM layers l CROSS JOIN chosen t ON t.model_id = l.model_id \(raw: Self.derivedEdgeJoins(trace: "t", alias: "e"))"
-        sql += " WHERE l.layer = \(bind: layer) AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules) AND \(raw: part(.sourceActive)) AND \(raw: part(.targetActive))"
+        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer) AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+        sql += " \(raw: Self.derivedEdgeJoins(trace: "t", alias: "e"))"
+        sql += " WHERE \(raw: part(.sourceActive)) AND \(raw: part(.targetActive))"
         sql += " UNION ALL"
         sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution"
         sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer) AND l.edge_rule = 'dense'"
@@ -112,7 +112,7 @@ extension SQLiteLowering.Conditions {
         // Every edge into the layers derived from maps, of the chosen traces, derived once.
         let part = { (part: Spelling.DerivedEdgePart) in Spelling.derivedEdge(part, of: "e") }
         let derived: SQLFragment = "SELECT c.id, l.layer, \(raw: [part(.source), part(.target), part(.contribution), part(.sourceActive), part(.targetActive)].joined(separator: ", "))"
-            + " FROM layers l CROSS JOIN chosen c ON c.model_id = l.model_id \(raw: Self.derivedEdgeJoins(trace: "c", alias: "e")) WHERE l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+            + " FROM chosen c JOIN layers l ON l.model_id = c.model_id AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules) \(raw: Self.derivedEdgeJoins(trace: "c", alias: "e"))"
         sql += "\(Spelling.materialized("derived", columns: ["trace_id", "layer", "source", "target", "contribution", "source_active", "target_active"], derived)), "
         let stepColumns = ["trace_id", "layer", "node", "source", "target", "contribution", "path", "flow"]
         var start: SQLFragment = "SELECT c.id, \(startLayer) AS layer, \(startNode) AS node, NULL, NULL, NULL, NULL, NULL FROM chosen c"
