@@ -31,7 +31,9 @@ import IPG
 /// `ipg_probability`, `ipg_margin`, `ipg_distance`, `ipg_cosine_distance`; from a centroid
 /// (`CentroidDistanceFunction`): `ipg_centroid_distance`.
 ///
-/// Edges of conv, batch-norm, pooling and reshape layers (`DerivedEdgesFunction`): `ipg_edges`;
+/// Edges of conv, batch-norm, pooling and reshape layers (`DerivedEdgesFunction`): `ipg_edges`,
+/// and over a group the aggregates `ipg_edge_stats` and `ipg_edge_pair_stats`
+/// (`DerivedEdgeStatisticsAggregate`);
 /// the kernels of models stored before migration 0007 (`KernelBackfillFunctions`):
 /// `ipg_kernel_geometry`, `ipg_kernel_weights`.
 ///
