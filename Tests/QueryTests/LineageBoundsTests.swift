@@ -2,7 +2,7 @@ import IPG
 import Query
 import Testing
 
-/// A lineage's depth stays within the models' dense layers and its top within top^depth ≤ 10
+/// A lineage's depth stays within the models' layers with edges and its top within top^depth ≤ 10
 /// paths; literals are checked when the query compiles, `$parameters` when they have values.
 @Suite struct LineageBoundsTests {
     /// The 784-350-50-10 MLP the bounds were measured on.
@@ -47,17 +47,17 @@ import Testing
         #expect(refusal("lineage depth 1 top 0")?.message == "lineage top 0 is out of bounds: 1 to 10")
     }
 
-    @Test func depthStopsAtTheModelsDenseLayers() {
+    @Test func depthStopsAtTheModelsLayersWithEdges() {
         let five = refusal("lineage depth 5 top 1")
         #expect(five?.code == "E049")
-        #expect(five?.message == "lineage depth 5 is out of bounds: at most 3 (the models' dense layers back from the output)")
+        #expect(five?.message == "lineage depth 5 is out of bounds: at most 3 (the models' layers with edges back from the output)")
         #expect(five?.at == "5")
-        #expect(refusal("lineage from 2:7 depth 3 top 1")?.message == "lineage depth 3 is out of bounds: at most 2 (the models' dense layers back from layer 2)")
+        #expect(refusal("lineage from 2:7 depth 3 top 1")?.message == "lineage depth 3 is out of bounds: at most 2 (the models' layers with edges back from layer 2)")
         #expect(refusal("lineage forward from layer 2 node 7 depth 2 top 1")?.message
-            == "lineage depth 2 is out of bounds: at most 1 (the models' dense layers forward from layer 2)")
+            == "lineage depth 2 is out of bounds: at most 1 (the models' layers with edges forward from layer 2)")
         #expect(refusal("lineage from 0:7 depth 1 top 1")?.message
-            == "lineage depth 1 is out of bounds: the models have no dense layers to follow back from layer 0")
-        #expect(refusal("lineage depth 0 top 1")?.message == "lineage depth 0 is out of bounds: at most 3 (the models' dense layers back from the output)")
+            == "lineage depth 1 is out of bounds: the models have no layers with edges to follow back from layer 0")
+        #expect(refusal("lineage depth 0 top 1")?.message == "lineage depth 0 is out of bounds: at most 3 (the models' layers with edges back from the output)")
         #expect(refusal("lineage depth 1.5 top 1")?.code == "E048")
     }
 
@@ -66,7 +66,7 @@ import Testing
         #expect(both.problems(withParameters: ["depth": .integer(2), "k": .integer(3)]).isEmpty)
         #expect(both.problems(withParameters: ["depth": .integer(3), "k": .integer(3)]).map(\.code.rawValue) == ["E049"])
         #expect(both.problems(withParameters: ["depth": .integer(4), "k": .integer(1)]).first?.message
-            == "lineage depth 4 is out of bounds: at most 3 (the models' dense layers back from the output)")
+            == "lineage depth 4 is out of bounds: at most 3 (the models' layers with edges back from the output)")
         #expect(both.problems(withParameters: ["depth": .integer(2), "k": .number(2.5)]).first?.message
             == "a lineage's depth and top needs a whole number, found $k = 2.5")
         #expect(both.problems(withParameters: ["k": .integer(11)]).first?.message == "lineage top 11 is out of bounds: 1 to 10", "top alone is checked")

@@ -136,7 +136,8 @@ import Testing
     @Test func edgesIntoADenseLayer() throws {
         let query = try compile("from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -contribution | take 2")
         #expect(query.columns == ["trace", "tag", "input", "source", "target", "contribution"])
-        #expect(query.arguments == [.string("clean"), .integer(3), .integer(2), .integer(2)])
+        // The layer twice: the edges derived from maps (none for a dense layer), the dense edges.
+        #expect(query.arguments == [.string("clean"), .integer(3), .integer(2), .integer(2), .integer(2)])
         let refused = QueryCompiler.compile(SourceText("from traces | edges into layer 0"), catalog: QueryCompilerTests.catalog)
         #expect(throws: DiagnosticList.self) { try refused.get() }
     }
@@ -152,7 +153,7 @@ import Testing
         // empty past the depth given, each keeping its paths' $k strongest edges.
         #expect(query.sql.contains("step2(") && !query.sql.contains("step3("))
         #expect(query.arguments == [.parameter("tag"), .parameter("input"), .integer(2), .integer(1)]
-                + [.parameter("depth"), .parameter("k"), .parameter("depth"), .parameter("k")])
+                + [.parameter("depth"), .parameter("depth"), .parameter("k"), .parameter("depth"), .parameter("depth"), .parameter("k")])
         let literal = try QueryCompiler.compile(SourceText("from traces | lineage depth 1 top 2"), catalog: QueryCompilerTests.catalog).get()
         #expect(literal.sql.contains("step1(") && !literal.sql.contains("step2("), "a written depth unrolls that many steps")
         #expect(query.columns == ["trace", "tag", "input", "step", "target", "source", "contribution", "path", "flow"])

@@ -59,10 +59,10 @@ import TestSupport
         // The store as version 3 left it: traces, no per-label statistics.
         try DatabaseQueue(path: path).writeWithoutTransaction { db in
             try db.execute(sql: """
-                DROP TABLE node_label_statistics; DROP TABLE trace_layer_norms; DROP TABLE layer_sources; DELETE FROM migrations WHERE version >= 4; PRAGMA user_version = 3
+                DROP TABLE node_label_statistics; DROP TABLE trace_layer_norms; DROP TABLE layer_sources; DROP TABLE layer_kernels; DELETE FROM migrations WHERE version >= 4; PRAGMA user_version = 3
                 """)
         }
-        #expect(throws: StoreError(path: path, reason: .schemaOutdated(version: 3, current: embeddedMigrations.count))) {
+        #expect(throws: StoreError(path: path, reason: .schemaOutdated(version: 3, current: embeddedMigrations.latestVersion))) {
             try ProvenanceStore(path: path, access: .readOnly)
         }
         let store = try ProvenanceStore(path: path)

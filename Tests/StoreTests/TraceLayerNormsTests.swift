@@ -43,7 +43,7 @@ import TestSupport
         let path = directory.path("s.sqlite")
         let kept = try norms(StoreFixtures.store(at: path, count: 25, seed: 13, tags: ["clean", "noisy"]))
         try DatabaseQueue(path: path).writeWithoutTransaction { db in
-            try db.execute(sql: "DROP TABLE trace_layer_norms; DROP TABLE layer_sources; DELETE FROM migrations WHERE version >= 5; PRAGMA user_version = 4")
+            try db.execute(sql: "DROP TABLE trace_layer_norms; DROP TABLE layer_sources; DROP TABLE layer_kernels; DELETE FROM migrations WHERE version >= 5; PRAGMA user_version = 4")
         }
         let migrated = try norms(ProvenanceStore(path: path))
         #expect(Set(migrated.keys) == Set(kept.keys) && kept.count == 25 * 3)

@@ -20,14 +20,23 @@ public struct Catalog: Sendable, Equatable {
         public var kind: LayerKind
         public var nodeCount: Int
         public var nodeSize: Int
+        /// How the layer's edges are derived; nil when the store names a rule this build does
+        /// not know (edge queries then refuse the layer).
+        public var edgeRule: EdgeRuleKind?
 
+        /// `edgeRule` starts as the usual rule of `kind` (a store sets the recorded one).
         public init(index: Int, name: String, kind: LayerKind, nodeCount: Int, nodeSize: Int) {
             self.index = index
             self.name = name
             self.kind = kind
             self.nodeCount = nodeCount
             self.nodeSize = nodeSize
+            self.edgeRule = EdgeRuleKind.usual(for: kind)
         }
+
+        /// Whether queries derive the edges into this layer: a known rule they handle, on a
+        /// layer with one source (merge layers' edges from several sources are not derived yet).
+        public var hasQueryableEdges: Bool { kind != .add && kind != .concat && edgeRule?.isQueryable == true }
     }
 
     public var models: [Model]

@@ -31,22 +31,6 @@ public enum EdgeRule: Sendable, Equatable {
     case explicit
 }
 
-extension EdgeRule {
-    /// The rule's name without its data (as in the store's `layers.edge_rule`).
-    public var kindName: String {
-        switch self {
-        case .none: return "none"
-        case .dense: return "dense"
-        case .conv: return "conv"
-        case .channelScale: return "channel_scale"
-        case .channelOutput: return "channel_output"
-        case .reshape: return "reshape"
-        case .concat: return "concat"
-        case .explicit: return "explicit"
-        }
-    }
-}
-
 /// Geometry of a 1-D or 2-D convolution, per sample. 1-D convolutions have one spatial axis.
 public struct ConvolutionGeometry: Sendable, Equatable {
     public var inputChannels: Int

@@ -42,7 +42,7 @@ extension ModelTopology {
             case .concat: concatenated += 1
             case .explicit: continue
             case .none, .dense, .conv, .reshape, .channelOutput:
-                return "a merge of \(layer.sources.count) sources cannot use a \(source.edgeRule.kindName) rule for source layer \(source.layer)"
+                return "a merge of \(layer.sources.count) sources cannot use a \(source.edgeRule.kind.rawValue) rule for source layer \(source.layer)"
             }
         }
         guard added == 0 || concatenated == 0 else { return "a merge mixes added and concatenated sources" }

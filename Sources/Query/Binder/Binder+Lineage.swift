@@ -24,7 +24,7 @@ extension Binder {
         }
         if !forward, let merge = mergeLayerStart(address?.layer) {
             throw Diagnostic(
-                code: .notADenseLayer,
+                code: .edgesNotDerived,
                 message: "lineage walks back from \(address == nil ? "the output, " : "")\(merge); edges into merge layers are not in the language yet",
                 span: span, notes: ["start the walk at a dense layer: lineage from <layer>:<node> depth 1 top 3"])
         }
@@ -54,20 +54,28 @@ extension Binder {
     }
 
     /// How many steps a lineage can take, and from where, for messages. Each step crosses a
-    /// dense layer: back from the start layer (each model's output by default), the dense
-    /// layers at or below it; forward, those above it. From a `$parameter` layer: any.
+    /// layer whose edges queries derive (dense, conv, pooling, batch norm, reshape): back from
+    /// the start layer (each model's output by default), those at or below it; forward, those
+    /// above it. From a `$parameter` layer: any.
     private func lineageSteps(from start: BoundValue?, forward: Bool) -> (steps: Int, from: String) {
         let layer: Int?
         switch start {
         case .integer(let index)?: layer = index
         case nil where !forward: layer = nil
-        default: return (catalog.models.map { $0.layers.filter { $0.kind == .dense }.count }.max() ?? 0, "from any layer")
+        default: return (catalog.models.map { $0.layers.filter { $0.hasQueryableEdges }.count }.max() ?? 0, "from any layer")
         }
+        // Per model, the layers crossed in order until one whose edges are not derived.
+        var blocked: Catalog.Layer?
         let steps = catalog.models.map { model in
             let from = layer ?? model.layers.count - 1
-            return model.layers.filter { $0.kind == .dense && (forward ? $0.index > from : $0.index <= from) }.count
+            let crossed = model.layers.filter { forward ? $0.index > from : ($0.index <= from && $0.index > 0) }
+            let ordered = forward ? crossed : crossed.reversed()
+            let stop = ordered.firstIndex { !$0.hasQueryableEdges }
+            if let stop { blocked = blocked ?? ordered[stop] }
+            return stop ?? ordered.count
         }.max() ?? 0
         let place = layer.map { "layer \($0)" } ?? "the output"
-        return (steps, forward ? "forward from \(place)" : "back from \(place)")
+        let until = blocked.map { "; " + Self.whyNoEdges($0) } ?? ""
+        return (steps, (forward ? "forward from \(place)" : "back from \(place)") + until)
     }
 }

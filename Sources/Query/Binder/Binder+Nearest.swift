@@ -16,7 +16,7 @@ extension Binder {
             chosenMetric = .euclidean
         }
         let values = try required([count, trace], .nearest)
-        let layerValue = try required(layer, .layer(count: layerCount, dense: nil))
+        let layerValue = try required(layer, .layer(count: layerCount, withoutEdges: nil))
         shape = .nearest(NearestSearch(count: values[0], trace: values[1], layer: layerValue, metric: chosenMetric))
     }
 }

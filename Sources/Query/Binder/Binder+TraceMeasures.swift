@@ -26,10 +26,10 @@ extension Binder {
             let bound = try bindClass(classExpression)
             return function == .prob ? .probability(bound) : .margin(bound)
         case .active, .l1, .entropy:
-            let layer = try required(arguments[0], .layer(count: layerCount, dense: nil))
+            let layer = try required(arguments[0], .layer(count: layerCount, withoutEdges: nil))
             return function == .active ? .activeNodes(layer: layer) : function == .l1 ? .l1(layer: layer) : .entropy(layer: layer)
         case .distance, .centroid:
-            let layer = try required(arguments[0], .layer(count: layerCount, dense: nil))
+            let layer = try required(arguments[0], .layer(count: layerCount, withoutEdges: nil))
             var metric = NearestSearch.Metric.euclidean
             if arguments.count == 3 {
                 guard case .name(let name) = arguments[2], let known = NearestSearch.Metric(rawValue: name.text.lowercased()) else {

@@ -68,7 +68,7 @@ public struct Binder {
             try derive(derivations)
             rowStage = rowStage ?? stage
         case .nodes(let layer, _):
-            nodesLayer = try required(layer, .layer(count: layerCount, dense: nil))
+            nodesLayer = try required(layer, .layer(count: layerCount, withoutEdges: nil))
         case .summarize(let measures, let keys):
             if summarizesRows(measures, by: keys) {
                 try summarizeRows(measures, by: keys)
@@ -81,7 +81,7 @@ public struct Binder {
             guard nodesLayer == nil, case .traces = shape else {
                 throw Diagnostic(code: .edgesAfterSummary, message: "'edges into layer' reads traces, not summaries", span: span)
             }
-            let value = try required(layer, .layer(count: layerCount, dense: denseLayers))
+            let value = try required(layer, .layer(count: layerCount, withoutEdges: layersWithoutEdges))
             edgesLayer = value
             shape = .edges(layer: value)
         case .lineage(let start, let kind, let depth, let top, let span):
@@ -198,9 +198,28 @@ public struct Binder {
     /// The most layers a model has.
     var layerCount: Int { catalog.models.map(\.layers.count).max() ?? 0 }
 
-    /// Layers that are dense in some model.
-    private var denseLayers: Set<Int> {
-        Set(catalog.models.flatMap(\.layers).filter { $0.kind == .dense }.map(\.index))
+    /// Layers no model derives edges into, each with why (from the first model that has it).
+    private var layersWithoutEdges: [Int: String] {
+        let layers = catalog.models.flatMap(\.layers)
+        let queryable = Set(layers.filter { $0.hasQueryableEdges }.map(\.index))
+        var reasons: [Int: String] = [:]
+        for layer in layers where !queryable.contains(layer.index) && reasons[layer.index] == nil {
+            reasons[layer.index] = Self.whyNoEdges(layer)
+        }
+        return reasons
+    }
+
+    /// Why queries do not derive the edges into `layer` (whose rule is not queryable).
+    static func whyNoEdges(_ layer: Catalog.Layer) -> String {
+        if layer.kind == .add || layer.kind == .concat {
+            return "layer \(layer.index) (\(layer.kind.rawValue) '\(layer.name)') merges several layers, and queries do not derive edges from several sources yet"
+        }
+        switch layer.edgeRule {
+        case .none?: return "layer \(layer.index) is the model input: no edges go into it"
+        case .explicit?: return "layer \(layer.index) (\(layer.kind.rawValue) '\(layer.name)') keeps its edges with each trace (its operand is not its source layer's values), and queries do not read those yet"
+        case nil: return "layer \(layer.index) (\(layer.kind.rawValue) '\(layer.name)') has an edge rule this build does not know; edge queries cover dense, conv, pooling, batch-norm, activation and reshape layers"
+        default: return "layer \(layer.index) has no edges queries derive"
+        }
     }
 
     /// Per layer index, the most nodes a model has there.

@@ -11,8 +11,9 @@ public struct ValueRequirement: Sendable, Equatable {
         case nearest
         /// A trace id (1 or more).
         case traceID
-        /// A layer number below `count`; for edges, one of the `dense` layers.
-        case layer(count: Int, dense: Set<Int>?)
+        /// A layer number below `count`; for edges, not one of `withoutEdges` (the layers no
+        /// model derives edges into, each with why).
+        case layer(count: Int, withoutEdges: [Int: String]?)
         /// A node (layer, then index) that some model has: `nodeCounts[layer]` is the most
         /// nodes any model has in that layer.
         case node(nodeCounts: [Int])
@@ -114,11 +115,11 @@ public struct ValueRequirement: Sendable, Equatable {
         case .traceID:
             guard let trace = numbers[0], trace < 1 else { return nil }
             return (.noSuchTrace, "no trace \(trace): trace ids start at 1", whole)
-        case .layer(let count, let dense):
+        case .layer(let count, let withoutEdges):
             guard let layer = numbers[0] else { return nil }
             guard (0..<count).contains(layer) else { return (.noSuchLayer, "no layer \(layer): the models have layers 0–\(max(count, 1) - 1)", whole) }
-            guard let dense, !dense.contains(layer) else { return nil }
-            return (.notADenseLayer, "layer \(layer) is not a dense layer; edge queries cover dense layers", whole)
+            guard let reason = withoutEdges?[layer] else { return nil }
+            return (.edgesNotDerived, reason, whole)
         case .node(let nodeCounts):
             guard let layer = numbers[0], let node = numbers[1],
                   !nodeCounts.indices.contains(layer) || !(0..<nodeCounts[layer]).contains(node) else { return nil }
@@ -131,7 +132,7 @@ public struct ValueRequirement: Sendable, Equatable {
 
     private func lineageProblem(depth: Int?, top: Int?, steps: Int, start: String) -> (message: String, span: Span)? {
         if let depth, depth < 1 || depth > steps {
-            let allowed = steps == 0 ? "the models have no dense layers to follow \(start)" : "at most \(steps) (the models' dense layers \(start))"
+            let allowed = steps == 0 ? "the models have no layers with edges to follow \(start)" : "at most \(steps) (the models' layers with edges \(start))"
             return ("lineage depth \(depth) is out of bounds: \(allowed)", spans[0])
         }
         if let top, top < 1 || top > Self.maximumLineagePaths {

@@ -40,8 +40,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case unpairedMeasures = "E031"
     /// `edges into layer` after a summary or `nodes of layer`.
     case edgesAfterSummary = "E032"
-    /// `edges into layer` of a layer that is not dense.
-    case notADenseLayer = "E033"
+    /// Edges (`edges into layer`, `lineage`) of a layer whose edges queries do not derive:
+    /// the input, a layer whose edges are stored with each trace, a rule this build does not know.
+    case edgesNotDerived = "E033"
     /// `lineage` anywhere but right after the trace selection.
     case lineageOutOfPlace = "E034"
     /// A node the models do not have (a lineage start, or one compared with `source`/`target`).

@@ -18,6 +18,15 @@ struct NodeValueArguments {
         return (NodeValues.means(layers[layer], nodeSize: nodeSize), Layer.activeNodes(in: layers[layer], nodeSize: nodeSize, threshold: threshold))
     }
 
+    /// Every layer's values (elements, not node means) of the blob at `arguments[first]` (its
+    /// encoding at `first + 1`): what a layer's edges are derived from.
+    func layers(_ arguments: [DatabaseValue], first: Int, function: String) throws -> [[Float]] {
+        guard let data = Data.fromDatabaseValue(arguments[first]), let code = Int.fromDatabaseValue(arguments[first + 1]),
+              let encoding = ValueEncoding(rawValue: UInt8(clamping: code))
+        else { throw DatabaseError(message: "\(function): expected (node_values BLOB, value_encoding INTEGER) as arguments \(first + 1) and \(first + 2)") }
+        return try codec.decode([UInt8](data), encoding: encoding)
+    }
+
     /// `layer`, `node_size` and `threshold` from three consecutive arguments starting at `first`.
     static func layerShape(_ arguments: [DatabaseValue], first: Int, function: String) throws -> (layer: Int, nodeSize: Int, threshold: Float) {
         guard let layer = Int.fromDatabaseValue(arguments[first]), let size = Int.fromDatabaseValue(arguments[first + 1]), size > 0,

@@ -31,6 +31,12 @@ import IPG
 /// `ipg_probability`, `ipg_margin`, `ipg_distance`, `ipg_cosine_distance`; from a centroid
 /// (`CentroidDistanceFunction`): `ipg_centroid_distance`.
 ///
+/// Edges of conv, batch-norm, pooling and reshape layers (`DerivedEdgesFunction`): `ipg_edges`,
+/// and over a group the aggregates `ipg_edge_stats` and `ipg_edge_pair_stats`
+/// (`DerivedEdgeStatisticsAggregate`);
+/// the kernels of models stored before migration 0007 (`KernelBackfillFunctions`):
+/// `ipg_kernel_geometry`, `ipg_kernel_weights`.
+///
 /// `layer` and `node_size` come from the `layers` table. A dense edge of a trace is then
 /// `dense_weights.weight * ipg_node(…source layer and node…)`. The most recently decoded blob
 /// is cached per connection, so reading many nodes of one trace decodes it once.
@@ -77,6 +83,8 @@ enum StoreFunctions {
         }
         TraceMeasureFunctions.register(in: db, cache: cache, secondCache: DecodedValuesCache())
         CentroidDistanceFunction.register(in: db, cache: cache)
+        DerivedEdgesFunction.register(in: db, cache: cache)
+        KernelBackfillFunctions.register(in: db)
     }
 }
 

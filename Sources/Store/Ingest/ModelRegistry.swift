@@ -3,8 +3,8 @@ import Foundation
 import GRDB
 import IPG
 
-/// Registers a model's layer table (its layers, every layer's sources, dense weights) once, by
-/// fingerprint.
+/// Registers a model's layer table (its layers, every layer's sources, dense weights, conv and
+/// channel-scale kernels) once, by fingerprint.
 enum ModelRegistry {
     /// The model's id, inserting it on first sight; a known fingerprint with another layer
     /// table is refused.
@@ -33,15 +33,19 @@ enum ModelRegistry {
         let sourceStatement = try db.makeStatement(sql: """
             INSERT INTO layer_sources (model_id, layer, position, source_layer, edge_rule, channel_offset) VALUES (?, ?, ?, ?, ?, ?)
             """)
+        let kernelStatement = try db.makeStatement(sql: "INSERT INTO layer_kernels (model_id, layer, geometry, weights) VALUES (?, ?, ?, ?)")
         for layer in topology.layers {
             try layerStatement.execute(arguments: [
                 modelID, layer.index, layer.name, layer.kind.rawValue, layer.activation.rawValue, Double(layer.threshold),
-                layer.nodeCount, layer.nodeSize, layer.source, layer.edgeRule.kindName,
+                layer.nodeCount, layer.nodeSize, layer.source, layer.edgeRule.kind.rawValue,
             ])
             for (position, source) in layer.sources.enumerated() {
                 var offset = 0
                 if case .concat(let channelOffset) = source.edgeRule { offset = channelOffset }
-                try sourceStatement.execute(arguments: [modelID, layer.index, position, source.layer, source.edgeRule.kindName, offset])
+                try sourceStatement.execute(arguments: [modelID, layer.index, position, source.layer, source.edgeRule.kind.rawValue, offset])
+            }
+            if let kernel = LayerKernel(rule: layer.edgeRule) {
+                try kernelStatement.execute(arguments: [modelID, layer.index, kernel.geometryJSON, kernel.weightsBlob])
             }
             if case .dense(let weights) = layer.edgeRule, let source = layer.source {
                 let sources = topology.layers[source].nodeCount

@@ -12,9 +12,12 @@ extension ProvenanceStore {
                 Catalog.Model(
                     fingerprint: model["fingerprint"], name: model["name"],
                     layers: layers.filter { $0["model_id"] as Int64 == model["id"] as Int64 }.map { row in
-                        Catalog.Layer(
+                        var layer = Catalog.Layer(
                             index: row["layer"], name: row["name"], kind: LayerKind(rawValue: row["kind"]) ?? .activation,
                             nodeCount: row["node_count"], nodeSize: row["node_size"])
+                        // A rule this build does not know (a newer store's) stays nil: edge queries refuse it.
+                        layer.edgeRule = EdgeRuleKind(rawValue: row["edge_rule"])
+                        return layer
                     })
             }
             // Every stored tag has layer statistics: a small table, unlike traces.

@@ -13,3 +13,14 @@ struct EmbeddedMigration: Sendable {
         Hex.string(SHA256.hash(data: Data(sql.utf8)))
     }
 }
+
+extension [EmbeddedMigration] {
+    /// The schema version these migrations bring a store to: the last one's number (numbers
+    /// may skip one reserved by work not merged yet).
+    var latestVersion: Int { last?.version ?? 0 }
+
+    /// The migration numbered `version`, if it is one of these.
+    func migration(numbered version: Int) -> EmbeddedMigration? {
+        first { $0.version == version }
+    }
+}

@@ -11,6 +11,7 @@ enum ReleasedMigrations {
         4: ["9b1113c78909a4c8784b58448fa06ab5e3120d2778cf2bfbd4ee7e0ffc7313aa"],
         5: ["5481d1fd3f4bfd2422a5b407d097157389ca1d57b1f04408627309f0412a992f"],
         6: ["b2420fc85b1f9a414fb5b7656818507b4399456eed466d00256e798833a34bb6"],
+        7: ["3a768b3e0d54b5651311555ad4be793ed7112caec6ab56ed3dda7162acfd9cb1"],
     ]
 
     /// Whether a store that recorded `sha256` for `migration` may be used by this build.

@@ -4,7 +4,12 @@ FROM traces t
 WHERE ((t.tag = ?) AND (t.input_index = ?))), vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value
 FROM chosen c
 JOIN layers l ON l.model_id = c.model_id
-CROSS JOIN json_each(ipg_nodes(c.node_values, c.value_encoding, l.layer, l.node_size)) AS j), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, ? AS layer, ? AS node, NULL, NULL, NULL, NULL, NULL
+CROSS JOIN json_each(ipg_nodes(c.node_values, c.value_encoding, l.layer, l.node_size)) AS j), derived(trace_id, layer, source, target, contribution, source_active, target_active) AS MATERIALIZED (SELECT c.id, l.layer, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]')
+FROM chosen c
+JOIN layers l ON l.model_id = c.model_id AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape')
+JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer LEFT
+JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
+CROSS JOIN json_each(ipg_edges(c.node_values, c.value_encoding, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights)) AS e), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, ? AS layer, ? AS node, NULL, NULL, NULL, NULL, NULL
 FROM chosen c), step1(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
 FROM (SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' -> ' || l.layer || ':' || w.target AS path, w.weight * a.value AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
 ORDER BY w.weight * a.value DESC) AS rank
@@ -15,7 +20,14 @@ JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge
 JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer AND a.node = g.node
 CROSS JOIN dense_weights w INDEXED BY dense_weights_by_source ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node
 JOIN vals b ON b.trace_id = g.trace_id AND b.layer = l.layer AND b.node = w.target
-WHERE ? >= 1 AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold)
+WHERE ? >= 1 AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold UNION ALL
+SELECT g.trace_id, l.layer AS layer, e.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || e.target AS target, e.contribution AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' -> ' || l.layer || ':' || e.target AS path, e.contribution AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
+ORDER BY e.contribution DESC) AS rank
+FROM step0 g
+JOIN chosen c ON c.id = g.trace_id
+JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape')
+JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source = g.node
+WHERE ? >= 1 AND e.source_active AND e.target_active)
 WHERE rank <= ?), step2(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
 FROM (SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' -> ' || l.layer || ':' || w.target AS path, g.flow * w.weight * a.value / NULLIF((SELECT SUM(v.weight * x.value)
 FROM layers p
@@ -30,7 +42,16 @@ JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge
 JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer AND a.node = g.node
 CROSS JOIN dense_weights w INDEXED BY dense_weights_by_source ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node
 JOIN vals b ON b.trace_id = g.trace_id AND b.layer = l.layer AND b.node = w.target
-WHERE ? >= 2 AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold)
+WHERE ? >= 2 AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold UNION ALL
+SELECT g.trace_id, l.layer AS layer, e.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || e.target AS target, e.contribution AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' -> ' || l.layer || ':' || e.target AS path, g.flow * e.contribution / NULLIF((SELECT SUM(x.contribution)
+FROM derived x
+WHERE x.trace_id = g.trace_id AND x.layer = l.layer AND x.target = e.target AND x.source_active), 0) AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
+ORDER BY e.contribution DESC) AS rank
+FROM step1 g
+JOIN chosen c ON c.id = g.trace_id
+JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape')
+JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source = g.node
+WHERE ? >= 2 AND e.source_active AND e.target_active)
 WHERE rank <= ?)
 SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow
 FROM (SELECT 1 AS step, *
@@ -39,4 +60,4 @@ SELECT 2 AS step, *
 FROM step2) AS g
 JOIN chosen c ON c.id = g.trace_id) AS r
 ORDER BY r.step, r.flow DESC, r.input, r.trace, r.contribution DESC, CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)
--- arguments: $tag, $input, 0, $feature, $depth, $k, $depth, $k
+-- arguments: $tag, $input, 0, $feature, $depth, $depth, $k, $depth, $depth, $k

@@ -4,7 +4,12 @@ FROM traces t
 WHERE ((t.tag = ?) AND (t.input_index = ?))), vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value
 FROM chosen c
 JOIN layers l ON l.model_id = c.model_id
-CROSS JOIN json_each(ipg_nodes(c.node_values, c.value_encoding, l.layer, l.node_size)) AS j), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, (SELECT MAX(layer)
+CROSS JOIN json_each(ipg_nodes(c.node_values, c.value_encoding, l.layer, l.node_size)) AS j), derived(trace_id, layer, source, target, contribution, source_active, target_active) AS MATERIALIZED (SELECT c.id, l.layer, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]')
+FROM chosen c
+JOIN layers l ON l.model_id = c.model_id AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape')
+JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer LEFT
+JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
+CROSS JOIN json_each(ipg_edges(c.node_values, c.value_encoding, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights)) AS e), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, (SELECT MAX(layer)
 FROM layers
 WHERE model_id = c.model_id) AS layer, c.predicted_label AS node, NULL, NULL, NULL, NULL, NULL
 FROM chosen c), step1(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
@@ -16,7 +21,15 @@ JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
 JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
 JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node
 JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer AND a.node = w.source
-WHERE ? >= 1 AND abs(a.value) > s.threshold)
+WHERE ? >= 1 AND abs(a.value) > s.threshold UNION ALL
+SELECT g.trace_id, s.layer AS layer, e.source AS node, s.layer || ':' || e.source AS source, g.layer || ':' || g.node AS target, e.contribution AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || e.source AS path, e.contribution AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
+ORDER BY e.contribution DESC) AS rank
+FROM step0 g
+JOIN chosen c ON c.id = g.trace_id
+JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
+JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
+JOIN derived e ON e.trace_id = g.trace_id AND e.layer = g.layer AND e.target = g.node
+WHERE ? >= 1 AND e.source_active)
 WHERE rank <= ?), step2(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
 FROM (SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || w.source AS path, g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)), 0) AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
 ORDER BY w.weight * a.value DESC) AS rank
@@ -26,7 +39,15 @@ JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
 JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
 JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node
 JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer AND a.node = w.source
-WHERE ? >= 2 AND abs(a.value) > s.threshold)
+WHERE ? >= 2 AND abs(a.value) > s.threshold UNION ALL
+SELECT g.trace_id, s.layer AS layer, e.source AS node, s.layer || ':' || e.source AS source, g.layer || ':' || g.node AS target, e.contribution AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || e.source AS path, g.flow * e.contribution / NULLIF(SUM(e.contribution) OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)), 0) AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
+ORDER BY e.contribution DESC) AS rank
+FROM step1 g
+JOIN chosen c ON c.id = g.trace_id
+JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
+JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
+JOIN derived e ON e.trace_id = g.trace_id AND e.layer = g.layer AND e.target = g.node
+WHERE ? >= 2 AND e.source_active)
 WHERE rank <= ?)
 SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow
 FROM (SELECT 1 AS step, *
@@ -36,4 +57,4 @@ FROM step2) AS g
 JOIN chosen c ON c.id = g.trace_id) AS r
 WHERE (r.target = ?)
 ORDER BY r.input, r.trace, r.step, r.contribution DESC, CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)
--- arguments: $tag, $input, 2, 2, 2, 2, '2:1'
+-- arguments: $tag, $input, 2, 2, 2, 2, 2, 2, '2:1'

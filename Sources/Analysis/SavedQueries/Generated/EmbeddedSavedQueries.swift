@@ -57,7 +57,7 @@ from traces where tag = $a
 """#),
     (file: "diverging-edges.dpq", text: #"""
 # name: diverging-edges
-# description: Dense edges into a layer whose mean contribution (weight × source value) differs most between two tags (mean_a − mean_b).
+# description: Edges into a layer (dense, conv, batch norm, pooling or reshape) whose mean contribution differs most between two tags (mean_a − mean_b).
 # param: a string fgsm
 # param: b string clean
 # param: layer integer 1
@@ -72,7 +72,7 @@ from traces where tag = $a
 """#),
     (file: "feature-lineage.dpq", text: #"""
 # name: feature-lineage
-# description: From one input feature of one trace forward through dense layers, the k strongest contributions out of every node reached, each path with its flow (strongest first per step).
+# description: From one input feature of one trace forward through its layers (dense, conv, batch norm, pooling, reshape), the k strongest contributions out of every node reached, each path with its flow (strongest first per step).
 # param: tag string clean
 # param: input integer 0
 # param: feature integer 0
@@ -142,7 +142,7 @@ from traces where tag = $adv
 """#),
     (file: "top-edges.dpq", text: #"""
 # name: top-edges
-# description: The strongest edges (largest contribution) into a dense layer in one input's IPG.
+# description: The strongest edges (largest contribution) into a layer (dense, conv, batch norm, pooling or reshape) in one input's IPG.
 # param: tag string clean
 # param: input integer 0
 # param: layer integer 1
@@ -157,7 +157,7 @@ from traces where tag = $tag and input = $input
 """#),
     (file: "trace-lineage.dpq", text: #"""
 # name: trace-lineage
-# description: From one input's predicted output node back through dense layers, the k strongest contributions into every node reached, each path with its flow (strongest first per step).
+# description: From one input's predicted output node back through its layers (dense, conv, batch norm, pooling, reshape), the k strongest contributions into every node reached, each path with its flow (strongest first per step).
 # param: tag string clean
 # param: input integer 0
 # param: depth integer 2

@@ -1,5 +1,7 @@
 /// Edge and lineage queries: dense edges are derived from the weights and the traces' node
-/// values (edge source → target carries weight × source value), joining active nodes only.
+/// values (edge source → target carries weight × source value), joining active nodes only;
+/// the edges into conv, batch-norm, pooling and reshape layers from the source layer's full
+/// map (and the layer's stored kernel) by the store's `ipg_edges`, one call per trace and layer.
 extension SQLiteLowering.Conditions {
     private typealias Spelling = SQLiteLowering.Spelling
 
@@ -37,13 +39,20 @@ extension SQLiteLowering.Conditions {
         return sql + " ORDER BY distance IS NULL, distance, t.id LIMIT \(bind: search.count)"
     }
 
-    /// One row per active dense edge into `layer`, per selected trace, with the trace's id,
-    /// tag and input.
+    /// One row per active edge into `layer`, per selected trace, with the trace's id, tag and
+    /// input: dense edges, then (one of the two is empty) the edges derived from maps.
     mutating func edges(into layer: BoundValue, filter: BoundCondition?) -> SQLFragment {
         let chosen = chosenTraces(filter)
         var sql: SQLFragment = "WITH \(Spelling.materialized("chosen", chosen))"
+        let part = { (part: Spelling.DerivedEdgePart) in Spelling.derivedEdge(part, of: "e") }
+        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || \(raw: part(.source)) AS source,"
+        sql += " l.layer || ':' || \(raw: part(.target)) AS target, \(raw: part(.contribution)) AS contribution"
+        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer) AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+        sql += " \(raw: Self.derivedEdgeJoins(trace: "t", alias: "e"))"
+        sql += " WHERE \(raw: part(.sourceActive)) AND \(raw: part(.targetActive))"
+        sql += " UNION ALL"
         sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution"
-        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer)"
+        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer) AND l.edge_rule = 'dense'"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
         // Edges of the IPG join active nodes only (units: |value| above the threshold): each
         // trace's active targets and sources first (CROSS JOIN keeps that order), then the
@@ -52,6 +61,14 @@ extension SQLiteLowering.Conditions {
         sql += " CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key"
         sql += " WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold"
         return sql
+    }
+
+    /// After `layers l` (a layer whose edges are derived from maps), its source layer `s`, its
+    /// kernel `k` and (with an `alias`) its edges for trace `trace`.
+    static func derivedEdgeJoins(trace: String, alias: String?) -> String {
+        "JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer"
+            + " LEFT JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer"
+            + (alias.map { " CROSS JOIN " + Spelling.derivedEdgeRows(trace: trace, source: "s", target: "l", kernel: "k", alias: $0) } ?? "")
     }
 
     /// A walk from the start node (default: each trace's predicted output), back to the sources
@@ -92,6 +109,11 @@ extension SQLiteLowering.Conditions {
         // Every node value of the chosen traces, decoded once, for the walk to look up.
         let decoded: SQLFragment = "SELECT c.id, l.layer, \(raw: Spelling.integer("j.key")), j.value FROM chosen c JOIN layers l ON l.model_id = c.model_id CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "c", layer: "l", alias: "j"))"
         sql += "\(Spelling.materialized("vals", columns: ["trace_id", "layer", "node", "value"], decoded)), "
+        // Every edge into the layers derived from maps, of the chosen traces, derived once.
+        let part = { (part: Spelling.DerivedEdgePart) in Spelling.derivedEdge(part, of: "e") }
+        let derived: SQLFragment = "SELECT c.id, l.layer, \(raw: [part(.source), part(.target), part(.contribution), part(.sourceActive), part(.targetActive)].joined(separator: ", "))"
+            + " FROM chosen c JOIN layers l ON l.model_id = c.model_id AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules) \(raw: Self.derivedEdgeJoins(trace: "c", alias: "e"))"
+        sql += "\(Spelling.materialized("derived", columns: ["trace_id", "layer", "source", "target", "contribution", "source_active", "target_active"], derived)), "
         let stepColumns = ["trace_id", "layer", "node", "source", "target", "contribution", "path", "flow"]
         var start: SQLFragment = "SELECT c.id, \(startLayer) AS layer, \(startNode) AS node, NULL, NULL, NULL, NULL, NULL FROM chosen c"
         if walk.contrast { start += " WHERE c.true_label IS NOT NULL AND c.true_label != c.predicted_label" }
@@ -168,6 +190,44 @@ extension SQLiteLowering.Conditions {
             // with the largest weight × value into an active target.
             candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold"
         }
+        candidates += " UNION ALL \(derivedCandidates(step, walk))"
         return "SELECT trace_id, layer, node, source, target, contribution, path, flow FROM (\(candidates)) WHERE rank <= \(bind: walk.top)"
+    }
+
+    /// The same candidates along edges derived from maps (`derived` rows e; a contrast's v:
+    /// the edge from the same source into the true class), ranked within the same windows (a
+    /// layer's edges are all dense or all derived, so no window holds both kinds).
+    private func derivedCandidates(_ step: Int, _ walk: LineageWalk) -> SQLFragment {
+        let reached = "COALESCE(g.path, g.layer || ':' || g.node)"
+        let partition = "PARTITION BY g.trace_id, \(reached)"
+        var candidates: SQLFragment
+        switch walk.direction {
+        case .backward:
+            let contrast = walk.contrast && step == 1
+            let contribution = contrast ? "(e.contribution - v.contribution)" : "e.contribution"
+            let start = contrast ? "g.layer || ':' || g.node || ' - ' || g.layer || ':' || c.true_label" : reached
+            let flow = step == 1 ? contribution : "g.flow * e.contribution / NULLIF(SUM(e.contribution) OVER (\(partition)), 0)"
+            candidates = "SELECT g.trace_id, s.layer AS layer, e.source AS node, s.layer || ':' || e.source AS source, g.layer || ':' || g.node AS target,"
+            candidates += " \(raw: contribution) AS contribution, \(raw: start) || ' <- ' || s.layer || ':' || e.source AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: contribution) DESC) AS rank"
+            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
+            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
+            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
+            candidates += " JOIN derived e ON e.trace_id = g.trace_id AND e.layer = g.layer AND e.target = g.node"
+            if contrast { candidates += " JOIN derived v ON v.trace_id = g.trace_id AND v.layer = g.layer AND v.target = c.true_label AND v.source = e.source" }
+            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND e.source_active"
+        case .forward:
+            // The inflow of the node an edge goes into: its active incoming contributions.
+            let inflow = "(SELECT SUM(x.contribution) FROM derived x WHERE x.trace_id = g.trace_id AND x.layer = l.layer AND x.target = e.target AND x.source_active)"
+            let flow = step == 1 ? "e.contribution" : "g.flow * e.contribution / NULLIF(\(inflow), 0)"
+            candidates = "SELECT g.trace_id, l.layer AS layer, e.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || e.target AS target,"
+            candidates += " e.contribution AS contribution, \(raw: reached) || ' -> ' || l.layer || ':' || e.target AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY e.contribution DESC) AS rank"
+            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
+            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+            candidates += " JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source = g.node"
+            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND e.source_active AND e.target_active"
+        }
+        return candidates
     }
 }

@@ -65,6 +65,58 @@ extension SQLiteLowering {
             "ipg_edge_activity(t.node_values, t.value_encoding, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold)"
         }
 
+        /// The rules whose edges `derivedEdgeRows` derives, as an SQL list: `('conv', …)`.
+        static let derivedEdgeRules = "(" + EdgeRuleKind.derivedFromMaps.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+
+        /// One row per pair of nodes layer `l` (conv, channel scale, channel output or reshape)
+        /// connects from its source layer `s`, for trace `t`, with `k` the layer's
+        /// `layer_kernels` row (LEFT JOINed): read its parts with `derivedEdge`.
+        static func derivedEdgeRows(trace t: String, source s: String, target l: String, kernel k: String, alias: String) -> String {
+            "json_each(\(derivedEdgeFunction("ipg_edges", trace: t, source: s, target: l, kernel: k))) AS \(alias)"
+        }
+
+        /// Over a group of traces `t`, per pair of nodes layer `l` connects, a JSON array of
+        /// the pair's ends and its contribution's statistics (read with `derivedEdgeStatistic`).
+        static func derivedEdgeStatistics(trace t: String, source s: String, target l: String, kernel k: String) -> String {
+            derivedEdgeFunction("ipg_edge_stats", trace: t, source: s, target: l, kernel: k)
+        }
+
+        /// The same over pairs of traces `t` and `p` (`NodeStatisticsLayout`'s paired order).
+        static func derivedEdgePairStatistics(trace t: String, parent p: String, source s: String, target l: String, kernel k: String) -> String {
+            derivedEdgeFunction("ipg_edge_pair_stats", trace: t, alsoTrace: p, source: s, target: l, kernel: k)
+        }
+
+        private static func derivedEdgeFunction(_ name: String, trace t: String, alsoTrace p: String? = nil, source s: String, target l: String, kernel k: String) -> String {
+            "\(name)(\(t).node_values, \(t).value_encoding, \(p.map { "\($0).node_values, \($0).value_encoding, " } ?? "")\(l).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights)"
+        }
+
+        /// A part of an `ipg_edge_stats` element: its ends, then `NodeStatisticsLayout` fields.
+        enum DerivedEdgeStatistic {
+            case source, target
+            case field(NodeStatisticsLayout.Field)
+            case pairField(NodeStatisticsLayout.PairPart, NodeStatisticsLayout.Field)
+            case pairAbsoluteMean
+        }
+
+        static func derivedEdgeStatistic(_ part: DerivedEdgeStatistic, of json: String) -> String {
+            switch part {
+            case .source: return element(json, 0)
+            case .target: return element(json, 1)
+            case .field(let field): return element(json, 2 + field.rawValue)
+            case .pairField(let pairPart, let field): return element(json, 2 + NodeStatisticsLayout.pairIndex(pairPart, field))
+            case .pairAbsoluteMean: return element(json, 2 + NodeStatisticsLayout.pairAbsoluteMeanIndex)
+            }
+        }
+
+        /// A part of a `derivedEdgeRows` row.
+        enum DerivedEdgePart: Int {
+            case source, target, contribution, sourceActive, targetActive
+        }
+
+        static func derivedEdge(_ part: DerivedEdgePart, of alias: String) -> String {
+            "json_extract(\(alias).value, '$[\(part.rawValue)]')"
+        }
+
         /// A common table computed once, not folded into the query that reads it.
         static func materialized(_ name: String, columns: [String]? = nil, _ query: SQLFragment) -> SQLFragment {
             "\(raw: name)\(raw: columns.map { "(" + $0.joined(separator: ", ") + ")" } ?? "") AS MATERIALIZED (\(query))"

@@ -9,7 +9,7 @@ extension SQLiteLowering.Conditions {
     private typealias Spelling = SQLiteLowering.Spelling
 
     /// The base-row statistics columns, each with the `NodeStatisticsLayout` field it is read from.
-    private static let statistics: [(name: String, field: NodeStatisticsLayout.Field)] = [
+    static let statisticsNames: [(name: String, field: NodeStatisticsLayout.Field)] = [
         ("traces", .count), ("n", .count), ("mean", .mean), ("m2", .m2), ("active", .activeCount), ("minimum", .minimum), ("maximum", .maximum),
     ]
 
@@ -111,16 +111,19 @@ extension SQLiteLowering.Conditions {
                 (["r.model_id AS model_id"] + groups + ["l.layer AS layer", "l.source_layer AS source_layer", "w.source AS source", "w.target AS target"]
                     + Self.weighted(prefix: "", active: active)).joined(separator: ", ")
             }
+            // Then (one of the two is empty) the edges derived from maps, always scanned.
+            let derived = derivedEdgeRows(summary, filter: filter, into: into)
             guard summary.measures.contains(.freq) else {
                 let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
-                return "SELECT \(raw: columns("r.active")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
+                let dense: SQLFragment = "SELECT \(raw: columns("r.active")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
+                return "SELECT * FROM (\(dense)) UNION ALL SELECT * FROM (\(derived))"
             }
             // One count per (target, source) pair and group, as JSON rows; each row finds its
             // weight by primary key and its source's statistics (CROSS JOIN keeps that order).
             let sources = nodeRows(summary, filter: filter, path: path, layer: .sourceOf(into))
             let activity = edgeActivity(summary, filter: filter, into: into)
             let sameGroup = summary.groups.map { " AND r.\($0.rawValue) = e.\($0.rawValue)" }.joined()
-            return "WITH \(Spelling.materialized("r", sources)), \(Spelling.materialized("e", activity))"
+            let dense: SQLFragment = "WITH \(Spelling.materialized("r", sources)), \(Spelling.materialized("e", activity))"
                 + " SELECT \(raw: columns("k.value")) FROM e"
                 + " CROSS JOIN \(raw: Spelling.arrayRows("e.activity", alias: "k"))"
                 + " CROSS JOIN layers l ON l.model_id = e.model_id AND l.layer = \(bind: into)"
@@ -128,6 +131,7 @@ extension SQLiteLowering.Conditions {
                 + " CROSS JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer"
                 + " AND w.target = (k.key) / (s.node_count) AND w.source = k.key % s.node_count"
                 + " CROSS JOIN r ON r.model_id = e.model_id AND r.node = w.source\(raw: sameGroup)"
+            return "SELECT * FROM (\(dense)) UNION ALL SELECT * FROM (\(derived))"
         }
     }
 
@@ -159,7 +163,7 @@ extension SQLiteLowering.Conditions {
         let groups = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
         let columns = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["\(Spelling.edgeActivity(source: "s", target: "l")) AS activity"]
         var sql: SQLFragment = "SELECT \(raw: columns.joined(separator: ", "))"
-        sql += " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: into)"
+        sql += " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: into) AND l.edge_rule = 'dense'"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
         if let filter { sql += " WHERE \(condition(filter))" }
         return sql + " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0)).joined(separator: ", "))"
@@ -168,7 +172,8 @@ extension SQLiteLowering.Conditions {
     /// Which layers node rows cover.
     private enum LayerChoice {
         case equal(BoundValue)
-        /// The source layer of the given (dense) layer.
+        /// The source layer of the given layer, when it is dense (else none: edges derived
+        /// from maps need no node rows).
         case sourceOf(BoundValue)
         case every
     }
@@ -176,7 +181,7 @@ extension SQLiteLowering.Conditions {
     private func layerCondition(_ choice: LayerChoice, layer: String, model: String) -> SQLFragment? {
         switch choice {
         case .equal(let value): return "\(raw: layer) = \(bind: value)"
-        case .sourceOf(let value): return "\(raw: layer) = (SELECT x.source_layer FROM layers x WHERE x.model_id = \(raw: model) AND x.layer = \(bind: value))"
+        case .sourceOf(let value): return "\(raw: layer) = (SELECT x.source_layer FROM layers x WHERE x.model_id = \(raw: model) AND x.layer = \(bind: value) AND x.edge_rule = 'dense')"
         case .every: return nil
         }
     }
@@ -208,7 +213,7 @@ extension SQLiteLowering.Conditions {
             let grouped = scanGroups(summary, aggregates: aggregates, filter: filter, layer: layer, joinParents: false)
             var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" }
             columns += ["g.layer AS layer", "\(Spelling.integer("j.key")) AS node"]
-            columns += Self.statistics.map { "\(Spelling.element("j.value", $0.field.rawValue)) AS \($0.name)" }
+            columns += Self.statisticsNames.map { "\(Spelling.element("j.value", $0.field.rawValue)) AS \($0.name)" }
             columns += quantiles.map { "\(Spelling.element("g.q\($0)", at: "j.key")) AS q\($0)" }
             if entropy { columns.append("g.entropy AS entropy") }
             return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(grouped)) AS g, \(raw: Spelling.arrayRows("g.stats", alias: "j"))"
@@ -235,7 +240,8 @@ extension SQLiteLowering.Conditions {
             let sources = pairedNodeRows(summary, filter: filter, layer: .sourceOf(into))
             let columns = ["r.model_id AS model_id"] + groups + ["l.layer AS layer", "l.source_layer AS source_layer", "w.source AS source", "w.target AS target"]
                 + prefixes.flatMap { Self.weighted(prefix: $0, active: "r.\($0)active") } + ["abs(w.weight) * r.d_absolute_mean AS d_absolute_mean"]
-            return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
+            let dense: SQLFragment = "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(sources)) AS r" + Self.weightsOfEdges(into: into)
+            return "SELECT * FROM (\(dense)) UNION ALL SELECT * FROM (\(pairedDerivedEdgeRows(summary, filter: filter, into: into)))"
         }
     }
 
@@ -247,7 +253,7 @@ extension SQLiteLowering.Conditions {
         columns += ["g.layer AS layer", "\(Spelling.integer("j.key")) AS node"]
         let parts: [(NodeStatisticsLayout.PairPart, String)] = [(.first, ""), (.second, "b_"), (.difference, "d_")]
         for (part, prefix) in parts {
-            columns += Self.statistics.map { statistic in
+            columns += Self.statisticsNames.map { statistic in
                 "\(Spelling.element("j.value", NodeStatisticsLayout.pairIndex(part, statistic.field))) AS \(prefix)\(statistic.name)"
             }
         }

@@ -1,0 +1,50 @@
+import IPG
+
+/// Base rows of edge summaries for layers whose edges are derived from maps (conv, batch norm,
+/// pooling, reshape). A conv edge's contribution is not a multiple of its source node's value
+/// (it weighs each element by the kernel offsets that see it), so no node statistics give it:
+/// these rows always scan the selected traces and aggregate every pair of nodes the layer
+/// connects (its contribution counted in every trace, as a dense edge's is; `active` counts
+/// the traces where both ends are active).
+extension SQLiteLowering.Conditions {
+    private typealias Spelling = SQLiteLowering.Spelling
+
+    /// Per model, group and edge into `into` (when its rule is derived from maps): the base-row
+    /// columns `model_id`, the groups, `layer, source_layer, source, target, traces, n, mean,
+    /// m2, active, minimum, maximum`, from one `ipg_edge_stats` aggregate per group.
+    mutating func derivedEdgeRows(_ summary: Summary, filter: BoundCondition?, into: BoundValue) -> SQLFragment {
+        let groups = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
+        let keys = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer", "l.source_layer AS source_layer"]
+        var grouped: SQLFragment = "SELECT \(raw: keys.joined(separator: ", ")), \(raw: Spelling.derivedEdgeStatistics(trace: "t", source: "s", target: "l", kernel: "k")) AS stats"
+        grouped += " FROM layers l CROSS JOIN traces t ON t.model_id = l.model_id \(raw: Self.derivedEdgeJoins(trace: "t", alias: nil))"
+        grouped += " WHERE l.layer = \(bind: into) AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+        if let filter { grouped += " AND (\(condition(filter)))" }
+        grouped += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0) + ["l.layer"]).joined(separator: ", "))"
+        var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" } + ["g.layer AS layer", "g.source_layer AS source_layer"]
+        columns += [("source", Spelling.DerivedEdgeStatistic.source), ("target", .target)].map { "\(Spelling.integer(Spelling.derivedEdgeStatistic($0.1, of: "j.value"))) AS \($0.0)" }
+        columns += Self.statisticsNames.map { "\(Spelling.derivedEdgeStatistic(.field($0.field), of: "j.value")) AS \($0.name)" }
+        return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(grouped)) AS g, \(raw: Spelling.arrayRows("g.stats", alias: "j"))"
+    }
+
+    /// The same for the selected traces paired with their parents: the child's statistics,
+    /// the parent's (`b_…`), the paired differences' (`d_…`) and `d_absolute_mean`, from one
+    /// `ipg_edge_pair_stats` aggregate per group.
+    mutating func pairedDerivedEdgeRows(_ summary: Summary, filter: BoundCondition?, into: BoundValue) -> SQLFragment {
+        let groups = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
+        let keys = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer", "l.source_layer AS source_layer"]
+        var grouped: SQLFragment = "SELECT \(raw: keys.joined(separator: ", ")), \(raw: Spelling.derivedEdgePairStatistics(trace: "t", parent: "p", source: "s", target: "l", kernel: "k")) AS stats"
+        grouped += " FROM layers l CROSS JOIN traces t ON t.model_id = l.model_id JOIN traces p ON p.id = \(raw: Self.parentID(of: "t"))"
+        grouped += " \(raw: Self.derivedEdgeJoins(trace: "t", alias: nil))"
+        grouped += " WHERE l.layer = \(bind: into) AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+        if let filter { grouped += " AND (\(condition(filter)))" }
+        grouped += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0) + ["l.layer"]).joined(separator: ", "))"
+        var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" } + ["g.layer AS layer", "g.source_layer AS source_layer"]
+        columns += [("source", Spelling.DerivedEdgeStatistic.source), ("target", .target)].map { "\(Spelling.integer(Spelling.derivedEdgeStatistic($0.1, of: "j.value"))) AS \($0.0)" }
+        let parts: [(NodeStatisticsLayout.PairPart, String)] = [(.first, ""), (.second, "b_"), (.difference, "d_")]
+        for (part, prefix) in parts {
+            columns += Self.statisticsNames.map { "\(Spelling.derivedEdgeStatistic(.pairField(part, $0.field), of: "j.value")) AS \(prefix)\($0.name)" }
+        }
+        columns.append("\(Spelling.derivedEdgeStatistic(.pairAbsoluteMean, of: "j.value")) AS d_absolute_mean")
+        return "SELECT \(raw: columns.joined(separator: ", ")) FROM (\(grouped)) AS g, \(raw: Spelling.arrayRows("g.stats", alias: "j"))"
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import GRDB
+import IPG
+
+/// `ipg_edge_stats`: per pair of nodes a layer connects, the running statistics of its
+/// contribution over a group's traces (Welford, as the node statistics).
+struct DerivedEdgeStatisticsAggregate: DatabaseAggregate {
+    static let name = "ipg_edge_stats"
+    private var pairs: [(source: Int, target: Int)] = []
+    private var statistics: [RunningNodeStatistics] = []
+    private let reader = NodeValueArguments()
+    private let kernels = DecodedKernelCache()
+
+    init() {}
+
+    mutating func step(_ dbValues: [DatabaseValue]) throws {
+        let layers = try reader.layers(dbValues, first: 0, function: Self.name)
+        let derived = try DerivedEdgesFunction.derive(dbValues, layers: layers, kernels: kernels, function: Self.name)
+        if pairs.isEmpty {
+            pairs = derived.edges.map { ($0.source.index, $0.target.index) }
+            statistics = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: pairs.count)
+        }
+        guard derived.edges.count == pairs.count else { throw DatabaseError(message: "\(Self.name): traces of different models in one group") }
+        for (position, edge) in derived.edges.enumerated() {
+            statistics[position].add(Double(edge.weight), active: derived.sourceActive[edge.source.index] && derived.targetActive[edge.target.index])
+        }
+    }
+
+    func finalize() throws -> (any DatabaseValueConvertible)? {
+        guard let count = statistics.first?.count, count > 0 else { return nil }
+        return "[" + pairs.indices.map { "[\(pairs[$0].source),\(pairs[$0].target)," + statistics[$0].fields(count: count) + "]" }.joined(separator: ",") + "]"
+    }
+}
+
+/// `ipg_edge_pair_stats`: `DerivedEdgeStatisticsAggregate` over pairs of traces.
+struct DerivedEdgePairStatisticsAggregate: DatabaseAggregate {
+    static let name = "ipg_edge_pair_stats"
+    private var pairs: [(source: Int, target: Int)] = []
+    private var a: [RunningNodeStatistics] = [], b: [RunningNodeStatistics] = [], difference: [RunningNodeStatistics] = []
+    private var absoluteDifferenceSum: [Double] = []
+    private let reader = NodeValueArguments()
+    private let kernels = DecodedKernelCache()
+
+    init() {}
+
+    mutating func step(_ dbValues: [DatabaseValue]) throws {
+        let first = try DerivedEdgesFunction.derive(dbValues, first: 4, layers: reader.layers(dbValues, first: 0, function: Self.name), kernels: kernels, function: Self.name)
+        let second = try DerivedEdgesFunction.derive(dbValues, first: 4, layers: reader.layers(dbValues, first: 2, function: Self.name), kernels: kernels, function: Self.name)
+        if pairs.isEmpty {
+            pairs = first.edges.map { ($0.source.index, $0.target.index) }
+            for statistics in [\Self.a, \Self.b, \Self.difference] { self[keyPath: statistics] = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: pairs.count) }
+            absoluteDifferenceSum = [Double](repeating: 0, count: pairs.count)
+        }
+        guard first.edges.count == pairs.count, second.edges.count == pairs.count else {
+            throw DatabaseError(message: "\(Self.name): traces of different models in one group")
+        }
+        for position in pairs.indices {
+            let (edgeA, edgeB) = (first.edges[position], second.edges[position])
+            let activeA = first.sourceActive[edgeA.source.index] && first.targetActive[edgeA.target.index]
+            let activeB = second.sourceActive[edgeB.source.index] && second.targetActive[edgeB.target.index]
+            let (valueA, valueB) = (Double(edgeA.weight), Double(edgeB.weight))
+            a[position].add(valueA, active: activeA)
+            b[position].add(valueB, active: activeB)
+            difference[position].add(valueA - valueB, active: activeA != activeB)
+            absoluteDifferenceSum[position] += abs(valueA - valueB)
+        }
+    }
+
+    func finalize() throws -> (any DatabaseValueConvertible)? {
+        guard let count = a.first?.count, count > 0 else { return nil }
+        return "[" + pairs.indices.map { position in
+            let parts = NodeStatisticsLayout.PairPart.allCases.map { part -> String in
+                switch part {
+                case .first: return a[position].fields(count: count)
+                case .second: return b[position].fields(count: count)
+                case .difference: return difference[position].fields(count: count)
+                }
+            }
+            return "[\(pairs[position].source),\(pairs[position].target)," + parts.joined(separator: ",") + ",\(absoluteDifferenceSum[position] / Double(count))]"
+        }.joined(separator: ",") + "]"
+    }
+}
