@@ -31,8 +31,8 @@ enum StoreOpening {
         }
         let applied = try describingFailures(path) { try queue.read { try SchemaMigrator.verify($0, path: path) } }
         if applied == 0 { throw StoreError(path: path, reason: .notAStore(detail: "an empty SQLite database")) }
-        if applied < embeddedMigrations.count {
-            throw StoreError(path: path, reason: .schemaOutdated(version: applied, current: embeddedMigrations.count))
+        if applied < latestSchemaVersion {
+            throw StoreError(path: path, reason: .schemaOutdated(version: applied, current: latestSchemaVersion))
         }
         return queue
     }

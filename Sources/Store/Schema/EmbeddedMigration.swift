@@ -13,3 +13,7 @@ struct EmbeddedMigration: Sendable {
         Hex.string(SHA256.hash(data: Data(sql.utf8)))
     }
 }
+
+/// The schema version this build brings stores to: the last migration's number (numbers may
+/// skip one that another line of work has taken).
+let latestSchemaVersion = embeddedMigrations.last?.version ?? 0

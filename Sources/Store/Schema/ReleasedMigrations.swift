@@ -10,6 +10,7 @@ enum ReleasedMigrations {
         3: ["0776ab17fc8bc434ebc6aa2a75b0888ba5bda086b9deba877fae8c6c49a73463"],
         4: ["9b1113c78909a4c8784b58448fa06ab5e3120d2778cf2bfbd4ee7e0ffc7313aa"],
         5: ["5481d1fd3f4bfd2422a5b407d097157389ca1d57b1f04408627309f0412a992f"],
+        8: ["84ffb24c88cce27613209432dd006db341a7f3c828f75e2d2f93e27b4b24bd64"],
     ]
 
     /// Whether a store that recorded `sha256` for `migration` may be used by this build.

@@ -46,16 +46,17 @@ enum SchemaMigrator {
             }
             return 0
         }
-        guard applied <= migrations.count else {
-            throw StoreError(path: path, reason: .schemaFromNewerBuild(version: applied, known: migrations.count))
+        let latest = migrations.last?.version ?? 0
+        guard applied <= latest else {
+            throw StoreError(path: path, reason: .schemaFromNewerBuild(version: applied, known: latest))
         }
         for row in try Row.fetchAll(db, sql: "SELECT version, sha256 FROM migrations ORDER BY version") {
             let version: Int = row["version"]
-            guard version >= 1, version <= migrations.count else {
-                throw StoreError(path: path, reason: .schemaFromNewerBuild(version: version, known: migrations.count))
+            guard let migration = migrations.first(where: { $0.version == version }) else {
+                throw StoreError(path: path, reason: .schemaFromNewerBuild(version: version, known: latest))
             }
-            guard ReleasedMigrations.accepts(row["sha256"], for: migrations[version - 1]) else {
-                throw StoreError(path: path, reason: .migrationChanged(version: version, name: migrations[version - 1].name))
+            guard ReleasedMigrations.accepts(row["sha256"], for: migration) else {
+                throw StoreError(path: path, reason: .migrationChanged(version: version, name: migration.name))
             }
         }
         return applied

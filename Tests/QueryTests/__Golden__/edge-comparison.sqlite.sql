@@ -1,12 +1,12 @@
 SELECT *
 FROM (WITH a AS MATERIALIZED (WITH r AS MATERIALIZED (SELECT g.model_id AS model_id, g.label AS label, g.layer AS layer, CAST(j.key AS INTEGER) AS node, json_extract(j.value, '$[0]') AS traces, json_extract(j.value, '$[0]') AS n, json_extract(j.value, '$[1]') AS mean, json_extract(j.value, '$[2]') AS m2, json_extract(j.value, '$[3]') AS active, json_extract(j.value, '$[4]') AS minimum, json_extract(j.value, '$[5]') AS maximum
-FROM (SELECT t.model_id AS model_id, t.true_label AS label, l.layer AS layer, ipg_node_stats(t.node_values, t.value_encoding, l.layer, l.node_size, l.threshold) AS stats
+FROM (SELECT t.model_id AS model_id, t.true_label AS label, l.layer AS layer, ipg_node_stats(t.value_block, t.value_row, l.layer, l.node_size, l.threshold) AS stats
 FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = (SELECT x.source_layer
 FROM layers x
 WHERE x.model_id = t.model_id AND x.layer = ?)
 WHERE (t.tag = ?)
-GROUP BY t.model_id, t.true_label, l.layer) AS g, json_each(g.stats) AS j), e AS MATERIALIZED (SELECT t.model_id AS model_id, t.true_label AS label, ipg_edge_activity(t.node_values, t.value_encoding, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold) AS activity
+GROUP BY t.model_id, t.true_label, l.layer) AS g, json_each(g.stats) AS j), e AS MATERIALIZED (SELECT t.model_id AS model_id, t.true_label AS label, ipg_edge_activity(t.value_block, t.value_row, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold) AS activity
 FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ?
 JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer
@@ -19,13 +19,13 @@ CROSS JOIN layers l ON l.model_id = e.model_id AND l.layer = ?
 CROSS JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer
 CROSS JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.target = (k.key) / (s.node_count) AND w.source = k.key % s.node_count
 CROSS JOIN r ON r.model_id = e.model_id AND r.node = w.source AND r.label = e.label), b AS MATERIALIZED (WITH r AS MATERIALIZED (SELECT g.model_id AS model_id, g.label AS label, g.layer AS layer, CAST(j.key AS INTEGER) AS node, json_extract(j.value, '$[0]') AS traces, json_extract(j.value, '$[0]') AS n, json_extract(j.value, '$[1]') AS mean, json_extract(j.value, '$[2]') AS m2, json_extract(j.value, '$[3]') AS active, json_extract(j.value, '$[4]') AS minimum, json_extract(j.value, '$[5]') AS maximum
-FROM (SELECT t.model_id AS model_id, t.true_label AS label, l.layer AS layer, ipg_node_stats(t.node_values, t.value_encoding, l.layer, l.node_size, l.threshold) AS stats
+FROM (SELECT t.model_id AS model_id, t.true_label AS label, l.layer AS layer, ipg_node_stats(t.value_block, t.value_row, l.layer, l.node_size, l.threshold) AS stats
 FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = (SELECT x.source_layer
 FROM layers x
 WHERE x.model_id = t.model_id AND x.layer = ?)
 WHERE (t.tag = ?)
-GROUP BY t.model_id, t.true_label, l.layer) AS g, json_each(g.stats) AS j), e AS MATERIALIZED (SELECT t.model_id AS model_id, t.true_label AS label, ipg_edge_activity(t.node_values, t.value_encoding, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold) AS activity
+GROUP BY t.model_id, t.true_label, l.layer) AS g, json_each(g.stats) AS j), e AS MATERIALIZED (SELECT t.model_id AS model_id, t.true_label AS label, ipg_edge_activity(t.value_block, t.value_row, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold) AS activity
 FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ?
 JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer

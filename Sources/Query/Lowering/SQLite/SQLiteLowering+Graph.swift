@@ -7,7 +7,7 @@ extension SQLiteLowering.Conditions {
     /// `alsoReading`): what node, edge and lineage rows read, chosen first (a materialised table
     /// the shapes join), so the filter uses the indexes before any node value is decoded.
     private mutating func chosenTraces(_ filter: BoundCondition?, alsoReading extra: [String] = []) -> SQLFragment {
-        let columns = ["id", "model_id", "tag", "input_index", "node_values", "value_encoding"] + extra
+        let columns = ["id", "model_id", "tag", "input_index"] + Spelling.traceValueColumns + extra
         var chosen: SQLFragment = "SELECT \(raw: columns.map { "t." + $0 }.joined(separator: ", ")) FROM traces t"
         if let filter { chosen += " WHERE \(condition(filter))" }
         return chosen
@@ -29,7 +29,7 @@ extension SQLiteLowering.Conditions {
         let function = search.metric == .cosine ? "ipg_cosine_distance" : "ipg_distance"
         var sql: SQLFragment = "SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, t.true_label AS label, t.predicted_label AS predicted,"
         sql += " \(raw: Self.expression(for: .correct)) AS correct,"
-        sql += " \(raw: function)(t.node_values, t.value_encoding, q.node_values, q.value_encoding, l.layer, l.node_size) AS distance"
+        sql += " \(raw: function)(\(raw: Spelling.traceValues("t")), \(raw: Spelling.traceValues("q")), l.layer, l.node_size) AS distance"
         sql += " FROM traces q JOIN layers l ON l.model_id = q.model_id AND l.layer = \(bind: search.layer)"
         sql += " JOIN traces t ON t.model_id = q.model_id AND t.id != q.id"
         sql += " WHERE q.id = \(bind: search.trace)"
@@ -75,7 +75,7 @@ extension SQLiteLowering.Conditions {
     /// walk the path) and whether both did (`shared`).
     mutating func lineage(_ walk: LineageWalk, filter: BoundCondition?) -> SQLFragment {
         let read = ["predicted_label"] + (walk.contrast ? ["true_label"] : [])
-        let columns = ["id", "model_id", "tag", "input_index", "node_values", "value_encoding"] + read
+        let columns = ["id", "model_id", "tag", "input_index"] + Spelling.traceValueColumns + read
         var sql: SQLFragment = "WITH "
         if walk.versusParent {
             // The selected traces that have a parent, then they and their parents walk.
