@@ -15,15 +15,13 @@ enum BlockLayouts {
             payload.writeBytes(bitmap)
             payload.writeBytes(shuffled(active, width: width))
         case .dictionary8, .dictionary16:
-            let dictionary = Array(Set(patterns)).sorted()
             let codeWidth = layout == .dictionary8 ? 1 : 2
-            guard dictionary.count <= 1 << (8 * codeWidth) else { throw PayloadError("\(dictionary.count) distinct values for \(codeWidth)-byte codes") }
-            var codeOf: [UInt32: UInt32] = [:]
-            codeOf.reserveCapacity(dictionary.count)
-            for (code, bits) in dictionary.enumerated() { codeOf[bits] = UInt32(code) }
+            var table = PatternTable(patterns, limit: 1 << (8 * codeWidth))
+            guard table.distinct.count <= 1 << (8 * codeWidth) else { throw PayloadError("\(table.distinct.count) distinct values for \(codeWidth)-byte codes") }
+            let (dictionary, codes) = table.codes(of: patterns)
             try payload.writeUInt32(dictionary.count)
             payload.writeBytes(shuffled(dictionary, width: width))
-            payload.writeBytes(shuffled(patterns.map { codeOf[$0]! }, width: codeWidth))
+            payload.writeBytes(shuffled(codes, width: codeWidth))
         }
     }
 
@@ -82,26 +80,47 @@ enum BlockLayouts {
     }
 }
 
-/// Counts distinct bit patterns with an open-addressing set, stopping past a limit.
-enum DistinctPatternCounter {
-    /// The number of distinct patterns, or `limit + 1` once there are more than `limit`.
-    static func count(_ patterns: [UInt32], limit: Int) -> Int {
+/// The distinct bit patterns of some values in an open-addressing table (Swift's `Set` and
+/// `Dictionary` hash too slowly for the ~50,000 values of every input block stored).
+struct PatternTable {
+    private var keys: [UInt32]
+    private var occupied: [Bool]
+    private var codes: [UInt32]
+    private let mask: Int
+    /// The distinct patterns, in first-seen order.
+    private(set) var distinct: [UInt32] = []
+
+    /// The distinct patterns of `patterns`, stopping once there are more than `limit`.
+    init(_ patterns: [UInt32], limit: Int) {
         var capacity = 1024
         while capacity < 2 * (limit + 1) { capacity *= 2 }
-        let mask = capacity - 1
-        var slots = [UInt32](repeating: 0, count: capacity)
-        var occupied = [Bool](repeating: false, count: capacity)
-        var distinct = 0
+        keys = [UInt32](repeating: 0, count: capacity)
+        occupied = [Bool](repeating: false, count: capacity)
+        codes = []
+        mask = capacity - 1
         for bits in patterns {
-            var slot = Int(truncatingIfNeeded: (UInt64(bits) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
-            while occupied[slot] && slots[slot] != bits { slot = (slot + 1) & mask }
+            let slot = self.slot(of: bits)
             if !occupied[slot] {
                 occupied[slot] = true
-                slots[slot] = bits
-                distinct += 1
-                if distinct > limit { return distinct }
+                keys[slot] = bits
+                distinct.append(bits)
+                if distinct.count > limit { return }
             }
         }
-        return distinct
+    }
+
+    private func slot(of bits: UInt32) -> Int {
+        var slot = Int(truncatingIfNeeded: (UInt64(bits) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+        while occupied[slot] && keys[slot] != bits { slot = (slot + 1) & mask }
+        return slot
+    }
+
+    /// The distinct patterns in ascending order, and each of `patterns`' index in them (every
+    /// pattern must be among the distinct ones).
+    mutating func codes(of patterns: [UInt32]) -> (dictionary: [UInt32], codes: [UInt32]) {
+        let dictionary = distinct.sorted()
+        codes = [UInt32](repeating: 0, count: keys.count)
+        for (code, bits) in dictionary.enumerated() { codes[slot(of: bits)] = UInt32(code) }
+        return (dictionary, patterns.map { codes[slot(of: $0)] })
     }
 }

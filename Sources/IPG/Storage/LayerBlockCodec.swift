@@ -1,8 +1,9 @@
 /// One layer's node values for a block of traces (what the store keeps per block and layer),
 /// lossless for float32: one zstd frame (with its content size) holding a header — `u8`
 /// format (1), `u8` layout, `u8` value encoding, `u32` trace count, `u32` values per trace —
-/// then the values, node-major (node 0 of every trace, then node 1, …: one node's values across
-/// traces are alike), as the bit patterns of the encoding in one of these layouts:
+/// then the values as the bit patterns of the encoding in one of these layouts, node-major
+/// (node 0 of every trace, then node 1, …: one node's values across traces are alike) but for
+/// dictionaries, which are trace-major (an image's codes run as its pixels do):
 ///
 /// - `shuffled`: the patterns byte-shuffled (every pattern's byte 0, then every byte 1, …);
 /// - `activeBitmap`: a bitmap (LSB first) of the patterns that are not +0.0, then those
@@ -16,6 +17,9 @@ public final class LayerBlockCodec {
     /// How a block's values are laid out before zstd.
     public enum Layout: UInt8, Sendable, CaseIterable {
         case shuffled = 0, activeBitmap = 1, dictionary8 = 2, dictionary16 = 3
+
+        /// Whether values are laid out trace by trace (dictionaries) rather than node by node.
+        var isTraceMajor: Bool { self == .dictionary8 || self == .dictionary16 }
     }
 
     /// A decoded block: `values` row-major (trace `row`'s values start at `row × rowLength`).
@@ -45,8 +49,9 @@ public final class LayerBlockCodec {
         guard rows.allSatisfy({ $0.count == rowLength }) else {
             throw TraceStreamError(file: "value block", message: "the traces of a block have layers of different lengths")
         }
-        let patterns = Self.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
+        var patterns = Self.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
         let layout = Self.chooseLayout(patterns)
+        if layout.isTraceMajor { patterns = Self.transposed(patterns, rows: rowLength, columns: rows.count) }
         var payload = PayloadWriter(reservingCapacity: 16 + patterns.count * encoding.byteWidth)
         do {
             payload.writeUInt8(Self.formatVersion)
@@ -75,8 +80,8 @@ public final class LayerBlockCodec {
             guard !overflow, total <= TraceStreamFormat.maximumPayloadLength else { throw PayloadError("\(rowCount) × \(rowLength) values is too many") }
             let patterns = try BlockLayouts.read(count: total, layout: layout, width: encoding.byteWidth, from: &reader)
             guard reader.isAtEnd else { throw PayloadError("\(reader.remainingCount) bytes after the values") }
-            return Block(layout: layout, encoding: encoding, rowCount: rowCount, rowLength: rowLength,
-                         values: Self.rowMajorValues(patterns, rowCount: rowCount, rowLength: rowLength, encoding: encoding))
+            let rowMajor = layout.isTraceMajor ? patterns : Self.transposed(patterns, rows: rowLength, columns: rowCount)
+            return Block(layout: layout, encoding: encoding, rowCount: rowCount, rowLength: rowLength, values: Self.values(rowMajor, encoding: encoding))
         } catch let error as PayloadError {
             throw TraceStreamError(file: "value block", message: error.message)
         }
@@ -86,7 +91,7 @@ public final class LayerBlockCodec {
     /// (8-bit codes up to 256 of them; 16-bit ones while they number at most a quarter of the
     /// values), else a bitmap when a quarter or more are zero, else plain shuffling.
     static func chooseLayout(_ patterns: [UInt32]) -> Layout {
-        let distinct = DistinctPatternCounter.count(patterns, limit: min(65_536, max(256, patterns.count / 4)))
+        let distinct = PatternTable(patterns, limit: min(65_536, max(256, patterns.count / 4))).distinct.count
         if distinct <= 256 { return .dictionary8 }
         let zeros = patterns.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
         if zeros * 4 >= patterns.count { return .activeBitmap }
@@ -108,17 +113,22 @@ public final class LayerBlockCodec {
         }
     }
 
-    private static func rowMajorValues(_ patterns: [UInt32], rowCount: Int, rowLength: Int, encoding: ValueEncoding) -> [Float] {
-        [Float](unsafeUninitializedCapacity: rowCount * rowLength) { buffer, initialized in
+    /// A `rows` × `columns` matrix of patterns (row-major) transposed.
+    private static func transposed(_ patterns: [UInt32], rows: Int, columns: Int) -> [UInt32] {
+        [UInt32](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
             patterns.withUnsafeBufferPointer { patterns in
-                for node in 0..<rowLength {
-                    for row in 0..<rowCount {
-                        let bits = patterns[node * rowCount + row]
-                        buffer[row * rowLength + node] = encoding == .float32 ? Float(bitPattern: bits) : Float(Float16(bitPattern: UInt16(truncatingIfNeeded: bits)))
-                    }
+                for row in 0..<rows {
+                    for column in 0..<columns { buffer[column * rows + row] = patterns[row * columns + column] }
                 }
             }
-            initialized = rowCount * rowLength
+            initialized = rows * columns
+        }
+    }
+
+    private static func values(_ patterns: [UInt32], encoding: ValueEncoding) -> [Float] {
+        switch encoding {
+        case .float32: return patterns.map { Float(bitPattern: $0) }
+        case .float16: return patterns.map { Float(Float16(bitPattern: UInt16(truncatingIfNeeded: $0))) }
         }
     }
 }

@@ -52,13 +52,16 @@ enum ValueBlocks {
         (try Int64.fetchOne(db, sql: "SELECT MAX(block) FROM value_blocks") ?? 0) + 1
     }
 
-    /// Inserts `blocks`, numbered from `firstBlock`.
+    /// Inserts `blocks`, numbered from `firstBlock`, layer by layer: rows of one layer are alike
+    /// in size, so they fill the table's pages well (rows of alternating sizes left a third of
+    /// each 64 KB page empty), and a scan of one layer reads neighbouring pages.
     static func insert(_ blocks: [Encoded], firstBlock: Int64, encoding: ValueEncoding, in db: Database) throws {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO value_blocks (block, layer, trace_count, value_count, encoding, layout, data) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
-        for (offset, block) in blocks.enumerated() {
-            for (layer, coded) in block.layers.enumerated() {
+        for layer in 0..<(blocks.map(\.layers.count).max() ?? 0) {
+            for (offset, block) in blocks.enumerated() where block.layers.indices.contains(layer) {
+                let coded = block.layers[layer]
                 try insert.execute(arguments: [
                     firstBlock + Int64(offset), layer, block.traceCount, coded.valueCount, Int(encoding.rawValue),
                     Int(coded.layout.rawValue), Data(coded.bytes),
