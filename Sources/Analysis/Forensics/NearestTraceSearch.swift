@@ -61,18 +61,23 @@ struct NearestTraceSearch {
         return found
     }
 
-    /// The traces' distances to `values`, measured by the store (`ipg_centroid_distance` from
-    /// `values` as the centroid of the traces' model), each value block of the layer decoded once.
+    /// The traces' distances to `values`: their node values in the layer read by the store
+    /// (`ipg_nodes`, each value block of the layer decoded once, the numbers written so that
+    /// they read back exactly).
     private func distances(of ids: [Int64], to values: [Double]) throws -> [Neighbour] {
-        let centroid = "[" + values.map { "\($0)" }.joined(separator: ",") + "]"
         let table = try backend.run(sql: """
-            SELECT t.id, ipg_centroid_distance(t.value_block, t.value_row, l.layer, l.node_size, json_object(CAST(t.model_id AS TEXT), json(?)), t.model_id, 'euclidean')
-            FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = ? AND l.node_size = ?
-            WHERE t.id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
-            """, arguments: [.text(centroid), .integer(Int64(layer)), .integer(Int64(nodeSize))] + ids.map { .integer($0) })
+            SELECT t.id, ipg_nodes(t.value_block, t.value_row, ?, ?) FROM traces t WHERE t.id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
+            """, arguments: [.integer(Int64(layer)), .integer(Int64(nodeSize))] + ids.map { .integer($0) })
         return table.rows.compactMap { row in
-            guard case .integer(let id) = row[0], let distance = row[1].number else { return nil }
-            return Neighbour(trace: id, distance: distance)
+            guard case .integer(let id) = row[0], let text = row[1].text else { return nil }
+            let nodes = Self.numbers(text)
+            guard nodes.count == values.count else { return nil }
+            var sum = 0.0
+            for node in values.indices {
+                let difference = values[node] - nodes[node]
+                sum += difference * difference
+            }
+            return Neighbour(trace: id, distance: sum.squareRoot())
         }
     }
 
