@@ -53,6 +53,45 @@ import TestSupport
         #expect(throws: (any Error).self) { try reopened.read { try Double.fetchAll($0, sql: sql, arguments: [0]) } }
     }
 
+    private struct Rollback: Error {}
+
+    @Test func aRolledBackBlockIsNotReadAgainFromTheCache() throws {
+        let directory = try TemporaryDirectory()
+        let (topology, traces) = try StoreFixtures.traces(count: 128, seed: 34)
+        let store = try ProvenanceStore(path: directory.path("s.sqlite"))
+        let run = try store.beginIngest(sources: "test", batchSize: 200)
+        try run.beginModel(topology, encoding: .float32, source: "test", onnx: nil)
+        for trace in traces { try run.add(trace) }
+        _ = try run.finish()
+        // Blocks 1 and 2 hold the traces in order, 64 each: row 0 of each is trace 0 and trace 64.
+        let copy = "INSERT INTO value_blocks (block, layer, trace_count, value_count, encoding, layout, data) SELECT 999, layer, trace_count, value_count, encoding, layout, data FROM value_blocks WHERE block = ?"
+        let read = "SELECT ipg_node(999, 0, 1, 1, 2)"
+        var first: Double?
+        #expect(throws: Rollback.self) {
+            try store.write { db in
+                try db.execute(sql: copy, arguments: [1])
+                first = try Double.fetchOne(db, sql: read)
+                throw Rollback()
+            }
+        }
+        let second = try store.write { db in
+            try db.execute(sql: copy, arguments: [2])
+            return try Double.fetchOne(db, sql: read)
+        }
+        #expect(first == Double(traces[0].layerValues[1][2]) && second == Double(traces[64].layerValues[1][2]) && first != second)
+    }
+
+    @Test func aggregatesOverNoRowsAreNullAndTheirErrorsSayWhat() throws {
+        let directory = try TemporaryDirectory()
+        let store = try StoreFixtures.store(at: directory.path("s.sqlite"), count: 10, seed: 35)
+        let none = try store.read { try DatabaseValue.fetchOne($0, sql: "SELECT ipg_node_means(value_block, value_row, 1, 1) FROM traces WHERE 0") }
+        #expect(none == .null)
+        let error = #expect(throws: StoreError.self) {
+            try store.read { try DatabaseValue.fetchOne($0, sql: "SELECT ipg_node_stats(value_block, value_row, 9, 1, 0) FROM traces") }
+        }
+        #expect(error?.message.contains("SQLite error 1: ipg_node_stats: no layer 9 (in: SELECT") == true, "\(String(describing: error))")
+    }
+
     /// Answers to the same questions, as text, from `store`.
     private func answers(_ store: ProvenanceStore) throws -> [String] {
         try store.read { db in
