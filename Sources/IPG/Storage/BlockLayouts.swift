@@ -33,21 +33,40 @@ enum BlockLayouts {
             let bitmap = try reader.readBytes((count + 7) / 8)
             let activeCount = bitmap.reduce(0) { $0 + $1.nonzeroBitCount }
             let active = unshuffled(try reader.readBytes(activeCount * width), count: activeCount, width: width)
-            var patterns = [UInt32](repeating: 0, count: count)
-            var next = 0
-            for index in 0..<count where bitmap[bitmap.startIndex + (index >> 3)] & (1 << UInt8(index & 7)) != 0 {
-                patterns[index] = active[next]
-                next += 1
+            return [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
+                patterns.initialize(repeating: 0)
+                bitmap.withUnsafeBufferPointer { bitmap in
+                    active.withUnsafeBufferPointer { active in
+                        var next = 0
+                        for byteIndex in 0..<bitmap.count {
+                            var bits = bitmap[byteIndex]
+                            while bits != 0 {
+                                let index = byteIndex << 3 + bits.trailingZeroBitCount
+                                // A bitmap's padding bits past `count` are never set by `write`.
+                                if index < count, next < active.count { patterns[index] = active[next] }
+                                next += 1
+                                bits &= bits - 1
+                            }
+                        }
+                    }
+                }
+                initialized = count
             }
-            return patterns
         case .dictionary8, .dictionary16:
             let codeWidth = layout == .dictionary8 ? 1 : 2
             let dictionaryCount = try reader.readCount(of: "dictionary values", minimumItemLength: width)
             let dictionary = unshuffled(try reader.readBytes(dictionaryCount * width), count: dictionaryCount, width: width)
             let codes = unshuffled(try reader.readBytes(count * codeWidth), count: count, width: codeWidth)
-            return try codes.map { code in
-                guard Int(code) < dictionary.count else { throw PayloadError("value code \(code) past a dictionary of \(dictionary.count)") }
-                return dictionary[Int(code)]
+            if let largest = codes.max(), Int(largest) >= dictionary.count {
+                throw PayloadError("value code \(largest) past a dictionary of \(dictionary.count)")
+            }
+            return [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
+                dictionary.withUnsafeBufferPointer { dictionary in
+                    codes.withUnsafeBufferPointer { codes in
+                        for index in 0..<count { patterns[index] = dictionary[Int(codes[index])] }
+                    }
+                }
+                initialized = count
             }
         }
     }
@@ -69,10 +88,18 @@ enum BlockLayouts {
     static func unshuffled(_ bytes: ArraySlice<UInt8>, count: Int, width: Int) -> [UInt32] {
         [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
             bytes.withUnsafeBufferPointer { bytes in
-                for index in 0..<count { patterns[index] = 0 }
-                for plane in 0..<width {
-                    let shift = UInt32(8 * plane), base = plane * count
-                    for index in 0..<count { patterns[index] |= UInt32(bytes[base + index]) << shift }
+                guard count > 0, let base = bytes.baseAddress else { return }
+                switch width {
+                case 4:
+                    let (p0, p1, p2, p3) = (base, base + count, base + 2 * count, base + 3 * count)
+                    for index in 0..<count {
+                        patterns[index] = UInt32(p0[index]) | UInt32(p1[index]) << 8 | UInt32(p2[index]) << 16 | UInt32(p3[index]) << 24
+                    }
+                case 2:
+                    let (p0, p1) = (base, base + count)
+                    for index in 0..<count { patterns[index] = UInt32(p0[index]) | UInt32(p1[index]) << 8 }
+                default:
+                    for index in 0..<count { patterns[index] = UInt32(base[index]) }
                 }
             }
             initialized = count

@@ -80,8 +80,10 @@ public final class LayerBlockCodec {
             guard !overflow, total <= TraceStreamFormat.maximumPayloadLength else { throw PayloadError("\(rowCount) × \(rowLength) values is too many") }
             let patterns = try BlockLayouts.read(count: total, layout: layout, width: encoding.byteWidth, from: &reader)
             guard reader.isAtEnd else { throw PayloadError("\(reader.remainingCount) bytes after the values") }
-            let rowMajor = layout.isTraceMajor ? patterns : Self.transposed(patterns, rows: rowLength, columns: rowCount)
-            return Block(layout: layout, encoding: encoding, rowCount: rowCount, rowLength: rowLength, values: Self.values(rowMajor, encoding: encoding))
+            let values = layout.isTraceMajor
+                ? Self.values(patterns, encoding: encoding)
+                : Self.transposedValues(patterns, rows: rowLength, columns: rowCount, encoding: encoding)
+            return Block(layout: layout, encoding: encoding, rowCount: rowCount, rowLength: rowLength, values: values)
         } catch let error as PayloadError {
             throw TraceStreamError(file: "value block", message: error.message)
         }
@@ -125,10 +127,31 @@ public final class LayerBlockCodec {
         }
     }
 
+    /// The values of `patterns` in the encoding.
     private static func values(_ patterns: [UInt32], encoding: ValueEncoding) -> [Float] {
         switch encoding {
-        case .float32: return patterns.map { Float(bitPattern: $0) }
+        case .float32:
+            return [Float](unsafeUninitializedCapacity: patterns.count) { values, initialized in
+                patterns.withUnsafeBytes { UnsafeMutableRawBufferPointer(values).copyMemory(from: $0) }
+                initialized = patterns.count
+            }
         case .float16: return patterns.map { Float(Float16(bitPattern: UInt16(truncatingIfNeeded: $0))) }
+        }
+    }
+
+    /// The values of a `rows` × `columns` matrix of patterns (row-major), transposed.
+    private static func transposedValues(_ patterns: [UInt32], rows: Int, columns: Int, encoding: ValueEncoding) -> [Float] {
+        [Float](unsafeUninitializedCapacity: rows * columns) { values, initialized in
+            patterns.withUnsafeBufferPointer { patterns in
+                for row in 0..<rows {
+                    for column in 0..<columns {
+                        let bits = patterns[row * columns + column]
+                        values[column * rows + row] = encoding == .float32
+                            ? Float(bitPattern: bits) : Float(Float16(bitPattern: UInt16(truncatingIfNeeded: bits)))
+                    }
+                }
+            }
+            initialized = rows * columns
         }
     }
 }
