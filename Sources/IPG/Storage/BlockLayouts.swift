@@ -30,20 +30,24 @@ enum BlockLayouts {
         case .shuffled:
             return unshuffled(try reader.readBytes(count * width), count: count, width: width)
         case .activeBitmap:
-            let bitmap = try reader.readBytes((count + 7) / 8)
-            let activeCount = bitmap.reduce(0) { $0 + $1.nonzeroBitCount }
+            // Read 64 bits at a time (the bitmap's bytes zero-padded to whole words).
+            let bitmapBytes = try reader.readBytes((count + 7) / 8)
+            var words = [UInt64](repeating: 0, count: (count + 63) / 64)
+            words.withUnsafeMutableBytes { words in bitmapBytes.withUnsafeBytes { words.copyMemory(from: $0) } }
+            for index in words.indices { words[index] = UInt64(littleEndian: words[index]) }
+            let activeCount = words.reduce(0) { $0 + $1.nonzeroBitCount }
             let active = unshuffled(try reader.readBytes(activeCount * width), count: activeCount, width: width)
             return [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
                 patterns.initialize(repeating: 0)
-                bitmap.withUnsafeBufferPointer { bitmap in
+                words.withUnsafeBufferPointer { words in
                     active.withUnsafeBufferPointer { active in
                         var next = 0
-                        for byteIndex in 0..<bitmap.count {
-                            var bits = bitmap[byteIndex]
+                        for wordIndex in 0..<words.count {
+                            var bits = words[wordIndex]
                             while bits != 0 {
-                                let index = byteIndex << 3 + bits.trailingZeroBitCount
                                 // A bitmap's padding bits past `count` are never set by `write`.
-                                if index < count, next < active.count { patterns[index] = active[next] }
+                                let index = wordIndex << 6 + bits.trailingZeroBitCount
+                                if index < count { patterns[index] = active[next] }
                                 next += 1
                                 bits &= bits - 1
                             }

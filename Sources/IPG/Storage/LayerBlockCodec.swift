@@ -19,10 +19,12 @@ public final class LayerBlockCodec {
         case shuffled = 0, activeBitmap = 1, dictionary8 = 2, dictionary16 = 3
 
         /// Whether values are laid out trace by trace (dictionaries) rather than node by node.
-        var isTraceMajor: Bool { self == .dictionary8 || self == .dictionary16 }
+        public var isTraceMajor: Bool { self == .dictionary8 || self == .dictionary16 }
     }
 
-    /// A decoded block: `values` row-major (trace `row`'s values start at `row × rowLength`).
+    /// A decoded block, its values as they were laid out: node-major (`values[position ×
+    /// rowCount + row]`) or, for dictionaries, trace-major (`values[row × rowLength + position]`),
+    /// so that reading one node of every trace transposes nothing.
     public struct Block: Sendable {
         public var layout: Layout
         public var encoding: ValueEncoding
@@ -30,8 +32,25 @@ public final class LayerBlockCodec {
         public var rowLength: Int
         public var values: [Float]
 
+        public init(layout: Layout, encoding: ValueEncoding, rowCount: Int, rowLength: Int, values: [Float]) {
+            (self.layout, self.encoding, self.rowCount, self.rowLength, self.values) = (layout, encoding, rowCount, rowLength, values)
+        }
+
+        /// Trace `row`'s value at `position`.
+        @inlinable public func value(row: Int, position: Int) -> Float {
+            layout.isTraceMajor ? values[row * rowLength + position] : values[position * rowCount + row]
+        }
+
         /// Trace `row`'s values.
-        public func row(_ row: Int) -> ArraySlice<Float> { values[(row * rowLength)..<((row + 1) * rowLength)] }
+        public func row(_ row: Int) -> [Float] {
+            if layout.isTraceMajor { return Array(values[(row * rowLength)..<((row + 1) * rowLength)]) }
+            return [Float](unsafeUninitializedCapacity: rowLength) { buffer, initialized in
+                values.withUnsafeBufferPointer { values in
+                    for position in 0..<rowLength { buffer[position] = values[position * rowCount + row] }
+                }
+                initialized = rowLength
+            }
+        }
     }
 
     static let formatVersion: UInt8 = 1
@@ -80,10 +99,7 @@ public final class LayerBlockCodec {
             guard !overflow, total <= TraceStreamFormat.maximumPayloadLength else { throw PayloadError("\(rowCount) × \(rowLength) values is too many") }
             let patterns = try BlockLayouts.read(count: total, layout: layout, width: encoding.byteWidth, from: &reader)
             guard reader.isAtEnd else { throw PayloadError("\(reader.remainingCount) bytes after the values") }
-            let values = layout.isTraceMajor
-                ? Self.values(patterns, encoding: encoding)
-                : Self.transposedValues(patterns, rows: rowLength, columns: rowCount, encoding: encoding)
-            return Block(layout: layout, encoding: encoding, rowCount: rowCount, rowLength: rowLength, values: values)
+            return Block(layout: layout, encoding: encoding, rowCount: rowCount, rowLength: rowLength, values: Self.values(patterns, encoding: encoding))
         } catch let error as PayloadError {
             throw TraceStreamError(file: "value block", message: error.message)
         }
@@ -136,22 +152,6 @@ public final class LayerBlockCodec {
                 initialized = patterns.count
             }
         case .float16: return patterns.map { Float(Float16(bitPattern: UInt16(truncatingIfNeeded: $0))) }
-        }
-    }
-
-    /// The values of a `rows` × `columns` matrix of patterns (row-major), transposed.
-    private static func transposedValues(_ patterns: [UInt32], rows: Int, columns: Int, encoding: ValueEncoding) -> [Float] {
-        [Float](unsafeUninitializedCapacity: rows * columns) { values, initialized in
-            patterns.withUnsafeBufferPointer { patterns in
-                for row in 0..<rows {
-                    for column in 0..<columns {
-                        let bits = patterns[row * columns + column]
-                        values[column * rows + row] = encoding == .float32
-                            ? Float(bitPattern: bits) : Float(Float16(bitPattern: UInt16(truncatingIfNeeded: bits)))
-                    }
-                }
-            }
-            initialized = rows * columns
         }
     }
 }

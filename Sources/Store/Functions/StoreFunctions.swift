@@ -49,10 +49,10 @@ enum StoreFunctions {
         ]
         for (name, count, make) in aggregates { ConnectionAggregate.register(name, argumentCount: count, in: db, make: make) }
         db.add(function: DatabaseFunction("ipg_value", argumentCount: 4, pure: true) { arguments in
-            guard let values = try cache.values(arguments, layerArgument: 2), let position = Int.fromDatabaseValue(arguments[3]),
-                  (0..<values.count).contains(position)
+            guard let (block, row) = try cache.block(arguments, layerArgument: 2), let position = Int.fromDatabaseValue(arguments[3]),
+                  (0..<block.rowLength).contains(position)
             else { return nil }
-            return Double(values[values.startIndex + position])
+            return Double(block.value(row: row, position: position))
         })
         db.add(function: DatabaseFunction("ipg_nodes", argumentCount: 4, pure: true) { arguments in
             guard let values = try cache.values(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]), size > 0
@@ -67,13 +67,13 @@ enum StoreFunctions {
         })
         for (name, averages) in [("ipg_node", true), ("ipg_node_sum", false)] {
             db.add(function: DatabaseFunction(name, argumentCount: 5, pure: true) { arguments in
-                guard let values = try cache.values(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]),
+                guard let (block, row) = try cache.block(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]),
                       let node = Int.fromDatabaseValue(arguments[4]), size > 0
                 else { return nil }
                 let start = node * size
-                guard start >= 0, start + size <= values.count else { return nil }
-                let first = values.startIndex + start
-                let sum = values[first..<(first + size)].reduce(0.0) { $0 + Double($1) }
+                guard start >= 0, start + size <= block.rowLength else { return nil }
+                var sum = 0.0
+                for position in start..<(start + size) { sum += Double(block.value(row: row, position: position)) }
                 return averages ? sum / Double(size) : sum
             })
         }

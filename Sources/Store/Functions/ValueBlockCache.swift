@@ -31,13 +31,16 @@ final class ValueBlockCache: @unchecked Sendable {
         db.add(transactionObserver: RollbackObserver(cache: self), extent: .databaseLifetime)
     }
 
-    /// Trace `row` of `block`'s values in `layer`; nil when the block has no such layer.
-    func values(block: Int64, row: Int, layer: Int) throws -> ArraySlice<Float>? {
+    /// `block`'s values in `layer` (decoded, kept), with `row` checked to be one of its traces;
+    /// nil when the block has no such layer.
+    func block(_ block: Int64, row: Int, layer: Int) throws -> LayerBlockCodec.Block? {
         let key = Key(block: block, layer: layer)
         let decoded: LayerBlockCodec.Block
-        if let index = entries.lastIndex(where: { $0.key == key }) {
+        if let last = entries.last, last.key == key {
+            decoded = last.block
+        } else if let index = entries.lastIndex(where: { $0.key == key }) {
             decoded = entries[index].block
-            if index != entries.count - 1 { entries.append(entries.remove(at: index)) }
+            entries.append(entries.remove(at: index))
         } else {
             guard let read = try read(key) else { return nil }
             decoded = read
@@ -47,25 +50,43 @@ final class ValueBlockCache: @unchecked Sendable {
         guard (0..<decoded.rowCount).contains(row) else {
             throw DatabaseError(message: "value block \(block) has \(decoded.rowCount) traces, no row \(row)")
         }
-        return decoded.row(row)
+        return decoded
+    }
+
+    /// The block and row of the trace whose `(value_block, value_row)` are `arguments[first]`
+    /// and `arguments[first + 1]`, in the layer at `arguments[layerArgument]`; nil for a layer
+    /// the trace does not have. A trace of the per-trace blob layout comes as a block of one.
+    func block(_ arguments: [DatabaseValue], first: Int = 0, layerArgument: Int) throws -> (block: LayerBlockCodec.Block, row: Int)? {
+        guard let layer = Int.fromDatabaseValue(arguments[layerArgument]) else { return nil }
+        if case .blob(let blob) = arguments[first].storage {
+            return try legacy.values(blob: blob, encoding: arguments[first + 1], layer: layer).map { (Self.singleRow($0), 0) }
+        }
+        guard let block = Int64.fromDatabaseValue(arguments[first]), let row = Int.fromDatabaseValue(arguments[first + 1]) else {
+            throw DatabaseError(message: "ipg functions take a trace's (value_block INTEGER, value_row INTEGER) as arguments \(first + 1) and \(first + 2)")
+        }
+        return try self.block(block, row: row, layer: layer).map { ($0, row) }
     }
 
     /// The values of the trace whose `(value_block, value_row)` are `arguments[first]` and
     /// `arguments[first + 1]`, in the layer at `arguments[layerArgument]`; nil for a layer the
     /// trace does not have.
-    func values(_ arguments: [DatabaseValue], first: Int = 0, layerArgument: Int) throws -> ArraySlice<Float>? {
+    func values(_ arguments: [DatabaseValue], first: Int = 0, layerArgument: Int) throws -> [Float]? {
         guard let layer = Int.fromDatabaseValue(arguments[layerArgument]) else { return nil }
         return try values(arguments, first: first, layer: layer)
     }
 
     /// The values in `layer` of the trace whose `(value_block, value_row)` are
     /// `arguments[first]` and `arguments[first + 1]`; nil for a layer the trace does not have.
-    func values(_ arguments: [DatabaseValue], first: Int, layer: Int) throws -> ArraySlice<Float>? {
+    func values(_ arguments: [DatabaseValue], first: Int, layer: Int) throws -> [Float]? {
         if case .blob(let blob) = arguments[first].storage { return try legacy.values(blob: blob, encoding: arguments[first + 1], layer: layer) }
         guard let block = Int64.fromDatabaseValue(arguments[first]), let row = Int.fromDatabaseValue(arguments[first + 1]) else {
             throw DatabaseError(message: "ipg functions take a trace's (value_block INTEGER, value_row INTEGER) as arguments \(first + 1) and \(first + 2)")
         }
-        return try values(block: block, row: row, layer: layer)
+        return try self.block(block, row: row, layer: layer)?.row(row)
+    }
+
+    private static func singleRow(_ values: [Float]) -> LayerBlockCodec.Block {
+        LayerBlockCodec.Block(layout: .dictionary8, encoding: .float32, rowCount: 1, rowLength: values.count, values: values)
     }
 
     private func read(_ key: Key) throws -> LayerBlockCodec.Block? {
@@ -101,7 +122,7 @@ private final class LegacyTraceValues {
     private var decoded: [[Float]] = []
     private let codec = TraceValueCodec()
 
-    func values(blob: Data, encoding code: DatabaseValue, layer: Int) throws -> ArraySlice<Float>? {
+    func values(blob: Data, encoding code: DatabaseValue, layer: Int) throws -> [Float]? {
         guard let code = Int.fromDatabaseValue(code), let encoding = ValueEncoding(rawValue: UInt8(clamping: code)) else {
             throw DatabaseError(message: "ipg functions take (node_values BLOB, value_encoding INTEGER, …) or (value_block, value_row, …)")
         }
@@ -109,6 +130,6 @@ private final class LegacyTraceValues {
             decoded = try codec.decode([UInt8](blob), encoding: encoding)
             self.blob = blob
         }
-        return decoded.indices.contains(layer) ? decoded[layer][...] : nil
+        return decoded.indices.contains(layer) ? decoded[layer] : nil
     }
 }

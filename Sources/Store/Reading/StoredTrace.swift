@@ -103,7 +103,7 @@ private struct TraceBlockReader {
         }
         return try layers.map { layer in
             guard (0..<layer.rowCount).contains(row) else { throw StoreError(path: path, reason: .damaged(detail: "value block \(block) has no row \(row)")) }
-            return Array(layer.row(row))
+            return layer.row(row)
         }
     }
 }

@@ -3,11 +3,6 @@
 enum NodeValues {
     /// One mean per `nodeSize` consecutive values.
     static func means(_ values: [Float], nodeSize: Int) -> [Double] {
-        means(values[...], nodeSize: nodeSize)
-    }
-
-    /// One mean per `nodeSize` consecutive values of a slice (a trace's row of a value block).
-    static func means(_ values: ArraySlice<Float>, nodeSize: Int) -> [Double] {
         values.withUnsafeBufferPointer { buffer in
             (0..<(buffer.count / nodeSize)).map { node in
                 var sum = 0.0
