@@ -32,7 +32,10 @@ let package = Package(
         ),
         .target(
             name: "Store",
-            dependencies: ["IPG", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: [
+                "IPG", .product(name: "GRDB", package: "GRDB.swift"), .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
         ),
         .target(name: "Query", dependencies: ["IPG"]),
         .target(name: "Analysis", dependencies: ["IPG", "Engine", "Store", "Query", .product(name: "Mustache", package: "swift-mustache")]),

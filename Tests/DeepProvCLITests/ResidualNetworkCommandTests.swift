@@ -97,6 +97,13 @@ import TestSupport
             _ = try deepProvOutput(["query", "--db", workspace.database, "from traces | edges into layer \(layer)"])
         }
         #expect(error?.status == 1)
-        #expect(error?.stderr.contains("error[E033]: layer \(layer) is not a dense layer; edge queries cover dense layers") == true, "\(error?.stderr ?? "")")
+        #expect(error?.stderr.contains("error[E033]: layer \(layer) (add '\(workspace.mergeLayers[0].name)') merges several layers, and queries do not derive edges from several sources yet") == true, "\(error?.stderr ?? "")")
+        // Named through a parameter, a merge layer is refused the same way; a conv layer's edges
+        // come back.
+        let parameterised = "from traces | edges into layer $layer"
+        let refused = deepProvFailure(["query", "--db", workspace.database, "--param", "layer=\(layer)", parameterised])
+        #expect(refused?.contains("error[E033]: layer \(layer) (add") == true, "\(refused ?? "no error")")
+        let conv = try #require(workspace.header.topology.layers.first { $0.kind == .conv }).index
+        #expect(try deepProvCSV(["query", "--db", workspace.database, "--format", "csv", "--param", "layer=\(conv)", parameterised]).count > 1)
     }
 }

@@ -35,7 +35,7 @@ import Testing
 
     @Test func edgesIntoAMergeLayerAreADiagnostic() {
         #expect(refusal("from traces | edges into layer 3")?.code == "E033")
-        #expect(refusal("from traces | edges into layer 7")?.message == "layer 7 is not a dense layer; edge queries cover dense layers")
+        #expect(refusal("from traces | edges into layer 7")?.message == "layer 7 (concat 'joined') merges several layers, and queries do not derive edges from several sources yet")
     }
 
     @Test func lineageFromAMergeLayerIsADiagnostic() {

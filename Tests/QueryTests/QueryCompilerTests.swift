@@ -28,7 +28,7 @@ import Testing
         let query = try compileQuery("from traces where attr('camera id') = $camera | nodes of layer 1 | summarize p90 by predicted, node").get()
         #expect(query.columns == ["predicted", "layer", "node", "p90"])
         #expect(query.arguments == [.number(0.9), .integer(1), .string("camera id"), .parameter("camera")])
-        #expect(query.sql.contains("ipg_node_quantile(t.node_values, t.value_encoding, l.layer, l.node_size, ?) AS q90"))
+        #expect(query.sql.contains("ipg_node_quantile(t.value_block, t.value_row, l.layer, l.node_size, ?) AS q90"))
         #expect(query.sql.contains("GROUP BY t.model_id, t.predicted_label, l.layer"))
         #expect(!query.sql.contains("camera id"), "keys are bound like any value")
     }
@@ -148,7 +148,7 @@ import Testing
     @Test func lineageIsAWalkUnrolledStepByStep() throws {
         let query = try QueryCompiler.compile(SourceText("from traces where tag = $tag and input = $input | lineage from 2:1 depth $depth top $k"),
                                               catalog: QueryCompilerTests.catalog).get()
-        #expect(query.sql.hasPrefix("SELECT * FROM (WITH chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT"))
+        #expect(query.sql.hasPrefix("SELECT * FROM (WITH chosen(id, model_id, tag, input_index, value_block, value_row, predicted_label) AS MATERIALIZED (SELECT"))
         // A $depth may reach every dense layer below layer 2 (two): one table per step, each
         // empty past the depth given, each keeping its paths' $k strongest edges.
         #expect(query.sql.contains("step2(") && !query.sql.contains("step3("))

@@ -74,9 +74,9 @@ import TestSupport
         let expected = Dictionary(uniqueKeysWithValues: graph.edges.map { ("\($0.source)->\($0.target)", Double($0.weight)) })
         let rows = try store.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT w.layer, w.source, w.target, w.weight * ipg_node(t.node_values, t.value_encoding, s.layer, s.node_size, w.source) AS contribution,
-                       ipg_node(t.node_values, t.value_encoding, s.layer, s.node_size, w.source) AS source_value,
-                       ipg_node(t.node_values, t.value_encoding, l.layer, l.node_size, w.target) AS target_value
+                SELECT w.layer, w.source, w.target, w.weight * ipg_node(t.value_block, t.value_row, s.layer, s.node_size, w.source) AS contribution,
+                       ipg_node(t.value_block, t.value_row, s.layer, s.node_size, w.source) AS source_value,
+                       ipg_node(t.value_block, t.value_row, l.layer, l.node_size, w.target) AS target_value
                 FROM traces t
                 JOIN dense_weights w ON w.model_id = t.model_id
                 JOIN layers l ON l.model_id = w.model_id AND l.layer = w.layer
@@ -97,7 +97,7 @@ import TestSupport
             let values = try store.read { db in
                 try Double.fetchAll(db, sql: """
                     SELECT j.value FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = ?,
-                    json_each(ipg_nodes(t.node_values, t.value_encoding, l.layer, l.node_size)) AS j
+                    json_each(ipg_nodes(t.value_block, t.value_row, l.layer, l.node_size)) AS j
                     WHERE t.input_index = 4 ORDER BY j.key
                     """, arguments: [layer])
             }

@@ -55,13 +55,10 @@ import TestSupport
     @Test func aStoreOfVersion3GetsThemFromItsTracesWhenMigrated() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("s.sqlite")
-        let kept = try rows(StoreFixtures.store(at: path, count: 40, seed: 6, tags: ["clean", "noisy"]))
-        // The store as version 3 left it: traces, no per-label statistics.
-        try DatabaseQueue(path: path).writeWithoutTransaction { db in
-            try db.execute(sql: """
-                DROP TABLE node_label_statistics; DROP TABLE trace_layer_norms; DROP TABLE layer_sources; DROP TABLE layer_kernels; DELETE FROM migrations WHERE version >= 4; PRAGMA user_version = 3
-                """)
-        }
+        let kept = try rows(StoreFixtures.store(at: directory.path("kept.sqlite"), count: 40, seed: 6, tags: ["clean", "noisy"]))
+        // The same traces in a store as version 3 left it: traces, no per-label statistics.
+        let (topology, traces) = try StoreFixtures.traces(count: 40, seed: 6, tags: ["clean", "noisy"])
+        try LegacyLayoutStore.make(at: path, version: 3, topology: topology, traces: traces)
         #expect(throws: StoreError(path: path, reason: .schemaOutdated(version: 3, current: embeddedMigrations.latestVersion))) {
             try ProvenanceStore(path: path, access: .readOnly)
         }

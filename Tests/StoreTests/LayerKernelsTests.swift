@@ -43,11 +43,12 @@ import TestSupport
         let groups = try ProvenanceStore(path: path).run(sql: "SELECT json_extract(geometry, '$.groups'), json_extract(geometry, '$.kernel_shape') FROM layer_kernels WHERE layer = ?",
                                                          arguments: [.integer(Int64(conv.index))]).rows
         #expect(groups.first?.map(\.plainText) == ["\(geometry.groups)", "[" + geometry.kernelShape.map(String.init).joined(separator: ",") + "]"])
-        // The store as version 5 left it: no kernels; migrating reads them from the layer table.
-        try DatabaseQueue(path: path).writeWithoutTransaction { db in
-            try db.execute(sql: "DROP TABLE layer_kernels; DELETE FROM migrations WHERE version >= 6; PRAGMA user_version = 5")
-        }
-        #expect(try kernels(ProvenanceStore(path: path)) == expected)
+        // The same traces in a store as version 5 left it: no kernels; migrating reads them
+        // from the layer table.
+        let (legacyTopology, traces) = try ConvStoreFixtures.traces(fixture, count: 2, seed: 3)
+        let legacy = directory.path("legacy.sqlite")
+        try LegacyLayoutStore.make(at: legacy, version: 5, topology: legacyTopology, traces: traces)
+        #expect(try kernels(ProvenanceStore(path: legacy)) == expected)
     }
 
     @Test func derivingRefusesWhatItCannotDerive() throws {
@@ -56,7 +57,7 @@ import TestSupport
         let store = try ProvenanceStore(path: path, access: .readOnly)
         let conv = try #require(topology.layers.first { $0.edgeRule.kind == .conv }).index
         let call = { (rule: String, kernel: String) in
-            "SELECT ipg_edges(t.node_values, t.value_encoding, '\(rule)', s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, \(kernel))"
+            "SELECT ipg_edges(t.value_block, t.value_row, '\(rule)', s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, \(kernel))"
                 + " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(conv) JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer"
                 + " LEFT JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer"
         }

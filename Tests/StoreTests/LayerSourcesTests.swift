@@ -53,11 +53,9 @@ import TestSupport
     @Test func aStoreOfVersion5GetsThemFromItsLayersWhenMigrated() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("s.sqlite")
-        try StoreFixtures.store(at: path, count: 5, seed: 3)
-        let kept = try sourceRows(path)
-        try DatabaseQueue(path: path).writeWithoutTransaction { db in
-            try db.execute(sql: "DROP TABLE layer_sources; DELETE FROM migrations WHERE version >= 6; PRAGMA user_version = 5")
-        }
+        let kept = try sourceRows(StoreFixtures.store(at: directory.path("kept.sqlite"), count: 5, seed: 3).path)
+        let (topology, traces) = try StoreFixtures.traces(count: 5, seed: 3)
+        try LegacyLayoutStore.make(at: path, version: 5, topology: topology, traces: traces)
         _ = try ProvenanceStore(path: path)
         let fromLayers = try DatabaseQueue(path: path).read { db in
             try Row.fetchAll(db, sql: "SELECT layer, source_layer, edge_rule FROM layers WHERE source_layer IS NOT NULL ORDER BY model_id, layer")

@@ -41,10 +41,9 @@ import TestSupport
     @Test func aStoreOfVersion4GetsThemFromItsTracesWhenMigrated() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("s.sqlite")
-        let kept = try norms(StoreFixtures.store(at: path, count: 25, seed: 13, tags: ["clean", "noisy"]))
-        try DatabaseQueue(path: path).writeWithoutTransaction { db in
-            try db.execute(sql: "DROP TABLE trace_layer_norms; DROP TABLE layer_sources; DROP TABLE layer_kernels; DELETE FROM migrations WHERE version >= 5; PRAGMA user_version = 4")
-        }
+        let kept = try norms(StoreFixtures.store(at: directory.path("kept.sqlite"), count: 25, seed: 13, tags: ["clean", "noisy"]))
+        let (topology, traces) = try StoreFixtures.traces(count: 25, seed: 13, tags: ["clean", "noisy"])
+        try LegacyLayoutStore.make(at: path, version: 4, topology: topology, traces: traces)
         let migrated = try norms(ProvenanceStore(path: path))
         #expect(Set(migrated.keys) == Set(kept.keys) && kept.count == 25 * 3)
         for (key, row) in kept {

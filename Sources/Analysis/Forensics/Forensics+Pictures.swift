@@ -23,7 +23,7 @@ extension Forensics {
         var inputs: [Int64: [Double]] = [:]
         for id in Set(ids) {
             let table = try backend.run(sql: """
-                SELECT ipg_nodes(t.node_values, t.value_encoding, 0, l.node_size) FROM traces t
+                SELECT ipg_nodes(t.value_block, t.value_row, 0, l.node_size) FROM traces t
                 JOIN layers l ON l.model_id = t.model_id AND l.layer = 0 WHERE t.id = ?
                 """, arguments: [.integer(id)])
             if let text = table.rows.first?.first?.text { inputs[id] = NearestTraceSearch.numbers(text) }

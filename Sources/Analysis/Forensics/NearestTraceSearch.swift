@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 import IPG
 import Store
@@ -7,7 +6,7 @@ import Store
 /// among the correctly classified traces of some classes (any tag); ties go to the smaller id.
 /// Candidates are visited by how close their L2 norm in the layer (`trace_layer_norms`) is to
 /// the query's, a lower bound of their distance, a chunk at a time (each chunk's compressed
-/// values decoded, that layer only, on every core); the search stops when the next bound
+/// values decoded by the store, that layer only); the search stops when the next bound
 /// exceeds the k-th distance found, so it is exact while decoding only the traces that could
 /// still be among the nearest.
 struct NearestTraceSearch {
@@ -62,28 +61,24 @@ struct NearestTraceSearch {
         return found
     }
 
-    /// The traces' distances to `values`, their layer decoded on every core.
+    /// The traces' distances to `values`: their node values in the layer read by the store
+    /// (`ipg_nodes`, each value block of the layer decoded once, the numbers written so that
+    /// they read back exactly).
     private func distances(of ids: [Int64], to values: [Double]) throws -> [Neighbour] {
-        let table = try backend.run(sql: "SELECT id, node_values, value_encoding FROM traces WHERE id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))",
-                                    arguments: ids.map { .integer($0) })
-        let rows = table.rows
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, rows.count / 256 + 1))
-        let results = ChunkResults(count: workers)
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let codec = TraceValueCodec()
-            var neighbours: [Neighbour] = []
-            for index in stride(from: worker, to: rows.count, by: workers) {
-                let row = rows[index]
-                guard case .integer(let id) = row[0], case .blob(let blob) = row[1], case .integer(let code) = row[2],
-                      let encoding = ValueEncoding(rawValue: UInt8(clamping: code)),
-                      let layers = try? codec.decode([UInt8](blob), encoding: encoding, only: layer), layers.indices.contains(layer),
-                      layers[layer].count == values.count * nodeSize
-                else { continue }
-                neighbours.append(Neighbour(trace: id, distance: distance(values, layers[layer])))
+        let table = try backend.run(sql: """
+            SELECT t.id, ipg_nodes(t.value_block, t.value_row, ?, ?) FROM traces t WHERE t.id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
+            """, arguments: [.integer(Int64(layer)), .integer(Int64(nodeSize))] + ids.map { .integer($0) })
+        return table.rows.compactMap { row in
+            guard case .integer(let id) = row[0], let text = row[1].text else { return nil }
+            let nodes = Self.numbers(text)
+            guard nodes.count == values.count else { return nil }
+            var sum = 0.0
+            for node in values.indices {
+                let difference = values[node] - nodes[node]
+                sum += difference * difference
             }
-            results.set(worker, neighbours)
+            return Neighbour(trace: id, distance: sum.squareRoot())
         }
-        return results.all.flatMap { $0 }
     }
 
     /// Inserts `neighbour` into `list` (sorted by distance, then id) when it is among the `count` nearest.
@@ -94,33 +89,9 @@ struct NearestTraceSearch {
         if list.count > count { list.removeLast() }
     }
 
-    /// Euclidean distance between node values and a layer's raw values (node means taken).
-    private func distance(_ a: [Double], _ raw: [Float]) -> Double {
-        var sum = 0.0
-        for node in a.indices {
-            var value = 0.0
-            for position in (node * nodeSize)..<((node + 1) * nodeSize) { value += Double(raw[position]) }
-            let difference = a[node] - value / Double(nodeSize)
-            sum += difference * difference
-        }
-        return sum.squareRoot()
-    }
-
     /// `[1.5,2,…]` (what `ipg_nodes` writes) as numbers.
     static func numbers(_ text: String) -> [Double] {
         text.utf8.split { $0 == UInt8(ascii: "[") || $0 == UInt8(ascii: "]") || $0 == UInt8(ascii: ",") }
             .compactMap { Double(Substring($0)) }
     }
-}
-
-/// Each worker's neighbours, written once per worker.
-private final class ChunkResults: @unchecked Sendable {
-    private var results: [[Neighbour]]
-    private let lock = NSLock()
-
-    init(count: Int) { results = Array(repeating: [], count: count) }
-
-    func set(_ worker: Int, _ value: [Neighbour]) { lock.withLock { results[worker] = value } }
-
-    var all: [[Neighbour]] { lock.withLock { results } }
 }

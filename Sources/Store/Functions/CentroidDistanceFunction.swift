@@ -2,13 +2,13 @@ import Foundation
 import GRDB
 import IPG
 
-/// `ipg_centroid_distance(node_values, value_encoding, layer, node_size, centroids, model_id,
+/// `ipg_centroid_distance(value_block, value_row, layer, node_size, centroids, model_id,
 /// metric)`: the distance ('euclidean' or 'cosine') of a trace's node values in a layer from the
 /// centroid of its model's — `centroids` a JSON object from model id to `ipg_node_means`' array
 /// for that layer. The object is the same for every row of a query, so the last one parsed is
 /// kept.
 enum CentroidDistanceFunction {
-    static func register(in db: Database, cache: DecodedValuesCache) {
+    static func register(in db: Database, cache: ValueBlockCache) {
         let centroids = ParsedCentroids()
         db.add(function: DatabaseFunction("ipg_centroid_distance", argumentCount: 7, pure: true) { arguments in
             guard let values = try TraceMeasureFunctions.layerNodes(arguments, cache: cache),

@@ -4,18 +4,17 @@ import IPG
 
 /// `ipg_edge_stats`: per pair of nodes a layer connects, the running statistics of its
 /// contribution over a group's traces (Welford, as the node statistics).
-struct DerivedEdgeStatisticsAggregate: DatabaseAggregate {
+struct DerivedEdgeStatisticsAggregate: ValueScanAggregate {
     static let name = "ipg_edge_stats"
     private var pairs: [(source: Int, target: Int)] = []
     private var statistics: [RunningNodeStatistics] = []
-    private let reader = NodeValueArguments()
+    private let cache: ValueBlockCache
     private let kernels = DecodedKernelCache()
 
-    init() {}
+    init(cache: ValueBlockCache) { self.cache = cache }
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
-        let layers = try reader.layers(dbValues, first: 0, function: Self.name)
-        let derived = try DerivedEdgesFunction.derive(dbValues, layers: layers, kernels: kernels, function: Self.name)
+        let derived = try DerivedEdgesFunction.derive(dbValues, layerValues: { try cache.values(dbValues, first: 0, layer: $0) }, kernels: kernels, function: Self.name)
         if pairs.isEmpty {
             pairs = derived.edges.map { ($0.source.index, $0.target.index) }
             statistics = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: pairs.count)
@@ -33,19 +32,19 @@ struct DerivedEdgeStatisticsAggregate: DatabaseAggregate {
 }
 
 /// `ipg_edge_pair_stats`: `DerivedEdgeStatisticsAggregate` over pairs of traces.
-struct DerivedEdgePairStatisticsAggregate: DatabaseAggregate {
+struct DerivedEdgePairStatisticsAggregate: ValueScanAggregate {
     static let name = "ipg_edge_pair_stats"
     private var pairs: [(source: Int, target: Int)] = []
     private var a: [RunningNodeStatistics] = [], b: [RunningNodeStatistics] = [], difference: [RunningNodeStatistics] = []
     private var absoluteDifferenceSum: [Double] = []
-    private let reader = NodeValueArguments()
+    private let cache: ValueBlockCache
     private let kernels = DecodedKernelCache()
 
-    init() {}
+    init(cache: ValueBlockCache) { self.cache = cache }
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
-        let first = try DerivedEdgesFunction.derive(dbValues, first: 4, layers: reader.layers(dbValues, first: 0, function: Self.name), kernels: kernels, function: Self.name)
-        let second = try DerivedEdgesFunction.derive(dbValues, first: 4, layers: reader.layers(dbValues, first: 2, function: Self.name), kernels: kernels, function: Self.name)
+        let first = try DerivedEdgesFunction.derive(dbValues, first: 4, layerValues: { try cache.values(dbValues, first: 0, layer: $0) }, kernels: kernels, function: Self.name)
+        let second = try DerivedEdgesFunction.derive(dbValues, first: 4, layerValues: { try cache.values(dbValues, first: 2, layer: $0) }, kernels: kernels, function: Self.name)
         if pairs.isEmpty {
             pairs = first.edges.map { ($0.source.index, $0.target.index) }
             for statistics in [\Self.a, \Self.b, \Self.difference] { self[keyPath: statistics] = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: pairs.count) }

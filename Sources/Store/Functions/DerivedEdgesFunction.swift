@@ -2,7 +2,7 @@ import Foundation
 import GRDB
 import IPG
 
-/// `ipg_edges(node_values, value_encoding, edge_rule, source layer, source node_size, source
+/// `ipg_edges(value_block, value_row, edge_rule, source layer, source node_size, source
 /// threshold, target layer, target node_size, target threshold, geometry, weights)`: every edge
 /// into a conv, channel-scale (batch norm), channel-output (pooling) or reshape layer of one
 /// trace, derived from the source layer's full map (and, for pooling, the target's) as the
@@ -27,10 +27,10 @@ enum DerivedEdgesFunction {
     static let name = "ipg_edges"
     static let argumentCount = 11
 
-    static func register(in db: Database, cache: DecodedValuesCache) {
+    static func register(in db: Database, cache: ValueBlockCache) {
         let kernels = DecodedKernelCache()
         db.add(function: DatabaseFunction(name, argumentCount: argumentCount, pure: true) { arguments in
-            let derived = try derive(arguments, layers: cache.values(arguments), kernels: kernels, function: name)
+            let derived = try derive(arguments, layerValues: { try cache.values(arguments, first: 0, layer: $0) }, kernels: kernels, function: name)
             var json = "["
             for (position, edge) in derived.edges.enumerated() {
                 if position > 0 { json += "," }
@@ -39,9 +39,6 @@ enum DerivedEdgesFunction {
             }
             return json + "]"
         })
-        db.add(function: DatabaseFunction(DerivedEdgeStatisticsAggregate.name, argumentCount: argumentCount, pure: true, aggregate: DerivedEdgeStatisticsAggregate.self))
-        db.add(function: DatabaseFunction(DerivedEdgePairStatisticsAggregate.name, argumentCount: argumentCount + 2, pure: true,
-                                          aggregate: DerivedEdgePairStatisticsAggregate.self))
     }
 
     /// One trace's edges into a layer: every pair of nodes the rule connects, and which nodes
@@ -53,15 +50,15 @@ enum DerivedEdgesFunction {
     }
 
     /// The edges `arguments` ask for: the layer's description starts at `arguments[first]`
-    /// (after the trace's values, decoded into `layers`).
-    static func derive(_ arguments: [DatabaseValue], first: Int = 2, layers: [[Float]], kernels: DecodedKernelCache, function name: String) throws -> Derived {
+    /// (after the trace's `value_block, value_row`, whose layers `layerValues` reads).
+    static func derive(_ arguments: [DatabaseValue], first: Int = 2, layerValues: (Int) throws -> [Float]?, kernels: DecodedKernelCache, function name: String) throws -> Derived {
         guard let ruleName = String.fromDatabaseValue(arguments[first]) else { throw DatabaseError(message: "\(name): expected the edge rule's name as argument \(first + 1)") }
         guard let kind = EdgeRuleKind(rawValue: ruleName), EdgeRuleKind.derivedFromMaps.contains(kind) else {
             throw DatabaseError(message: "\(name): edges of rule '\(ruleName)' are not derived here (conv, channel_scale, channel_output and reshape are)")
         }
         let source = try NodeValueArguments.layerShape(arguments, first: first + 1, function: name)
         let target = try NodeValueArguments.layerShape(arguments, first: first + 4, function: name)
-        let sourceValues = try values(of: source.layer, in: layers, function: name), targetValues = try values(of: target.layer, in: layers, function: name)
+        let sourceValues = try values(of: source.layer, layerValues, function: name), targetValues = try values(of: target.layer, layerValues, function: name)
         let rule: EdgeRule
         switch kind {
         case .conv, .channelScale:
@@ -86,9 +83,9 @@ enum DerivedEdgesFunction {
     }
 
     /// One layer's values of the trace (the only place these functions read a layer).
-    private static func values(of layer: Int, in layers: [[Float]], function name: String) throws -> [Float] {
-        guard layers.indices.contains(layer) else { throw DatabaseError(message: "\(name): the trace has no layer \(layer)") }
-        return layers[layer]
+    private static func values(of layer: Int, _ layerValues: (Int) throws -> [Float]?, function name: String) throws -> [Float] {
+        guard let values = try layerValues(layer) else { throw DatabaseError(message: "\(name): the trace has no layer \(layer)") }
+        return values
     }
 
     private static func layer(_ index: Int, nodeSize: Int, threshold: Float, values: [Float], rule: EdgeRule) -> Layer {

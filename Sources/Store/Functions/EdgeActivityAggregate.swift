@@ -2,18 +2,18 @@ import Foundation
 import GRDB
 import IPG
 
-/// `ipg_edge_activity(node_values, value_encoding, source_layer, source_node_size,
+/// `ipg_edge_activity(value_block, value_row, source_layer, source_node_size,
 /// source_threshold, target_layer, target_node_size, target_threshold)`: an aggregate giving,
 /// over the rows of a group, for every (target, source) pair of a dense layer the number of
 /// traces in which both nodes are active — in which the IPG has that edge — as one JSON array,
 /// target-major (`target × source count + source`). The store's statistics keep no
 /// co-activity, so edge frequencies come from this scan.
-struct EdgeActivityAggregate: DatabaseAggregate {
+struct EdgeActivityAggregate: ValueScanAggregate {
     private var counts: [Int32] = []
     private var sourceCount = 0
-    private let reader = NodeValueArguments()
+    private let reader: NodeValueArguments
 
-    init() {}
+    init(cache: ValueBlockCache) { reader = NodeValueArguments(cache: cache) }
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
         let function = "ipg_edge_activity"

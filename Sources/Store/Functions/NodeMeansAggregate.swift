@@ -2,24 +2,21 @@ import Foundation
 import GRDB
 import IPG
 
-/// `ipg_node_means(node_values, value_encoding, layer, node_size)`: an aggregate giving, for
+/// `ipg_node_means(value_block, value_row, layer, node_size)`: an aggregate giving, for
 /// the rows of a group, each node's mean value of one layer as a JSON array (node order) —
 /// one decode per trace, for scans that the statistics tables cannot answer (any filter).
-struct NodeMeansAggregate: DatabaseAggregate {
+struct NodeMeansAggregate: ValueScanAggregate {
     private var sums: [Double] = []
     private var rows = 0
-    private let codec = TraceValueCodec()
+    private let cache: ValueBlockCache
 
-    init() {}
+    init(cache: ValueBlockCache) { self.cache = cache }
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
-        guard let data = Data.fromDatabaseValue(dbValues[0]), let code = Int.fromDatabaseValue(dbValues[1]),
-              let encoding = ValueEncoding(rawValue: UInt8(clamping: code)),
-              let layer = Int.fromDatabaseValue(dbValues[2]), let size = Int.fromDatabaseValue(dbValues[3]), size > 0
-        else { throw DatabaseError(message: "ipg_node_means takes (node_values BLOB, value_encoding, layer, node_size)") }
-        let layers = try codec.decode([UInt8](data), encoding: encoding, only: layer)
-        guard layers.indices.contains(layer) else { throw DatabaseError(message: "ipg_node_means: no layer \(layer)") }
-        let means = NodeValues.means(layers[layer], nodeSize: size)
+        guard let layer = Int.fromDatabaseValue(dbValues[2]), let size = Int.fromDatabaseValue(dbValues[3]), size > 0
+        else { throw DatabaseError(message: "ipg_node_means takes (value_block, value_row, layer, node_size)") }
+        guard let values = try cache.values(dbValues, layerArgument: 2) else { throw DatabaseError(message: "ipg_node_means: no layer \(layer)") }
+        let means = NodeValues.means(values, nodeSize: size)
         if sums.isEmpty { sums = [Double](repeating: 0, count: means.count) }
         guard sums.count == means.count else { throw DatabaseError(message: "ipg_node_means: traces of different models in one group") }
         for (node, mean) in means.enumerated() { sums[node] += mean }

@@ -2,16 +2,16 @@ import Foundation
 import GRDB
 import IPG
 
-/// `ipg_node_stats(node_values, value_encoding, layer, node_size, threshold)`: an aggregate
+/// `ipg_node_stats(value_block, value_row, layer, node_size, threshold)`: an aggregate
 /// giving, over the rows of a group, per node of one layer `[count, mean, m2, active count,
 /// min, max]` as a JSON array — the same quantities the statistics tables keep (node value =
 /// mean element; active = some element's |value| above the threshold), computed by scanning,
 /// for trace sets the statistics cannot serve.
-struct NodeStatisticsAggregate: DatabaseAggregate {
+struct NodeStatisticsAggregate: ValueScanAggregate {
     private var nodes: [RunningNodeStatistics] = []
-    private let reader = NodeValueArguments()
+    private let reader: NodeValueArguments
 
-    init() {}
+    init(cache: ValueBlockCache) { reader = NodeValueArguments(cache: cache) }
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
         let shape = try NodeValueArguments.layerShape(dbValues, first: 2, function: "ipg_node_stats")
@@ -22,20 +22,20 @@ struct NodeStatisticsAggregate: DatabaseAggregate {
     func finalize() throws -> (any DatabaseValueConvertible)? { RunningNodeStatistics.json(nodes) }
 }
 
-/// `ipg_node_pair_stats(values_a, encoding_a, values_b, encoding_b, layer, node_size, threshold)`:
+/// `ipg_node_pair_stats(block_a, row_a, block_b, row_b, layer, node_size, threshold)`:
 /// an aggregate over pairs of traces (an adversarial trace and its clean parent, say), giving
 /// per node of one layer 19 numbers: the statistics of a, of b and of the paired difference
 /// a − b, each `[count, mean, m2, active count, min, max]` (for the difference, the active
 /// count counts pairs in which the node is active in one trace and not the other), then the
 /// mean |a − b|.
-struct NodePairStatisticsAggregate: DatabaseAggregate {
+struct NodePairStatisticsAggregate: ValueScanAggregate {
     private var a: [RunningNodeStatistics] = []
     private var b: [RunningNodeStatistics] = []
     private var difference: [RunningNodeStatistics] = []
     private var absoluteDifferenceSum: [Double] = []
-    private let reader = NodeValueArguments()
+    private let reader: NodeValueArguments
 
-    init() {}
+    init(cache: ValueBlockCache) { reader = NodeValueArguments(cache: cache) }
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
         let function = "ipg_node_pair_stats"

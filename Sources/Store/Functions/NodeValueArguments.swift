@@ -2,29 +2,17 @@ import Foundation
 import GRDB
 import IPG
 
-/// Reads the `(node_values, value_encoding)` argument pair of DeepProv's aggregates: one
-/// layer's node values (mean element per node) and which nodes are active.
+/// Reads the `(value_block, value_row)` argument pair of DeepProv's aggregates: one layer's
+/// node values (mean element per node) and which nodes are active.
 struct NodeValueArguments {
-    private let codec = TraceValueCodec()
+    let cache: ValueBlockCache
 
-    /// Node values of `layer` from the blob at `arguments[first]` (its encoding at `first + 1`),
-    /// and which are active (some element's |value| above `threshold`).
+    /// Node values of `layer` of the trace whose `(value_block, value_row)` are at
+    /// `arguments[first]` and `first + 1`, and which are active (some element's |value| above
+    /// `threshold`).
     func nodes(_ arguments: [DatabaseValue], first: Int, layer: Int, nodeSize: Int, threshold: Float, function: String) throws -> (values: [Double], active: [Bool]) {
-        guard let data = Data.fromDatabaseValue(arguments[first]), let code = Int.fromDatabaseValue(arguments[first + 1]),
-              let encoding = ValueEncoding(rawValue: UInt8(clamping: code))
-        else { throw DatabaseError(message: "\(function): expected (node_values BLOB, value_encoding INTEGER) as arguments \(first + 1) and \(first + 2)") }
-        let layers = try codec.decode([UInt8](data), encoding: encoding, only: layer)
-        guard layers.indices.contains(layer) else { throw DatabaseError(message: "\(function): no layer \(layer)") }
-        return (NodeValues.means(layers[layer], nodeSize: nodeSize), Layer.activeNodes(in: layers[layer], nodeSize: nodeSize, threshold: threshold))
-    }
-
-    /// Every layer's values (elements, not node means) of the blob at `arguments[first]` (its
-    /// encoding at `first + 1`): what a layer's edges are derived from.
-    func layers(_ arguments: [DatabaseValue], first: Int, function: String) throws -> [[Float]] {
-        guard let data = Data.fromDatabaseValue(arguments[first]), let code = Int.fromDatabaseValue(arguments[first + 1]),
-              let encoding = ValueEncoding(rawValue: UInt8(clamping: code))
-        else { throw DatabaseError(message: "\(function): expected (node_values BLOB, value_encoding INTEGER) as arguments \(first + 1) and \(first + 2)") }
-        return try codec.decode([UInt8](data), encoding: encoding)
+        guard let values = try cache.values(arguments, first: first, layer: layer) else { throw DatabaseError(message: "\(function): no layer \(layer)") }
+        return (NodeValues.means(values, nodeSize: nodeSize), Layer.activeNodes(in: values, nodeSize: nodeSize, threshold: threshold))
     }
 
     /// `layer`, `node_size` and `threshold` from three consecutive arguments starting at `first`.

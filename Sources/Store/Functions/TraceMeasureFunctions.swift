@@ -5,31 +5,29 @@ import IPG
 /// Measures of one trace (or of two), as SQL functions the query language's trace measures and
 /// `nearest` stage lower to. Node values are per node (a unit's value, a channel's mean).
 ///
-/// - `ipg_active_count(node_values, value_encoding, layer, node_size, threshold)`: active nodes;
+/// - `ipg_active_count(value_block, value_row, layer, node_size, threshold)`: active nodes;
 /// - `ipg_l1(…, layer, node_size)`: Σ |node value|;
 /// - `ipg_entropy(…, layer, node_size)`: the Shannon entropy in bits of |value| / Σ|value|
 ///   (0 for a silent layer);
 /// - `ipg_probability(…, layer, node_size, class)`: the softmax of the layer's values at `class`;
 /// - `ipg_margin(…, layer, node_size, class)`: the largest value minus `class`'s, or minus the
 ///   runner-up's when `class` is NULL;
-/// - `ipg_distance(values_a, encoding_a, values_b, encoding_b, layer, node_size)`: the Euclidean
+/// - `ipg_distance(block_a, row_a, block_b, row_b, layer, node_size)`: the Euclidean
 ///   distance of two traces' node values; `ipg_cosine_distance(…)`: 1 − their cosine similarity.
 enum TraceMeasureFunctions {
-    /// The node values of one layer of the trace in `arguments` (`node_values, value_encoding,
+    /// The node values of one layer of the trace in `arguments` (`value_block, value_row,
     /// layer, node_size, …`); nil for a layer or node size the trace cannot have.
-    static func layerNodes(_ arguments: [DatabaseValue], cache: DecodedValuesCache) throws -> [Double]? {
-        let layers = try cache.values(arguments)
-        guard let layer = Int.fromDatabaseValue(arguments[2]), let size = Int.fromDatabaseValue(arguments[3]),
-              layers.indices.contains(layer), size > 0 else { return nil }
-        return NodeValues.means(layers[layer], nodeSize: size)
+    static func layerNodes(_ arguments: [DatabaseValue], cache: ValueBlockCache) throws -> [Double]? {
+        guard let values = try cache.values(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]), size > 0
+        else { return nil }
+        return NodeValues.means(values, nodeSize: size)
     }
 
-    static func register(in db: Database, cache: DecodedValuesCache, secondCache: DecodedValuesCache) {
+    static func register(in db: Database, cache: ValueBlockCache) {
         db.add(function: DatabaseFunction("ipg_active_count", argumentCount: 5, pure: true) { arguments in
-            let layers = try cache.values(arguments)
-            guard let layer = Int.fromDatabaseValue(arguments[2]), let size = Int.fromDatabaseValue(arguments[3]),
-                  let threshold = Double.fromDatabaseValue(arguments[4]), layers.indices.contains(layer), size > 0 else { return nil }
-            return Layer.activeNodes(in: layers[layer], nodeSize: size, threshold: Float(threshold)).filter { $0 }.count
+            guard let values = try cache.values(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]),
+                  let threshold = Double.fromDatabaseValue(arguments[4]), size > 0 else { return nil }
+            return Layer.activeNodes(in: values, nodeSize: size, threshold: Float(threshold)).filter { $0 }.count
         })
         db.add(function: DatabaseFunction("ipg_l1", argumentCount: 4, pure: true) { arguments in
             try layerNodes(arguments, cache: cache).map(LayerMeasures.l1)
@@ -50,10 +48,9 @@ enum TraceMeasureFunctions {
         ]
         for (name, measure) in distances {
             db.add(function: DatabaseFunction(name, argumentCount: 6, pure: true) { arguments in
-                let (a, b) = (try cache.values(arguments), try secondCache.values(arguments, first: 2))
-                guard let layer = Int.fromDatabaseValue(arguments[4]), let size = Int.fromDatabaseValue(arguments[5]), size > 0,
-                      a.indices.contains(layer), b.indices.contains(layer), a[layer].count == b[layer].count else { return nil }
-                return measure(NodeValues.means(a[layer], nodeSize: size), NodeValues.means(b[layer], nodeSize: size))
+                guard let a = try cache.values(arguments, layerArgument: 4), let b = try cache.values(arguments, first: 2, layerArgument: 4),
+                      let size = Int.fromDatabaseValue(arguments[5]), size > 0, a.count == b.count else { return nil }
+                return measure(NodeValues.means(a, nodeSize: size), NodeValues.means(b, nodeSize: size))
             })
         }
     }

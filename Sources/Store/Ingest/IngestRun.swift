@@ -100,7 +100,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
             guard lock.withLock({ writeFailure == nil }) else { return }
             do {
                 let batch = try prepared.wait()
-                try save(batch.traces, statistics: batch.statistics, modelID: model.id, topology: model.topology, encoding: model.encoding)
+                try save(batch.traces, statistics: batch.statistics, blocks: batch.blocks, modelID: model.id, topology: model.topology, encoding: model.encoding)
             } catch {
                 lock.withLock { writeFailure = error }
             }
@@ -111,18 +111,22 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
         if let failure = lock.withLock({ writeFailure }) { throw failure }
     }
 
-    /// One transaction: the new traces, their attributes, the statistics, the run's counters.
-    /// `statistics` summarise all of `traces`; when some were already stored, those of the new
-    /// ones are computed here instead.
-    private func save(_ traces: [PreparedTrace], statistics: BatchStatistics, modelID: Int64, topology: ModelTopology, encoding: ValueEncoding) throws {
+    /// One transaction: the new traces, their attributes, their value blocks, the statistics,
+    /// the run's counters. `statistics` and `blocks` cover all of `traces`; when some were
+    /// already stored, those of the new ones are made here instead (and the new traces' block
+    /// rows set again).
+    private func save(_ traces: [PreparedTrace], statistics: BatchStatistics, blocks: [ValueBlocks.Encoded], modelID: Int64, topology: ModelTopology, encoding: ValueEncoding) throws {
         guard !traces.isEmpty else { return }
         let runID = summary.runID
         let (added, reused) = try store.write { db -> (Int, [String: ReusedIndices]) in
             let insert = try db.cachedStatement(sql: """
                 INSERT OR IGNORE INTO traces (model_id, run_id, tag, input_index, input_hash, true_label, predicted_label,
-                    confidence, parent_tag, parent_index, value_encoding, node_values, explicit_edges)
+                    confidence, parent_tag, parent_index, value_block, value_row, explicit_edges)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
+            let firstBlock = try ValueBlocks.nextBlock(in: db)
+            let positions = ValueBlocks.positions(for: traces.count)
+            var addedIDs: [Int64] = []
             let attribute = try db.cachedStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
             let norms = try db.cachedStatement(sql: "INSERT INTO trace_layer_norms (trace_id, layer, l1, sum_of_squares) VALUES (?, ?, ?, ?)")
             // By (tag, index): the unique index's (model, tag) prefix would visit every trace
@@ -140,13 +144,15 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 try insert.execute(arguments: [
                     modelID, runID, metadata.tag, metadata.inputIndex, inputHash, metadata.trueLabel,
                     metadata.predictedLabel, Double(metadata.confidence), metadata.parent?.tag ?? "",
-                    metadata.parent?.inputIndex ?? -1, Int(encoding.rawValue), trace.nodeValues, trace.explicitEdges,
+                    metadata.parent?.inputIndex ?? -1, firstBlock + Int64(positions[position].block), positions[position].row,
+                    trace.explicitEdges,
                 ])
                 guard db.changesCount == 1 else {
                     skipped.insert(position)
                     continue
                 }
                 let traceID = db.lastInsertedRowID
+                addedIDs.append(traceID)
                 for (order, pair) in metadata.attributes.enumerated() {
                     try attribute.execute(arguments: [traceID, order, pair.key, pair.value])
                 }
@@ -159,8 +165,15 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 added += 1
             }
             if skipped.isEmpty {
+                try ValueBlocks.insert(blocks, firstBlock: firstBlock, encoding: encoding, in: db)
                 try statistics.merge(into: db, modelID: modelID)
             } else {
+                let kept = traces.indices.filter { !skipped.contains($0) }.map { traces[$0].layerValues }
+                try ValueBlocks.insert(try ValueBlocks.encode(kept, encoding: encoding, codec: LayerBlockCodec()), firstBlock: firstBlock, encoding: encoding, in: db)
+                let update = try db.cachedStatement(sql: "UPDATE traces SET value_block = ?, value_row = ? WHERE id = ?")
+                for (id, position) in zip(addedIDs, ValueBlocks.positions(for: addedIDs.count)) {
+                    try update.execute(arguments: [firstBlock + Int64(position.block), position.row, id])
+                }
                 var newTraces = BatchStatistics(topology: topology)
                 for (position, trace) in traces.enumerated() where !skipped.contains(position) { newTraces.add(trace) }
                 try newTraces.merge(into: db, modelID: modelID)

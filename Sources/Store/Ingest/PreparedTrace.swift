@@ -2,12 +2,12 @@ import Dispatch
 import Foundation
 import IPG
 
-/// A trace made ready for the database off the writing thread: its compressed node values,
-/// its explicit edges, and the per-node summary statistics need (node value = mean element,
-/// and activity).
+/// A trace made ready for the database off the writing thread: its node values (compressed
+/// per block of traces, `ValueBlocks`), its explicit edges, and the per-node summary
+/// statistics need (node value = mean element, and activity).
 struct PreparedTrace: Sendable {
     var metadata: TraceMetadata
-    var nodeValues: Data
+    var layerValues: [[Float]]
     var explicitEdges: Data?
     /// Per node of the layer table, in order.
     var nodeMeans: [Double]
@@ -15,9 +15,9 @@ struct PreparedTrace: Sendable {
     /// Per layer, the L1 norm and the sum of squares of its node values.
     var layerNorms: [(l1: Double, sumOfSquares: Double)]
 
-    init(_ trace: Trace, topology: ModelTopology, encoding: ValueEncoding, codec: TraceValueCodec) throws {
+    init(_ trace: Trace, topology: ModelTopology) {
         metadata = trace.metadata
-        nodeValues = Data(try codec.encode(trace.layerValues, encoding: encoding))
+        layerValues = trace.layerValues
         explicitEdges = ExplicitEdgesCodec.encode(trace.explicitEdges)
         nodeMeans = []
         nodeMeans.reserveCapacity(topology.nodeCount)
@@ -43,27 +43,29 @@ struct PreparedTrace: Sendable {
     }
 }
 
-/// Prepares a batch on a background thread, with the statistics of all its traces (what the
-/// writer merges when every trace is new); `wait()` returns it (or its error).
+/// Prepares a batch on a background thread, with the statistics and the value blocks of all
+/// its traces (what the writer stores when every trace is new); `wait()` returns it (or its
+/// error).
 final class PreparedBatch: @unchecked Sendable {
+    typealias Prepared = (traces: [PreparedTrace], statistics: BatchStatistics, blocks: [ValueBlocks.Encoded])
     private let done = DispatchSemaphore(value: 0)
-    private var result: Result<(traces: [PreparedTrace], statistics: BatchStatistics), any Error>
+    private var result: Result<Prepared, any Error>
 
     init(_ traces: [Trace], topology: ModelTopology, encoding: ValueEncoding) {
-        result = .success(([], BatchStatistics(topology: topology)))
+        result = .success(([], BatchStatistics(topology: topology), []))
         DispatchQueue.global().async { [self] in
-            let codec = TraceValueCodec()
             result = Result {
-                let prepared = try traces.map { try PreparedTrace($0, topology: topology, encoding: encoding, codec: codec) }
+                let prepared = traces.map { PreparedTrace($0, topology: topology) }
                 var statistics = BatchStatistics(topology: topology)
                 for trace in prepared { statistics.add(trace) }
-                return (prepared, statistics)
+                let blocks = try ValueBlocks.encode(prepared.map(\.layerValues), encoding: encoding, codec: LayerBlockCodec())
+                return (prepared, statistics, blocks)
             }
             done.signal()
         }
     }
 
-    func wait() throws -> (traces: [PreparedTrace], statistics: BatchStatistics) {
+    func wait() throws -> Prepared {
         done.wait()
         return try result.get()
     }

@@ -19,7 +19,8 @@ extension ProvenanceStore {
                 throw StoreError(path: path, reason: .ambiguousTrace(tag: tag, inputIndex: inputIndex, fingerprints: Array(fingerprints)))
             }
             var topologies = TopologyCache()
-            return (try topologies.topology(row, in: db, path: path), try decodeTrace(row, in: db))
+            var blocks = TraceBlockReader()
+            return (try topologies.topology(row, in: db, path: path), try decodeTrace(row, blocks: &blocks, in: db))
         }
     }
 
@@ -41,18 +42,16 @@ extension ProvenanceStore {
                 WHERE \(conditions.joined(separator: " AND ")) ORDER BY t.id
                 """, arguments: StatementArguments(arguments))
             var topologies = TopologyCache()
+            var blocks = TraceBlockReader()
             while let row = try cursor.next() {
-                guard try body(try topologies.topology(row, in: db, path: path), try decodeTrace(row, in: db)) else { return }
+                guard try body(try topologies.topology(row, in: db, path: path), try decodeTrace(row, blocks: &blocks, in: db)) else { return }
             }
         }
     }
 
     /// A `traces` row (with its attributes looked up) as a `Trace`.
-    private func decodeTrace(_ row: Row, in db: Database) throws -> Trace {
-        guard let encoding = ValueEncoding(rawValue: UInt8(clamping: row["value_encoding"] as Int)) else {
-            throw StoreError(path: path, reason: .damaged(detail: "trace \(row["id"] as Int64) has an unknown value encoding"))
-        }
-        let layerValues = try TraceValueCodec().decode([UInt8](row["node_values"] as Data), encoding: encoding)
+    private func decodeTrace(_ row: Row, blocks: inout TraceBlockReader, in db: Database) throws -> Trace {
+        let layerValues = try blocks.layerValues(block: row["value_block"], row: row["value_row"], in: db, path: path)
         let attributes = try Row.fetchAll(db, sql: "SELECT key, value FROM trace_attributes WHERE trace_id = ? ORDER BY position", arguments: [row["id"] as Int64])
             .map { KeyValue($0["key"], $0["value"]) }
         let parentTag: String = row["parent_tag"]
@@ -79,5 +78,32 @@ private struct TopologyCache {
         let topology = try StreamHeader(serialized: [UInt8](table)).topology
         byFingerprint[fingerprint] = topology
         return topology
+    }
+}
+
+/// A trace's values from its value block, every layer; the last block read is kept decoded,
+/// so reading traces in storage order decodes each block once.
+private struct TraceBlockReader {
+    private var block: Int64?
+    private var layers: [LayerBlockCodec.Block] = []
+    private let codec = LayerBlockCodec()
+
+    mutating func layerValues(block: Int64, row: Int, in db: Database, path: String) throws -> [[Float]] {
+        if block != self.block {
+            let rows = try Row.fetchAll(db, sql: "SELECT layer, data FROM value_blocks WHERE block = ? ORDER BY layer", arguments: [block])
+            guard rows.enumerated().allSatisfy({ $0.offset == $0.element["layer"] as Int }) else {
+                throw StoreError(path: path, reason: .damaged(detail: "value block \(block) lacks a layer"))
+            }
+            do {
+                layers = try rows.map { try codec.decode([UInt8]($0["data"] as Data)) }
+            } catch {
+                throw StoreError(path: path, reason: .damaged(detail: "value block \(block): \(error)"))
+            }
+            self.block = block
+        }
+        return try layers.map { layer in
+            guard (0..<layer.rowCount).contains(row) else { throw StoreError(path: path, reason: .damaged(detail: "value block \(block) has no row \(row)")) }
+            return layer.row(row)
+        }
     }
 }

@@ -1,6 +1,6 @@
 SELECT a.predicted AS predicted, a.layer AS layer, a.node AS node, a.traces AS count, a.mean AS mean, CAST(a.active AS REAL) / a.n AS freq
 FROM (SELECT g.model_id AS model_id, g.predicted AS predicted, g.layer AS layer, CAST(j.key AS INTEGER) AS node, json_extract(j.value, '$[0]') AS traces, json_extract(j.value, '$[0]') AS n, json_extract(j.value, '$[1]') AS mean, json_extract(j.value, '$[2]') AS m2, json_extract(j.value, '$[3]') AS active, json_extract(j.value, '$[4]') AS minimum, json_extract(j.value, '$[5]') AS maximum
-FROM (SELECT t.model_id AS model_id, t.predicted_label AS predicted, l.layer AS layer, ipg_node_stats(t.node_values, t.value_encoding, l.layer, l.node_size, l.threshold) AS stats
+FROM (SELECT t.model_id AS model_id, t.predicted_label AS predicted, l.layer AS layer, ipg_node_stats(t.value_block, t.value_row, l.layer, l.node_size, l.threshold) AS stats
 FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ?
 WHERE ((t.tag = ?) AND NOT ((t.predicted_label = t.true_label)))

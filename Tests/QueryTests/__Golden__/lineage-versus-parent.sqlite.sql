@@ -6,7 +6,7 @@ FROM traces q INDEXED BY traces_by_input
 WHERE q.tag = t.parent_tag AND q.input_index = t.parent_index AND q.model_id = t.model_id) AS parent_id
 FROM traces t
 WHERE (t.tag = ?))
-WHERE parent_id IS NOT NULL), chosen(id, model_id, tag, input_index, node_values, value_encoding, predicted_label) AS MATERIALIZED (SELECT t.id, t.model_id, t.tag, t.input_index, t.node_values, t.value_encoding, t.predicted_label
+WHERE parent_id IS NOT NULL), chosen(id, model_id, tag, input_index, value_block, value_row, predicted_label) AS MATERIALIZED (SELECT t.id, t.model_id, t.tag, t.input_index, t.value_block, t.value_row, t.predicted_label
 FROM traces t
 WHERE t.id IN (SELECT id
 FROM sel UNION
@@ -14,12 +14,12 @@ SELECT parent_id
 FROM sel)), vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value
 FROM chosen c
 JOIN layers l ON l.model_id = c.model_id
-CROSS JOIN json_each(ipg_nodes(c.node_values, c.value_encoding, l.layer, l.node_size)) AS j), derived(trace_id, layer, source, target, contribution, source_active, target_active) AS MATERIALIZED (SELECT c.id, l.layer, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]')
+CROSS JOIN json_each(ipg_nodes(c.value_block, c.value_row, l.layer, l.node_size)) AS j), derived(trace_id, layer, source, target, contribution, source_active, target_active) AS MATERIALIZED (SELECT c.id, l.layer, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]')
 FROM chosen c
-JOIN layers l ON l.model_id = c.model_id AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape')
+JOIN layers l ON l.model_id = c.model_id AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') AND l.kind NOT IN ('add', 'concat')
 JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer LEFT
 JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
-CROSS JOIN json_each(ipg_edges(c.node_values, c.value_encoding, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights)) AS e), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, (SELECT MAX(layer)
+CROSS JOIN json_each(ipg_edges(c.value_block, c.value_row, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights)) AS e), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, (SELECT MAX(layer)
 FROM layers
 WHERE model_id = c.model_id) AS layer, c.predicted_label AS node, NULL, NULL, NULL, NULL, NULL
 FROM chosen c), step1(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow

@@ -17,7 +17,7 @@ extension SQLiteLowering.Conditions {
         let keys = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer", "l.source_layer AS source_layer"]
         var grouped: SQLFragment = "SELECT \(raw: keys.joined(separator: ", ")), \(raw: Spelling.derivedEdgeStatistics(trace: "t", source: "s", target: "l", kernel: "k")) AS stats"
         grouped += " FROM layers l CROSS JOIN traces t ON t.model_id = l.model_id \(raw: Self.derivedEdgeJoins(trace: "t", alias: nil))"
-        grouped += " WHERE l.layer = \(bind: into) AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+        grouped += " WHERE l.layer = \(bind: into) AND \(raw: Spelling.hasDerivedEdges("l"))"
         if let filter { grouped += " AND (\(condition(filter)))" }
         grouped += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0) + ["l.layer"]).joined(separator: ", "))"
         var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" } + ["g.layer AS layer", "g.source_layer AS source_layer"]
@@ -35,7 +35,7 @@ extension SQLiteLowering.Conditions {
         var grouped: SQLFragment = "SELECT \(raw: keys.joined(separator: ", ")), \(raw: Spelling.derivedEdgePairStatistics(trace: "t", parent: "p", source: "s", target: "l", kernel: "k")) AS stats"
         grouped += " FROM layers l CROSS JOIN traces t ON t.model_id = l.model_id JOIN traces p ON p.id = \(raw: Self.parentID(of: "t"))"
         grouped += " \(raw: Self.derivedEdgeJoins(trace: "t", alias: nil))"
-        grouped += " WHERE l.layer = \(bind: into) AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+        grouped += " WHERE l.layer = \(bind: into) AND \(raw: Spelling.hasDerivedEdges("l"))"
         if let filter { grouped += " AND (\(condition(filter)))" }
         grouped += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0) + ["l.layer"]).joined(separator: ", "))"
         var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" } + ["g.layer AS layer", "g.source_layer AS source_layer"]

@@ -9,7 +9,7 @@ extension SQLiteLowering.Conditions {
     /// `alsoReading`): what node, edge and lineage rows read, chosen first (a materialised table
     /// the shapes join), so the filter uses the indexes before any node value is decoded.
     private mutating func chosenTraces(_ filter: BoundCondition?, alsoReading extra: [String] = []) -> SQLFragment {
-        let columns = ["id", "model_id", "tag", "input_index", "node_values", "value_encoding"] + extra
+        let columns = ["id", "model_id", "tag", "input_index"] + Spelling.traceValueColumns + extra
         var chosen: SQLFragment = "SELECT \(raw: columns.map { "t." + $0 }.joined(separator: ", ")) FROM traces t"
         if let filter { chosen += " WHERE \(condition(filter))" }
         return chosen
@@ -31,7 +31,7 @@ extension SQLiteLowering.Conditions {
         let function = search.metric == .cosine ? "ipg_cosine_distance" : "ipg_distance"
         var sql: SQLFragment = "SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, t.true_label AS label, t.predicted_label AS predicted,"
         sql += " \(raw: Self.expression(for: .correct)) AS correct,"
-        sql += " \(raw: function)(t.node_values, t.value_encoding, q.node_values, q.value_encoding, l.layer, l.node_size) AS distance"
+        sql += " \(raw: function)(\(raw: Spelling.traceValues("t")), \(raw: Spelling.traceValues("q")), l.layer, l.node_size) AS distance"
         sql += " FROM traces q JOIN layers l ON l.model_id = q.model_id AND l.layer = \(bind: search.layer)"
         sql += " JOIN traces t ON t.model_id = q.model_id AND t.id != q.id"
         sql += " WHERE q.id = \(bind: search.trace)"
@@ -47,7 +47,7 @@ extension SQLiteLowering.Conditions {
         let part = { (part: Spelling.DerivedEdgePart) in Spelling.derivedEdge(part, of: "e") }
         sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || \(raw: part(.source)) AS source,"
         sql += " l.layer || ':' || \(raw: part(.target)) AS target, \(raw: part(.contribution)) AS contribution"
-        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer) AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+        sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer) AND \(raw: Spelling.hasDerivedEdges("l"))"
         sql += " \(raw: Self.derivedEdgeJoins(trace: "t", alias: "e"))"
         sql += " WHERE \(raw: part(.sourceActive)) AND \(raw: part(.targetActive))"
         sql += " UNION ALL"
@@ -92,7 +92,7 @@ extension SQLiteLowering.Conditions {
     /// walk the path) and whether both did (`shared`).
     mutating func lineage(_ walk: LineageWalk, filter: BoundCondition?) -> SQLFragment {
         let read = ["predicted_label"] + (walk.contrast ? ["true_label"] : [])
-        let columns = ["id", "model_id", "tag", "input_index", "node_values", "value_encoding"] + read
+        let columns = ["id", "model_id", "tag", "input_index"] + Spelling.traceValueColumns + read
         var sql: SQLFragment = "WITH "
         if walk.versusParent {
             // The selected traces that have a parent, then they and their parents walk.
@@ -112,7 +112,7 @@ extension SQLiteLowering.Conditions {
         // Every edge into the layers derived from maps, of the chosen traces, derived once.
         let part = { (part: Spelling.DerivedEdgePart) in Spelling.derivedEdge(part, of: "e") }
         let derived: SQLFragment = "SELECT c.id, l.layer, \(raw: [part(.source), part(.target), part(.contribution), part(.sourceActive), part(.targetActive)].joined(separator: ", "))"
-            + " FROM chosen c JOIN layers l ON l.model_id = c.model_id AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules) \(raw: Self.derivedEdgeJoins(trace: "c", alias: "e"))"
+            + " FROM chosen c JOIN layers l ON l.model_id = c.model_id AND \(raw: Spelling.hasDerivedEdges("l")) \(raw: Self.derivedEdgeJoins(trace: "c", alias: "e"))"
         sql += "\(Spelling.materialized("derived", columns: ["trace_id", "layer", "source", "target", "contribution", "source_active", "target_active"], derived)), "
         let stepColumns = ["trace_id", "layer", "node", "source", "target", "contribution", "path", "flow"]
         var start: SQLFragment = "SELECT c.id, \(startLayer) AS layer, \(startNode) AS node, NULL, NULL, NULL, NULL, NULL FROM chosen c"
@@ -224,7 +224,7 @@ extension SQLiteLowering.Conditions {
             candidates += " e.contribution AS contribution, \(raw: reached) || ' -> ' || l.layer || ':' || e.target AS path, \(raw: flow) AS flow,"
             candidates += " RANK() OVER (\(raw: partition) ORDER BY e.contribution DESC) AS rank"
             candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
-            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule IN \(raw: Spelling.derivedEdgeRules)"
+            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND \(raw: Spelling.hasDerivedEdges("l"))"
             candidates += " JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source = g.node"
             candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND e.source_active AND e.target_active"
         }

@@ -32,41 +32,54 @@ extension SQLiteLowering {
         /// Rows (`key`, `value`) of the JSON array in `json` (of the row before it in FROM).
         static func arrayRows(_ json: String, alias: String) -> String { "json_each(\(json)) AS \(alias)" }
 
+        /// The `traces` columns that locate a trace's node values (its value block and its row
+        /// in it), in the order the `ipg_*` functions take them.
+        static let traceValueColumns = ["value_block", "value_row"]
+
+        /// Trace `t`'s node values as the `ipg_*` functions take them (their first arguments,
+        /// or the first and the second trace's in functions of two).
+        static func traceValues(_ t: String) -> String { traceValueColumns.map { "\(t).\($0)" }.joined(separator: ", ") }
+
         /// Per node of a layer, over a group of traces, a JSON array of the statistics in
         /// `NodeStatisticsLayout` order.
         static func nodeStatistics(layer l: String) -> String {
-            "ipg_node_stats(t.node_values, t.value_encoding, \(l).layer, \(l).node_size, \(l).threshold)"
+            "ipg_node_stats(\(traceValues("t")), \(l).layer, \(l).node_size, \(l).threshold)"
         }
 
         /// The Shannon entropy in bits of trace `t`'s |node values| in layer `l`.
         static func layerEntropy(layer l: String) -> String {
-            "ipg_entropy(t.node_values, t.value_encoding, \(l).layer, \(l).node_size)"
+            "ipg_entropy(\(traceValues("t")), \(l).layer, \(l).node_size)"
         }
 
         /// The same over pairs of traces `t` and `p` (`NodeStatisticsLayout`'s paired order).
         static func nodePairStatistics(layer l: String) -> String {
-            "ipg_node_pair_stats(t.node_values, t.value_encoding, p.node_values, p.value_encoding, \(l).layer, \(l).node_size, \(l).threshold)"
+            "ipg_node_pair_stats(\(traceValues("t")), \(traceValues("p")), \(l).layer, \(l).node_size, \(l).threshold)"
         }
 
         /// Per node, the quantile (0–1, the expression `quantile`) of the node values over a group.
         static func nodeQuantile(layer l: String, quantile: SQLFragment) -> SQLFragment {
-            "ipg_node_quantile(t.node_values, t.value_encoding, \(raw: l).layer, \(raw: l).node_size, \(quantile))"
+            "ipg_node_quantile(\(raw: traceValues("t")), \(raw: l).layer, \(raw: l).node_size, \(quantile))"
         }
 
         /// One row (`key`: the node, `value`) per node of layer `l` of trace `t` (a FROM item
         /// joined after both).
         static func nodeValueRows(trace t: String, layer l: String, alias: String) -> String {
-            "json_each(ipg_nodes(\(t).node_values, \(t).value_encoding, \(l).layer, \(l).node_size)) AS \(alias)"
+            "json_each(ipg_nodes(\(traceValues(t)), \(l).layer, \(l).node_size)) AS \(alias)"
         }
 
         /// Per (target, source) pair of dense layer `l` from layer `s`, the traces of a group in
         /// which both nodes are active, as a JSON array indexed target × source count + source.
         static func edgeActivity(source s: String, target l: String) -> String {
-            "ipg_edge_activity(t.node_values, t.value_encoding, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold)"
+            "ipg_edge_activity(\(traceValues("t")), \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold)"
         }
 
-        /// The rules whose edges `derivedEdgeRows` derives, as an SQL list: `('conv', …)`.
-        static let derivedEdgeRules = "(" + EdgeRuleKind.derivedFromMaps.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+        /// Whether layer `l`'s edges are the ones `derivedEdgeRows` derives: a rule in
+        /// `EdgeRuleKind.derivedFromMaps` on a layer with one source (a merge layer's
+        /// `edge_rule` is only its first source's).
+        static func hasDerivedEdges(_ l: String) -> String {
+            "\(l).edge_rule IN (" + EdgeRuleKind.derivedFromMaps.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+                + ") AND \(l).kind NOT IN ('\(LayerKind.add.rawValue)', '\(LayerKind.concat.rawValue)')"
+        }
 
         /// One row per pair of nodes layer `l` (conv, channel scale, channel output or reshape)
         /// connects from its source layer `s`, for trace `t`, with `k` the layer's
@@ -87,7 +100,7 @@ extension SQLiteLowering {
         }
 
         private static func derivedEdgeFunction(_ name: String, trace t: String, alsoTrace p: String? = nil, source s: String, target l: String, kernel k: String) -> String {
-            "\(name)(\(t).node_values, \(t).value_encoding, \(p.map { "\($0).node_values, \($0).value_encoding, " } ?? "")\(l).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights)"
+            "\(name)(\(traceValues(t)), \(p.map { "\(traceValues($0)), " } ?? "")\(l).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights)"
         }
 
         /// A part of an `ipg_edge_stats` element: its ends, then `NodeStatisticsLayout` fields.

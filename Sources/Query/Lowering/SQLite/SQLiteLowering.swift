@@ -173,7 +173,7 @@ extension SQLiteLowering {
         /// layer for a class's probability or margin.
         mutating func measure(_ measure: TraceMeasure) -> SQLFragment {
             let t = traceAlias
-            let values = "\(t).node_values, \(t).value_encoding, ml.layer, ml.node_size"
+            let values = "\(Spelling.traceValues(t)), ml.layer, ml.node_size"
             let output: SQLFragment = "FROM layers ml WHERE ml.model_id = \(raw: t).model_id ORDER BY ml.layer DESC LIMIT 1)"
             let layer = { (value: BoundValue) -> SQLFragment in "FROM layers ml WHERE ml.model_id = \(raw: t).model_id AND ml.layer = \(bind: value))" }
             switch measure {
@@ -187,7 +187,7 @@ extension SQLiteLowering {
                 // does not depend on the trace), each trace measured from its model's.
                 let (alias, chosen) = aboutAnotherTrace("centroid", selection)
                 let centroids: SQLFragment = "(SELECT json_group_object(model_id, json(stats)) FROM (SELECT \(raw: alias).model_id AS model_id,"
-                    + " ipg_node_means(\(raw: alias).node_values, \(raw: alias).value_encoding, cl.layer, cl.node_size) AS stats"
+                    + " ipg_node_means(\(raw: Spelling.traceValues(alias)), cl.layer, cl.node_size) AS stats"
                     + " FROM traces \(raw: alias) JOIN layers cl ON cl.model_id = \(raw: alias).model_id AND cl.layer = \(bind: index)"
                     + " WHERE \(chosen) GROUP BY \(raw: alias).model_id))"
                 return "(SELECT ipg_centroid_distance(\(raw: values), \(centroids), \(raw: t).model_id, \(bind: .string(metric.rawValue))) \(layer(index))"
@@ -195,7 +195,7 @@ extension SQLiteLowering {
                 let other: SQLFragment
                 if case .trace(let trace) = target { other = .bind(trace) } else { other = SQLFragment(raw: Self.parentID(of: t)) }
                 let function = metric == .cosine ? "ipg_cosine_distance" : "ipg_distance"
-                return "(SELECT \(raw: function)(\(raw: t).node_values, \(raw: t).value_encoding, mq.node_values, mq.value_encoding, ml.layer, ml.node_size)"
+                return "(SELECT \(raw: function)(\(raw: Spelling.traceValues(t)), \(raw: Spelling.traceValues("mq")), ml.layer, ml.node_size)"
                     + " FROM layers ml JOIN traces mq ON mq.id = \(other) WHERE ml.model_id = \(raw: t).model_id AND ml.layer = \(bind: index))"
             }
         }

@@ -1,0 +1,157 @@
+/// The layouts of `LayerBlockCodec` for bit patterns `width` bytes wide (4 for float32, 2 for
+/// float16), written to and read from a payload before zstd.
+enum BlockLayouts {
+    static func write(_ patterns: [UInt32], layout: LayerBlockCodec.Layout, width: Int, into payload: inout PayloadWriter) throws {
+        switch layout {
+        case .shuffled:
+            payload.writeBytes(shuffled(patterns, width: width))
+        case .activeBitmap:
+            var bitmap = [UInt8](repeating: 0, count: (patterns.count + 7) / 8)
+            var active: [UInt32] = []
+            for (index, bits) in patterns.enumerated() where bits != 0 {
+                bitmap[index >> 3] |= 1 << UInt8(index & 7)
+                active.append(bits)
+            }
+            payload.writeBytes(bitmap)
+            payload.writeBytes(shuffled(active, width: width))
+        case .dictionary8, .dictionary16:
+            let codeWidth = layout == .dictionary8 ? 1 : 2
+            var table = PatternTable(patterns, limit: 1 << (8 * codeWidth))
+            guard table.distinct.count <= 1 << (8 * codeWidth) else { throw PayloadError("\(table.distinct.count) distinct values for \(codeWidth)-byte codes") }
+            let (dictionary, codes) = table.codes(of: patterns)
+            try payload.writeUInt32(dictionary.count)
+            payload.writeBytes(shuffled(dictionary, width: width))
+            payload.writeBytes(shuffled(codes, width: codeWidth))
+        }
+    }
+
+    static func read(count: Int, layout: LayerBlockCodec.Layout, width: Int, from reader: inout PayloadReader) throws -> [UInt32] {
+        switch layout {
+        case .shuffled:
+            return unshuffled(try reader.readBytes(count * width), count: count, width: width)
+        case .activeBitmap:
+            // Read 64 bits at a time (the bitmap's bytes zero-padded to whole words).
+            let bitmapBytes = try reader.readBytes((count + 7) / 8)
+            var words = [UInt64](repeating: 0, count: (count + 63) / 64)
+            words.withUnsafeMutableBytes { words in bitmapBytes.withUnsafeBytes { words.copyMemory(from: $0) } }
+            for index in words.indices { words[index] = UInt64(littleEndian: words[index]) }
+            let activeCount = words.reduce(0) { $0 + $1.nonzeroBitCount }
+            let active = unshuffled(try reader.readBytes(activeCount * width), count: activeCount, width: width)
+            return [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
+                patterns.initialize(repeating: 0)
+                words.withUnsafeBufferPointer { words in
+                    active.withUnsafeBufferPointer { active in
+                        var next = 0
+                        for wordIndex in 0..<words.count {
+                            var bits = words[wordIndex]
+                            while bits != 0 {
+                                // A bitmap's padding bits past `count` are never set by `write`.
+                                let index = wordIndex << 6 + bits.trailingZeroBitCount
+                                if index < count { patterns[index] = active[next] }
+                                next += 1
+                                bits &= bits - 1
+                            }
+                        }
+                    }
+                }
+                initialized = count
+            }
+        case .dictionary8, .dictionary16:
+            let codeWidth = layout == .dictionary8 ? 1 : 2
+            let dictionaryCount = try reader.readCount(of: "dictionary values", minimumItemLength: width)
+            let dictionary = unshuffled(try reader.readBytes(dictionaryCount * width), count: dictionaryCount, width: width)
+            let codes = unshuffled(try reader.readBytes(count * codeWidth), count: count, width: codeWidth)
+            if let largest = codes.max(), Int(largest) >= dictionary.count {
+                throw PayloadError("value code \(largest) past a dictionary of \(dictionary.count)")
+            }
+            return [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
+                dictionary.withUnsafeBufferPointer { dictionary in
+                    codes.withUnsafeBufferPointer { codes in
+                        for index in 0..<count { patterns[index] = dictionary[Int(codes[index])] }
+                    }
+                }
+                initialized = count
+            }
+        }
+    }
+
+    /// Byte `b` of every pattern, for b in 0..<width.
+    static func shuffled(_ patterns: [UInt32], width: Int) -> [UInt8] {
+        let count = patterns.count
+        return [UInt8](unsafeUninitializedCapacity: count * width) { bytes, initialized in
+            patterns.withUnsafeBufferPointer { patterns in
+                for plane in 0..<width {
+                    let shift = UInt32(8 * plane), base = plane * count
+                    for index in 0..<count { bytes[base + index] = UInt8(truncatingIfNeeded: patterns[index] >> shift) }
+                }
+            }
+            initialized = count * width
+        }
+    }
+
+    static func unshuffled(_ bytes: ArraySlice<UInt8>, count: Int, width: Int) -> [UInt32] {
+        [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
+            bytes.withUnsafeBufferPointer { bytes in
+                guard count > 0, let base = bytes.baseAddress else { return }
+                switch width {
+                case 4:
+                    let (p0, p1, p2, p3) = (base, base + count, base + 2 * count, base + 3 * count)
+                    for index in 0..<count {
+                        patterns[index] = UInt32(p0[index]) | UInt32(p1[index]) << 8 | UInt32(p2[index]) << 16 | UInt32(p3[index]) << 24
+                    }
+                case 2:
+                    let (p0, p1) = (base, base + count)
+                    for index in 0..<count { patterns[index] = UInt32(p0[index]) | UInt32(p1[index]) << 8 }
+                default:
+                    for index in 0..<count { patterns[index] = UInt32(base[index]) }
+                }
+            }
+            initialized = count
+        }
+    }
+}
+
+/// The distinct bit patterns of some values in an open-addressing table (Swift's `Set` and
+/// `Dictionary` hash too slowly for the ~50,000 values of every input block stored).
+struct PatternTable {
+    private var keys: [UInt32]
+    private var occupied: [Bool]
+    private var codes: [UInt32]
+    private let mask: Int
+    /// The distinct patterns, in first-seen order.
+    private(set) var distinct: [UInt32] = []
+
+    /// The distinct patterns of `patterns`, stopping once there are more than `limit`.
+    init(_ patterns: [UInt32], limit: Int) {
+        var capacity = 1024
+        while capacity < 2 * (limit + 1) { capacity *= 2 }
+        keys = [UInt32](repeating: 0, count: capacity)
+        occupied = [Bool](repeating: false, count: capacity)
+        codes = []
+        mask = capacity - 1
+        for bits in patterns {
+            let slot = self.slot(of: bits)
+            if !occupied[slot] {
+                occupied[slot] = true
+                keys[slot] = bits
+                distinct.append(bits)
+                if distinct.count > limit { return }
+            }
+        }
+    }
+
+    private func slot(of bits: UInt32) -> Int {
+        var slot = Int(truncatingIfNeeded: (UInt64(bits) &* 0x9E37_79B9_7F4A_7C15) >> 40) & mask
+        while occupied[slot] && keys[slot] != bits { slot = (slot + 1) & mask }
+        return slot
+    }
+
+    /// The distinct patterns in ascending order, and each of `patterns`' index in them (every
+    /// pattern must be among the distinct ones).
+    mutating func codes(of patterns: [UInt32]) -> (dictionary: [UInt32], codes: [UInt32]) {
+        let dictionary = distinct.sorted()
+        codes = [UInt32](repeating: 0, count: keys.count)
+        for (code, bits) in dictionary.enumerated() { codes[slot(of: bits)] = UInt32(code) }
+        return (dictionary, patterns.map { codes[slot(of: $0)] })
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+import GRDB
+import IPG
+
+/// How traces' node values are grouped into blocks (`value_blocks`, one row per block and
+/// layer, coded by IPG's `LayerBlockCodec`): the traces of one model stored in one transaction
+/// are split into as few blocks of at most `capacity` as hold them, of sizes within one of each
+/// other, in order.
+enum ValueBlocks {
+    /// Traces per block at most: a block of a layer is read and decoded once for its traces.
+    static let capacity = 64
+
+    /// One block's layers, encoded.
+    struct Encoded: Sendable {
+        var traceCount: Int
+        /// Per layer: the codec's layout, the values per trace and the bytes.
+        var layers: [(layout: LayerBlockCodec.Layout, valueCount: Int, bytes: [UInt8])]
+    }
+
+    /// The sizes of the blocks `count` traces are split into.
+    static func sizes(for count: Int) -> [Int] {
+        guard count > 0 else { return [] }
+        let blocks = (count + capacity - 1) / capacity
+        return (0..<blocks).map { count / blocks + ($0 < count % blocks ? 1 : 0) }
+    }
+
+    /// For each of `count` traces in order, its block (counted from 0) and row in the block.
+    static func positions(for count: Int) -> [(block: Int, row: Int)] {
+        sizes(for: count).enumerated().flatMap { block, size in (0..<size).map { (block, $0) } }
+    }
+
+    /// Encodes traces' layer values (`traces[t][layer]`) into blocks split by `sizes(for:)`.
+    static func encode(_ traces: [[[Float]]], encoding: ValueEncoding, codec: LayerBlockCodec) throws -> [Encoded] {
+        var start = 0
+        return try sizes(for: traces.count).map { size in
+            defer { start += size }
+            let members = traces[start..<(start + size)]
+            let layerCount = members.first?.count ?? 0
+            guard members.allSatisfy({ $0.count == layerCount }) else {
+                throw StoreError(path: "value block", reason: .damaged(detail: "traces of one block have different layer counts"))
+            }
+            return Encoded(traceCount: size, layers: try (0..<layerCount).map { layer in
+                let rows = members.map { $0[layer] }
+                let (layout, bytes) = try codec.encode(rows, encoding: encoding)
+                return (layout, rows.first?.count ?? 0, bytes)
+            })
+        }
+    }
+
+    /// The first block number not in use.
+    static func nextBlock(in db: Database) throws -> Int64 {
+        (try Int64.fetchOne(db, sql: "SELECT MAX(block) FROM value_blocks") ?? 0) + 1
+    }
+
+    /// Inserts `blocks`, numbered from `firstBlock`, layer by layer: rows of one layer are alike
+    /// in size, so they fill the table's pages well (rows of alternating sizes left a third of
+    /// each 64 KB page empty), and a scan of one layer reads neighbouring pages.
+    static func insert(_ blocks: [Encoded], firstBlock: Int64, encoding: ValueEncoding, in db: Database) throws {
+        let insert = try db.cachedStatement(sql: """
+            INSERT INTO value_blocks (block, layer, trace_count, value_count, encoding, layout, data) VALUES (?, ?, ?, ?, ?, ?, ?)
+            """)
+        for layer in 0..<(blocks.map(\.layers.count).max() ?? 0) {
+            for (offset, block) in blocks.enumerated() where block.layers.indices.contains(layer) {
+                let coded = block.layers[layer]
+                try insert.execute(arguments: [
+                    firstBlock + Int64(offset), layer, block.traceCount, coded.valueCount, Int(encoding.rawValue),
+                    Int(coded.layout.rawValue), Data(coded.bytes),
+                ])
+            }
+        }
+    }
+}
