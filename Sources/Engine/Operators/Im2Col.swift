@@ -1,8 +1,13 @@
 /// Unfolds the windows of a convolution into a matrix: row (c, kh, kw), column (oh, ow)
 /// holds the input element that kernel offset (kh, kw) of channel c sees at output (oh, ow),
-/// or 0 in the padding.
+/// or 0 in the padding. Rows are `rowStride` apart (at least the output plane), so the columns
+/// of several samples can sit side by side in one matrix.
 enum Im2Col {
-    static func fill(_ columns: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, channels: Int, plane: PlaneGeometry) {
+    static func fill(
+        _ columns: UnsafeMutablePointer<Float>, from input: UnsafePointer<Float>, channels: Int, plane: PlaneGeometry,
+        rowStride: Int? = nil
+    ) {
+        let rowStride = rowStride ?? plane.outputPlane
         // For each kernel column, the output columns whose input column lies inside the input.
         let validColumns = (0..<plane.kernelWidth).map { kernelX -> Range<Int> in
             let offset = kernelX * plane.dilationWidth - plane.padLeft
@@ -16,7 +21,7 @@ enum Im2Col {
             let channelInput = input + channel * plane.inputPlane
             for kernelY in 0..<plane.kernelHeight {
                 for kernelX in 0..<plane.kernelWidth {
-                    let rowStart = columns + row * plane.outputPlane
+                    let rowStart = columns + row * rowStride
                     let valid = validColumns[kernelX]
                     let columnOffset = kernelX * plane.dilationWidth - plane.padLeft
                     for outputY in 0..<plane.outputHeight {
