@@ -60,8 +60,12 @@ public final class ProvenanceCapture: @unchecked Sendable {
     public static func hash(_ values: ArraySlice<Float>) -> String {
         var hasher = SHA256()
         values.withUnsafeBufferPointer { buffer in
-            var littleEndian = buffer.map { $0.bitPattern.littleEndian }
-            littleEndian.withUnsafeMutableBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            #if _endian(little)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))  // already the bytes hashed
+            #else
+            let littleEndian = buffer.map { $0.bitPattern.littleEndian }
+            littleEndian.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            #endif
         }
         return Hex.string(hasher.finalize())
     }
