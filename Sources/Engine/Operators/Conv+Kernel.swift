@@ -15,10 +15,11 @@ struct ConvShape {
             && plane.padTop == 0 && plane.padLeft == 0 && plane.inputPlane == plane.outputPlane
     }
 
-    /// Samples whose columns share one matrix product. A product over one small output plane
-    /// (a few hundred columns) keeps BLAS far from its speed, so the columns of several samples
-    /// are laid side by side, up to about `Conv.targetColumns` columns and at most
-    /// `Conv.maximumColumnValues` values.
+    /// Samples whose columns share one matrix product. A product over a tiny output plane
+    /// (4×4 in a ResNet's last stage) is little more than repacking the weights, so the columns
+    /// of several samples are laid side by side, up to about `Conv.targetColumns` columns and
+    /// at most `Conv.maximumColumnValues` values. Larger planes run a sample at a time: measured
+    /// on the small CNN and ResNet-18 of scripts/bench-cnn, gathering them gained nothing.
     var samplesPerProduct: Int {
         let plane = max(1, plane.outputPlane)
         let wanted = (Conv.targetColumns + plane - 1) / plane
@@ -29,7 +30,7 @@ struct ConvShape {
 
 extension Conv {
     /// Columns per matrix product that several samples are gathered to reach.
-    static let targetColumns = 4096
+    static let targetColumns = 256
     /// The largest column matrix gathered from several samples (16 MB of float32).
     static let maximumColumnValues = 1 << 22
 
