@@ -50,7 +50,8 @@ extension Conv {
         }
     }
 
-    /// One product per sample and group, written straight into the output.
+    /// One product per sample and group, written straight into the output; with a bias, the
+    /// output starts as the bias and the product is added to it (no second pass).
     private static func convolveEachSample(
         _ shape: ConvShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
         output: UnsafeMutablePointer<Float>
@@ -58,6 +59,11 @@ extension Conv {
         let plane = shape.plane, outputPlane = plane.outputPlane
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: shape.isPointwise ? 0 : shape.columnRows * outputPlane)
         defer { columns.deallocate() }
+        if let bias {
+            for block in 0..<(shape.batch * shape.outputChannels) {
+                (output + block * outputPlane).update(repeating: bias[block % shape.outputChannels], count: outputPlane)
+            }
+        }
         for sample in 0..<shape.batch {
             for group in 0..<shape.groups {
                 let groupInput = input + (sample * shape.channels + group * shape.channelsPerGroup) * plane.inputPlane
@@ -68,13 +74,9 @@ extension Conv {
                     m: shape.outputsPerGroup, n: outputPlane, k: shape.columnRows,
                     a: weights + group * shape.outputsPerGroup * shape.columnRows,
                     b: shape.isPointwise ? groupInput : UnsafePointer(columns),
+                    beta: bias == nil ? 0 : 1,
                     c: output + (sample * shape.outputChannels + group * shape.outputsPerGroup) * outputPlane)
             }
-        }
-        guard let bias else { return }
-        for block in 0..<(shape.batch * shape.outputChannels) {
-            let channelOutput = output + block * outputPlane, value = bias[block % shape.outputChannels]
-            for index in 0..<outputPlane { channelOutput[index] += value }
         }
     }
 

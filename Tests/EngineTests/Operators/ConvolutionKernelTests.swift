@@ -23,6 +23,11 @@ import TestSupport
         Case(description: "3×3 pad 1 on a large plane, one sample per product", batch: 2, channels: 2, outputs: 3, size: 66, kernel: 3, pad: 1),
         Case(description: "3×3 stride 2, dilation 2, two groups, gathered", batch: 3, channels: 4, outputs: 4, size: 11,
              kernel: 3, stride: 2, pad: 2, dilation: 2, group: 2),
+        // Rows as wide as the input (stride 1, "same" padding) are copied as one run, then
+        // the columns outside the input zeroed; narrower rows are copied one by one.
+        Case(description: "3×3 dilation 2 pad 2 (same width, one run)", batch: 2, channels: 3, outputs: 2, size: 7, kernel: 3, pad: 2, dilation: 2),
+        Case(description: "5×5 pad 2 on a 3×3 input (kernel larger than the input)", batch: 2, channels: 2, outputs: 2, size: 3, kernel: 5, pad: 2),
+        Case(description: "3×3 no padding (narrower rows)", batch: 2, channels: 2, outputs: 3, size: 9, kernel: 3, bias: false),
     ]
 
     @Test(arguments: cases)
