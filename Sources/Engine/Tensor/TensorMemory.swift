@@ -2,8 +2,9 @@ import CMalloc
 
 /// How the process's allocator treats tensor-sized blocks. A batch's tensors are megabytes
 /// each; by default glibc maps such blocks fresh from the kernel and returns them on free, so
-/// every operator of every batch pays page faults on new zeroed pages (about half of a small
-/// CNN's forward time). Keeping them in the heap lets the next batch reuse the same pages.
+/// every operator of every batch pays page faults on new zeroed pages. Keeping them in the heap
+/// lets the next batch reuse the same pages (scripts/bench-cnn's small CNN: 30 % fewer page
+/// faults and about 5 % less forward time, on top of the operators that work in place).
 enum TensorMemory {
     /// Set once per process, before the first session runs (`InferenceSession.init`).
     static let keepsFreedBlocks: Void = {
