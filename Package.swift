@@ -20,12 +20,13 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CEdit", path: "Sources/CEdit"),
+        .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
         .target(name: "IPG", dependencies: ["CZstd", "CZlib"]),
         .target(
             name: "Engine",
             dependencies: [
-                "IPG", "CZlib", "CBLAS",
+                "IPG", "CZlib", "CBLAS", "CMalloc",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

@@ -1,7 +1,8 @@
 """Times onnxruntime's forward pass, single-threaded, over the same inputs and batch size
 DeepProv uses, so the two can be compared side by side in one benchmark run.
 
-usage: ort_forward_time.py MODEL.onnx IDX_IMAGES.gz --count N --batch B --repeats R
+usage: ort_forward_time.py MODEL.onnx INPUTS --count N --batch B --repeats R
+INPUTS: IDX images (.gz; bytes mapped to [-1, 1]) or a float32 .npy used as is
 prints one JSON line: {"seconds": best total forward time over R repeats, "inputs": N}
 """
 import argparse
@@ -37,7 +38,11 @@ def main() -> None:
     session = ort.InferenceSession(args.model, options, providers=["CPUExecutionProvider"])
     model_input = session.get_inputs()[0]
     sample_shape = [d if isinstance(d, int) else -1 for d in model_input.shape[1:]]
-    inputs = load_idx_images(args.images, args.count).reshape([args.count] + [d for d in sample_shape])
+    if args.images.endswith(".npy"):
+        loaded = np.load(args.images)[: args.count].astype(np.float32)
+    else:
+        loaded = load_idx_images(args.images, args.count)
+    inputs = loaded.reshape([args.count] + [d for d in sample_shape])
 
     best = float("inf")
     for _ in range(args.repeats):

@@ -5,3 +5,11 @@ extension ProvenanceCapture {
         plan.layers.map(\.valueName)
     }
 }
+
+extension CapturePlan {
+    /// Every graph value a capture reads (layer values, operands, explicit edges' targets): the
+    /// values an evaluation for capture must keep; the others are let go as soon as they are used.
+    var valuesRead: Set<String> {
+        Set(layers.flatMap { [$0.valueName, $0.operandName, $0.explicitTargetName].compactMap { $0 } })
+    }
+}

@@ -8,6 +8,8 @@ public final class ProvenanceCapture: @unchecked Sendable {
     /// The layer table every trace is addressed by.
     public let topology: ModelTopology
     let plan: CapturePlan
+    /// The graph values a trace is made of (`CapturePlan.valuesRead`).
+    let valuesRead: Set<String>
 
     /// Plans the IPG layers for inputs whose per-sample shape is `sampleShape`.
     public init(session: InferenceSession, sampleShape: [Int], thresholds: ActivationThresholds = ActivationThresholds()) throws {
@@ -19,13 +21,14 @@ public final class ProvenanceCapture: @unchecked Sendable {
         }
         let planner = LayerPlanner(graph: session.model.graph, source: session.model.source, sampleShapes: shapes, thresholds: thresholds)
         plan = try planner.plan()
+        valuesRead = plan.valuesRead
         topology = ModelTopology(fingerprint: session.model.fingerprint, name: session.model.graph.name, layers: plan.topology)
     }
 
     /// Runs one batch (`inputs.shape[0] == samples.count`) and returns its traces in order.
     public func capture(_ inputs: Tensor, samples: [SampleDescription]) throws -> [Trace] {
         precondition(inputs.shape.first == samples.count, "one description per input")
-        let evaluation = try session.evaluate(inputs)
+        let evaluation = try session.evaluate(inputs, keeping: valuesRead)
         let prediction = Prediction(output: evaluation.output, producedBy: session.outputProducer)
         let labels = prediction.labels, confidences = prediction.confidences
         let perSampleInput = inputs.count / max(samples.count, 1)
@@ -59,8 +62,12 @@ public final class ProvenanceCapture: @unchecked Sendable {
     public static func hash(_ values: ArraySlice<Float>) -> String {
         var hasher = SHA256()
         values.withUnsafeBufferPointer { buffer in
-            var littleEndian = buffer.map { $0.bitPattern.littleEndian }
-            littleEndian.withUnsafeMutableBytes { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            #if _endian(little)
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))  // already the bytes hashed
+            #else
+            let littleEndian = buffer.map { $0.bitPattern.littleEndian }
+            littleEndian.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+            #endif
         }
         return Hex.string(hasher.finalize())
     }

@@ -8,6 +8,8 @@ public final class InferenceSession: @unchecked Sendable {
     /// Float initializers by slot; training and repair replace them (`setParameter`).
     var constantValues: [Int: Tensor]
     let inputSlot: Int
+    /// The graph outputs' slots, kept by every evaluation.
+    let outputSlots: Set<Int>
     /// Integer constants of the graph (shapes), by value name.
     let integerConstants: [String: [Int64]]
 
@@ -16,9 +18,12 @@ public final class InferenceSession: @unchecked Sendable {
         let operation: any Operator
         let inputSlots: [Int?]
         let outputSlots: [Int]
+        /// The computed values (not constants) no later step reads.
+        var lastReadSlots: [Int] = []
     }
 
     public init(model: Model) throws {
+        TensorMemory.keepsFreedBlocks
         self.model = model
         let graph = model.graph
         guard graph.inputs.count == 1 else {
@@ -58,6 +63,12 @@ public final class InferenceSession: @unchecked Sendable {
         for output in graph.outputs where slots[output.name] == nil {
             throw EngineError("\(model.source): graph output '\(output.name)' is not produced by any node")
         }
+        var lastReader: [Int: Int] = [:]
+        for (index, step) in steps.enumerated() {
+            for slot in step.inputSlots.compactMap({ $0 }) where constants[slot] == nil { lastReader[slot] = index }
+        }
+        for (slot, index) in lastReader { steps[index].lastReadSlots.append(slot) }
+        self.outputSlots = Set(graph.outputs.compactMap { slots[$0.name] })
         self.valueNames = names
         self.slots = slots
         self.steps = steps
@@ -70,15 +81,30 @@ public final class InferenceSession: @unchecked Sendable {
 
     /// Runs a batch and returns every value the graph computes.
     public func evaluate(_ input: Tensor) throws -> Evaluation {
+        try evaluate(input, keeping: nil)
+    }
+
+    /// Runs a batch and returns the graph outputs and the values called `names`; every other
+    /// value is let go after its last use, so an operator can write over it (Relu, BatchNormalization
+    /// and same-shape Add reuse their input's memory instead of copying it).
+    public func evaluate(_ input: Tensor, keeping names: Set<String>) throws -> Evaluation {
+        try evaluate(input, keeping: Set(names.compactMap { slots[$0] }))
+    }
+
+    /// `kept` nil keeps every value.
+    private func evaluate(_ input: Tensor, keeping kept: Set<Int>?) throws -> Evaluation {
         try checkInputShape(input.shape)
         var values = [Tensor?](repeating: nil, count: valueNames.count)
         for (slot, tensor) in constantValues { values[slot] = tensor }
         values[inputSlot] = input
         for step in steps {
-            let arguments = step.inputSlots.map { $0.flatMap { values[$0] } }
+            var arguments = step.inputSlots.map { $0.flatMap { values[$0] } }
+            if let kept {
+                for slot in step.lastReadSlots where !kept.contains(slot) && !outputSlots.contains(slot) { values[slot] = nil }
+            }
             let results: [Tensor]
             do {
-                results = try step.operation.run(arguments)
+                results = try step.operation.run(consuming: &arguments)
             } catch let error as EngineError {
                 throw EngineError("\(model.source): node '\(step.node.name)' (\(step.node.opType)): \(error.message)")
             }
@@ -99,7 +125,7 @@ public final class InferenceSession: @unchecked Sendable {
 
     /// Runs a batch and returns the first graph output.
     public func run(_ input: Tensor) throws -> Tensor {
-        try evaluate(input).output
+        try evaluate(input, keeping: []).output
     }
 }
 

@@ -29,7 +29,12 @@ struct BatchNormalization: Operator {
     }
 
     func run(_ inputs: [Tensor?]) throws -> [Tensor] {
-        var tensor = try inputs.required(0)
+        var inputs = inputs
+        return try run(consuming: &inputs)
+    }
+
+    func run(consuming inputs: inout [Tensor?]) throws -> [Tensor] {
+        var tensor = try inputs.take(0)
         guard tensor.rank >= 2 else {
             throw EngineError("BatchNormalization needs [N, C, …], got \(tensor.shape)")
         }

@@ -5,16 +5,20 @@ protocol BinaryElementwiseOperator: Operator {
 
 extension BinaryElementwiseOperator {
     func run(_ inputs: [Tensor?]) throws -> [Tensor] {
-        let left = try inputs.required(0)
+        var inputs = inputs
+        return try run(consuming: &inputs)
+    }
+
+    func run(consuming inputs: inout [Tensor?]) throws -> [Tensor] {
         let right = try inputs.required(1)
+        var left = try inputs.take(0)
         if left.shape == right.shape {
-            var result = left
-            result.values.withUnsafeMutableBufferPointer { output in
+            left.values.withUnsafeMutableBufferPointer { output in
                 right.values.withUnsafeBufferPointer { other in
                     for index in output.indices { output[index] = combine(output[index], other[index]) }
                 }
             }
-            return [result]
+            return [left]
         }
         let shape = try Broadcasting.shape(left.shape, right.shape)
         let leftStrides = Broadcasting.strides(of: left.shape, in: shape)

@@ -1,5 +1,5 @@
-/// ONNX Conv (1-D and 2-D, groups, pads, strides, dilations, auto_pad): im2col per sample
-/// and group, then one BLAS matrix product.
+/// ONNX Conv (1-D and 2-D, groups, pads, strides, dilations, auto_pad): im2col, then BLAS
+/// matrix products (`Conv+Kernel`).
 struct Conv: Operator {
     let context: OperatorContext
     let groups: Int
@@ -35,39 +35,25 @@ struct Conv: Operator {
             throw EngineError("Conv bias has \(bias.count) values for \(outputChannels) output channels")
         }
         let plane = try PlaneGeometry(window: window(weightShape: weights.shape), inputSpatial: Array(input.shape.dropFirst(2)))
-        let outputsPerGroup = outputChannels / groups
-        let columnRows = channelsPerGroup * plane.kernelHeight * plane.kernelWidth
-        var columns = [Float](repeating: 0, count: columnRows * plane.outputPlane)
-        var output = [Float](repeating: 0, count: batch * outputChannels * plane.outputPlane)
-        input.values.withUnsafeBufferPointer { inputValues in
-            weights.values.withUnsafeBufferPointer { weightValues in
-                output.withUnsafeMutableBufferPointer { outputValues in
-                    columns.withUnsafeMutableBufferPointer { columnValues in
-                        for sample in 0..<batch {
-                            for group in 0..<groups {
-                                let firstChannel = sample * channels + group * channelsPerGroup
-                                Im2Col.fill(
-                                    columnValues.baseAddress!,
-                                    from: inputValues.baseAddress! + firstChannel * plane.inputPlane,
-                                    channels: channelsPerGroup, plane: plane)
-                                MatrixMultiply.gemm(
-                                    m: outputsPerGroup, n: plane.outputPlane, k: columnRows,
-                                    a: weightValues.baseAddress! + group * outputsPerGroup * columnRows,
-                                    b: columnValues.baseAddress!,
-                                    c: outputValues.baseAddress! + (sample * outputChannels + group * outputsPerGroup) * plane.outputPlane)
-                            }
-                        }
-                        if let bias {
-                            for sample in 0..<batch {
-                                for channel in 0..<outputChannels {
-                                    let start = (sample * outputChannels + channel) * plane.outputPlane
-                                    for index in start..<(start + plane.outputPlane) { outputValues[index] += bias.values[channel] }
-                                }
-                            }
-                        }
+        let shape = ConvShape(
+            batch: batch, channels: channels, outputChannels: outputChannels, groups: groups,
+            columnRows: channelsPerGroup * plane.kernelHeight * plane.kernelWidth, plane: plane)
+        let count = batch * outputChannels * plane.outputPlane
+        guard count > 0, input.count > 0 else {
+            return [Tensor(shape: [batch, outputChannels] + plane.outputSpatial, repeating: 0)]
+        }
+        // Every element is written by a matrix product or the copy after it.
+        let output = [Float](unsafeUninitializedCapacity: count) { outputValues, initialized in
+            input.values.withUnsafeBufferPointer { inputValues in
+                weights.values.withUnsafeBufferPointer { weightValues in
+                    (bias?.values ?? []).withUnsafeBufferPointer { biasValues in
+                        Self.convolve(
+                            shape, input: inputValues.baseAddress!, weights: weightValues.baseAddress!,
+                            bias: bias == nil ? nil : biasValues.baseAddress!, output: outputValues.baseAddress!)
                     }
                 }
             }
+            initialized = count
         }
         return [Tensor(shape: [batch, outputChannels] + plane.outputSpatial, values: output)]
     }

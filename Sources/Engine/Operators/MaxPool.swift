@@ -39,6 +39,7 @@ struct MaxPool: Operator {
     private static func poolFullWindows(_ input: Tensor, _ plane: PlaneGeometry, into pooled: UnsafeMutableBufferPointer<Float>) {
         let channels = input.shape[0] * input.shape[1]
         let width = plane.inputWidth
+        let isTwoByTwo = plane.kernelHeight == 2 && plane.kernelWidth == 2 && plane.strideHeight == 2 && plane.strideWidth == 2
         let columnMaxima = UnsafeMutablePointer<Float>.allocate(capacity: width)
         defer { columnMaxima.deallocate() }
         input.values.withUnsafeBufferPointer { values in
@@ -47,6 +48,11 @@ struct MaxPool: Operator {
                 let channelInput = values.baseAddress! + channel * plane.inputPlane
                 for outputY in 0..<plane.outputHeight {
                     let top = channelInput + outputY * plane.strideHeight * width
+                    if isTwoByTwo {
+                        Self.poolTwoByTwo(top, top + width, count: plane.outputWidth, into: pooled.baseAddress! + outputIndex)
+                        outputIndex += plane.outputWidth
+                        continue
+                    }
                     columnMaxima.update(from: top, count: width)
                     for kernelY in 1..<max(plane.kernelHeight, 1) {
                         let row = top + kernelY * width
@@ -67,6 +73,18 @@ struct MaxPool: Operator {
                     }
                 }
             }
+        }
+    }
+
+    /// 2×2 windows with stride 2 (the usual CNN pooling) in one pass over two input rows,
+    /// comparing in the same order as the general case (down the window, then across).
+    private static func poolTwoByTwo(
+        _ top: UnsafePointer<Float>, _ bottom: UnsafePointer<Float>, count: Int, into pooled: UnsafeMutablePointer<Float>
+    ) {
+        for outputX in 0..<count {
+            let a = top[2 * outputX], b = top[2 * outputX + 1], c = bottom[2 * outputX], d = bottom[2 * outputX + 1]
+            let left = c > a ? c : a, right = d > b ? d : b
+            pooled[outputX] = right > left ? right : left
         }
     }
 }

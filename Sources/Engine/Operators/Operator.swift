@@ -3,6 +3,26 @@
 /// which operators read at build time) to its outputs.
 protocol Operator {
     func run(_ inputs: [Tensor?]) throws -> [Tensor]
+    /// `run`, free to take its inputs out of `inputs`: an operator that writes its result over
+    /// an input's values does so without a copy when nothing else holds them (copy-on-write
+    /// copies them otherwise, so the result is the same either way).
+    func run(consuming inputs: inout [Tensor?]) throws -> [Tensor]
+}
+
+extension Operator {
+    func run(consuming inputs: inout [Tensor?]) throws -> [Tensor] {
+        try run(inputs)
+    }
+}
+
+extension Array where Element == Tensor? {
+    /// Takes the input at `position` out of the array (so that its values may be uniquely
+    /// referenced), failing with a message when it is missing.
+    mutating func take(_ position: Int) throws -> Tensor {
+        let tensor = try required(position)
+        self[position] = nil
+        return tensor
+    }
 }
 
 /// What an operator may consult while it is built.

@@ -5,7 +5,12 @@ protocol UnaryElementwiseOperator: Operator {
 
 extension UnaryElementwiseOperator {
     func run(_ inputs: [Tensor?]) throws -> [Tensor] {
-        var tensor = try inputs.required(0)
+        var inputs = inputs
+        return try run(consuming: &inputs)
+    }
+
+    func run(consuming inputs: inout [Tensor?]) throws -> [Tensor] {
+        var tensor = try inputs.take(0)
         tensor.values.withUnsafeMutableBufferPointer { buffer in
             for index in buffer.indices {
                 buffer[index] = apply(buffer[index])

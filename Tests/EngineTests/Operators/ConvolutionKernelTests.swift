@@ -1,0 +1,96 @@
+import Engine
+import Foundation
+import Testing
+import TestSupport
+
+/// Conv's matrix-product paths — one sample per product (large output planes, a 1×1 stride-1
+/// kernel read straight from the input), and the columns of several samples gathered side by
+/// side (small planes, including a last group with fewer samples) — against the ONNX
+/// definition computed directly in Double.
+@Suite struct ConvolutionKernelTests {
+    struct Case: CustomStringConvertible, Sendable {
+        var description: String
+        var batch: Int, channels: Int, outputs: Int, size: Int
+        var kernel: Int, stride: Int = 1, pad: Int = 0, dilation: Int = 1, group: Int = 1, bias = true
+    }
+
+    static let cases = [
+        // 8×8 output: 4 samples per product, so a batch of 7 ends with a group of 3.
+        Case(description: "3×3 pad 1, gathered, last group partial", batch: 7, channels: 2, outputs: 3, size: 8, kernel: 3, pad: 1),
+        Case(description: "1×1 stride 2 (a ResNet shortcut), gathered", batch: 5, channels: 4, outputs: 6, size: 9, kernel: 1, stride: 2, bias: false),
+        // Large output planes: one sample per product (a 1×1 stride-1 kernel reads the input as is).
+        Case(description: "1×1 stride 1 on a large plane, read from the input", batch: 2, channels: 3, outputs: 2, size: 70, kernel: 1),
+        Case(description: "3×3 pad 1 on a large plane, one sample per product", batch: 2, channels: 2, outputs: 3, size: 66, kernel: 3, pad: 1),
+        Case(description: "3×3 stride 2, dilation 2, two groups, gathered", batch: 3, channels: 4, outputs: 4, size: 11,
+             kernel: 3, stride: 2, pad: 2, dilation: 2, group: 2),
+        // Rows as wide as the input (stride 1, "same" padding) are copied as one run, then
+        // the columns outside the input zeroed; narrower rows are copied one by one.
+        Case(description: "3×3 dilation 2 pad 2 (same width, one run)", batch: 2, channels: 3, outputs: 2, size: 7, kernel: 3, pad: 2, dilation: 2),
+        Case(description: "5×5 pad 2 on a 3×3 input (kernel larger than the input)", batch: 2, channels: 2, outputs: 2, size: 3, kernel: 5, pad: 2),
+        Case(description: "3×3 no padding (narrower rows)", batch: 2, channels: 2, outputs: 3, size: 9, kernel: 3, bias: false),
+    ]
+
+    @Test(arguments: cases)
+    func convolutionMatchesTheDefinition(_ test: Case) throws {
+        let weightShape = [test.outputs, test.channels / test.group, test.kernel, test.kernel]
+        let weights = Self.values(count: weightShape.reduce(1, *), seed: 1)
+        let bias = test.bias ? Self.values(count: test.outputs, seed: 2) : nil
+        let input = Tensor(shape: [test.batch, test.channels, test.size, test.size],
+                           values: Self.values(count: test.batch * test.channels * test.size * test.size, seed: 3))
+
+        var builder = GraphBuilder(inputShape: [nil, test.channels, test.size, test.size])
+        builder.weights("w", shape: weightShape, weights)
+        if let bias { builder.weights("b", shape: [test.outputs], bias) }
+        let output = builder.node(
+            "Conv", bias == nil ? ["x", "w"] : ["x", "w", "b"],
+            attributes: [
+                "kernel_shape": .ints([test.kernel, test.kernel]), "strides": .ints([test.stride, test.stride]),
+                "pads": .ints([test.pad, test.pad, test.pad, test.pad]), "dilations": .ints([test.dilation, test.dilation]),
+                "group": .int(test.group),
+            ])
+        let computed = try InferenceSession(model: builder.model(output: output)).run(input)
+
+        let expected = Self.directConvolution(test, input: input.values, weights: weights, bias: bias)
+        #expect(computed.shape == expected.shape)
+        let (close, detail) = closeToReference(computed.values, expected.values)
+        #expect(close, "\(test): \(detail)")
+    }
+
+    /// ONNX Conv by its definition: every output element summed window by window.
+    static func directConvolution(_ test: Case, input: [Float], weights: [Float], bias: [Float]?) -> Tensor {
+        let span = (test.kernel - 1) * test.dilation + 1
+        let outputSize = (test.size + 2 * test.pad - span) / test.stride + 1
+        let channelsPerGroup = test.channels / test.group, outputsPerGroup = test.outputs / test.group
+        var output = [Float](repeating: 0, count: test.batch * test.outputs * outputSize * outputSize)
+        for sample in 0..<test.batch {
+            for outputChannel in 0..<test.outputs {
+                let group = outputChannel / outputsPerGroup
+                for y in 0..<outputSize {
+                    for x in 0..<outputSize {
+                        var sum = Double(bias?[outputChannel] ?? 0)
+                        for channel in 0..<channelsPerGroup {
+                            let inputChannel = group * channelsPerGroup + channel
+                            for ky in 0..<test.kernel {
+                                for kx in 0..<test.kernel {
+                                    let inputY = y * test.stride + ky * test.dilation - test.pad
+                                    let inputX = x * test.stride + kx * test.dilation - test.pad
+                                    guard (0..<test.size).contains(inputY), (0..<test.size).contains(inputX) else { continue }
+                                    let value = input[((sample * test.channels + inputChannel) * test.size + inputY) * test.size + inputX]
+                                    let weight = weights[((outputChannel * channelsPerGroup + channel) * test.kernel + ky) * test.kernel + kx]
+                                    sum += Double(value) * Double(weight)
+                                }
+                            }
+                        }
+                        output[((sample * test.outputs + outputChannel) * outputSize + y) * outputSize + x] = Float(sum)
+                    }
+                }
+            }
+        }
+        return Tensor(shape: [test.batch, test.outputs, outputSize, outputSize], values: output)
+    }
+
+    /// Deterministic values in [−1, 1].
+    static func values(count: Int, seed: Double) -> [Float] {
+        (0..<count).map { Float(sin(Double($0) * 12.9898 + seed * 78.233)) }
+    }
+}
