@@ -10,6 +10,6 @@ extension CapturePlan {
     /// Every graph value a capture reads (layer values, operands, explicit edges' targets): the
     /// values an evaluation for capture must keep; the others are let go as soon as they are used.
     var valuesRead: Set<String> {
-        Set(layers.flatMap { [$0.valueName, $0.operandName, $0.explicitTargetName].compactMap { $0 } })
+        Set(layers.flatMap { [$0.valueName] + $0.operandNames + [$0.explicitTargetName].compactMap { $0 } })
     }
 }
