@@ -14,41 +14,18 @@ usage: make_cnn_models.py --out DIR --count N [--seed S]
 """
 import argparse
 import os
+import sys
 
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
 
-
-def he(rng: np.random.Generator, fan_in: int, shape) -> np.ndarray:
-    return (rng.standard_normal(shape) * np.sqrt(2.0 / fan_in)).astype(np.float32)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures"))
+from make_models import cnn_graph, he  # noqa: E402  (the fixtures' He init and CNN shape)
 
 
 def small_cnn(rng: np.random.Generator) -> onnx.GraphProto:
-    params = {
-        "conv1.weight": he(rng, 27, (16, 3, 3, 3)), "conv1.bias": (rng.standard_normal(16) * 0.01).astype(np.float32),
-        "conv2.weight": he(rng, 144, (32, 16, 3, 3)), "conv2.bias": (rng.standard_normal(32) * 0.01).astype(np.float32),
-        "fc1.weight": he(rng, 2048, (64, 2048)), "fc1.bias": (rng.standard_normal(64) * 0.01).astype(np.float32),
-        "fc2.weight": he(rng, 64, (10, 64)), "fc2.bias": (rng.standard_normal(10) * 0.01).astype(np.float32),
-    }
-    node = helper.make_node
-    nodes = [
-        node("Conv", ["input", "conv1.weight", "conv1.bias"], ["conv1"], name="conv1", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
-        node("Relu", ["conv1"], ["relu1"], name="relu1"),
-        node("MaxPool", ["relu1"], ["pool1"], name="pool1", kernel_shape=[2, 2], strides=[2, 2]),
-        node("Conv", ["pool1", "conv2.weight", "conv2.bias"], ["conv2"], name="conv2", kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
-        node("Relu", ["conv2"], ["relu2"], name="relu2"),
-        node("MaxPool", ["relu2"], ["pool2"], name="pool2", kernel_shape=[2, 2], strides=[2, 2]),
-        node("Flatten", ["pool2"], ["flat"], name="flatten", axis=1),
-        node("Gemm", ["flat", "fc1.weight", "fc1.bias"], ["fc1"], name="fc1", transB=1),
-        node("Relu", ["fc1"], ["relu3"], name="relu3"),
-        node("Gemm", ["relu3", "fc2.weight", "fc2.bias"], ["logits"], name="fc2", transB=1),
-    ]
-    return helper.make_graph(
-        nodes, "small_cnn",
-        [helper.make_tensor_value_info("input", TensorProto.FLOAT, ["N", 3, 32, 32])],
-        [helper.make_tensor_value_info("logits", TensorProto.FLOAT, ["N", 10])],
-        [numpy_helper.from_array(value, name) for name, value in params.items()])
+    return cnn_graph(rng, channels=3, size=32, widths=(16, 32), name="small_cnn")
 
 
 class ResNetBuilder:
