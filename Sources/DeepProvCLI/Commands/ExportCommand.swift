@@ -43,6 +43,10 @@ struct ExportCommand: ParsableCommand {
             ?? findInStream(stream!)
         var graph = InferenceProvenanceGraph(topology: topology, trace: trace)
         if let topEdges { graph = graph.keepingStrongestEdges(perTarget: topEdges) }
+        if !graph.underivedEdges.isEmpty {
+            let lines = graph.underivedEdges.map { "warning: \($0) (layer \($0.summarisedLayer) is \(topology.layers[$0.summarisedLayer].name))\n" }
+            FileHandle.standardError.write(Data(lines.joined().utf8))
+        }
         let text = format.render(graph, topology: topology)
         if let out {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out))
