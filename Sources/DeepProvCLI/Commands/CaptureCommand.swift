@@ -70,10 +70,10 @@ struct CaptureCommand: ParsableCommand {
         // file that is not a store is refused without running it.
         let resolutions: [LayerResolution]
         do { resolutions = try resolutionChoice().resolutions(for: capture.topology) } catch {
-            throw ValidationError("--resolution: \(error)")
+            throw ResolutionChoiceError("--resolution: \(error)")
         }
         if db != nil, let reduced = capture.topology.layers.first(where: { resolutions[$0.index] != .full }) {
-            throw ValidationError("--db: a store keeps every layer at full resolution, but layer \(reduced.index) (\(reduced.name)) would be kept at \(resolutions[reduced.index].rawValue) resolution; capture with --resolution full, or write only the stream with --out")
+            throw ResolutionChoiceError("--db: a store keeps every layer at full resolution, but layer \(reduced.index) (\(reduced.name)) would be kept at \(resolutions[reduced.index].rawValue) resolution; capture with --resolution full, or write only the stream with --out")
         }
         let store = try db.map { try ProvenanceStore(path: $0) }
         let header = StreamHeader(

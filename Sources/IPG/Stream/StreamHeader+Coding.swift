@@ -25,8 +25,10 @@ extension StreamHeader {
             try writer.writeUInt32(source.layer)
             try source.edgeRule.encode(into: &writer)
         }
-        try writer.writeUInt32(resolutions.count)
-        for resolution in resolutions { writer.writeUInt8(resolution.code) }
+        if !isFullResolution {  // absent: every layer full (so full streams keep their bytes)
+            try writer.writeUInt32(resolutions.count)
+            for resolution in resolutions { writer.writeUInt8(resolution.code) }
+        }
         return writer.bytes
     }
 
