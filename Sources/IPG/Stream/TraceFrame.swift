@@ -15,7 +15,10 @@ enum TraceFrame {
         }
         for layer in topology.layers {
             let resolution = header.resolutions[layer.index]
-            if resolution == .derived { continue }
+            if resolution == .derived {
+                try checkDerivable(layer, in: traces)
+                continue
+            }
             let rows = try traces.map { trace in
                 if resolution == .summary, let summary = trace.summaries[layer.index] { return summary.storedValues }
                 let row = trace.layerValues[layer.index]
@@ -90,6 +93,17 @@ enum TraceFrame {
         }
         guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the traces") }
         return traces
+    }
+
+    /// A derived layer is left out only when each trace's values are its source's, bit for bit
+    /// (or the trace holds none), so a reader's copy is what was captured.
+    private static func checkDerivable(_ layer: Layer, in traces: [Trace]) throws {
+        let source = layer.source!
+        for trace in traces where !trace.layerValues[layer.index].isEmpty {
+            guard trace.layerValues[layer.index].map(\.bitPattern) == trace.layerValues[source].map(\.bitPattern) else {
+                throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) (\(layer.name)) is to be derived from layer \(source), but its values are not a copy of that layer's")
+            }
+        }
     }
 
     /// Bytes of a metadata record with empty strings, no parent and no key/values: input index,
