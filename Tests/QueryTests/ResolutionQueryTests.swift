@@ -51,6 +51,25 @@ import Testing
         #expect(refusal(query, .derived) == nil, "\(query)")
     }
 
+    /// A CNN whose conv map is summarised and whose Flatten is derived: the dense head's edges
+    /// and lineages read only full (or derived) maps, so they compile.
+    @Test func aDenseHeadAfterASummarisedConvKeepsItsEdges() throws {
+        let catalog = Catalog(
+            models: [Catalog.Model(fingerprint: "cc33", name: "cnn", layers: [
+                Catalog.Layer(index: 0, name: "x", kind: .input, nodeCount: 1, nodeSize: 64),
+                Catalog.Layer(index: 1, name: "conv", kind: .conv, nodeCount: 4, nodeSize: 64, resolution: .summary, sources: [0]),
+                Catalog.Layer(index: 2, name: "gap", kind: .pool, nodeCount: 4, nodeSize: 1, sources: [1]),
+                Catalog.Layer(index: 3, name: "flatten", kind: .reshape, nodeCount: 4, nodeSize: 1, resolution: .derived, sources: [2]),
+                Catalog.Layer(index: 4, name: "fc1", kind: .dense, nodeCount: 3, nodeSize: 1, sources: [3]),
+                Catalog.Layer(index: 5, name: "fc2", kind: .dense, nodeCount: 2, nodeSize: 1, sources: [4]),
+            ])],
+            tags: ["clean"])
+        for query in ["from traces | edges into layer 4 | summarize mean by edge", "from traces | lineage depth 2 top 2",
+                      "from traces | lineage forward from 3:0 depth 2 top 2", "from traces | nodes of layer 1 | summarize max by node"] {
+            _ = try QueryCompiler.compile(SourceText(query), catalog: catalog).get()
+        }
+    }
+
     @Test func renderedDiagnosticSuggestsWhatWorks() {
         guard case .failure(let diagnostics) = QueryCompiler.compile(SourceText("from traces | edges into layer 2"), catalog: Self.catalog(firstHidden: .summary)) else {
             Issue.record("compiled")

@@ -37,15 +37,16 @@ extension Binder {
                                      depth: bounds[0], top: bounds[1], maxSteps: maxSteps))
     }
 
-    /// A lineage may cross any layer at or before its start (backward) or after it (forward);
-    /// each must be at full resolution in every model.
+    /// A lineage follows the edges into dense layers at or before its start (backward) or after
+    /// it (forward); each such layer, and its sources, must be at full resolution in every model.
     private func requireFullResolutionOfWalk(from start: BoundValue?, forward: Bool, span: Span) throws(Diagnostic) {
-        let layers: [Int]
+        let range: [Int]
         switch start {
-        case .integer(let index)?: layers = forward ? Array(index..<max(index, layerCount)) : Array(0...index)
-        default: layers = Array(0..<layerCount)
+        case .integer(let index)?: range = forward ? Array(index..<max(index, layerCount)) : Array(0...index)
+        default: range = Array(0..<layerCount)
         }
-        try requireFullResolution(of: layers, for: "'lineage'", span: span)
+        let dense = range.filter { index in catalog.models.contains { $0.layers.indices.contains(index) && $0.layers[index].kind == .dense } }
+        try requireFullResolution(of: dense, for: "'lineage'", span: span)
     }
 
     /// The merge layer (Add/Sum/Concat of several layers) a backward walk would start at in some
