@@ -22,6 +22,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case ambiguousTrace(tag: String, inputIndex: Int, fingerprints: [String])
         /// Stored bytes that do not decode (what, and why).
         case damaged(detail: String)
+        /// A stream keeps a layer at a resolution other than full (summary, or derived on
+        /// reading), which this store cannot hold yet.
+        case reducedResolution(stream: String, layer: Int, layerName: String, resolution: String)
     }
 
     /// The store's file.
@@ -56,6 +59,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(path): no trace for input \(inputIndex) with tag '\(tag)'\(model.map { " of model \($0)" } ?? "")"
         case .ambiguousTrace(let tag, let inputIndex, let fingerprints):
             return "\(path): input \(inputIndex) with tag '\(tag)' exists for \(fingerprints.count) models; choose one with --model (\(fingerprints.sorted().map { String($0.prefix(12)) }.joined(separator: ", ")))"
+        case .reducedResolution(let stream, let layer, let layerName, let resolution):
+            return "\(path): cannot ingest \(stream): layer \(layer) (\(layerName)) is kept at \(resolution) resolution, and a store keeps every layer at full resolution (capture with --resolution full)"
         case .damaged(let detail):
             return "\(path): \(detail)"
         }

@@ -37,10 +37,20 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: "Stored precision of node values: float32 (exact) or float16 (half the size).")
     var precision: ValueEncoding = .float32
 
+    @Option(help: ArgumentHelp(
+        "How each layer is kept: auto (full maps while a trace's values fit --value-budget; past it, Flatten/Reshape copies derived on reading and the largest layers summarised until it fits), full (exact maps), or summary (per-channel mean, max and share active); then optional LAYER=full|summary|derived overrides by layer name or index.",
+        valueName: "policy[,layer=resolution...]"))
+    var resolution: String = "auto"
+
+    @Option(help: "Stored values per trace under which --resolution auto keeps every layer full.")
+    var valueBudget: Int = ResolutionChoice.defaultValueBudget
+
     @Flag(help: "No progress display.")
     var quiet = false
 
     func validate() throws {
+        guard valueBudget >= 1 else { throw ValidationError("--value-budget must be at least 1, got \(valueBudget)") }
+        do { _ = try resolutionChoice() } catch { throw ValidationError("--resolution: \(error)") }
         guard !tag.isEmpty else { throw ValidationError("--tag must not be empty") }
         guard out != nil || db != nil else { throw ValidationError("give --out, --db or both") }
         guard !(out == "-" && db != nil) else { throw ValidationError("--out - cannot be combined with --db") }
@@ -58,6 +68,13 @@ struct CaptureCommand: ParsableCommand {
             thresholds: thresholds.thresholds, batchSize: source.batchSize)
         // After the checks a capture makes before its first trace, before the model runs: a
         // file that is not a store is refused without running it.
+        let resolutions: [LayerResolution]
+        do { resolutions = try resolutionChoice().resolutions(for: capture.topology) } catch {
+            throw ResolutionChoiceError("--resolution: \(error)")
+        }
+        if db != nil, let reduced = capture.topology.layers.first(where: { resolutions[$0.index] != .full }) {
+            throw ResolutionChoiceError("--db: a store keeps every layer at full resolution, but layer \(reduced.index) (\(reduced.name)) would be kept at \(resolutions[reduced.index].rawValue) resolution; capture with --resolution full, or write only the stream with --out")
+        }
         let store = try db.map { try ProvenanceStore(path: $0) }
         let header = StreamHeader(
             topology: capture.topology, valueEncoding: precision,
@@ -65,7 +82,11 @@ struct CaptureCommand: ParsableCommand {
                 KeyValue("producer", "deepprov \(DeepProvVersion.current)"),
                 KeyValue("model", source.model), KeyValue("inputs", source.data.inputs),
                 KeyValue("scale", "\(source.data.scale)"), KeyValue("shift", "\(source.data.shift)"),
-            ])
+            ],
+            resolutions: resolutions)
+        if let note = Self.resolutionNote(capture.topology, resolutions) {
+            FileHandle.standardError.write(Data((note + "\n").utf8))
+        }
         let progress = ProgressReporter(label: "capture", total: samples.count, quiet: quiet)
         let outcome = try run(capture, header: header, store: store, onnx: onnx, progress: progress)
         progress.finish()
@@ -84,6 +105,19 @@ struct CaptureCommand: ParsableCommand {
             lines += ingested.warnings
         }
         FileHandle.standardError.write(Data(lines.map { $0 + "\n" }.joined().utf8))
+    }
+
+    private func resolutionChoice() throws -> ResolutionChoice {
+        try ResolutionChoice(parsing: resolution, valueBudget: valueBudget)
+    }
+
+    /// Which layers are not kept full, or nil when all are.
+    private static func resolutionNote(_ topology: ModelTopology, _ resolutions: [LayerResolution]) -> String? {
+        let reduced = topology.layers.filter { resolutions[$0.index] != .full }
+        guard !reduced.isEmpty else { return nil }
+        let stored = topology.layers.reduce(0) { $0 + resolutions[$1.index].storedValueCount(of: $1) }
+        let layers = reduced.map { "\($0.name) \(resolutions[$0.index].rawValue)" }.joined(separator: ", ")
+        return "resolution: \(layers); \(stored) of \(topology.layers.reduce(0) { $0 + $1.valueCount }) values stored per trace"
     }
 
     /// Runs `capture` into a stream at `--out` and, from memory, into `store` with the model's

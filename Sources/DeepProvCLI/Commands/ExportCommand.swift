@@ -43,6 +43,14 @@ struct ExportCommand: ParsableCommand {
             ?? findInStream(stream!)
         var graph = InferenceProvenanceGraph(topology: topology, trace: trace)
         if let topEdges { graph = graph.keepingStrongestEdges(perTarget: topEdges) }
+        if !graph.underivedEdges.isEmpty {
+            let byLayer = Dictionary(grouping: graph.underivedEdges, by: \.summarisedLayer)
+            let lines = byLayer.keys.sorted().map { index in
+                let pairs = byLayer[index]!.map { "\($0.sourceLayer)→\($0.targetLayer)" }.joined(separator: ", ")
+                return "warning: layer \(index) (\(topology.layers[index].name)) is kept at summary resolution (per-node mean, max and share active): its edges \(pairs) are left out of the IPG\n"
+            }
+            FileHandle.standardError.write(Data(lines.joined().utf8))
+        }
         let text = format.render(graph, topology: topology)
         if let out {
             try Data(text.utf8).write(to: URL(fileURLWithPath: out))

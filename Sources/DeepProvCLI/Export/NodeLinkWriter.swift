@@ -3,7 +3,9 @@ import IPG
 
 /// networkx node-link JSON (`networkx.node_link_graph(data, edges="links")` reads it):
 /// `nodes` with `id`, `layer`, `index`, `value` (a number for units, a list for maps);
-/// `links` with `source`, `target`, `weight`; graph attributes describe the trace.
+/// `links` with `source`, `target`, `weight`; graph attributes describe the trace. A node of
+/// a summarised layer has `value` (its mean), `max`, `active_share` and `resolution`
+/// `"summary"`; `underived_edges` lists the layer pairs whose edges are left out, and why.
 enum NodeLinkWriter {
     static func render(_ graph: InferenceProvenanceGraph, topology: ModelTopology) -> String {
         let metadata = graph.metadata
@@ -19,8 +21,17 @@ enum NodeLinkWriter {
         if let parent = metadata.parent {
             graphAttributes.append("\"parent\": {\"tag\": \(quote(parent.tag)), \"input_index\": \(parent.inputIndex)}")
         }
+        if !graph.underivedEdges.isEmpty {
+            let entries = graph.underivedEdges.map {
+                "{\"source_layer\": \($0.sourceLayer), \"target_layer\": \($0.targetLayer), \"summarised_layer\": \($0.summarisedLayer), \"reason\": \(quote($0.description))}"
+            }
+            graphAttributes.append("\"underived_edges\": [\(entries.joined(separator: ", "))]")
+        }
         var out = "{\"directed\": true, \"multigraph\": false, \"graph\": {\(graphAttributes.joined(separator: ", "))},\n\"nodes\": [\n"
         out += graph.nodes.map { node in
+            if let summary = node.summary {
+                return "{\"id\": \(quote(node.id.description)), \"layer\": \(node.id.layer), \"index\": \(node.id.index), \"value\": \(GraphNumber.json(summary.mean)), \"max\": \(GraphNumber.json(summary.maximum)), \"active_share\": \(GraphNumber.json(summary.activeShare)), \"resolution\": \"summary\"}"
+            }
             let value = topology.layers[node.id.layer].nodeShape.isEmpty
                 ? GraphNumber.json(node.value[0])
                 : "[" + node.value.map(GraphNumber.json).joined(separator: ", ") + "]"

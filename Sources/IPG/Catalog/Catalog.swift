@@ -23,15 +23,25 @@ public struct Catalog: Sendable, Equatable {
         /// How the layer's edges are derived; nil when the store names a rule this build does
         /// not know (edge queries then refuse the layer).
         public var edgeRule: EdgeRuleKind?
+        /// How the layer's values are kept: node queries work at any resolution; edges into
+        /// or out of the layer, and lineages through it, need its full map (or a derived one).
+        public var resolution: LayerResolution
+        /// The layers feeding it (every source of a merge layer); empty when not known.
+        public var sources: [Int]
 
         /// `edgeRule` starts as the usual rule of `kind` (a store sets the recorded one).
-        public init(index: Int, name: String, kind: LayerKind, nodeCount: Int, nodeSize: Int) {
+        public init(
+            index: Int, name: String, kind: LayerKind, nodeCount: Int, nodeSize: Int,
+            resolution: LayerResolution = .full, sources: [Int] = []
+        ) {
             self.index = index
             self.name = name
             self.kind = kind
             self.nodeCount = nodeCount
             self.nodeSize = nodeSize
             self.edgeRule = EdgeRuleKind.usual(for: kind)
+            self.resolution = resolution
+            self.sources = sources
         }
 
         /// Whether queries derive the edges into this layer: a known rule they handle, on a
@@ -50,5 +60,14 @@ public struct Catalog: Sendable, Equatable {
         self.models = models
         self.tags = tags
         self.tagsWithParents = tagsWithParents
+    }
+}
+
+extension Catalog.Model {
+    /// The first layer among `layers` and their sources kept at summary resolution (whose map
+    /// edges need), or nil when every one is full or derived.
+    public func summarisedLayer(among layers: [Int]) -> Catalog.Layer? {
+        let involved = layers.filter(self.layers.indices.contains).flatMap { [$0] + self.layers[$0].sources }
+        return involved.sorted().lazy.filter(self.layers.indices.contains).map { self.layers[$0] }.first { $0.resolution == .summary }
     }
 }

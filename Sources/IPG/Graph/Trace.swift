@@ -53,17 +53,22 @@ public struct KeyValue: Hashable, Sendable {
 /// One input's inference record: metadata plus every layer's node values (all nodes, active or
 /// not, flattened row-major node after node). Edges are derived from these and the model's
 /// layer table, except for layers whose rule is `.explicit`, whose edges are kept here.
+/// A layer read from a stream that kept it at summary resolution has no values (an empty
+/// array) and a summary instead.
 public struct Trace: Equatable, Sendable {
     public var metadata: TraceMetadata
-    /// `layerValues[l].count == topology.layers[l].valueCount`.
+    /// `layerValues[l].count == topology.layers[l].valueCount`, or 0 for a summarised layer.
     public var layerValues: [[Float]]
     /// Edges of `.explicit` layers, keyed by target layer index.
     public var explicitEdges: [Int: [Edge]]
+    /// Layers kept at summary resolution, keyed by layer index (their `layerValues` are empty).
+    public var summaries: [Int: LayerSummary]
 
-    public init(metadata: TraceMetadata, layerValues: [[Float]], explicitEdges: [Int: [Edge]] = [:]) {
+    public init(metadata: TraceMetadata, layerValues: [[Float]], explicitEdges: [Int: [Edge]] = [:], summaries: [Int: LayerSummary] = [:]) {
         self.metadata = metadata
         self.layerValues = layerValues
         self.explicitEdges = explicitEdges
+        self.summaries = summaries
     }
 
     /// The value of one node (a slice of its layer's values).

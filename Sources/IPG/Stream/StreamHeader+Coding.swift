@@ -25,11 +25,16 @@ extension StreamHeader {
             try writer.writeUInt32(source.layer)
             try source.edgeRule.encode(into: &writer)
         }
+        if !isFullResolution {  // absent: every layer full (so full streams keep their bytes)
+            try writer.writeUInt32(resolutions.count)
+            for resolution in resolutions { writer.writeUInt8(resolution.code) }
+        }
         return writer.bytes
     }
 
     /// Decodes a header payload of stream format `version` (1 ends after the layer table, 2 adds
-    /// the merged-sources section); nil accepts either (a layer table kept by a store).
+    /// the merged-sources section and, optionally, the resolution section); nil accepts either
+    /// (a layer table kept by a store).
     init(decoding payload: [UInt8], version: UInt16?) throws {
         var reader = PayloadReader(payload)
         let fingerprint = try reader.readString()
@@ -64,12 +69,30 @@ extension StreamHeader {
         if version == 2 || (version == nil && !reader.isAtEnd) {
             try Self.readMergedSources(from: &reader, into: &layers)
         }
+        var resolutions = [LayerResolution](repeating: .full, count: layers.count)
+        if version != 1 && !reader.isAtEnd {
+            resolutions = try Self.readResolutions(from: &reader, layerCount: layers.count)
+        }
         guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the layer table") }
         let topology = ModelTopology(fingerprint: fingerprint, name: name, layers: layers)
         if let problem = topology.firstInconsistency(maximumValueCount: TraceStreamFormat.maximumPayloadLength / encoding.byteWidth) {
             throw PayloadError(problem)
         }
-        self.init(topology: topology, valueEncoding: encoding, attributes: attributes)
+        if let problem = topology.resolutionProblem(resolutions) { throw PayloadError(problem) }
+        self.init(topology: topology, valueEncoding: encoding, attributes: attributes, resolutions: resolutions)
+    }
+
+    /// The resolution section: `u32` count (the layer count), then a `u8` per layer.
+    private static func readResolutions(from reader: inout PayloadReader, layerCount: Int) throws -> [LayerResolution] {
+        let count = try reader.readCount(of: "layer resolutions", minimumItemLength: 1)
+        guard count == layerCount else { throw PayloadError("\(count) layer resolutions for \(layerCount) layers") }
+        return try (0..<count).map { layer in
+            let code = try reader.readUInt8()
+            guard let resolution = LayerResolution(code: code) else {
+                throw PayloadError("layer \(layer): unknown resolution \(code)")
+            }
+            return resolution
+        }
     }
 
     /// The merged-sources section: for each merge layer's further sources, in order, target

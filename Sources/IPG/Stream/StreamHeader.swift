@@ -1,18 +1,33 @@
 /// What a trace stream says about itself before its first trace: the model's layer table,
-/// how node values are stored, and free key/values (producer, model path, …).
+/// how node values are stored (encoding and each layer's resolution), and free key/values
+/// (producer, model path, …).
 public struct StreamHeader: Sendable, Equatable {
     public var topology: ModelTopology
     public var valueEncoding: ValueEncoding
     public var attributes: [KeyValue]
+    /// One per layer: full, summary or derived (on reading, from its source).
+    public var resolutions: [LayerResolution]
 
-    public init(topology: ModelTopology, valueEncoding: ValueEncoding = .float32, attributes: [KeyValue] = []) {
+    public init(
+        topology: ModelTopology, valueEncoding: ValueEncoding = .float32, attributes: [KeyValue] = [],
+        resolutions: [LayerResolution]? = nil
+    ) {
         self.topology = topology
         self.valueEncoding = valueEncoding
         self.attributes = attributes
+        self.resolutions = resolutions ?? Array(repeating: .full, count: topology.layers.count)
     }
 
     /// The value of the first attribute named `key`.
     public func attribute(_ key: String) -> String? {
         attributes.first { $0.key == key }?.value
+    }
+
+    /// Whether every layer is kept at full resolution (what the store can hold today).
+    public var isFullResolution: Bool { resolutions.allSatisfy { $0 == .full } }
+
+    /// The first layer not kept at full resolution, with its resolution.
+    public var firstReducedLayer: (layer: Layer, resolution: LayerResolution)? {
+        topology.layers.first { resolutions[$0.index] != .full }.map { ($0, resolutions[$0.index]) }
     }
 }

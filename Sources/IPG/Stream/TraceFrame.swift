@@ -1,16 +1,31 @@
 /// The payload of a traces frame (layout in `TraceStreamFormat`): metadata records, then one
-/// shuffled value block per layer, then explicit edges.
+/// shuffled value block per stored layer (full maps or summaries), then explicit edges.
 enum TraceFrame {
-    static func encode(_ traces: [Trace], topology: ModelTopology, encoding: ValueEncoding) throws -> [UInt8] {
-        let valueBytes = traces.count * topology.layers.reduce(0) { $0 + $1.valueCount } * encoding.byteWidth
+    /// Values stored per trace under `resolutions`.
+    static func storedValueCount(_ topology: ModelTopology, _ resolutions: [LayerResolution]) -> Int {
+        topology.layers.reduce(0) { $0 + resolutions[$1.index].storedValueCount(of: $1) }
+    }
+
+    static func encode(_ traces: [Trace], header: StreamHeader) throws -> [UInt8] {
+        let topology = header.topology, encoding = header.valueEncoding
+        let valueBytes = traces.count * storedValueCount(topology, header.resolutions) * encoding.byteWidth
         var writer = PayloadWriter(reservingCapacity: valueBytes + traces.count * 128)
         for trace in traces {
             try encodeMetadata(trace.metadata, into: &writer)
         }
         for layer in topology.layers {
-            let rows = traces.map { $0.layerValues[layer.index] }
-            for (row, trace) in zip(rows, traces) where row.count != layer.valueCount {
-                throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) has \(row.count) values, the layer table says \(layer.valueCount)")
+            let resolution = header.resolutions[layer.index]
+            if resolution == .derived {
+                try checkDerivable(layer, in: traces)
+                continue
+            }
+            let rows = try traces.map { trace in
+                if resolution == .summary, let summary = trace.summaries[layer.index] { return summary.storedValues }
+                let row = trace.layerValues[layer.index]
+                guard row.count == layer.valueCount else {
+                    throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) has \(row.count) values, the layer table says \(layer.valueCount)")
+                }
+                return resolution == .summary ? LayerSummary(layer: layer, values: row).storedValues : row
             }
             writer.writeBytes(ShuffledValueBlock.encode(rows, encoding: encoding))
         }
@@ -29,16 +44,31 @@ enum TraceFrame {
 
     /// Decodes `count` traces (the frame header's item count, checked against the payload's
     /// length before anything is sized by it).
-    static func decode(_ payload: [UInt8], count: Int, topology: ModelTopology, encoding: ValueEncoding) throws -> [Trace] {
+    /// A derived layer comes back as a copy of its source's values; a summarised one as an
+    /// empty value list and a summary.
+    static func decode(_ payload: [UInt8], count: Int, header: StreamHeader, encoding: ValueEncoding) throws -> [Trace] {
+        let topology = header.topology, resolutions = header.resolutions
         var reader = PayloadReader(payload)
-        let valueBytesPerTrace = topology.layers.reduce(0) { $0 + $1.valueCount } * encoding.byteWidth
+        let valueBytesPerTrace = storedValueCount(topology, resolutions) * encoding.byteWidth
         let minimumTraceLength = minimumMetadataLength + valueBytesPerTrace + 4  // 4: its explicit edge count
         try reader.requireRoom(for: count, "traces", minimumItemLength: minimumTraceLength)
         let metadata = try (0..<count).map { _ in try decodeMetadata(&reader) }
         var layerRows: [[[Float]]] = []
+        var summaryRows: [Int: [LayerSummary]] = [:]
         for layer in topology.layers {
-            let block = try reader.readBytes(count * layer.valueCount * encoding.byteWidth)
-            layerRows.append(ShuffledValueBlock.decode(block, rowCount: count, rowLength: layer.valueCount, encoding: encoding))
+            switch resolutions[layer.index] {
+            case .full:
+                let block = try reader.readBytes(count * layer.valueCount * encoding.byteWidth)
+                layerRows.append(ShuffledValueBlock.decode(block, rowCount: count, rowLength: layer.valueCount, encoding: encoding))
+            case .summary:
+                let length = resolutions[layer.index].storedValueCount(of: layer)
+                let block = try reader.readBytes(count * length * encoding.byteWidth)
+                summaryRows[layer.index] = ShuffledValueBlock.decode(block, rowCount: count, rowLength: length, encoding: encoding)
+                    .map { LayerSummary(stored: $0, nodeCount: layer.nodeCount) }
+                layerRows.append(Array(repeating: [], count: count))
+            case .derived:
+                layerRows.append(layerRows[layer.source!])  // a copy of its source, in the same order
+            }
         }
         var traces: [Trace] = []
         traces.reserveCapacity(count)
@@ -57,10 +87,23 @@ enum TraceFrame {
                     source: NodeID(layer: sourceLayer, index: sourceIndex),
                     target: NodeID(layer: targetLayer, index: targetIndex), weight: weight))
             }
-            traces.append(Trace(metadata: record, layerValues: layerRows.map { $0[position] }, explicitEdges: explicitEdges))
+            traces.append(Trace(
+                metadata: record, layerValues: layerRows.map { $0[position] }, explicitEdges: explicitEdges,
+                summaries: summaryRows.mapValues { $0[position] }))
         }
         guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the traces") }
         return traces
+    }
+
+    /// A derived layer is left out only when each trace's values are its source's, bit for bit
+    /// (or the trace holds none), so a reader's copy is what was captured.
+    private static func checkDerivable(_ layer: Layer, in traces: [Trace]) throws {
+        let source = layer.source!
+        for trace in traces where !trace.layerValues[layer.index].isEmpty {
+            guard trace.layerValues[layer.index].map(\.bitPattern) == trace.layerValues[source].map(\.bitPattern) else {
+                throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) (\(layer.name)) is to be derived from layer \(source), but its values are not a copy of that layer's")
+            }
+        }
     }
 
     /// Bytes of a metadata record with empty strings, no parent and no key/values: input index,

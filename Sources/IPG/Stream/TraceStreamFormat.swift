@@ -1,6 +1,7 @@
 /// The `.ipgz` trace stream, version 2: how DeepProv stores one IPG trace per input. Readers
 /// also read version 1, which differs only in the header payload (it has no merged-sources
-/// section, so no layer has more than one source).
+/// section, so no layer has more than one source, and no resolution section, so every layer
+/// is full).
 ///
 /// All integers are little-endian. A stream is an 8-byte preamble followed by frames.
 ///
@@ -42,14 +43,24 @@
 /// section**: `u32` count, then per further source of a merge layer (an `Add`/`Sum` or `Concat`
 /// of several layers), in operand order: target layer `u32`, source layer `u32`, edge rule as
 /// above. A merge layer's first source is the one in its layer entry; an addend's rule is channel
-/// scale (all 1), a concatenated source's is concat.
+/// scale (all 1), a concatenated source's is concat. Then, only when some layer is not kept at
+/// full resolution, the (version 2) **resolution section**: `u32` count (the layer count), then
+/// a `u8` per layer: 0 **full** (every value), 1 **summary** (per node its mean element — the
+/// float32 nearest the double-precision mean —, its largest element, and the share of its
+/// elements whose absolute value exceeds the threshold; a node is active exactly when the share
+/// is above 0), 2 **derived** (not stored: a `reshape` layer with the `reshape` rule, the
+/// `identity` activation and one source whose values it copies in order; its source is full or
+/// derived, never summary, so a reader rebuilds it exactly). The input layer is never summary.
+/// Without the section every layer is full.
 ///
 /// **Traces payload** for `n` traces: first `n` metadata records — input index `i64`, input hash
 /// string, true label `i64` (−1 when unknown), predicted label `i64`, confidence `f32`, tag string,
 /// a `u8` parent flag (1: parent tag string and parent input index `i64` follow), key/values.
-/// Then, for each layer in table order, the node values of all `n` traces (trace after trace, each
-/// `layer.valueCount` values, nodes in index order, a channel's map row-major), encoded as the
-/// frame's value encoding and **byte-shuffled**: with `w`-byte values (4 or 2) and `m` values,
+/// Then, for each layer in table order that is not derived, the node values of all `n` traces
+/// (trace after trace; at full resolution `layer.valueCount` values, nodes in index order, a
+/// channel's map row-major; at summary resolution `3 · nodeCount` values: every node's mean,
+/// then every node's max, then every node's share active), encoded as the frame's value
+/// encoding and **byte-shuffled**: with `w`-byte values (4 or 2) and `m` values,
 /// the block is byte 0 of every value, then byte 1 of every value, … (`w·m` bytes). Last, per
 /// trace, its explicit edges: `u32` count, then per edge source layer, source index, target
 /// layer, target index (`u32` each) and weight `f32`.
@@ -59,7 +70,7 @@
 /// match its zstd frame's content size, and a layer table must agree with itself (node shapes
 /// without empty dimensions, at most 1 GiB of values per trace, edge rules whose weights and
 /// geometry fit the layers they connect, merged sources only on layers that have a first source
-/// and only with addend, concat or explicit rules).
+/// and only with addend, concat or explicit rules, resolutions as described above).
 public enum TraceStreamFormat {
     /// `IPGZ`.
     public static let magic: [UInt8] = Array("IPGZ".utf8)

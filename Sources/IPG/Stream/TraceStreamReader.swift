@@ -73,7 +73,7 @@ public final class TraceStreamReader {
                 throw damage("unknown value encoding \(frame.valueEncoding)")
             }
             do {
-                buffered = try TraceFrame.decode(payload, count: Int(frame.itemCount), topology: header.topology, encoding: encoding)
+                buffered = try TraceFrame.decode(payload, count: Int(frame.itemCount), header: header, encoding: encoding)
             } catch let error as PayloadError {
                 throw damage(error.message)
             }

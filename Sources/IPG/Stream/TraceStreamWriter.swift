@@ -34,7 +34,10 @@ public final class TraceStreamWriter: @unchecked Sendable {
     public init(path: String, header: StreamHeader, frameCapacity: Int? = nil, compressionLevel: Int32 = 1) throws {
         self.header = header
         self.compressionLevel = compressionLevel
-        let bytesPerTrace = max(1, header.topology.layers.reduce(0) { $0 + $1.valueCount } * header.valueEncoding.byteWidth)
+        if let problem = header.topology.resolutionProblem(header.resolutions) {
+            throw TraceStreamError(file: path, message: "layer resolutions: \(problem)")
+        }
+        let bytesPerTrace = max(1, TraceFrame.storedValueCount(header.topology, header.resolutions) * header.valueEncoding.byteWidth)
         self.frameCapacity = max(1, frameCapacity ?? min(4096, (2 << 20) / bytesPerTrace))
         output = try StreamOutput(path: path)
         var preamble = PayloadWriter()
@@ -93,7 +96,7 @@ public final class TraceStreamWriter: @unchecked Sendable {
         DispatchQueue.global().async { [self] in
             sealed.result = Result {
                 let payload = try streamError(frame: number) {
-                    try TraceFrame.encode(traces, topology: header.topology, encoding: header.valueEncoding)
+                    try TraceFrame.encode(traces, header: header)
                 }
                 let stored = try streamError(frame: number) { try ZstdCompressor(level: compressionLevel).compress(payload) }
                 return FrameContent(kind: .traces, itemCount: traces.count, stored: stored, decodedLength: payload.count)

@@ -28,12 +28,25 @@ extension Binder {
                 message: "lineage walks back from \(address == nil ? "the output, " : "")\(merge); edges into merge layers are not in the language yet",
                 span: span, notes: ["start the walk at a dense layer: lineage from <layer>:<node> depth 1 top 3"])
         }
+        try requireFullResolutionOfWalk(from: address?.layer, forward: forward, span: span)
         let (steps, from) = lineageSteps(from: address?.layer, forward: forward)
         let bounds = try required([depth, top], .lineage(steps: steps, start: from))
         let maxSteps: Int
         if case .integer(let depth) = bounds[0] { maxSteps = depth } else { maxSteps = steps }
         shape = .lineage(LineageWalk(start: address, direction: forward ? .forward : .backward, contrast: kind == .contrast,
                                      depth: bounds[0], top: bounds[1], maxSteps: maxSteps))
+    }
+
+    /// A lineage follows the edges into dense layers at or before its start (backward) or after
+    /// it (forward); each such layer, and its sources, must be at full resolution in every model.
+    private func requireFullResolutionOfWalk(from start: BoundValue?, forward: Bool, span: Span) throws(Diagnostic) {
+        let range: [Int]
+        switch start {
+        case .integer(let index)?: range = forward ? Array(index..<max(index, layerCount)) : Array(0...index)
+        default: range = Array(0..<layerCount)
+        }
+        let dense = range.filter { index in catalog.models.contains { $0.layers.indices.contains(index) && $0.layers[index].kind == .dense } }
+        try requireFullResolution(of: dense, for: "'lineage'", span: span)
     }
 
     /// The merge layer (Add/Sum/Concat of several layers) a backward walk would start at in some

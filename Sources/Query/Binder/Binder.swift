@@ -82,6 +82,9 @@ public struct Binder {
                 throw Diagnostic(code: .edgesAfterSummary, message: "'edges into layer' reads traces, not summaries", span: span)
             }
             let value = try required(layer, .layer(count: layerCount, withoutEdges: layersWithoutEdges))
+            if case .integer(let index) = value {
+                try requireFullResolution(of: [index], for: "'edges into layer \(index)'", span: span)
+            }
             edgesLayer = value
             shape = .edges(layer: value)
         case .lineage(let start, let kind, let depth, let top, let span):
@@ -219,6 +222,18 @@ public struct Binder {
         case .explicit?: return "layer \(layer.index) (\(layer.kind.rawValue) '\(layer.name)') keeps its edges with each trace (its operand is not its source layer's values), and queries do not read those yet"
         case nil: return "layer \(layer.index) (\(layer.kind.rawValue) '\(layer.name)') has an edge rule this build does not know; edge queries cover dense, conv, pooling, batch-norm, activation and reshape layers"
         default: return "layer \(layer.index) has no edges queries derive"
+        }
+    }
+
+    /// Refuses `what` when some model keeps one of `layers` (or a source of one) at summary
+    /// resolution: edges need full maps, node values do not.
+    func requireFullResolution(of layers: [Int], for what: String, span: Span) throws(Diagnostic) {
+        for model in catalog.models {
+            guard let layer = model.summarisedLayer(among: layers) else { continue }
+            throw Diagnostic(
+                code: .layerAtSummaryResolution,
+                message: "\(what) needs full maps, but model \(model.name) keeps layer \(layer.index) (\(layer.name)) at summary resolution (per-node mean, max and share active)",
+                span: span, notes: ["node queries work at any resolution: nodes of layer \(layer.index)", "capture with --resolution full (or \(layer.name)=full) to query its edges"])
         }
     }
 

@@ -102,4 +102,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     case savedQueryParameterLine = "E060"
     /// A saved query without `name:` or `description:`.
     case savedQueryHeaderIncomplete = "E061"
+
+    // Resolution: what a layer kept at summary resolution cannot answer.
+    /// `edges into layer`, an edge summary or `lineage` through a layer kept at summary
+    /// resolution (per-node mean, max, share active), whose map edges need.
+    case layerAtSummaryResolution = "E062"
 }

@@ -48,6 +48,10 @@ public struct StreamIngestor {
         do {
             for path in paths {
                 let reader = try TraceStreamReader(path: path)
+                if let (layer, resolution) = reader.header.firstReducedLayer {
+                    throw StoreError(path: store.path, reason: .reducedResolution(
+                        stream: path, layer: layer.index, layerName: layer.name, resolution: resolution.rawValue))
+                }
                 try run.beginModel(reader.header.topology, encoding: reader.header.valueEncoding, source: path,
                                    onnx: Self.modelBytes(named: reader.header))
                 var reported = 0
