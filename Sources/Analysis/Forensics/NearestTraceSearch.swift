@@ -4,7 +4,7 @@ import Store
 
 /// The exact k nearest traces of one model, by Euclidean distance of node values in one layer,
 /// among the correctly classified traces of some classes (any tag); ties go to the smaller id.
-/// Candidates are visited by how close their L2 norm in the layer (`trace_layer_norms`) is to
+/// Candidates are visited by how close their L2 norm in the layer (`value_block_norms`) is to
 /// the query's, a lower bound of their distance, a chunk at a time (each chunk's compressed
 /// values decoded by the store, that layer only); the search stops when the next bound
 /// exceeds the k-th distance found, so it is exact while decoding only the traces that could
@@ -24,7 +24,7 @@ struct NearestTraceSearch {
         let classes = Array(Set(labels)).sorted()
         let placeholders = classes.map { _ in "?" }.joined(separator: ", ")
         let table = try backend.run(sql: """
-            SELECT t.id, t.true_label, n.sum_of_squares FROM traces t JOIN trace_layer_norms n ON n.trace_id = t.id AND n.layer = ?
+            SELECT t.id, t.true_label, ipg_block_norm(n.norms, t.value_row, 2) FROM traces t JOIN value_block_norms n ON n.block = t.value_block AND n.layer = ?
             WHERE t.model_id = (SELECT id FROM models WHERE fingerprint = ?)
               AND t.true_label IN (\(placeholders)) AND t.predicted_label = t.true_label AND t.id != ?
             """, arguments: [.integer(Int64(layer)), .text(fingerprint)] + classes.map { .integer(Int64($0)) } + [.integer(excluded)])

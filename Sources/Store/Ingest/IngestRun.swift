@@ -128,7 +128,6 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
             let positions = ValueBlocks.positions(for: traces.count)
             var addedIDs: [Int64] = []
             let attribute = try db.cachedStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
-            let norms = try db.cachedStatement(sql: "INSERT INTO trace_layer_norms (trace_id, layer, l1, sum_of_squares) VALUES (?, ?, ?, ?)")
             // A trace is stored once per (model, tag, input hash, input index, parent): the
             // traces of its (tag, index), found through traces_by_input, are compared in full
             // (the store keeps no unique index over the 32-byte hash since migration 0009).
@@ -168,9 +167,6 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 for (order, pair) in metadata.attributes.enumerated() {
                     try attribute.execute(arguments: [traceID, order, pair.key, pair.value])
                 }
-                for (layer, norm) in trace.layerNorms.enumerated() {
-                    try norms.execute(arguments: [traceID, layer, norm.l1, norm.sumOfSquares])
-                }
                 if otherInput {
                     reused[metadata.tag, default: ReusedIndices(firstIndex: metadata.inputIndex)].traces += 1
                 }
@@ -180,8 +176,9 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 try ValueBlocks.insert(blocks, firstBlock: firstBlock, encoding: encoding, in: db)
                 try statistics.merge(into: db, modelID: modelID)
             } else {
-                let kept = traces.indices.filter { !skipped.contains($0) }.map { traces[$0].layerValues }
-                try ValueBlocks.insert(try ValueBlocks.encode(kept, encoding: encoding, codec: LayerBlockCodec()), firstBlock: firstBlock, encoding: encoding, in: db)
+                let kept = traces.indices.filter { !skipped.contains($0) }.map { traces[$0] }
+                let keptBlocks = try ValueBlocks.encode(kept.map(\.layerValues), norms: kept.map(\.layerNorms), encoding: encoding, codec: LayerBlockCodec())
+                try ValueBlocks.insert(keptBlocks, firstBlock: firstBlock, encoding: encoding, in: db)
                 let update = try db.cachedStatement(sql: "UPDATE traces SET value_block = ?, value_row = ? WHERE id = ?")
                 for (id, position) in zip(addedIDs, ValueBlocks.positions(for: addedIDs.count)) {
                     try update.execute(arguments: [firstBlock + Int64(position.block), position.row, id])

@@ -315,7 +315,7 @@ ALTER TABLE traces DROP COLUMN node_values;
 ALTER TABLE traces DROP COLUMN value_encoding;
 
 """#),
-        EmbeddedMigration(version: 9, name: "0009_traces_without_hash_index", sql: #"""
+        EmbeddedMigration(version: 9, name: "0009_compact_trace_keys_and_norms", sql: #"""
 -- The traces table rebuilt without its UNIQUE (model_id, tag, input_hash, input_index,
 -- parent_tag, parent_index) constraint, whose index held every trace's 32-byte input hash
 -- again (about 64 of a trace's 1,441 bytes). Ingest keeps a trace once per that key by
@@ -347,6 +347,25 @@ ALTER TABLE traces_rebuilt RENAME TO traces;
 CREATE INDEX traces_by_input ON traces (tag, input_index);
 CREATE INDEX traces_by_prediction ON traces (model_id, tag, predicted_label, true_label);
 CREATE INDEX traces_by_parent ON traces (model_id, parent_tag, parent_index) WHERE parent_index >= 0;  -- adversarial traces only
+
+-- Per-trace layer norms (L1 and sum of squares of a layer's node values; migration 0005) kept
+-- per value block and layer, 16 bytes per trace and layer (BlockNorms: row by row, two float64
+-- little-endian) instead of a row of about 31 in trace_layer_norms; read with
+-- ipg_block_norm(norms, value_row, p). A view of the old name and columns reads them per trace.
+CREATE TABLE value_block_norms (
+    block INTEGER NOT NULL,                    -- value_blocks.block
+    layer INTEGER NOT NULL,
+    norms BLOB NOT NULL,
+    PRIMARY KEY (block, layer)
+) WITHOUT ROWID;
+INSERT INTO value_block_norms (block, layer, norms)
+SELECT t.value_block, n.layer, ipg_pack_norms(t.value_row, n.l1, n.sum_of_squares)
+FROM trace_layer_norms n JOIN traces t ON t.id = n.trace_id
+GROUP BY t.value_block, n.layer;
+DROP TABLE trace_layer_norms;
+CREATE VIEW trace_layer_norms AS
+SELECT t.id AS trace_id, n.layer, ipg_block_norm(n.norms, t.value_row, 1) AS l1, ipg_block_norm(n.norms, t.value_row, 2) AS sum_of_squares
+FROM traces t JOIN value_block_norms n ON n.block = t.value_block;
 
 """#),
 ]
