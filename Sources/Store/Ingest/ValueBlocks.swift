@@ -80,9 +80,14 @@ enum ValueBlocks {
                     firstBlock + Int64(offset), layer, block.traceCount, coded.valueCount, Int(encoding.rawValue),
                     Int(coded.layout.rawValue), Data(coded.bytes),
                 ])
-                if let norms = block.norms, let insertNorms {
-                    try insertNorms.execute(arguments: [firstBlock + Int64(offset), layer, norms[layer]])
-                }
+            }
+        }
+        // Block by block, in key order: each row goes at the end of the table's b-tree, so its
+        // pages fill (in the values' layer-by-layer order, they were left a third full).
+        guard let insertNorms else { return }
+        for (offset, block) in blocks.enumerated() {
+            for (layer, norms) in (block.norms ?? []).enumerated() {
+                try insertNorms.execute(arguments: [firstBlock + Int64(offset), layer, norms])
             }
         }
     }

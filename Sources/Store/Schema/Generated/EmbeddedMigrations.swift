@@ -352,12 +352,15 @@ CREATE INDEX traces_by_parent ON traces (model_id, parent_tag, parent_index) WHE
 -- per value block and layer, 16 bytes per trace and layer (BlockNorms: row by row, two float64
 -- little-endian) instead of a row of about 31 in trace_layer_norms; read with
 -- ipg_block_norm(norms, value_row, p). A view of the old name and columns reads them per trace.
+-- A rowid table: a WITHOUT ROWID row of 64 traces' norms (1 KB) would spill into an overflow
+-- page of its own at the store's 4 KB pages.
 CREATE TABLE value_block_norms (
+    id INTEGER PRIMARY KEY,
     block INTEGER NOT NULL,                    -- value_blocks.block
     layer INTEGER NOT NULL,
     norms BLOB NOT NULL,
-    PRIMARY KEY (block, layer)
-) WITHOUT ROWID;
+    UNIQUE (block, layer)
+);
 INSERT INTO value_block_norms (block, layer, norms)
 SELECT t.value_block, n.layer, ipg_pack_norms(t.value_row, n.l1, n.sum_of_squares)
 FROM trace_layer_norms n JOIN traces t ON t.id = n.trace_id
