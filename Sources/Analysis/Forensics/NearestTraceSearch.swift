@@ -61,23 +61,20 @@ struct NearestTraceSearch {
         return found
     }
 
-    /// The traces' distances to `values`: their node values in the layer read by the store
-    /// (`ipg_nodes`, each value block of the layer decoded once, the numbers written so that
-    /// they read back exactly).
+    /// The traces' distances to `values`, computed by the store (`ipg_point_distance`, each
+    /// value block of the layer decoded once; `values` handed over bit for bit as float64): the
+    /// same sum of squared differences in node order as a computation here, without writing and
+    /// parsing every trace's node values as text.
     private func distances(of ids: [Int64], to values: [Double]) throws -> [Neighbour] {
+        var point = Data(capacity: values.count * 8)
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { point.append(contentsOf: $0) } }
         let table = try backend.run(sql: """
-            SELECT t.id, ipg_nodes(t.value_block, t.value_row, ?, ?) FROM traces t WHERE t.id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
-            """, arguments: [.integer(Int64(layer)), .integer(Int64(nodeSize))] + ids.map { .integer($0) })
+            SELECT t.id, ipg_point_distance(t.value_block, t.value_row, ?, ?, ?) FROM traces t
+            WHERE t.id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
+            """, arguments: [.integer(Int64(layer)), .integer(Int64(nodeSize)), .blob(point)] + ids.map { .integer($0) })
         return table.rows.compactMap { row in
-            guard case .integer(let id) = row[0], let text = row[1].text else { return nil }
-            let nodes = Self.numbers(text)
-            guard nodes.count == values.count else { return nil }
-            var sum = 0.0
-            for node in values.indices {
-                let difference = values[node] - nodes[node]
-                sum += difference * difference
-            }
-            return Neighbour(trace: id, distance: sum.squareRoot())
+            guard case .integer(let id) = row[0], let distance = row[1].number else { return nil }
+            return Neighbour(trace: id, distance: distance)
         }
     }
 
