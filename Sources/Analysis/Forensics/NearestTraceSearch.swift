@@ -4,7 +4,7 @@ import Store
 
 /// The exact k nearest traces of one model, by Euclidean distance of node values in one layer,
 /// among the correctly classified traces of some classes (any tag); ties go to the smaller id.
-/// Candidates are visited by how close their L2 norm in the layer (`trace_layer_norms`) is to
+/// Candidates are visited by how close their L2 norm in the layer (`value_block_norms`) is to
 /// the query's, a lower bound of their distance, a chunk at a time (each chunk's compressed
 /// values decoded by the store, that layer only); the search stops when the next bound
 /// exceeds the k-th distance found, so it is exact while decoding only the traces that could
@@ -24,7 +24,7 @@ struct NearestTraceSearch {
         let classes = Array(Set(labels)).sorted()
         let placeholders = classes.map { _ in "?" }.joined(separator: ", ")
         let table = try backend.run(sql: """
-            SELECT t.id, t.true_label, n.sum_of_squares FROM traces t JOIN trace_layer_norms n ON n.trace_id = t.id AND n.layer = ?
+            SELECT t.id, t.true_label, ipg_block_norm(n.norms, t.value_row, 2) FROM traces t JOIN value_block_norms n ON n.block = t.value_block AND n.layer = ?
             WHERE t.model_id = (SELECT id FROM models WHERE fingerprint = ?)
               AND t.true_label IN (\(placeholders)) AND t.predicted_label = t.true_label AND t.id != ?
             """, arguments: [.integer(Int64(layer)), .text(fingerprint)] + classes.map { .integer(Int64($0)) } + [.integer(excluded)])
@@ -61,23 +61,20 @@ struct NearestTraceSearch {
         return found
     }
 
-    /// The traces' distances to `values`: their node values in the layer read by the store
-    /// (`ipg_nodes`, each value block of the layer decoded once, the numbers written so that
-    /// they read back exactly).
+    /// The traces' distances to `values`, computed by the store (`ipg_point_distance`, each
+    /// value block of the layer decoded once; `values` handed over bit for bit as float64): the
+    /// same sum of squared differences in node order as a computation here, without writing and
+    /// parsing every trace's node values as text.
     private func distances(of ids: [Int64], to values: [Double]) throws -> [Neighbour] {
+        var point = Data(capacity: values.count * 8)
+        for value in values { withUnsafeBytes(of: value.bitPattern.littleEndian) { point.append(contentsOf: $0) } }
         let table = try backend.run(sql: """
-            SELECT t.id, ipg_nodes(t.value_block, t.value_row, ?, ?) FROM traces t WHERE t.id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
-            """, arguments: [.integer(Int64(layer)), .integer(Int64(nodeSize))] + ids.map { .integer($0) })
+            SELECT t.id, ipg_point_distance(t.value_block, t.value_row, ?, ?, ?) FROM traces t
+            WHERE t.id IN (\(ids.map { _ in "?" }.joined(separator: ", ")))
+            """, arguments: [.integer(Int64(layer)), .integer(Int64(nodeSize)), .blob(point)] + ids.map { .integer($0) })
         return table.rows.compactMap { row in
-            guard case .integer(let id) = row[0], let text = row[1].text else { return nil }
-            let nodes = Self.numbers(text)
-            guard nodes.count == values.count else { return nil }
-            var sum = 0.0
-            for node in values.indices {
-                let difference = values[node] - nodes[node]
-                sum += difference * difference
-            }
-            return Neighbour(trace: id, distance: sum.squareRoot())
+            guard case .integer(let id) = row[0], let distance = row[1].number else { return nil }
+            return Neighbour(trace: id, distance: distance)
         }
     }
 

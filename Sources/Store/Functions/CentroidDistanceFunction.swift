@@ -7,8 +7,28 @@ import IPG
 /// centroid of its model's — `centroids` a JSON object from model id to `ipg_node_means`' array
 /// for that layer. The object is the same for every row of a query, so the last one parsed is
 /// kept.
+///
+/// `ipg_point_distance(value_block, value_row, layer, node_size, point)`: the Euclidean distance
+/// of a trace's node values in a layer from a point given as a BLOB of float64 little-endian
+/// node values — exact, where numbers in JSON text may not read back bit for bit (forensics'
+/// nearest search).
 enum CentroidDistanceFunction {
     static func register(in db: Database, cache: ValueBlockCache) {
+        db.add(function: DatabaseFunction("ipg_point_distance", argumentCount: 5, pure: true) { arguments in
+            guard let values = try TraceMeasureFunctions.layerNodes(arguments, cache: cache) else { return nil }
+            guard let point = Data.fromDatabaseValue(arguments[4]), point.count % 8 == 0 else {
+                throw DatabaseError(message: "ipg_point_distance: the point is not a BLOB of float64 values")
+            }
+            guard point.count / 8 == values.count else { return nil }
+            var sum = 0.0
+            point.withUnsafeBytes { bytes in
+                for node in values.indices {
+                    let difference = values[node] - Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: node * 8, as: UInt64.self)))
+                    sum += difference * difference
+                }
+            }
+            return sum.squareRoot()
+        })
         let centroids = ParsedCentroids()
         db.add(function: DatabaseFunction("ipg_centroid_distance", argumentCount: 7, pure: true) { arguments in
             guard let values = try TraceMeasureFunctions.layerNodes(arguments, cache: cache),

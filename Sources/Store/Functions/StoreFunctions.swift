@@ -14,7 +14,8 @@ import IPG
 /// - `ipg_nodes(value_block, value_row, layer, node_size)`: every node value of a layer as
 ///   a JSON array (for `json_each`: one call per trace instead of one per node).
 /// - `ipg_layer_norm(value_block, value_row, layer, node_size, p)`: the sum of |node value|
-///   (p = 1) or of node value² (p = 2) over a layer, as ingest keeps them in `trace_layer_norms`.
+///   (p = 1) or of node value² (p = 2) over a layer, as ingest keeps them in `value_block_norms`
+///   (read per trace through the view `trace_layer_norms`; `BlockNormFunctions`).
 ///
 /// - `ipg_node_means(value_block, value_row, layer, node_size)`: aggregate, the layer's
 ///   per-node means over a group as a JSON array (`NodeMeansAggregate`);
@@ -90,5 +91,6 @@ enum StoreFunctions {
         DerivedEdgesFunction.register(in: db, cache: cache)
         KernelBackfillFunctions.register(in: db)
         ValueBlockRewrite.register(in: db)
+        BlockNormFunctions.register(in: db)
     }
 }

@@ -120,7 +120,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
         let runID = summary.runID
         let (added, reused) = try store.write { db -> (Int, [String: ReusedIndices]) in
             let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO traces (model_id, run_id, tag, input_index, input_hash, true_label, predicted_label,
+                INSERT INTO traces (model_id, run_id, tag, input_index, input_hash, true_label, predicted_label,
                     confidence, parent_tag, parent_index, value_block, value_row, explicit_edges)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
@@ -128,11 +128,11 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
             let positions = ValueBlocks.positions(for: traces.count)
             var addedIDs: [Int64] = []
             let attribute = try db.cachedStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
-            let norms = try db.cachedStatement(sql: "INSERT INTO trace_layer_norms (trace_id, layer, l1, sum_of_squares) VALUES (?, ?, ?, ?)")
-            // By (tag, index): the unique index's (model, tag) prefix would visit every trace
-            // of the tag, each insert.
-            let otherInput = try db.cachedStatement(
-                sql: "SELECT 1 FROM traces INDEXED BY traces_by_input WHERE tag = ? AND input_index = ? AND model_id = ? AND input_hash <> ? LIMIT 1")
+            // A trace is stored once per (model, tag, input hash, input index, parent): the
+            // traces of its (tag, index), found through traces_by_input, are compared in full
+            // (the store keeps no unique index over the 32-byte hash since migration 0009).
+            let sameInput = try db.cachedStatement(
+                sql: "SELECT input_hash, parent_tag, parent_index FROM traces INDEXED BY traces_by_input WHERE tag = ? AND input_index = ? AND model_id = ?")
             var skipped: Set<Int> = []
             var added = 0
             var reused: [String: ReusedIndices] = [:]
@@ -141,25 +141,33 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 // Stored as raw bytes (half the size in the table and its unique index); a hash
                 // that is not hex is kept as its UTF-8.
                 let inputHash = Data(Hex.bytes(metadata.inputHash) ?? Array(metadata.inputHash.utf8))
-                try insert.execute(arguments: [
-                    modelID, runID, metadata.tag, metadata.inputIndex, inputHash, metadata.trueLabel,
-                    metadata.predictedLabel, Double(metadata.confidence), metadata.parent?.tag ?? "",
-                    metadata.parent?.inputIndex ?? -1, firstBlock + Int64(positions[position].block), positions[position].row,
-                    trace.explicitEdges,
-                ])
-                guard db.changesCount == 1 else {
+                let parentTag = metadata.parent?.tag ?? "", parentIndex = metadata.parent?.inputIndex ?? -1
+                var alreadyStored = false, otherInput = false
+                let stored = try Row.fetchCursor(sameInput, arguments: [metadata.tag, metadata.inputIndex, modelID])
+                while let row = try stored.next() {
+                    let hash: Data = row[0]
+                    if hash != inputHash {
+                        otherInput = true
+                    } else if (row[1] as String) == parentTag && (row[2] as Int) == parentIndex {
+                        alreadyStored = true
+                    }
+                }
+                guard !alreadyStored else {
                     skipped.insert(position)
                     continue
                 }
+                try insert.execute(arguments: [
+                    modelID, runID, metadata.tag, metadata.inputIndex, inputHash, metadata.trueLabel,
+                    metadata.predictedLabel, Double(metadata.confidence), parentTag,
+                    parentIndex, firstBlock + Int64(positions[position].block), positions[position].row,
+                    trace.explicitEdges,
+                ])
                 let traceID = db.lastInsertedRowID
                 addedIDs.append(traceID)
                 for (order, pair) in metadata.attributes.enumerated() {
                     try attribute.execute(arguments: [traceID, order, pair.key, pair.value])
                 }
-                for (layer, norm) in trace.layerNorms.enumerated() {
-                    try norms.execute(arguments: [traceID, layer, norm.l1, norm.sumOfSquares])
-                }
-                if try Bool.fetchOne(otherInput, arguments: [metadata.tag, metadata.inputIndex, modelID, inputHash]) != nil {
+                if otherInput {
                     reused[metadata.tag, default: ReusedIndices(firstIndex: metadata.inputIndex)].traces += 1
                 }
                 added += 1
@@ -168,8 +176,9 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 try ValueBlocks.insert(blocks, firstBlock: firstBlock, encoding: encoding, in: db)
                 try statistics.merge(into: db, modelID: modelID)
             } else {
-                let kept = traces.indices.filter { !skipped.contains($0) }.map { traces[$0].layerValues }
-                try ValueBlocks.insert(try ValueBlocks.encode(kept, encoding: encoding, codec: LayerBlockCodec()), firstBlock: firstBlock, encoding: encoding, in: db)
+                let kept = traces.indices.filter { !skipped.contains($0) }.map { traces[$0] }
+                let keptBlocks = try ValueBlocks.encode(kept.map(\.layerValues), norms: kept.map(\.layerNorms), encoding: encoding, codec: LayerBlockCodec())
+                try ValueBlocks.insert(keptBlocks, firstBlock: firstBlock, encoding: encoding, in: db)
                 let update = try db.cachedStatement(sql: "UPDATE traces SET value_block = ?, value_row = ? WHERE id = ?")
                 for (id, position) in zip(addedIDs, ValueBlocks.positions(for: addedIDs.count)) {
                     try update.execute(arguments: [firstBlock + Int64(position.block), position.row, id])

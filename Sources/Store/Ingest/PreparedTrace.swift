@@ -58,7 +58,7 @@ final class PreparedBatch: @unchecked Sendable {
                 let prepared = traces.map { PreparedTrace($0, topology: topology) }
                 var statistics = BatchStatistics(topology: topology)
                 for trace in prepared { statistics.add(trace) }
-                let blocks = try ValueBlocks.encode(prepared.map(\.layerValues), encoding: encoding, codec: LayerBlockCodec())
+                let blocks = try ValueBlocks.encode(prepared.map(\.layerValues), norms: prepared.map(\.layerNorms), encoding: encoding, codec: LayerBlockCodec())
                 return (prepared, statistics, blocks)
             }
             done.signal()

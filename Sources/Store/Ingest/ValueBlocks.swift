@@ -15,6 +15,9 @@ enum ValueBlocks {
         var traceCount: Int
         /// Per layer: the codec's layout, the values per trace and the bytes.
         var layers: [(layout: LayerBlockCodec.Layout, valueCount: Int, bytes: [UInt8])]
+        /// Per layer, the block's `value_block_norms` row (`BlockNorms`); nil when not given
+        /// (migration 0008 writes blocks before that table exists).
+        var norms: [Data]?
     }
 
     /// The sizes of the blocks `count` traces are split into.
@@ -29,8 +32,9 @@ enum ValueBlocks {
         sizes(for: count).enumerated().flatMap { block, size in (0..<size).map { (block, $0) } }
     }
 
-    /// Encodes traces' layer values (`traces[t][layer]`) into blocks split by `sizes(for:)`.
-    static func encode(_ traces: [[[Float]]], encoding: ValueEncoding, codec: LayerBlockCodec) throws -> [Encoded] {
+    /// Encodes traces' layer values (`traces[t][layer]`) into blocks split by `sizes(for:)`,
+    /// with their layer norms (`norms[t][layer]`) when given.
+    static func encode(_ traces: [[[Float]]], norms: [[(l1: Double, sumOfSquares: Double)]]? = nil, encoding: ValueEncoding, codec: LayerBlockCodec) throws -> [Encoded] {
         var start = 0
         return try sizes(for: traces.count).map { size in
             defer { start += size }
@@ -39,11 +43,19 @@ enum ValueBlocks {
             guard members.allSatisfy({ $0.count == layerCount }) else {
                 throw StoreError(path: "value block", reason: .damaged(detail: "traces of one block have different layer counts"))
             }
-            return Encoded(traceCount: size, layers: try (0..<layerCount).map { layer in
+            let layers = try (0..<layerCount).map { layer in
                 let rows = members.map { $0[layer] }
                 let (layout, bytes) = try codec.encode(rows, encoding: encoding)
                 return (layout, rows.first?.count ?? 0, bytes)
-            })
+            }
+            let blockNorms = try norms.map { norms in
+                let members = norms[start..<(start + size)]
+                guard members.allSatisfy({ $0.count == layerCount }) else {
+                    throw StoreError(path: "value block", reason: .damaged(detail: "traces of one block have norms for different layer counts"))
+                }
+                return (0..<layerCount).map { layer in BlockNorms.encode(members.map { $0[layer] }) }
+            }
+            return Encoded(traceCount: size, layers: layers, norms: blockNorms)
         }
     }
 
@@ -59,6 +71,8 @@ enum ValueBlocks {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO value_blocks (block, layer, trace_count, value_count, encoding, layout, data) VALUES (?, ?, ?, ?, ?, ?, ?)
             """)
+        let insertNorms = blocks.contains { $0.norms != nil }
+            ? try db.cachedStatement(sql: "INSERT INTO value_block_norms (block, layer, norms) VALUES (?, ?, ?)") : nil
         for layer in 0..<(blocks.map(\.layers.count).max() ?? 0) {
             for (offset, block) in blocks.enumerated() where block.layers.indices.contains(layer) {
                 let coded = block.layers[layer]
@@ -66,6 +80,14 @@ enum ValueBlocks {
                     firstBlock + Int64(offset), layer, block.traceCount, coded.valueCount, Int(encoding.rawValue),
                     Int(coded.layout.rawValue), Data(coded.bytes),
                 ])
+            }
+        }
+        // Block by block, in key order: each row goes at the end of the table's b-tree, so its
+        // pages fill (in the values' layer-by-layer order, they were left a third full).
+        guard let insertNorms else { return }
+        for (offset, block) in blocks.enumerated() {
+            for (layer, norms) in (block.norms ?? []).enumerated() {
+                try insertNorms.execute(arguments: [firstBlock + Int64(offset), layer, norms])
             }
         }
     }
