@@ -1,7 +1,9 @@
 /// The payload of a traces frame (layout in `TraceStreamFormat`): metadata records, then one
-/// shuffled value block per layer, then explicit edges.
+/// value block per layer (version 1: byte-shuffled, `ShuffledValueBlock`; version 2: laid out
+/// as the store's blocks, `FrameValueBlock`), then explicit edges.
 enum TraceFrame {
-    static func encode(_ traces: [Trace], topology: ModelTopology, encoding: ValueEncoding) throws -> [UInt8] {
+    /// Encodes `traces` as a frame of stream format `version`.
+    static func encode(_ traces: [Trace], topology: ModelTopology, encoding: ValueEncoding, version: UInt16 = TraceStreamFormat.version) throws -> [UInt8] {
         let valueBytes = traces.count * topology.layers.reduce(0) { $0 + $1.valueCount } * encoding.byteWidth
         var writer = PayloadWriter(reservingCapacity: valueBytes + traces.count * 128)
         for trace in traces {
@@ -12,7 +14,11 @@ enum TraceFrame {
             for (row, trace) in zip(rows, traces) where row.count != layer.valueCount {
                 throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) has \(row.count) values, the layer table says \(layer.valueCount)")
             }
-            writer.writeBytes(ShuffledValueBlock.encode(rows, encoding: encoding))
+            if version == 1 {
+                writer.writeBytes(ShuffledValueBlock.encode(rows, encoding: encoding))
+            } else {
+                try FrameValueBlock.encode(rows, rowLength: layer.valueCount, encoding: encoding, into: &writer)
+            }
         }
         for trace in traces {
             let edges = trace.explicitEdges.keys.sorted().flatMap { trace.explicitEdges[$0]! }
@@ -28,17 +34,33 @@ enum TraceFrame {
     }
 
     /// Decodes `count` traces (the frame header's item count, checked against the payload's
-    /// length before anything is sized by it).
-    static func decode(_ payload: [UInt8], count: Int, topology: ModelTopology, encoding: ValueEncoding) throws -> [Trace] {
+    /// length before anything is sized by it) of a frame of stream format `version`. A version-2
+    /// frame's values may take as little as a bit each, so their decoded size is also held to
+    /// `TraceStreamFormat.maximumPayloadLength`.
+    static func decode(_ payload: [UInt8], count: Int, topology: ModelTopology, encoding: ValueEncoding, version: UInt16) throws -> [Trace] {
         var reader = PayloadReader(payload)
-        let valueBytesPerTrace = topology.layers.reduce(0) { $0 + $1.valueCount } * encoding.byteWidth
-        let minimumTraceLength = minimumMetadataLength + valueBytesPerTrace + 4  // 4: its explicit edge count
+        let valuesPerTrace = topology.layers.reduce(0) { $0 + $1.valueCount }
+        // A version-2 value takes at least one bitmap bit.
+        let minimumValueBytes = version == 1 ? valuesPerTrace * encoding.byteWidth : valuesPerTrace / 8
+        let minimumTraceLength = minimumMetadataLength + minimumValueBytes + 4  // 4: its explicit edge count
         try reader.requireRoom(for: count, "traces", minimumItemLength: minimumTraceLength)
+        let (decodedValueBytes, overflow) = count.multipliedReportingOverflow(by: valuesPerTrace * encoding.byteWidth)
+        guard !overflow, decodedValueBytes <= TraceStreamFormat.maximumPayloadLength else {
+            throw PayloadError("\(count) traces of \(valuesPerTrace) values exceed \(TraceStreamFormat.maximumPayloadLength) decoded bytes")
+        }
         let metadata = try (0..<count).map { _ in try decodeMetadata(&reader) }
         var layerRows: [[[Float]]] = []
         for layer in topology.layers {
-            let block = try reader.readBytes(count * layer.valueCount * encoding.byteWidth)
-            layerRows.append(ShuffledValueBlock.decode(block, rowCount: count, rowLength: layer.valueCount, encoding: encoding))
+            if version == 1 {
+                let block = try reader.readBytes(count * layer.valueCount * encoding.byteWidth)
+                layerRows.append(ShuffledValueBlock.decode(block, rowCount: count, rowLength: layer.valueCount, encoding: encoding))
+            } else {
+                do {
+                    layerRows.append(try FrameValueBlock.decode(rowCount: count, rowLength: layer.valueCount, encoding: encoding, from: &reader))
+                } catch let error as PayloadError {
+                    throw PayloadError("layer \(layer.index): \(error.message)")
+                }
+            }
         }
         var traces: [Trace] = []
         traces.reserveCapacity(count)
