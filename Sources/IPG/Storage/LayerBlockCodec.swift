@@ -112,8 +112,9 @@ public final class LayerBlockCodec {
     /// hundred, so a capture's frames are rarely hashed through.
     static func chooseLayout(_ patterns: [UInt32]) -> Layout {
         if PatternTable(patterns, limit: 256).distinct.count <= 256 { return .dictionary8 }
-        let zeros = patterns.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-        if zeros * 4 >= patterns.count { return .activeBitmap }
+        // Without branches (post-ReLU zeros come at random): `(b | −b) >> 31` is 1 exactly when b ≠ 0.
+        let nonzeros = patterns.reduce(0) { $0 &+ Int(($1 | (0 &- $1)) &>> 31) }
+        if (patterns.count - nonzeros) * 4 >= patterns.count { return .activeBitmap }
         let limit = min(65_536, patterns.count / 4)
         if limit > 256 && PatternTable(patterns, limit: limit).distinct.count <= limit { return .dictionary16 }
         return .shuffled

@@ -5,10 +5,10 @@
 enum FrameValueBlock {
     /// Encodes `rows` (each one trace's values of the layer, `rowLength` of them).
     static func encode(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding, into payload: inout PayloadWriter) throws {
-        let traceMajor = patterns(rows, rowLength: rowLength, encoding: encoding)
-        let layout = LayerBlockCodec.chooseLayout(traceMajor)
+        let nodeMajor = patterns(rows, rowLength: rowLength, encoding: encoding)
+        let layout = LayerBlockCodec.chooseLayout(nodeMajor)
         payload.writeUInt8(layout.rawValue)
-        let laidOut = layout.isTraceMajor ? traceMajor : transposed(traceMajor, rows: rows.count, columns: rowLength)
+        let laidOut = layout.isTraceMajor ? transposed(nodeMajor, rows: rowLength, columns: rows.count) : nodeMajor
         try BlockLayouts.write(laidOut, layout: layout, width: encoding.byteWidth, into: &payload)
     }
 
@@ -31,19 +31,22 @@ enum FrameValueBlock {
         }
     }
 
-    /// The rows' bit patterns in the encoding, trace after trace.
+    /// The rows' bit patterns in the encoding, node-major (node 0 of every trace, then node 1, …).
     private static func patterns(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding) -> [UInt32] {
-        [UInt32](unsafeUninitializedCapacity: rows.count * rowLength) { buffer, initialized in
+        let rowCount = rows.count
+        return [UInt32](unsafeUninitializedCapacity: rowCount * rowLength) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
             for (row, values) in rows.enumerated() {
                 values.withUnsafeBufferPointer { values in
-                    let base = row * rowLength
+                    guard let source = values.baseAddress else { return }
+                    let target = base + row
                     switch encoding {
-                    case .float32: for index in 0..<rowLength { buffer[base + index] = values[index].bitPattern }
-                    case .float16: for index in 0..<rowLength { buffer[base + index] = UInt32(Float16(values[index]).bitPattern) }
+                    case .float32: for node in 0..<rowLength { target[node &* rowCount] = source[node].bitPattern }
+                    case .float16: for node in 0..<rowLength { target[node &* rowCount] = UInt32(Float16(source[node]).bitPattern) }
                     }
                 }
             }
-            initialized = rows.count * rowLength
+            initialized = rowCount * rowLength
         }
     }
 
