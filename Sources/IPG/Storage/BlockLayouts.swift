@@ -6,12 +6,7 @@ enum BlockLayouts {
         case .shuffled:
             payload.writeBytes(shuffled(patterns, width: width))
         case .activeBitmap:
-            var bitmap = [UInt8](repeating: 0, count: (patterns.count + 7) / 8)
-            var active: [UInt32] = []
-            for (index, bits) in patterns.enumerated() where bits != 0 {
-                bitmap[index >> 3] |= 1 << UInt8(index & 7)
-                active.append(bits)
-            }
+            let (bitmap, active) = activeBitmap(patterns)
             payload.writeBytes(bitmap)
             payload.writeBytes(shuffled(active, width: width))
         case .dictionary8, .dictionary16:
@@ -75,15 +70,49 @@ enum BlockLayouts {
         }
     }
 
+    /// The bitmap of the patterns that are not 0 (LSB first) and those patterns, in one pass
+    /// without branches (every pattern is stored, the next slot taken only after a nonzero one).
+    static func activeBitmap(_ patterns: [UInt32]) -> (bitmap: [UInt8], active: [UInt32]) {
+        let count = patterns.count, bitmapLength = (count + 7) / 8
+        var active: [UInt32] = []
+        let bitmap = [UInt8](unsafeUninitializedCapacity: bitmapLength) { bitmap, bitmapInitialized in
+            active = [UInt32](unsafeUninitializedCapacity: count) { active, activeInitialized in
+                patterns.withUnsafeBufferPointer { patterns in
+                    guard count > 0, let source = patterns.baseAddress, let target = active.baseAddress else { return }
+                    var next = 0
+                    for byteIndex in 0..<bitmapLength {
+                        let base = byteIndex &<< 3
+                        var byte: UInt8 = 0
+                        for bit in 0..<min(8, count &- base) {
+                            let bits = source[base &+ bit]
+                            target[next] = bits
+                            let isActive: UInt8 = bits != 0 ? 1 : 0
+                            next = next &+ Int(isActive)
+                            byte |= isActive &<< UInt8(truncatingIfNeeded: bit)
+                        }
+                        bitmap[byteIndex] = byte
+                    }
+                    activeInitialized = next
+                }
+            }
+            bitmapInitialized = bitmapLength
+        }
+        return (bitmap, active)
+    }
+
     /// Byte `b` of every pattern, for b in 0..<width.
     static func shuffled(_ patterns: [UInt32], width: Int) -> [UInt8] {
         let count = patterns.count
         return [UInt8](unsafeUninitializedCapacity: count * width) { bytes, initialized in
             patterns.withUnsafeBufferPointer { patterns in
-                for plane in 0..<width {
-                    let shift = UInt32(8 * plane), base = plane * count
-                    for index in 0..<count { bytes[base + index] = UInt8(truncatingIfNeeded: patterns[index] >> shift) }
+                guard count > 0, let source = patterns.baseAddress, let base = bytes.baseAddress else { return }
+                // One loop per plane with a constant shift (masking shifts, no overflow checks), so
+                // the compiler vectorizes it.
+                func plane(_ number: Int, _ shift: UInt32) {
+                    let target = base + number * count
+                    for index in 0..<count { target[index] = UInt8(truncatingIfNeeded: source[index] &>> shift) }
                 }
+                for number in 0..<width { plane(number, UInt32(truncatingIfNeeded: 8 &* number)) }
             }
             initialized = count * width
         }

@@ -107,13 +107,16 @@ public final class LayerBlockCodec {
 
     /// The layout expected to compress best: a dictionary when the distinct patterns are few
     /// (8-bit codes up to 256 of them; 16-bit ones while they number at most a quarter of the
-    /// values), else a bitmap when a quarter or more are zero, else plain shuffling.
+    /// values and 65,536), else a bitmap when a quarter or more are zero, else plain shuffling.
+    /// The small table comes first: most layers show a 257th distinct value within a few
+    /// hundred, so a capture's frames are rarely hashed through.
     static func chooseLayout(_ patterns: [UInt32]) -> Layout {
-        let distinct = PatternTable(patterns, limit: min(65_536, max(256, patterns.count / 4))).distinct.count
-        if distinct <= 256 { return .dictionary8 }
-        let zeros = patterns.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-        if zeros * 4 >= patterns.count { return .activeBitmap }
-        if distinct <= patterns.count / 4 { return .dictionary16 }
+        if PatternTable(patterns, limit: 256).distinct.count <= 256 { return .dictionary8 }
+        // Without branches (post-ReLU zeros come at random): `(b | −b) >> 31` is 1 exactly when b ≠ 0.
+        let nonzeros = patterns.reduce(0) { $0 &+ Int(($1 | (0 &- $1)) &>> 31) }
+        if (patterns.count - nonzeros) * 4 >= patterns.count { return .activeBitmap }
+        let limit = min(65_536, patterns.count / 4)
+        if limit > 256 && PatternTable(patterns, limit: limit).distinct.count <= limit { return .dictionary16 }
         return .shuffled
     }
 

@@ -1,12 +1,15 @@
 /// The payload of a traces frame (layout in `TraceStreamFormat`): metadata records, then one
-/// shuffled value block per stored layer (full maps or summaries), then explicit edges.
+/// value block per stored layer (full maps or summaries; version 1: byte-shuffled,
+/// `ShuffledValueBlock`; version 2: laid out as the store's blocks, `FrameValueBlock`), then
+/// explicit edges.
 enum TraceFrame {
     /// Values stored per trace under `resolutions`.
     static func storedValueCount(_ topology: ModelTopology, _ resolutions: [LayerResolution]) -> Int {
         topology.layers.reduce(0) { $0 + resolutions[$1.index].storedValueCount(of: $1) }
     }
 
-    static func encode(_ traces: [Trace], header: StreamHeader) throws -> [UInt8] {
+    /// Encodes `traces` as a frame of stream format `version`.
+    static func encode(_ traces: [Trace], header: StreamHeader, version: UInt16 = TraceStreamFormat.version) throws -> [UInt8] {
         let topology = header.topology, encoding = header.valueEncoding
         let valueBytes = traces.count * storedValueCount(topology, header.resolutions) * encoding.byteWidth
         var writer = PayloadWriter(reservingCapacity: valueBytes + traces.count * 128)
@@ -27,7 +30,11 @@ enum TraceFrame {
                 }
                 return resolution == .summary ? LayerSummary(layer: layer, values: row).storedValues : row
             }
-            writer.writeBytes(ShuffledValueBlock.encode(rows, encoding: encoding))
+            if version == 1 {
+                writer.writeBytes(ShuffledValueBlock.encode(rows, encoding: encoding))
+            } else {
+                try FrameValueBlock.encode(rows, rowLength: resolution.storedValueCount(of: layer), encoding: encoding, into: &writer)
+            }
         }
         for trace in traces {
             let edges = trace.explicitEdges.keys.sorted().flatMap { trace.explicitEdges[$0]! }
@@ -43,31 +50,48 @@ enum TraceFrame {
     }
 
     /// Decodes `count` traces (the frame header's item count, checked against the payload's
-    /// length before anything is sized by it).
-    /// A derived layer comes back as a copy of its source's values; a summarised one as an
-    /// empty value list and a summary.
-    static func decode(_ payload: [UInt8], count: Int, header: StreamHeader, encoding: ValueEncoding) throws -> [Trace] {
+    /// length before anything is sized by it) of a frame of stream format `version`. A version-2
+    /// frame's values may take as little as a bit each, so their decoded size is also held to
+    /// `TraceStreamFormat.maximumPayloadLength`. A derived layer comes back as a copy of its
+    /// source's values; a summarised one as an empty value list and a summary.
+    static func decode(_ payload: [UInt8], count: Int, header: StreamHeader, encoding: ValueEncoding, version: UInt16) throws -> [Trace] {
         let topology = header.topology, resolutions = header.resolutions
         var reader = PayloadReader(payload)
-        let valueBytesPerTrace = storedValueCount(topology, resolutions) * encoding.byteWidth
-        let minimumTraceLength = minimumMetadataLength + valueBytesPerTrace + 4  // 4: its explicit edge count
+        let valuesPerTrace = storedValueCount(topology, resolutions)
+        // A version-2 value takes at least one bitmap bit.
+        let minimumValueBytes = version == 1 ? valuesPerTrace * encoding.byteWidth : valuesPerTrace / 8
+        let minimumTraceLength = minimumMetadataLength + minimumValueBytes + 4  // 4: its explicit edge count
         try reader.requireRoom(for: count, "traces", minimumItemLength: minimumTraceLength)
+        let (decodedValueBytes, overflow) = count.multipliedReportingOverflow(by: valuesPerTrace * encoding.byteWidth)
+        guard !overflow, decodedValueBytes <= TraceStreamFormat.maximumPayloadLength else {
+            throw PayloadError("\(count) traces of \(valuesPerTrace) values exceed \(TraceStreamFormat.maximumPayloadLength) decoded bytes")
+        }
         let metadata = try (0..<count).map { _ in try decodeMetadata(&reader) }
         var layerRows: [[[Float]]] = []
         var summaryRows: [Int: [LayerSummary]] = [:]
         for layer in topology.layers {
-            switch resolutions[layer.index] {
-            case .full:
-                let block = try reader.readBytes(count * layer.valueCount * encoding.byteWidth)
-                layerRows.append(ShuffledValueBlock.decode(block, rowCount: count, rowLength: layer.valueCount, encoding: encoding))
-            case .summary:
-                let length = resolutions[layer.index].storedValueCount(of: layer)
-                let block = try reader.readBytes(count * length * encoding.byteWidth)
-                summaryRows[layer.index] = ShuffledValueBlock.decode(block, rowCount: count, rowLength: length, encoding: encoding)
-                    .map { LayerSummary(stored: $0, nodeCount: layer.nodeCount) }
-                layerRows.append(Array(repeating: [], count: count))
-            case .derived:
+            let resolution = resolutions[layer.index]
+            if resolution == .derived {
                 layerRows.append(layerRows[layer.source!])  // a copy of its source, in the same order
+                continue
+            }
+            let length = resolution.storedValueCount(of: layer)
+            let rows: [[Float]]
+            if version == 1 {
+                let block = try reader.readBytes(count * length * encoding.byteWidth)
+                rows = ShuffledValueBlock.decode(block, rowCount: count, rowLength: length, encoding: encoding)
+            } else {
+                do {
+                    rows = try FrameValueBlock.decode(rowCount: count, rowLength: length, encoding: encoding, from: &reader)
+                } catch let error as PayloadError {
+                    throw PayloadError("layer \(layer.index): \(error.message)")
+                }
+            }
+            if resolution == .summary {
+                summaryRows[layer.index] = rows.map { LayerSummary(stored: $0, nodeCount: layer.nodeCount) }
+                layerRows.append(Array(repeating: [], count: count))
+            } else {
+                layerRows.append(rows)
             }
         }
         var traces: [Trace] = []

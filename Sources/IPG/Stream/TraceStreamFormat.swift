@@ -1,7 +1,7 @@
 /// The `.ipgz` trace stream, version 2: how DeepProv stores one IPG trace per input. Readers
-/// also read version 1, which differs only in the header payload (it has no merged-sources
-/// section, so no layer has more than one source, and no resolution section, so every layer
-/// is full).
+/// also read version 1, which differs in the header payload (it has no merged-sources section,
+/// so no layer has more than one source, and no resolution section, so every layer is full) and
+/// in a traces payload's value blocks.
 ///
 /// All integers are little-endian. A stream is an 8-byte preamble followed by frames.
 ///
@@ -56,17 +56,30 @@
 /// **Traces payload** for `n` traces: first `n` metadata records — input index `i64`, input hash
 /// string, true label `i64` (−1 when unknown), predicted label `i64`, confidence `f32`, tag string,
 /// a `u8` parent flag (1: parent tag string and parent input index `i64` follow), key/values.
-/// Then, for each layer in table order that is not derived, the node values of all `n` traces
-/// (trace after trace; at full resolution `layer.valueCount` values, nodes in index order, a
-/// channel's map row-major; at summary resolution `3 · nodeCount` values: every node's mean,
-/// then every node's max, then every node's share active), encoded as the frame's value
-/// encoding and **byte-shuffled**: with `w`-byte values (4 or 2) and `m` values,
-/// the block is byte 0 of every value, then byte 1 of every value, … (`w·m` bytes). Last, per
-/// trace, its explicit edges: `u32` count, then per edge source layer, source index, target
-/// layer, target index (`u32` each) and weight `f32`.
+/// Then, for each layer in table order that is not derived, a block of the node values of all
+/// `n` traces (each trace's row: at full resolution `layer.valueCount` values, nodes in index
+/// order, a channel's map row-major; at summary resolution `3 · nodeCount` values: every node's
+/// mean, then every node's max, then every node's share active) as the bit patterns of the
+/// frame's value encoding (`w` = 4 or 2 bytes; a float16 pattern is the low 2 bytes of its
+/// `u32`). *Shuffling* `k` patterns `b` bytes wide writes byte 0 of every pattern, then byte 1
+/// of every pattern, … (`b·k` bytes). With `r` values per row and `m = n · r`:
+/// - version 1: the patterns trace after trace, shuffled (`w·m` bytes);
+/// - version 2: a `u8` layout, then (as the store's `LayerBlockCodec` lays out a block) —
+///   0 *shuffled*: the patterns **node-major** (value 0 of every trace, then value 1, …),
+///   shuffled; 1 *bitmap*: node-major, a bitmap of `⌈m/8⌉` bytes (bit `i` is byte `i/8`'s
+///   bit `i mod 8`, least significant first; padding bits 0) set where pattern `i` is not 0,
+///   then the set patterns in order, shuffled; 2 / 3 *dictionary* with 8 / 16-bit codes:
+///   trace after trace, a `u32` count `d` and the `d` distinct patterns ascending, shuffled,
+///   then each pattern's index in them as a 1 / 2-byte code, shuffled (`m` / `2m` bytes).
+///   The writer picks a dictionary when the patterns repeat, a bitmap when a quarter or more
+///   are 0 (post-ReLU maps), else shuffling: zstd then has less to chew and the frame is smaller.
+///
+/// Last, per trace, its explicit edges: `u32` count, then per edge source layer, source index,
+/// target layer, target index (`u32` each) and weight `f32`.
 ///
 /// A reader trusts no length or count: each is checked against the bytes its payload has left
-/// (a frame's trace count too) before anything is sized by it, a frame's decoded length must
+/// (a frame's trace count too) before anything is sized by it, a frame's values may decode to
+/// at most 1 GiB, a dictionary code must name a dictionary entry, a frame's decoded length must
 /// match its zstd frame's content size, and a layer table must agree with itself (node shapes
 /// without empty dimensions, at most 1 GiB of values per trace, edge rules whose weights and
 /// geometry fit the layers they connect, merged sources only on layers that have a first source

@@ -9,6 +9,8 @@ public final class TraceStreamReader {
     public private(set) var tracesRead = 0
     /// Whether the end frame has been read (the stream was finished by its writer).
     public private(set) var reachedEnd = false
+    /// The stream's format version (from its preamble).
+    private let version: UInt16
     private let input: StreamInput
     private let decompressor = ZstdDecompressor()
     private var frameNumber = 0
@@ -23,7 +25,7 @@ public final class TraceStreamReader {
         guard preamble.count == TraceStreamFormat.preambleLength, Array(preamble[0..<4]) == TraceStreamFormat.magic else {
             throw TraceStreamError(file: path, offset: 0, message: "not a DeepProv trace stream (it does not start with 'IPGZ')")
         }
-        let version = UInt16(preamble[4]) | UInt16(preamble[5]) << 8
+        version = UInt16(preamble[4]) | UInt16(preamble[5]) << 8
         guard TraceStreamFormat.readableVersions.contains(version) else {
             throw TraceStreamError(
                 file: path, offset: 4,
@@ -73,7 +75,7 @@ public final class TraceStreamReader {
                 throw damage("unknown value encoding \(frame.valueEncoding)")
             }
             do {
-                buffered = try TraceFrame.decode(payload, count: Int(frame.itemCount), header: header, encoding: encoding)
+                buffered = try TraceFrame.decode(payload, count: Int(frame.itemCount), header: header, encoding: encoding, version: version)
             } catch let error as PayloadError {
                 throw damage(error.message)
             }

@@ -30,8 +30,11 @@ public final class TraceStreamWriter: @unchecked Sendable {
     private var failure: TraceStreamError?
 
     /// Opens `path` (`-` for standard output) and writes the preamble and header frame.
-    /// `frameCapacity` defaults to as many traces as fit in about 2 MB of node values.
-    public init(path: String, header: StreamHeader, frameCapacity: Int? = nil, compressionLevel: Int32 = 1) throws {
+    /// `frameCapacity` defaults to as many traces as fit in about 2 MB of node values (frames
+    /// of twice or four times as many traces compressed no smaller). `compressionLevel` defaults to zstd's −1: on the
+    /// small CNN's laid-out frames it compresses about twice as fast as 1 for 1.3 % more bytes
+    /// (−3: 2.2 % more, no faster end to end); capture spends a third of its time in zstd.
+    public init(path: String, header: StreamHeader, frameCapacity: Int? = nil, compressionLevel: Int32 = -1) throws {
         self.header = header
         self.compressionLevel = compressionLevel
         if let problem = header.topology.resolutionProblem(header.resolutions) {

@@ -5,8 +5,9 @@ final class ZstdCompressor {
     private let context: OpaquePointer
     private let level: Int32
 
-    /// `level`: negative (fastest) to 19 (smallest). DeepProv writes with 1: on byte-shuffled
-    /// activations it is about twice as fast as zstd's default 3 and no larger.
+    /// `level`: negative (fastest) to 19 (smallest). On byte-shuffled activations 1 is about
+    /// twice as fast as zstd's default 3 and barely larger; trace streams use −1 (see
+    /// `TraceStreamWriter`).
     init(level: Int32) {
         guard let context = ZSTD_createCCtx() else { fatalError("ZSTD_createCCtx: out of memory") }
         self.context = context

@@ -72,6 +72,16 @@ import Testing
         #expect(rows(of: try codec.decode(codec.encode(manyLevels, encoding: .float32).bytes)) == manyLevels.flatMap { $0 })
     }
 
+    /// A block of a big layer with more distinct values than 16-bit codes hold (a quarter of a
+    /// million values or more, few zeros: a batch-norm map of 64 traces) is shuffled, not refused.
+    @Test func manyDistinctValuesInABigBlockAreShuffled() throws {
+        let codec = LayerBlockCodec()
+        let input = rows("logits", traces: 64, length: 8_192, seed: 11)
+        let (layout, bytes) = try codec.encode(input, encoding: .float32)
+        #expect(layout == .shuffled)
+        #expect(rows(of: try codec.decode(bytes)).map(\.bitPattern) == bits(input))
+    }
+
     @Test func float16KeepsWhatFloat16Holds() throws {
         let codec = LayerBlockCodec()
         for kind in ["pixels", "relu", "logits"] {

@@ -1,10 +1,12 @@
 import Foundation
-import IPG
+@testable import IPG
 import Testing
 import TestSupport
 
-/// Version 2 adds the merged-sources section to the header; version-1 streams (whose header ends
-/// after the layer table) are still read, and a version-1 header with trailing bytes is not.
+/// Version 2 adds the merged-sources section to the header and lays a traces frame's values out
+/// per layer (`FrameValueBlock`); version-1 streams (whose header ends after the layer table and
+/// whose values are byte-shuffled trace after trace) are still read, and a version-1 header with
+/// trailing bytes is not.
 @Suite struct FormatVersionTests {
     /// The sample table without its merge layers (what a version-1 stream could hold).
     static let singleSourceTopology = ModelTopology(
@@ -18,7 +20,7 @@ import TestSupport
     }
 
     /// A version-2 stream rewritten as version 1: preamble version 1, the header payload without
-    /// its (empty) merged-sources section.
+    /// its (empty) merged-sources section, traces frames encoded as version 1 encoded them.
     static func versionOneBytes(in directory: TemporaryDirectory, traces: [Trace]) throws -> [UInt8] {
         let path = directory.path("v2.ipgz")
         let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: singleSourceTopology))
@@ -30,6 +32,16 @@ import TestSupport
         #expect(Array(payload.suffix(4)) == [0, 0, 0, 0], "an empty merged-sources section ends the header")
         frames.preamble[4] = 1
         frames.frames[0].payload = Array(payload.dropLast(4))
+        var remaining = traces[...]
+        for index in frames.frames.indices where frames.frames[index].kind == 2 {
+            let count = Int(frames.frames[index].itemCount)
+            let version2 = frames.frames[index].payload
+            let version1 = try TraceFrame.encode(Array(remaining.prefix(count)), header: StreamHeader(topology: singleSourceTopology), version: 1)
+            #expect(version1 != version2, "the two versions lay values out differently")
+            frames.frames[index].payload = version1
+            remaining = remaining.dropFirst(count)
+        }
+        #expect(remaining.isEmpty)
         return frames.bytes
     }
 
@@ -45,7 +57,11 @@ import TestSupport
         #expect(result.status == 0, "\(result.errorOutput)")
         let decoded = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
         #expect((decoded["layers"] as? [[Any]])?.map { $0[3] as! [Int] } == Self.singleSourceTopology.layers.map { $0.source.map { [$0] } ?? [] })
-        #expect((decoded["traces"] as? [Any])?.count == traces.count)
+        let records = try #require(decoded["traces"] as? [[String: Any]])
+        #expect(records.count == traces.count)
+        for (record, trace) in zip(records, traces) {
+            #expect(record["layer_crc32"] as? [Int] == trace.layerValues.map(layerChecksum), "input \(trace.metadata.inputIndex)")
+        }
     }
 
     @Test func versionOneHeaderWithAMergedSourcesSectionIsRefused() throws {

@@ -84,3 +84,10 @@ struct StreamFrames {
 func littleEndian(_ value: UInt32) -> [UInt8] {
     (0..<4).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) }
 }
+
+/// zlib's CRC-32 of `values` as little-endian float32 bit patterns (what read_ipgz.py reports
+/// per layer as `layer_crc32`), so two readers can be compared bit for bit.
+func layerChecksum(_ values: [Float]) -> Int {
+    let bytes = values.flatMap { littleEndian($0.bitPattern) }
+    return Int(bytes.withUnsafeBufferPointer { crc32(0, $0.baseAddress, UInt32($0.count)) })
+}

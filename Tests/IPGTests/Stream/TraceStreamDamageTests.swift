@@ -115,4 +115,26 @@ import TestSupport
         let error = #expect(throws: TraceStreamError.self) { try writer.finish() }
         #expect(error?.description.contains("layer 2 has 31 values, the layer table says 32") == true)
     }
+
+    /// A frame fails while it is encoded on a background thread: the next call on the writer
+    /// reports it with the file and the frame, and the unfinished file is not left in place.
+    @Test func backgroundEncodingErrorNamesFileAndFrame() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("w.ipgz")
+        let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: StreamSamples.topology), frameCapacity: 1)
+        try writer.append(StreamSamples.trace(0))
+        var short = StreamSamples.trace(1)
+        short.layerValues[3].removeLast()
+        try writer.append(short)  // frame 2, handed to a background encoder
+        let error = #expect(throws: TraceStreamError.self) {
+            for number in 2..<50 { try writer.append(StreamSamples.trace(number)) }
+            try writer.finish()
+        }
+        #expect(error?.file == path)
+        #expect(error?.frame == 2)
+        #expect(error?.message == "input 3: layer 3 has 7 values, the layer table says 8", "\(String(describing: error))")
+        writer.abandon()
+        #expect(!FileManager.default.fileExists(atPath: path))
+        #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+    }
 }

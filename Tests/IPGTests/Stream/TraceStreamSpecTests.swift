@@ -34,6 +34,8 @@ import TestSupport
             #expect(record["predicted"] as? Int == trace.metadata.predictedLabel)
             #expect((record["parent"] as? [Any])?.last as? Int == trace.metadata.parent?.inputIndex)
             #expect(record["explicit_edges"] as? Int == 1)
+            let stored = trace.layerValues.map { encoding == .float32 ? $0 : $0.map { Float(Float16($0)) } }
+            #expect(record["layer_crc32"] as? [Int] == stored.map(layerChecksum), "input \(trace.metadata.inputIndex): bit for bit")
             let sums = record["layer_sums"] as! [Any]
             for (layer, values) in trace.layerValues.enumerated() {
                 let stored = encoding == .float32 ? values : values.map { Float(Float16($0)) }

@@ -1,0 +1,100 @@
+import Foundation
+@testable import IPG
+import Testing
+import TestSupport
+
+/// Version-2 traces frames lay each layer's values out as the store's blocks do (shuffled,
+/// bitmap of nonzero values, 8- or 16-bit dictionary): every layout reads back bit for bit,
+/// through DeepProv's reader and the spec-only Python reader.
+@Suite struct FrameValueLayoutTests {
+    /// Four source-less layers whose frames of 4 traces call for each layout.
+    static let topology = ModelTopology(
+        fingerprint: String(repeating: "cd", count: 32), name: "every-layout",
+        layers: [("pixels", 64), ("relu", 300), ("levels", 2_000), ("dense", 300)].enumerated().map { index, layer in
+            Layer(index: index, name: layer.0, kind: .input, activation: .identity, threshold: 0, nodeCount: layer.1,
+                  nodeShape: [], source: nil, edgeRule: .none)
+        })
+
+    /// Trace `number`: 8-bit pixel levels; half zeros (and a −0.0, kept as a value); 400 levels
+    /// that repeat; arbitrary floats with infinities, a subnormal (and, in float32, a NaN with a payload).
+    static func trace(_ number: Int, encoding: ValueEncoding) -> Trace {
+        var generator = SplitMix(seed: UInt64(100 + number))
+        let pixels = (0..<64).map { _ in Float(generator.next() % 256) / 255 }
+        var relu = (0..<300).map { _ in max(0, Float(generator.nextUnit() * 2 - 1)) }
+        relu[7] = -0.0
+        let levels = (0..<2_000).map { _ in Float(generator.next() % 400) / 16 - 10 }
+        var dense = (0..<300).map { _ in Float(generator.nextUnit() * 8 - 4) }
+        dense[0] = .infinity
+        dense[1] = -.infinity
+        dense[2] = encoding == .float32 ? .leastNonzeroMagnitude : Float(Float16.leastNonzeroMagnitude)
+        if encoding == .float32 { dense[3] = Float(bitPattern: 0x7FC0_1234) }
+        let metadata = TraceMetadata(inputIndex: number, inputHash: "h\(number)", trueLabel: nil, predictedLabel: 0, confidence: 1, tag: "clean")
+        return Trace(metadata: metadata, layerValues: [pixels, relu, levels, dense], explicitEdges: [:])
+    }
+
+    /// What a reader must return for `values` stored in `encoding`.
+    static func stored(_ values: [Float], _ encoding: ValueEncoding) -> [Float] {
+        encoding == .float32 ? values : values.map { Float(Float16($0)) }
+    }
+
+    @Test func theSampleCallsForEveryLayout() {
+        let traces = (0..<4).map { Self.trace($0, encoding: .float32) }
+        let layouts = Self.topology.layers.indices.map { layer in
+            LayerBlockCodec.chooseLayout(traces.flatMap { $0.layerValues[layer].map(\.bitPattern) })
+        }
+        #expect(layouts == [.dictionary8, .activeBitmap, .dictionary16, .shuffled])
+    }
+
+    @Test(arguments: [ValueEncoding.float32, .float16])
+    func everyLayoutReadsBackBitForBit(encoding: ValueEncoding) throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("layouts.ipgz")
+        let traces = (0..<10).map { Self.trace($0, encoding: encoding) }
+        let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: Self.topology, valueEncoding: encoding), frameCapacity: 4)
+        for trace in traces { try writer.append(trace) }
+        let summary = try writer.finish()
+        #expect(summary.frameCount == 1 + 3 + 1)
+
+        let outcome = StreamReadOutcome(reading: path)
+        #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+        #expect(outcome.traces.count == traces.count)
+        for (read, written) in zip(outcome.traces, traces) {
+            #expect(read.metadata == written.metadata)
+            #expect(read.layerValues.map { $0.map(\.bitPattern) } == written.layerValues.map { Self.stored($0, encoding).map(\.bitPattern) },
+                    "input \(written.metadata.inputIndex)")
+        }
+
+        let result = try PythonScript.run("fixtures/read_ipgz.py", arguments: [path])
+        #expect(result.status == 0, "\(result.errorOutput)")
+        let decoded = try #require(try JSONSerialization.jsonObject(with: Data(result.output.utf8)) as? [String: Any])
+        let records = try #require(decoded["traces"] as? [[String: Any]])
+        #expect(records.count == traces.count)
+        for (record, trace) in zip(records, traces) {
+            #expect(record["layer_crc32"] as? [Int] == trace.layerValues.map { layerChecksum(Self.stored($0, encoding)) },
+                    "input \(trace.metadata.inputIndex)")
+        }
+    }
+
+    /// A dictionary code past the dictionary is damage named with its frame and layer.
+    @Test func codePastTheDictionaryIsDamage() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("good.ipgz")
+        let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: Self.topology), frameCapacity: 4)
+        for number in 0..<4 { try writer.append(Self.trace(number, encoding: .float32)) }
+        try writer.finish()
+        var frames = StreamFrames(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        var payload = frames.frames[1].payload
+        // The metadata records, then layer 0's layout byte (2: dictionary8), dictionary count.
+        let metadataLength = (0..<4).reduce(0) { total, number in total + 8 + 4 + "h\(number)".utf8.count + 8 + 8 + 4 + 4 + "clean".utf8.count + 1 + 4 }
+        #expect(payload[metadataLength] == 2)
+        let dictionaryCount = Int(payload[metadataLength + 1]) | Int(payload[metadataLength + 2]) << 8
+        let firstCode = metadataLength + 5 + 4 * dictionaryCount
+        payload[firstCode] = UInt8(dictionaryCount)  // one past the last entry (the sample has fewer than 256)
+        frames.frames[1].payload = payload
+        let outcome = try StreamReadOutcome(bytes: frames.bytes, name: "damaged.ipgz", in: directory.url)
+        let error = try #require(outcome.streamError)
+        #expect(error.frame == 1)
+        #expect(error.offset == frames.frameOffsets[1])
+        #expect(error.message == "layer 0: value code \(dictionaryCount) past a dictionary of \(dictionaryCount)", "\(error)")
+    }
+}
