@@ -184,3 +184,36 @@ struct PatternTable {
         return (dictionary, patterns.map { codes[slot(of: $0)] })
     }
 }
+
+extension BlockLayouts {
+    /// The rows' bit patterns in the encoding, node-major (node 0 of every trace, then node 1, …).
+    static func nodeMajorPatterns(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding) -> [UInt32] {
+        let rowCount = rows.count
+        return [UInt32](unsafeUninitializedCapacity: rowCount * rowLength) { buffer, initialized in
+            guard let base = buffer.baseAddress else { return }
+            for (row, values) in rows.enumerated() {
+                values.withUnsafeBufferPointer { values in
+                    guard let source = values.baseAddress else { return }
+                    let target = base + row
+                    switch encoding {
+                    case .float32: for node in 0..<rowLength { target[node &* rowCount] = source[node].bitPattern }
+                    case .float16: for node in 0..<rowLength { target[node &* rowCount] = UInt32(Float16(source[node]).bitPattern) }
+                    }
+                }
+            }
+            initialized = rowCount * rowLength
+        }
+    }
+
+    /// A `rows` × `columns` matrix of patterns (row-major) transposed.
+    static func transposed(_ patterns: [UInt32], rows: Int, columns: Int) -> [UInt32] {
+        [UInt32](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
+            patterns.withUnsafeBufferPointer { patterns in
+                for row in 0..<rows {
+                    for column in 0..<columns { buffer[column * rows + row] = patterns[row * columns + column] }
+                }
+            }
+            initialized = rows * columns
+        }
+    }
+}

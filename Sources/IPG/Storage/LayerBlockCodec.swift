@@ -68,9 +68,9 @@ public final class LayerBlockCodec {
         guard rows.allSatisfy({ $0.count == rowLength }) else {
             throw TraceStreamError(file: "value block", message: "the traces of a block have layers of different lengths")
         }
-        var patterns = Self.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
+        var patterns = BlockLayouts.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
         let layout = Self.chooseLayout(patterns)
-        if layout.isTraceMajor { patterns = Self.transposed(patterns, rows: rowLength, columns: rows.count) }
+        if layout.isTraceMajor { patterns = BlockLayouts.transposed(patterns, rows: rowLength, columns: rows.count) }
         var payload = PayloadWriter(reservingCapacity: 16 + patterns.count * encoding.byteWidth)
         do {
             payload.writeUInt8(Self.formatVersion)
@@ -118,32 +118,6 @@ public final class LayerBlockCodec {
         let limit = min(65_536, patterns.count / 4)
         if limit > 256 && PatternTable(patterns, limit: limit).distinct.count <= limit { return .dictionary16 }
         return .shuffled
-    }
-
-    private static func nodeMajorPatterns(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding) -> [UInt32] {
-        let rowCount = rows.count
-        return [UInt32](unsafeUninitializedCapacity: rowCount * rowLength) { buffer, initialized in
-            for (row, values) in rows.enumerated() {
-                values.withUnsafeBufferPointer { values in
-                    for node in 0..<rowLength {
-                        buffer[node * rowCount + row] = encoding == .float32 ? values[node].bitPattern : UInt32(Float16(values[node]).bitPattern)
-                    }
-                }
-            }
-            initialized = rowCount * rowLength
-        }
-    }
-
-    /// A `rows` × `columns` matrix of patterns (row-major) transposed.
-    private static func transposed(_ patterns: [UInt32], rows: Int, columns: Int) -> [UInt32] {
-        [UInt32](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
-            patterns.withUnsafeBufferPointer { patterns in
-                for row in 0..<rows {
-                    for column in 0..<columns { buffer[column * rows + row] = patterns[row * columns + column] }
-                }
-            }
-            initialized = rows * columns
-        }
     }
 
     /// The values of `patterns` in the encoding.

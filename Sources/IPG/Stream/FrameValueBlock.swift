@@ -5,10 +5,10 @@
 enum FrameValueBlock {
     /// Encodes `rows` (each one trace's values of the layer, `rowLength` of them).
     static func encode(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding, into payload: inout PayloadWriter) throws {
-        let nodeMajor = patterns(rows, rowLength: rowLength, encoding: encoding)
+        let nodeMajor = BlockLayouts.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
         let layout = LayerBlockCodec.chooseLayout(nodeMajor)
         payload.writeUInt8(layout.rawValue)
-        let laidOut = layout.isTraceMajor ? transposed(nodeMajor, rows: rowLength, columns: rows.count) : nodeMajor
+        let laidOut = layout.isTraceMajor ? BlockLayouts.transposed(nodeMajor, rows: rowLength, columns: rows.count) : nodeMajor
         try BlockLayouts.write(laidOut, layout: layout, width: encoding.byteWidth, into: &payload)
     }
 
@@ -28,37 +28,6 @@ enum FrameValueBlock {
                     initialized = rowLength
                 }
             }
-        }
-    }
-
-    /// The rows' bit patterns in the encoding, node-major (node 0 of every trace, then node 1, …).
-    private static func patterns(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding) -> [UInt32] {
-        let rowCount = rows.count
-        return [UInt32](unsafeUninitializedCapacity: rowCount * rowLength) { buffer, initialized in
-            guard let base = buffer.baseAddress else { return }
-            for (row, values) in rows.enumerated() {
-                values.withUnsafeBufferPointer { values in
-                    guard let source = values.baseAddress else { return }
-                    let target = base + row
-                    switch encoding {
-                    case .float32: for node in 0..<rowLength { target[node &* rowCount] = source[node].bitPattern }
-                    case .float16: for node in 0..<rowLength { target[node &* rowCount] = UInt32(Float16(source[node]).bitPattern) }
-                    }
-                }
-            }
-            initialized = rowCount * rowLength
-        }
-    }
-
-    /// A `rows` × `columns` matrix of patterns (row-major) transposed.
-    private static func transposed(_ patterns: [UInt32], rows: Int, columns: Int) -> [UInt32] {
-        [UInt32](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
-            patterns.withUnsafeBufferPointer { patterns in
-                for row in 0..<rows {
-                    for column in 0..<columns { buffer[column * rows + row] = patterns[row * columns + column] }
-                }
-            }
-            initialized = rows * columns
         }
     }
 }
