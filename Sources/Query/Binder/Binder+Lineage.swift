@@ -44,7 +44,7 @@ extension Binder {
     }
 
     /// How many steps a lineage can take, and from where, for messages. Each step crosses a
-    /// layer whose edges queries derive (dense, conv, pooling, batch norm, reshape): back from
+    /// layer whose edges queries derive (dense, conv, pooling, batch norm, reshape, merge): back from
     /// the start layer (each model's output by default), those at or below it; forward, those
     /// above it. From a `$parameter` layer: any.
     private func lineageSteps(from start: BoundValue?, forward: Bool) -> (steps: Int, from: String) {

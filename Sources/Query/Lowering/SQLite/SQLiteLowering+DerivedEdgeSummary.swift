@@ -1,7 +1,7 @@
 import IPG
 
 /// Base rows of edge summaries for layers whose edges are derived from maps (conv, batch norm,
-/// pooling, reshape). A conv edge's contribution is not a multiple of its source node's value
+/// pooling, reshape, merge: one aggregate per source). A conv edge's contribution is not a multiple of its source node's value
 /// (it weighs each element by the kernel offsets that see it), so no node statistics give it:
 /// these rows always scan the selected traces and aggregate every pair of nodes the layer
 /// connects (its contribution counted in every trace, as a dense edge's is; `active` counts

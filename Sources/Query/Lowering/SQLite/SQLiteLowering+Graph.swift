@@ -1,7 +1,8 @@
 /// Edge and lineage queries: dense edges are derived from the weights and the traces' node
 /// values (edge source → target carries weight × source value), joining active nodes only;
-/// the edges into conv, batch-norm, pooling and reshape layers from the source layer's full
-/// map (and the layer's stored kernel) by the store's `ipg_edges`, one call per trace and layer.
+/// the edges into conv, batch-norm, pooling, reshape and merge layers from the source layer's
+/// full map (and the layer's stored kernel) by the store's `ipg_edges`, one call per trace,
+/// layer and source (a merge layer's sources from `layer_sources`).
 extension SQLiteLowering.Conditions {
     private typealias Spelling = SQLiteLowering.Spelling
 
