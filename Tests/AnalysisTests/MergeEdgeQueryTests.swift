@@ -107,4 +107,54 @@ import TestSupport
         }
         try ConvLineageQueryTests.check(path, "from traces | where tag = 'clean' | lineage forward from \(skip):0 depth 2 top 2", expected: expected, label: "\(fixture) forward from \(skip)")
     }
+
+    /// From the output, 4 steps back (into the last merge layer and through it in the ResNets):
+    /// the contrast of the wrongly classified traces, and each noisy trace beside its parent.
+    @Test(arguments: fixtures)
+    func contrastAndVersusParentThroughMergeLayersMatchTheGraphWalks(fixture: String) throws {
+        let directory = try TemporaryDirectory()
+        let (path, topology, traces) = try ConvStoreFixtures.store(fixture, count: 6, seed: 41, in: directory)
+        let output = topology.layers.count - 1
+        let graphs = traces.map { InferenceProvenanceGraph(topology: topology, trace: $0) }
+        let mergeIndices = topology.layers.filter(\.isMerge).map(\.index)
+        let lastMerge = try #require(mergeIndices.last)
+        #expect(output - lastMerge < 4, "\(fixture): the walks reach the merge layer \(lastMerge)")
+        var expected: [ConvLineageQueryTests.Walked: (contribution: Double, flow: Double)] = [:]
+        for graph in graphs where graph.metadata.tag == "clean" && graph.metadata.trueLabel != graph.metadata.predictedLabel {
+            expected.merge(ConvLineageQueryTests.walk(graph, from: NodeID(layer: output, index: graph.metadata.predictedLabel), forward: false, depth: 4, top: 1,
+                                                      versus: NodeID(layer: output, index: graph.metadata.trueLabel!))) { a, _ in a }
+        }
+        let contrast = "from traces where tag = 'clean' | lineage contrast depth 4 top 1"
+        if topology.layers[output].isMerge {
+            // concat_net's output is a Sum: channel c's edges come from the addends' channel c
+            // only, so no source feeds both classes and neither the graphs nor the query contrast.
+            let rows = try queryCSV(path, contrast)
+            #expect(expected.isEmpty && rows.count == 1, "\(fixture): no contrast through a channel-wise output")
+        } else {
+            try ConvLineageQueryTests.check(path, contrast, expected: expected, label: "\(fixture) contrast")
+        }
+        let rows = try queryCSV(path, "from traces where tag = 'noisy' | lineage depth 4 top 1 | versus parent")
+        let column = { (name: String) in rows[0].firstIndex(of: name)! }
+        var found: [ConvLineageQueryTests.Walked: (a: Double?, b: Double?)] = [:]
+        for row in rows.dropFirst() {
+            found[ConvLineageQueryTests.Walked(input: Int(row[column("input")])!, step: Int(row[column("step")])!, path: row[column("path")])] =
+                (Double(row[column("contribution_a")]), Double(row[column("contribution_b")]))
+        }
+        var walked: [ConvLineageQueryTests.Walked: (a: Double?, b: Double?)] = [:]
+        for graph in graphs {
+            let noisy = graph.metadata.tag == "noisy"
+            for (key, value) in ConvLineageQueryTests.walk(graph, from: NodeID(layer: output, index: graph.metadata.predictedLabel), forward: false, depth: 4, top: 1) {
+                let before = walked[key] ?? (nil, nil)
+                walked[key] = noisy ? (value.contribution, before.b) : (before.a, value.contribution)
+            }
+        }
+        #expect(Set(found.keys) == Set(walked.keys), "\(fixture) versus parent: \(found.count) paths, the graphs give \(walked.count)")
+        #expect(walked.keys.contains { $0.path.contains("\(lastMerge):") }, "\(fixture): the walks cross layer \(lastMerge)")
+        for (key, value) in walked {
+            guard let row = found[key] else { continue }
+            #expect((row.a == nil) == (value.a == nil) && (row.b == nil) == (value.b == nil), "\(fixture) \(key.path): sides \(row) vs \(value)")
+            if let a = row.a, let b = value.a { #expect(ConvLineageQueryTests.close(a, b), "\(fixture) \(key.path): \(a) vs \(b)") }
+            if let a = row.b, let b = value.b { #expect(ConvLineageQueryTests.close(a, b), "\(fixture) \(key.path): parent \(a) vs \(b)") }
+        }
+    }
 }
