@@ -4,11 +4,15 @@ import IPG
 import Store
 
 /// Stores of the committed CNN fixtures (`Tests/Fixtures/onnx/cnn1d`, `cnn2d`,
-/// `cnn2d_dilated`) captured over seeded Gaussian inputs: `count` clean traces and, for each,
-/// a noisy copy whose parent is the clean one.
+/// `cnn2d_dilated`; with merge layers `resnet_cifar`, `resnet_mnist`, `concat_net`) captured
+/// over seeded Gaussian inputs: `count` clean traces and, for each, a noisy copy whose parent
+/// is the clean one.
 public enum ConvStoreFixtures {
     /// The input shape of one sample of each fixture (its `input.npy` without the batch axis).
-    public static let sampleShapes: [String: [Int]] = ["cnn1d": [3, 16], "cnn2d": [2, 9, 9], "cnn2d_dilated": [3, 11, 11]]
+    public static let sampleShapes: [String: [Int]] = [
+        "cnn1d": [3, 16], "cnn2d": [2, 9, 9], "cnn2d_dilated": [3, 11, 11],
+        "resnet_cifar": [3, 32, 32], "resnet_mnist": [1, 28, 28], "concat_net": [2, 8, 8],
+    ]
 
     /// The traces of `fixture`: clean inputs 0..<count (labels cycling over `classes`), then
     /// their noisy copies (tag `noisy`, parent the clean trace of the same index).

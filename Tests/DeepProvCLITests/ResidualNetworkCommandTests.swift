@@ -5,7 +5,7 @@ import TestSupport
 
 /// A residual network end to end through the executable: `capture` the ResNet-style fixture
 /// (1×28×28, BN folded, two residual Adds), `ingest` it, `query` its merge layers' nodes,
-/// `export` an IPG with the merge edges; edges into a merge layer are refused with a diagnostic.
+/// `export` an IPG with the merge edges; `query` the edges into a merge layer.
 @Suite struct ResidualNetworkCommandTests {
     struct Workspace {
         let directory: TemporaryDirectory
@@ -90,20 +90,30 @@ import TestSupport
         #expect(dot.contains("label=\"\(workspace.mergeLayers[0].index): add \(workspace.mergeLayers[0].name)\""))
     }
 
-    @Test func edgesIntoAMergeLayerAreRefusedWithADiagnostic() throws {
+    @Test func edgesIntoAMergeLayerAreTheGraphsEdges() throws {
         let workspace = try Workspace()
-        let layer = try #require(workspace.mergeLayers.first).index
-        let error = #expect(throws: FailedCommand.self) {
-            _ = try deepProvOutput(["query", "--db", workspace.database, "from traces | edges into layer \(layer)"])
+        for layer in workspace.mergeLayers {
+            // Named directly and through a parameter: exit 0, nothing on stderr, every edge the
+            // traces' IPGs have into the layer (from both addends), with its contribution.
+            for (arguments, query) in [([String](), "from traces | edges into layer \(layer.index)"), (["--param", "layer=\(layer.index)"], "from traces | edges into layer $layer")] {
+                let (stdout, stderr, status) = try DeepProvProcess(["query", "--db", workspace.database, "--format", "csv"] + arguments + [query]).finish()
+                #expect(status == 0 && stderr.isEmpty, "\(query): \(status) \(stderr)")
+                let rows = stdout.split(separator: "\n").map { $0.split(separator: ",").map(String.init) }
+                #expect(rows.first == ["trace", "tag", "input", "source", "target", "contribution"])
+                var found: [String: Double] = [:]
+                for row in rows.dropFirst() { found["\(row[2]) \(row[3])->\(row[4])"] = Double(row[5]) }
+                var expected: [String: Double] = [:]
+                for trace in workspace.traces {
+                    for edge in InferenceProvenanceGraph(topology: workspace.header.topology, trace: trace).edges where edge.target.layer == layer.index {
+                        expected["\(trace.metadata.inputIndex) \(edge.source.layer):\(edge.source.index)->\(edge.target.layer):\(edge.target.index)"] = Double(edge.weight)
+                    }
+                }
+                #expect(Set(found.keys) == Set(expected.keys) && !expected.isEmpty, "\(query): \(found.count) edges, the graphs have \(expected.count)")
+                for (key, weight) in expected {
+                    guard let value = found[key] else { continue }
+                    #expect(abs(value - weight) <= 1e-5 * max(1, abs(weight)), "\(key): \(value) vs the graph's \(weight)")
+                }
+            }
         }
-        #expect(error?.status == 1)
-        #expect(error?.stderr.contains("error[E033]: layer \(layer) (add '\(workspace.mergeLayers[0].name)') merges several layers, and queries do not derive edges from several sources yet") == true, "\(error?.stderr ?? "")")
-        // Named through a parameter, a merge layer is refused the same way; a conv layer's edges
-        // come back.
-        let parameterised = "from traces | edges into layer $layer"
-        let refused = deepProvFailure(["query", "--db", workspace.database, "--param", "layer=\(layer)", parameterised])
-        #expect(refused?.contains("error[E033]: layer \(layer) (add") == true, "\(refused ?? "no error")")
-        let conv = try #require(workspace.header.topology.layers.first { $0.kind == .conv }).index
-        #expect(try deepProvCSV(["query", "--db", workspace.database, "--format", "csv", "--param", "layer=\(conv)", parameterised]).count > 1)
     }
 }

@@ -2,9 +2,10 @@ import IPG
 import Query
 import Testing
 
-/// A residual model's merge layers (Add of two layers, Concat): node queries compile, and what
-/// would follow edges into a merge layer (not in the language yet) is a diagnostic, never a
-/// walk that silently finds no edges.
+/// A residual model's merge layers (Add of two layers, Concat): node queries, edges into them
+/// and lineages through them compile (their edges come from every source in `layer_sources`;
+/// MergeEdgeQueryTests checks the rows against the IPG); a merge layer whose edges queries do
+/// not derive is a diagnostic.
 @Suite struct MergeLayerQueryTests {
     /// conv, conv, their sum (add + relu), pooled, flattened, a dense head, then a concat of the
     /// head with itself as the output.
@@ -21,11 +22,6 @@ import Testing
         ])],
         tags: ["clean"])
 
-    private func refusal(_ query: String) -> (code: String, message: String)? {
-        guard case .failure(let diagnostics) = QueryCompiler.compile(SourceText(query), catalog: Self.catalog) else { return nil }
-        return (diagnostics.first.code.rawValue, diagnostics.first.message)
-    }
-
     @Test func nodeQueriesOnMergeLayersCompile() throws {
         for layer in [3, 7] {
             _ = try QueryCompiler.compile(SourceText("from traces | nodes of layer \(layer) | summarize mean, freq by node"), catalog: Self.catalog).get()
@@ -33,17 +29,26 @@ import Testing
         _ = try QueryCompiler.compile(SourceText("from traces | lineage from 6:0 depth 1 top 2"), catalog: Self.catalog).get()
     }
 
-    @Test func edgesIntoAMergeLayerAreADiagnostic() {
-        #expect(refusal("from traces | edges into layer 3")?.code == "E033")
-        #expect(refusal("from traces | edges into layer 7")?.message == "layer 7 (concat 'joined') merges several layers, and queries do not derive edges from several sources yet")
+    @Test func edgesIntoMergeLayersAndLineagesThroughThemCompile() throws {
+        for query in ["from traces | edges into layer 3", "from traces | edges into layer 7 | summarize mean by edge",
+                      "from traces | lineage depth 1 top 2", "from traces | lineage contrast depth 1 top 2", "from traces | lineage from 3:1 depth 2 top 2"] {
+            let plan = try QueryCompiler.compile(SourceText(query), catalog: Self.catalog).get()
+            #expect(plan.sql.contains("layer_sources"), "\(query) reads every source of a merge layer")
+        }
     }
 
-    @Test func lineageFromAMergeLayerIsADiagnostic() {
-        let fromOutput = refusal("from traces | lineage depth 1 top 2")
-        #expect(fromOutput?.code == "E033")
-        #expect(fromOutput?.message == "lineage walks back from the output, layer 7 of model 'residual', which merges several layers (concat); edges into merge layers are not in the language yet")
-        #expect(refusal("from traces | lineage contrast depth 1 top 2")?.code == "E033")
-        #expect(refusal("from traces | lineage from 3:1 depth 1 top 2")?.message
-                == "lineage walks back from layer 3 of model 'residual', which merges several layers (add); edges into merge layers are not in the language yet")
+    /// A merge layer whose first operand is not its source layer's values (rule `explicit`)
+    /// keeps its edges with each trace, which queries do not read: still a diagnostic.
+    @Test func edgesIntoAMergeLayerOfExplicitEdgesAreADiagnostic() {
+        var model = Self.catalog.models[0]
+        model.layers[3].edgeRule = .explicit
+        let catalog = Catalog(models: [model], tags: ["clean"])
+        guard case .failure(let diagnostics) = QueryCompiler.compile(SourceText("from traces | edges into layer 3"), catalog: catalog) else {
+            Issue.record("edges into an explicit merge layer compiled")
+            return
+        }
+        #expect(diagnostics.first.code.rawValue == "E033")
+        #expect(diagnostics.first.message.hasPrefix("layer 3 (add 'block.add') merges several layers, and queries derive a merge layer's edges only from sources added or concatenated as they are"),
+                "\(diagnostics.first.message)")
     }
 }

@@ -57,7 +57,7 @@ import TestSupport
         let store = try ProvenanceStore(path: path, access: .readOnly)
         let conv = try #require(topology.layers.first { $0.edgeRule.kind == .conv }).index
         let call = { (rule: String, kernel: String) in
-            "SELECT ipg_edges(t.value_block, t.value_row, '\(rule)', s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, \(kernel))"
+            "SELECT ipg_edges(t.value_block, t.value_row, '\(rule)', s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, \(kernel), NULL)"
                 + " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(conv) JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer"
                 + " LEFT JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer"
         }

@@ -44,9 +44,14 @@ public struct Catalog: Sendable, Equatable {
             self.sources = sources
         }
 
-        /// Whether queries derive the edges into this layer: a known rule they handle, on a
-        /// layer with one source (merge layers' edges from several sources are not derived yet).
-        public var hasQueryableEdges: Bool { kind != .add && kind != .concat && edgeRule?.isQueryable == true }
+        /// Whether queries derive the edges into this layer: a known rule they handle, or a
+        /// merge layer (Add/Sum, Concat) whose first source's rule is an addend's or a
+        /// concatenation's (queries read every source from the store's `layer_sources`).
+        public var hasQueryableEdges: Bool {
+            guard let edgeRule else { return false }
+            if kind == .add || kind == .concat { return edgeRule == .channelScale || edgeRule == .concat }
+            return edgeRule.isQueryable
+        }
     }
 
     public var models: [Model]

@@ -22,12 +22,6 @@ extension Binder {
             let values = try required([start.layer, start.node], .node(nodeCounts: nodeCounts))
             return NodeAddress(layer: values[0], node: values[1])
         }
-        if !forward, let merge = mergeLayerStart(address?.layer) {
-            throw Diagnostic(
-                code: .edgesNotDerived,
-                message: "lineage walks back from \(address == nil ? "the output, " : "")\(merge); edges into merge layers are not in the language yet",
-                span: span, notes: ["start the walk at a dense layer: lineage from <layer>:<node> depth 1 top 3"])
-        }
         try requireFullResolutionOfWalk(from: address?.layer, forward: forward, span: span)
         let (steps, from) = lineageSteps(from: address?.layer, forward: forward)
         let bounds = try required([depth, top], .lineage(steps: steps, start: from))
@@ -49,25 +43,8 @@ extension Binder {
         try requireFullResolution(of: dense, for: "'lineage'", span: span)
     }
 
-    /// The merge layer (Add/Sum/Concat of several layers) a backward walk would start at in some
-    /// model, described; nil when it starts at no merge layer (or at a `$parameter` layer). A walk
-    /// from there would find no edges rather than the ones the IPG has.
-    private func mergeLayerStart(_ start: BoundValue?) -> String? {
-        for model in catalog.models {
-            let index: Int
-            switch start {
-            case .integer(let layer)?: index = layer
-            case nil: index = model.layers.count - 1
-            default: return nil
-            }
-            guard model.layers.indices.contains(index), [.add, .concat].contains(model.layers[index].kind) else { continue }
-            return "layer \(index) of model '\(model.name)', which merges several layers (\(model.layers[index].kind.rawValue))"
-        }
-        return nil
-    }
-
     /// How many steps a lineage can take, and from where, for messages. Each step crosses a
-    /// layer whose edges queries derive (dense, conv, pooling, batch norm, reshape): back from
+    /// layer whose edges queries derive (dense, conv, pooling, batch norm, reshape, merge): back from
     /// the start layer (each model's output by default), those at or below it; forward, those
     /// above it. From a `$parameter` layer: any.
     private func lineageSteps(from start: BoundValue?, forward: Bool) -> (steps: Int, from: String) {

@@ -215,7 +215,7 @@ public struct Binder {
     /// Why queries do not derive the edges into `layer` (whose rule is not queryable).
     static func whyNoEdges(_ layer: Catalog.Layer) -> String {
         if layer.kind == .add || layer.kind == .concat {
-            return "layer \(layer.index) (\(layer.kind.rawValue) '\(layer.name)') merges several layers, and queries do not derive edges from several sources yet"
+            return "layer \(layer.index) (\(layer.kind.rawValue) '\(layer.name)') merges several layers, and queries derive a merge layer's edges only from sources added or concatenated as they are (this one's first source has rule \(layer.edgeRule?.rawValue ?? "unknown"))"
         }
         switch layer.edgeRule {
         case .none?: return "layer \(layer.index) is the model input: no edges go into it"

@@ -3,11 +3,14 @@ import GRDB
 import IPG
 
 /// `ipg_edges(value_block, value_row, edge_rule, source layer, source node_size, source
-/// threshold, target layer, target node_size, target threshold, geometry, weights)`: every edge
-/// into a conv, channel-scale (batch norm), channel-output (pooling) or reshape layer of one
-/// trace, derived from the source layer's full map (and, for pooling, the target's) as the
-/// engine's `EdgeDerivation` derives them, with the layer's `layer_kernels` row (NULLs when it
-/// has none). A JSON array of `[source, target, contribution, source active, target active]`,
+/// threshold, target layer, target node_size, target threshold, geometry, weights, merge
+/// offset)`: every edge into a conv, channel-scale (batch norm), channel-output (pooling) or
+/// reshape layer of one trace, or from one source of a merge layer, derived from the source
+/// layer's full map (and, for pooling, the target's) as the engine's `EdgeDerivation` derives
+/// them, with the layer's `layer_kernels` row (NULLs when it has none). `merge offset` is NULL
+/// for a layer of one source; for a source of a merge layer it is the source's
+/// `layer_sources.channel_offset`, and its rule is `concat` (node c → offset + c) or
+/// `channel_scale` (an addend: channel c → channel c, scale 1; no kernel). A JSON array of `[source, target, contribution, source active, target active]`,
 /// one per pair of nodes the rule connects, active or not (an edge of the IPG has both ends
 /// active; a summary's mean counts every trace, as a dense edge's does).
 ///
@@ -25,7 +28,7 @@ import IPG
 /// the mean |a − b|.
 enum DerivedEdgesFunction {
     static let name = "ipg_edges"
-    static let argumentCount = 11
+    static let argumentCount = 12
 
     static func register(in db: Database, cache: ValueBlockCache) {
         let kernels = DecodedKernelCache()
@@ -53,14 +56,19 @@ enum DerivedEdgesFunction {
     /// (after the trace's `value_block, value_row`, whose layers `layerValues` reads).
     static func derive(_ arguments: [DatabaseValue], first: Int = 2, layerValues: (Int) throws -> [Float]?, kernels: DecodedKernelCache, function name: String) throws -> Derived {
         guard let ruleName = String.fromDatabaseValue(arguments[first]) else { throw DatabaseError(message: "\(name): expected the edge rule's name as argument \(first + 1)") }
-        guard let kind = EdgeRuleKind(rawValue: ruleName), EdgeRuleKind.derivedFromMaps.contains(kind) else {
-            throw DatabaseError(message: "\(name): edges of rule '\(ruleName)' are not derived here (conv, channel_scale, channel_output and reshape are)")
+        let mergeOffset = Int.fromDatabaseValue(arguments[first + 9])
+        guard let kind = EdgeRuleKind(rawValue: ruleName), EdgeRuleKind.derivedFromMaps.contains(kind) || (mergeOffset != nil && kind == .concat) else {
+            throw DatabaseError(message: "\(name): edges of rule '\(ruleName)' are not derived here (conv, channel_scale, channel_output, reshape and a merge layer's concat are)")
         }
         let source = try NodeValueArguments.layerShape(arguments, first: first + 1, function: name)
         let target = try NodeValueArguments.layerShape(arguments, first: first + 4, function: name)
         let sourceValues = try values(of: source.layer, layerValues, function: name), targetValues = try values(of: target.layer, layerValues, function: name)
         let rule: EdgeRule
         switch kind {
+        case .concat:
+            rule = .concat(channelOffset: mergeOffset ?? 0)
+        case .channelScale where mergeOffset != nil:
+            rule = .channelScale(scales: [Float](repeating: 1, count: sourceValues.count / source.nodeSize))
         case .conv, .channelScale:
             guard let blob = Data.fromDatabaseValue(arguments[first + 8]) else {
                 throw DatabaseError(message: "\(name): layer \(target.layer) has no kernel (its layer_kernels row is missing)")

@@ -11,12 +11,13 @@ JOIN layers l ON l.model_id = r.model_id AND l.layer = ? AND l.source_layer = r.
 JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node) UNION ALL
 SELECT *
 FROM (SELECT g.model_id AS model_id, g.layer AS layer, g.source_layer AS source_layer, CAST(json_extract(j.value, '$[0]') AS INTEGER) AS source, CAST(json_extract(j.value, '$[1]') AS INTEGER) AS target, json_extract(j.value, '$[2]') AS traces, json_extract(j.value, '$[2]') AS n, json_extract(j.value, '$[3]') AS mean, json_extract(j.value, '$[4]') AS m2, json_extract(j.value, '$[5]') AS active, json_extract(j.value, '$[6]') AS minimum, json_extract(j.value, '$[7]') AS maximum
-FROM (SELECT t.model_id AS model_id, l.layer AS layer, l.source_layer AS source_layer, ipg_edge_stats(t.value_block, t.value_row, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights) AS stats
+FROM (SELECT t.model_id AS model_id, l.layer AS layer, s.layer AS source_layer, ipg_edge_stats(t.value_block, t.value_row, ls.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights, CASE WHEN l.kind IN ('add', 'concat') THEN ls.channel_offset END) AS stats
 FROM layers l
 CROSS JOIN traces t ON t.model_id = l.model_id
-JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer LEFT
+JOIN layer_sources ls ON ls.model_id = l.model_id AND ls.layer = l.layer AND ls.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape', 'concat')
+JOIN layers s ON s.model_id = l.model_id AND s.layer = ls.source_layer LEFT
 JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
-WHERE l.layer = ? AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') AND l.kind NOT IN ('add', 'concat') AND ((t.tag = ?))
-GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j)) AS a) AS r
+WHERE l.layer = ? AND (l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') OR l.kind IN ('add', 'concat')) AND ((t.tag = ?))
+GROUP BY t.model_id, l.layer, ls.position) AS g, json_each(g.stats) AS j)) AS a) AS r
 ORDER BY CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)
 -- arguments: 'clean', 2, 2, 2, 'clean'

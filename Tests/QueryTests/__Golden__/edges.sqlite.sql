@@ -4,10 +4,11 @@ FROM traces t
 WHERE ((t.tag = ?) AND (t.input_index = ?)))
 SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || json_extract(e.value, '$[0]') AS source, l.layer || ':' || json_extract(e.value, '$[1]') AS target, json_extract(e.value, '$[2]') AS contribution
 FROM chosen t
-JOIN layers l ON l.model_id = t.model_id AND l.layer = ? AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') AND l.kind NOT IN ('add', 'concat')
-JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer LEFT
+JOIN layers l ON l.model_id = t.model_id AND l.layer = ? AND (l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') OR l.kind IN ('add', 'concat'))
+JOIN layer_sources ls ON ls.model_id = l.model_id AND ls.layer = l.layer AND ls.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape', 'concat')
+JOIN layers s ON s.model_id = l.model_id AND s.layer = ls.source_layer LEFT
 JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
-CROSS JOIN json_each(ipg_edges(t.value_block, t.value_row, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights)) AS e
+CROSS JOIN json_each(ipg_edges(t.value_block, t.value_row, ls.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights, CASE WHEN l.kind IN ('add', 'concat') THEN ls.channel_offset END)) AS e
 WHERE json_extract(e.value, '$[3]') AND json_extract(e.value, '$[4]') UNION ALL
 SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution
 FROM chosen t

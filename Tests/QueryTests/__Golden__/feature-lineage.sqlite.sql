@@ -4,12 +4,13 @@ FROM traces t
 WHERE ((t.tag = ?) AND (t.input_index = ?))), vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value
 FROM chosen c
 JOIN layers l ON l.model_id = c.model_id
-CROSS JOIN json_each(ipg_nodes(c.value_block, c.value_row, l.layer, l.node_size)) AS j), derived(trace_id, layer, source, target, contribution, source_active, target_active) AS MATERIALIZED (SELECT c.id, l.layer, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]')
+CROSS JOIN json_each(ipg_nodes(c.value_block, c.value_row, l.layer, l.node_size)) AS j), derived(trace_id, layer, source_layer, source, target, contribution, source_active, target_active) AS MATERIALIZED (SELECT c.id, l.layer, s.layer, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]')
 FROM chosen c
-JOIN layers l ON l.model_id = c.model_id AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') AND l.kind NOT IN ('add', 'concat')
-JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer LEFT
+JOIN layers l ON l.model_id = c.model_id AND (l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') OR l.kind IN ('add', 'concat'))
+JOIN layer_sources ls ON ls.model_id = l.model_id AND ls.layer = l.layer AND ls.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape', 'concat')
+JOIN layers s ON s.model_id = l.model_id AND s.layer = ls.source_layer LEFT
 JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
-CROSS JOIN json_each(ipg_edges(c.value_block, c.value_row, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights)) AS e), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, ? AS layer, ? AS node, NULL, NULL, NULL, NULL, NULL
+CROSS JOIN json_each(ipg_edges(c.value_block, c.value_row, ls.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights, CASE WHEN l.kind IN ('add', 'concat') THEN ls.channel_offset END)) AS e), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, ? AS layer, ? AS node, NULL, NULL, NULL, NULL, NULL
 FROM chosen c), step1(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
 FROM (SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' -> ' || l.layer || ':' || w.target AS path, w.weight * a.value AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
 ORDER BY w.weight * a.value DESC) AS rank
@@ -25,8 +26,9 @@ SELECT g.trace_id, l.layer AS layer, e.target AS node, g.layer || ':' || g.node 
 ORDER BY e.contribution DESC) AS rank
 FROM step0 g
 JOIN chosen c ON c.id = g.trace_id
-JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') AND l.kind NOT IN ('add', 'concat')
-JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source = g.node
+JOIN layer_sources ls ON ls.model_id = c.model_id AND ls.source_layer = g.layer AND ls.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape', 'concat')
+JOIN layers l ON l.model_id = c.model_id AND l.layer = ls.layer AND (l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') OR l.kind IN ('add', 'concat'))
+JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source_layer = g.layer AND e.source = g.node
 WHERE ? >= 1 AND e.source_active AND e.target_active)
 WHERE rank <= ?), step2(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
 FROM (SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' -> ' || l.layer || ':' || w.target AS path, g.flow * w.weight * a.value / NULLIF((SELECT SUM(v.weight * x.value)
@@ -49,8 +51,9 @@ WHERE x.trace_id = g.trace_id AND x.layer = l.layer AND x.target = e.target AND 
 ORDER BY e.contribution DESC) AS rank
 FROM step1 g
 JOIN chosen c ON c.id = g.trace_id
-JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') AND l.kind NOT IN ('add', 'concat')
-JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source = g.node
+JOIN layer_sources ls ON ls.model_id = c.model_id AND ls.source_layer = g.layer AND ls.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape', 'concat')
+JOIN layers l ON l.model_id = c.model_id AND l.layer = ls.layer AND (l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') OR l.kind IN ('add', 'concat'))
+JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source_layer = g.layer AND e.source = g.node
 WHERE ? >= 2 AND e.source_active AND e.target_active)
 WHERE rank <= ?)
 SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow

@@ -5,12 +5,13 @@ FROM traces t
 WHERE ((t.tag = ?) AND NOT ((t.predicted_label = t.true_label)))), vals(trace_id, layer, node, value) AS MATERIALIZED (SELECT c.id, l.layer, CAST(j.key AS INTEGER), j.value
 FROM chosen c
 JOIN layers l ON l.model_id = c.model_id
-CROSS JOIN json_each(ipg_nodes(c.value_block, c.value_row, l.layer, l.node_size)) AS j), derived(trace_id, layer, source, target, contribution, source_active, target_active) AS MATERIALIZED (SELECT c.id, l.layer, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]')
+CROSS JOIN json_each(ipg_nodes(c.value_block, c.value_row, l.layer, l.node_size)) AS j), derived(trace_id, layer, source_layer, source, target, contribution, source_active, target_active) AS MATERIALIZED (SELECT c.id, l.layer, s.layer, json_extract(e.value, '$[0]'), json_extract(e.value, '$[1]'), json_extract(e.value, '$[2]'), json_extract(e.value, '$[3]'), json_extract(e.value, '$[4]')
 FROM chosen c
-JOIN layers l ON l.model_id = c.model_id AND l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') AND l.kind NOT IN ('add', 'concat')
-JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer LEFT
+JOIN layers l ON l.model_id = c.model_id AND (l.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape') OR l.kind IN ('add', 'concat'))
+JOIN layer_sources ls ON ls.model_id = l.model_id AND ls.layer = l.layer AND ls.edge_rule IN ('conv', 'channel_scale', 'channel_output', 'reshape', 'concat')
+JOIN layers s ON s.model_id = l.model_id AND s.layer = ls.source_layer LEFT
 JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
-CROSS JOIN json_each(ipg_edges(c.value_block, c.value_row, l.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights)) AS e), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, (SELECT MAX(layer)
+CROSS JOIN json_each(ipg_edges(c.value_block, c.value_row, ls.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights, CASE WHEN l.kind IN ('add', 'concat') THEN ls.channel_offset END)) AS e), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, (SELECT MAX(layer)
 FROM layers
 WHERE model_id = c.model_id) AS layer, c.predicted_label AS node, NULL, NULL, NULL, NULL, NULL
 FROM chosen c), step1(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
@@ -27,9 +28,8 @@ SELECT g.trace_id, s.layer AS layer, e.source AS node, s.layer || ':' || e.sourc
 ORDER BY e.contribution DESC) AS rank
 FROM step0 g
 JOIN chosen c ON c.id = g.trace_id
-JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
-JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
 JOIN derived e ON e.trace_id = g.trace_id AND e.layer = g.layer AND e.target = g.node
+JOIN layers s ON s.model_id = c.model_id AND s.layer = e.source_layer
 WHERE ? >= 1 AND e.source_active)
 WHERE rank <= ?), step2(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
 FROM (SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || w.source AS path, g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)), 0) AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
@@ -45,9 +45,8 @@ SELECT g.trace_id, s.layer AS layer, e.source AS node, s.layer || ':' || e.sourc
 ORDER BY e.contribution DESC) AS rank
 FROM step1 g
 JOIN chosen c ON c.id = g.trace_id
-JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
-JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
 JOIN derived e ON e.trace_id = g.trace_id AND e.layer = g.layer AND e.target = g.node
+JOIN layers s ON s.model_id = c.model_id AND s.layer = e.source_layer
 WHERE ? >= 2 AND e.source_active)
 WHERE rank <= ?)
 SELECT c.id AS trace, c.tag AS tag, c.input_index AS input, g.step AS step, g.target AS target, g.source AS source, g.contribution AS contribution, g.path AS path, g.flow AS flow

@@ -1,7 +1,7 @@
 import IPG
 
 /// Base rows of edge summaries for layers whose edges are derived from maps (conv, batch norm,
-/// pooling, reshape). A conv edge's contribution is not a multiple of its source node's value
+/// pooling, reshape, merge: one aggregate per source). A conv edge's contribution is not a multiple of its source node's value
 /// (it weighs each element by the kernel offsets that see it), so no node statistics give it:
 /// these rows always scan the selected traces and aggregate every pair of nodes the layer
 /// connects (its contribution counted in every trace, as a dense edge's is; `active` counts
@@ -14,12 +14,12 @@ extension SQLiteLowering.Conditions {
     /// m2, active, minimum, maximum`, from one `ipg_edge_stats` aggregate per group.
     mutating func derivedEdgeRows(_ summary: Summary, filter: BoundCondition?, into: BoundValue) -> SQLFragment {
         let groups = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
-        let keys = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer", "l.source_layer AS source_layer"]
-        var grouped: SQLFragment = "SELECT \(raw: keys.joined(separator: ", ")), \(raw: Spelling.derivedEdgeStatistics(trace: "t", source: "s", target: "l", kernel: "k")) AS stats"
+        let keys = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer", "s.layer AS source_layer"]
+        var grouped: SQLFragment = "SELECT \(raw: keys.joined(separator: ", ")), \(raw: Spelling.derivedEdgeStatistics(trace: "t", source: "s", via: "ls", target: "l", kernel: "k")) AS stats"
         grouped += " FROM layers l CROSS JOIN traces t ON t.model_id = l.model_id \(raw: Self.derivedEdgeJoins(trace: "t", alias: nil))"
         grouped += " WHERE l.layer = \(bind: into) AND \(raw: Spelling.hasDerivedEdges("l"))"
         if let filter { grouped += " AND (\(condition(filter)))" }
-        grouped += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0) + ["l.layer"]).joined(separator: ", "))"
+        grouped += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0) + ["l.layer", "ls.position"]).joined(separator: ", "))"
         var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" } + ["g.layer AS layer", "g.source_layer AS source_layer"]
         columns += [("source", Spelling.DerivedEdgeStatistic.source), ("target", .target)].map { "\(Spelling.integer(Spelling.derivedEdgeStatistic($0.1, of: "j.value"))) AS \($0.0)" }
         columns += Self.statisticsNames.map { "\(Spelling.derivedEdgeStatistic(.field($0.field), of: "j.value")) AS \($0.name)" }
@@ -31,13 +31,13 @@ extension SQLiteLowering.Conditions {
     /// `ipg_edge_pair_stats` aggregate per group.
     mutating func pairedDerivedEdgeRows(_ summary: Summary, filter: BoundCondition?, into: BoundValue) -> SQLFragment {
         let groups = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
-        let keys = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer", "l.source_layer AS source_layer"]
-        var grouped: SQLFragment = "SELECT \(raw: keys.joined(separator: ", ")), \(raw: Spelling.derivedEdgePairStatistics(trace: "t", parent: "p", source: "s", target: "l", kernel: "k")) AS stats"
+        let keys = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer", "s.layer AS source_layer"]
+        var grouped: SQLFragment = "SELECT \(raw: keys.joined(separator: ", ")), \(raw: Spelling.derivedEdgePairStatistics(trace: "t", parent: "p", source: "s", via: "ls", target: "l", kernel: "k")) AS stats"
         grouped += " FROM layers l CROSS JOIN traces t ON t.model_id = l.model_id JOIN traces p ON p.id = \(raw: Self.parentID(of: "t"))"
         grouped += " \(raw: Self.derivedEdgeJoins(trace: "t", alias: nil))"
         grouped += " WHERE l.layer = \(bind: into) AND \(raw: Spelling.hasDerivedEdges("l"))"
         if let filter { grouped += " AND (\(condition(filter)))" }
-        grouped += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0) + ["l.layer"]).joined(separator: ", "))"
+        grouped += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0) + ["l.layer", "ls.position"]).joined(separator: ", "))"
         var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" } + ["g.layer AS layer", "g.source_layer AS source_layer"]
         columns += [("source", Spelling.DerivedEdgeStatistic.source), ("target", .target)].map { "\(Spelling.integer(Spelling.derivedEdgeStatistic($0.1, of: "j.value"))) AS \($0.0)" }
         let parts: [(NodeStatisticsLayout.PairPart, String)] = [(.first, ""), (.second, "b_"), (.difference, "d_")]

@@ -1,7 +1,8 @@
 /// Edge and lineage queries: dense edges are derived from the weights and the traces' node
 /// values (edge source → target carries weight × source value), joining active nodes only;
-/// the edges into conv, batch-norm, pooling and reshape layers from the source layer's full
-/// map (and the layer's stored kernel) by the store's `ipg_edges`, one call per trace and layer.
+/// the edges into conv, batch-norm, pooling, reshape and merge layers from the source layer's
+/// full map (and the layer's stored kernel) by the store's `ipg_edges`, one call per trace,
+/// layer and source (a merge layer's sources from `layer_sources`).
 extension SQLiteLowering.Conditions {
     private typealias Spelling = SQLiteLowering.Spelling
 
@@ -63,12 +64,14 @@ extension SQLiteLowering.Conditions {
         return sql
     }
 
-    /// After `layers l` (a layer whose edges are derived from maps), its source layer `s`, its
-    /// kernel `k` and (with an `alias`) its edges for trace `trace`.
+    /// After `layers l` (a layer whose edges are derived from maps), one row per source: its
+    /// `layer_sources` row `ls` (a merge layer has several), its source layer `s`, its kernel
+    /// `k` and (with an `alias`) the edges from that source for trace `trace`.
     static func derivedEdgeJoins(trace: String, alias: String?) -> String {
-        "JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer"
+        "JOIN layer_sources ls ON ls.model_id = l.model_id AND ls.layer = l.layer AND \(Spelling.derivedSource("ls"))"
+            + " JOIN layers s ON s.model_id = l.model_id AND s.layer = ls.source_layer"
             + " LEFT JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer"
-            + (alias.map { " CROSS JOIN " + Spelling.derivedEdgeRows(trace: trace, source: "s", target: "l", kernel: "k", alias: $0) } ?? "")
+            + (alias.map { " CROSS JOIN " + Spelling.derivedEdgeRows(trace: trace, source: "s", via: "ls", target: "l", kernel: "k", alias: $0) } ?? "")
     }
 
     /// A walk from the start node (default: each trace's predicted output), back to the sources
@@ -111,9 +114,9 @@ extension SQLiteLowering.Conditions {
         sql += "\(Spelling.materialized("vals", columns: ["trace_id", "layer", "node", "value"], decoded)), "
         // Every edge into the layers derived from maps, of the chosen traces, derived once.
         let part = { (part: Spelling.DerivedEdgePart) in Spelling.derivedEdge(part, of: "e") }
-        let derived: SQLFragment = "SELECT c.id, l.layer, \(raw: [part(.source), part(.target), part(.contribution), part(.sourceActive), part(.targetActive)].joined(separator: ", "))"
+        let derived: SQLFragment = "SELECT c.id, l.layer, s.layer, \(raw: [part(.source), part(.target), part(.contribution), part(.sourceActive), part(.targetActive)].joined(separator: ", "))"
             + " FROM chosen c JOIN layers l ON l.model_id = c.model_id AND \(raw: Spelling.hasDerivedEdges("l")) \(raw: Self.derivedEdgeJoins(trace: "c", alias: "e"))"
-        sql += "\(Spelling.materialized("derived", columns: ["trace_id", "layer", "source", "target", "contribution", "source_active", "target_active"], derived)), "
+        sql += "\(Spelling.materialized("derived", columns: ["trace_id", "layer", "source_layer", "source", "target", "contribution", "source_active", "target_active"], derived)), "
         let stepColumns = ["trace_id", "layer", "node", "source", "target", "contribution", "path", "flow"]
         var start: SQLFragment = "SELECT c.id, \(startLayer) AS layer, \(startNode) AS node, NULL, NULL, NULL, NULL, NULL FROM chosen c"
         if walk.contrast { start += " WHERE c.true_label IS NOT NULL AND c.true_label != c.predicted_label" }
@@ -211,10 +214,9 @@ extension SQLiteLowering.Conditions {
             candidates += " \(raw: contribution) AS contribution, \(raw: start) || ' <- ' || s.layer || ':' || e.source AS path, \(raw: flow) AS flow,"
             candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: contribution) DESC) AS rank"
             candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
-            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
-            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
             candidates += " JOIN derived e ON e.trace_id = g.trace_id AND e.layer = g.layer AND e.target = g.node"
-            if contrast { candidates += " JOIN derived v ON v.trace_id = g.trace_id AND v.layer = g.layer AND v.target = c.true_label AND v.source = e.source" }
+            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = e.source_layer"
+            if contrast { candidates += " JOIN derived v ON v.trace_id = g.trace_id AND v.layer = g.layer AND v.target = c.true_label AND v.source_layer = e.source_layer AND v.source = e.source" }
             candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND e.source_active"
         case .forward:
             // The inflow of the node an edge goes into: its active incoming contributions.
@@ -224,8 +226,9 @@ extension SQLiteLowering.Conditions {
             candidates += " e.contribution AS contribution, \(raw: reached) || ' -> ' || l.layer || ':' || e.target AS path, \(raw: flow) AS flow,"
             candidates += " RANK() OVER (\(raw: partition) ORDER BY e.contribution DESC) AS rank"
             candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
-            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND \(raw: Spelling.hasDerivedEdges("l"))"
-            candidates += " JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source = g.node"
+            candidates += " JOIN layer_sources ls ON ls.model_id = c.model_id AND ls.source_layer = g.layer AND \(raw: Spelling.derivedSource("ls"))"
+            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.layer = ls.layer AND \(raw: Spelling.hasDerivedEdges("l"))"
+            candidates += " JOIN derived e ON e.trace_id = g.trace_id AND e.layer = l.layer AND e.source_layer = g.layer AND e.source = g.node"
             candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND e.source_active AND e.target_active"
         }
         return candidates

@@ -73,34 +73,48 @@ extension SQLiteLowering {
             "ipg_edge_activity(\(traceValues("t")), \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold)"
         }
 
+        /// The merge layers' kinds (Add/Sum, Concat): their edges come from every source listed
+        /// in `layer_sources`.
+        private static let mergeKinds = "('\(LayerKind.add.rawValue)', '\(LayerKind.concat.rawValue)')"
+
         /// Whether layer `l`'s edges are the ones `derivedEdgeRows` derives: a rule in
-        /// `EdgeRuleKind.derivedFromMaps` on a layer with one source (a merge layer's
-        /// `edge_rule` is only its first source's).
+        /// `EdgeRuleKind.derivedFromMaps`, or a merge layer (whose `edge_rule` is only its
+        /// first source's; `derivedSource` picks the sources derived).
         static func hasDerivedEdges(_ l: String) -> String {
-            "\(l).edge_rule IN (" + EdgeRuleKind.derivedFromMaps.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-                + ") AND \(l).kind NOT IN ('\(LayerKind.add.rawValue)', '\(LayerKind.concat.rawValue)')"
+            "(\(l).edge_rule IN (" + EdgeRuleKind.derivedFromMaps.map { "'\($0.rawValue)'" }.joined(separator: ", ")
+                + ") OR \(l).kind IN \(mergeKinds))"
         }
 
-        /// One row per pair of nodes layer `l` (conv, channel scale, channel output or reshape)
-        /// connects from its source layer `s`, for trace `t`, with `k` the layer's
-        /// `layer_kernels` row (LEFT JOINed): read its parts with `derivedEdge`.
-        static func derivedEdgeRows(trace t: String, source s: String, target l: String, kernel k: String, alias: String) -> String {
-            "json_each(\(derivedEdgeFunction("ipg_edges", trace: t, source: s, target: l, kernel: k))) AS \(alias)"
+        /// Whether `layer_sources` row `ls` is a source whose edges `derivedEdgeRows` derives:
+        /// a rule derived from maps, or a concatenated source.
+        static func derivedSource(_ ls: String) -> String {
+            "\(ls).edge_rule IN (" + (EdgeRuleKind.derivedFromMaps + [.concat]).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
         }
 
-        /// Over a group of traces `t`, per pair of nodes layer `l` connects, a JSON array of
-        /// the pair's ends and its contribution's statistics (read with `derivedEdgeStatistic`).
-        static func derivedEdgeStatistics(trace t: String, source s: String, target l: String, kernel k: String) -> String {
-            derivedEdgeFunction("ipg_edge_stats", trace: t, source: s, target: l, kernel: k)
+        /// One row per pair of nodes layer `l` (conv, channel scale, channel output, reshape or
+        /// merge) connects from its source layer `s` (the source `layer_sources` row `ls`
+        /// lists), for trace `t`, with `k` the layer's `layer_kernels` row (LEFT JOINed): read
+        /// its parts with `derivedEdge`.
+        static func derivedEdgeRows(trace t: String, source s: String, via ls: String, target l: String, kernel k: String, alias: String) -> String {
+            "json_each(\(derivedEdgeFunction("ipg_edges", trace: t, source: s, via: ls, target: l, kernel: k))) AS \(alias)"
+        }
+
+        /// Over a group of traces `t`, per pair of nodes layer `l` connects from source `s`, a
+        /// JSON array of the pair's ends and its contribution's statistics (read with
+        /// `derivedEdgeStatistic`).
+        static func derivedEdgeStatistics(trace t: String, source s: String, via ls: String, target l: String, kernel k: String) -> String {
+            derivedEdgeFunction("ipg_edge_stats", trace: t, source: s, via: ls, target: l, kernel: k)
         }
 
         /// The same over pairs of traces `t` and `p` (`NodeStatisticsLayout`'s paired order).
-        static func derivedEdgePairStatistics(trace t: String, parent p: String, source s: String, target l: String, kernel k: String) -> String {
-            derivedEdgeFunction("ipg_edge_pair_stats", trace: t, alsoTrace: p, source: s, target: l, kernel: k)
+        static func derivedEdgePairStatistics(trace t: String, parent p: String, source s: String, via ls: String, target l: String, kernel k: String) -> String {
+            derivedEdgeFunction("ipg_edge_pair_stats", trace: t, alsoTrace: p, source: s, via: ls, target: l, kernel: k)
         }
 
-        private static func derivedEdgeFunction(_ name: String, trace t: String, alsoTrace p: String? = nil, source s: String, target l: String, kernel k: String) -> String {
-            "\(name)(\(traceValues(t)), \(p.map { "\(traceValues($0)), " } ?? "")\(l).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights)"
+        /// The rule is the source row's; a merge layer's source also passes its channel offset.
+        private static func derivedEdgeFunction(_ name: String, trace t: String, alsoTrace p: String? = nil, source s: String, via ls: String, target l: String, kernel k: String) -> String {
+            "\(name)(\(traceValues(t)), \(p.map { "\(traceValues($0)), " } ?? "")\(ls).edge_rule, \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold, \(k).geometry, \(k).weights,"
+                + " CASE WHEN \(l).kind IN \(mergeKinds) THEN \(ls).channel_offset END)"
         }
 
         /// A part of an `ipg_edge_stats` element: its ends, then `NodeStatisticsLayout` fields.
