@@ -35,8 +35,7 @@ struct DerivedEdgeStatisticsAggregate: ValueScanAggregate {
 struct DerivedEdgePairStatisticsAggregate: ValueScanAggregate {
     static let name = "ipg_edge_pair_stats"
     private var pairs: [(source: Int, target: Int)] = []
-    private var a: [RunningNodeStatistics] = [], b: [RunningNodeStatistics] = [], difference: [RunningNodeStatistics] = []
-    private var absoluteDifferenceSum: [Double] = []
+    private var statistics: [PairedRunningStatistics] = []
     private let cache: ValueBlockCache
     private let kernels = DecodedKernelCache()
 
@@ -47,8 +46,7 @@ struct DerivedEdgePairStatisticsAggregate: ValueScanAggregate {
         let second = try DerivedEdgesFunction.derive(dbValues, first: 4, layerValues: { try cache.values(dbValues, first: 2, layer: $0) }, kernels: kernels, function: Self.name)
         if pairs.isEmpty {
             pairs = first.edges.map { ($0.source.index, $0.target.index) }
-            for statistics in [\Self.a, \Self.b, \Self.difference] { self[keyPath: statistics] = [RunningNodeStatistics](repeating: RunningNodeStatistics(), count: pairs.count) }
-            absoluteDifferenceSum = [Double](repeating: 0, count: pairs.count)
+            statistics = [PairedRunningStatistics](repeating: PairedRunningStatistics(), count: pairs.count)
         }
         guard first.edges.count == pairs.count, second.edges.count == pairs.count else {
             throw DatabaseError(message: "\(Self.name): traces of different models in one group")
@@ -57,25 +55,12 @@ struct DerivedEdgePairStatisticsAggregate: ValueScanAggregate {
             let (edgeA, edgeB) = (first.edges[position], second.edges[position])
             let activeA = first.sourceActive[edgeA.source.index] && first.targetActive[edgeA.target.index]
             let activeB = second.sourceActive[edgeB.source.index] && second.targetActive[edgeB.target.index]
-            let (valueA, valueB) = (Double(edgeA.weight), Double(edgeB.weight))
-            a[position].add(valueA, active: activeA)
-            b[position].add(valueB, active: activeB)
-            difference[position].add(valueA - valueB, active: activeA != activeB)
-            absoluteDifferenceSum[position] += abs(valueA - valueB)
+            statistics[position].add(Double(edgeA.weight), Double(edgeB.weight), activeA: activeA, activeB: activeB)
         }
     }
 
     func finalize() throws -> (any DatabaseValueConvertible)? {
-        guard let count = a.first?.count, count > 0 else { return nil }
-        return "[" + pairs.indices.map { position in
-            let parts = NodeStatisticsLayout.PairPart.allCases.map { part -> String in
-                switch part {
-                case .first: return a[position].fields(count: count)
-                case .second: return b[position].fields(count: count)
-                case .difference: return difference[position].fields(count: count)
-                }
-            }
-            return "[\(pairs[position].source),\(pairs[position].target)," + parts.joined(separator: ",") + ",\(absoluteDifferenceSum[position] / Double(count))]"
-        }.joined(separator: ",") + "]"
+        guard let count = statistics.first?.a.count, count > 0 else { return nil }
+        return "[" + pairs.indices.map { "[\(pairs[$0].source),\(pairs[$0].target)," + statistics[$0].fields(count: count) + "]" }.joined(separator: ",") + "]"
     }
 }

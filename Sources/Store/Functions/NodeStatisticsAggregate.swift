@@ -29,10 +29,7 @@ struct NodeStatisticsAggregate: ValueScanAggregate {
 /// count counts pairs in which the node is active in one trace and not the other), then the
 /// mean |a − b|.
 struct NodePairStatisticsAggregate: ValueScanAggregate {
-    private var a: [RunningNodeStatistics] = []
-    private var b: [RunningNodeStatistics] = []
-    private var difference: [RunningNodeStatistics] = []
-    private var absoluteDifferenceSum: [Double] = []
+    private var nodes: [PairedRunningStatistics] = []
     private let reader: NodeValueArguments
 
     init(cache: ValueBlockCache) { reader = NodeValueArguments(cache: cache) }
@@ -43,26 +40,16 @@ struct NodePairStatisticsAggregate: ValueScanAggregate {
         let first = try reader.nodes(dbValues, first: 0, layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold, function: function)
         let second = try reader.nodes(dbValues, first: 2, layer: shape.layer, nodeSize: shape.nodeSize, threshold: shape.threshold, function: function)
         guard first.values.count == second.values.count else { throw DatabaseError(message: "\(function): the traces of a pair have different layers") }
-        try add(first.values, active: first.active, into: &a, function: function)
-        try add(second.values, active: second.active, into: &b, function: function)
-        let differences = zip(first.values, second.values).map { $0 - $1 }
-        try add(differences, active: zip(first.active, second.active).map { $0 != $1 }, into: &difference, function: function)
-        if absoluteDifferenceSum.isEmpty { absoluteDifferenceSum = [Double](repeating: 0, count: differences.count) }
-        for node in differences.indices { absoluteDifferenceSum[node] += abs(differences[node]) }
+        if nodes.isEmpty { nodes = [PairedRunningStatistics](repeating: PairedRunningStatistics(), count: first.values.count) }
+        guard nodes.count == first.values.count else { throw DatabaseError(message: "\(function): traces of different models in one group") }
+        for node in nodes.indices {
+            nodes[node].add(first.values[node], second.values[node], activeA: first.active[node], activeB: second.active[node])
+        }
     }
 
     func finalize() throws -> (any DatabaseValueConvertible)? {
-        guard let count = a.first?.count, count > 0 else { return nil }
-        return "[" + a.indices.map { node in
-            let parts = NodeStatisticsLayout.PairPart.allCases.map { part -> String in
-                switch part {
-                case .first: return a[node].fields(count: count)
-                case .second: return b[node].fields(count: count)
-                case .difference: return difference[node].fields(count: count)
-                }
-            }
-            return "[" + parts.joined(separator: ",") + ",\(absoluteDifferenceSum[node] / Double(count))]"
-        }.joined(separator: ",") + "]"
+        guard let count = nodes.first?.a.count, count > 0 else { return nil }
+        return "[" + nodes.map { "[" + $0.fields(count: count) + "]" }.joined(separator: ",") + "]"
     }
 }
 
