@@ -20,14 +20,10 @@ enum CentroidDistanceFunction {
                 throw DatabaseError(message: "ipg_point_distance: the point is not a BLOB of float64 values")
             }
             guard point.count / 8 == values.count else { return nil }
-            var sum = 0.0
-            point.withUnsafeBytes { bytes in
-                for node in values.indices {
-                    let difference = values[node] - Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: node * 8, as: UInt64.self)))
-                    sum += difference * difference
-                }
+            let coordinates = point.withUnsafeBytes { bytes in
+                values.indices.map { Double(bitPattern: UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self))) }
             }
-            return sum.squareRoot()
+            return LayerMeasures.euclideanDistance(values, coordinates)
         })
         let centroids = ParsedCentroids()
         db.add(function: DatabaseFunction("ipg_centroid_distance", argumentCount: 7, pure: true) { arguments in
