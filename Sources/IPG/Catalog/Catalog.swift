@@ -49,7 +49,7 @@ public struct Catalog: Sendable, Equatable {
         /// concatenation's (queries read every source from the store's `layer_sources`).
         public var hasQueryableEdges: Bool {
             guard let edgeRule else { return false }
-            if kind == .add || kind == .concat { return edgeRule == .channelScale || edgeRule == .concat }
+            if kind.isMerge { return edgeRule == .channelScale || edgeRule == .concat }
             return edgeRule.isQueryable
         }
     }

@@ -19,4 +19,11 @@ public enum LayerKind: String, Sendable, CaseIterable, Codable {
     case add
     /// Concat of several layers' outputs along the channel (or unit) axis.
     case concat
+
+    /// The kinds that merge several layers' outputs (their sources are listed in full by the
+    /// topology's `Layer.sources` and the store's `layer_sources`).
+    public static let merges: [LayerKind] = [.add, .concat]
+
+    /// Whether a layer of this kind merges several layers' outputs.
+    public var isMerge: Bool { Self.merges.contains(self) }
 }

@@ -214,7 +214,7 @@ public struct Binder {
 
     /// Why queries do not derive the edges into `layer` (whose rule is not queryable).
     static func whyNoEdges(_ layer: Catalog.Layer) -> String {
-        if layer.kind == .add || layer.kind == .concat {
+        if layer.kind.isMerge {
             return "layer \(layer.index) (\(layer.kind.rawValue) '\(layer.name)') merges several layers, and queries derive a merge layer's edges only from sources added or concatenated as they are (this one's first source has rule \(layer.edgeRule?.rawValue ?? "unknown"))"
         }
         switch layer.edgeRule {

@@ -75,7 +75,7 @@ extension SQLiteLowering {
 
         /// The merge layers' kinds (Add/Sum, Concat): their edges come from every source listed
         /// in `layer_sources`.
-        private static let mergeKinds = "('\(LayerKind.add.rawValue)', '\(LayerKind.concat.rawValue)')"
+        private static let mergeKinds = "(" + LayerKind.merges.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
 
         /// Whether layer `l`'s edges are the ones `derivedEdgeRows` derives: a rule in
         /// `EdgeRuleKind.derivedFromMaps`, or a merge layer (whose `edge_rule` is only its
