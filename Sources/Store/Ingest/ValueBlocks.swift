@@ -66,7 +66,8 @@ enum ValueBlocks {
 
     /// Inserts `blocks`, numbered from `firstBlock`, layer by layer: rows of one layer are alike
     /// in size, so they fill the table's pages well (rows of alternating sizes left a third of
-    /// each 64 KB page empty), and a scan of one layer reads neighbouring pages.
+    /// each page empty when stores used 64 KB pages), and a scan of one layer reads
+    /// neighbouring pages.
     static func insert(_ blocks: [Encoded], firstBlock: Int64, encoding: ValueEncoding, in db: Database) throws {
         let insert = try db.cachedStatement(sql: """
             INSERT INTO value_blocks (block, layer, trace_count, value_count, encoding, layout, data) VALUES (?, ?, ?, ?, ?, ?, ?)
