@@ -14,8 +14,16 @@ enum FrameValueBlock {
 
     /// Decodes `rowCount` rows of `rowLength` values (the caller has checked that their
     /// decoded size is within bounds).
-    static func decode(rowCount: Int, rowLength: Int, encoding: ValueEncoding, from reader: inout PayloadReader) throws -> [[Float]] {
+    /// `derived` reads a version-3 derived block (`DerivedValueBlock`) after its layout code; nil
+    /// where none may stand.
+    static func decode(
+        rowCount: Int, rowLength: Int, encoding: ValueEncoding, from reader: inout PayloadReader,
+        derived: ((UInt8, inout PayloadReader) throws -> [[Float]])? = nil
+    ) throws -> [[Float]] {
         let code = try reader.readUInt8()
+        if let derived, code == DerivedValueBlock.copyCode || code == DerivedValueBlock.maxPoolCode {
+            return try derived(code, &reader)
+        }
         guard let layout = LayerBlockCodec.Layout(rawValue: code) else { throw PayloadError("unknown value layout \(code)") }
         let patterns = try BlockLayouts.read(count: rowCount * rowLength, layout: layout, width: encoding.byteWidth, from: &reader)
         return patterns.withUnsafeBufferPointer { patterns in

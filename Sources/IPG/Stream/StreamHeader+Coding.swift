@@ -66,7 +66,7 @@ extension StreamHeader {
                 index: index, name: layerName, kind: kind, activation: activation, threshold: threshold,
                 nodeCount: nodeCount, nodeShape: nodeShape, source: source < 0 ? nil : source, edgeRule: rule))
         }
-        if version == 2 || (version == nil && !reader.isAtEnd) {
+        if version.map({ $0 >= 2 }) ?? !reader.isAtEnd {
             try Self.readMergedSources(from: &reader, into: &layers)
         }
         var resolutions = [LayerResolution](repeating: .full, count: layers.count)

@@ -16,10 +16,14 @@ enum TraceFrame {
         for trace in traces {
             try encodeMetadata(trace.metadata, into: &writer)
         }
+        // Version 3: per layer read back at full resolution, its rows as a reader gets them
+        // (a derived block is computed from them).
+        var readBack: [Int: [[Float]]] = [:]
         for layer in topology.layers {
             let resolution = header.resolutions[layer.index]
             if resolution == .derived {
                 try checkDerivable(layer, in: traces)
+                if version >= 3, let source = readBack[layer.source!] { readBack[layer.index] = source }
                 continue
             }
             let rows = try traces.map { trace in
@@ -29,6 +33,14 @@ enum TraceFrame {
                     throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) has \(row.count) values, the layer table says \(layer.valueCount)")
                 }
                 return resolution == .summary ? LayerSummary(layer: layer, values: row).storedValues : row
+            }
+            if version >= 3 && resolution == .full {
+                let stored = encoding == .float32 ? rows : rows.map { $0.map { Float(Float16($0)) } }
+                readBack[layer.index] = stored
+                if let derivation = DerivedValueBlock.find(for: layer, in: topology, rows: stored, storedRows: { readBack[$0] }) {
+                    try DerivedValueBlock.write(derivation, into: &writer)
+                    continue
+                }
             }
             if version == 1 {
                 writer.writeBytes(ShuffledValueBlock.encode(rows, encoding: encoding))
@@ -58,8 +70,9 @@ enum TraceFrame {
         let topology = header.topology, resolutions = header.resolutions
         var reader = PayloadReader(payload)
         let valuesPerTrace = storedValueCount(topology, resolutions)
-        // A version-2 value takes at least one bitmap bit.
-        let minimumValueBytes = version == 1 ? valuesPerTrace * encoding.byteWidth : valuesPerTrace / 8
+        // A version-2 value takes at least one bitmap bit; a version-3 layer may take a few bytes
+        // for all traces (a derived block), so there only the metadata bounds the count.
+        let minimumValueBytes = version == 1 ? valuesPerTrace * encoding.byteWidth : version == 2 ? valuesPerTrace / 8 : 0
         let minimumTraceLength = minimumMetadataLength + minimumValueBytes + 4  // 4: its explicit edge count
         try reader.requireRoom(for: count, "traces", minimumItemLength: minimumTraceLength)
         let (decodedValueBytes, overflow) = count.multipliedReportingOverflow(by: valuesPerTrace * encoding.byteWidth)
@@ -82,7 +95,13 @@ enum TraceFrame {
                 rows = ShuffledValueBlock.decode(block, rowCount: count, rowLength: length, encoding: encoding)
             } else {
                 do {
-                    rows = try FrameValueBlock.decode(rowCount: count, rowLength: length, encoding: encoding, from: &reader)
+                    rows = try FrameValueBlock.decode(
+                        rowCount: count, rowLength: length, encoding: encoding, from: &reader,
+                        derived: version < 3 || resolution != .full ? nil : { code, reader in
+                            try DerivedValueBlock.read(
+                                code: code, layer: layer, topology: topology, layerRows: layerRows,
+                                readable: { resolutions[$0] != .summary }, from: &reader)
+                        })
                 } catch let error as PayloadError {
                     throw PayloadError("layer \(layer.index): \(error.message)")
                 }

@@ -1,12 +1,13 @@
-/// The `.ipgz` trace stream, version 2: how DeepProv stores one IPG trace per input. Readers
-/// also read version 1, which differs in the header payload (it has no merged-sources section,
-/// so no layer has more than one source, and no resolution section, so every layer is full) and
-/// in a traces payload's value blocks.
+/// The `.ipgz` trace stream, version 3: how DeepProv stores one IPG trace per input. Readers
+/// also read version 2, which differs only in that no value block is derived, and version 1,
+/// which differs in the header payload (it has no merged-sources section, so no layer has more
+/// than one source, and no resolution section, so every layer is full) and in a traces
+/// payload's value blocks.
 ///
 /// All integers are little-endian. A stream is an 8-byte preamble followed by frames.
 ///
-/// **Preamble**: the ASCII bytes `IPGZ`, a `u16` format version (2; 1 for the previous
-/// version), a `u16` of flags (0; a reader refuses others).
+/// **Preamble**: the ASCII bytes `IPGZ`, a `u16` format version (3; 2 and 1 for the previous
+/// versions), a `u16` of flags (0; a reader refuses others).
 ///
 /// **Frame**: a 20-byte header, then `storedLength` payload bytes.
 ///
@@ -39,12 +40,12 @@
 /// output channels, groups (`u32` each), kernel shape, strides, dilations, pads begin, pads end,
 /// input spatial, output spatial (int lists), float list of weights `[out, in/groups, kernel…]`;
 /// 3 channel scale: float list; 4 channel output; 5 reshape; 6 explicit; 7 concat: channel offset
-/// `u32`. (The rules are documented on `EdgeRule`.) Then (version 2) the **merged-sources
+/// `u32`. (The rules are documented on `EdgeRule`.) Then (version 2 and later) the **merged-sources
 /// section**: `u32` count, then per further source of a merge layer (an `Add`/`Sum` or `Concat`
 /// of several layers), in operand order: target layer `u32`, source layer `u32`, edge rule as
 /// above. A merge layer's first source is the one in its layer entry; an addend's rule is channel
 /// scale (all 1), a concatenated source's is concat. Then, only when some layer is not kept at
-/// full resolution, the (version 2) **resolution section**: `u32` count (the layer count), then
+/// full resolution, the (version 2 and later) **resolution section**: `u32` count (the layer count), then
 /// a `u8` per layer: 0 **full** (every value), 1 **summary** (per node its mean element — the
 /// float32 nearest the double-precision mean —, its largest element, and the share of its
 /// elements whose absolute value exceeds the threshold; a node is active exactly when the share
@@ -64,7 +65,7 @@
 /// `u32`). *Shuffling* `k` patterns `b` bytes wide writes byte 0 of every pattern, then byte 1
 /// of every pattern, … (`b·k` bytes). With `r` values per row and `m = n · r`:
 /// - version 1: the patterns trace after trace, shuffled (`w·m` bytes);
-/// - version 2: a `u8` layout, then (as the store's `LayerBlockCodec` lays out a block) —
+/// - version 2 and 3: a `u8` layout, then (as the store's `LayerBlockCodec` lays out a block) —
 ///   0 *shuffled*: the patterns **node-major** (value 0 of every trace, then value 1, …),
 ///   shuffled; 1 *bitmap*: node-major, a bitmap of `⌈m/8⌉` bytes (bit `i` is byte `i/8`'s
 ///   bit `i mod 8`, least significant first; padding bits 0) set where pattern `i` is not 0,
@@ -73,6 +74,17 @@
 ///   then each pattern's index in them as a 1 / 2-byte code, shuffled (`m` / `2m` bytes).
 ///   The writer picks a dictionary when the patterns repeat, a bitmap when a quarter or more
 ///   are 0 (post-ReLU maps), else shuffling: zstd then has less to chew and the frame is smaller.
+/// - version 3 only, for a layer at full resolution, *derived* layouts holding no values: every
+///   trace's values follow from those of an earlier layer `j` of the same frame as a reader has
+///   them (`j` full or derived, never summary). 0x80 *copy*: a `u32` `j`; the values are layer
+///   `j`'s (which has as many per trace). 0x81 *max pool*: a `u32` `j`, then kernel height,
+///   kernel width, stride height, stride width (`u32` each); node `c`'s map (its node shape
+///   `[h, w]`, or `[w]` read as one row) is the max pool of layer `j`'s node `c` (`[H, W]`, as
+///   many nodes) without padding or dilation, `h = (H − kh) / sh + 1` and
+///   `w = (W − kw) / sw + 1` exactly: per window, the maximum down each window column (from
+///   the top, a value replacing the one so far when greater), then across those column
+///   maxima left to right, the same way. The writer uses one only when the derivation gives
+///   every trace's captured values bit for bit (Flatten/Reshape copies and pooling layers).
 ///
 /// Last, per trace, its explicit edges: `u32` count, then per edge source layer, source index,
 /// target layer, target index (`u32` each) and weight `f32`.
@@ -88,9 +100,9 @@ public enum TraceStreamFormat {
     /// `IPGZ`.
     public static let magic: [UInt8] = Array("IPGZ".utf8)
     /// The format version this build writes.
-    public static let version: UInt16 = 2
+    public static let version: UInt16 = 3
     /// The format versions this build reads.
-    public static let readableVersions: [UInt16] = [1, 2]
+    public static let readableVersions: [UInt16] = [1, 2, 3]
     static let preambleLength = 8
     static let frameHeaderLength = 20
     /// Largest decoded payload a reader accepts (guards against corrupt lengths).

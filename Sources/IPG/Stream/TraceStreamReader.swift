@@ -29,7 +29,7 @@ public final class TraceStreamReader {
         guard TraceStreamFormat.readableVersions.contains(version) else {
             throw TraceStreamError(
                 file: path, offset: 4,
-                message: "format version \(version); this build reads versions \(TraceStreamFormat.readableVersions.map(String.init).joined(separator: " and "))")
+                message: "format version \(version); this build reads versions \(TraceStreamFormat.readableVersions.dropLast().map(String.init).joined(separator: ", ")) and \(TraceStreamFormat.readableVersions.last!)")
         }
         let flags = UInt16(preamble[6]) | UInt16(preamble[7]) << 8
         guard flags == 0 else {

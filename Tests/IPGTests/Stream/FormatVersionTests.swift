@@ -4,7 +4,8 @@ import Testing
 import TestSupport
 
 /// Version 2 adds the merged-sources section to the header and lays a traces frame's values out
-/// per layer (`FrameValueBlock`); version-1 streams (whose header ends after the layer table and
+/// per layer (`FrameValueBlock`), version 3 lets a layer's block be derived from an earlier
+/// layer's (`DerivedValueBlock`); version-2 streams are still read, and version-1 streams (whose header ends after the layer table and
 /// whose values are byte-shuffled trace after trace) are still read, and a version-1 header with
 /// trailing bytes is not.
 @Suite struct FormatVersionTests {
@@ -27,7 +28,7 @@ import TestSupport
         for trace in traces { try writer.append(trace) }
         try writer.finish()
         var frames = StreamFrames(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
-        #expect(frames.preamble[4] == 2, "this build writes version 2")
+        #expect(frames.preamble[4] == 3, "this build writes version 3")
         let payload = frames.frames[0].payload
         #expect(Array(payload.suffix(4)) == [0, 0, 0, 0], "an empty merged-sources section ends the header")
         frames.preamble[4] = 1
@@ -62,6 +63,32 @@ import TestSupport
         for (record, trace) in zip(records, traces) {
             #expect(record["layer_crc32"] as? [Int] == trace.layerValues.map(layerChecksum), "input \(trace.metadata.inputIndex)")
         }
+    }
+
+    @Test func versionTwoStreamIsRead() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path("v3.ipgz")
+        // the pooling sample of DerivedValueBlockTests: version 3 derives two of its layers
+        let topology = DerivedValueBlockTests.topology
+        let traces = (0..<6).map(DerivedValueBlockTests.trace)
+        let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: topology), frameCapacity: 4)
+        for trace in traces { try writer.append(trace) }
+        try writer.finish()
+        var frames = StreamFrames(Array(try Data(contentsOf: URL(fileURLWithPath: path))))
+        frames.preamble[4] = 2
+        var remaining = traces[...]
+        for index in frames.frames.indices where frames.frames[index].kind == 2 {
+            let count = Int(frames.frames[index].itemCount)
+            let version2 = try TraceFrame.encode(Array(remaining.prefix(count)), header: StreamHeader(topology: topology), version: 2)
+            #expect(version2.count > frames.frames[index].payload.count, "version 3 left derived values out")
+            frames.frames[index].payload = version2
+            remaining = remaining.dropFirst(count)
+        }
+        let outcome = try StreamReadOutcome(bytes: frames.bytes, name: "v2.ipgz", in: directory.url)
+        #expect(outcome.error == nil, "\(String(describing: outcome.error))")
+        #expect(outcome.traces == traces)
+        let result = try PythonScript.run("fixtures/read_ipgz.py", arguments: [directory.url.appendingPathComponent("v2.ipgz").path])
+        #expect(result.status == 0, "\(result.errorOutput)")
     }
 
     @Test func versionOneHeaderWithAMergedSourcesSectionIsRefused() throws {

@@ -1,0 +1,154 @@
+/// A version-3 traces frame's layer block that holds no values: every trace's values of the
+/// layer follow, bit for bit, from an earlier layer's in the same frame — a copy (Flatten,
+/// Reshape) or a max pool of a channel map. The writer chooses it only after computing the
+/// derivation from the values as a reader will see them and finding every trace equal to what
+/// was captured, so the block is as lossless as the laid-out ones it replaces.
+enum DerivedValueBlock {
+    /// Layout code of a copy: `u32` source layer.
+    static let copyCode: UInt8 = 0x80
+    /// Layout code of a max pool: `u32` source layer, then `u32` kernel height, kernel width,
+    /// stride height, stride width.
+    static let maxPoolCode: UInt8 = 0x81
+
+    enum Derivation: Equatable {
+        case copy(source: Int)
+        case maxPool(source: Int, window: PoolWindow)
+    }
+
+    /// A max pool's window (no padding, no dilation; every window inside the map).
+    struct PoolWindow: Equatable {
+        var kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int
+    }
+
+    /// The derivation the writer uses for `layer` given each trace's values of every layer
+    /// (`storedRows(j)`: the values of layer `j` as a reader gets them, or nil when layer `j`
+    /// is not read back at full resolution), or nil when the layer's values must be stored.
+    static func find(
+        for layer: Layer, in topology: ModelTopology, rows: [[Float]], storedRows: (Int) -> [[Float]]?
+    ) -> Derivation? {
+        guard let source = layer.source, let sourceRows = storedRows(source) else { return nil }
+        let sourceLayer = topology.layers[source]
+        if sourceLayer.valueCount == layer.valueCount, zip(rows, sourceRows).allSatisfy({ sameBits($0, $1) }) {
+            return .copy(source: source)
+        }
+        if layer.kind == .pool, let window = nonOverlappingWindow(from: sourceLayer, to: layer) {
+            let pooled = sourceRows.map { maxPool($0, window: window, source: sourceLayer, target: layer) }
+            if zip(rows, pooled).allSatisfy({ sameBits($0, $1) }) { return .maxPool(source: source, window: window) }
+        }
+        return nil
+    }
+
+    static func write(_ derivation: Derivation, into payload: inout PayloadWriter) throws {
+        switch derivation {
+        case .copy(let source):
+            payload.writeUInt8(copyCode)
+            try payload.writeUInt32(source)
+        case .maxPool(let source, let window):
+            payload.writeUInt8(maxPoolCode)
+            for number in [source, window.kernelHeight, window.kernelWidth, window.strideHeight, window.strideWidth] {
+                try payload.writeUInt32(number)
+            }
+        }
+    }
+
+    /// Reads a derived block's parameters (after its layout `code`) and computes each trace's
+    /// values of `layer` from the rows already read (`layerRows`, one list per earlier layer;
+    /// `readable(j)` tells whether layer `j`'s rows hold its full values).
+    static func read(
+        code: UInt8, layer: Layer, topology: ModelTopology, layerRows: [[[Float]]], readable: (Int) -> Bool,
+        from reader: inout PayloadReader
+    ) throws -> [[Float]] {
+        let source = try reader.readCount()
+        guard source < layer.index, readable(source) else {
+            throw PayloadError("a block derived from layer \(source), which is not an earlier layer read at full resolution")
+        }
+        let sourceLayer = topology.layers[source]
+        if code == copyCode {
+            guard sourceLayer.valueCount == layer.valueCount else {
+                throw PayloadError("a copy of layer \(source), whose \(sourceLayer.valueCount) values per trace are not \(layer.valueCount)")
+            }
+            return layerRows[source]
+        }
+        let window = PoolWindow(
+            kernelHeight: try reader.readCount(), kernelWidth: try reader.readCount(),
+            strideHeight: try reader.readCount(), strideWidth: try reader.readCount())
+        guard fits(window, from: sourceLayer, to: layer) else {
+            throw PayloadError("a max pool (kernel \(window.kernelHeight)×\(window.kernelWidth), stride \(window.strideHeight)×\(window.strideWidth)) does not turn layer \(source)'s maps (\(sourceLayer.nodeCount) × \(sourceLayer.nodeShape)) into this layer's (\(layer.nodeCount) × \(layer.nodeShape))")
+        }
+        return layerRows[source].map { maxPool($0, window: window, source: sourceLayer, target: layer) }
+    }
+
+    /// A node's map as height × width (a 1-D map is one row).
+    private static func plane(_ layer: Layer) -> (height: Int, width: Int)? {
+        switch layer.nodeShape.count {
+        case 1: return (1, layer.nodeShape[0])
+        case 2: return (layer.nodeShape[0], layer.nodeShape[1])
+        default: return nil
+        }
+    }
+
+    /// Kernel = stride = the ratio of the maps' sides rounded down (a 2×2 pool of a 9×9 map
+    /// leaves the last row and column out), when that gives the target's maps.
+    private static func nonOverlappingWindow(from source: Layer, to target: Layer) -> PoolWindow? {
+        guard source.nodeCount == target.nodeCount, let from = plane(source), let to = plane(target),
+              to.height > 0, to.width > 0, from.height >= to.height, from.width >= to.width
+        else { return nil }
+        let window = PoolWindow(
+            kernelHeight: from.height / to.height, kernelWidth: from.width / to.width,
+            strideHeight: from.height / to.height, strideWidth: from.width / to.width)
+        return fits(window, from: source, to: target) ? window : nil
+    }
+
+    /// Whether pooling `source`'s maps with `window` gives maps of `target`'s shape.
+    private static func fits(_ window: PoolWindow, from source: Layer, to target: Layer) -> Bool {
+        guard source.nodeCount == target.nodeCount, let from = plane(source), let to = plane(target),
+              window.kernelHeight >= 1, window.kernelWidth >= 1, window.strideHeight >= 1, window.strideWidth >= 1,
+              window.kernelHeight <= from.height, window.kernelWidth <= from.width
+        else { return false }
+        return (from.height - window.kernelHeight) / window.strideHeight + 1 == to.height
+            && (from.width - window.kernelWidth) / window.strideWidth + 1 == to.width
+    }
+
+    /// Every channel's map pooled: the maximum down each window column first, then across the
+    /// columns, a value replacing the one so far only when greater (as the engine's MaxPool).
+    static func maxPool(_ values: [Float], window: PoolWindow, source: Layer, target: Layer) -> [Float] {
+        let (height, width) = plane(source)!, (outputHeight, outputWidth) = plane(target)!
+        let inputPlane = height * width, outputPlane = outputHeight * outputWidth
+        let count = target.nodeCount * outputPlane
+        guard values.count == source.nodeCount * inputPlane else { return [] }
+        return [Float](unsafeUninitializedCapacity: count) { output, initialized in
+            values.withUnsafeBufferPointer { input in
+                for channel in 0..<target.nodeCount {
+                    let map = input.baseAddress! + channel * inputPlane
+                    for y in 0..<outputHeight {
+                        let top = map + y * window.strideHeight * width
+                        for x in 0..<outputWidth {
+                            var best = -Float.infinity
+                            for kernelX in 0..<window.kernelWidth {
+                                let column = top + x * window.strideWidth + kernelX
+                                var columnMaximum = column[0]
+                                for kernelY in 1..<max(window.kernelHeight, 1) {
+                                    let value = column[kernelY * width]
+                                    columnMaximum = value > columnMaximum ? value : columnMaximum
+                                }
+                                best = kernelX == 0 || columnMaximum > best ? columnMaximum : best
+                            }
+                            output[channel * outputPlane + y * outputWidth + x] = best
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
+    private static func sameBits(_ a: [Float], _ b: [Float]) -> Bool {
+        guard a.count == b.count else { return false }
+        return a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                for index in 0..<a.count where a[index].bitPattern != b[index].bitPattern { return false }
+                return true
+            }
+        }
+    }
+}
