@@ -80,10 +80,11 @@ enum BlockLayouts {
                 patterns.withUnsafeBufferPointer { patterns in
                     guard count > 0, let source = patterns.baseAddress, let target = active.baseAddress else { return }
                     var next = 0
-                    for byteIndex in 0..<bitmapLength {
+                    // Whole bytes with a constant bit count (unrolled by the compiler), then the rest.
+                    for byteIndex in 0..<(count / 8) {
                         let base = byteIndex &<< 3
                         var byte: UInt8 = 0
-                        for bit in 0..<min(8, count &- base) {
+                        for bit in 0..<8 {
                             let bits = source[base &+ bit]
                             target[next] = bits
                             let isActive: UInt8 = bits != 0 ? 1 : 0
@@ -91,6 +92,18 @@ enum BlockLayouts {
                             byte |= isActive &<< UInt8(truncatingIfNeeded: bit)
                         }
                         bitmap[byteIndex] = byte
+                    }
+                    if count % 8 != 0 {
+                        let base = count & ~7
+                        var byte: UInt8 = 0
+                        for bit in 0..<(count &- base) {
+                            let bits = source[base &+ bit]
+                            target[next] = bits
+                            let isActive: UInt8 = bits != 0 ? 1 : 0
+                            next = next &+ Int(isActive)
+                            byte |= isActive &<< UInt8(truncatingIfNeeded: bit)
+                        }
+                        bitmap[bitmapLength - 1] = byte
                     }
                     activeInitialized = next
                 }
@@ -187,17 +200,23 @@ struct PatternTable {
 
 extension BlockLayouts {
     /// The rows' bit patterns in the encoding, node-major (node 0 of every trace, then node 1, …).
+    /// Written a run of `nodesPerPass` nodes at a time (every row's, so the run's output stays
+    /// in cache while each row is read in order): a row at a time, the output was strided across
+    /// the whole block, which took as long as the rest of a frame's layout together.
     static func nodeMajorPatterns(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding) -> [UInt32] {
-        let rowCount = rows.count
+        let rowCount = rows.count, nodesPerPass = 256
         return [UInt32](unsafeUninitializedCapacity: rowCount * rowLength) { buffer, initialized in
             guard let base = buffer.baseAddress else { return }
-            for (row, values) in rows.enumerated() {
-                values.withUnsafeBufferPointer { values in
-                    guard let source = values.baseAddress else { return }
-                    let target = base + row
-                    switch encoding {
-                    case .float32: for node in 0..<rowLength { target[node &* rowCount] = source[node].bitPattern }
-                    case .float16: for node in 0..<rowLength { target[node &* rowCount] = UInt32(Float16(source[node]).bitPattern) }
+            for first in stride(from: 0, to: rowLength, by: nodesPerPass) {
+                let end = min(rowLength, first + nodesPerPass)
+                for (row, values) in rows.enumerated() {
+                    values.withUnsafeBufferPointer { values in
+                        guard let source = values.baseAddress else { return }
+                        let target = base + row
+                        switch encoding {
+                        case .float32: for node in first..<end { target[node &* rowCount] = source[node].bitPattern }
+                        case .float16: for node in first..<end { target[node &* rowCount] = UInt32(Float16(source[node]).bitPattern) }
+                        }
                     }
                 }
             }
