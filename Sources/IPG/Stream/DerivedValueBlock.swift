@@ -32,8 +32,12 @@ enum DerivedValueBlock {
             return .copy(source: source)
         }
         if layer.kind == .pool, let window = nonOverlappingWindow(from: sourceLayer, to: layer) {
-            let pooled = sourceRows.map { maxPool($0, window: window, source: sourceLayer, target: layer) }
-            if zip(rows, pooled).allSatisfy({ sameBits($0, $1) }) { return .maxPool(source: source, window: window) }
+            var pooled = [Float](repeating: 0, count: layer.valueCount)
+            for (row, sourceRow) in zip(rows, sourceRows) {
+                maxPool(sourceRow, window: window, source: sourceLayer, target: layer, into: &pooled)
+                if !sameBits(row, pooled) { return nil }
+            }
+            return .maxPool(source: source, window: window)
         }
         return nil
     }
@@ -75,7 +79,11 @@ enum DerivedValueBlock {
         guard fits(window, from: sourceLayer, to: layer) else {
             throw PayloadError("a max pool (kernel \(window.kernelHeight)×\(window.kernelWidth), stride \(window.strideHeight)×\(window.strideWidth)) does not turn layer \(source)'s maps (\(sourceLayer.nodeCount) × \(sourceLayer.nodeShape)) into this layer's (\(layer.nodeCount) × \(layer.nodeShape))")
         }
-        return layerRows[source].map { maxPool($0, window: window, source: sourceLayer, target: layer) }
+        return layerRows[source].map { values in
+            var pooled = [Float](repeating: 0, count: layer.valueCount)
+            maxPool(values, window: window, source: sourceLayer, target: layer, into: &pooled)
+            return pooled
+        }
     }
 
     /// A node's map as height × width (a 1-D map is one row).
@@ -109,36 +117,48 @@ enum DerivedValueBlock {
             && (from.width - window.kernelWidth) / window.strideWidth + 1 == to.width
     }
 
-    /// Every channel's map pooled: the maximum down each window column first, then across the
+    /// Every channel's map pooled into `output` (`target.valueCount` values; `values` holds
+    /// `source.valueCount`): the maximum down each window column first, then across the
     /// columns, a value replacing the one so far only when greater (as the engine's MaxPool).
-    static func maxPool(_ values: [Float], window: PoolWindow, source: Layer, target: Layer) -> [Float] {
+    /// Row by row: the column maxima of a row of windows in one pass (vectorised), then each
+    /// window's maximum of its columns.
+    static func maxPool(_ values: [Float], window: PoolWindow, source: Layer, target: Layer, into output: inout [Float]) {
         let (height, width) = plane(source)!, (outputHeight, outputWidth) = plane(target)!
         let inputPlane = height * width, outputPlane = outputHeight * outputWidth
-        let count = target.nodeCount * outputPlane
-        guard values.count == source.nodeCount * inputPlane else { return [] }
-        return [Float](unsafeUninitializedCapacity: count) { output, initialized in
+        precondition(values.count == source.nodeCount * inputPlane && output.count == target.nodeCount * outputPlane)
+        let (kernelHeight, kernelWidth) = (window.kernelHeight, window.kernelWidth)
+        let (strideHeight, strideWidth) = (window.strideHeight, window.strideWidth)
+        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { columnMaxima in
+            let columns = columnMaxima.baseAddress!
             values.withUnsafeBufferPointer { input in
-                for channel in 0..<target.nodeCount {
-                    let map = input.baseAddress! + channel * inputPlane
-                    for y in 0..<outputHeight {
-                        let top = map + y * window.strideHeight * width
-                        for x in 0..<outputWidth {
-                            var best = -Float.infinity
-                            for kernelX in 0..<window.kernelWidth {
-                                let column = top + x * window.strideWidth + kernelX
-                                var columnMaximum = column[0]
-                                for kernelY in 1..<max(window.kernelHeight, 1) {
-                                    let value = column[kernelY * width]
-                                    columnMaximum = value > columnMaximum ? value : columnMaximum
+                output.withUnsafeMutableBufferPointer { output in
+                    for channel in 0..<target.nodeCount {
+                        let map = input.baseAddress! + channel * inputPlane
+                        let pooled = output.baseAddress! + channel * outputPlane
+                        for y in 0..<outputHeight {
+                            let top = map + y &* strideHeight &* width
+                            columns.update(from: top, count: width)
+                            for kernelY in 1..<max(kernelHeight, 1) {
+                                let row = top + kernelY &* width
+                                for x in 0..<width {
+                                    let value = row[x], current = columns[x]
+                                    columns[x] = value > current ? value : current
                                 }
-                                best = kernelX == 0 || columnMaximum > best ? columnMaximum : best
                             }
-                            output[channel * outputPlane + y * outputWidth + x] = best
+                            let outputRow = pooled + y &* outputWidth
+                            for x in 0..<outputWidth {
+                                let first = columns + x &* strideWidth
+                                var best = first[0]
+                                for kernelX in 1..<max(kernelWidth, 1) {
+                                    let value = first[kernelX]
+                                    best = value > best ? value : best
+                                }
+                                outputRow[x] = best
+                            }
                         }
                     }
                 }
             }
-            initialized = count
         }
     }
 
