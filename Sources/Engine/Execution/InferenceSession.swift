@@ -20,6 +20,10 @@ public final class InferenceSession: @unchecked Sendable {
         let outputSlots: [Int]
         /// The computed values (not constants) no later step reads.
         var lastReadSlots: [Int] = []
+        /// A Conv whose output only the next step, a Relu, reads: the Relu's output slot. When
+        /// an evaluation lets the Conv's output go, the Conv writes rectified values there
+        /// (while each sample's output is still in cache) and the Relu step is skipped.
+        var rectifiedOutputSlot: Int?
     }
 
     public init(model: Model) throws {
@@ -69,6 +73,7 @@ public final class InferenceSession: @unchecked Sendable {
         }
         for (slot, index) in lastReader { steps[index].lastReadSlots.append(slot) }
         self.outputSlots = Set(graph.outputs.compactMap { slots[$0.name] })
+        Self.fuseConvolutionsWithRelu(&steps, outputSlots: outputSlots)
         self.valueNames = names
         self.slots = slots
         self.steps = steps
@@ -97,20 +102,46 @@ public final class InferenceSession: @unchecked Sendable {
         var values = [Tensor?](repeating: nil, count: valueNames.count)
         for (slot, tensor) in constantValues { values[slot] = tensor }
         values[inputSlot] = input
+        var skipsRelu = false
         for step in steps {
+            if skipsRelu {
+                skipsRelu = false
+                continue
+            }
             var arguments = step.inputSlots.map { $0.flatMap { values[$0] } }
             if let kept {
                 for slot in step.lastReadSlots where !kept.contains(slot) && !outputSlots.contains(slot) { values[slot] = nil }
             }
-            let results: [Tensor]
             do {
-                results = try step.operation.run(consuming: &arguments)
+                if let rectifiedSlot = step.rectifiedOutputSlot, let kept, !kept.contains(step.outputSlots[0]), let conv = step.operation as? Conv {
+                    values[rectifiedSlot] = try conv.run(arguments, rectified: true)
+                    skipsRelu = true
+                    continue
+                }
+                let results = try step.operation.run(consuming: &arguments)
+                for (slot, result) in zip(step.outputSlots, results) { values[slot] = result }
             } catch let error as EngineError {
                 throw EngineError("\(model.source): node '\(step.node.name)' (\(step.node.opType)): \(error.message)")
             }
-            for (slot, result) in zip(step.outputSlots, results) { values[slot] = result }
         }
         return Evaluation(slots: slots, values: values, outputNames: model.graph.outputs.map(\.name))
+    }
+
+    /// Marks each Conv whose single output only the following Relu reads (and that is no graph
+    /// output) with the Relu's output slot (`Step.rectifiedOutputSlot`).
+    private static func fuseConvolutionsWithRelu(_ steps: inout [Step], outputSlots: Set<Int>) {
+        var readers: [Int: Int] = [:]
+        for step in steps {
+            for slot in step.inputSlots.compactMap({ $0 }) { readers[slot, default: 0] += 1 }
+        }
+        for index in steps.indices.dropLast() {
+            let step = steps[index], next = steps[index + 1]
+            guard step.operation is Conv, next.operation is Relu, step.outputSlots.count == 1,
+                  let output = step.outputSlots.first, !outputSlots.contains(output), readers[output] == 1,
+                  next.inputSlots.count == 1, next.inputSlots[0] == output, next.outputSlots.count == 1
+            else { continue }
+            steps[index].rectifiedOutputSlot = next.outputSlots[0]
+        }
     }
 
     private func checkInputShape(_ shape: [Int]) throws {

@@ -38,15 +38,25 @@ extension Conv {
     /// (plus `bias` [M]) to `output` [N, M, output plane]: one matrix product per sample and
     /// group, or per group of `samplesPerProduct` samples whose products are then scattered to
     /// each sample's channels.
+    /// With `rectified`, each sample's output is rectified (ReLU) as soon as it is computed.
     static func convolve(
         _ shape: ConvShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        output: UnsafeMutablePointer<Float>
+        output: UnsafeMutablePointer<Float>, rectified: Bool = false
     ) {
         let samples = shape.samplesPerProduct
         if samples == 1 {
-            convolveEachSample(shape, input: input, weights: weights, bias: bias, output: output)
+            convolveEachSample(shape, input: input, weights: weights, bias: bias, output: output, rectified: rectified)
         } else {
-            convolveGathered(shape, samples: samples, input: input, weights: weights, bias: bias, output: output)
+            convolveGathered(shape, samples: samples, input: input, weights: weights, bias: bias, output: output, rectified: rectified)
+        }
+    }
+
+    /// ReLU in place, as the Relu operator computes it.
+    @inline(__always)
+    static func rectify(_ values: UnsafeMutablePointer<Float>, count: Int) {
+        for index in 0..<count {
+            let value = values[index]
+            values[index] = value > 0 ? value : 0
         }
     }
 
@@ -54,7 +64,7 @@ extension Conv {
     /// output starts as the bias and the product is added to it (no second pass).
     private static func convolveEachSample(
         _ shape: ConvShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-        output: UnsafeMutablePointer<Float>
+        output: UnsafeMutablePointer<Float>, rectified: Bool
     ) {
         let plane = shape.plane, outputPlane = plane.outputPlane
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: shape.isPointwise ? 0 : shape.columnRows * outputPlane)
@@ -77,6 +87,9 @@ extension Conv {
                     beta: bias == nil ? 0 : 1,
                     c: output + (sample * shape.outputChannels + group * shape.outputsPerGroup) * outputPlane)
             }
+            if rectified {
+                rectify(output + sample * shape.outputChannels * outputPlane, count: shape.outputChannels * outputPlane)
+            }
         }
     }
 
@@ -84,7 +97,7 @@ extension Conv {
     /// product, then each sample's block of the product copied (with the bias) to its channels.
     private static func convolveGathered(
         _ shape: ConvShape, samples: Int, input: UnsafePointer<Float>, weights: UnsafePointer<Float>,
-        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>
+        bias: UnsafePointer<Float>?, output: UnsafeMutablePointer<Float>, rectified: Bool
     ) {
         let plane = shape.plane, outputPlane = plane.outputPlane, outputsPerGroup = shape.outputsPerGroup
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: shape.columnRows * samples * outputPlane)
@@ -113,6 +126,7 @@ extension Conv {
                         } else {
                             target.update(from: source, count: outputPlane)
                         }
+                        if rectified { rectify(target, count: outputPlane) }
                     }
                 }
             }

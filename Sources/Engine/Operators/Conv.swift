@@ -20,6 +20,12 @@ struct Conv: Operator {
     }
 
     func run(_ inputs: [Tensor?]) throws -> [Tensor] {
+        [try run(inputs, rectified: false)]
+    }
+
+    /// The convolution, followed by ReLU (`max(0, x)`, NaN to 0 as the Relu operator) when
+    /// `rectified`: the session fuses a Conv with the Relu that alone reads it.
+    func run(_ inputs: [Tensor?], rectified: Bool) throws -> Tensor {
         let input = try inputs.required(0)
         let weights = try inputs.required(1)
         let bias = inputs.count > 2 ? inputs[2] : nil
@@ -40,7 +46,7 @@ struct Conv: Operator {
             columnRows: channelsPerGroup * plane.kernelHeight * plane.kernelWidth, plane: plane)
         let count = batch * outputChannels * plane.outputPlane
         guard count > 0, input.count > 0 else {
-            return [Tensor(shape: [batch, outputChannels] + plane.outputSpatial, repeating: 0)]
+            return Tensor(shape: [batch, outputChannels] + plane.outputSpatial, repeating: 0)
         }
         // Every element is written by a matrix product or the copy after it.
         let output = [Float](unsafeUninitializedCapacity: count) { outputValues, initialized in
@@ -49,12 +55,12 @@ struct Conv: Operator {
                     (bias?.values ?? []).withUnsafeBufferPointer { biasValues in
                         Self.convolve(
                             shape, input: inputValues.baseAddress!, weights: weightValues.baseAddress!,
-                            bias: bias == nil ? nil : biasValues.baseAddress!, output: outputValues.baseAddress!)
+                            bias: bias == nil ? nil : biasValues.baseAddress!, output: outputValues.baseAddress!, rectified: rectified)
                     }
                 }
             }
             initialized = count
         }
-        return [Tensor(shape: [batch, outputChannels] + plane.outputSpatial, values: output)]
+        return Tensor(shape: [batch, outputChannels] + plane.outputSpatial, values: output)
     }
 }

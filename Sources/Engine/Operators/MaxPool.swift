@@ -15,8 +15,10 @@ struct MaxPool: Operator {
     func run(_ inputs: [Tensor?]) throws -> [Tensor] {
         let input = try inputs.required(0)
         let plane = try PoolingLayout.plane(input, window)
-        var output = [Float](repeating: 0, count: input.shape[0] * input.shape[1] * plane.outputPlane)
-        output.withUnsafeMutableBufferPointer { pooled in
+        let count = input.shape[0] * input.shape[1] * plane.outputPlane
+        // Both ways write every output element.
+        let output = [Float](unsafeUninitializedCapacity: count) { pooled, initialized in
+            defer { initialized = count }
             if plane.windowsFitInside {
                 Self.poolFullWindows(input, plane, into: pooled)
                 return
@@ -49,7 +51,8 @@ struct MaxPool: Operator {
                 for outputY in 0..<plane.outputHeight {
                     let top = channelInput + outputY * plane.strideHeight * width
                     if isTwoByTwo {
-                        Self.poolTwoByTwo(top, top + width, count: plane.outputWidth, into: pooled.baseAddress! + outputIndex)
+                        Self.poolTwoByTwo(
+                            top, top + width, count: plane.outputWidth, columnMaxima: columnMaxima, into: pooled.baseAddress! + outputIndex)
                         outputIndex += plane.outputWidth
                         continue
                     }
@@ -76,14 +79,19 @@ struct MaxPool: Operator {
         }
     }
 
-    /// 2×2 windows with stride 2 (the usual CNN pooling) in one pass over two input rows,
-    /// comparing in the same order as the general case (down the window, then across).
+    /// 2×2 windows with stride 2 (the usual CNN pooling), comparing in the same order as the
+    /// general case: the maximum of the two rows column by column (one vectorised pass into
+    /// `columnMaxima`), then of each pair of columns.
     private static func poolTwoByTwo(
-        _ top: UnsafePointer<Float>, _ bottom: UnsafePointer<Float>, count: Int, into pooled: UnsafeMutablePointer<Float>
+        _ top: UnsafePointer<Float>, _ bottom: UnsafePointer<Float>, count: Int, columnMaxima: UnsafeMutablePointer<Float>,
+        into pooled: UnsafeMutablePointer<Float>
     ) {
+        for x in 0..<(2 &* count) {
+            let upper = top[x], lower = bottom[x]
+            columnMaxima[x] = lower > upper ? lower : upper
+        }
         for outputX in 0..<count {
-            let a = top[2 * outputX], b = top[2 * outputX + 1], c = bottom[2 * outputX], d = bottom[2 * outputX + 1]
-            let left = c > a ? c : a, right = d > b ? d : b
+            let left = columnMaxima[2 &* outputX], right = columnMaxima[2 &* outputX &+ 1]
             pooled[outputX] = right > left ? right : left
         }
     }

@@ -1,4 +1,4 @@
-import Engine
+@testable import Engine
 import Foundation
 import Testing
 import TestSupport
@@ -6,7 +6,7 @@ import TestSupport
 /// Conv's matrix-product paths — one sample per product (large output planes, a 1×1 stride-1
 /// kernel read straight from the input), and the columns of several samples gathered side by
 /// side (small planes, including a last group with fewer samples) — against the ONNX
-/// definition computed directly in Double.
+/// definition computed directly in Double, alone and fused with a following Relu.
 @Suite struct ConvolutionKernelTests {
     struct Case: CustomStringConvertible, Sendable {
         var description: String
@@ -30,8 +30,8 @@ import TestSupport
         Case(description: "3×3 no padding (narrower rows)", batch: 2, channels: 2, outputs: 3, size: 9, kernel: 3, bias: false),
     ]
 
-    @Test(arguments: cases)
-    func convolutionMatchesTheDefinition(_ test: Case) throws {
+    /// The case's Conv (followed by a Relu when `rectified`) as a model, its weights, bias and input.
+    static func model(_ test: Case, rectified: Bool = false) throws -> (model: Model, weights: [Float], bias: [Float]?, input: Tensor, conv: String) {
         let weightShape = [test.outputs, test.channels / test.group, test.kernel, test.kernel]
         let weights = Self.values(count: weightShape.reduce(1, *), seed: 1)
         let bias = test.bias ? Self.values(count: test.outputs, seed: 2) : nil
@@ -41,18 +41,47 @@ import TestSupport
         var builder = GraphBuilder(inputShape: [nil, test.channels, test.size, test.size])
         builder.weights("w", shape: weightShape, weights)
         if let bias { builder.weights("b", shape: [test.outputs], bias) }
-        let output = builder.node(
+        let conv = builder.node(
             "Conv", bias == nil ? ["x", "w"] : ["x", "w", "b"],
             attributes: [
                 "kernel_shape": .ints([test.kernel, test.kernel]), "strides": .ints([test.stride, test.stride]),
                 "pads": .ints([test.pad, test.pad, test.pad, test.pad]), "dilations": .ints([test.dilation, test.dilation]),
                 "group": .int(test.group),
             ])
-        let computed = try InferenceSession(model: builder.model(output: output)).run(input)
+        let output = rectified ? builder.node("Relu", [conv]) : conv
+        return (try builder.model(output: output), weights, bias, input, conv)
+    }
+
+    @Test(arguments: cases)
+    func convolutionMatchesTheDefinition(_ test: Case) throws {
+        let (model, weights, bias, input, _) = try Self.model(test)
+        let computed = try InferenceSession(model: model).run(input)
 
         let expected = Self.directConvolution(test, input: input.values, weights: weights, bias: bias)
         #expect(computed.shape == expected.shape)
         let (close, detail) = closeToReference(computed.values, expected.values)
+        #expect(close, "\(test): \(detail)")
+    }
+
+    /// A Conv read only by a Relu is rectified as it is computed when the evaluation lets the
+    /// Conv's output go: the same bits as the Relu applied afterwards (an evaluation keeping
+    /// every value, or the Conv's output), and the definition's max(0, ·).
+    @Test(arguments: cases)
+    func convolutionFusedWithReluMatchesReluAfterwards(_ test: Case) throws {
+        let (model, weights, bias, input, conv) = try Self.model(test, rectified: true)
+        let session = try InferenceSession(model: model)
+        #expect(session.steps[0].rectifiedOutputSlot != nil, "the Conv is fused with its Relu")
+        let fused = try session.run(input)
+        let unfused = try session.evaluate(input)
+        let keepingConv = try session.evaluate(input, keeping: [conv])
+        #expect(fused.values.map(\.bitPattern) == unfused.output.values.map(\.bitPattern), "\(test)")
+        #expect(keepingConv.output.values.map(\.bitPattern) == unfused.output.values.map(\.bitPattern), "\(test)")
+        #expect(keepingConv[conv]?.values.map(\.bitPattern) == unfused[conv]?.values.map(\.bitPattern), "the kept Conv output is not rectified")
+        #expect(unfused[conv]?.values.contains { $0 < 0 } == true, "the case has negative pre-activations")
+
+        let expected = Self.directConvolution(test, input: input.values, weights: weights, bias: bias)
+        #expect(fused.shape == expected.shape)
+        let (close, detail) = closeToReference(fused.values, expected.values.map { max(0, $0) })
         #expect(close, "\(test): \(detail)")
     }
 
