@@ -146,6 +146,13 @@ enum DerivedValueBlock {
                                 }
                             }
                             let outputRow = pooled + y &* outputWidth
+                            if kernelWidth == 2 && strideWidth == 2 {  // the usual 2×2 pool, in a form the compiler vectorises
+                                for x in 0..<outputWidth {
+                                    let left = columns[2 &* x], right = columns[2 &* x &+ 1]
+                                    outputRow[x] = right > left ? right : left
+                                }
+                                continue
+                            }
                             for x in 0..<outputWidth {
                                 let first = columns + x &* strideWidth
                                 var best = first[0]
@@ -162,11 +169,17 @@ enum DerivedValueBlock {
         }
     }
 
+    /// Whether `a` and `b` hold the same bit patterns: the differences of a run of 256 values
+    /// or'ed together (a loop the compiler vectorises), stopping after the first run with one.
     private static func sameBits(_ a: [Float], _ b: [Float]) -> Bool {
         guard a.count == b.count else { return false }
         return a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
-                for index in 0..<a.count where a[index].bitPattern != b[index].bitPattern { return false }
+                for first in stride(from: 0, to: a.count, by: 256) {
+                    var difference: UInt32 = 0
+                    for index in first..<min(a.count, first &+ 256) { difference |= a[index].bitPattern ^ b[index].bitPattern }
+                    if difference != 0 { return false }
+                }
                 return true
             }
         }
