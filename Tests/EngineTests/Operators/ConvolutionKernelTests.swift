@@ -28,6 +28,8 @@ import TestSupport
         Case(description: "3×3 dilation 2 pad 2 (same width, one run)", batch: 2, channels: 3, outputs: 2, size: 7, kernel: 3, pad: 2, dilation: 2),
         Case(description: "5×5 pad 2 on a 3×3 input (kernel larger than the input)", batch: 2, channels: 2, outputs: 2, size: 3, kernel: 5, pad: 2),
         Case(description: "3×3 no padding (narrower rows)", batch: 2, channels: 2, outputs: 3, size: 9, kernel: 3, bias: false),
+        Case(description: "3×3 stride 2 pad 1, one sample", batch: 1, channels: 3, outputs: 4, size: 7, kernel: 3, stride: 2, pad: 1),
+        Case(description: "3×3 pad 1 on a 33×33 plane (one sample per product), one sample", batch: 1, channels: 3, outputs: 5, size: 33, kernel: 3, pad: 1),
     ]
 
     /// The case's Conv (followed by a Relu when `rectified`) as a model, its weights, bias and input.
