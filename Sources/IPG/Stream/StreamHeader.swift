@@ -23,7 +23,7 @@ public struct StreamHeader: Sendable, Equatable {
         attributes.first { $0.key == key }?.value
     }
 
-    /// Whether every layer is kept at full resolution (what the store can hold today).
+    /// Whether every layer is kept at full resolution (a header then has no resolution section).
     public var isFullResolution: Bool { resolutions.allSatisfy { $0 == .full } }
 
     /// The first layer not kept at full resolution, with its resolution.

@@ -14,7 +14,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
     /// Traces per transaction.
     public let batchSize: Int
     private let started = Date()
-    private var model: (id: Int64, topology: ModelTopology, encoding: ValueEncoding)?
+    private var model: (id: Int64, topology: ModelTopology, encoding: ValueEncoding, resolutions: [LayerResolution])?
     private var batch: [Trace] = []
     /// Writes batches in order, one at a time; `inFlight` bounds the batches encoded or queued.
     private let writing = DispatchQueue(label: "deepprov.ingest.write")
@@ -44,16 +44,28 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
         lock.withLock { progressSoFar }
     }
 
-    /// The traces that follow belong to `topology`'s model, stored with `encoding`; `onnx`,
-    /// when known, is kept as the model's bytes. `source` names where they come from in errors.
-    public func beginModel(_ topology: ModelTopology, encoding: ValueEncoding, source: String, onnx: Data? = nil) throws {
+    /// The traces that follow belong to `topology`'s model, stored with `encoding` at
+    /// `resolutions` (one per layer; every layer full when nil); `onnx`, when known, is kept as
+    /// the model's bytes. `source` names where they come from in errors. A model whose stored
+    /// traces are kept at other resolutions is refused.
+    public func beginModel(_ topology: ModelTopology, encoding: ValueEncoding, source: String, onnx: Data?,
+                           resolutions: [LayerResolution]?) throws {
         try flush()
+        let resolutions = resolutions ?? Array(repeating: .full, count: topology.layers.count)
+        if let problem = topology.resolutionProblem(resolutions) {
+            throw StoreError(path: store.path, reason: .damaged(detail: "\(source): layer resolutions: \(problem)"))
+        }
         let id = try store.write { db in
-            let id = try ModelRegistry.register(topology, in: db, source: source, storePath: store.path)
+            let id = try ModelRegistry.register(topology, resolutions: resolutions, in: db, source: source, storePath: store.path)
             if let onnx { try ModelRegistry.keepBytes(onnx, of: topology, modelID: id, in: db, storePath: store.path) }
             return id
         }
-        model = (id, topology, encoding)
+        model = (id, topology, encoding, resolutions)
+    }
+
+    /// The same with every layer full.
+    public func beginModel(_ topology: ModelTopology, encoding: ValueEncoding, source: String, onnx: Data? = nil) throws {
+        try beginModel(topology, encoding: encoding, source: source, onnx: onnx, resolutions: nil)
     }
 
     /// Adds one trace of the current model; a full batch is handed over to be encoded and written.
@@ -92,7 +104,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
     private func handOver() throws {
         try rethrowWriteFailure()
         guard !batch.isEmpty, let model else { return }
-        let prepared = PreparedBatch(batch, topology: model.topology, encoding: model.encoding)
+        let prepared = PreparedBatch(batch, topology: model.topology, resolutions: model.resolutions, encoding: model.encoding)
         batch.removeAll(keepingCapacity: true)
         inFlight.wait()
         writing.async { [self] in
@@ -100,7 +112,8 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
             guard lock.withLock({ writeFailure == nil }) else { return }
             do {
                 let batch = try prepared.wait()
-                try save(batch.traces, statistics: batch.statistics, blocks: batch.blocks, modelID: model.id, topology: model.topology, encoding: model.encoding)
+                try save(batch.traces, statistics: batch.statistics, blocks: batch.blocks, modelID: model.id, topology: model.topology,
+                         resolutions: model.resolutions, encoding: model.encoding)
             } catch {
                 lock.withLock { writeFailure = error }
             }
@@ -115,7 +128,8 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
     /// the run's counters. `statistics` and `blocks` cover all of `traces`; when some were
     /// already stored, those of the new ones are made here instead (and the new traces' block
     /// rows set again).
-    private func save(_ traces: [PreparedTrace], statistics: BatchStatistics, blocks: [ValueBlocks.Encoded], modelID: Int64, topology: ModelTopology, encoding: ValueEncoding) throws {
+    private func save(_ traces: [PreparedTrace], statistics: BatchStatistics, blocks: [ValueBlocks.Encoded], modelID: Int64, topology: ModelTopology,
+                      resolutions: [LayerResolution], encoding: ValueEncoding) throws {
         guard !traces.isEmpty else { return }
         let runID = summary.runID
         let (added, reused) = try store.write { db -> (Int, [String: ReusedIndices]) in
@@ -177,7 +191,8 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 try statistics.merge(into: db, modelID: modelID)
             } else {
                 let kept = traces.indices.filter { !skipped.contains($0) }.map { traces[$0] }
-                let keptBlocks = try ValueBlocks.encode(kept.map(\.layerValues), norms: kept.map(\.layerNorms), encoding: encoding, codec: LayerBlockCodec())
+                let keptBlocks = try ValueBlocks.encode(kept.map(\.storedRows), kept: ValueBlocks.KeptLayer.layers(of: topology, at: resolutions), norms: kept.map(\.layerNorms),
+                                                        encoding: encoding, codec: LayerBlockCodec())
                 try ValueBlocks.insert(keptBlocks, firstBlock: firstBlock, encoding: encoding, in: db)
                 let update = try db.cachedStatement(sql: "UPDATE traces SET value_block = ?, value_row = ? WHERE id = ?")
                 for (id, position) in zip(addedIDs, ValueBlocks.positions(for: addedIDs.count)) {
