@@ -11,11 +11,18 @@ import IPG
 /// Statistics change in the same transaction as the traces they summarise.
 public final class IngestRun: TraceIngestion, @unchecked Sendable {
     public let store: ProvenanceStore
-    /// Traces per transaction.
+    /// Traces per transaction at most; fewer when their values pass `batchValueLimit`.
     public let batchSize: Int
+    /// Node values (as handed over: a capture's full maps, a stream's stored rows) a batch
+    /// holds before it is handed over: with the batches in flight, what bounds an ingest's
+    /// memory whatever the number of traces (`defaultBatchValueLimit`).
+    public let batchValueLimit: Int
+    /// 2^24 values (64 MB of float32) per batch.
+    public static let defaultBatchValueLimit = 1 << 24
     private let started = Date()
     private var model: (id: Int64, topology: ModelTopology, encoding: ValueEncoding, resolutions: [LayerResolution])?
     private var batch: [Trace] = []
+    private var batchValues = 0
     /// Writes batches in order, one at a time; `inFlight` bounds the batches encoded or queued.
     private let writing = DispatchQueue(label: "deepprov.ingest.write")
     private let inFlight = DispatchSemaphore(value: 3)
@@ -25,9 +32,10 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
 
     /// Starts a run reading `sources` (recorded with the run, with this process). Runs left
     /// `running` by processes that have ended are first recorded as interrupted.
-    public init(store: ProvenanceStore, sources: String, batchSize: Int = 2000) throws {
+    public init(store: ProvenanceStore, sources: String, batchSize: Int = 2000, batchValueLimit: Int = defaultBatchValueLimit) throws {
         self.store = store
         self.batchSize = max(1, batchSize)
+        self.batchValueLimit = max(1, batchValueLimit)
         let process = WriterProcess.current
         let runID = try store.write { db in
             try RunStatus.recordInterrupted(in: db)
@@ -71,7 +79,8 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
     /// Adds one trace of the current model; a full batch is handed over to be encoded and written.
     public func add(_ trace: Trace) throws {
         batch.append(trace)
-        if batch.count >= batchSize { try handOver() }
+        batchValues += trace.layerValues.reduce(0) { $0 + $1.count }
+        if batch.count >= batchSize || batchValues >= batchValueLimit { try handOver() }
     }
 
     /// Hands over the partial batch and waits until every batch is written.
@@ -106,6 +115,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
         guard !batch.isEmpty, let model else { return }
         let prepared = PreparedBatch(batch, topology: model.topology, resolutions: model.resolutions, encoding: model.encoding)
         batch.removeAll(keepingCapacity: true)
+        batchValues = 0
         inFlight.wait()
         writing.async { [self] in
             defer { inFlight.signal() }
