@@ -146,7 +146,8 @@ final class ValueBlockCache: @unchecked Sendable {
             throw DatabaseError(message: "value block \(key.block), layer \(key.layer): unknown resolution \(row[1] as Int)")
         }
         if let source = kept.source {
-            guard source < key.layer, let copied = try read(Key(block: key.block, layer: source)), !copied.isSummary else {
+            // Through the cache: a query naming both layers decodes the source once.
+            guard source < key.layer, let copied = try storedBlock(key.block, row: 0, layer: source), !copied.isSummary else {
                 throw DatabaseError(message: "value block \(key.block), layer \(key.layer): derived from layer \(source), which the block does not keep as a map")
             }
             return copied

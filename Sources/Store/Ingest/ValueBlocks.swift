@@ -126,9 +126,8 @@ enum ValueBlocks {
     /// Inserts `blocks`, numbered from `firstBlock`, layer by layer: rows of one layer are alike
     /// in size, so they fill the table's pages well (rows of alternating sizes left a third of
     /// each page empty when stores used 64 KB pages), and a scan of one layer reads
-    /// neighbouring pages.
-    /// Blocks of full layers only are written without the resolution columns, which the
-    /// rewrite of migration 0008 predates.
+    /// neighbouring pages. Blocks of full layers only are written without the resolution
+    /// columns (migration 0010), which the rewrite of migration 0008 predates.
     static func insert(_ blocks: [Encoded], firstBlock: Int64, encoding: ValueEncoding, in db: Database) throws {
         let reduced = blocks.contains { $0.layers.contains { $0.kept != .full } }
         let insert = try db.cachedStatement(sql: reduced
