@@ -153,6 +153,23 @@ import TestSupport
         #expect(fromSummary.split(separator: "\n").count > 1)
     }
 
+    /// Forensics reads the stored trace's node values: at summary resolution the means.
+    @Test func forensicsOfASummaryStoreTellsWhatTheFullStoreTells() throws {
+        let workspace = try Workspace()
+        let (stream, _) = try workspace.capture("summary", ["--resolution", "summary"])
+        let summary = try workspace.ingest(stream, into: "summary")
+        let full = try workspace.ingest(workspace.directory.path("full.ipgz"), into: "full")
+        for input in workspace.fullTraces.indices {
+            let arguments = ["forensics", "--tag", "clean", "--input", "\(input)"]
+            let fromSummary = try DeepProvProcess(arguments + ["--db", summary]).finish()
+            let fromFull = try DeepProvProcess(arguments + ["--db", full]).finish()
+            #expect(fromSummary.status == 0 && fromSummary.stderr.isEmpty, "\(fromSummary.stderr)")
+            // the prediction, confidence and margin come from the (full) output layer
+            let head = { (text: String) in text.split(separator: "\n").prefix(3).map(String.init) }
+            #expect(head(fromSummary.stdout).count == 3 && head(fromSummary.stdout) == head(fromFull.stdout))
+        }
+    }
+
     @Test func edgesAndLineagesThroughASummarisedLayerAreE062() throws {
         let workspace = try Workspace()
         let (stream, header) = try workspace.capture("summary", ["--resolution", "summary"])
