@@ -58,6 +58,10 @@ import TestSupport
         #expect(header.resolutions.contains(.summary) && header.resolutions.contains(.derived))
         #expect(workspace.reference.count == workspace.fullTraces.count && !workspace.fullTraces.isEmpty)
 
+        // info counts the reduced layers
+        let summarised = header.resolutions.filter { $0 == .summary }.count, derived = header.resolutions.filter { $0 == .derived }.count
+        let info = try deepProvOutput(["info", "--db", database])
+        #expect(info.contains("  \(topology.fingerprint.prefix(12))  resnet_cifar  \(topology.layers.count) layers (\(summarised) summarised, \(derived) derived), \(topology.nodeCount) nodes, \(workspace.fullTraces.count) traces\n"), "\(info)")
         // the catalog says how each layer is kept, and every source of a merge layer
         let catalog = try ProvenanceStore(path: database).catalog()
         #expect(catalog.models.first?.layers.map(\.resolution) == header.resolutions)
