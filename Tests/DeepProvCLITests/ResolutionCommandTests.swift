@@ -5,7 +5,8 @@ import TestSupport
 
 /// `capture --resolution`: summaries equal numpy's channel mean, max and share active of the
 /// full maps (read by the spec-only Python reader); a Flatten left to be derived reads back bit
-/// for bit; export says which edges a summary cannot give; bad values and a store are refused.
+/// for bit; export says which edges a summary cannot give; bad values are refused. Stores of
+/// such streams: `ResolutionStoreCommandTests`.
 @Suite struct ResolutionCommandTests {
     /// A fixture captured at full and at summary resolution.
     struct Captures {
@@ -200,19 +201,5 @@ import TestSupport
             #expect(run.stderr.hasPrefix(message), "\(run.stderr)")
             #expect(!FileManager.default.fileExists(atPath: out))
         }
-    }
-
-    @Test func storesRefuseReducedResolutionNamingTheLayer() throws {
-        let captures = try Captures("cnn2d")
-        let (header, _) = try Self.read(captures.summary)
-        let (layer, resolution) = try #require(header.firstReducedLayer)
-        let database = captures.directory.path("store.sqlite")
-        let ingest = try DeepProvProcess(["ingest", "--db", database, captures.summary, "--quiet"])
-        let (_, stderr, status) = try ingest.finish()
-        #expect(status == 1)
-        #expect(stderr == "Error: \(database): cannot ingest \(captures.summary): layer \(layer.index) (\(layer.name)) is kept at \(resolution.rawValue) resolution, and a store keeps every layer at full resolution (capture with --resolution full)\n")
-        let run = try captures.capture(["--db", captures.directory.path("direct.sqlite"), "--resolution", "summary"])
-        #expect(run.status == 1)
-        #expect(run.stderr.hasPrefix("Error: --db: a store keeps every layer at full resolution, but layer \(layer.index) (\(layer.name)) would be kept at summary resolution"), "\(run.stderr)")
     }
 }

@@ -35,6 +35,25 @@ import TestSupport
         #expect(Set(rows.map { "\($0[0] as Int64)/\($0[1] as Int)" }).count == 150)
     }
 
+    /// A batch is handed over once its traces hold `batchValueLimit` values, whatever
+    /// `batchSize` says, so an ingest of big traces holds a bounded number of them.
+    @Test func aBatchEndsWhenItsValuesReachTheLimit() throws {
+        let directory = try TemporaryDirectory()
+        let (topology, traces) = try StoreFixtures.traces(count: 30, seed: 35)
+        let valuesPerTrace = topology.layers.reduce(0) { $0 + $1.valueCount }
+        let store = try ProvenanceStore(path: directory.path("s.sqlite"))
+        let run = try IngestRun(store: store, sources: "test", batchSize: 1000, batchValueLimit: 4 * valuesPerTrace - 1)
+        try run.beginModel(topology, encoding: .float32, source: "test", onnx: nil)
+        for trace in traces { try run.add(trace) }
+        #expect(try run.finish().tracesAdded == 30)
+        // 4 traces pass the limit: 7 batches of 4 and one of 2, each its own block
+        let counts = try store.read { try Int.fetchAll($0, sql: "SELECT trace_count FROM value_blocks WHERE layer = 0 ORDER BY block") }
+        #expect(counts == [4, 4, 4, 4, 4, 4, 4, 2])
+        for trace in traces {
+            #expect(try bits(store.trace(tag: trace.metadata.tag, inputIndex: trace.metadata.inputIndex).trace) == bits(trace))
+        }
+    }
+
     @Test func aQueryOnOneLayerReadsThatLayerOnly() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("s.sqlite")

@@ -28,6 +28,8 @@ struct ForensicsSubject {
         self.trace = trace
         self.parentID = parentID
         nodeValues = topology.layers.map { layer in
+            // A layer kept at summary resolution gives its stored means.
+            if let summary = trace.summaries[layer.index] { return summary.means.map(Double.init) }
             let values = trace.layerValues[layer.index], size = layer.nodeSize
             return (0..<layer.nodeCount).map { node in
                 var sum = 0.0

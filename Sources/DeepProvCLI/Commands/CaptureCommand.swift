@@ -72,9 +72,6 @@ struct CaptureCommand: ParsableCommand {
         do { resolutions = try resolutionChoice().resolutions(for: capture.topology) } catch {
             throw ResolutionChoiceError("--resolution: \(error)")
         }
-        if db != nil, let reduced = capture.topology.layers.first(where: { resolutions[$0.index] != .full }) {
-            throw ResolutionChoiceError("--db: a store keeps every layer at full resolution, but layer \(reduced.index) (\(reduced.name)) would be kept at \(resolutions[reduced.index].rawValue) resolution; capture with --resolution full, or write only the stream with --out")
-        }
         let store = try db.map { try ProvenanceStore(path: $0) }
         let header = StreamHeader(
             topology: capture.topology, valueEncoding: precision,
@@ -132,7 +129,7 @@ struct CaptureCommand: ParsableCommand {
             if let store {
                 let run = try store.beginIngest(sources: "capture of \(source.data.inputs) with \(source.model)", batchSize: 2000)
                 ingestion = run
-                try run.beginModel(capture.topology, encoding: precision, source: source.model, onnx: onnx)
+                try run.beginModel(capture.topology, encoding: precision, source: source.model, onnx: onnx, resolutions: header.resolutions)
             }
             let summary = try capture.run(progress: progress.update(done:)) { trace in
                 try writer?.append(trace)

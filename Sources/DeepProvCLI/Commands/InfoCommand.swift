@@ -26,7 +26,9 @@ struct InfoCommand: ParsableCommand {
         for (tag, count) in info.tags.sorted(by: { $0.key < $1.key }) { print("  \(tag): \(count)") }
         print("models")
         for model in info.models {
-            print("  \(model.fingerprint.prefix(12))  \(model.name)  \(model.layers) layers, \(model.nodes) nodes, \(model.traces) traces")
+            let reduced = [(model.summarisedLayers, "summarised"), (model.derivedLayers, "derived")].filter { $0.0 > 0 }.map { "\($0.0) \($0.1)" }
+            let layers = "\(model.layers) layers" + (reduced.isEmpty ? "" : " (\(reduced.joined(separator: ", ")))")
+            print("  \(model.fingerprint.prefix(12))  \(model.name)  \(layers), \(model.nodes) nodes, \(model.traces) traces")
         }
         print("runs")
         for run in info.runs {

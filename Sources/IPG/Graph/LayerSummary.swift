@@ -43,10 +43,13 @@ public struct LayerSummary: Sendable, Equatable {
     /// Which nodes are active (share above 0), as `Layer.activeNodes(in:)` says of the full map.
     public var activeNodes: [Bool] { activeShares.map { $0 > 0 } }
 
-    /// The stored form: every mean, then every max, then every share.
-    var storedValues: [Float] { means + maxima + activeShares }
+    /// The stored form (a stream's summary row, a store's summary value block row): every
+    /// mean, then every max, then every share.
+    public var storedValues: [Float] { means + maxima + activeShares }
 
-    init(stored values: [Float], nodeCount: Int) {
+    /// From the stored form of `nodeCount` nodes (`values.count == 3 · nodeCount`).
+    public init(stored values: [Float], nodeCount: Int) {
+        precondition(values.count == Self.valuesPerNode * nodeCount, "a summary of \(nodeCount) nodes stores \(Self.valuesPerNode * nodeCount) values, got \(values.count)")
         self.init(
             means: Array(values[0..<nodeCount]), maxima: Array(values[nodeCount..<(2 * nodeCount)]),
             activeShares: Array(values[(2 * nodeCount)..<(3 * nodeCount)]))

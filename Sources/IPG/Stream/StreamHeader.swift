@@ -23,11 +23,6 @@ public struct StreamHeader: Sendable, Equatable {
         attributes.first { $0.key == key }?.value
     }
 
-    /// Whether every layer is kept at full resolution (what the store can hold today).
+    /// Whether every layer is kept at full resolution (a header then has no resolution section).
     public var isFullResolution: Bool { resolutions.allSatisfy { $0 == .full } }
-
-    /// The first layer not kept at full resolution, with its resolution.
-    public var firstReducedLayer: (layer: Layer, resolution: LayerResolution)? {
-        topology.layers.first { resolutions[$0.index] != .full }.map { ($0, resolutions[$0.index]) }
-    }
 }

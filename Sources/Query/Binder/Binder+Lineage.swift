@@ -22,25 +22,37 @@ extension Binder {
             let values = try required([start.layer, start.node], .node(nodeCounts: nodeCounts))
             return NodeAddress(layer: values[0], node: values[1])
         }
-        try requireFullResolutionOfWalk(from: address?.layer, forward: forward, span: span)
         let (steps, from) = lineageSteps(from: address?.layer, forward: forward)
         let bounds = try required([depth, top], .lineage(steps: steps, start: from))
         let maxSteps: Int
         if case .integer(let depth) = bounds[0] { maxSteps = depth } else { maxSteps = steps }
+        try requireFullResolutionOfWalk(from: address?.layer, forward: forward, depth: bounds[0], span: span)
         shape = .lineage(LineageWalk(start: address, direction: forward ? .forward : .backward, contrast: kind == .contrast,
                                      depth: bounds[0], top: bounds[1], maxSteps: maxSteps))
     }
 
-    /// A lineage follows the edges into dense layers at or before its start (backward) or after
-    /// it (forward); each such layer, and its sources, must be at full resolution in every model.
-    private func requireFullResolutionOfWalk(from start: BoundValue?, forward: Bool, span: Span) throws(Diagnostic) {
-        let range: [Int]
+    /// A lineage follows the edges into the layers it crosses: back from its start (each
+    /// model's output by default), the layers at or below it; forward, those above it; one per
+    /// step, up to `depth` steps (every one when the depth or the start is a parameter) and the
+    /// first whose edges are not derived. Each such layer, and its sources, must be at full
+    /// resolution in every model (a merge layer's summarised source too).
+    private func requireFullResolutionOfWalk(from start: BoundValue?, forward: Bool, depth: BoundValue, span: Span) throws(Diagnostic) {
+        let from: Int?
         switch start {
-        case .integer(let index)?: range = forward ? Array(index..<max(index, layerCount)) : Array(0...index)
-        default: range = Array(0..<layerCount)
+        case .integer(let index)?: from = index
+        case nil where !forward: from = nil
+        default: from = forward ? 0 : nil
         }
-        let dense = range.filter { index in catalog.models.contains { $0.layers.indices.contains(index) && $0.layers[index].kind == .dense } }
-        try requireFullResolution(of: dense, for: "'lineage'", span: span)
+        var steps = Int.max
+        if case .integer(let depth) = depth { steps = depth }
+        for model in catalog.models {
+            let first = from ?? model.layers.count - 1
+            let crossed = model.layers.filter { forward ? $0.index > first : ($0.index <= first && $0.index > 0) }
+            let ordered = forward ? crossed : crossed.reversed()
+            let walked = ordered.prefix { $0.hasQueryableEdges }.prefix(steps).map(\.index)
+            guard let layer = model.summarisedLayer(among: walked) else { continue }
+            throw resolutionDiagnostic("'lineage'", model: model, layer: layer, span: span)
+        }
     }
 
     /// How many steps a lineage can take, and from where, for messages. Each step crosses a

@@ -230,11 +230,16 @@ public struct Binder {
     func requireFullResolution(of layers: [Int], for what: String, span: Span) throws(Diagnostic) {
         for model in catalog.models {
             guard let layer = model.summarisedLayer(among: layers) else { continue }
-            throw Diagnostic(
-                code: .layerAtSummaryResolution,
-                message: "\(what) needs full maps, but model \(model.name) keeps layer \(layer.index) (\(layer.name)) at summary resolution (per-node mean, max and share active)",
-                span: span, notes: ["node queries work at any resolution: nodes of layer \(layer.index)", "capture with --resolution full (or \(layer.name)=full) to query its edges"])
+            throw resolutionDiagnostic(what, model: model, layer: layer, span: span)
         }
+    }
+
+    /// E062: `what` needs `layer`'s map, which `model` keeps at summary resolution.
+    func resolutionDiagnostic(_ what: String, model: Catalog.Model, layer: Catalog.Layer, span: Span) -> Diagnostic {
+        Diagnostic(
+            code: .layerAtSummaryResolution,
+            message: "\(what) needs full maps, but model \(model.name) keeps layer \(layer.index) (\(layer.name)) at summary resolution (per-node mean, max and share active)",
+            span: span, notes: ["node queries work at any resolution: nodes of layer \(layer.index)", "capture with --resolution full (or \(layer.name)=full) to query its edges"])
     }
 
     /// Per layer index, the most nodes a model has there.

@@ -62,6 +62,9 @@ public protocol TraceIngestion: AnyObject {
     /// The traces that follow belong to `topology`'s model, stored with `encoding`; `onnx`,
     /// when known, is kept as the model's bytes.
     func beginModel(_ topology: ModelTopology, encoding: ValueEncoding, source: String, onnx: Data?) throws
+    /// The same, with each layer's resolution (a summarised layer keeps per node its mean, max
+    /// and share active; a derived one is rebuilt from its source on reading).
+    func beginModel(_ topology: ModelTopology, encoding: ValueEncoding, source: String, onnx: Data?, resolutions: [LayerResolution]?) throws
     func add(_ trace: Trace) throws
     /// What has been stored so far.
     var summary: IngestSummary { get }

@@ -12,7 +12,9 @@ import IPG
 /// `layer_sources.channel_offset`, and its rule is `concat` (node c → offset + c) or
 /// `channel_scale` (an addend: channel c → channel c, scale 1; no kernel). A JSON array of `[source, target, contribution, source active, target active]`,
 /// one per pair of nodes the rule connects, active or not (an edge of the IPG has both ends
-/// active; a summary's mean counts every trace, as a dense edge's does).
+/// active; a summary's mean counts every trace, as a dense edge's does). A layer kept at summary
+/// resolution has no map to derive edges from: `ipg_edges` gives an empty array when either end
+/// is summarised (the query language refuses such queries first, E062), the aggregates fail.
 ///
 /// The kernels a rule needs are stored once per model (migration 0007), so the last one used
 /// is kept decoded per connection.
@@ -33,6 +35,9 @@ enum DerivedEdgesFunction {
     static func register(in db: Database, cache: ValueBlockCache) {
         let kernels = DecodedKernelCache()
         db.add(function: DatabaseFunction(name, argumentCount: argumentCount, pure: true) { arguments in
+            for end in [3, 6] {
+                if let layer = Int.fromDatabaseValue(arguments[end]), try cache.keepsSummary(arguments, first: 0, layer: layer) { return "[]" }
+            }
             let derived = try derive(arguments, layerValues: { try cache.values(arguments, first: 0, layer: $0) }, kernels: kernels, function: name)
             var json = "["
             for (position, edge) in derived.edges.enumerated() {

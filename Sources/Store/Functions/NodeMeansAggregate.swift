@@ -15,8 +15,9 @@ struct NodeMeansAggregate: ValueScanAggregate {
     mutating func step(_ dbValues: [DatabaseValue]) throws {
         guard let layer = Int.fromDatabaseValue(dbValues[2]), let size = Int.fromDatabaseValue(dbValues[3]), size > 0
         else { throw DatabaseError(message: "ipg_node_means takes (value_block, value_row, layer, node_size)") }
-        guard let values = try cache.values(dbValues, layerArgument: 2) else { throw DatabaseError(message: "ipg_node_means: no layer \(layer)") }
-        let means = NodeValues.means(values, nodeSize: size)
+        guard let means = try cache.nodes(dbValues, first: 0, layer: layer, nodeSize: size, threshold: .infinity)?.values else {
+            throw DatabaseError(message: "ipg_node_means: no layer \(layer)")
+        }
         if sums.isEmpty { sums = [Double](repeating: 0, count: means.count) }
         guard sums.count == means.count else { throw DatabaseError(message: "ipg_node_means: traces of different models in one group") }
         for (node, mean) in means.enumerated() { sums[node] += mean }

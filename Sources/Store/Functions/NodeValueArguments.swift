@@ -9,10 +9,12 @@ struct NodeValueArguments {
 
     /// Node values of `layer` of the trace whose `(value_block, value_row)` are at
     /// `arguments[first]` and `first + 1`, and which are active (some element's |value| above
-    /// `threshold`).
+    /// `threshold`; at summary resolution, share active above 0).
     func nodes(_ arguments: [DatabaseValue], first: Int, layer: Int, nodeSize: Int, threshold: Float, function: String) throws -> (values: [Double], active: [Bool]) {
-        guard let values = try cache.values(arguments, first: first, layer: layer) else { throw DatabaseError(message: "\(function): no layer \(layer)") }
-        return (NodeValues.means(values, nodeSize: nodeSize), Layer.activeNodes(in: values, nodeSize: nodeSize, threshold: threshold))
+        guard let nodes = try cache.nodes(arguments, first: first, layer: layer, nodeSize: nodeSize, threshold: threshold) else {
+            throw DatabaseError(message: "\(function): no layer \(layer)")
+        }
+        return nodes
     }
 
     /// `layer`, `node_size` and `threshold` from three consecutive arguments starting at `first`.

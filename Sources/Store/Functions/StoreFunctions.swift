@@ -8,9 +8,15 @@ import IPG
 /// takes that pair where it names `value_block, value_row`:
 ///
 /// - `ipg_node(value_block, value_row, layer, node_size, node)`: the node's value, the
-///   mean of its elements (a unit's value, a channel map's mean);
-/// - `ipg_node_sum(…same…)`: the sum of its elements (what a channel's edges carry);
-/// - `ipg_value(value_block, value_row, layer, position)`: one element of a layer;
+///   mean of its elements (a unit's value, a channel map's mean) — at summary resolution the
+///   stored mean (the float32 nearest the mean, as captured);
+/// - `ipg_node_sum(…same…)`: the sum of its elements (what a channel's edges carry); at
+///   summary resolution the stored mean times `node_size`;
+/// - `ipg_node_max(…same…)`: its largest element; `ipg_node_active_share(…same…, threshold)`:
+///   the share of its elements whose |value| exceeds `threshold` (at summary resolution both
+///   as stored, the share counted with the layer's threshold when captured);
+/// - `ipg_value(value_block, value_row, layer, position)`: one element of a layer (a
+///   summarised layer keeps no elements: an error);
 /// - `ipg_nodes(value_block, value_row, layer, node_size)`: every node value of a layer as
 ///   a JSON array (for `json_each`: one call per trace instead of one per node).
 /// - `ipg_layer_norm(value_block, value_row, layer, node_size, p)`: the sum of |node value|
@@ -40,7 +46,10 @@ import IPG
 /// the kernels of models stored before migration 0007 (`KernelBackfillFunctions`):
 /// `ipg_kernel_geometry`, `ipg_kernel_weights`.
 ///
-/// `layer` and `node_size` come from the `layers` table. A dense edge of a trace is then
+/// `layer` and `node_size` come from the `layers` table. Node values and activity read
+/// alike at full and summary resolution (`layers.resolution`, migration 0010); the elements of a
+/// summarised layer (its map, its edges) are not stored, and functions that need them fail
+/// saying so. A derived layer reads its source's values. A dense edge of a trace is then
 /// `dense_weights.weight * ipg_node(…source layer and node…)`. The last few decoded blocks are
 /// kept per connection (`ValueBlockCache`), so a scan decodes a block of a layer once for its
 /// traces, and only the layers it names.
@@ -64,28 +73,16 @@ enum StoreFunctions {
             return Double(block.value(row: row, position: position))
         })
         db.add(function: DatabaseFunction("ipg_nodes", argumentCount: 4, pure: true) { arguments in
-            guard let values = try cache.values(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]), size > 0
-            else { return nil }
-            return "[" + NodeValues.means(values, nodeSize: size).map { "\($0)" }.joined(separator: ",") + "]"
+            guard let values = try TraceMeasureFunctions.layerNodes(arguments, cache: cache) else { return nil }
+            return "[" + values.map { "\($0)" }.joined(separator: ",") + "]"
         })
         db.add(function: DatabaseFunction("ipg_layer_norm", argumentCount: 5, pure: true) { arguments in
-            guard let values = try cache.values(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]),
-                  let power = Int.fromDatabaseValue(arguments[4]), size > 0, power == 1 || power == 2
+            guard let power = Int.fromDatabaseValue(arguments[4]), power == 1 || power == 2,
+                  let values = try TraceMeasureFunctions.layerNodes(arguments, cache: cache)
             else { return nil }
-            return NodeValues.means(values, nodeSize: size).reduce(0.0) { $0 + (power == 1 ? abs($1) : $1 * $1) }
+            return values.reduce(0.0) { $0 + (power == 1 ? abs($1) : $1 * $1) }
         })
-        for (name, averages) in [("ipg_node", true), ("ipg_node_sum", false)] {
-            db.add(function: DatabaseFunction(name, argumentCount: 5, pure: true) { arguments in
-                guard let (block, row) = try cache.block(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]),
-                      let node = Int.fromDatabaseValue(arguments[4]), size > 0
-                else { return nil }
-                let start = node * size
-                guard start >= 0, start + size <= block.rowLength else { return nil }
-                var sum = 0.0
-                for position in start..<(start + size) { sum += Double(block.value(row: row, position: position)) }
-                return averages ? sum / Double(size) : sum
-            })
-        }
+        NodeElementFunctions.register(in: db, cache: cache)
         TraceMeasureFunctions.register(in: db, cache: cache)
         CentroidDistanceFunction.register(in: db, cache: cache)
         DerivedEdgesFunction.register(in: db, cache: cache)

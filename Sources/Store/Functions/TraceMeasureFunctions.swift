@@ -3,7 +3,8 @@ import GRDB
 import IPG
 
 /// Measures of one trace (or of two), as SQL functions the query language's trace measures and
-/// `nearest` stage lower to. Node values are per node (a unit's value, a channel's mean).
+/// `nearest` stage lower to. Node values are per node (a unit's value, a channel's mean, at
+/// full or summary resolution).
 ///
 /// - `ipg_active_count(value_block, value_row, layer, node_size, threshold)`: active nodes;
 /// - `ipg_l1(…, layer, node_size)`: Σ |node value|;
@@ -17,17 +18,23 @@ import IPG
 enum TraceMeasureFunctions {
     /// The node values of one layer of the trace in `arguments` (`value_block, value_row,
     /// layer, node_size, …`); nil for a layer or node size the trace cannot have.
-    static func layerNodes(_ arguments: [DatabaseValue], cache: ValueBlockCache) throws -> [Double]? {
-        guard let values = try cache.values(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]), size > 0
+    static func layerNodes(_ arguments: [DatabaseValue], first: Int = 0, layerArgument: Int = 2, threshold: Float = .infinity,
+                           cache: ValueBlockCache) throws -> (values: [Double], active: [Bool])? {
+        guard let layer = Int.fromDatabaseValue(arguments[layerArgument]), let size = Int.fromDatabaseValue(arguments[layerArgument + 1]), size > 0
         else { return nil }
-        return NodeValues.means(values, nodeSize: size)
+        return try cache.nodes(arguments, first: first, layer: layer, nodeSize: size, threshold: threshold)
+    }
+
+    /// The node values alone.
+    static func layerNodes(_ arguments: [DatabaseValue], cache: ValueBlockCache) throws -> [Double]? {
+        try layerNodes(arguments, first: 0, cache: cache)?.values
     }
 
     static func register(in db: Database, cache: ValueBlockCache) {
         db.add(function: DatabaseFunction("ipg_active_count", argumentCount: 5, pure: true) { arguments in
-            guard let values = try cache.values(arguments, layerArgument: 2), let size = Int.fromDatabaseValue(arguments[3]),
-                  let threshold = Double.fromDatabaseValue(arguments[4]), size > 0 else { return nil }
-            return Layer.activeNodes(in: values, nodeSize: size, threshold: Float(threshold)).filter { $0 }.count
+            guard let threshold = Double.fromDatabaseValue(arguments[4]),
+                  let active = try layerNodes(arguments, first: 0, threshold: Float(threshold), cache: cache)?.active else { return nil }
+            return active.filter { $0 }.count
         })
         db.add(function: DatabaseFunction("ipg_l1", argumentCount: 4, pure: true) { arguments in
             try layerNodes(arguments, cache: cache).map(LayerMeasures.l1)
@@ -48,9 +55,9 @@ enum TraceMeasureFunctions {
         ]
         for (name, measure) in distances {
             db.add(function: DatabaseFunction(name, argumentCount: 6, pure: true) { arguments in
-                guard let a = try cache.values(arguments, layerArgument: 4), let b = try cache.values(arguments, first: 2, layerArgument: 4),
-                      let size = Int.fromDatabaseValue(arguments[5]), size > 0, a.count == b.count else { return nil }
-                return measure(NodeValues.means(a, nodeSize: size), NodeValues.means(b, nodeSize: size))
+                guard let a = try layerNodes(arguments, first: 0, layerArgument: 4, cache: cache)?.values,
+                      let b = try layerNodes(arguments, first: 2, layerArgument: 4, cache: cache)?.values, a.count == b.count else { return nil }
+                return measure(a, b)
             })
         }
     }

@@ -11,11 +11,18 @@ import IPG
 /// Statistics change in the same transaction as the traces they summarise.
 public final class IngestRun: TraceIngestion, @unchecked Sendable {
     public let store: ProvenanceStore
-    /// Traces per transaction.
+    /// Traces per transaction at most; fewer when their values pass `batchValueLimit`.
     public let batchSize: Int
+    /// Node values (as handed over: a capture's full maps, a stream's stored rows) a batch
+    /// holds before it is handed over: with the batches in flight, what bounds an ingest's
+    /// memory whatever the number of traces (`defaultBatchValueLimit`).
+    public let batchValueLimit: Int
+    /// 2^24 values (64 MB of float32) per batch.
+    public static let defaultBatchValueLimit = 1 << 24
     private let started = Date()
-    private var model: (id: Int64, topology: ModelTopology, encoding: ValueEncoding)?
+    private var model: (id: Int64, topology: ModelTopology, encoding: ValueEncoding, resolutions: [LayerResolution])?
     private var batch: [Trace] = []
+    private var batchValues = 0
     /// Writes batches in order, one at a time; `inFlight` bounds the batches encoded or queued.
     private let writing = DispatchQueue(label: "deepprov.ingest.write")
     private let inFlight = DispatchSemaphore(value: 3)
@@ -25,9 +32,10 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
 
     /// Starts a run reading `sources` (recorded with the run, with this process). Runs left
     /// `running` by processes that have ended are first recorded as interrupted.
-    public init(store: ProvenanceStore, sources: String, batchSize: Int = 2000) throws {
+    public init(store: ProvenanceStore, sources: String, batchSize: Int = 2000, batchValueLimit: Int = defaultBatchValueLimit) throws {
         self.store = store
         self.batchSize = max(1, batchSize)
+        self.batchValueLimit = max(1, batchValueLimit)
         let process = WriterProcess.current
         let runID = try store.write { db in
             try RunStatus.recordInterrupted(in: db)
@@ -44,22 +52,35 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
         lock.withLock { progressSoFar }
     }
 
-    /// The traces that follow belong to `topology`'s model, stored with `encoding`; `onnx`,
-    /// when known, is kept as the model's bytes. `source` names where they come from in errors.
-    public func beginModel(_ topology: ModelTopology, encoding: ValueEncoding, source: String, onnx: Data? = nil) throws {
+    /// The traces that follow belong to `topology`'s model, stored with `encoding` at
+    /// `resolutions` (one per layer; every layer full when nil); `onnx`, when known, is kept as
+    /// the model's bytes. `source` names where they come from in errors. A model whose stored
+    /// traces are kept at other resolutions is refused.
+    public func beginModel(_ topology: ModelTopology, encoding: ValueEncoding, source: String, onnx: Data?,
+                           resolutions: [LayerResolution]?) throws {
         try flush()
+        let resolutions = resolutions ?? Array(repeating: .full, count: topology.layers.count)
+        if let problem = topology.resolutionProblem(resolutions) {
+            throw StoreError(path: store.path, reason: .damaged(detail: "\(source): layer resolutions: \(problem)"))
+        }
         let id = try store.write { db in
-            let id = try ModelRegistry.register(topology, in: db, source: source, storePath: store.path)
+            let id = try ModelRegistry.register(topology, resolutions: resolutions, in: db, source: source, storePath: store.path)
             if let onnx { try ModelRegistry.keepBytes(onnx, of: topology, modelID: id, in: db, storePath: store.path) }
             return id
         }
-        model = (id, topology, encoding)
+        model = (id, topology, encoding, resolutions)
+    }
+
+    /// The same with every layer full.
+    public func beginModel(_ topology: ModelTopology, encoding: ValueEncoding, source: String, onnx: Data? = nil) throws {
+        try beginModel(topology, encoding: encoding, source: source, onnx: onnx, resolutions: nil)
     }
 
     /// Adds one trace of the current model; a full batch is handed over to be encoded and written.
     public func add(_ trace: Trace) throws {
         batch.append(trace)
-        if batch.count >= batchSize { try handOver() }
+        batchValues += trace.layerValues.reduce(0) { $0 + $1.count }
+        if batch.count >= batchSize || batchValues >= batchValueLimit { try handOver() }
     }
 
     /// Hands over the partial batch and waits until every batch is written.
@@ -92,15 +113,17 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
     private func handOver() throws {
         try rethrowWriteFailure()
         guard !batch.isEmpty, let model else { return }
-        let prepared = PreparedBatch(batch, topology: model.topology, encoding: model.encoding)
+        let prepared = PreparedBatch(batch, topology: model.topology, resolutions: model.resolutions, encoding: model.encoding)
         batch.removeAll(keepingCapacity: true)
+        batchValues = 0
         inFlight.wait()
         writing.async { [self] in
             defer { inFlight.signal() }
             guard lock.withLock({ writeFailure == nil }) else { return }
             do {
                 let batch = try prepared.wait()
-                try save(batch.traces, statistics: batch.statistics, blocks: batch.blocks, modelID: model.id, topology: model.topology, encoding: model.encoding)
+                try save(batch.traces, statistics: batch.statistics, blocks: batch.blocks, modelID: model.id, topology: model.topology,
+                         resolutions: model.resolutions, encoding: model.encoding)
             } catch {
                 lock.withLock { writeFailure = error }
             }
@@ -115,7 +138,8 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
     /// the run's counters. `statistics` and `blocks` cover all of `traces`; when some were
     /// already stored, those of the new ones are made here instead (and the new traces' block
     /// rows set again).
-    private func save(_ traces: [PreparedTrace], statistics: BatchStatistics, blocks: [ValueBlocks.Encoded], modelID: Int64, topology: ModelTopology, encoding: ValueEncoding) throws {
+    private func save(_ traces: [PreparedTrace], statistics: BatchStatistics, blocks: [ValueBlocks.Encoded], modelID: Int64, topology: ModelTopology,
+                      resolutions: [LayerResolution], encoding: ValueEncoding) throws {
         guard !traces.isEmpty else { return }
         let runID = summary.runID
         let (added, reused) = try store.write { db -> (Int, [String: ReusedIndices]) in
@@ -177,7 +201,8 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 try statistics.merge(into: db, modelID: modelID)
             } else {
                 let kept = traces.indices.filter { !skipped.contains($0) }.map { traces[$0] }
-                let keptBlocks = try ValueBlocks.encode(kept.map(\.layerValues), norms: kept.map(\.layerNorms), encoding: encoding, codec: LayerBlockCodec())
+                let keptBlocks = try ValueBlocks.encode(kept.map(\.storedRows), kept: ValueBlocks.KeptLayer.layers(of: topology, at: resolutions), norms: kept.map(\.layerNorms),
+                                                        encoding: encoding, codec: LayerBlockCodec())
                 try ValueBlocks.insert(keptBlocks, firstBlock: firstBlock, encoding: encoding, in: db)
                 let update = try db.cachedStatement(sql: "UPDATE traces SET value_block = ?, value_row = ? WHERE id = ?")
                 for (id, position) in zip(addedIDs, ValueBlocks.positions(for: addedIDs.count)) {

@@ -2,12 +2,14 @@ import Dispatch
 import Foundation
 import IPG
 
-/// A trace made ready for the database off the writing thread: its node values (compressed
-/// per block of traces, `ValueBlocks`), its explicit edges, and the per-node summary
+/// A trace made ready for the database off the writing thread: its node values as stored
+/// (compressed per block of traces, `ValueBlocks`), its explicit edges, and the per-node summary
 /// statistics need (node value = mean element, and activity).
 struct PreparedTrace: Sendable {
     var metadata: TraceMetadata
-    var layerValues: [[Float]]
+    /// Per layer, the values stored: the full map, a summary's means, maxima and shares active
+    /// (`LayerSummary.storedValues`), or nothing for a derived layer.
+    var storedRows: [[Float]]
     var explicitEdges: Data?
     /// Per node of the layer table, in order.
     var nodeMeans: [Double]
@@ -15,18 +17,32 @@ struct PreparedTrace: Sendable {
     /// Per layer, the L1 norm and the sum of squares of its node values.
     var layerNorms: [(l1: Double, sumOfSquares: Double)]
 
-    init(_ trace: Trace, topology: ModelTopology) {
+    /// `resolutions` (one per layer; every layer full when nil) say how each layer is kept. A
+    /// summarised layer's node values are its summary's means, whether the trace comes with the
+    /// summary (read from a stream) or with the full map (from a capture), so both store the same.
+    init(_ trace: Trace, topology: ModelTopology, resolutions: [LayerResolution]? = nil) {
+        let resolutions = resolutions ?? Array(repeating: .full, count: topology.layers.count)
         metadata = trace.metadata
-        layerValues = trace.layerValues
         explicitEdges = ExplicitEdgesCodec.encode(trace.explicitEdges)
+        storedRows = []
+        storedRows.reserveCapacity(topology.layers.count)
         nodeMeans = []
         nodeMeans.reserveCapacity(topology.nodeCount)
         nodeActive = []
         nodeActive.reserveCapacity(topology.nodeCount)
         for layer in topology.layers {
             let values = trace.layerValues[layer.index]
-            nodeActive += Layer.activeNodes(in: values, nodeSize: layer.nodeSize, threshold: layer.threshold)
-            nodeMeans += NodeValues.means(values, nodeSize: layer.nodeSize)
+            switch resolutions[layer.index] {
+            case .summary:
+                let summary = trace.summaries[layer.index] ?? LayerSummary(layer: layer, values: values)
+                storedRows.append(summary.storedValues)
+                nodeActive += summary.activeNodes
+                nodeMeans += summary.means.map { 0.0 + Double($0) }
+            case .full, .derived:
+                storedRows.append(resolutions[layer.index] == .full ? values : [])
+                nodeActive += Layer.activeNodes(in: values, nodeSize: layer.nodeSize, threshold: layer.threshold)
+                nodeMeans += NodeValues.means(values, nodeSize: layer.nodeSize)
+            }
         }
         var norms: [(l1: Double, sumOfSquares: Double)] = []
         var start = 0
@@ -51,14 +67,15 @@ final class PreparedBatch: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<Prepared, any Error>
 
-    init(_ traces: [Trace], topology: ModelTopology, encoding: ValueEncoding) {
+    init(_ traces: [Trace], topology: ModelTopology, resolutions: [LayerResolution], encoding: ValueEncoding) {
         result = .success(([], BatchStatistics(topology: topology), []))
         DispatchQueue.global().async { [self] in
             result = Result {
-                let prepared = traces.map { PreparedTrace($0, topology: topology) }
+                let prepared = traces.map { PreparedTrace($0, topology: topology, resolutions: resolutions) }
                 var statistics = BatchStatistics(topology: topology)
                 for trace in prepared { statistics.add(trace) }
-                let blocks = try ValueBlocks.encode(prepared.map(\.layerValues), norms: prepared.map(\.layerNorms), encoding: encoding, codec: LayerBlockCodec())
+                let blocks = try ValueBlocks.encode(prepared.map(\.storedRows), kept: ValueBlocks.KeptLayer.layers(of: topology, at: resolutions), norms: prepared.map(\.layerNorms),
+                                                    encoding: encoding, codec: LayerBlockCodec())
                 return (prepared, statistics, blocks)
             }
             done.signal()

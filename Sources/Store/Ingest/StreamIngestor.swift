@@ -48,12 +48,8 @@ public struct StreamIngestor {
         do {
             for path in paths {
                 let reader = try TraceStreamReader(path: path)
-                if let (layer, resolution) = reader.header.firstReducedLayer {
-                    throw StoreError(path: store.path, reason: .reducedResolution(
-                        stream: path, layer: layer.index, layerName: layer.name, resolution: resolution.rawValue))
-                }
                 try run.beginModel(reader.header.topology, encoding: reader.header.valueEncoding, source: path,
-                                   onnx: Self.modelBytes(named: reader.header))
+                                   onnx: Self.modelBytes(named: reader.header), resolutions: reader.header.resolutions)
                 var reported = 0
                 // The reader only hands out traces of verified frames: a damaged one ends the
                 // loop by throwing, and `fail` keeps the traces before it.

@@ -10,11 +10,61 @@ enum ValueBlocks {
     /// Traces per block at most: a block of a layer is read and decoded once for its traces.
     static let capacity = 64
 
+    /// How a block keeps one layer (`value_blocks.resolution` and `source_layer`, migration
+    /// 0010): its values per trace are a full map or a summary (mean, max, share active per
+    /// node), or none when the layer is derived from `source` (a Flatten/Reshape copy).
+    struct KeptLayer: Sendable, Equatable {
+        var resolution: LayerResolution
+        var source: Int?
+
+        static let full = KeptLayer(resolution: .full, source: nil)
+
+        /// Each layer of `topology` kept at `resolutions`.
+        static func layers(of topology: ModelTopology, at resolutions: [LayerResolution]) -> [KeptLayer] {
+            topology.layers.map { KeptLayer(resolution: resolutions[$0.index], source: resolutions[$0.index] == .derived ? $0.source : nil) }
+        }
+
+        /// The code `value_blocks.resolution` stores.
+        var code: Int {
+            switch resolution {
+            case .full: 0
+            case .summary: 1
+            case .derived: 2
+            }
+        }
+
+        init(resolution: LayerResolution, source: Int?) {
+            self.resolution = resolution
+            self.source = source
+        }
+
+        /// From a `value_blocks` row's `resolution` and `source_layer`; nil for a code this
+        /// build does not know or a derived row without its source.
+        init?(code: Int, source: Int?) {
+            switch code {
+            case 0: self.init(resolution: .full, source: nil)
+            case 1: self.init(resolution: .summary, source: nil)
+            case 2:
+                guard let source else { return nil }
+                self.init(resolution: .derived, source: source)
+            default: return nil
+            }
+        }
+    }
+
+    /// One layer of a block, encoded: how it is kept, the codec's layout, the values per trace
+    /// and the bytes (none for a derived layer).
+    struct EncodedLayer: Sendable {
+        var kept: KeptLayer
+        var layout: LayerBlockCodec.Layout
+        var valueCount: Int
+        var bytes: [UInt8]
+    }
+
     /// One block's layers, encoded.
     struct Encoded: Sendable {
         var traceCount: Int
-        /// Per layer: the codec's layout, the values per trace and the bytes.
-        var layers: [(layout: LayerBlockCodec.Layout, valueCount: Int, bytes: [UInt8])]
+        var layers: [EncodedLayer]
         /// Per layer, the block's `value_block_norms` row (`BlockNorms`); nil when not given
         /// (migration 0008 writes blocks before that table exists).
         var norms: [Data]?
@@ -32,9 +82,11 @@ enum ValueBlocks {
         sizes(for: count).enumerated().flatMap { block, size in (0..<size).map { (block, $0) } }
     }
 
-    /// Encodes traces' layer values (`traces[t][layer]`) into blocks split by `sizes(for:)`,
-    /// with their layer norms (`norms[t][layer]`) when given.
-    static func encode(_ traces: [[[Float]]], norms: [[(l1: Double, sumOfSquares: Double)]]? = nil, encoding: ValueEncoding, codec: LayerBlockCodec) throws -> [Encoded] {
+    /// Encodes traces' stored rows (`traces[t][layer]`: a full map, a summary's stored form, or
+    /// nothing for a derived layer, as `kept` says; every layer full when nil) into blocks split
+    /// by `sizes(for:)`, with their layer norms (`norms[t][layer]`) when given.
+    static func encode(_ traces: [[[Float]]], kept: [KeptLayer]? = nil, norms: [[(l1: Double, sumOfSquares: Double)]]? = nil,
+                       encoding: ValueEncoding, codec: LayerBlockCodec) throws -> [Encoded] {
         var start = 0
         return try sizes(for: traces.count).map { size in
             defer { start += size }
@@ -43,10 +95,17 @@ enum ValueBlocks {
             guard members.allSatisfy({ $0.count == layerCount }) else {
                 throw StoreError(path: "value block", reason: .damaged(detail: "traces of one block have different layer counts"))
             }
+            guard kept.map({ $0.count == layerCount }) ?? true else {
+                throw StoreError(path: "value block", reason: .damaged(detail: "\(kept?.count ?? 0) layer resolutions for traces of \(layerCount) layers"))
+            }
             let layers = try (0..<layerCount).map { layer in
+                let keptLayer = kept?[layer] ?? .full
+                if keptLayer.resolution == .derived {
+                    return EncodedLayer(kept: keptLayer, layout: .shuffled, valueCount: 0, bytes: [])
+                }
                 let rows = members.map { $0[layer] }
                 let (layout, bytes) = try codec.encode(rows, encoding: encoding)
-                return (layout, rows.first?.count ?? 0, bytes)
+                return EncodedLayer(kept: keptLayer, layout: layout, valueCount: rows.first?.count ?? 0, bytes: bytes)
             }
             let blockNorms = try norms.map { norms in
                 let members = norms[start..<(start + size)]
@@ -67,20 +126,24 @@ enum ValueBlocks {
     /// Inserts `blocks`, numbered from `firstBlock`, layer by layer: rows of one layer are alike
     /// in size, so they fill the table's pages well (rows of alternating sizes left a third of
     /// each page empty when stores used 64 KB pages), and a scan of one layer reads
-    /// neighbouring pages.
+    /// neighbouring pages. Blocks of full layers only are written without the resolution
+    /// columns (migration 0010), which the rewrite of migration 0008 predates.
     static func insert(_ blocks: [Encoded], firstBlock: Int64, encoding: ValueEncoding, in db: Database) throws {
-        let insert = try db.cachedStatement(sql: """
-            INSERT INTO value_blocks (block, layer, trace_count, value_count, encoding, layout, data) VALUES (?, ?, ?, ?, ?, ?, ?)
-            """)
+        let reduced = blocks.contains { $0.layers.contains { $0.kept != .full } }
+        let insert = try db.cachedStatement(sql: reduced
+            ? "INSERT INTO value_blocks (block, layer, trace_count, value_count, encoding, layout, data, resolution, source_layer) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"
+            : "INSERT INTO value_blocks (block, layer, trace_count, value_count, encoding, layout, data) VALUES (?, ?, ?, ?, ?, ?, ?)")
         let insertNorms = blocks.contains { $0.norms != nil }
             ? try db.cachedStatement(sql: "INSERT INTO value_block_norms (block, layer, norms) VALUES (?, ?, ?)") : nil
         for layer in 0..<(blocks.map(\.layers.count).max() ?? 0) {
             for (offset, block) in blocks.enumerated() where block.layers.indices.contains(layer) {
                 let coded = block.layers[layer]
-                try insert.execute(arguments: [
+                var arguments: StatementArguments = [
                     firstBlock + Int64(offset), layer, block.traceCount, coded.valueCount, Int(encoding.rawValue),
                     Int(coded.layout.rawValue), Data(coded.bytes),
-                ])
+                ]
+                if reduced { arguments += [coded.kept.code, coded.kept.source] }
+                try insert.execute(arguments: arguments)
             }
         }
         // Block by block, in key order: each row goes at the end of the table's b-tree, so its

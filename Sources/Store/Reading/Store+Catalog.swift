@@ -8,13 +8,22 @@ extension ProvenanceStore {
     public func catalog(includingParentTags: Bool) throws -> Catalog {
         try read { db in
             let layers = try Row.fetchAll(db, sql: "SELECT * FROM layers ORDER BY model_id, layer")
+            // Every source of every layer, in operand order (a merge layer has several).
+            var sources: [Int64: [Int: [Int]]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT model_id, layer, source_layer FROM layer_sources ORDER BY model_id, layer, position") {
+                sources[row["model_id"], default: [:]][row["layer"], default: []].append(row["source_layer"])
+            }
             let models = try Row.fetchAll(db, sql: "SELECT id, fingerprint, name FROM models ORDER BY id").map { model in
                 Catalog.Model(
                     fingerprint: model["fingerprint"], name: model["name"],
                     layers: layers.filter { $0["model_id"] as Int64 == model["id"] as Int64 }.map { row in
+                        // A resolution this build does not know (a newer store's) counts as a
+                        // summary: node queries read it, edge queries refuse it.
                         var layer = Catalog.Layer(
                             index: row["layer"], name: row["name"], kind: LayerKind(rawValue: row["kind"]) ?? .activation,
-                            nodeCount: row["node_count"], nodeSize: row["node_size"])
+                            nodeCount: row["node_count"], nodeSize: row["node_size"],
+                            resolution: LayerResolution(rawValue: row["resolution"]) ?? .summary,
+                            sources: sources[row["model_id"]]?[row["layer"]] ?? [])
                         // A rule this build does not know (a newer store's) stays nil: edge queries refuse it.
                         layer.edgeRule = EdgeRuleKind(rawValue: row["edge_rule"])
                         return layer

@@ -8,6 +8,14 @@ public struct StoreInfo: Sendable, Encodable {
         public var layers: Int
         public var nodes: Int
         public var traces: Int
+        /// Layers kept at summary resolution, and derived on reading (`layers.resolution`).
+        public var summarisedLayers: Int
+        public var derivedLayers: Int
+
+        enum CodingKeys: String, CodingKey {
+            case fingerprint, name, layers, nodes, traces
+            case summarisedLayers = "summarised_layers", derivedLayers = "derived_layers"
+        }
     }
 
     public struct RunEntry: Sendable, Encodable {
@@ -40,10 +48,13 @@ extension ProvenanceStore {
         try read { db in
                 let tags = try Row.fetchAll(db, sql: "SELECT tag, COUNT(*) AS n FROM traces GROUP BY tag ORDER BY tag")
                 let models = try Row.fetchAll(db, sql: """
-                    SELECT m.fingerprint, m.name, m.layer_count, m.node_count, (SELECT COUNT(*) FROM traces t WHERE t.model_id = m.id) AS n
+                    SELECT m.fingerprint, m.name, m.layer_count, m.node_count, (SELECT COUNT(*) FROM traces t WHERE t.model_id = m.id) AS n,
+                        (SELECT COUNT(*) FROM layers l WHERE l.model_id = m.id AND l.resolution = 'summary') AS summarised,
+                        (SELECT COUNT(*) FROM layers l WHERE l.model_id = m.id AND l.resolution = 'derived') AS derived
                     FROM models m ORDER BY m.id
                     """).map { row in
-                    StoreInfo.ModelEntry(fingerprint: row["fingerprint"], name: row["name"], layers: row["layer_count"], nodes: row["node_count"], traces: row["n"])
+                    StoreInfo.ModelEntry(fingerprint: row["fingerprint"], name: row["name"], layers: row["layer_count"], nodes: row["node_count"], traces: row["n"],
+                                         summarisedLayers: row["summarised"], derivedLayers: row["derived"])
                 }
                 let runs = try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY id").map { row in
                     StoreInfo.RunEntry(

@@ -51,7 +51,7 @@ extension ProvenanceStore {
 
     /// A `traces` row (with its attributes looked up) as a `Trace`.
     private func decodeTrace(_ row: Row, blocks: inout TraceBlockReader, in db: Database) throws -> Trace {
-        let layerValues = try blocks.layerValues(block: row["value_block"], row: row["value_row"], in: db, path: path)
+        let (layerValues, summaries) = try blocks.layerValues(block: row["value_block"], row: row["value_row"], in: db, path: path)
         let attributes = try Row.fetchAll(db, sql: "SELECT key, value FROM trace_attributes WHERE trace_id = ? ORDER BY position", arguments: [row["id"] as Int64])
             .map { KeyValue($0["key"], $0["value"]) }
         let parentTag: String = row["parent_tag"]
@@ -60,7 +60,7 @@ extension ProvenanceStore {
             predictedLabel: row["predicted_label"], confidence: Float(row["confidence"] as Double), tag: row["tag"],
             parent: parentTag.isEmpty ? nil : TraceReference(tag: parentTag, inputIndex: row["parent_index"]),
             attributes: attributes)
-        return Trace(metadata: metadata, layerValues: layerValues, explicitEdges: ExplicitEdgesCodec.decode(row["explicit_edges"]))
+        return Trace(metadata: metadata, layerValues: layerValues, explicitEdges: ExplicitEdgesCodec.decode(row["explicit_edges"]), summaries: summaries)
     }
 }
 
@@ -81,29 +81,58 @@ private struct TopologyCache {
     }
 }
 
-/// A trace's values from its value block, every layer; the last block read is kept decoded,
-/// so reading traces in storage order decodes each block once.
+/// A trace's values from its value block, every layer, as a stream reader gives them: a full
+/// map, a derived layer's copy of its source, or (summary resolution) no values and a summary.
+/// The last block read is kept decoded, so reading traces in storage order decodes each block
+/// once.
 private struct TraceBlockReader {
     private var block: Int64?
-    private var layers: [LayerBlockCodec.Block] = []
+    private var layers: [(kept: ValueBlocks.KeptLayer, values: LayerBlockCodec.Block?)] = []
     private let codec = LayerBlockCodec()
 
-    mutating func layerValues(block: Int64, row: Int, in db: Database, path: String) throws -> [[Float]] {
+    mutating func layerValues(block: Int64, row: Int, in db: Database, path: String) throws -> (values: [[Float]], summaries: [Int: LayerSummary]) {
         if block != self.block {
-            let rows = try Row.fetchAll(db, sql: "SELECT layer, data FROM value_blocks WHERE block = ? ORDER BY layer", arguments: [block])
+            let rows = try Row.fetchAll(db, sql: "SELECT layer, data, resolution, source_layer FROM value_blocks WHERE block = ? ORDER BY layer", arguments: [block])
             guard rows.enumerated().allSatisfy({ $0.offset == $0.element["layer"] as Int }) else {
                 throw StoreError(path: path, reason: .damaged(detail: "value block \(block) lacks a layer"))
             }
             do {
-                layers = try rows.map { try codec.decode([UInt8]($0["data"] as Data)) }
+                layers = try rows.map { row in
+                    guard let kept = ValueBlocks.KeptLayer(code: row["resolution"], source: row["source_layer"]) else {
+                        throw StoreError(path: path, reason: .damaged(detail: "value block \(block), layer \(row["layer"] as Int): unknown resolution"))
+                    }
+                    return (kept, kept.resolution == .derived ? nil : try codec.decode([UInt8](row["data"] as Data)))
+                }
+            } catch let error as StoreError {
+                throw error
             } catch {
                 throw StoreError(path: path, reason: .damaged(detail: "value block \(block): \(error)"))
             }
             self.block = block
         }
-        return try layers.map { layer in
-            guard (0..<layer.rowCount).contains(row) else { throw StoreError(path: path, reason: .damaged(detail: "value block \(block) has no row \(row)")) }
-            return layer.row(row)
+        var values: [[Float]] = [], summaries: [Int: LayerSummary] = [:]
+        for (index, layer) in layers.enumerated() {
+            if let source = layer.kept.source {
+                guard source < index, layers[source].kept.resolution != .summary else {
+                    throw StoreError(path: path, reason: .damaged(detail: "value block \(block), layer \(index): derived from layer \(source), which it does not keep as a map"))
+                }
+                values.append(values[source])
+                continue
+            }
+            guard let decoded = layer.values, (0..<decoded.rowCount).contains(row) else {
+                throw StoreError(path: path, reason: .damaged(detail: "value block \(block) has no row \(row)"))
+            }
+            let stored = decoded.row(row)
+            if layer.kept.resolution == .summary {
+                guard stored.count % LayerSummary.valuesPerNode == 0 else {
+                    throw StoreError(path: path, reason: .damaged(detail: "value block \(block), layer \(index): a summary row of \(stored.count) values"))
+                }
+                summaries[index] = LayerSummary(stored: stored, nodeCount: stored.count / LayerSummary.valuesPerNode)
+                values.append([])
+            } else {
+                values.append(stored)
+            }
         }
+        return (values, summaries)
     }
 }

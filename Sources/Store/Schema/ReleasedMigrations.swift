@@ -14,6 +14,7 @@ enum ReleasedMigrations {
         7: ["3a768b3e0d54b5651311555ad4be793ed7112caec6ab56ed3dda7162acfd9cb1"],
         8: ["84ffb24c88cce27613209432dd006db341a7f3c828f75e2d2f93e27b4b24bd64"],
         9: ["a5c001d35c60db35ab68e5f0eae06ce609dc996f363942ba24358e00ec247a2c"],
+        10: ["1a15f0d6172204ec15a6163baf450a442207cb268208ccacafc6e39d611fade4"],
     ]
 
     /// Whether a store that recorded `sha256` for `migration` may be used by this build.
