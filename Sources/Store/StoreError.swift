@@ -25,6 +25,13 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         /// A stream keeps a layer at a resolution other than full (summary, or derived on
         /// reading), which this store cannot hold yet.
         case reducedResolution(stream: String, layer: Int, layerName: String, resolution: String)
+        /// A `--db` value that names no store this build can open (what is wrong with it).
+        case badLocation(detail: String)
+        /// A store on a server that could not be reached or refused a statement: the server's
+        /// message and, when a statement failed, its SQL.
+        case server(message: String, sql: String?)
+        /// What this backend cannot do yet.
+        case unsupported(detail: String)
     }
 
     /// The store's file.
@@ -62,6 +69,12 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case .reducedResolution(let stream, let layer, let layerName, let resolution):
             return "\(path): cannot ingest \(stream): layer \(layer) (\(layerName)) is kept at \(resolution) resolution, and a store keeps every layer at full resolution (capture with --resolution full)"
         case .damaged(let detail):
+            return "\(path): \(detail)"
+        case .badLocation(let detail):
+            return "\(path): \(detail)"
+        case .server(let message, let sql):
+            return "\(path): \(message)" + (sql.map { " (in: \($0))" } ?? "")
+        case .unsupported(let detail):
             return "\(path): \(detail)"
         }
     }
