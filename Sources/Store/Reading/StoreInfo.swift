@@ -8,6 +8,10 @@ public struct StoreInfo: Sendable, Encodable {
         public var layers: Int
         public var nodes: Int
         public var traces: Int
+
+        public init(fingerprint: String, name: String, layers: Int, nodes: Int, traces: Int) {
+            (self.fingerprint, self.name, self.layers, self.nodes, self.traces) = (fingerprint, name, layers, nodes, traces)
+        }
     }
 
     public struct RunEntry: Sendable, Encodable {
@@ -21,6 +25,12 @@ public struct StoreInfo: Sendable, Encodable {
         public var tracesSkipped: Int
         public var message: String?
 
+        public init(id: Int64, sources: String, startedAt: String, finishedAt: String?, status: String,
+                    tracesRead: Int, tracesAdded: Int, tracesSkipped: Int, message: String?) {
+            (self.id, self.sources, self.startedAt, self.finishedAt, self.status) = (id, sources, startedAt, finishedAt, status)
+            (self.tracesRead, self.tracesAdded, self.tracesSkipped, self.message) = (tracesRead, tracesAdded, tracesSkipped, message)
+        }
+
         enum CodingKeys: String, CodingKey {
             case id, sources, status, message
             case startedAt = "started_at", finishedAt = "finished_at"
@@ -32,6 +42,10 @@ public struct StoreInfo: Sendable, Encodable {
     public var tags: [String: Int]
     public var models: [ModelEntry]
     public var runs: [RunEntry]
+
+    public init(traces: Int, tags: [String: Int], models: [ModelEntry], runs: [RunEntry]) {
+        (self.traces, self.tags, self.models, self.runs) = (traces, tags, models, runs)
+    }
 }
 
 extension ProvenanceStore {

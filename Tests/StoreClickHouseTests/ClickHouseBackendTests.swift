@@ -1,0 +1,146 @@
+import Foundation
+import IPG
+import Store
+@testable import StoreClickHouse
+import Testing
+import TestSupport
+
+/// The same streams ingested into SQLite (the reference) and into ClickHouse, on one server
+/// and sharded over the two-shard cluster: the same info, catalog, model bytes and traces,
+/// bit for bit, and equal to the captured traces; re-ingesting adds nothing.
+@Suite(.enabled(if: ClickHouseServers.unavailableReason == nil, "\(ClickHouseServers.unavailableReason ?? "")"))
+struct ClickHouseBackendTests {
+    /// The MLP fixture (clean and noisy traces, parents and attributes) and the 2-D CNN
+    /// fixture (clean and noisy), as two streams; the CNN's stream names its ONNX file.
+    private func streams(in directory: TemporaryDirectory) throws -> (paths: [String], traces: [Trace]) {
+        let mlp = directory.path("mlp.ipgz"), cnn = directory.path("cnn.ipgz")
+        let (_, mlpTraces) = try StoreFixtures.traces(count: 40, seed: 5, path: mlp, frameCapacity: 7, tags: ["clean", "noisy"])
+        let (topology, cnnTraces) = try ConvStoreFixtures.traces("cnn2d", count: 12, seed: 8)
+        try BackendStreamIngest.writeStream(cnnTraces, topology: topology, to: cnn,
+                                            modelPath: FixturePaths.onnxFixture("cnn2d").appendingPathComponent("model.onnx").path, frameCapacity: 5)
+        return ([mlp, cnn], mlpTraces + cnnTraces)
+    }
+
+    private func url(clustered: Bool, stem: String) throws -> String {
+        let servers = try ClickHouseServers.shared()
+        return servers.servers[0].url(database: ClickHouseServers.uniqueDatabase(stem), cluster: clustered ? servers.clusterName : nil)
+    }
+
+    @Test(arguments: [false, true])
+    func sameStreamsReadBackAsFromSQLite(clustered: Bool) throws {
+        let directory = try TemporaryDirectory()
+        let (paths, captured) = try streams(in: directory)
+        let sqlite = try ProvenanceStore(path: directory.path("s.sqlite"))
+        let reference = try StreamIngestor(store: sqlite, batchSize: 16).ingest(paths)
+        let clickhouse = try ClickHouseBackend(url: url(clustered: clustered, stem: "equal"))
+        let summary = try BackendStreamIngest.ingest(paths, into: clickhouse, batchSize: 16)
+        #expect((summary.tracesRead, summary.tracesAdded, summary.tracesSkipped) == (reference.tracesRead, reference.tracesAdded, 0))
+        #expect(summary.tracesAdded == captured.count)
+
+        let (expected, got) = (try sqlite.info(), try clickhouse.info())
+        #expect(got.traces == expected.traces && got.tags == expected.tags)
+        #expect(got.models.map { [$0.fingerprint, $0.name, "\($0.layers)", "\($0.nodes)", "\($0.traces)"] }
+            == expected.models.map { [$0.fingerprint, $0.name, "\($0.layers)", "\($0.nodes)", "\($0.traces)"] })
+        #expect(got.runs.map { [$0.id, Int64($0.tracesRead), Int64($0.tracesAdded), Int64($0.tracesSkipped)] }
+            == expected.runs.map { [$0.id, Int64($0.tracesRead), Int64($0.tracesAdded), Int64($0.tracesSkipped)] })
+        #expect(got.runs.map { [$0.sources, $0.status] } == expected.runs.map { [$0.sources, $0.status] })
+        #expect(try clickhouse.catalog(includingParentTags: true) == sqlite.catalog(includingParentTags: true))
+
+        // Every trace, in storage order, bit for bit: against SQLite and against the capture.
+        let fromSQLite = try allTraces(sqlite), fromClickHouse = try allTraces(clickhouse)
+        #expect(fromClickHouse.count == captured.count)
+        #expect(fromClickHouse.map(\.0.fingerprint) == fromSQLite.map(\.0.fingerprint))
+        #expect(fromClickHouse.map(\.0) == fromSQLite.map(\.0))
+        for ((_, trace), (_, reference)) in zip(fromClickHouse, fromSQLite) { expectIdentical(trace, reference) }
+        for (trace, reference) in zip(fromClickHouse.map(\.1), captured) { expectIdentical(trace, reference) }
+
+        // Selections and single traces.
+        let selection = TraceSelection(tag: "noisy", inputIndices: [1, 3, 5, 30], model: String(fromSQLite[0].0.fingerprint.prefix(10)))
+        #expect(try traces(clickhouse, selection) == traces(sqlite, selection))
+        #expect(try traces(clickhouse, selection).count == 3)
+        let single = try clickhouse.trace(tag: "noisy", inputIndex: 3, model: fromSQLite[0].0.fingerprint.prefix(8).description)
+        expectIdentical(single.trace, try sqlite.trace(tag: "noisy", inputIndex: 3, model: fromSQLite[0].0.fingerprint).trace)
+        // Input 0 of tag clean exists for both models.
+        let ambiguous = #expect(throws: StoreError.self) { try clickhouse.trace(tag: "clean", inputIndex: 0, model: nil) }
+        let ambiguousInSQLite = #expect(throws: StoreError.self) { try sqlite.trace(tag: "clean", inputIndex: 0, model: nil) }
+        guard case .ambiguousTrace(_, _, let fingerprints)? = ambiguous?.reason,
+              case .ambiguousTrace(_, _, let expectedFingerprints)? = ambiguousInSQLite?.reason else {
+            Issue.record("not ambiguous: \(String(describing: ambiguous))")
+            return
+        }
+        #expect(fingerprints.sorted() == expectedFingerprints.sorted())
+        let missing = #expect(throws: StoreError.self) { try clickhouse.trace(tag: "clean", inputIndex: 999, model: nil) }
+        #expect(missing?.reason == .noSuchTrace(tag: "clean", inputIndex: 999, model: nil))
+
+        // Model bytes: the CNN's, kept by both; none for the MLP (its stream names no file).
+        for model in got.models {
+            #expect(try clickhouse.modelBytes(fingerprint: model.fingerprint) == sqlite.modelBytes(fingerprint: model.fingerprint))
+        }
+        #expect(try clickhouse.modelBytes(fingerprint: got.models[1].fingerprint) != nil)
+
+        // Re-ingesting both streams, and the 40 MLP traces twice, adds nothing.
+        let again = try BackendStreamIngest.ingest(paths + [paths[0]], into: clickhouse, batchSize: 9)
+        #expect((again.tracesRead, again.tracesAdded, again.tracesSkipped) == (captured.count + 40, 0, captured.count + 40))
+        #expect(try clickhouse.info().traces == captured.count)
+        #expect(try clickhouse.info().runs.map(\.status) == ["finished", "finished"])
+
+        if clustered { try expectSpreadOverShards(clickhouse, total: captured.count) }
+    }
+
+    /// Each shard's local table, read on its own server, holds some of the traces, and
+    /// together exactly all of them.
+    private func expectSpreadOverShards(_ backend: ClickHouseBackend, total: Int) throws {
+        let servers = try ClickHouseServers.shared().servers
+        let counts = try servers.map { server in
+            TabSeparated.integer(try ClickHouseClient(host: server.host, port: server.httpPort, location: "shard").execute(
+                "SELECT count() FROM \(backend.address.database).traces_local FORMAT TabSeparated")) ?? -1
+        }
+        #expect(counts.allSatisfy { $0 > 0 }, "\(counts)")
+        #expect(counts.reduce(0, +) == total)
+    }
+
+    @Test func analysesAreRecordedAndReplacedAsInSQLite() throws {
+        let directory = try TemporaryDirectory()
+        let sqlite = try StoreFixtures.store(at: directory.path("s.sqlite"), count: 4, seed: 2)
+        let clickhouse = try ClickHouseBackend(url: url(clustered: false, stem: "analyses"))
+        let fingerprint = try sqlite.info().models[0].fingerprint
+        for backend in [sqlite, clickhouse] as [any ProvenanceBackend] {
+            try backend.record(AnalysisRecord(kind: "repair", name: "b", modelFingerprint: fingerprint, parameters: "{}", result: Data([1, 2])))
+            try backend.record(AnalysisRecord(kind: "repair", name: "a", modelFingerprint: "unknown", parameters: "{\"x\":1}", result: Data([0, 255, 10])))
+            try backend.record(AnalysisRecord(kind: "repair", name: "b", modelFingerprint: nil, parameters: "{\"y\":'\\\"}", result: Data()))
+            try backend.record(AnalysisRecord(kind: "forensics", name: "a", modelFingerprint: nil, parameters: "", result: Data([7])))
+        }
+        for kind in ["repair", "forensics", "none"] {
+            let expected = try sqlite.analyses(kind: kind).map { [$0.kind, $0.name, $0.modelFingerprint ?? "nil", $0.parameters, "\([UInt8]($0.result))"] }
+            let got = try clickhouse.analyses(kind: kind).map { [$0.kind, $0.name, $0.modelFingerprint ?? "nil", $0.parameters, "\([UInt8]($0.result))"] }
+            #expect(got == expected)
+        }
+        #expect(try clickhouse.analyses(kind: "repair").count == 2)
+    }
+
+    @Test func queriesSayTheyAreNotYetSupported() throws {
+        let clickhouse = try ClickHouseBackend(url: url(clustered: false, stem: "query"))
+        #expect(clickhouse.dialectName == "clickhouse")
+        let error = #expect(throws: StoreError.self) { try clickhouse.run(sql: "SELECT 1", arguments: []) }
+        #expect(error?.message == "\(clickhouse.location): queries are not yet supported on clickhouse: the query language has no ClickHouse lowering yet")
+    }
+
+    private func allTraces(_ backend: any ProvenanceBackend) throws -> [(ModelTopology, Trace)] {
+        var all: [(ModelTopology, Trace)] = []
+        try backend.forEachTrace(TraceSelection()) { all.append(($0, $1)); return true }
+        return all
+    }
+
+    private func traces(_ backend: any ProvenanceBackend, _ selection: TraceSelection) throws -> [Trace] {
+        var all: [Trace] = []
+        try backend.forEachTrace(selection) { all.append($1); return true }
+        return all
+    }
+
+    /// Equal metadata and every value's float32 bits equal.
+    private func expectIdentical(_ trace: Trace, _ reference: Trace, sourceLocation: SourceLocation = #_sourceLocation) {
+        #expect(trace.metadata == reference.metadata, sourceLocation: sourceLocation)
+        #expect(trace.layerValues.map { $0.map(\.bitPattern) } == reference.layerValues.map { $0.map(\.bitPattern) }, sourceLocation: sourceLocation)
+        #expect(trace.explicitEdges.isEmpty && reference.explicitEdges.isEmpty, sourceLocation: sourceLocation)
+    }
+}
