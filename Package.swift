@@ -63,6 +63,6 @@ let package = Package(
         .testTarget(name: "QueryTests", dependencies: ["Query", "IPG", "TestSupport"], exclude: ["__Golden__"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "IPG", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Store", "Query", "Engine", "IPG", "TestSupport"]),
-        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Analysis", "Engine", "IPG", "Store", "Query", "TestSupport"]),
+        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Analysis", "Engine", "IPG", "Store", "StoreClickHouse", "Query", "TestSupport"]),
     ]
 )
