@@ -87,6 +87,32 @@ struct ClickHouseBackendTests {
         if clustered { try expectSpreadOverShards(clickhouse, total: captured.count) }
     }
 
+    /// An ingest abandoned after some batches (as when its process is killed) leaves whole
+    /// batches; running the stream again stores the rest, nothing twice.
+    @Test(arguments: [false, true])
+    func anAbandonedIngestIsCompletedByRunningItAgain(clustered: Bool) throws {
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz")
+        let (topology, traces) = try StoreFixtures.traces(count: 50, seed: 9, path: stream, tags: ["clean", "noisy"])
+        let clickhouse = try ClickHouseBackend(url: url(clustered: clustered, stem: "resume"))
+        let abandoned = try clickhouse.beginIngest(sources: stream, batchSize: 8)
+        try abandoned.beginModel(topology, encoding: .float32, source: stream, onnx: nil)
+        for trace in traces.prefix(21) { try abandoned.add(trace) }
+        #expect(abandoned.summary.tracesAdded == 16)  // two whole batches; five traces in memory are lost
+        #expect(try clickhouse.info().traces == 16)
+        #expect(try clickhouse.info().runs.map(\.status) == ["running"])  // its process (this one) still runs
+
+        let resumed = try BackendStreamIngest.ingest([stream], into: clickhouse, batchSize: 8)
+        #expect((resumed.tracesRead, resumed.tracesAdded, resumed.tracesSkipped) == (50, 34, 16))
+        let counts = TabSeparated.rows(try clickhouse.client.execute("""
+            SELECT count(), uniqExact(tag, input_index, input_hash, parent_tag, parent_index) FROM \(clickhouse.table("traces")) FORMAT TabSeparated
+            """))
+        #expect(counts == [["50", "50"]])
+        var stored: [Trace] = []
+        try clickhouse.forEachTrace(TraceSelection()) { stored.append($1); return true }
+        #expect(Set(stored.map { "\($0.metadata.tag)/\($0.metadata.inputIndex)" }) == Set(traces.map { "\($0.metadata.tag)/\($0.metadata.inputIndex)" }))
+    }
+
     /// Each shard's local table, read on its own server, holds some of the traces, and
     /// together exactly all of them.
     private func expectSpreadOverShards(_ backend: ClickHouseBackend, total: Int) throws {
