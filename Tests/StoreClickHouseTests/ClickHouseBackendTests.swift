@@ -144,11 +144,37 @@ struct ClickHouseBackendTests {
         #expect(try clickhouse.analyses(kind: "repair").count == 2)
     }
 
-    @Test func queriesSayTheyAreNotYetSupported() throws {
-        let clickhouse = try ClickHouseBackend(url: url(clustered: false, stem: "query"))
+    /// Read-only SQL with bound arguments, against values computed here from the captured
+    /// traces: placeholders inside strings and comments stay text; writes are refused.
+    @Test func readOnlySQLRunsWithBoundArguments() throws {
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz")
+        let (_, traces) = try StoreFixtures.traces(count: 20, seed: 6, path: stream, tags: ["clean", "noisy"])
+        let clickhouse = try ClickHouseBackend(url: url(clustered: true, stem: "run"))
+        _ = try BackendStreamIngest.ingest([stream], into: clickhouse, batchSize: 8)
         #expect(clickhouse.dialectName == "clickhouse")
-        let error = #expect(throws: StoreError.self) { try clickhouse.run(sql: "SELECT 1", arguments: []) }
-        #expect(error?.message == "\(clickhouse.location): queries are not yet supported on clickhouse: the query language has no ClickHouse lowering yet")
+
+        let table = try clickhouse.run(sql: """
+            SELECT input_index, confidence, tag, true_label, '?' AS mark, layer_values[2][3] AS node -- a comment's ?
+            FROM traces WHERE tag = ? AND input_index >= ? AND confidence > ? ORDER BY input_index;
+            """, arguments: [.text("noisy"), .integer(4), .real(-1)])
+        let expected = traces.filter { $0.metadata.tag == "noisy" && $0.metadata.inputIndex >= 4 }
+        #expect(table.columnNames == ["input_index", "confidence", "tag", "true_label", "mark", "node"])
+        #expect(table.columns.map(\.kind) == [.integer, .real, .text, .integer, .text, .real])
+        #expect(table.rows == expected.map { trace in
+            [.integer(Int64(trace.metadata.inputIndex)), .real(Double(trace.metadata.confidence)), .text("noisy"),
+             .integer(Int64(trace.metadata.trueLabel!)), .text("?"), .real(Double(trace.layerValues[1][2]))]
+        })
+        let quoted = try clickhouse.run(sql: "SELECT ? AS s, ? AS n, ? AS x, isNaN(?) AS nan", arguments: [.text("it's a \\ '?'"), .null, .real(0.1), .real(.nan)])
+        #expect(quoted.rows == [[.text("it's a \\ '?'"), .null, .real(0.1), .integer(1)]])
+
+        for write in ["INSERT INTO analyses (kind) VALUES ('x')", "DROP TABLE traces"] {
+            let error = #expect(throws: StoreError.self) { try clickhouse.run(sql: write, arguments: []) }
+            #expect(error?.message.contains("Code 164: ") == true && error?.message.contains("in readonly mode") == true, "\(error?.message ?? "")")
+        }
+        #expect(try clickhouse.info().traces == 20)
+        let mismatch = #expect(throws: StoreError.self) { try clickhouse.run(sql: "SELECT ?", arguments: []) }
+        #expect(mismatch?.message == "\(clickhouse.location): the statement's placeholders do not match its 0 arguments (in: SELECT ?)")
     }
 
     private func allTraces(_ backend: any ProvenanceBackend) throws -> [(ModelTopology, Trace)] {

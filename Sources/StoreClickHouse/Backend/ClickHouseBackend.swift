@@ -5,8 +5,8 @@ import Store
 /// DeepProv's store on ClickHouse, reached over HTTP at `clickhouse://HOST:PORT/DATABASE`,
 /// with its traces sharded over a configured cluster when the URL says `?cluster=NAME`
 /// (`Migrations/clickhouse/` describes the tables). The second implementation of
-/// `ProvenanceBackend`: ingest, traces, info, catalog, model bytes and analyses work;
-/// compiled queries wait for the query language's ClickHouse lowering.
+/// `ProvenanceBackend`: ingest, traces, info, catalog, model bytes, analyses and read-only
+/// SQL work; the query language waits for its ClickHouse lowering.
 public final class ClickHouseBackend: ProvenanceBackend, @unchecked Sendable {
     public let address: ClickHouseAddress
     let client: ClickHouseClient
@@ -42,11 +42,6 @@ public final class ClickHouseBackend: ProvenanceBackend, @unchecked Sendable {
     /// Settings for inserts: into a `Distributed` table, wait until every shard has its rows
     /// (by default ClickHouse queues them and returns at once).
     var insertSettings: [String: String] { address.cluster == nil ? [:] : ["insert_distributed_sync": "1"] }
-
-    public func run(sql: String, arguments: [StoreValue]) throws -> ResultTable {
-        throw StoreError(path: location, reason: .unsupported(
-            detail: "queries are not yet supported on clickhouse: the query language has no ClickHouse lowering yet"))
-    }
 
     public func interrupt() {
         client.cancelAll()

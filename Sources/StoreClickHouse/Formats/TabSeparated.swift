@@ -2,8 +2,12 @@ import Foundation
 
 /// Reads `FORMAT TabSeparated` responses: rows of fields, ClickHouse's escapes undone.
 enum TabSeparated {
+    /// Every line is a row (a row of one empty field is an empty line); the last line ends
+    /// with a newline.
     static func rows(_ data: Data) -> [[String]] {
-        String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map { line in
+        var lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        if lines.last?.isEmpty == true { lines.removeLast() }
+        return lines.map { line in
             line.split(separator: "\t", omittingEmptySubsequences: false).map { unescape($0) }
         }
     }
