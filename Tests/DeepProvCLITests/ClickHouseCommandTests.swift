@@ -4,10 +4,10 @@ import StoreClickHouse
 import Testing
 import TestSupport
 
-/// `deepprov info --db clickhouse://…` as users run it: the same report as for an SQLite store
+/// `deepprov info`, `sql` and `query` with `--db clickhouse://…`: info gives the same report as for an SQLite store
 /// of the same stream; a bad URL and an unreachable server fail with one line naming the URL.
 @Suite(.enabled(if: ClickHouseServers.unavailableReason == nil, "\(ClickHouseServers.unavailableReason ?? "")"))
-struct ClickHouseInfoCommandTests {
+struct ClickHouseCommandTests {
     private func run(_ arguments: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
         try DeepProvProcess(arguments).finish()
     }
@@ -31,6 +31,26 @@ struct ClickHouseInfoCommandTests {
         #expect(got[0] == reference[0])
         #expect(got[0].hasPrefix("30 traces\n  blur: 10\n  clean: 10\n  noisy: 10\nmodels\n"))
         #expect(got.count == 2 && got[1].hasSuffix("finished  " + "\(got[1].split(separator: " ")[2])  read 30, new 30, skipped 0  \(stream)\n"), "\(stdout)")
+    }
+
+    /// `deepprov sql` runs ClickHouse SQL with bound values; `deepprov query` says the
+    /// language cannot be lowered to ClickHouse yet, naming the store.
+    @Test func sqlRunsAndQueriesAreRefusedClearly() throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz")
+        let (_, traces) = try StoreFixtures.traces(count: 12, seed: 2, path: stream, tags: ["clean", "noisy"])
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_sql"), cluster: servers.clusterName)
+        _ = try BackendStreamIngest.ingest([stream], into: ClickHouseBackend(url: url), batchSize: 5)
+
+        let (stdout, stderr, status) = try run(["sql", "--db", url, "SELECT tag, count() AS n, max(input_index) AS last FROM traces WHERE tag != ? GROUP BY tag ORDER BY tag", "--bind", "none"])
+        #expect(status == 0 && stderr.isEmpty, "\(stderr)")
+        let clean = traces.filter { $0.metadata.tag == "clean" }, noisy = traces.filter { $0.metadata.tag == "noisy" }
+        #expect(stdout == "tag\tn\tlast\nclean\t\(clean.count)\t\(clean.map(\.metadata.inputIndex).max()!)\nnoisy\t\(noisy.count)\t\(noisy.map(\.metadata.inputIndex).max()!)\n")
+
+        let query = try run(["query", "--db", url, "from traces | select input"])
+        #expect(query.status != 0 && query.stdout.isEmpty)
+        #expect(query.stderr == "Error: \(url): queries cannot be lowered to its SQL dialect 'clickhouse'\n", "\(query.stderr)")
     }
 
     @Test func aBadURLIsRefusedNamingIt() throws {
