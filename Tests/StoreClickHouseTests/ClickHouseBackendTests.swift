@@ -113,6 +113,52 @@ struct ClickHouseBackendTests {
         #expect(Set(stored.map { "\($0.metadata.tag)/\($0.metadata.inputIndex)" }) == Set(traces.map { "\($0.metadata.tag)/\($0.metadata.inputIndex)" }))
     }
 
+    /// Node statistics per tag as the language's ClickHouse lowering will compute them: array
+    /// aggregates (`sumForEach`, …) over the traces of both shards, merged by the Distributed
+    /// table; against count, mean, variance, min, max and active count computed here from the
+    /// captured traces.
+    @Test func nodeStatisticsFromArrayAggregatesMergeOverShards() throws {
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz")
+        let (topology, traces) = try StoreFixtures.traces(count: 60, seed: 12, path: stream, tags: ["clean", "noisy"])
+        let clickhouse = try ClickHouseBackend(url: url(clustered: true, stem: "statistics"))
+        _ = try BackendStreamIngest.ingest([stream], into: clickhouse, batchSize: 16)
+        try expectSpreadOverShards(clickhouse, total: traces.count)
+        for layer in topology.layers where layer.nodeSize == 1 {
+            let table = try clickhouse.run(sql: """
+                SELECT tag, count() AS n, sumForEach(arrayMap(v -> toFloat64(v), layer_values[?])) AS sums,
+                       sumForEach(arrayMap(v -> toFloat64(v) * toFloat64(v), layer_values[?])) AS squares,
+                       minForEach(arrayMap(v -> toFloat64(v), layer_values[?])) AS minima,
+                       maxForEach(arrayMap(v -> toFloat64(v), layer_values[?])) AS maxima,
+                       sumForEach(arrayMap(v -> toUInt64(abs(v) > ?), layer_values[?])) AS active
+                FROM traces GROUP BY tag ORDER BY tag
+                """, arguments: [StoreValue](repeating: .integer(Int64(layer.index + 1)), count: 4) + [.real(Double(layer.threshold)), .integer(Int64(layer.index + 1))])
+            #expect(table.rows.count == 2)
+            for row in table.rows {
+                guard case .text(let tag) = row[0], case .integer(let count) = row[1] else { Issue.record("\(row)"); continue }
+                let values = traces.filter { $0.metadata.tag == tag }.map { $0.layerValues[layer.index] }
+                #expect(Int(count) == values.count)
+                let (sums, squares, minima, maxima, active) = (numbers(row[2]), numbers(row[3]), numbers(row[4]), numbers(row[5]), numbers(row[6]))
+                for node in 0..<layer.nodeCount {
+                    let column = values.map { Double($0[node]) }
+                    let mean = column.reduce(0, +) / Double(column.count)
+                    let variance = column.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(column.count - 1)
+                    let clickhouseMean = sums[node] / Double(count)
+                    #expect(abs(clickhouseMean - mean) <= 1e-12 * max(1, abs(mean)))
+                    #expect(abs((squares[node] - Double(count) * clickhouseMean * clickhouseMean) / Double(count - 1) - variance) <= 1e-9 * max(1, variance))
+                    #expect(minima[node] == column.min()! && maxima[node] == column.max()!)
+                    #expect(Int(active[node]) == column.filter { abs($0) > Double(layer.threshold) }.count)
+                }
+            }
+        }
+    }
+
+    /// `[1,2.5,-3]` as numbers.
+    private func numbers(_ value: StoreValue) -> [Double] {
+        guard case .text(let text) = value else { return [] }
+        return text.dropFirst().dropLast().split(separator: ",").compactMap { Double($0) }
+    }
+
     /// Each shard's local table, read on its own server, holds some of the traces, and
     /// together exactly all of them.
     private func expectSpreadOverShards(_ backend: ClickHouseBackend, total: Int) throws {
