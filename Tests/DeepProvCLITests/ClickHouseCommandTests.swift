@@ -1,4 +1,5 @@
 import Foundation
+import IPG
 import Store
 import StoreClickHouse
 import Testing
@@ -20,7 +21,7 @@ struct ClickHouseCommandTests {
         _ = try StoreFixtures.traces(count: 30, seed: 4, path: stream, tags: ["clean", "noisy", "blur"])
         _ = try StreamIngestor(store: ProvenanceStore(path: sqlite)).ingest([stream])
         let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli"), cluster: clustered ? servers.clusterName : nil)
-        _ = try BackendStreamIngest.ingest([stream], into: ClickHouseBackend(url: url), batchSize: 7)
+        _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 7).ingest([stream])
 
         let (stdout, stderr, status) = try run(["info", "--db", url])
         #expect(status == 0 && stderr.isEmpty, "\(stderr)")
@@ -41,7 +42,7 @@ struct ClickHouseCommandTests {
         let stream = directory.path("t.ipgz")
         let (_, traces) = try StoreFixtures.traces(count: 12, seed: 2, path: stream, tags: ["clean", "noisy"])
         let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_sql"), cluster: servers.clusterName)
-        _ = try BackendStreamIngest.ingest([stream], into: ClickHouseBackend(url: url), batchSize: 5)
+        _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 5).ingest([stream])
 
         let (stdout, stderr, status) = try run(["sql", "--db", url, "SELECT tag, count() AS n, max(input_index) AS last FROM traces WHERE tag != ? GROUP BY tag ORDER BY tag", "--bind", "none"])
         #expect(status == 0 && stderr.isEmpty, "\(stderr)")
@@ -51,6 +52,50 @@ struct ClickHouseCommandTests {
         let query = try run(["query", "--db", url, "from traces | select input"])
         #expect(query.status != 0 && query.stdout.isEmpty)
         #expect(query.stderr == "Error: \(url): queries cannot be lowered to its SQL dialect 'clickhouse'\n", "\(query.stderr)")
+    }
+
+    /// `deepprov ingest --db clickhouse://…` creates the database, stores a stream once, and
+    /// from a truncated stream keeps the traces before the damage, naming the stream.
+    @Test func ingestStoresOnceAndKeepsWhatPrecedesDamage() throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz"), sqlite = directory.path("s.sqlite")
+        _ = try StoreFixtures.traces(count: 30, seed: 7, path: stream, frameCapacity: 4, tags: ["clean", "noisy"])
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_ingest"), cluster: servers.clusterName)
+        let first = try run(["ingest", "--quiet", "--db", url, "--batch-size", "8", stream])
+        #expect(first.status == 0)
+        #expect(first.stderr.hasPrefix("ingested 30 traces into \(url) in ") && first.stderr.hasSuffix(": 30 new, 0 already stored (run 1)\n"), "\(first.stderr)")
+        let again = try run(["ingest", "--quiet", "--db", url, stream])
+        #expect(again.status == 0 && again.stderr.hasSuffix(": 0 new, 30 already stored (run 2)\n"), "\(again.stderr)")
+        for _ in 0..<2 { _ = try deepProvOutput(["ingest", "--quiet", "--db", sqlite, stream]) }
+        let info = try run(["info", "--db", url, "--format", "json"])
+        let reference = try deepProvOutput(["info", "--db", sqlite, "--format", "json"])
+        #expect(info.status == 0)
+        // Everything but the runs' times: models, tags, traces, and each run's source, status and counts.
+        func comparable(_ json: String) throws -> NSDictionary {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            var kept = object
+            kept["runs"] = (object["runs"] as? [[String: Any]])?.map { $0.filter { !["started_at", "finished_at"].contains($0.key) } }
+            return kept as NSDictionary
+        }
+        #expect(try comparable(info.stdout) == comparable(reference))
+        #expect(try comparable(info.stdout)["traces"] as? Int == 30)
+
+        // Cut in the middle of a frame: the reader delivers the whole frames before it.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: stream))
+        let damaged = directory.path("damaged.ipgz")
+        try bytes.prefix(bytes.count * 2 / 3).write(to: URL(fileURLWithPath: damaged))
+        var delivered = 0
+        let reader = try TraceStreamReader(path: damaged)
+        while (try? reader.next()).flatMap({ $0 }) != nil { delivered += 1 }
+        #expect(delivered > 0 && delivered < 30)
+        let fresh = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_damaged"), cluster: servers.clusterName)
+        let failed = try run(["ingest", "--quiet", "--db", fresh, "--batch-size", "5", damaged])
+        #expect(failed.status != 0)
+        #expect(failed.stderr.hasPrefix("Error: \(damaged): ") && failed.stderr.split(separator: "\n").count == 1, "\(failed.stderr)")
+        let kept = try ClickHouseBackend(url: fresh, access: .readOnly).info()
+        #expect(kept.traces == delivered)
+        #expect(kept.runs.map(\.status) == ["failed"])
     }
 
     @Test func aBadURLIsRefusedNamingIt() throws {

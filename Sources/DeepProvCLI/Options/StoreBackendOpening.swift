@@ -9,3 +9,14 @@ func openBackend(_ db: String, access: StoreAccess) throws -> any ProvenanceBack
     case .clickHouse(let address): return try ClickHouseBackend(address: address, access: access)
     }
 }
+
+/// Loads trace streams into the store `db` names (created when missing) as one run, with the
+/// backend's stream ingestor.
+func ingestStreams(_ streams: [String], into db: String, batchSize: Int, progress: (IngestSummary) -> Void) throws -> IngestSummary {
+    switch try StoreLocation(parsing: db) {
+    case .sqlite(let path):
+        return try StreamIngestor(store: ProvenanceStore(path: path), batchSize: batchSize).ingest(streams, progress: progress)
+    case .clickHouse(let address):
+        return try ClickHouseStreamIngestor(backend: ClickHouseBackend(address: address), batchSize: batchSize).ingest(streams, progress: progress)
+    }
+}
