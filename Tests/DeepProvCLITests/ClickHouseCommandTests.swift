@@ -98,6 +98,28 @@ struct ClickHouseCommandTests {
         #expect(kept.runs.map(\.status) == ["failed"])
     }
 
+    /// `deepprov capture --db clickhouse://…` stores the traces it writes to its stream, with
+    /// the model's bytes: read back, they equal the stream's traces ingested into SQLite.
+    @Test func captureStoresWhatItStreams() throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let fixture = FixturePaths.onnxFixture("cnn1d")
+        let stream = directory.path("t.ipgz"), sqlite = directory.path("s.sqlite")
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_capture"), cluster: servers.clusterName)
+        let captured = try run(["capture", "--model", fixture.appendingPathComponent("model.onnx").path,
+                                "--inputs", fixture.appendingPathComponent("input.npy").path, "--out", stream, "--db", url])
+        #expect(captured.status == 0, "\(captured.stderr)")
+        _ = try deepProvOutput(["ingest", "--quiet", "--db", sqlite, stream])
+        let clickhouse = try ClickHouseBackend(url: url, access: .readOnly), reference = try ProvenanceStore(path: sqlite, access: .readOnly)
+        var got: [Trace] = [], expected: [Trace] = []
+        try clickhouse.forEachTrace(TraceSelection()) { got.append($1); return true }
+        try reference.forEachTrace(TraceSelection()) { expected.append($1); return true }
+        #expect(!got.isEmpty && got.map(\.metadata) == expected.map(\.metadata))
+        #expect(got.map { $0.layerValues.map { $0.map(\.bitPattern) } } == expected.map { $0.layerValues.map { $0.map(\.bitPattern) } })
+        let fingerprint = try clickhouse.info().models[0].fingerprint
+        #expect(try clickhouse.modelBytes(fingerprint: fingerprint) == Data(contentsOf: fixture.appendingPathComponent("model.onnx")))
+    }
+
     @Test func aBadURLIsRefusedNamingIt() throws {
         let url = "clickhouse://127.0.0.1/prov"
         let (stdout, stderr, status) = try run(["info", "--db", url])
