@@ -48,6 +48,11 @@ public final class ClickHouseServers: @unchecked Sendable {
         }
     }
 
+    /// Two servers of the caller's own, for a test that stops one (`stop()` them when done).
+    public static func start() throws -> ClickHouseServers {
+        try ClickHouseServers()
+    }
+
     /// A database name no other test uses.
     public static func uniqueDatabase(_ stem: String) -> String {
         "\(stem)_\(UUID().uuidString.prefix(8).lowercased())"
@@ -81,6 +86,23 @@ public final class ClickHouseServers: @unchecked Sendable {
         throw lastError ?? HarnessError(message: "clickhouse-server did not start")
     }
 
+    /// Kills shard `number`'s server (1 or 2) as a crash would, keeping its data.
+    public func kill(shard number: Int) {
+        let pidFile = folder.appendingPathComponent("shard\(number)/server.pid").path
+        if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
+            Glibc.kill(pid, SIGKILL)
+        }
+        processes[number - 1].waitUntilExit()
+        try? FileManager.default.removeItem(atPath: pidFile)
+    }
+
+    /// Starts shard `number`'s server again on its data and waits until it answers.
+    public func restart(shard number: Int) throws {
+        guard let binary = Self.binary else { return }
+        processes[number - 1] = try Self.launch(binary: binary, directory: folder.appendingPathComponent("shard\(number)").path)
+        try Self.waitUntilReady(servers[number - 1], processes: processes, folder: folder)
+    }
+
     /// Stops both servers (waiting until they have exited) and removes their folders. The
     /// servers are killed: a process started from a test inherits a signal mask that blocks
     /// SIGTERM, and their data is thrown away anyway.
@@ -90,7 +112,7 @@ public final class ClickHouseServers: @unchecked Sendable {
             // The shell writes the file right after starting the server.
             for _ in 0..<50 where !FileManager.default.fileExists(atPath: pidFile) { usleep(100_000) }
             if let text = try? String(contentsOfFile: pidFile, encoding: .utf8), let pid = Int32(text.trimmingCharacters(in: .whitespacesAndNewlines)) {
-                kill(pid, SIGKILL)
+                Glibc.kill(pid, SIGKILL)
             }
         }
         for process in processes { process.waitUntilExit() }
@@ -109,7 +131,7 @@ public final class ClickHouseServers: @unchecked Sendable {
             echo $server >"$2/server.pid"
             while kill -0 "$3" 2>/dev/null && kill -0 $server 2>/dev/null; do sleep 0.5; done
             kill -9 $server 2>/dev/null; wait $server
-            rm -rf "$2"
+            kill -0 "$3" 2>/dev/null || rm -rf "$2"
             """, "clickhouse-watchdog", binary, directory, "\(getpid())"]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice

@@ -105,8 +105,9 @@ final class ClickHouseClient: @unchecked Sendable {
     }
 
     /// ClickHouse's `Code: N, e.displayText() = DB::Exception: message, e.what() = …` as
-    /// `Code N: message`.
+    /// `Code N: message`, on one line (a failed distributed query lists each attempt on its own).
     static func readable(_ text: String) -> String {
+        let text = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }.joined(separator: " ")
         guard text.hasPrefix("Code: "), let display = text.range(of: "e.displayText() = ") else { return text }
         let code = text.dropFirst(6).prefix { $0.isNumber }
         var message = text[display.upperBound...]
