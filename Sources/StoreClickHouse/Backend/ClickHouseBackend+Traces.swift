@@ -29,11 +29,13 @@ extension ClickHouseBackend {
         return (try topologies.topology(first.modelID), first.trace)
     }
 
-    /// Reads the selected traces in pages of `pageSize`, in id order (the order they were stored).
+    /// Calls `body` with each selected trace, decoded, in id order (the order they were
+    /// stored), read 512 at a time, until it returns false.
     public func forEachTrace(_ selection: TraceSelection, _ body: (ModelTopology, Trace) throws -> Bool) throws {
         try forEachTrace(selection, pageSize: 512, body)
     }
 
+    /// The selected traces read in pages of `pageSize` (each page the next ids).
     func forEachTrace(_ selection: TraceSelection, pageSize: Int, _ body: (ModelTopology, Trace) throws -> Bool) throws {
         let models = try modelIDs().filter { $0.key.hasPrefix(selection.model ?? "") }
         guard !models.isEmpty else { return }
