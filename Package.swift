@@ -38,12 +38,16 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "StoreClickHouse",
+            dependencies: ["IPG", "Store", "CZlib", .product(name: "Crypto", package: "swift-crypto")]
+        ),
         .target(name: "Query", dependencies: ["IPG"]),
         .target(name: "Analysis", dependencies: ["IPG", "Engine", "Store", "Query", .product(name: "Mustache", package: "swift-mustache")]),
         .target(
             name: "DeepProvCLI",
             dependencies: [
-                "IPG", "Engine", "Store", "Query", "Analysis", "CEdit",
+                "IPG", "Engine", "Store", "StoreClickHouse", "Query", "Analysis", "CEdit",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,10 +58,11 @@ let package = Package(
             name: "StoreTests",
             dependencies: ["Store", "IPG", "Engine", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]
         ),
+        .testTarget(name: "StoreClickHouseTests", dependencies: ["StoreClickHouse", "Store", "IPG", "Engine", "TestSupport"]),
         .testTarget(name: "IPGTests", dependencies: ["IPG", "TestSupport"]),
         .testTarget(name: "QueryTests", dependencies: ["Query", "IPG", "TestSupport"], exclude: ["__Golden__"]),
         .testTarget(name: "EngineTests", dependencies: ["Engine", "IPG", "TestSupport"]),
         .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Store", "Query", "Engine", "IPG", "TestSupport"]),
-        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Analysis", "Engine", "IPG", "Store", "Query", "TestSupport"]),
+        .testTarget(name: "DeepProvCLITests", dependencies: ["DeepProvCLI", "Analysis", "Engine", "IPG", "Store", "StoreClickHouse", "Query", "TestSupport"]),
     ]
 )

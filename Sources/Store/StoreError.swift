@@ -24,6 +24,16 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case damaged(detail: String)
         /// Traces of a model the store keeps at other layer resolutions (one set per model).
         case conflictingResolution(source: String, layer: Int, layerName: String, stored: String, given: String)
+        /// A stream keeps a layer at a resolution other than full (summary, or derived on
+        /// reading), which this backend cannot hold yet.
+        case reducedResolution(stream: String, layer: Int, layerName: String, resolution: String)
+        /// A `--db` value that names no store this build can open (what is wrong with it).
+        case badLocation(detail: String)
+        /// A store on a server that could not be reached or refused a statement: the server's
+        /// message and, when a statement failed, its SQL.
+        case server(message: String, sql: String?)
+        /// What this backend cannot do yet.
+        case unsupported(detail: String)
     }
 
     /// The store's file.
@@ -58,9 +68,17 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(path): no trace for input \(inputIndex) with tag '\(tag)'\(model.map { " of model \($0)" } ?? "")"
         case .ambiguousTrace(let tag, let inputIndex, let fingerprints):
             return "\(path): input \(inputIndex) with tag '\(tag)' exists for \(fingerprints.count) models; choose one with --model (\(fingerprints.sorted().map { String($0.prefix(12)) }.joined(separator: ", ")))"
+        case .reducedResolution(let stream, let layer, let layerName, let resolution):
+            return "\(path): cannot ingest \(stream): layer \(layer) (\(layerName)) is kept at \(resolution) resolution, and this store keeps every layer at full resolution (capture with --resolution full)"
         case .conflictingResolution(let source, let layer, let layerName, let stored, let given):
             return "\(source): layer \(layer) (\(layerName)) is kept at \(given) resolution, but \(path) keeps this model's traces with it at \(stored) resolution (one resolution per layer and model: capture with --resolution matching the store's, or use another store)"
         case .damaged(let detail):
+            return "\(path): \(detail)"
+        case .badLocation(let detail):
+            return "\(path): \(detail)"
+        case .server(let message, let sql):
+            return "\(path): \(message)" + (sql.map { " (in: \($0))" } ?? "")
+        case .unsupported(let detail):
             return "\(path): \(detail)"
         }
     }

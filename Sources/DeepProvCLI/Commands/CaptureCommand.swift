@@ -18,7 +18,7 @@ struct CaptureCommand: ParsableCommand {
     @Option(help: "The trace stream to write (.ipgz); - for standard output.")
     var out: String?
 
-    @Option(help: "A store to load the traces into (with or without --out).")
+    @Option(help: "A store to load the traces into (with or without --out): an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String?
 
     @Option(help: "Parent input index per input (adversarial inputs: the clean input each came from).")
@@ -72,7 +72,7 @@ struct CaptureCommand: ParsableCommand {
         do { resolutions = try resolutionChoice().resolutions(for: capture.topology) } catch {
             throw ResolutionChoiceError("--resolution: \(error)")
         }
-        let store = try db.map { try ProvenanceStore(path: $0) }
+        let store = try db.map { try openBackend($0, access: .readWrite) }
         let header = StreamHeader(
             topology: capture.topology, valueEncoding: precision,
             attributes: [
@@ -120,7 +120,7 @@ struct CaptureCommand: ParsableCommand {
     /// Runs `capture` into a stream at `--out` and, from memory, into `store` with the model's
     /// bytes `onnx` (no stream is written and read back). On any failure the unfinished stream is abandoned and the
     /// store's run is recorded as failed, keeping the traces already stored.
-    private func run(_ capture: CaptureRun, header: StreamHeader, store: ProvenanceStore?, onnx: Data, progress: ProgressReporter)
+    private func run(_ capture: CaptureRun, header: StreamHeader, store: (any ProvenanceBackend)?, onnx: Data, progress: ProgressReporter)
         throws -> (capture: CaptureSummary, written: TraceStreamWriter.Summary?, ingested: IngestSummary?)
     {
         let writer = try out.map { try TraceStreamWriter(path: $0, header: header) }

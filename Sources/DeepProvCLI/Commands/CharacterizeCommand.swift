@@ -10,7 +10,7 @@ struct CharacterizeCommand: ParsableCommand {
         commandName: "characterize",
         abstract: "Compare the traces of two tags per layer, node and dense edge: frequency, mean, stddev, dispersion, entropy, active nodes, paired distance, edge contributions.")
 
-    @Option(help: "The SQLite store.")
+    @Option(help: "The store: an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String
 
     @Option(help: "The first set's tag (a); differences are a − b.")
@@ -40,7 +40,7 @@ struct CharacterizeCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try ProvenanceStore(path: db, access: .readOnly)
+        let store = try openBackend(db, access: .readOnly)
         let started = Date()
         let progress = { (line: String) in
             if !quiet {

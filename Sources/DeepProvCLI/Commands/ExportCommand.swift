@@ -12,7 +12,7 @@ struct ExportCommand: ParsableCommand {
     @Option(help: "The trace stream (.ipgz) to read; - for standard input.")
     var stream: String?
 
-    @Option(help: "Or the store to read from (then --tag defaults to clean).")
+    @Option(help: "Or the store to read from (then --tag defaults to clean): an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String?
 
     @Option(help: "With --db: the model (a fingerprint prefix) when several have the input.")
@@ -39,7 +39,7 @@ struct ExportCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (topology, trace) = try db.map { try ProvenanceStore(path: $0, access: .readOnly).trace(tag: tag ?? "clean", inputIndex: input, model: model) }
+        let (topology, trace) = try db.map { try openBackend($0, access: .readOnly).trace(tag: tag ?? "clean", inputIndex: input, model: model) }
             ?? findInStream(stream!)
         var graph = InferenceProvenanceGraph(topology: topology, trace: trace)
         if let topEdges { graph = graph.keepingStrongestEdges(perTarget: topEdges) }

@@ -52,7 +52,7 @@ struct ForensicsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try ProvenanceStore(path: db, access: .readOnly)
+        let store = try openSQLiteStore(db, access: .readOnly, command: "forensics")
         let choice: TraceChoice = trace.map { .id($0) } ?? .input(tag: tag!, index: input!)
         var phases: [String] = []
         let report = try Forensics(backend: store).report(for: choice, options: Forensics.Options(cleanTag: clean, nearestLayer: layer)) { phase, seconds in

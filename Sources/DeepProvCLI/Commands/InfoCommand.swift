@@ -8,14 +8,14 @@ struct InfoCommand: ParsableCommand {
         commandName: "info",
         abstract: "Show a store's models, runs and traces per tag.")
 
-    @Option(help: "The SQLite store.")
+    @Option(help: "The store: an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String
 
     @Option(help: "table or json.")
     var format: ReportFormat = .table
 
     func run() throws {
-        let info = try ProvenanceStore(path: db, access: .readOnly).info()
+        let info = try openBackend(db, access: .readOnly).info()
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

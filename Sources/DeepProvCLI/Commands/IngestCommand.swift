@@ -8,13 +8,13 @@ struct IngestCommand: ParsableCommand {
         commandName: "ingest",
         abstract: "Load trace streams (.ipgz) into a store; traces already stored are skipped.")
 
-    @Option(help: "The SQLite store (created if missing).")
+    @Option(help: "The store (created if missing): an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String
 
     @Argument(help: "Trace streams to load; - for standard input.")
     var streams: [String]
 
-    @Option(help: "Traces per transaction.")
+    @Option(help: "Traces per transaction (per insert on ClickHouse).")
     var batchSize: Int = 2000
 
     @Flag(help: "No progress display (for cron).")
@@ -26,9 +26,8 @@ struct IngestCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try ProvenanceStore(path: db)
         let progress = ProgressReporter(label: "ingest", total: 0, quiet: quiet)
-        let summary = try StreamIngestor(store: store, batchSize: batchSize).ingest(streams) { progress.update(done: $0.tracesRead) }
+        let summary = try ingestStreams(streams, into: db, batchSize: batchSize) { progress.update(done: $0.tracesRead) }
         progress.finish()
         let rate = Int(Double(summary.tracesRead) / max(summary.seconds, 1e-9))
         let line = "ingested \(summary.tracesRead) traces into \(db) in \(String(format: "%.2f", summary.seconds)) s (\(rate) traces/s): "

@@ -10,7 +10,7 @@ struct QueryCommand: ParsableCommand {
         commandName: "query",
         abstract: "Run a query (text, --file or --saved NAME) against a store; --saved alone lists the saved queries.")
 
-    @Option(help: "The SQLite store.")
+    @Option(help: "The store: an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String
 
     @Argument(help: "The query text (with --saved: the saved query's name).")
@@ -49,7 +49,7 @@ struct QueryCommand: ParsableCommand {
             for query in try library.all() { print("\(query.name)\t\(query.description)") }
             return
         }
-        let session = QuerySession(backend: try ProvenanceStore(path: db, access: .readOnly))
+        let session = QuerySession(backend: try openBackend(db, access: .readOnly))
         let given = QueryParameters(given: Dictionary(parameters.map { ($0.pair.key, $0.pair.value) }) { _, last in last })
         let prepared: QuerySession.Prepared
         if saved, let name = text {

@@ -96,7 +96,7 @@ struct RepairCommand: ParsableCommand {
     func run() throws {
         let modelBytes = try Model.readBytes(path: model)
         let fingerprint = Model.sha256Hex(modelBytes)
-        _ = try ProvenanceStore(path: db, access: .readOnly)  // a missing path or a foreign file is refused, not created
+        _ = try openSQLiteStore(db, access: .readOnly, command: "repair")  // a missing path or a foreign file is refused, not created
         let store = try ProvenanceStore(path: db, access: .readWrite)
         let started = Date()
         func note(_ line: String) {

@@ -16,7 +16,7 @@ struct RepairsCommand: ParsableCommand {
     var format: ReportFormat = .table
 
     func run() throws {
-        let records = try RecordedRepair.all(in: ProvenanceStore(path: db, access: .readOnly))
+        let records = try RecordedRepair.all(in: openSQLiteStore(db, access: .readOnly, command: "repairs"))
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

@@ -10,14 +10,14 @@ struct ReplCommand: ParsableCommand {
         commandName: "repl",
         abstract: "Ask queries interactively against a store (line editing, history, Tab completion; .help lists the commands).")
 
-    @Option(help: "The SQLite store.")
+    @Option(help: "The store: an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String
 
     @Option(help: "The history file (default: $DEEPPROV_HISTORY, else ~/.deepprov_history).")
     var history: String?
 
     func run() throws {
-        let store = try ProvenanceStore(path: db, access: .readOnly)
+        let store = try openBackend(db, access: .readOnly)
         let library = SavedQueryLibrary()
         let standardError = FileHandle.standardError
         let session = ReplSession(

@@ -7,9 +7,9 @@ import Store
 struct SQLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sql",
-        abstract: "Run read-only SQL on a store (DeepProv's ipg_* functions available); prints rows as TSV.")
+        abstract: "Run read-only SQL on a store (in SQLite with DeepProv's ipg_* functions; on ClickHouse its own SQL); prints rows as TSV.")
 
-    @Option(help: "The SQLite store.")
+    @Option(help: "The store: an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String
 
     @Argument(help: "One SQL statement; use ? placeholders with --bind.")
@@ -22,7 +22,7 @@ struct SQLCommand: ParsableCommand {
     var time = false
 
     func run() throws {
-        let session = QuerySession(backend: try ProvenanceStore(path: db, access: .readOnly))
+        let session = QuerySession(backend: try openBackend(db, access: .readOnly))
         let outcome = try session.run(sql: statement, arguments: bind.map { .text($0) })
         if !outcome.table.rows.isEmpty { print(outcome.table.columnNames.joined(separator: "\t")) }
         for row in outcome.table.rows {

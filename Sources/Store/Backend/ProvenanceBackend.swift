@@ -96,3 +96,10 @@ public struct AnalysisRecord: Sendable, Equatable {
         self.createdAt = createdAt
     }
 }
+
+extension IngestSummary {
+    /// Nothing stored yet, of run `runID` (what another backend's ingest starts from).
+    public init(runID: Int64) {
+        self.init(runID: runID, tracesRead: 0)
+    }
+}

@@ -12,6 +12,11 @@ public struct StoreInfo: Sendable, Encodable {
         public var summarisedLayers: Int
         public var derivedLayers: Int
 
+        public init(fingerprint: String, name: String, layers: Int, nodes: Int, traces: Int, summarisedLayers: Int = 0, derivedLayers: Int = 0) {
+            (self.fingerprint, self.name, self.layers, self.nodes, self.traces) = (fingerprint, name, layers, nodes, traces)
+            (self.summarisedLayers, self.derivedLayers) = (summarisedLayers, derivedLayers)
+        }
+
         enum CodingKeys: String, CodingKey {
             case fingerprint, name, layers, nodes, traces
             case summarisedLayers = "summarised_layers", derivedLayers = "derived_layers"
@@ -29,6 +34,12 @@ public struct StoreInfo: Sendable, Encodable {
         public var tracesSkipped: Int
         public var message: String?
 
+        public init(id: Int64, sources: String, startedAt: String, finishedAt: String?, status: String,
+                    tracesRead: Int, tracesAdded: Int, tracesSkipped: Int, message: String?) {
+            (self.id, self.sources, self.startedAt, self.finishedAt, self.status) = (id, sources, startedAt, finishedAt, status)
+            (self.tracesRead, self.tracesAdded, self.tracesSkipped, self.message) = (tracesRead, tracesAdded, tracesSkipped, message)
+        }
+
         enum CodingKeys: String, CodingKey {
             case id, sources, status, message
             case startedAt = "started_at", finishedAt = "finished_at"
@@ -40,6 +51,10 @@ public struct StoreInfo: Sendable, Encodable {
     public var tags: [String: Int]
     public var models: [ModelEntry]
     public var runs: [RunEntry]
+
+    public init(traces: Int, tags: [String: Int], models: [ModelEntry], runs: [RunEntry]) {
+        (self.traces, self.tags, self.models, self.runs) = (traces, tags, models, runs)
+    }
 }
 
 extension ProvenanceStore {

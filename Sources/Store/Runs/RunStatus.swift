@@ -2,8 +2,8 @@ import GRDB
 
 /// A run's status as readers report it: a run recorded as `running` whose process has ended
 /// reads as `interrupted` (worked out, not written: readers write nothing).
-enum RunStatus {
-    static func effective(recorded: String, processID: Int32?, host: String?) -> String {
+public enum RunStatus {
+    public static func effective(recorded: String, processID: Int32?, host: String?) -> String {
         recorded == "running" && !WriterProcess.mayBeRunning(processID: processID, host: host) ? "interrupted" : recorded
     }
 

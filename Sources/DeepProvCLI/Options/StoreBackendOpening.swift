@@ -1,0 +1,31 @@
+import Store
+import StoreClickHouse
+
+/// Opens the store a `--db` value names (`StoreLocation` reads it): an SQLite file, or a
+/// ClickHouse database `clickhouse://HOST:PORT/DATABASE[?cluster=NAME]`.
+func openBackend(_ db: String, access: StoreAccess) throws -> any ProvenanceBackend {
+    switch try StoreLocation(parsing: db) {
+    case .sqlite(let path): return try ProvenanceStore(path: path, access: access)
+    case .clickHouse(let address): return try ClickHouseBackend(address: address, access: access)
+    }
+}
+
+/// Loads trace streams into the store `db` names (created when missing) as one run, with the
+/// backend's stream ingestor.
+func ingestStreams(_ streams: [String], into db: String, batchSize: Int, progress: (IngestSummary) -> Void) throws -> IngestSummary {
+    switch try StoreLocation(parsing: db) {
+    case .sqlite(let path):
+        return try StreamIngestor(store: ProvenanceStore(path: path), batchSize: batchSize).ingest(streams, progress: progress)
+    case .clickHouse(let address):
+        return try ClickHouseStreamIngestor(backend: ClickHouseBackend(address: address), batchSize: batchSize).ingest(streams, progress: progress)
+    }
+}
+
+/// The SQLite store `db` names, for a command that works on SQLite stores only; a ClickHouse
+/// URL is refused, naming the command.
+func openSQLiteStore(_ db: String, access: StoreAccess = .readWrite, command: String) throws -> ProvenanceStore {
+    switch try StoreLocation(parsing: db) {
+    case .sqlite(let path): return try ProvenanceStore(path: path, access: access)
+    case .clickHouse: throw StoreError(path: db, reason: .unsupported(detail: "`deepprov \(command)` does not work on ClickHouse stores yet"))
+    }
+}

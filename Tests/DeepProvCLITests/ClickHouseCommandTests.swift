@@ -1,0 +1,171 @@
+import Foundation
+import IPG
+import Store
+import StoreClickHouse
+import Testing
+import TestSupport
+
+/// `deepprov info`, `sql` and `query` with `--db clickhouse://…`: info gives the same report as for an SQLite store
+/// of the same stream; a bad URL and an unreachable server fail with one line naming the URL.
+@Suite(.enabled(if: ClickHouseServers.unavailableReason == nil, "\(ClickHouseServers.unavailableReason ?? "")"))
+struct ClickHouseCommandTests {
+    private func run(_ arguments: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
+        try DeepProvProcess(arguments).finish()
+    }
+
+    @Test(arguments: [false, true])
+    func infoReportsWhatSQLiteReports(clustered: Bool) throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz"), sqlite = directory.path("s.sqlite")
+        _ = try StoreFixtures.traces(count: 30, seed: 4, path: stream, tags: ["clean", "noisy", "blur"])
+        _ = try StreamIngestor(store: ProvenanceStore(path: sqlite)).ingest([stream])
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli"), cluster: clustered ? servers.clusterName : nil)
+        _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 7).ingest([stream])
+
+        let (stdout, stderr, status) = try run(["info", "--db", url])
+        #expect(status == 0 && stderr.isEmpty, "\(stderr)")
+        let expected = try deepProvOutput(["info", "--db", sqlite])
+        // Everything up to the runs' lines (which hold their times) is the same; each run
+        // line reads the same counts and source.
+        let (got, reference) = (stdout.components(separatedBy: "runs\n"), expected.components(separatedBy: "runs\n"))
+        #expect(got[0] == reference[0])
+        #expect(got[0].hasPrefix("30 traces\n  blur: 10\n  clean: 10\n  noisy: 10\nmodels\n"))
+        #expect(got.count == 2 && got[1].hasSuffix("finished  " + "\(got[1].split(separator: " ")[2])  read 30, new 30, skipped 0  \(stream)\n"), "\(stdout)")
+    }
+
+    /// `deepprov sql` runs ClickHouse SQL with bound values; `deepprov query` says the
+    /// language cannot be lowered to ClickHouse yet, naming the store.
+    @Test func sqlRunsAndQueriesAreRefusedClearly() throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz")
+        let (_, traces) = try StoreFixtures.traces(count: 12, seed: 2, path: stream, tags: ["clean", "noisy"])
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_sql"), cluster: servers.clusterName)
+        _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 5).ingest([stream])
+
+        let (stdout, stderr, status) = try run(["sql", "--db", url, "SELECT tag, count() AS n, max(input_index) AS last FROM traces WHERE tag != ? GROUP BY tag ORDER BY tag", "--bind", "none"])
+        #expect(status == 0 && stderr.isEmpty, "\(stderr)")
+        let clean = traces.filter { $0.metadata.tag == "clean" }, noisy = traces.filter { $0.metadata.tag == "noisy" }
+        #expect(stdout == "tag\tn\tlast\nclean\t\(clean.count)\t\(clean.map(\.metadata.inputIndex).max()!)\nnoisy\t\(noisy.count)\t\(noisy.map(\.metadata.inputIndex).max()!)\n")
+
+        let query = try run(["query", "--db", url, "from traces | select input"])
+        #expect(query.status != 0 && query.stdout.isEmpty)
+        #expect(query.stderr == "Error: \(url): queries cannot be lowered to its SQL dialect 'clickhouse'\n", "\(query.stderr)")
+    }
+
+    /// `deepprov ingest --db clickhouse://…` creates the database, stores a stream once, and
+    /// from a truncated stream keeps the traces before the damage, naming the stream.
+    @Test func ingestStoresOnceAndKeepsWhatPrecedesDamage() throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz"), sqlite = directory.path("s.sqlite")
+        _ = try StoreFixtures.traces(count: 30, seed: 7, path: stream, frameCapacity: 4, tags: ["clean", "noisy"])
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_ingest"), cluster: servers.clusterName)
+        let first = try run(["ingest", "--quiet", "--db", url, "--batch-size", "8", stream])
+        #expect(first.status == 0)
+        #expect(first.stderr.hasPrefix("ingested 30 traces into \(url) in ") && first.stderr.hasSuffix(": 30 new, 0 already stored (run 1)\n"), "\(first.stderr)")
+        let again = try run(["ingest", "--quiet", "--db", url, stream])
+        #expect(again.status == 0 && again.stderr.hasSuffix(": 0 new, 30 already stored (run 2)\n"), "\(again.stderr)")
+        for _ in 0..<2 { _ = try deepProvOutput(["ingest", "--quiet", "--db", sqlite, stream]) }
+        let info = try run(["info", "--db", url, "--format", "json"])
+        let reference = try deepProvOutput(["info", "--db", sqlite, "--format", "json"])
+        #expect(info.status == 0)
+        // Everything but the runs' times: models, tags, traces, and each run's source, status and counts.
+        func comparable(_ json: String) throws -> NSDictionary {
+            let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])
+            var kept = object
+            kept["runs"] = (object["runs"] as? [[String: Any]])?.map { $0.filter { !["started_at", "finished_at"].contains($0.key) } }
+            return kept as NSDictionary
+        }
+        #expect(try comparable(info.stdout) == comparable(reference))
+        #expect(try comparable(info.stdout)["traces"] as? Int == 30)
+
+        // Cut in the middle of a frame: the reader delivers the whole frames before it.
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: stream))
+        let damaged = directory.path("damaged.ipgz")
+        try bytes.prefix(bytes.count * 2 / 3).write(to: URL(fileURLWithPath: damaged))
+        var delivered = 0
+        let reader = try TraceStreamReader(path: damaged)
+        while (try? reader.next()).flatMap({ $0 }) != nil { delivered += 1 }
+        #expect(delivered > 0 && delivered < 30)
+        let fresh = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_damaged"), cluster: servers.clusterName)
+        let failed = try run(["ingest", "--quiet", "--db", fresh, "--batch-size", "5", damaged])
+        #expect(failed.status != 0)
+        #expect(failed.stderr.hasPrefix("Error: \(damaged): ") && failed.stderr.split(separator: "\n").count == 1, "\(failed.stderr)")
+        let kept = try ClickHouseBackend(url: fresh, access: .readOnly).info()
+        #expect(kept.traces == delivered)
+        #expect(kept.runs.map(\.status) == ["failed"])
+    }
+
+    /// `deepprov capture --db clickhouse://…` stores the traces it writes to its stream, with
+    /// the model's bytes: read back, they equal the stream's traces ingested into SQLite.
+    @Test func captureStoresWhatItStreams() throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let fixture = FixturePaths.onnxFixture("cnn1d")
+        let stream = directory.path("t.ipgz"), sqlite = directory.path("s.sqlite")
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_capture"), cluster: servers.clusterName)
+        let captured = try run(["capture", "--model", fixture.appendingPathComponent("model.onnx").path,
+                                "--inputs", fixture.appendingPathComponent("input.npy").path, "--out", stream, "--db", url])
+        #expect(captured.status == 0, "\(captured.stderr)")
+        _ = try deepProvOutput(["ingest", "--quiet", "--db", sqlite, stream])
+        let clickhouse = try ClickHouseBackend(url: url, access: .readOnly), reference = try ProvenanceStore(path: sqlite, access: .readOnly)
+        var got: [Trace] = [], expected: [Trace] = []
+        try clickhouse.forEachTrace(TraceSelection()) { got.append($1); return true }
+        try reference.forEachTrace(TraceSelection()) { expected.append($1); return true }
+        #expect(!got.isEmpty && got.map(\.metadata) == expected.map(\.metadata))
+        #expect(got.map { $0.layerValues.map { $0.map(\.bitPattern) } } == expected.map { $0.layerValues.map { $0.map(\.bitPattern) } })
+        let fingerprint = try clickhouse.info().models[0].fingerprint
+        #expect(try clickhouse.modelBytes(fingerprint: fingerprint) == Data(contentsOf: fixture.appendingPathComponent("model.onnx")))
+    }
+
+    /// `export --db clickhouse://…` writes the same graph as from SQLite; the analyses that
+    /// run queries (characterize) say the dialect cannot be lowered yet; SQLite-only commands
+    /// (forensics, repairs) say so.
+    @Test func exportWorksAndQueryingAnalysesSayWhy() throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz"), sqlite = directory.path("s.sqlite")
+        _ = try StoreFixtures.traces(count: 10, seed: 3, path: stream, tags: ["clean", "noisy"])
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_export"), cluster: servers.clusterName)
+        _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url)).ingest([stream])
+        _ = try deepProvOutput(["ingest", "--quiet", "--db", sqlite, stream])
+        for format in ["dot", "node-link"] {
+            let exported = try run(["export", "--db", url, "--tag", "noisy", "--input", "3", "--format", format])
+            #expect(exported.status == 0 && exported.stderr.isEmpty, "\(exported.stderr)")
+            #expect(!exported.stdout.isEmpty)
+            #expect(exported.stdout == (try deepProvOutput(["export", "--db", sqlite, "--tag", "noisy", "--input", "3", "--format", format])))
+        }
+        let characterize = try run(["characterize", "--db", url, "--a", "noisy", "--b", "clean", "--quiet"])
+        #expect(characterize.status != 0)
+        #expect(characterize.stderr == "Error: \(url): queries cannot be lowered to its SQL dialect 'clickhouse'\n", "\(characterize.stderr)")
+        for arguments in [["forensics", "--db", url, "--tag", "noisy", "--input", "3"], ["repairs", "--db", url]] {
+            let refused = try run(arguments)
+            #expect(refused.status != 0)
+            #expect(refused.stderr == "Error: \(url): `deepprov \(arguments[0])` does not work on ClickHouse stores yet\n", "\(arguments[0]): \(refused.stderr)")
+        }
+    }
+
+    @Test func aBadURLIsRefusedNamingIt() throws {
+        let url = "clickhouse://127.0.0.1/prov"
+        let (stdout, stderr, status) = try run(["info", "--db", url])
+        #expect(status != 0 && stdout.isEmpty)
+        #expect(stderr == "Error: \(url): no port (the HTTP interface's, often 8123); expected clickhouse://HOST:PORT/DATABASE[?cluster=NAME]\n")
+    }
+
+    @Test func anUnreachableServerIsNamed() throws {
+        let url = "clickhouse://127.0.0.1:9/prov"
+        let (stdout, stderr, status) = try run(["info", "--db", url])
+        #expect(status != 0 && stdout.isEmpty)
+        #expect(stderr.hasPrefix("Error: \(url): cannot reach the ClickHouse server at 127.0.0.1:9 ("), "\(stderr)")
+        #expect(stderr.split(separator: "\n").count == 1)
+    }
+
+    @Test func aMissingDatabaseIsNoStore() throws {
+        let url = try ClickHouseServers.shared().servers[0].url(database: ClickHouseServers.uniqueDatabase("none"))
+        let (_, stderr, status) = try run(["info", "--db", url])
+        #expect(status != 0)
+        #expect(stderr == "Error: \(url): no such store\n")
+    }
+}
