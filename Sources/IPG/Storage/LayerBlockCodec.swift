@@ -1,7 +1,8 @@
 /// One layer's node values for a block of traces (what the store keeps per block and layer),
-/// lossless for float32. Format 2 (written since format 1's blocks were measured at about 2 %
-/// larger): a header — `u8` format (2), `u8` layout, `u8` value encoding, `u32` trace count,
-/// `u32` values per trace, `u8` part count — then each part of the laid-out values
+/// lossless for float32. Format 2 (written since; format 1's blocks of the store bench's MLP
+/// traces took 4 % more bytes, their values' layouts in one zstd frame): a header — `u8`
+/// format (2), `u8` layout, `u8` value encoding, `u32` trace count, `u32` values per trace,
+/// `u8` part count — then each part of the laid-out values
 /// (`BlockLayouts.parts`) as `u32` length, `u32` stored length and the stored bytes: a zstd
 /// frame when the stored length is the smaller, else the part itself. Format 1 (still read) is
 /// one zstd frame holding the same header without the part count, then the parts back to back;
