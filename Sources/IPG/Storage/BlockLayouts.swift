@@ -30,18 +30,20 @@ enum BlockLayouts {
     }
 
     /// The parts of `.predictedDictionary8` for trace-major `patterns`, `rowLength` per trace:
-    /// a `u32` dictionary count and `u32` image width, the dictionary (ordered by value) in
-    /// planes, and each value's rank in it less its prediction (`PredictedCodes`), one byte.
+    /// a `u32` dictionary count, a `u32` image width and the `u32` length of each of the
+    /// `PredictedCodes.contextCount` streams; the dictionary (ordered by value) in planes; then
+    /// the streams of each value's rank in it less its prediction (`PredictedCodes`), one byte.
     static func predictedParts(_ patterns: [UInt32], rowLength: Int, width: Int) throws -> [[UInt8]] {
         var table = PatternTable(patterns, limit: 256)
         guard table.distinct.count <= 256 else { throw PayloadError("\(table.distinct.count) distinct values for 1-byte codes") }
         let (dictionary, codes) = table.codes(of: patterns, orderedBy: PredictedCodes.orderKey)
         let imageWidth = PredictedCodes.width(forRowLength: rowLength)
+        let streams = PredictedCodes.residuals(codes.map { UInt8(truncatingIfNeeded: $0) }, rowLength: rowLength, width: imageWidth)
         var header = PayloadWriter()
         try header.writeUInt32(dictionary.count)
         try header.writeUInt32(imageWidth)
-        let residuals = PredictedCodes.residuals(codes.map { UInt8(truncatingIfNeeded: $0) }, rowLength: rowLength, width: imageWidth)
-        return [header.bytes] + planes(shuffled(dictionary, width: width), width: width) + [residuals]
+        for stream in streams { try header.writeUInt32(stream.count) }
+        return [header.bytes] + planes(shuffled(dictionary, width: width), width: width) + streams
     }
 
     /// Shuffled bytes cut into their `width` planes.
@@ -87,9 +89,10 @@ enum BlockLayouts {
             let dictionaryCount = try reader.readCount(of: "dictionary values", minimumItemLength: width)
             let imageWidth = try reader.readCount()
             guard dictionaryCount <= 256, imageWidth >= 1 else { throw PayloadError("a predicted dictionary of \(dictionaryCount) values in images \(imageWidth) wide") }
-            guard rowLength > 0 || count == 0, count % max(rowLength, 1) == 0 else { throw PayloadError("\(count) values are not whole rows of \(rowLength)") }
+            let streamLengths = try (0..<PredictedCodes.contextCount).map { _ in try reader.readCount() }
             let dictionary = unshuffled(try reader.readBytes(dictionaryCount * width), count: dictionaryCount, width: width)
-            let ranks = PredictedCodes.ranks(try reader.readBytes(count), rowLength: rowLength, width: imageWidth)
+            let streams = try streamLengths.map { try reader.readBytes($0) }
+            let ranks = try PredictedCodes.ranks(streams, count: count, rowLength: rowLength, width: imageWidth)
             if let largest = ranks.max(), Int(largest) >= dictionary.count {
                 throw PayloadError("value code \(largest) past a dictionary of \(dictionary.count)")
             }

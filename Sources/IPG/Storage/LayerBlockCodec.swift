@@ -136,7 +136,7 @@ public final class LayerBlockCodec {
             let version = try reader.readUInt8()
             guard version == Self.formatVersion else { throw PayloadError("value block format \(version), this build reads 1 and \(Self.formatVersion)") }
             let header = try Header(&reader)
-            var laidOut = PayloadReader(try joinedParts(from: &reader, atMost: header.total * (header.encoding.byteWidth + 2) + 8))
+            var laidOut = PayloadReader(try joinedParts(from: &reader, atMost: header.total * (header.encoding.byteWidth + 2) + 8 + 4 * PredictedCodes.contextCount))
             guard reader.isAtEnd else { throw PayloadError("\(reader.remainingCount) bytes after the parts") }
             return try header.block(from: &laidOut)
         } catch let error as PayloadError {
@@ -172,7 +172,7 @@ public final class LayerBlockCodec {
     }
 
     /// A format-2 block's parts decoded and joined: at most `limit` bytes in all (no layout
-    /// takes more than the values, 2-byte codes for each and an 8-byte header).
+    /// takes more than the values, 2-byte codes for each and the predicted layout's header).
     private func joinedParts(from reader: inout PayloadReader, atMost limit: Int) throws -> [UInt8] {
         let partCount = Int(try reader.readUInt8())
         var joined: [UInt8] = []

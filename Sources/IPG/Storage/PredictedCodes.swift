@@ -1,9 +1,16 @@
 /// The `predictedDictionary8` layout's codes: each trace's values, as ranks in a dictionary
 /// ordered by value, read as an image `width` ranks wide and replaced by the difference (mod 256)
 /// from the rank LOCO-I's median edge detector predicts from the left, upper and upper-left
-/// neighbours (JPEG-LS, Weinberger et al. 2000). On pixel inputs most differences are small, so
-/// zstd stores them in fewer bytes than the ranks themselves.
+/// neighbours (JPEG-LS, Weinberger et al. 2000). The differences go to one of `contextCount`
+/// streams by the local gradient |left − upper-left| + |upper − upper-left| (the image's edge
+/// apart), so that zstd codes each with a table of its own: in flat regions nearly every
+/// difference is 0, along edges they spread. On Fashion-MNIST pixels this takes about 382
+/// bytes an image where the ranks themselves take 450 (measured in blocks of 256).
 enum PredictedCodes {
+    /// Contexts: six of gradients (0, 1–2, 3–7, 8–23, 24–63, 64 and more), then the pixels of
+    /// the image's top row and left column.
+    static let contextCount = 7
+
     /// The key ordering bit patterns as their floats are ordered (−NaN, −∞ … −0, +0 … +∞, +NaN).
     @inline(__always) static func orderKey(_ bits: UInt32) -> UInt32 {
         bits & 0x8000_0000 != 0 ? ~bits : bits | 0x8000_0000
@@ -20,53 +27,68 @@ enum PredictedCodes {
         return best == 1 ? max(rowLength, 1) : best
     }
 
-    /// The prediction at `index` of one row (`row` its start) from the ranks before it.
-    @inline(__always) private static func predicted(_ ranks: UnsafeMutablePointer<UInt8>, index: Int, width: Int) -> Int {
-        let column = index % width
-        let left = column > 0 ? Int(ranks[index - 1]) : -1
-        let up = index >= width ? Int(ranks[index - width]) : -1
-        switch (left, up) {
-        case (-1, -1): return 0
-        case (_, -1): return left
-        case (-1, _): return up
-        default:
-            let upLeft = Int(ranks[index - width - 1])
-            if upLeft >= max(left, up) { return min(left, up) }
-            if upLeft <= min(left, up) { return max(left, up) }
-            return left + up - upLeft
+    /// The prediction at `index` of one trace's ranks (`row`) from those before it, and the
+    /// context of its difference.
+    @inline(__always) private static func predicted(_ row: UnsafeMutablePointer<UInt8>, index: Int, width: Int) -> (rank: Int, context: Int) {
+        let hasLeft = index % width > 0, hasUp = index >= width
+        guard hasLeft && hasUp else {
+            return (hasLeft ? Int(row[index - 1]) : hasUp ? Int(row[index - width]) : 0, contextCount - 1)
         }
+        let left = Int(row[index - 1]), up = Int(row[index - width]), upLeft = Int(row[index - width - 1])
+        let gradient = abs(left - upLeft) + abs(up - upLeft)
+        // The number of gradient bounds (1, 3, 8, 24, 64) at or below it.
+        let context = (gradient >= 1 ? 1 : 0) + (gradient >= 3 ? 1 : 0) + (gradient >= 8 ? 1 : 0) + (gradient >= 24 ? 1 : 0) + (gradient >= 64 ? 1 : 0)
+        if upLeft >= max(left, up) { return (min(left, up), context) }
+        if upLeft <= min(left, up) { return (max(left, up), context) }
+        return (left + up - upLeft, context)
     }
 
-    /// The differences of trace-major `ranks` (`rowLength` per trace) from their predictions.
-    static func residuals(_ ranks: [UInt8], rowLength: Int, width: Int) -> [UInt8] {
+    /// The differences of trace-major `ranks` (`rowLength` per trace) from their predictions,
+    /// one stream per context, each in the order of the values.
+    static func residuals(_ ranks: [UInt8], rowLength: Int, width: Int) -> [[UInt8]] {
+        var streams = [[UInt8]](repeating: [], count: contextCount)
         var ranks = ranks
-        return [UInt8](unsafeUninitializedCapacity: ranks.count) { residuals, initialized in
-            ranks.withUnsafeMutableBufferPointer { ranks in
-                guard let base = ranks.baseAddress, rowLength > 0 else { return }
-                for start in stride(from: 0, to: ranks.count, by: rowLength) {
-                    let row = base + start
-                    for index in 0..<rowLength {
-                        residuals[start + index] = row[index] &- UInt8(truncatingIfNeeded: predicted(row, index: index, width: width))
-                    }
+        ranks.withUnsafeMutableBufferPointer { ranks in
+            guard let base = ranks.baseAddress, rowLength > 0 else { return }
+            for start in stride(from: 0, to: ranks.count, by: rowLength) {
+                let row = base + start
+                for index in 0..<rowLength {
+                    let (rank, context) = predicted(row, index: index, width: width)
+                    streams[context].append(row[index] &- UInt8(truncatingIfNeeded: rank))
                 }
             }
-            initialized = ranks.count
         }
+        return streams
     }
 
-    /// The ranks `residuals` were made from.
-    static func ranks(_ residuals: ArraySlice<UInt8>, rowLength: Int, width: Int) -> [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: residuals.count) { ranks, initialized in
-            residuals.withUnsafeBufferPointer { residuals in
-                guard let base = ranks.baseAddress, rowLength > 0 else { return }
-                for start in stride(from: 0, to: residuals.count, by: rowLength) {
-                    let row = base + start
-                    for index in 0..<rowLength {
-                        row[index] = residuals[start + index] &+ UInt8(truncatingIfNeeded: predicted(row, index: index, width: width))
+    /// The `count` ranks `streams` were made from (`rowLength` per trace); every stream must
+    /// be used up exactly.
+    static func ranks(_ streams: [ArraySlice<UInt8>], count: Int, rowLength: Int, width: Int) throws -> [UInt8] {
+        guard streams.count == contextCount, rowLength > 0 || count == 0, count % max(rowLength, 1) == 0 else {
+            throw PayloadError("\(count) predicted values in rows of \(rowLength) from \(streams.count) streams")
+        }
+        var next = streams.map(\.startIndex)
+        var failed = false
+        let ranks = [UInt8](unsafeUninitializedCapacity: count) { ranks, initialized in
+            guard let base = ranks.baseAddress, count > 0 else { return }
+            base.initialize(repeating: 0, count: count)
+            initialized = count
+            for start in stride(from: 0, to: count, by: rowLength) {
+                let row = base + start
+                for index in 0..<rowLength {
+                    let (rank, context) = predicted(row, index: index, width: width)
+                    guard next[context] < streams[context].endIndex else {
+                        failed = true
+                        return
                     }
+                    row[index] = streams[context][next[context]] &+ UInt8(truncatingIfNeeded: rank)
+                    next[context] += 1
                 }
             }
-            initialized = residuals.count
         }
+        guard !failed, zip(next, streams).allSatisfy({ $0 == $1.endIndex }) else {
+            throw PayloadError("predicted value streams of \(streams.map(\.count)) bytes for \(count) values")
+        }
+        return ranks
     }
 }

@@ -75,12 +75,20 @@ import Testing
     }
 
     /// Hand-worked predictions: ranks [[1, 2], [3, 9]] in a 2-wide image predict 0 (nothing
-    /// known), 1 (left), 1 (up), then max(2, 3) = 3 as the upper-left 1 is below both.
-    @Test func predictedRanksFollowTheMedianEdgeDetector() {
+    /// known), 1 (left), 1 (up) — all three on the image's edge, context 6 — then max(2, 3) = 3
+    /// as the upper-left 1 is below both (gradient |3 − 1| + |2 − 1| = 3: context 2). The second
+    /// image [[5, 5], [5, 0]]: 0, 5, 5 on the edge, then min(5, 5) = 5 at gradient 0 (context 0).
+    @Test func predictedRanksFollowTheMedianEdgeDetector() throws {
         let ranks: [UInt8] = [1, 2, 3, 9, 5, 5, 5, 0]
-        let residuals = PredictedCodes.residuals(ranks, rowLength: 4, width: 2)
-        #expect(residuals == [1, 1, 2, 6, 5, 0, 0, 251])  // second trace: 0, 5, 5, then min(5, 5) = 5 as 5 ≥ max
-        #expect(PredictedCodes.ranks(residuals[...], rowLength: 4, width: 2) == ranks)
+        let streams = PredictedCodes.residuals(ranks, rowLength: 4, width: 2)
+        #expect(streams == [[251], [], [6], [], [], [], [1, 1, 2, 5, 0, 0]])
+        #expect(try PredictedCodes.ranks(streams.map { $0[...] }, count: 8, rowLength: 4, width: 2) == ranks)
+        var short = streams.map { $0[...] }
+        short[6].removeLast()
+        #expect(throws: PayloadError.self) { try PredictedCodes.ranks(short, count: 8, rowLength: 4, width: 2) }
+        var long = streams.map { $0[...] }
+        long[0].append(0)
+        #expect(throws: PayloadError.self) { try PredictedCodes.ranks(long, count: 8, rowLength: 4, width: 2) }
         #expect(PredictedCodes.width(forRowLength: 784) == 28 && PredictedCodes.width(forRowLength: 3_072) == 32)
         #expect(PredictedCodes.width(forRowLength: 10) == 10 && PredictedCodes.width(forRowLength: 1) == 1)
     }
