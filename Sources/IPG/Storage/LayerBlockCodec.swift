@@ -18,9 +18,10 @@
 ///   byte-shuffled, then per value its index in them as one byte, or two byte-shuffled —
 ///   for values that repeat (pixel inputs and attacks of them);
 /// - `predictedDictionary8` (store blocks only, never a stream's): a `u32` count, a `u32` image
-///   width, the distinct patterns ordered by value byte-shuffled, then per value its index less
-///   the index predicted from its neighbours in the trace read as an image (`PredictedCodes`) —
-///   tried for every block that fits `dictionary8`, kept when smaller.
+///   width and stream lengths, the distinct patterns ordered by value byte-shuffled, then per
+///   value its index less the index predicted from its neighbours in the trace read as an
+///   image (`PredictedCodes`) — for every block that fits `dictionary8` whose rows read as
+///   images (their length a multiple of a square), and for the others when it is smaller.
 ///
 /// An instance reuses its zstd contexts; use one per thread.
 public final class LayerBlockCodec {
@@ -91,13 +92,14 @@ public final class LayerBlockCodec {
                     : try BlockLayouts.parts(patterns, layout: layout, width: encoding.byteWidth)
                 return try self.block(parts, layout: layout, encoding: encoding, rowCount: rows.count, rowLength: rowLength)
             }
-            let bytes = try block(layout)
-            // Pixels (values that fall in a dictionary of 256) are also tried as predicted images.
-            if forced == nil && layout == .dictionary8 {
-                let predicted = try block(.predictedDictionary8)
-                if predicted.count < bytes.count { return (.predictedDictionary8, predicted) }
-            }
-            return (layout, bytes)
+            // Values that fit a dictionary of 256 in rows that read as images (pixels) are stored
+            // as predicted images; in other rows, predicted from their left neighbours, when
+            // that is smaller.
+            guard forced == nil && layout == .dictionary8 else { return (layout, try block(layout)) }
+            let predicted = try block(.predictedDictionary8)
+            if PredictedCodes.width(forRowLength: rowLength) < rowLength { return (.predictedDictionary8, predicted) }
+            let plain = try block(.dictionary8)
+            return predicted.count < plain.count ? (.predictedDictionary8, predicted) : (.dictionary8, plain)
         } catch let error as PayloadError {
             throw TraceStreamError(file: "value block", message: error.message)
         }

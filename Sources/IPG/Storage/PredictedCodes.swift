@@ -46,17 +46,31 @@ enum PredictedCodes {
     /// The differences of trace-major `ranks` (`rowLength` per trace) from their predictions,
     /// one stream per context, each in the order of the values.
     static func residuals(_ ranks: [UInt8], rowLength: Int, width: Int) -> [[UInt8]] {
-        var streams = [[UInt8]](repeating: [], count: contextCount)
+        let count = ranks.count
+        var residuals = [UInt8](repeating: 0, count: count), contexts = [UInt8](repeating: 0, count: count)
         var ranks = ranks
         ranks.withUnsafeMutableBufferPointer { ranks in
-            guard let base = ranks.baseAddress, rowLength > 0 else { return }
-            for start in stride(from: 0, to: ranks.count, by: rowLength) {
-                let row = base + start
-                for index in 0..<rowLength {
-                    let (rank, context) = predicted(row, index: index, width: width)
-                    streams[context].append(row[index] &- UInt8(truncatingIfNeeded: rank))
+            residuals.withUnsafeMutableBufferPointer { residuals in
+                contexts.withUnsafeMutableBufferPointer { contexts in
+                    guard let base = ranks.baseAddress, rowLength > 0 else { return }
+                    for start in stride(from: 0, to: count, by: rowLength) {
+                        let row = base + start
+                        for index in 0..<rowLength {
+                            let (rank, context) = predicted(row, index: index, width: width)
+                            residuals[start &+ index] = row[index] &- UInt8(truncatingIfNeeded: rank)
+                            contexts[start &+ index] = UInt8(truncatingIfNeeded: context)
+                        }
+                    }
                 }
             }
+        }
+        var sizes = [Int](repeating: 0, count: contextCount)
+        for context in contexts { sizes[Int(context)] += 1 }
+        var streams = sizes.map { [UInt8](repeating: 0, count: $0) }
+        var next = [Int](repeating: 0, count: contextCount)
+        for (residual, context) in zip(residuals, contexts) {
+            streams[Int(context)][next[Int(context)]] = residual
+            next[Int(context)] += 1
         }
         return streams
     }
