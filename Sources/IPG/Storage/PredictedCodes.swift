@@ -27,10 +27,10 @@ enum PredictedCodes {
         return best == 1 ? max(rowLength, 1) : best
     }
 
-    /// The prediction at `index` of one trace's ranks (`row`) from those before it, and the
-    /// context of its difference.
-    @inline(__always) private static func predicted(_ row: UnsafeMutablePointer<UInt8>, index: Int, width: Int) -> (rank: Int, context: Int) {
-        let hasLeft = index % width > 0, hasUp = index >= width
+    /// The prediction at `index` (in image column `column`) of one trace's ranks (`row`) from
+    /// those before it, and the context of its difference.
+    @inline(__always) private static func predicted(_ row: UnsafeMutablePointer<UInt8>, index: Int, column: Int, width: Int) -> (rank: Int, context: Int) {
+        let hasLeft = column > 0, hasUp = index >= width
         guard hasLeft && hasUp else {
             return (hasLeft ? Int(row[index - 1]) : hasUp ? Int(row[index - width]) : 0, contextCount - 1)
         }
@@ -55,8 +55,10 @@ enum PredictedCodes {
                     guard let base = ranks.baseAddress, rowLength > 0 else { return }
                     for start in stride(from: 0, to: count, by: rowLength) {
                         let row = base + start
+                        var column = 0
                         for index in 0..<rowLength {
-                            let (rank, context) = predicted(row, index: index, width: width)
+                            let (rank, context) = predicted(row, index: index, column: column, width: width)
+                            column = column &+ 1 == width ? 0 : column &+ 1
                             residuals[start &+ index] = row[index] &- UInt8(truncatingIfNeeded: rank)
                             contexts[start &+ index] = UInt8(truncatingIfNeeded: context)
                         }
@@ -81,26 +83,76 @@ enum PredictedCodes {
         guard streams.count == contextCount, rowLength > 0 || count == 0, count % max(rowLength, 1) == 0 else {
             throw PayloadError("\(count) predicted values in rows of \(rowLength) from \(streams.count) streams")
         }
-        var next = streams.map(\.startIndex)
+        // The streams back to back, read through one cursor each (scans decode every pixel here).
+        let joined = Array(streams.joined())
+        var next = [Int](), ends = [Int]()
+        for stream in streams {
+            next.append(ends.last ?? 0)
+            ends.append(next[next.count - 1] + stream.count)
+        }
         var failed = false
         let ranks = [UInt8](unsafeUninitializedCapacity: count) { ranks, initialized in
             guard let base = ranks.baseAddress, count > 0 else { return }
             base.initialize(repeating: 0, count: count)
             initialized = count
-            for start in stride(from: 0, to: count, by: rowLength) {
-                let row = base + start
-                for index in 0..<rowLength {
-                    let (rank, context) = predicted(row, index: index, width: width)
-                    guard next[context] < streams[context].endIndex else {
-                        failed = true
-                        return
+            joined.withUnsafeBufferPointer { joined in
+                next.withUnsafeMutableBufferPointer { next in
+                    ends.withUnsafeBufferPointer { ends in
+                        guard let source = joined.baseAddress else {
+                            failed = true
+                            return
+                        }
+                        // The next difference of `context`, nil when its stream is used up.
+                        @inline(__always) func take(_ context: Int) -> UInt8? {
+                            let position = next[context]
+                            guard position < ends[context] else { return nil }
+                            next[context] = position &+ 1
+                            return source[position]
+                        }
+                        // As `predicted`, line by line with the left and upper-left ranks held
+                        // (each rank depends on the one before it: no reloading it).
+                        let edge = contextCount - 1
+                        for start in stride(from: 0, to: count, by: rowLength) {
+                            let row = base + start
+                            var lineStart = 0
+                            while lineStart < rowLength {
+                                let lineEnd = min(lineStart + width, rowLength)
+                                var left: Int
+                                if lineStart == 0 {
+                                    guard let first = take(edge) else { failed = true; return }
+                                    left = Int(first)
+                                    row[0] = first
+                                    for index in 1..<lineEnd {
+                                        guard let difference = take(edge) else { failed = true; return }
+                                        left = Int(difference &+ UInt8(truncatingIfNeeded: left))
+                                        row[index] = UInt8(truncatingIfNeeded: left)
+                                    }
+                                } else {
+                                    let up = row + (lineStart - width)
+                                    var upLeft = Int(up[0])
+                                    guard let first = take(edge) else { failed = true; return }
+                                    left = Int(first &+ up[0])
+                                    row[lineStart] = UInt8(truncatingIfNeeded: left)
+                                    for column in 1..<(lineEnd - lineStart) {
+                                        let above = Int(up[column])
+                                        let gradient = abs(left - upLeft) + abs(above - upLeft)
+                                        let context = (gradient >= 1 ? 1 : 0) + (gradient >= 3 ? 1 : 0) + (gradient >= 8 ? 1 : 0)
+                                            + (gradient >= 24 ? 1 : 0) + (gradient >= 64 ? 1 : 0)
+                                        let rank = upLeft >= max(left, above) ? min(left, above) : upLeft <= min(left, above) ? max(left, above) : left + above - upLeft
+                                        guard let difference = take(context) else { failed = true; return }
+                                        left = Int(difference &+ UInt8(truncatingIfNeeded: rank))
+                                        row[lineStart + column] = UInt8(truncatingIfNeeded: left)
+                                        upLeft = above
+                                    }
+                                }
+                                lineStart = lineEnd
+                            }
+                        }
                     }
-                    row[index] = streams[context][next[context]] &+ UInt8(truncatingIfNeeded: rank)
-                    next[context] += 1
                 }
             }
         }
-        guard !failed, zip(next, streams).allSatisfy({ $0 == $1.endIndex }) else {
+        guard !failed, next == ends else {
             throw PayloadError("predicted value streams of \(streams.map(\.count)) bytes for \(count) values")
         }
         return ranks
