@@ -28,9 +28,9 @@ import TestSupport
         let perBlock = Dictionary(grouping: blocks, by: { $0["block"] as Int64 })
         #expect(perBlock.values.allSatisfy { $0.count == topology.layers.count })
         #expect(perBlock.values.map { $0[0]["trace_count"] as Int }.reduce(0, +) == 150, "every trace in one block")
-        // Blocks: 20 traces in 4 batches of 5, then the other 130 in two batches (80 new of 100: two
-        // blocks of 40; 50 of 50: one block).
-        #expect(perBlock.values.map { $0[0]["trace_count"] as Int }.sorted() == [5, 5, 5, 5, 40, 40, 50], "\(perBlock.mapValues { $0[0]["trace_count"] as Int })")
+        // Blocks: 20 traces in 4 batches of 5, then the other 130 in two batches (80 new of 100:
+        // one block, as traces this small go up to 256 to a block; 50 of 50: one block).
+        #expect(perBlock.values.map { $0[0]["trace_count"] as Int }.sorted() == [5, 5, 5, 5, 50, 80], "\(perBlock.mapValues { $0[0]["trace_count"] as Int })")
         let rows = try store.read { try GRDB.Row.fetchAll($0, sql: "SELECT value_block, value_row FROM traces") }
         #expect(Set(rows.map { "\($0[0] as Int64)/\($0[1] as Int)" }).count == 150)
     }
@@ -52,6 +52,14 @@ import TestSupport
         for trace in traces {
             #expect(try bits(store.trace(tag: trace.metadata.tag, inputIndex: trace.metadata.inputIndex).trace) == bits(trace))
         }
+    }
+
+    /// Up to 256 traces to a block while a block holds at most 2^19 values, never under 64.
+    @Test func blocksHoldMoreOfSmallTraces() {
+        #expect(ValueBlocks.capacity(valuesPerTrace: 1_194) == 256 && ValueBlocks.capacity(valuesPerTrace: 2_048) == 256)
+        #expect(ValueBlocks.capacity(valuesPerTrace: 2_049) == 128 && ValueBlocks.capacity(valuesPerTrace: 8_192) == 64)
+        #expect(ValueBlocks.capacity(valuesPerTrace: 300_000) == 64 && ValueBlocks.capacity(valuesPerTrace: 0) == 256)
+        #expect(ValueBlocks.sizes(for: 600, capacity: 256) == [200, 200, 200] && ValueBlocks.sizes(for: 65, capacity: 64) == [33, 32])
     }
 
     @Test func aQueryOnOneLayerReadsThatLayerOnly() throws {
@@ -76,13 +84,16 @@ import TestSupport
 
     @Test func aRolledBackBlockIsNotReadAgainFromTheCache() throws {
         let directory = try TemporaryDirectory()
-        let (topology, traces) = try StoreFixtures.traces(count: 128, seed: 34)
+        let (topology, traces) = try StoreFixtures.traces(count: 300, seed: 34)
         let store = try ProvenanceStore(path: directory.path("s.sqlite"))
-        let run = try store.beginIngest(sources: "test", batchSize: 200)
+        let run = try store.beginIngest(sources: "test", batchSize: 400)
         try run.beginModel(topology, encoding: .float32, source: "test", onnx: nil)
         for trace in traces { try run.add(trace) }
         _ = try run.finish()
-        // Blocks 1 and 2 hold the traces in order, 64 each: row 0 of each is trace 0 and trace 64.
+        // Blocks 1 and 2 hold the traces in order: row 0 of each is trace 0 and the first trace
+        // after block 1's.
+        let secondStart = try #require(try store.read { try Int.fetchOne($0, sql: "SELECT trace_count FROM value_blocks WHERE block = 1 AND layer = 0") })
+        #expect(secondStart < traces.count)
         let copy = "INSERT INTO value_blocks (block, layer, trace_count, value_count, encoding, layout, data) SELECT 999, layer, trace_count, value_count, encoding, layout, data FROM value_blocks WHERE block = ?"
         let read = "SELECT ipg_node(999, 0, 1, 1, 2)"
         var first: Double?
@@ -97,7 +108,7 @@ import TestSupport
             try db.execute(sql: copy, arguments: [2])
             return try Double.fetchOne(db, sql: read)
         }
-        #expect(first == Double(traces[0].layerValues[1][2]) && second == Double(traces[64].layerValues[1][2]) && first != second)
+        #expect(first == Double(traces[0].layerValues[1][2]) && second == Double(traces[secondStart].layerValues[1][2]) && first != second)
     }
 
     @Test func aggregatesOverNoRowsAreNullAndTheirErrorsSayWhat() throws {

@@ -2,25 +2,59 @@
 /// float16), written to and read from a payload before zstd.
 enum BlockLayouts {
     static func write(_ patterns: [UInt32], layout: LayerBlockCodec.Layout, width: Int, into payload: inout PayloadWriter) throws {
+        for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
+    }
+
+    /// `write`'s bytes cut where their statistics change, each part alike within itself: the
+    /// bitmap, each byte plane of the values, the dictionary's count and planes, each plane of
+    /// the codes. A store block compresses each part on its own (zstd's entropy tables then fit
+    /// one plane, not the mix of a float's mostly alike exponent byte and its noisy mantissa).
+    static func parts(_ patterns: [UInt32], layout: LayerBlockCodec.Layout, width: Int) throws -> [[UInt8]] {
         switch layout {
         case .shuffled:
-            payload.writeBytes(shuffled(patterns, width: width))
+            return planes(shuffled(patterns, width: width), width: width)
         case .activeBitmap:
             let (bitmap, active) = activeBitmap(patterns)
-            payload.writeBytes(bitmap)
-            payload.writeBytes(shuffled(active, width: width))
+            return [bitmap] + planes(shuffled(active, width: width), width: width)
         case .dictionary8, .dictionary16:
             let codeWidth = layout == .dictionary8 ? 1 : 2
             var table = PatternTable(patterns, limit: 1 << (8 * codeWidth))
             guard table.distinct.count <= 1 << (8 * codeWidth) else { throw PayloadError("\(table.distinct.count) distinct values for \(codeWidth)-byte codes") }
             let (dictionary, codes) = table.codes(of: patterns)
-            try payload.writeUInt32(dictionary.count)
-            payload.writeBytes(shuffled(dictionary, width: width))
-            payload.writeBytes(shuffled(codes, width: codeWidth))
+            var count = PayloadWriter()
+            try count.writeUInt32(dictionary.count)
+            return [count.bytes] + planes(shuffled(dictionary, width: width), width: width) + planes(shuffled(codes, width: codeWidth), width: codeWidth)
+        case .predictedDictionary8:
+            throw PayloadError("predicted codes need the values per trace: use predictedParts")
         }
     }
 
-    static func read(count: Int, layout: LayerBlockCodec.Layout, width: Int, from reader: inout PayloadReader) throws -> [UInt32] {
+    /// The parts of `.predictedDictionary8` for trace-major `patterns`, `rowLength` per trace:
+    /// a `u32` dictionary count, a `u32` image width and the `u32` length of each of the
+    /// `PredictedCodes.contextCount` streams; the dictionary (ordered by value) in planes; then
+    /// the streams of each value's rank in it less its prediction (`PredictedCodes`), one byte.
+    static func predictedParts(_ patterns: [UInt32], rowLength: Int, width: Int) throws -> [[UInt8]] {
+        var table = PatternTable(patterns, limit: 256)
+        guard table.distinct.count <= 256 else { throw PayloadError("\(table.distinct.count) distinct values for 1-byte codes") }
+        let (dictionary, codes) = table.codes(of: patterns, orderedBy: PredictedCodes.orderKey)
+        let imageWidth = PredictedCodes.width(forRowLength: rowLength)
+        let streams = PredictedCodes.residuals(codes.map { UInt8(truncatingIfNeeded: $0) }, rowLength: rowLength, width: imageWidth)
+        var header = PayloadWriter()
+        try header.writeUInt32(dictionary.count)
+        try header.writeUInt32(imageWidth)
+        for stream in streams { try header.writeUInt32(stream.count) }
+        return [header.bytes] + planes(shuffled(dictionary, width: width), width: width) + streams
+    }
+
+    /// Shuffled bytes cut into their `width` planes.
+    private static func planes(_ bytes: [UInt8], width: Int) -> [[UInt8]] {
+        let plane = width == 0 ? 0 : bytes.count / width
+        return (0..<width).map { Array(bytes[($0 * plane)..<(($0 + 1) * plane)]) }
+    }
+
+    /// `count` patterns laid out in `layout` (`rowLength` per trace: the predicted layout's
+    /// images restart at each trace).
+    static func read(count: Int, layout: LayerBlockCodec.Layout, width: Int, rowLength: Int, from reader: inout PayloadReader) throws -> [UInt32] {
         switch layout {
         case .shuffled:
             return unshuffled(try reader.readBytes(count * width), count: count, width: width)
@@ -51,6 +85,18 @@ enum BlockLayouts {
                 }
                 initialized = count
             }
+        case .predictedDictionary8:
+            let dictionaryCount = try reader.readCount(of: "dictionary values", minimumItemLength: width)
+            let imageWidth = try reader.readCount()
+            guard dictionaryCount <= 256, imageWidth >= 1 else { throw PayloadError("a predicted dictionary of \(dictionaryCount) values in images \(imageWidth) wide") }
+            let streamLengths = try (0..<PredictedCodes.contextCount).map { _ in try reader.readCount() }
+            let dictionary = unshuffled(try reader.readBytes(dictionaryCount * width), count: dictionaryCount, width: width)
+            let streams = try streamLengths.map { try reader.readBytes($0) }
+            let ranks = try PredictedCodes.ranks(streams, count: count, rowLength: rowLength, width: imageWidth)
+            if let largest = ranks.max(), Int(largest) >= dictionary.count {
+                throw PayloadError("value code \(largest) past a dictionary of \(dictionary.count)")
+            }
+            return ranks.map { dictionary[Int($0)] }
         case .dictionary8, .dictionary16:
             let codeWidth = layout == .dictionary8 ? 1 : 2
             let dictionaryCount = try reader.readCount(of: "dictionary values", minimumItemLength: width)
@@ -188,10 +234,10 @@ struct PatternTable {
         return slot
     }
 
-    /// The distinct patterns in ascending order, and each of `patterns`' index in them (every
+    /// The distinct patterns in ascending order (of `key`), and each of `patterns`' index in them (every
     /// pattern must be among the distinct ones).
-    mutating func codes(of patterns: [UInt32]) -> (dictionary: [UInt32], codes: [UInt32]) {
-        let dictionary = distinct.sorted()
+    mutating func codes(of patterns: [UInt32], orderedBy key: (UInt32) -> UInt32 = { $0 }) -> (dictionary: [UInt32], codes: [UInt32]) {
+        let dictionary = distinct.sorted { key($0) < key($1) }
         codes = [UInt32](repeating: 0, count: keys.count)
         for (code, bits) in dictionary.enumerated() { codes[slot(of: bits)] = UInt32(code) }
         return (dictionary, patterns.map { codes[slot(of: $0)] })

@@ -1,25 +1,36 @@
 /// One layer's node values for a block of traces (what the store keeps per block and layer),
-/// lossless for float32: one zstd frame (with its content size) holding a header — `u8`
-/// format (1), `u8` layout, `u8` value encoding, `u32` trace count, `u32` values per trace —
-/// then the values as the bit patterns of the encoding in one of these layouts, node-major
+/// lossless for float32. Format 2 (written since; format 1's blocks of the store bench's MLP
+/// traces took 4 % more bytes, their values' layouts in one zstd frame): a header — `u8`
+/// format (2), `u8` layout, `u8` value encoding, `u32` trace count, `u32` values per trace,
+/// `u8` part count — then each part of the laid-out values
+/// (`BlockLayouts.parts`) as `u32` length, `u32` stored length and the stored bytes: a zstd
+/// frame when the stored length is the smaller, else the part itself. Format 1 (still read) is
+/// one zstd frame holding the same header without the part count, then the parts back to back;
+/// its first byte is zstd's magic 0x28, never a format number.
+///
+/// The values are the bit patterns of the encoding in one of these layouts, node-major
 /// (node 0 of every trace, then node 1, …: one node's values across traces are alike) but for
 /// dictionaries, which are trace-major (an image's codes run as its pixels do):
-///
 /// - `shuffled`: the patterns byte-shuffled (every pattern's byte 0, then every byte 1, …);
 /// - `activeBitmap`: a bitmap (LSB first) of the patterns that are not +0.0, then those
 ///   patterns byte-shuffled — for post-ReLU layers, mostly zero;
 /// - `dictionary8`, `dictionary16`: a `u32` count and the distinct patterns in ascending order
 ///   byte-shuffled, then per value its index in them as one byte, or two byte-shuffled —
-///   for values that repeat (pixel inputs and attacks of them).
+///   for values that repeat (pixel inputs and attacks of them);
+/// - `predictedDictionary8` (store blocks only, never a stream's): a `u32` count, a `u32` image
+///   width and stream lengths, the distinct patterns ordered by value byte-shuffled, then per
+///   value its index less the index predicted from its neighbours in the trace read as an
+///   image (`PredictedCodes`) — for every block that fits `dictionary8` whose rows read as
+///   images (their length a multiple of a square), and for the others when it is smaller.
 ///
 /// An instance reuses its zstd contexts; use one per thread.
 public final class LayerBlockCodec {
     /// How a block's values are laid out before zstd.
     public enum Layout: UInt8, Sendable, CaseIterable {
-        case shuffled = 0, activeBitmap = 1, dictionary8 = 2, dictionary16 = 3
+        case shuffled = 0, activeBitmap = 1, dictionary8 = 2, dictionary16 = 3, predictedDictionary8 = 4
 
         /// Whether values are laid out trace by trace (dictionaries) rather than node by node.
-        public var isTraceMajor: Bool { self == .dictionary8 || self == .dictionary16 }
+        public var isTraceMajor: Bool { self == .dictionary8 || self == .dictionary16 || self == .predictedDictionary8 }
     }
 
     /// A decoded block, its values as they were laid out: node-major (`values[position ×
@@ -53,7 +64,9 @@ public final class LayerBlockCodec {
         }
     }
 
-    static let formatVersion: UInt8 = 1
+    /// The format written; `decode` reads it and format 1.
+    static let formatVersion: UInt8 = 2
+    private static let zstdMagic: [UInt8] = [0x28, 0xB5, 0x2F, 0xFD]
     private let compressor: ZstdCompressor
     private let decompressor = ZstdDecompressor()
 
@@ -62,47 +75,117 @@ public final class LayerBlockCodec {
     }
 
     /// Encodes `rows` (each one trace's values of the layer, all of one length) and says which
-    /// layout it chose.
-    public func encode(_ rows: [[Float]], encoding: ValueEncoding) throws -> (layout: Layout, bytes: [UInt8]) {
+    /// layout it chose; `layout` forces one (a dictionary layout throws for more distinct values
+    /// than its codes hold).
+    public func encode(_ rows: [[Float]], encoding: ValueEncoding, layout forced: Layout? = nil) throws -> (layout: Layout, bytes: [UInt8]) {
         let rowLength = rows.first?.count ?? 0
         guard rows.allSatisfy({ $0.count == rowLength }) else {
             throw TraceStreamError(file: "value block", message: "the traces of a block have layers of different lengths")
         }
         var patterns = BlockLayouts.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
-        let layout = Self.chooseLayout(patterns)
+        let layout = forced ?? Self.chooseLayout(patterns)
         if layout.isTraceMajor { patterns = BlockLayouts.transposed(patterns, rows: rowLength, columns: rows.count) }
-        var payload = PayloadWriter(reservingCapacity: 16 + patterns.count * encoding.byteWidth)
         do {
-            payload.writeUInt8(Self.formatVersion)
-            payload.writeUInt8(layout.rawValue)
-            payload.writeUInt8(encoding.rawValue)
-            try payload.writeUInt32(rows.count)
-            try payload.writeUInt32(rowLength)
-            try BlockLayouts.write(patterns, layout: layout, width: encoding.byteWidth, into: &payload)
-            return (layout, try compressor.compress(payload.bytes))
+            func block(_ layout: Layout) throws -> [UInt8] {
+                let parts = layout == .predictedDictionary8
+                    ? try BlockLayouts.predictedParts(patterns, rowLength: rowLength, width: encoding.byteWidth)
+                    : try BlockLayouts.parts(patterns, layout: layout, width: encoding.byteWidth)
+                return try self.block(parts, layout: layout, encoding: encoding, rowCount: rows.count, rowLength: rowLength)
+            }
+            // Values that fit a dictionary of 256 in rows that read as images (pixels) are stored
+            // as predicted images; in other rows, predicted from their left neighbours, when
+            // that is smaller.
+            guard forced == nil && layout == .dictionary8 else { return (layout, try block(layout)) }
+            let predicted = try block(.predictedDictionary8)
+            if PredictedCodes.width(forRowLength: rowLength) < rowLength { return (.predictedDictionary8, predicted) }
+            let plain = try block(.dictionary8)
+            return predicted.count < plain.count ? (.predictedDictionary8, predicted) : (.dictionary8, plain)
         } catch let error as PayloadError {
             throw TraceStreamError(file: "value block", message: error.message)
         }
     }
 
+    /// A format-2 block of `parts`, each zstd-compressed when that makes it smaller.
+    private func block(_ parts: [[UInt8]], layout: Layout, encoding: ValueEncoding, rowCount: Int, rowLength: Int) throws -> [UInt8] {
+        var block = PayloadWriter(reservingCapacity: 16 + 8 * parts.count + parts.reduce(0) { $0 + $1.count })
+        block.writeUInt8(Self.formatVersion)
+        block.writeUInt8(layout.rawValue)
+        block.writeUInt8(encoding.rawValue)
+        try block.writeUInt32(rowCount)
+        try block.writeUInt32(rowLength)
+        block.writeUInt8(UInt8(parts.count))
+        for part in parts {
+            let compressed = try compressor.compress(part)
+            let stored = compressed.count < part.count ? compressed : part
+            try block.writeUInt32(part.count)
+            try block.writeUInt32(stored.count)
+            block.writeBytes(stored)
+        }
+        return block.bytes
+    }
+
     /// Reads `encode`'s bytes back.
     public func decode(_ bytes: [UInt8]) throws -> Block {
         do {
-            var reader = PayloadReader(try decompressor.decompress(bytes))
+            if bytes.starts(with: Self.zstdMagic) {
+                var reader = PayloadReader(try decompressor.decompress(bytes))
+                let version = try reader.readUInt8()
+                guard version == 1 else { throw PayloadError("value block format \(version) inside a zstd frame, this build reads 1 there") }
+                let header = try Header(&reader)
+                return try header.block(from: &reader)
+            }
+            var reader = PayloadReader(bytes)
             let version = try reader.readUInt8()
-            guard version == Self.formatVersion else { throw PayloadError("value block format \(version), this build reads \(Self.formatVersion)") }
-            let layoutCode = try reader.readUInt8(), encodingCode = try reader.readUInt8()
-            guard let layout = Layout(rawValue: layoutCode) else { throw PayloadError("unknown value block layout \(layoutCode)") }
-            guard let encoding = ValueEncoding(rawValue: encodingCode) else { throw PayloadError("unknown value encoding \(encodingCode)") }
-            let rowCount = try reader.readCount(), rowLength = try reader.readCount()
-            let (total, overflow) = rowCount.multipliedReportingOverflow(by: rowLength)
-            guard !overflow, total <= TraceStreamFormat.maximumPayloadLength else { throw PayloadError("\(rowCount) × \(rowLength) values is too many") }
-            let patterns = try BlockLayouts.read(count: total, layout: layout, width: encoding.byteWidth, from: &reader)
-            guard reader.isAtEnd else { throw PayloadError("\(reader.remainingCount) bytes after the values") }
-            return Block(layout: layout, encoding: encoding, rowCount: rowCount, rowLength: rowLength, values: Self.values(patterns, encoding: encoding))
+            guard version == Self.formatVersion else { throw PayloadError("value block format \(version), this build reads 1 and \(Self.formatVersion)") }
+            let header = try Header(&reader)
+            var laidOut = PayloadReader(try joinedParts(from: &reader, atMost: header.total * (header.encoding.byteWidth + 2) + 8 + 4 * PredictedCodes.contextCount))
+            guard reader.isAtEnd else { throw PayloadError("\(reader.remainingCount) bytes after the parts") }
+            return try header.block(from: &laidOut)
         } catch let error as PayloadError {
             throw TraceStreamError(file: "value block", message: error.message)
         }
+    }
+
+    /// A block's header after the format number: its layout, encoding and shape.
+    private struct Header {
+        var layout: Layout
+        var encoding: ValueEncoding
+        var rowCount: Int
+        var rowLength: Int
+        var total: Int
+
+        init(_ reader: inout PayloadReader) throws {
+            let layoutCode = try reader.readUInt8(), encodingCode = try reader.readUInt8()
+            guard let layout = Layout(rawValue: layoutCode) else { throw PayloadError("unknown value block layout \(layoutCode)") }
+            guard let encoding = ValueEncoding(rawValue: encodingCode) else { throw PayloadError("unknown value encoding \(encodingCode)") }
+            (self.layout, self.encoding) = (layout, encoding)
+            (rowCount, rowLength) = (try reader.readCount(), try reader.readCount())
+            let (total, overflow) = rowCount.multipliedReportingOverflow(by: rowLength)
+            guard !overflow, total <= TraceStreamFormat.maximumPayloadLength else { throw PayloadError("\(rowCount) × \(rowLength) values is too many") }
+            self.total = total
+        }
+
+        /// The block from its laid-out values (`BlockLayouts.write`'s bytes), which must end there.
+        func block(from reader: inout PayloadReader) throws -> Block {
+            let patterns = try BlockLayouts.read(count: total, layout: layout, width: encoding.byteWidth, rowLength: rowLength, from: &reader)
+            guard reader.isAtEnd else { throw PayloadError("\(reader.remainingCount) bytes after the values") }
+            return Block(layout: layout, encoding: encoding, rowCount: rowCount, rowLength: rowLength, values: LayerBlockCodec.values(patterns, encoding: encoding))
+        }
+    }
+
+    /// A format-2 block's parts decoded and joined: at most `limit` bytes in all (no layout
+    /// takes more than the values, 2-byte codes for each and the predicted layout's header).
+    private func joinedParts(from reader: inout PayloadReader, atMost limit: Int) throws -> [UInt8] {
+        let partCount = Int(try reader.readUInt8())
+        var joined: [UInt8] = []
+        for _ in 0..<partCount {
+            let length = try reader.readCount(), storedLength = try reader.readCount()
+            guard length <= limit - joined.count else { throw PayloadError("value block parts longer than its \(limit) bytes of values") }
+            guard storedLength <= length else { throw PayloadError("a stored part of \(storedLength) bytes for \(length)") }
+            let stored = Array(try reader.readBytes(storedLength))
+            joined += storedLength == length ? stored : try decompressor.decompress(stored, decodedLength: length)
+        }
+        return joined
     }
 
     /// The layout expected to compress best: a dictionary when the distinct patterns are few
@@ -121,7 +204,7 @@ public final class LayerBlockCodec {
     }
 
     /// The values of `patterns` in the encoding.
-    private static func values(_ patterns: [UInt32], encoding: ValueEncoding) -> [Float] {
+    fileprivate static func values(_ patterns: [UInt32], encoding: ValueEncoding) -> [Float] {
         switch encoding {
         case .float32:
             return [Float](unsafeUninitializedCapacity: patterns.count) { values, initialized in

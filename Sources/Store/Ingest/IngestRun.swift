@@ -149,7 +149,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let firstBlock = try ValueBlocks.nextBlock(in: db)
-            let positions = ValueBlocks.positions(for: traces.count)
+            let positions = ValueBlocks.positions(of: blocks)
             var addedIDs: [Int64] = []
             let attribute = try db.cachedStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
             // A trace is stored once per (model, tag, input hash, input index, parent): the
@@ -205,7 +205,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                                                         encoding: encoding, codec: LayerBlockCodec())
                 try ValueBlocks.insert(keptBlocks, firstBlock: firstBlock, encoding: encoding, in: db)
                 let update = try db.cachedStatement(sql: "UPDATE traces SET value_block = ?, value_row = ? WHERE id = ?")
-                for (id, position) in zip(addedIDs, ValueBlocks.positions(for: addedIDs.count)) {
+                for (id, position) in zip(addedIDs, ValueBlocks.positions(of: keptBlocks)) {
                     try update.execute(arguments: [firstBlock + Int64(position.block), position.row, id])
                 }
                 var newTraces = BatchStatistics(topology: topology)

@@ -4,11 +4,19 @@ import IPG
 
 /// How traces' node values are grouped into blocks (`value_blocks`, one row per block and
 /// layer, coded by IPG's `LayerBlockCodec`): the traces of one model stored in one transaction
-/// are split into as few blocks of at most `capacity` as hold them, of sizes within one of each
-/// other, in order.
+/// are split into as few blocks of at most `capacity(valuesPerTrace:)` as hold them, of sizes
+/// within one of each other, in order.
 enum ValueBlocks {
-    /// Traces per block at most: a block of a layer is read and decoded once for its traces.
-    static let capacity = 64
+    /// Traces per block at most: 256 for traces of up to 2,048 values (an MLP's), fewer for
+    /// bigger ones — about 2^19 values per block — but never under 64. A block of a layer is
+    /// read and decoded once for its traces; bigger blocks compress better and waste less of
+    /// the table's 4 KB pages per trace (each row's part on its leaf page, 0.5–4 KB, leaves
+    /// the rest of the page unused: 58 bytes per MLP trace in blocks of 64).
+    static func capacity(valuesPerTrace: Int) -> Int {
+        var capacity = 256
+        while capacity > 64 && capacity * valuesPerTrace > 1 << 19 { capacity /= 2 }
+        return capacity
+    }
 
     /// How a block keeps one layer (`value_blocks.resolution` and `source_layer`, migration
     /// 0010): its values per trace are a full map or a summary (mean, max, share active per
@@ -71,24 +79,26 @@ enum ValueBlocks {
     }
 
     /// The sizes of the blocks `count` traces are split into.
-    static func sizes(for count: Int) -> [Int] {
+    static func sizes(for count: Int, capacity: Int) -> [Int] {
         guard count > 0 else { return [] }
         let blocks = (count + capacity - 1) / capacity
         return (0..<blocks).map { count / blocks + ($0 < count % blocks ? 1 : 0) }
     }
 
-    /// For each of `count` traces in order, its block (counted from 0) and row in the block.
-    static func positions(for count: Int) -> [(block: Int, row: Int)] {
-        sizes(for: count).enumerated().flatMap { block, size in (0..<size).map { (block, $0) } }
+    /// For each trace of `blocks` in order, its block (counted from 0) and row in the block.
+    static func positions(of blocks: [Encoded]) -> [(block: Int, row: Int)] {
+        blocks.enumerated().flatMap { block, encoded in (0..<encoded.traceCount).map { (block, $0) } }
     }
 
     /// Encodes traces' stored rows (`traces[t][layer]`: a full map, a summary's stored form, or
     /// nothing for a derived layer, as `kept` says; every layer full when nil) into blocks split
-    /// by `sizes(for:)`, with their layer norms (`norms[t][layer]`) when given.
+    /// by `sizes(for:capacity:)` (the capacity for the first trace's stored values), with their
+    /// layer norms (`norms[t][layer]`) when given.
     static func encode(_ traces: [[[Float]]], kept: [KeptLayer]? = nil, norms: [[(l1: Double, sumOfSquares: Double)]]? = nil,
                        encoding: ValueEncoding, codec: LayerBlockCodec) throws -> [Encoded] {
         var start = 0
-        return try sizes(for: traces.count).map { size in
+        let blockCapacity = capacity(valuesPerTrace: traces.first?.reduce(0) { $0 + $1.count } ?? 0)
+        return try sizes(for: traces.count, capacity: blockCapacity).map { size in
             defer { start += size }
             let members = traces[start..<(start + size)]
             let layerCount = members.first?.count ?? 0

@@ -46,7 +46,7 @@ enum ValueBlockRewrite {
                 let values = try run.map { try traceCodec.decode([UInt8]($0["node_values"] as Data), encoding: encoding) }
                 let blocks = try ValueBlocks.encode(values, encoding: encoding, codec: blockCodec)
                 try ValueBlocks.insert(blocks, firstBlock: nextBlock, encoding: encoding, in: db)
-                for (row, position) in zip(run, ValueBlocks.positions(for: run.count)) {
+                for (row, position) in zip(run, ValueBlocks.positions(of: blocks)) {
                     try update.execute(arguments: [nextBlock + Int64(position.block), position.row, row["id"] as Int64])
                 }
                 nextBlock += Int64(blocks.count)
