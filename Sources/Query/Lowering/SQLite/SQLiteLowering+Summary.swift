@@ -272,8 +272,8 @@ extension SQLiteLowering.Conditions {
         }
         sql += " JOIN layers l ON l.model_id = t.model_id"
         if let condition = layerCondition(layer, layer: "l.layer", model: "t.model_id") { sql += " AND \(condition)" }
-        if let filter { sql += " WHERE \(condition(filter))" }
+        sql += whereClause(filter)
         sql += " GROUP BY \(raw: (["t.model_id"] + groupExpressions.map(\.0) + ["l.layer"]).joined(separator: ", "))"
-        return sql
+        return partialScans == nil ? sql : partialScan(sql, groups: summary.groups)
     }
 }

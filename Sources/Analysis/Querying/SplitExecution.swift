@@ -1,0 +1,63 @@
+import Foundation
+import Query
+import Store
+
+/// Runs a `SplitQuery`: the selected traces' ids cut into `workers` contiguous ranges, one
+/// statement per range run at the same time (each on its own connection), their rows merged in
+/// range order — concatenated, or bound as partial states to the final statement.
+struct SplitExecution {
+    let backend: any ProvenanceBackend
+    let workers: Int
+
+    /// The query's rows, or nil when the store has a single trace or none (then the single
+    /// statement runs). `parameters` are the `$parameters`' values, by name.
+    func run(_ split: SplitQuery, parameters: [String: StoreValue]) throws -> ResultTable? {
+        let ranges = try traceRanges()
+        guard ranges.count > 1 else { return nil }
+        var states = StoreValue.null
+        let bind = { (argument: SplitQuery.Argument, range: ClosedRange<Int64>?) -> StoreValue in
+            switch argument {
+            case .query(let argument): return QuerySession.value(of: argument, parameters: parameters)
+            case .traceRangeStart: return .integer(range!.lowerBound)
+            case .traceRangeEnd: return .integer(range!.upperBound)
+            case .partialStates: return states
+            }
+        }
+        let parts = ranges.map { range in BoundStatement(sql: split.part.sql, arguments: split.part.arguments.map { bind($0, range) }) }
+        let tables = try backend.run(concurrently: parts)
+        switch split.merge {
+        case .concatenate(let limit):
+            var rows = tables.flatMap(\.rows)
+            if let limit, case .integer(let count) = bind(limit, nil), count >= 0, rows.count > count { rows = Array(rows.prefix(Int(count))) }
+            return ResultTable(columnNames: tables[0].columnNames, rows: rows)
+        case .final(let statement):
+            // Each part's rows are one JSON array each: the states, in range order, as one array.
+            states = .text("[" + tables.flatMap { $0.rows.compactMap { $0.first?.text } }.joined(separator: ",") + "]")
+            return try backend.run(sql: statement.sql, arguments: statement.arguments.map { bind($0, nil) })
+        }
+    }
+
+    /// The store's trace ids, first to last, cut into at most `workers` ranges of nearly equal
+    /// width (ids are dense: traces are only ever added).
+    private func traceRanges() throws -> [ClosedRange<Int64>] {
+        let bounds = try backend.run(sql: "SELECT MIN(id), MAX(id) FROM traces", arguments: [])
+        guard case .integer(let first)? = bounds.rows.first?[0], case .integer(let last)? = bounds.rows.first?[1] else { return [] }
+        let parts = Int64(min(Int64(workers), last - first + 1))
+        let width = (last - first + 1) / parts, longer = (last - first + 1) % parts
+        var start = first
+        return (0..<parts).map { part in
+            let end = start + width + (part < longer ? 1 : 0) - 1
+            defer { start = end + 1 }
+            return start...end
+        }
+    }
+}
+
+/// How many statements a split query runs at once by default: `DEEPPROV_SCAN_WORKERS` when it
+/// is a whole number from 1 (1: every query as one statement), else the active processors.
+public enum ScanWorkers {
+    public static var standard: Int {
+        if let text = ProcessInfo.processInfo.environment["DEEPPROV_SCAN_WORKERS"], let count = Int(text), count >= 1 { return count }
+        return ProcessInfo.processInfo.activeProcessorCount
+    }
+}
