@@ -17,15 +17,20 @@ import TestSupport
     static let tolerance = 1e-12
 
     /// 150 traces of `StoreFixtures.model()` (6-5-3), tagged clean and fgsm in turn, each fgsm
-    /// trace the child of the clean trace before it.
+    /// trace the child of the clean trace before it, ingested in batches of 7 (22 value blocks,
+    /// so that every part of a scan reads several).
     final class Fixture: @unchecked Sendable {
         let directory: TemporaryDirectory
         let path: String
 
         init() throws {
             directory = try TemporaryDirectory()
-            let (topology, traces) = try StoreFixtures.traces(count: 150, seed: 29, tags: ["clean", "fgsm"])
-            path = try StoreFixtures.storeHolding(traces, topology: topology, in: directory)
+            let stream = directory.path("traces.ipgz")
+            _ = try StoreFixtures.traces(count: 150, seed: 29, path: stream, tags: ["clean", "fgsm"])
+            path = directory.path("store.sqlite")
+            _ = try StreamIngestor(store: ProvenanceStore(path: path), batchSize: 7).ingest([stream])
+            let blocks = try ProvenanceStore(path: path, access: .readOnly).run(sql: "SELECT COUNT(DISTINCT value_block) FROM traces", arguments: [])
+            guard blocks.rows == [[.integer(22)]] else { throw StoreError(path: path, reason: .damaged(detail: "value blocks: \(blocks.rows)")) }
         }
     }
 

@@ -2,38 +2,46 @@ import Foundation
 import Query
 import Store
 
-/// Runs a `SplitQuery`: the selected traces' ids cut into `workers` contiguous ranges, one
-/// statement per range run at the same time (each on its own connection), their rows merged in
-/// range order — concatenated, or bound as partial states to the final statement.
+/// Runs a `SplitQuery` as `workers` statements at the same time (each on its own connection):
+/// a listing over contiguous ranges of trace ids, a scan over every `workers`-th value block;
+/// their rows merged in part order — concatenated, or bound as partial states to the final
+/// statement.
 struct SplitExecution {
     let backend: any ProvenanceBackend
     let workers: Int
 
-    /// The query's rows, or nil when the store has a single trace or none (then the single
-    /// statement runs). `parameters` are the `$parameters`' values, by name.
+    /// The query's rows, or nil when a listing's store has a single trace or none (then the
+    /// single statement runs). `parameters` are the `$parameters`' values, by name.
     func run(_ split: SplitQuery, parameters: [String: StoreValue]) throws -> ResultTable? {
-        let ranges = try traceRanges()
-        guard ranges.count > 1 else { return nil }
+        let ranges: [ClosedRange<Int64>?]
+        if case .concatenate = split.merge {
+            ranges = try traceRanges()
+            guard ranges.count > 1 else { return nil }
+        } else {
+            ranges = Array(repeating: nil, count: workers)
+        }
         var states = StoreValue.null
-        let bind = { (argument: SplitQuery.Argument, range: ClosedRange<Int64>?) -> StoreValue in
+        let bind = { (argument: SplitQuery.Argument, part: Int) -> StoreValue in
             switch argument {
             case .query(let argument): return QuerySession.value(of: argument, parameters: parameters)
-            case .traceRangeStart: return .integer(range!.lowerBound)
-            case .traceRangeEnd: return .integer(range!.upperBound)
+            case .traceRangeStart: return .integer(ranges[part]!.lowerBound)
+            case .traceRangeEnd: return .integer(ranges[part]!.upperBound)
+            case .partCount: return .integer(Int64(ranges.count))
+            case .partIndex: return .integer(Int64(part))
             case .partialStates: return states
             }
         }
-        let parts = ranges.map { range in BoundStatement(sql: split.part.sql, arguments: split.part.arguments.map { bind($0, range) }) }
+        let parts = ranges.indices.map { part in BoundStatement(sql: split.part.sql, arguments: split.part.arguments.map { bind($0, part) }) }
         let tables = try backend.run(concurrently: parts)
         switch split.merge {
         case .concatenate(let limit):
             var rows = tables.flatMap(\.rows)
-            if let limit, case .integer(let count) = bind(limit, nil), count >= 0, rows.count > count { rows = Array(rows.prefix(Int(count))) }
+            if let limit, case .integer(let count) = bind(limit, 0), count >= 0, rows.count > count { rows = Array(rows.prefix(Int(count))) }
             return ResultTable(columnNames: tables[0].columnNames, rows: rows)
         case .final(let statement):
-            // Each part's rows are one JSON array each: the states, in range order, as one array.
+            // Each part's rows are one JSON array each: the states, in part order, as one array.
             states = .text("[" + tables.flatMap { $0.rows.compactMap { $0.first?.text } }.joined(separator: ",") + "]")
-            return try backend.run(sql: statement.sql, arguments: statement.arguments.map { bind($0, nil) })
+            return try backend.run(sql: statement.sql, arguments: statement.arguments.map { bind($0, 0) })
         }
     }
 

@@ -1,9 +1,9 @@
-/// A query that can also run as several read-only statements, one per range of trace ids, on
-/// as many connections at once (SQLite runs one statement per connection), whose rows merge
+/// A query that can also run as several read-only statements, each over a part of the traces,
+/// on as many connections at once (SQLite runs one statement per connection), whose rows merge
 /// into the rows of the single statement (`CompiledQuery.sql`): a listing ordered by trace id
-/// (the parts' rows one after another), or summaries scanning node values (the parts give
-/// per-group partial statistics, which a final statement merges and reads as the single
-/// statement reads its scan). Made by a lowering for the forms it can split; queries it
+/// (parts are ranges of ids; their rows one after another), or summaries scanning node values
+/// (part i of N reads the value blocks whose number is i modulo N, and gives per-group partial
+/// statistics, which a final statement merges and reads as the single statement reads its scan). Made by a lowering for the forms it can split; queries it
 /// cannot split (quantiles, entropy, edges, lineage, listings in another order) have none.
 public struct SplitQuery: Sendable, Equatable {
     /// A value for one placeholder of a split query's statements.
@@ -12,6 +12,8 @@ public struct SplitQuery: Sendable, Equatable {
         case query(CompiledQuery.Argument)
         /// The first and the last trace id of a range (inclusive).
         case traceRangeStart, traceRangeEnd
+        /// How many parts there are, and which one this is (from 0).
+        case partCount, partIndex
         /// The partial states of every range (a JSON array), which a final statement merges.
         case partialStates
     }
@@ -34,8 +36,8 @@ public struct SplitQuery: Sendable, Equatable {
         case final(Statement)
     }
 
-    /// One range's statement: its `.traceRangeStart` and `.traceRangeEnd` placeholders take
-    /// the first and the last trace id of the range (inclusive).
+    /// One part's statement: a range of trace ids (`.traceRangeStart`, `.traceRangeEnd`) or the
+    /// part's index among the parts (`.partIndex`, `.partCount`).
     public var part: Statement
     public var merge: Merge
 }
@@ -49,11 +51,13 @@ extension SplitQuery.Argument {
         case .query(let argument): return argument
         case .traceRangeStart: return .parameter(" trace range start")
         case .traceRangeEnd: return .parameter(" trace range end")
+        case .partCount: return .parameter(" part count")
+        case .partIndex: return .parameter(" part index")
         case .partialStates: return .parameter(" partial states")
         }
     }
 
     init(carried argument: CompiledQuery.Argument) {
-        self = [Self.traceRangeStart, .traceRangeEnd, .partialStates].first { $0.carried == argument } ?? .query(argument)
+        self = [Self.traceRangeStart, .traceRangeEnd, .partCount, .partIndex, .partialStates].first { $0.carried == argument } ?? .query(argument)
     }
 }

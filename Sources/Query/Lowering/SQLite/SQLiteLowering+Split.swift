@@ -1,11 +1,11 @@
-/// Splitting a query over ranges of trace ids (`SplitQuery`). Two forms split:
-/// - a trace listing ordered by trace id first: each range's statement is the listing with
+/// Splitting a query over parts of the traces (`SplitQuery`). Two forms split:
+/// - a trace listing ordered by trace id first: each part's statement is the listing with
 ///   `t.id BETWEEN ? AND ?` added, and the ranges' rows, one after another, are its rows;
 /// - summaries and comparisons of nodes or layers whose scans compute only the mergeable
 ///   statistics (count, mean, m2, active count, min, max: no quantiles, no entropy): each
-///   range's statement gives every scan's per-group statistics as partial states, and the final
-///   statement reads them, merged per group by `ipg_merge_node_stats` in range order, where
-///   the single statement reads its scans. Statistics served by the store's tables stay as
+///   part (every N-th value block) gives every scan's per-group statistics as partial states,
+///   and the final statement reads them, merged per group by `ipg_merge_node_stats` in part
+///   order, where the single statement reads its scans. Statistics served by the store's tables stay as
 ///   they are.
 /// Anything else (edges, lineage, nearest, grouped rows, other orders) has no split.
 extension SQLiteLowering {
@@ -72,11 +72,26 @@ extension SQLiteLowering.Conditions {
         self.partialScans = partialScans
     }
 
-    /// ` WHERE` the trace set's condition, and in a split query's statements the range's.
-    mutating func whereClause(_ traces: BoundCondition?) -> SQLFragment {
+    /// Which traces a part of a split query reads.
+    enum Part {
+        /// A range of trace ids (a listing's parts, concatenated in order).
+        case traceRange
+        /// The value blocks whose number modulo the parts' count is the part's index: every
+        /// part reads whole blocks (decoded once), and a selection of nearby traces (one tag's,
+        /// stored together) is shared out evenly.
+        case valueBlocks
+    }
+
+    /// ` WHERE` the trace set's condition, and in a split query's statements the part's.
+    mutating func whereClause(_ traces: BoundCondition?, part: Part) -> SQLFragment {
         var conditions: [SQLFragment] = []
         if partialScans != nil {
-            conditions.append("t.id BETWEEN \(SQLFragment.placeholder(.traceRangeStart)) AND \(SQLFragment.placeholder(.traceRangeEnd))")
+            switch part {
+            case .traceRange:
+                conditions.append("t.id BETWEEN \(SQLFragment.placeholder(.traceRangeStart)) AND \(SQLFragment.placeholder(.traceRangeEnd))")
+            case .valueBlocks:
+                conditions.append("abs(t.value_block) % \(SQLFragment.placeholder(.partCount)) = \(SQLFragment.placeholder(.partIndex))")
+            }
             if let traces { conditions.append("(\(condition(traces)))") }
         } else if let traces {
             conditions.append(condition(traces))

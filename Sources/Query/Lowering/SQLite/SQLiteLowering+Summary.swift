@@ -272,7 +272,7 @@ extension SQLiteLowering.Conditions {
         }
         sql += " JOIN layers l ON l.model_id = t.model_id"
         if let condition = layerCondition(layer, layer: "l.layer", model: "t.model_id") { sql += " AND \(condition)" }
-        sql += whereClause(filter)
+        sql += whereClause(filter, part: .valueBlocks)
         sql += " GROUP BY \(raw: (["t.model_id"] + groupExpressions.map(\.0) + ["l.layer"]).joined(separator: ", "))"
         return partialScans == nil ? sql : partialScan(sql, groups: summary.groups)
     }

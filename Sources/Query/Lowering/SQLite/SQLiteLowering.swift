@@ -42,7 +42,7 @@ extension SQLiteLowering {
                 }
                 sql = "SELECT \(select, separator: ", ") FROM traces t"
                 if readsParents { sql += " LEFT JOIN traces pt ON pt.id = \(raw: Self.parentID(of: "t"))" }
-                sql += whereClause(traces)
+                sql += whereClause(traces, part: .traceRange)
             case .summary(let summary):
                 sql = self.summary(summary, filter: traces)
             case .comparison(let comparison):
