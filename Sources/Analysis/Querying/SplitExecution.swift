@@ -3,29 +3,31 @@ import Query
 import Store
 
 /// Runs a `SplitQuery` as `workers` statements at the same time (each on its own connection):
-/// a listing over contiguous ranges of trace ids, a scan over every `workers`-th value block;
-/// their rows merged in part order — concatenated, or bound as partial states to the final
-/// statement.
+/// a listing over contiguous ranges of trace ids, a scan over every `workers`-th value block (of
+/// the traces stored when it began: traces are only ever added, with larger ids); their rows
+/// merged in part order — concatenated, or bound as partial states to the final statement.
 struct SplitExecution {
     let backend: any ProvenanceBackend
     let workers: Int
 
-    /// The query's rows, or nil when a listing's store has a single trace or none (then the
-    /// single statement runs). `parameters` are the `$parameters`' values, by name.
+    /// The query's rows, or nil when the store has no traces, or a listing's a single one (then
+    /// the single statement runs). `parameters` are the `$parameters`' values, by name.
     func run(_ split: SplitQuery, parameters: [String: StoreValue]) throws -> ResultTable? {
-        let ranges: [ClosedRange<Int64>?]
+        let bounds = try backend.run(sql: "SELECT MIN(id), MAX(id) FROM traces", arguments: [])
+        guard case .integer(let first)? = bounds.rows.first?[0], case .integer(let last)? = bounds.rows.first?[1] else { return nil }
+        let ranges: [ClosedRange<Int64>]
         if case .concatenate = split.merge {
-            ranges = try traceRanges()
+            ranges = Self.ranges(first...last, parts: workers)
             guard ranges.count > 1 else { return nil }
         } else {
-            ranges = Array(repeating: nil, count: workers)
+            ranges = Array(repeating: first...last, count: workers)
         }
         var states = StoreValue.null
         let bind = { (argument: SplitQuery.Argument, part: Int) -> StoreValue in
             switch argument {
             case .query(let argument): return QuerySession.value(of: argument, parameters: parameters)
-            case .traceRangeStart: return .integer(ranges[part]!.lowerBound)
-            case .traceRangeEnd: return .integer(ranges[part]!.upperBound)
+            case .traceRangeStart: return .integer(ranges[part].lowerBound)
+            case .traceRangeEnd: return .integer(ranges[part].upperBound)
             case .partCount: return .integer(Int64(ranges.count))
             case .partIndex: return .integer(Int64(part))
             case .partialStates: return states
@@ -45,14 +47,11 @@ struct SplitExecution {
         }
     }
 
-    /// The store's trace ids, first to last, cut into at most `workers` ranges of nearly equal
-    /// width (ids are dense: traces are only ever added).
-    private func traceRanges() throws -> [ClosedRange<Int64>] {
-        let bounds = try backend.run(sql: "SELECT MIN(id), MAX(id) FROM traces", arguments: [])
-        guard case .integer(let first)? = bounds.rows.first?[0], case .integer(let last)? = bounds.rows.first?[1] else { return [] }
-        let parts = Int64(min(Int64(workers), last - first + 1))
-        let width = (last - first + 1) / parts, longer = (last - first + 1) % parts
-        var start = first
+    /// `ids` cut into at most `parts` contiguous ranges of nearly equal width.
+    static func ranges(_ ids: ClosedRange<Int64>, parts: Int) -> [ClosedRange<Int64>] {
+        let count = Int64(ids.count), parts = min(Int64(parts), count)
+        let width = count / parts, longer = count % parts
+        var start = ids.lowerBound
         return (0..<parts).map { part in
             let end = start + width + (part < longer ? 1 : 0) - 1
             defer { start = end + 1 }

@@ -78,7 +78,8 @@ extension SQLiteLowering.Conditions {
         case traceRange
         /// The value blocks whose number modulo the parts' count is the part's index: every
         /// part reads whole blocks (decoded once), and a selection of nearby traces (one tag's,
-        /// stored together) is shared out evenly.
+        /// stored together) is shared out evenly. Up to the range's last trace id, so that
+        /// every part reads the traces stored when the query began, whatever an ingest adds.
         case valueBlocks
     }
 
@@ -90,6 +91,7 @@ extension SQLiteLowering.Conditions {
             case .traceRange:
                 conditions.append("t.id BETWEEN \(SQLFragment.placeholder(.traceRangeStart)) AND \(SQLFragment.placeholder(.traceRangeEnd))")
             case .valueBlocks:
+                conditions.append("t.id <= \(SQLFragment.placeholder(.traceRangeEnd))")
                 conditions.append("abs(t.value_block) % \(SQLFragment.placeholder(.partCount)) = \(SQLFragment.placeholder(.partIndex))")
             }
             if let traces { conditions.append("(\(condition(traces)))") }
