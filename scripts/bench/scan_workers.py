@@ -19,10 +19,10 @@ QUERIES = [
      "from traces where not correct or confidence < 0.9 | nodes of layer 1 | summarize count, mean, stddev, freq by node"),
     ("per-node scan by predicted class, layer 2",
      "from traces where confidence < 0.99 | nodes of layer 2 | summarize count, mean, freq, min, max by predicted, node"),
-    ("layer summary, every layer, by tag",
-     "from traces where not correct | summarize mean, stddev, freq by tag, layer"),
+    ("layer summary of layer 1, by tag",
+     "from traces where not correct | nodes of layer 1 | summarize mean, stddev, freq by tag, layer"),
     ("paired with parents, layer 1",
-     "from traces where tag = 'fgsm-test' or tag = 'fgsm-train' | nodes of layer 1 | summarize mean, effect, distance by node | versus parent"),
+     "from traces where tag = 'fgsm-test' | nodes of layer 1 | summarize mean, effect, distance by node | versus parent"),
     ("listing sorted by trace id",
      "from traces where confidence < 0.5 | select trace, input, label, predicted, confidence | sort trace"),
 ]
