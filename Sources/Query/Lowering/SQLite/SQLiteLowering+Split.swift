@@ -101,9 +101,9 @@ extension SQLiteLowering.Conditions {
         return conditions.isEmpty ? .empty : " WHERE \(conditions, separator: " AND ")"
     }
 
-    /// Registers `scan` (per model, group and layer, `stats`) as the next scan of a range's
+    /// Registers `scan` (per model, group and layer, `stats`) as the next scan of a part's
     /// statement — one row per group: `[scan, model_id, groups…, layer, stats]` — and returns
-    /// what reads its groups back from every range's rows, merged, with the scan's columns.
+    /// what reads its groups back from every part's rows, merged, with the scan's columns.
     mutating func partialScan(_ scan: SQLFragment, groups: [TraceGroup]) -> SQLFragment {
         let index = partialScans!.count
         let keys = ["model_id"] + groups.map(\.rawValue) + ["layer"]

@@ -24,7 +24,7 @@ extension SQLiteLowering {
         private var traceAlias = "t"
         private var relatedCount = 0
         /// When lowering the statements of a split query (`SQLiteLowering+Split`): the scans of
-        /// one range found so far, each a statement of partial states; nil for the single statement.
+        /// one part found so far, each a statement of partial states; nil for the single statement.
         var partialScans: [SQLFragment]?
 
         mutating func statement(_ plan: QueryPlan) -> SQLFragment {
