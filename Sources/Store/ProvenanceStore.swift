@@ -11,6 +11,8 @@ public final class ProvenanceStore: Sendable {
     let reader: any DatabaseReader
     /// The pool writes go through; nil for a read-only store.
     let pool: DatabasePool?
+    /// More read-only connections of a read-only store, for statements run at the same time.
+    let extraReaders = ReaderConnections()
 
     /// Opens the store at `path`. Read-only: it must exist, be a DeepProv store and have this
     /// build's schema. Read-write: a missing store is created, an older one migrated.
@@ -51,5 +53,6 @@ extension ProvenanceStore {
     /// from any thread, e.g. on Ctrl-C.
     public func interrupt() {
         reader.interrupt()
+        extraReaders.interrupt()
     }
 }

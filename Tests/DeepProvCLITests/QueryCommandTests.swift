@@ -36,6 +36,22 @@ import TestSupport
         #expect(abs(a[2][5] - Double(values.filter { $0 != 0 }.count) / Double(values.count)) < 1e-12)
     }
 
+    /// `--workers N` runs a scan as N statements over ranges of traces: the same rows as one
+    /// statement (`--workers 1`), printed alike with these values; 0 is refused.
+    @Test func workersSplitAScanIntoTheSameRows() throws {
+        let directory = try TemporaryDirectory()
+        let (database, _) = try Self.store(in: directory)
+        let query = "from traces where confidence >= 0 | nodes of layer 1 | summarize count, freq, min, max by tag, node"
+        let one = try DeepProvProcess(["query", "--db", database, "--format", "csv", "--workers", "1", query]).finish()
+        let two = try DeepProvProcess(["query", "--db", database, "--format", "csv", "--workers", "2", query]).finish()
+        #expect(one.status == 0 && two.status == 0 && one.stderr.isEmpty && two.stderr.isEmpty, "\(one.stderr) \(two.stderr)")
+        #expect(one.stdout.split(separator: "\n").count == 7)
+        #expect(two.stdout == one.stdout)
+        let refused = try DeepProvProcess(["query", "--db", database, "--workers", "0", query]).finish()
+        #expect(refused.status == 64, "a usage error: \(refused.stderr)")
+        #expect(refused.stderr.hasPrefix("Error: --workers 0: give a whole number from 1\n"), "\(refused.stderr)")
+    }
+
     @Test func misclassifiedSavedQuery() throws {
         let directory = try TemporaryDirectory()
         let (database, traces) = try Self.store(in: directory)

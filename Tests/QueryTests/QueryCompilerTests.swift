@@ -29,7 +29,7 @@ import Testing
         #expect(query.columns == ["predicted", "layer", "node", "p90"])
         #expect(query.arguments == [.number(0.9), .integer(1), .string("camera id"), .parameter("camera")])
         #expect(query.sql.contains("ipg_node_quantile(t.value_block, t.value_row, l.layer, l.node_size, ?) AS q90"))
-        #expect(query.sql.contains("GROUP BY t.model_id, t.predicted_label, l.layer"))
+        #expect(query.sql.contains("GROUP BY +t.model_id, +t.predicted_label, l.layer"))
         #expect(!query.sql.contains("camera id"), "keys are bound like any value")
     }
 

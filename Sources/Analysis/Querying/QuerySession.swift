@@ -7,9 +7,13 @@ import Store
 /// What `deepprov query`, the REPL and the analyses share.
 public struct QuerySession: Sendable {
     public let backend: any ProvenanceBackend
+    /// How many statements a query that splits over ranges of traces runs at once (see
+    /// `SplitQuery`); 1 runs every query as one statement.
+    public var scanWorkers: Int
 
-    public init(backend: any ProvenanceBackend) {
+    public init(backend: any ProvenanceBackend, scanWorkers: Int = ScanWorkers.standard) {
         self.backend = backend
+        self.scanWorkers = max(1, scanWorkers)
     }
 
     /// A compiled query with its arguments bound, ready to run.
@@ -17,6 +21,8 @@ public struct QuerySession: Sendable {
         public var source: SourceText
         public var compiled: CompiledQuery
         public var arguments: [StoreValue]
+        /// The `$parameters`' values, by name.
+        public var parameterValues: [String: StoreValue]
         public var compileSeconds: Double
     }
 
@@ -47,15 +53,8 @@ public struct QuerySession: Sendable {
         let chosen = Set(values.keys.filter { parameters.given[$0] != nil || parameters.session[$0] != nil })
         let problems = compiled.problems(withParameters: values.mapValues(\.argument), checking: chosen)
         if let first = problems.first { throw QueryFailure.diagnostics(DiagnosticList(first, Array(problems.dropFirst())), source: source) }
-        let arguments = compiled.arguments.map { argument -> StoreValue in
-            switch argument {
-            case .integer(let value): return .integer(Int64(value))
-            case .number(let value): return .real(value)
-            case .string(let value): return .text(value)
-            case .parameter(let name): return values[name]!
-            }
-        }
-        return Prepared(source: source, compiled: compiled, arguments: arguments, compileSeconds: compileSeconds)
+        let arguments = compiled.arguments.map { Self.value(of: $0, parameters: values) }
+        return Prepared(source: source, compiled: compiled, arguments: arguments, parameterValues: values, compileSeconds: compileSeconds)
     }
 
     /// Compiles a saved query, its parameters typed and defaulted by its header.
@@ -63,9 +62,27 @@ public struct QuerySession: Sendable {
         try prepare(saved.source, parameters: parameters, declared: saved.parameters)
     }
 
-    /// Runs a prepared query; the rows come back with the query's columns, in its order.
+    /// The value bound for a query's argument (a literal, or a `$parameter`'s value).
+    static func value(of argument: CompiledQuery.Argument, parameters: [String: StoreValue]) -> StoreValue {
+        switch argument {
+        case .integer(let value): return .integer(Int64(value))
+        case .number(let value): return .real(value)
+        case .string(let value): return .text(value)
+        case .parameter(let name): return parameters[name]!
+        }
+    }
+
+    /// Runs a prepared query; the rows come back with the query's columns, in its order. A
+    /// query that splits runs as `scanWorkers` statements over ranges of traces at once, merged.
     public func run(_ prepared: Prepared) throws -> Outcome {
-        var outcome = try run(sql: prepared.compiled.sql, arguments: prepared.arguments)
+        var outcome: Outcome
+        let started = DispatchTime.now().uptimeNanoseconds
+        if scanWorkers > 1, let split = prepared.compiled.split,
+           let table = try SplitExecution(backend: backend, workers: scanWorkers).run(split, parameters: prepared.parameterValues) {
+            outcome = Outcome(table: table, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
+        } else {
+            outcome = try run(sql: prepared.compiled.sql, arguments: prepared.arguments)
+        }
         let names = outcome.table.columnNames
         let positions = prepared.compiled.columns.compactMap { names.firstIndex(of: $0) }
         if positions.count == prepared.compiled.columns.count && positions != Array(names.indices) {

@@ -34,7 +34,11 @@ struct QueryCommand: ParsableCommand {
     @Flag(help: "Print the compile and run times to standard error.")
     var timer = false
 
+    @Option(help: "Statements a scan runs at once over ranges of traces (default: DEEPPROV_SCAN_WORKERS, else the active processors; 1: one statement).")
+    var workers: Int?
+
     func validate() throws {
+        if let workers, workers < 1 { throw ValidationError("--workers \(workers): give a whole number from 1") }
         if saved {
             guard file == nil else { throw ValidationError("give one of: the query text, --file, --saved") }
             return
@@ -49,7 +53,7 @@ struct QueryCommand: ParsableCommand {
             for query in try library.all() { print("\(query.name)\t\(query.description)") }
             return
         }
-        let session = QuerySession(backend: try openBackend(db, access: .readOnly))
+        let session = QuerySession(backend: try openBackend(db, access: .readOnly), scanWorkers: workers ?? ScanWorkers.standard)
         let given = QueryParameters(given: Dictionary(parameters.map { ($0.pair.key, $0.pair.value) }) { _, last in last })
         let prepared: QuerySession.Prepared
         if saved, let name = text {

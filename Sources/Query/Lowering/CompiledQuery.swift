@@ -12,6 +12,9 @@ public struct CompiledQuery: Sendable, Equatable {
     public var sql: String
     public var arguments: [Argument]
     public var plan: QueryPlan
+    /// The same query as statements over ranges of trace ids, merged; nil when it cannot be
+    /// split (it then runs as `sql` alone).
+    public var split: SplitQuery?
 
     /// The output columns, in order, with the types of their values.
     public var outputColumns: [OutputColumn] { plan.outputColumns }

@@ -32,6 +32,13 @@ public struct SQLFragment: Sendable, Equatable, ExpressibleByStringInterpolation
         return fragment
     }
 
+    /// `?`, bound to what runs a split query gives for `value` (a range's end, say).
+    static func placeholder(_ value: SplitQuery.Argument) -> SQLFragment {
+        var fragment = SQLFragment(raw: "?")
+        fragment.arguments = [value.carried]
+        return fragment
+    }
+
     /// The empty fragment.
     public static let empty = SQLFragment(raw: "")
 

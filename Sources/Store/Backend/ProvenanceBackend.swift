@@ -16,6 +16,9 @@ public protocol ProvenanceBackend: AnyObject, Sendable {
     func catalog(includingParentTags: Bool) throws -> Catalog
     /// Runs one read-only statement with its `?` placeholders bound, in order, to `arguments`.
     func run(sql: String, arguments: [StoreValue]) throws -> ResultTable
+    /// Runs read-only statements at the same time, each on a connection of its own (an engine
+    /// that cannot runs them one after another); the results in the statements' order.
+    func run(concurrently statements: [BoundStatement]) throws -> [ResultTable]
     /// Stops the statements running now (from any thread), which then fail.
     func interrupt()
     /// Counts and lists: models, runs, traces per tag.
@@ -36,7 +39,23 @@ public protocol ProvenanceBackend: AnyObject, Sendable {
     func analyses(kind: String) throws -> [AnalysisRecord]
 }
 
+/// A statement with the values for its `?` placeholders, in order.
+public struct BoundStatement: Sendable, Equatable {
+    public var sql: String
+    public var arguments: [StoreValue]
+
+    public init(sql: String, arguments: [StoreValue]) {
+        self.sql = sql
+        self.arguments = arguments
+    }
+}
+
 extension ProvenanceBackend {
+    /// One after another.
+    public func run(concurrently statements: [BoundStatement]) throws -> [ResultTable] {
+        try statements.map { try run(sql: $0.sql, arguments: $0.arguments) }
+    }
+
     /// The models, layers and tags a query may name.
     public func catalog() throws -> Catalog {
         try catalog(includingParentTags: false)

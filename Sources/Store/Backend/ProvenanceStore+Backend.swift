@@ -8,11 +8,18 @@ extension ProvenanceStore: ProvenanceBackend {
 
     /// Runs one statement on a read-only connection: a statement that would write fails.
     public func run(sql: String, arguments: [StoreValue]) throws -> ResultTable {
+        try run(sql: sql, arguments: arguments, on: reader)
+    }
+
+    /// Runs one statement on `connection`, a read-only one of this store.
+    func run(sql: String, arguments: [StoreValue], on connection: any DatabaseReader) throws -> ResultTable {
         do {
-            return try read { db in
-                let statement = try db.makeStatement(sql: sql)
-                let rows = try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
-                return ResultTable(columnNames: statement.columnNames, rows: rows.map { $0.databaseValues.map(StoreValue.init) })
+            return try StoreOpening.describingFailures(path) {
+                try connection.read { db in
+                    let statement = try db.makeStatement(sql: sql)
+                    let rows = try Row.fetchAll(statement, arguments: StatementArguments(arguments.map(\.databaseValue)))
+                    return ResultTable(columnNames: statement.columnNames, rows: rows.map { $0.databaseValues.map(StoreValue.init) })
+                }
             }
         } catch var error as StoreError {
             if case .sqlite(let code, let message, let failingSQL, nil) = error.reason {

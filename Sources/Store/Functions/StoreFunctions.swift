@@ -32,6 +32,9 @@ import IPG
 ///   (`NodePairStatisticsAggregate`);
 /// - `ipg_node_quantile(value_block, value_row, layer, node_size, q)`: aggregate, per
 ///   node the q-quantile (`NodeQuantileAggregate`);
+/// - `ipg_merge_node_stats(order, statistics)`: aggregate, partial `ipg_node_stats` or
+///   `ipg_node_pair_stats` arrays of a group (a split query's ranges) merged in `order`
+///   (`NodeStatisticsMergeAggregate`);
 /// - `ipg_edge_activity(value_block, value_row, source layer, size, threshold, target
 ///   layer, size, threshold)`: aggregate, per dense edge the traces in which both ends are
 ///   active (`EdgeActivityAggregate`).
@@ -66,6 +69,7 @@ enum StoreFunctions {
             (DerivedEdgePairStatisticsAggregate.name, Int32(DerivedEdgesFunction.argumentCount + 2), { DerivedEdgePairStatisticsAggregate(cache: cache) }),
         ]
         for (name, count, make) in aggregates { ConnectionAggregate.register(name, argumentCount: count, in: db, make: make) }
+        db.add(function: DatabaseFunction("ipg_merge_node_stats", argumentCount: 2, pure: true, aggregate: NodeStatisticsMergeAggregate.self))
         db.add(function: DatabaseFunction("ipg_value", argumentCount: 4, pure: true) { arguments in
             guard let (block, row) = try cache.block(arguments, layerArgument: 2), let position = Int.fromDatabaseValue(arguments[3]),
                   (0..<block.rowLength).contains(position)

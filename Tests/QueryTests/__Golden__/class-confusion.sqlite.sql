@@ -4,6 +4,6 @@ FROM (SELECT t.model_id AS model_id, t.predicted_label AS predicted, l.layer AS 
 FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ?
 WHERE ((t.tag = ?) AND NOT ((t.predicted_label = t.true_label)))
-GROUP BY t.model_id, t.predicted_label, l.layer) AS g, json_each(g.stats) AS j) AS a
+GROUP BY +t.model_id, +t.predicted_label, l.layer) AS g, json_each(g.stats) AS j) AS a
 ORDER BY predicted, node
 -- arguments: $layer, $tag

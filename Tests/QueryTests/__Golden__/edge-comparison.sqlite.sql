@@ -7,7 +7,7 @@ JOIN layers l ON l.model_id = t.model_id AND l.layer = (SELECT x.source_layer
 FROM layers x
 WHERE x.model_id = t.model_id AND x.layer = ? AND x.edge_rule = 'dense')
 WHERE (t.tag = ?)
-GROUP BY t.model_id, t.true_label, l.layer) AS g, json_each(g.stats) AS j), e AS MATERIALIZED (SELECT t.model_id AS model_id, t.true_label AS label, ipg_edge_activity(t.value_block, t.value_row, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold) AS activity
+GROUP BY +t.model_id, +t.true_label, l.layer) AS g, json_each(g.stats) AS j), e AS MATERIALIZED (SELECT t.model_id AS model_id, t.true_label AS label, ipg_edge_activity(t.value_block, t.value_row, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold) AS activity
 FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ? AND l.edge_rule = 'dense'
 JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer
@@ -37,7 +37,7 @@ JOIN layers l ON l.model_id = t.model_id AND l.layer = (SELECT x.source_layer
 FROM layers x
 WHERE x.model_id = t.model_id AND x.layer = ? AND x.edge_rule = 'dense')
 WHERE (t.tag = ?)
-GROUP BY t.model_id, t.true_label, l.layer) AS g, json_each(g.stats) AS j), e AS MATERIALIZED (SELECT t.model_id AS model_id, t.true_label AS label, ipg_edge_activity(t.value_block, t.value_row, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold) AS activity
+GROUP BY +t.model_id, +t.true_label, l.layer) AS g, json_each(g.stats) AS j), e AS MATERIALIZED (SELECT t.model_id AS model_id, t.true_label AS label, ipg_edge_activity(t.value_block, t.value_row, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold) AS activity
 FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ? AND l.edge_rule = 'dense'
 JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer

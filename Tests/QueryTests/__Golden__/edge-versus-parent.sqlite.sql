@@ -12,7 +12,7 @@ JOIN layers l ON l.model_id = t.model_id AND l.layer = (SELECT x.source_layer
 FROM layers x
 WHERE x.model_id = t.model_id AND x.layer = ? AND x.edge_rule = 'dense')
 WHERE (t.tag = ?)
-GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS r
+GROUP BY +t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS r
 JOIN layers l ON l.model_id = r.model_id AND l.layer = ? AND l.source_layer = r.layer
 JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.source = r.node) UNION ALL
 SELECT *

@@ -8,6 +8,6 @@ FROM trace_attributes a
 WHERE a.trace_id = t.id AND a.key = ?
 ORDER BY a.position
 LIMIT 1) = ?)
-GROUP BY t.model_id, t.predicted_label, l.layer) AS g, json_each(g.stats) AS j) AS a
+GROUP BY +t.model_id, +t.predicted_label, l.layer) AS g, json_each(g.stats) AS j) AS a
 ORDER BY predicted, node
 -- arguments: 0.9, 0.5, 1, 'camera id', $camera

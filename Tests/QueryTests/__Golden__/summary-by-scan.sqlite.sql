@@ -4,7 +4,7 @@ FROM (SELECT t.model_id AS model_id, l.layer AS layer, ipg_node_stats(t.value_bl
 FROM traces t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ?
 WHERE ((t.tag = ?) AND NOT ((t.predicted_label = t.true_label)))
-GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS a
+GROUP BY +t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS a
 ORDER BY mean DESC, node
 LIMIT ?
 -- arguments: 2, 'clean', 1

@@ -7,6 +7,6 @@ FROM traces q INDEXED BY traces_by_input
 WHERE q.tag = t.parent_tag AND q.input_index = t.parent_index AND q.model_id = t.model_id)
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ?
 WHERE (t.tag = ?)
-GROUP BY t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS a
+GROUP BY +t.model_id, l.layer) AS g, json_each(g.stats) AS j) AS a
 ORDER BY node
 -- arguments: 1, 'fgsm'

@@ -46,6 +46,18 @@ extension SQLiteLowering {
             "ipg_node_stats(\(traceValues("t")), \(l).layer, \(l).node_size, \(l).threshold)"
         }
 
+        /// Per node, the statistics of several partial `nodeStatistics` (or `nodePairStatistics`)
+        /// arrays of a group merged into one, in the order of `order` (the ranges' order).
+        static func mergedNodeStatistics(order: String, statistics: String) -> String {
+            "ipg_merge_node_stats(\(order), \(statistics))"
+        }
+
+        /// Rows (`key`: position, `value`) of the partial states a split query's ranges gave,
+        /// bound as one JSON array.
+        static func partialStateRows(alias: String) -> SQLFragment {
+            "json_each(\(SQLFragment.placeholder(.partialStates))) AS \(raw: alias)"
+        }
+
         /// The Shannon entropy in bits of trace `t`'s |node values| in layer `l`.
         static func layerEntropy(layer l: String) -> String {
             "ipg_entropy(\(traceValues("t")), \(l).layer, \(l).node_size)"

@@ -11,7 +11,7 @@ public struct SQLiteLowering: QueryLowering {
     public func lower(_ plan: QueryPlan) -> CompiledQuery {
         var lowering = Conditions()
         let sql = lowering.statement(plan)
-        return CompiledQuery(sql: sql.text, arguments: sql.arguments, plan: plan)
+        return CompiledQuery(sql: sql.text, arguments: sql.arguments, plan: plan, split: split(plan))
     }
 }
 
@@ -23,6 +23,9 @@ extension SQLiteLowering {
         /// `parent(…)` / `child(…)`.
         private var traceAlias = "t"
         private var relatedCount = 0
+        /// When lowering the statements of a split query (`SQLiteLowering+Split`): the scans of
+        /// one part found so far, each a statement of partial states; nil for the single statement.
+        var partialScans: [SQLFragment]?
 
         mutating func statement(_ plan: QueryPlan) -> SQLFragment {
             let traces = plan.source.traces
@@ -39,7 +42,7 @@ extension SQLiteLowering {
                 }
                 sql = "SELECT \(select, separator: ", ") FROM traces t"
                 if readsParents { sql += " LEFT JOIN traces pt ON pt.id = \(raw: Self.parentID(of: "t"))" }
-                if let traces { sql += " WHERE \(condition(traces))" }
+                sql += whereClause(traces, part: .traceRange)
             case .summary(let summary):
                 sql = self.summary(summary, filter: traces)
             case .comparison(let comparison):
