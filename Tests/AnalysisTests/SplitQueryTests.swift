@@ -128,13 +128,29 @@ import TestSupport
         Self.expectEqual(many.table, single.table, text)
     }
 
+    /// A store whose traces span fewer ids than the session's minimum runs a splittable scan as
+    /// one statement, with the same rows.
+    @Test func smallStoresRunScansAsOneStatement() throws {
+        let fixture = try Self.fixture.get()
+        let text = "from traces where not correct | nodes of layer 1 | summarize mean, max by node"
+        let backend = try CountingBackend(ProvenanceStore(path: fixture.path, access: .readOnly))
+        var session = QuerySession(backend: backend, scanWorkers: 2)
+        session.splitMinimumTraces = 151
+        let prepared = try session.prepare(SourceText(text), parameters: QueryParameters())
+        #expect(prepared.compiled.split != nil)
+        let table = try session.run(prepared).table
+        #expect(!backend.statements.contains(2), "\(backend.statements)")
+        Self.expectEqual(table, try Self.rows(fixture.path, text, workers: 2).table, text)
+    }
+
     // MARK: Running and comparing
 
     /// A query's rows with `workers`, whether it compiled to a split query, and how many
     /// statements each call to the store ran at once.
     static func rows(_ path: String, _ text: String, workers: Int) throws -> (table: ResultTable, split: Bool, statements: [Int]) {
         let backend = try CountingBackend(ProvenanceStore(path: path, access: .readOnly))
-        let session = QuerySession(backend: backend, scanWorkers: workers)
+        var session = QuerySession(backend: backend, scanWorkers: workers)
+        session.splitMinimumTraces = 0
         let prepared = try session.prepare(SourceText(text), parameters: QueryParameters())
         let table = try session.run(prepared).table
         return (table, prepared.compiled.split != nil, backend.statements)
@@ -142,7 +158,8 @@ import TestSupport
 
     static func rows(_ path: String, _ saved: SavedQuery, _ given: [String: String], workers: Int) throws -> (table: ResultTable, split: Bool, statements: [Int]) {
         let backend = try CountingBackend(ProvenanceStore(path: path, access: .readOnly))
-        let session = QuerySession(backend: backend, scanWorkers: workers)
+        var session = QuerySession(backend: backend, scanWorkers: workers)
+        session.splitMinimumTraces = 0
         let prepared = try session.prepare(saved, parameters: QueryParameters(given: given))
         let table = try session.run(prepared).table
         return (table, prepared.compiled.split != nil, backend.statements)

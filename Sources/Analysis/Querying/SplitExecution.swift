@@ -9,12 +9,19 @@ import Store
 struct SplitExecution {
     let backend: any ProvenanceBackend
     let workers: Int
+    /// Fewer traces than this (by id span) run as the single statement: a second connection
+    /// costs about 0.1 s to open and check, the time one statement scans some 100,000 traces in.
+    var minimumTraces = SplitExecution.standardMinimumTraces
 
-    /// The query's rows, or nil when the store has no traces, or a listing's a single one (then
-    /// the single statement runs). `parameters` are the `$parameters`' values, by name.
+    /// The span of trace ids below which queries run as one statement by default.
+    static let standardMinimumTraces: Int64 = 50_000
+
+    /// The query's rows, or nil when the store has fewer traces than `minimumTraces`, or a
+    /// listing's a single one (then the single statement runs). `parameters` are the `$parameters`' values, by name.
     func run(_ split: SplitQuery, parameters: [String: StoreValue]) throws -> ResultTable? {
         let bounds = try backend.run(sql: "SELECT MIN(id), MAX(id) FROM traces", arguments: [])
-        guard case .integer(let first)? = bounds.rows.first?[0], case .integer(let last)? = bounds.rows.first?[1] else { return nil }
+        guard case .integer(let first)? = bounds.rows.first?[0], case .integer(let last)? = bounds.rows.first?[1],
+              last - first + 1 >= minimumTraces else { return nil }
         let ranges: [ClosedRange<Int64>]
         if case .concatenate = split.merge {
             ranges = Self.ranges(first...last, parts: workers)

@@ -40,12 +40,19 @@ extension ClickHouseBackend {
         let layers = TabSeparated.rows(try client.execute("""
             SELECT model_id, layer, name, kind, node_count, node_size, edge_rule FROM \(table("layers")) FINAL ORDER BY model_id, layer FORMAT TabSeparated
             """))
+        // Every source of a layer, in position order (this store keeps every layer full).
+        var sources: [String: [String: [Int]]] = [:]
+        for row in TabSeparated.rows(try client.execute(
+            "SELECT model_id, layer, source_layer FROM \(table("layer_sources")) FINAL ORDER BY model_id, layer, position FORMAT TabSeparated")) {
+            sources[row[0], default: [:]][row[1], default: []].append(Int(row[2]) ?? -1)
+        }
         let models = TabSeparated.rows(try client.execute(
             "SELECT id, fingerprint, name FROM \(table("models")) FINAL ORDER BY added_order, id FORMAT TabSeparated")).map { model in
             Catalog.Model(fingerprint: model[1], name: model[2], layers: layers.filter { $0[0] == model[0] }.map { row in
                 var layer = Catalog.Layer(index: Int(row[1]) ?? 0, name: row[2], kind: LayerKind(rawValue: row[3]) ?? .activation,
                                           nodeCount: Int(row[4]) ?? 0, nodeSize: Int(row[5]) ?? 0)
                 layer.edgeRule = EdgeRuleKind(rawValue: row[6])
+                layer.sources = sources[row[0]]?[row[1]] ?? []
                 return layer
             })
         }
