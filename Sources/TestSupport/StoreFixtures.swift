@@ -58,7 +58,7 @@ public enum StoreFixtures {
         let writer = try TraceStreamWriter(path: stream, header: StreamHeader(topology: topology))
         for trace in traces { try writer.append(trace) }
         try writer.finish()
-        _ = try StreamIngestor(store: ProvenanceStore(path: database)).ingest([stream])
+        _ = try StreamIngestor(backend: ProvenanceStore(path: database)).ingest([stream])
         return database
     }
 

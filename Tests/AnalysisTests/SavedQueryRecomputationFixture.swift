@@ -98,7 +98,7 @@ struct RecomputationFixture {
             }
             let store = try ProvenanceStore(path: database)
             let added = try [(streams[1], 7), (streams[0], 2000), (streams[0], 2000)].map {
-                try StreamIngestor(store: store, batchSize: $0.1).ingest([$0.0]).tracesAdded
+                try StreamIngestor(backend: store, batchSize: $0.1).ingest([$0.0]).tracesAdded
             }
             #expect(added == [50, 40, 0])
             stored = Array(all[40...] + all[..<40])

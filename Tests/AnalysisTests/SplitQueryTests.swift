@@ -28,7 +28,7 @@ import TestSupport
             let stream = directory.path("traces.ipgz")
             _ = try StoreFixtures.traces(count: 150, seed: 29, path: stream, tags: ["clean", "fgsm"])
             path = directory.path("store.sqlite")
-            _ = try StreamIngestor(store: ProvenanceStore(path: path), batchSize: 7).ingest([stream])
+            _ = try StreamIngestor(backend: ProvenanceStore(path: path), batchSize: 7).ingest([stream])
             let blocks = try ProvenanceStore(path: path, access: .readOnly).run(sql: "SELECT COUNT(DISTINCT value_block) FROM traces", arguments: [])
             guard blocks.rows == [[.integer(22)]] else { throw StoreError(path: path, reason: .damaged(detail: "value blocks: \(blocks.rows)")) }
         }

@@ -19,9 +19,9 @@ struct ClickHouseCommandTests {
         let directory = try TemporaryDirectory()
         let stream = directory.path("t.ipgz"), sqlite = directory.path("s.sqlite")
         _ = try StoreFixtures.traces(count: 30, seed: 4, path: stream, tags: ["clean", "noisy", "blur"])
-        _ = try StreamIngestor(store: ProvenanceStore(path: sqlite)).ingest([stream])
+        _ = try StreamIngestor(backend: ProvenanceStore(path: sqlite)).ingest([stream])
         let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli"), cluster: clustered ? servers.clusterName : nil)
-        _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 7).ingest([stream])
+        _ = try StreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 7).ingest([stream])
 
         let (stdout, stderr, status) = try run(["info", "--db", url])
         #expect(status == 0 && stderr.isEmpty, "\(stderr)")
@@ -42,7 +42,7 @@ struct ClickHouseCommandTests {
         let stream = directory.path("t.ipgz")
         let (_, traces) = try StoreFixtures.traces(count: 12, seed: 2, path: stream, tags: ["clean", "noisy"])
         let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_sql"), cluster: servers.clusterName)
-        _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 5).ingest([stream])
+        _ = try StreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 5).ingest([stream])
 
         let (stdout, stderr, status) = try run(["sql", "--db", url, "SELECT tag, count() AS n, max(input_index) AS last FROM traces WHERE tag != ? GROUP BY tag ORDER BY tag", "--bind", "none"])
         #expect(status == 0 && stderr.isEmpty, "\(stderr)")
@@ -129,7 +129,7 @@ struct ClickHouseCommandTests {
         let stream = directory.path("t.ipgz"), sqlite = directory.path("s.sqlite")
         _ = try StoreFixtures.traces(count: 10, seed: 3, path: stream, tags: ["clean", "noisy"])
         let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_export"), cluster: servers.clusterName)
-        _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url)).ingest([stream])
+        _ = try StreamIngestor(backend: ClickHouseBackend(url: url)).ingest([stream])
         _ = try deepProvOutput(["ingest", "--quiet", "--db", sqlite, stream])
         for format in ["dot", "node-link"] {
             let exported = try run(["export", "--db", url, "--tag", "noisy", "--input", "3", "--format", format])

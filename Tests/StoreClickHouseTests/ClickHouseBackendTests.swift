@@ -31,9 +31,9 @@ struct ClickHouseBackendTests {
         let directory = try TemporaryDirectory()
         let (paths, captured) = try streams(in: directory)
         let sqlite = try ProvenanceStore(path: directory.path("s.sqlite"))
-        let reference = try StreamIngestor(store: sqlite, batchSize: 16).ingest(paths)
+        let reference = try StreamIngestor(backend: sqlite, batchSize: 16).ingest(paths)
         let clickhouse = try ClickHouseBackend(url: url(clustered: clustered, stem: "equal"))
-        let summary = try ClickHouseStreamIngestor(backend: clickhouse, batchSize: 16).ingest(paths)
+        let summary = try StreamIngestor(backend: clickhouse, batchSize: 16).ingest(paths)
         #expect((summary.tracesRead, summary.tracesAdded, summary.tracesSkipped) == (reference.tracesRead, reference.tracesAdded, 0))
         #expect(summary.tracesAdded == captured.count)
 
@@ -79,7 +79,7 @@ struct ClickHouseBackendTests {
         #expect(try clickhouse.modelBytes(fingerprint: got.models[1].fingerprint) != nil)
 
         // Re-ingesting both streams, and the 40 MLP traces twice, adds nothing.
-        let again = try ClickHouseStreamIngestor(backend: clickhouse, batchSize: 9).ingest(paths + [paths[0]])
+        let again = try StreamIngestor(backend: clickhouse, batchSize: 9).ingest(paths + [paths[0]])
         #expect((again.tracesRead, again.tracesAdded, again.tracesSkipped) == (captured.count + 40, 0, captured.count + 40))
         #expect(try clickhouse.info().traces == captured.count)
         #expect(try clickhouse.info().runs.map(\.status) == ["finished", "finished"])
@@ -102,7 +102,7 @@ struct ClickHouseBackendTests {
         #expect(try clickhouse.info().traces == 16)
         #expect(try clickhouse.info().runs.map(\.status) == ["running"])  // its process (this one) still runs
 
-        let resumed = try ClickHouseStreamIngestor(backend: clickhouse, batchSize: 8).ingest([stream])
+        let resumed = try StreamIngestor(backend: clickhouse, batchSize: 8).ingest([stream])
         #expect((resumed.tracesRead, resumed.tracesAdded, resumed.tracesSkipped) == (50, 34, 16))
         let counts = TabSeparated.rows(try clickhouse.client.execute("""
             SELECT count(), uniqExact(tag, input_index, input_hash, parent_tag, parent_index) FROM \(clickhouse.table("traces")) FORMAT TabSeparated
@@ -122,7 +122,7 @@ struct ClickHouseBackendTests {
         let stream = directory.path("t.ipgz")
         let (topology, traces) = try StoreFixtures.traces(count: 60, seed: 12, path: stream, tags: ["clean", "noisy"])
         let clickhouse = try ClickHouseBackend(url: url(clustered: true, stem: "statistics"))
-        _ = try ClickHouseStreamIngestor(backend: clickhouse, batchSize: 16).ingest([stream])
+        _ = try StreamIngestor(backend: clickhouse, batchSize: 16).ingest([stream])
         try expectSpreadOverShards(clickhouse, total: traces.count)
         for layer in topology.layers where layer.nodeSize == 1 {
             let table = try clickhouse.run(sql: """
@@ -197,7 +197,7 @@ struct ClickHouseBackendTests {
         let stream = directory.path("t.ipgz")
         let (_, traces) = try StoreFixtures.traces(count: 20, seed: 6, path: stream, tags: ["clean", "noisy"])
         let clickhouse = try ClickHouseBackend(url: url(clustered: true, stem: "run"))
-        _ = try ClickHouseStreamIngestor(backend: clickhouse, batchSize: 8).ingest([stream])
+        _ = try StreamIngestor(backend: clickhouse, batchSize: 8).ingest([stream])
         #expect(clickhouse.dialectName == "clickhouse")
 
         let table = try clickhouse.run(sql: """

@@ -38,7 +38,7 @@ struct ClickHouseShardFailureTests {
         #expect(run.summary.tracesAdded == 50)
 
         try servers.restart(shard: 2)
-        let resumed = try ClickHouseStreamIngestor(backend: backend, batchSize: 16).ingest([stream])
+        let resumed = try StreamIngestor(backend: backend, batchSize: 16).ingest([stream])
         #expect(resumed.tracesRead == 120 && resumed.tracesAdded + resumed.tracesSkipped == 120)
         #expect(resumed.tracesSkipped >= 50)
         let counts = TabSeparated.rows(try backend.client.execute(

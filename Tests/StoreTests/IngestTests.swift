@@ -14,9 +14,9 @@ import TestSupport
         let stream = directory.path("t.ipgz")
         let (_, traces) = try StoreFixtures.traces(count: 50, seed: 1, path: stream, frameCapacity: 7, tags: ["clean", "noisy"])
         let store = try ProvenanceStore(path: directory.path("s.sqlite"))
-        let first = try StreamIngestor(store: store, batchSize: 8).ingest([stream])
+        let first = try StreamIngestor(backend: store, batchSize: 8).ingest([stream])
         #expect((first.tracesRead, first.tracesAdded, first.tracesSkipped) == (50, 50, 0))
-        let second = try StreamIngestor(store: store, batchSize: 8).ingest([stream, stream])
+        let second = try StreamIngestor(backend: store, batchSize: 8).ingest([stream, stream])
         #expect((second.tracesRead, second.tracesAdded, second.tracesSkipped) == (100, 0, 100))
         let info = try store.info()
         #expect(info.traces == 50 && info.tags == ["clean": 25, "noisy": 25])
@@ -34,8 +34,8 @@ import TestSupport
         _ = try StoreFixtures.traces(count: 12, seed: 1, path: first)
         _ = try StoreFixtures.traces(count: 5, seed: 2, path: second)
         let store = try ProvenanceStore(path: directory.path("s.sqlite"))
-        #expect(try StreamIngestor(store: store, batchSize: 4).ingest([first]).reusedIndices.isEmpty)
-        let again = try StreamIngestor(store: store, batchSize: 4).ingest([first, second])
+        #expect(try StreamIngestor(backend: store, batchSize: 4).ingest([first]).reusedIndices.isEmpty)
+        let again = try StreamIngestor(backend: store, batchSize: 4).ingest([first, second])
         #expect(again.tracesAdded == 5)
         #expect(again.reusedIndices == ["clean": ReusedIndices(traces: 5, firstIndex: 0)])
     }
@@ -45,7 +45,7 @@ import TestSupport
         let stream = directory.path("t.ipgz")
         let (topology, traces) = try StoreFixtures.traces(count: 120, seed: 2, path: stream)
         let store = try ProvenanceStore(path: directory.path("s.sqlite"))
-        _ = try StreamIngestor(store: store, batchSize: 17).ingest([stream])
+        _ = try StreamIngestor(backend: store, batchSize: 17).ingest([stream])
         let queue = try DatabaseQueue(path: directory.path("s.sqlite"))
         let rows = try queue.read { try Row.fetchAll($0, sql: "SELECT * FROM node_summary WHERE tag = 'clean' ORDER BY layer, node") }
         #expect(rows.count == topology.nodeCount)
@@ -68,7 +68,7 @@ import TestSupport
         let stream = directory.path("t.ipgz")
         let (topology, traces) = try StoreFixtures.traces(count: 5, seed: 3, path: stream)
         let store = try ProvenanceStore(path: directory.path("s.sqlite"))
-        _ = try StreamIngestor(store: store).ingest([stream])
+        _ = try StreamIngestor(backend: store).ingest([stream])
         let trace = traces[4]
         let graph = InferenceProvenanceGraph(topology: topology, trace: trace)
         let expected = Dictionary(uniqueKeysWithValues: graph.edges.map { ("\($0.source)->\($0.target)", Double($0.weight)) })
@@ -117,7 +117,7 @@ import TestSupport
         bytes[bytes.count - 40] ^= 0xFF  // inside the last traces frame's payload
         try Data(bytes).write(to: URL(fileURLWithPath: stream))
         let store = try ProvenanceStore(path: directory.path("s.sqlite"))
-        let error = #expect(throws: TraceStreamError.self) { try StreamIngestor(store: store, batchSize: 3).ingest([stream]) }
+        let error = #expect(throws: TraceStreamError.self) { try StreamIngestor(backend: store, batchSize: 3).ingest([stream]) }
         #expect(error?.frame == 4)
         #expect(error?.description.contains("t.ipgz: frame 4 at byte") == true)
         let info = try store.info()
@@ -149,7 +149,7 @@ import TestSupport
         let partial = try store.info().traces
         #expect(partial % 500 == 0, "only whole batches are committed (\(partial))")
         #expect(partial < 30_000, "the ingest was killed before it finished")
-        let rerun = try StreamIngestor(store: store).ingest([stream])
+        let rerun = try StreamIngestor(backend: store).ingest([stream])
         #expect(rerun.tracesAdded == 30_000 - partial)
         #expect(try store.info().traces == 30_000)
         // The next writer records the killed run as interrupted.
@@ -164,7 +164,7 @@ import TestSupport
         let stream = directory.path("t.ipgz"), database = directory.path("s.sqlite")
         _ = try StoreFixtures.traces(count: 6000, seed: 6, path: stream)
         let store = try ProvenanceStore(path: database)
-        let writer = Thread { _ = try? StreamIngestor(store: store, batchSize: 250).ingest([stream]) }
+        let writer = Thread { _ = try? StreamIngestor(backend: store, batchSize: 250).ingest([stream]) }
         writer.start()
         let reader = try ProvenanceStore(path: database)
         var observations = 0
@@ -190,7 +190,7 @@ import TestSupport
         let stream = directory.path("t.ipgz")
         let (topology, _) = try StoreFixtures.traces(count: 6, seed: 7, path: stream, tags: ["clean", "fgsm"])
         let store = try ProvenanceStore(path: directory.path("s.sqlite"))
-        _ = try StreamIngestor(store: store).ingest([stream])
+        _ = try StreamIngestor(backend: store).ingest([stream])
         let catalog = try store.catalog()
         #expect(catalog.tags == ["clean", "fgsm"])
         #expect(catalog.models.map(\.fingerprint) == [topology.fingerprint])

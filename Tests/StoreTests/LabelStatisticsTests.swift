@@ -26,8 +26,8 @@ import TestSupport
         let (topology, traces) = try StoreFixtures.traces(count: 50, seed: 4, path: stream, frameCapacity: 7, tags: ["clean", "noisy"])
         let store = try ProvenanceStore(path: database)
         // Small batches, then the same stream again (every trace skipped): counts do not double.
-        _ = try StreamIngestor(store: store, batchSize: 6).ingest([stream])
-        _ = try StreamIngestor(store: store, batchSize: 9).ingest([stream])
+        _ = try StreamIngestor(backend: store, batchSize: 6).ingest([stream])
+        _ = try StreamIngestor(backend: store, batchSize: 9).ingest([stream])
         let stored = try rows(store)
         var expectedKeys = 0
         for tag in ["clean", "noisy"] {

@@ -24,8 +24,8 @@ import TestSupport
         let stream = directory.path("t.ipgz")
         let (topology, traces) = try StoreFixtures.traces(count: 30, seed: 12, path: stream, frameCapacity: 4, tags: ["clean", "noisy"])
         let store = try ProvenanceStore(path: directory.path("s.sqlite"))
-        _ = try StreamIngestor(store: store, batchSize: 7).ingest([stream])
-        _ = try StreamIngestor(store: store, batchSize: 7).ingest([stream])
+        _ = try StreamIngestor(backend: store, batchSize: 7).ingest([stream])
+        _ = try StreamIngestor(backend: store, batchSize: 7).ingest([stream])
         let stored = try norms(store)
         #expect(stored.count == traces.count * topology.layers.count)
         for trace in traces {

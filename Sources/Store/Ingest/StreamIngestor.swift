@@ -29,22 +29,23 @@ public struct ReusedIndices: Sendable, Equatable {
     }
 }
 
-/// Loads trace streams into a store as one `IngestRun`. A damaged stream keeps the traces of
-/// the frames before the damage, marks the run failed and throws the stream's error.
+/// Loads trace streams into a store (any backend) as one ingest run. A damaged stream keeps
+/// the traces of the frames before the damage, marks the run failed and throws the stream's
+/// error, which names the place.
 public struct StreamIngestor {
-    public let store: ProvenanceStore
-    /// Traces per transaction.
+    public let backend: any ProvenanceBackend
+    /// Traces per batch (an SQLite transaction, a ClickHouse insert).
     public let batchSize: Int
 
-    public init(store: ProvenanceStore, batchSize: Int = 2000) {
-        self.store = store
+    public init(backend: any ProvenanceBackend, batchSize: Int = 2000) {
+        self.backend = backend
         self.batchSize = max(1, batchSize)
     }
 
     /// Ingests `paths` (`-` for standard input) in order, as one run; `progress` gets the
     /// summary so far as batches are written.
     public func ingest(_ paths: [String], progress: (IngestSummary) -> Void = { _ in }) throws -> IngestSummary {
-        let run = try IngestRun(store: store, sources: paths.joined(separator: " "), batchSize: batchSize)
+        let run = try backend.beginIngest(sources: paths.joined(separator: " "), batchSize: batchSize)
         do {
             for path in paths {
                 let reader = try TraceStreamReader(path: path)
