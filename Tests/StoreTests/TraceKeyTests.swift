@@ -64,7 +64,7 @@ import TestSupport
                  try String.fetchAll(db, sql: "SELECT name FROM pragma_table_info('traces')"))
             }
         }
-        #expect(try layout(store).0 == ["traces_by_input", "traces_by_parent", "traces_by_prediction"])
+        #expect(try layout(store).0 == ["traces_by_input", "traces_by_parent"])
         #expect(try layout(store) == layout(fresh))
         #expect(try store.read { db in try Row.fetchAll(db, sql: rowsSQL).map(\.description) } == before)
         #expect(before.count == 9)

@@ -15,6 +15,7 @@ enum ReleasedMigrations {
         8: ["84ffb24c88cce27613209432dd006db341a7f3c828f75e2d2f93e27b4b24bd64"],
         9: ["a5c001d35c60db35ab68e5f0eae06ce609dc996f363942ba24358e00ec247a2c"],
         10: ["1a15f0d6172204ec15a6163baf450a442207cb268208ccacafc6e39d611fade4"],
+        11: ["ca2b4557debf598b41e616b06ffebe77c8f83619c5b9493d422fba85b03d2acd"],
     ]
 
     /// Whether a store that recorded `sha256` for `migration` may be used by this build.

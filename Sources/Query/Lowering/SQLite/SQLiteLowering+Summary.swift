@@ -275,9 +275,10 @@ extension SQLiteLowering.Conditions {
         sql += whereClause(filter, part: .valueBlocks)
         // Grouped by the traces' columns behind a unary `+`, which SQLite reads as the column
         // but cannot serve from an index: grouping by `t.model_id` made it walk the traces
-        // through `traces_by_prediction` (model, tag, labels) whatever the filter, visiting
-        // the value blocks out of order and decoding each of them again and again (5× slower
-        // over 1M traces). A filter on an index's columns (a tag) still uses that index.
+        // through an index on (model, tag, labels), dropped since (migration 0011), whatever
+        // the filter, visiting the value blocks out of order and decoding each of them again
+        // and again (5× slower over 1M traces). A filter on an index's columns (a tag) still
+        // uses that index.
         sql += " GROUP BY \(raw: (["+t.model_id"] + groupExpressions.map { "+" + $0.0 } + ["l.layer"]).joined(separator: ", "))"
         return partialScans == nil ? sql : partialScan(sql, groups: summary.groups)
     }
