@@ -73,7 +73,7 @@ import TestSupport
         #expect(migratedAnswers == expectedAnswers)
         #expect(migratedAnswers.filter { $0.hasPrefix("[{") }.count >= 10, "most answers hold rows: \(migratedAnswers)")
         // Ingesting the same traces again recognises every one of them.
-        let summary = try StreamIngestor(store: store).ingest([directory.path("traces.ipgz")])  // the stream storeHolding wrote
+        let summary = try StreamIngestor(backend: store).ingest([directory.path("traces.ipgz")])  // the stream storeHolding wrote
         #expect((summary.tracesRead, summary.tracesAdded) == (traces.count, 0))
         #expect(try rows(database) == expectedRows)
     }
