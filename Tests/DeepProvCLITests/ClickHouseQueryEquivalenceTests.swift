@@ -127,6 +127,23 @@ struct ClickHouseQueryEquivalenceTests {
         }
     }
 
+    /// Values reach the server as the backend writes them into the statement (18.16 has no
+    /// bound parameters): each comes back unchanged, and none is read as SQL.
+    @Test func valuesWrittenAsLiteralsComeBackUnchanged() throws {
+        let backend = try Self.stores.get().clickhouse[1].backend
+        let texts = ["it's", "back\\slash\\", "\\'", "tab\tnew\nline\rend", "nul\u{0}byte", "?", "-- not a comment", "/* nor this */",
+                     "\"double\" `back`", "é ü 中 🙂", "'; DROP TABLE traces; --", ""]
+        for text in texts {
+            let table = try backend.run(sql: "SELECT ? AS s, length(?) AS n", arguments: [.text(text), .text(text)])
+            #expect(table.rows == [[.text(text), .integer(Int64(text.utf8.count))]], "\(text.debugDescription)")
+        }
+        let reals = [0.1, -0.5, 1e-300, 5e-324, 1.7976931348623157e308, -0.0, 123456789.125]
+        let integers: [Int64] = [0, -1, 9_007_199_254_740_993, Int64.max, Int64.min + 1]
+        let table = try backend.run(sql: "SELECT " + (reals.map { _ in "toFloat64(?)" } + integers.map { _ in "toInt64(?)" }).joined(separator: ", "),
+                                    arguments: reals.map(StoreValue.real) + integers.map(StoreValue.integer))
+        #expect(table.rows == [reals.map(StoreValue.real) + integers.map(StoreValue.integer)])
+    }
+
     static func rows(_ session: QuerySession, _ source: SourceText, _ parameters: QueryParameters) throws -> ResultTable {
         try session.run(session.prepare(source, parameters: parameters)).table
     }
