@@ -30,6 +30,8 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces where correct | nodes of layer 1 | summarize mean, stddev by tag, label, node | sort -mean | take 5",
         "from traces | nodes of layer 1 | summarize mean by node | derive m = abs(mean) | select node, m | sort -m",
         "from traces where label = 1 and confidence < 0.9 | nodes of layer 0 | summarize count, mean, max by node",
+        "from traces | nodes of layer 1 | summarize count, mean, stddev, freq, min, max by layer",
+        "from traces where not correct | nodes of layer 2 | summarize count, mean, stddev, freq by tag, label, layer | sort -freq, tag, label",
     ]
 
     /// The saved queries in the supported shapes (the others are refused, below).
@@ -41,7 +43,7 @@ struct ClickHouseQueryEquivalenceTests {
     static let refused: [(query: String, missing: String)] = [
         ("from traces | nodes of layer 1 | summarize mean by node | versus parent", "versus parent"),
         ("from traces where tag = 'clean' | edges into layer 2 | sort -contribution | take 2", "edges"),
-        ("from traces | summarize count, mean by layer", "summaries by layer"),
+        ("from traces | summarize count, mean by layer", "summaries over every layer"),
         ("from traces where attr('k') = '3' | select input", "attributes (k)"),
         ("from traces | select input, prob(label)", "trace measures (prob_label)"),
     ]

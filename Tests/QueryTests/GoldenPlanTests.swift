@@ -81,7 +81,7 @@ import TestSupport
                 #expect(compiled.sql.components(separatedBy: "?").count - 1 == compiled.arguments.count, "one argument per placeholder: \(name)")
             }
         }
-        #expect(written == ["class-confusion", "class-envelope", "misclassified", "node-stats", "summary-from-statistics", "summary-by-scan", "trace-listing", "node-values"])
+        #expect(written == ["class-confusion", "class-envelope", "misclassified", "node-stats", "summary-from-statistics", "summary-by-scan", "layer-summary-by-tag", "trace-listing", "node-values"])
     }
 
     /// The statement with a newline instead of the space before each main keyword.

@@ -110,6 +110,6 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
 
     // Lowering: a plan → one backend's SQL.
     /// A query whose plan the backend's SQL dialect cannot be written for (yet): ClickHouse's
-    /// lowering writes trace listings, node values and per-node summaries of one layer.
+    /// lowering writes trace listings, node values and per-node or per-layer summaries of one layer.
     case notLowerable = "E063"
 }

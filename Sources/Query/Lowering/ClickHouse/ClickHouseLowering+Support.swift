@@ -2,7 +2,7 @@ import IPG
 
 extension ClickHouseLowering {
     /// Which plans this slice of the ClickHouse lowering writes: trace listings over the
-    /// traces' metadata columns, node values of a layer, and per-node summaries of one layer
+    /// traces' metadata columns, node values of a layer, and per-node or per-layer summaries of one layer
     /// (count, mean, stddev, min, max, freq) by label, prediction or tag; after each, `where`,
     /// `derive`/`select`, `sort` and `take` over those columns.
     enum Support {
@@ -19,7 +19,7 @@ extension ClickHouseLowering {
             case .nodeValues(let layer):
                 if let missing = refusal(ofLayer: layer, catalog: catalog) { return missing }
             case .summary(let summary):
-                if summary.unit != .node { return "summaries by \(summary.unit.rawValue)" }
+                if summary.unit == .edge { return "summaries by edge" }
                 guard let layer = summary.layer else { return "summaries over every layer" }
                 if let missing = refusal(ofLayer: layer, catalog: catalog) { return missing }
                 let supported: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max]

@@ -7,7 +7,8 @@ import IPG
 /// SELECT (a `GLOBAL` one, so that each shard receives the joined rows). Values stay `?`
 /// placeholders; the backend writes them as literals.
 ///
-/// This first slice writes trace listings, node values and per-node summaries of one layer;
+/// This first slice writes trace listings, node values and per-node or per-layer summaries
+/// of one layer;
 /// `refusal(of:)` names anything else, and the compiler reports it as a diagnostic.
 public struct ClickHouseLowering: QueryLowering {
     public let dialectName = "clickhouse"
@@ -71,9 +72,10 @@ extension ClickHouseLowering {
                 + whereClause(filter)
         }
 
-        /// Per node of one layer, per model and group: the statistics of the selected traces'
-        /// values, from array aggregates (`sumForEach`, …) over the traces, which each shard
-        /// computes and the initiator merges, then one row per node (`ARRAY JOIN`).
+        /// Per node (or the whole layer) of one layer, per model and group: the statistics of the
+        /// selected traces' values, from array aggregates (`sumForEach`, …) over the traces,
+        /// which each shard computes and the initiator merges, then one row per node (`ARRAY
+        /// JOIN`) or per layer (array functions over the per-node arrays).
         private func summary(_ summary: Summary, filter: BoundCondition?) -> SQLFragment {
             let layer = summary.layer!
             let values: SQLFragment = "t.layer_values[\(bind: layer) + 1]"
@@ -95,27 +97,41 @@ extension ClickHouseLowering {
             }
             inner += " WHERE \(conditions, separator: " AND ")"
             inner += " GROUP BY \(raw: (["model_id"] + groups.map(\.1)).joined(separator: ", "))"
-            let n = "node_traces"
             var columns: [SQLFragment] = groups.map { SQLFragment(raw: $0.1) }
             columns.append("\(bind: layer) AS layer")
-            columns.append("toInt64(node_position) - 1 AS node")
-            for measure in summary.measures {
-                let value: String
-                switch measure {
-                case .count: value = n
-                case .mean: value = "node_sum / \(n)"
-                case .stddev: value = "sqrt(greatest(node_square / \(n) - (node_sum / \(n)) * (node_sum / \(n)), 0))"
-                case .freq: value = "node_act / \(n)"
-                case .min: value = "node_minimum"
-                case .max: value = "node_maximum"
-                default: preconditionFailure("refused: \(measure)")
-                }
-                columns.append(SQLFragment(raw: "\(value) AS \(Self.quoted(measure.name))"))
+            guard summary.unit == .node else {
+                // The layer's values pooled: the per-node arrays summed, or their extremes (18.16 has
+                // no arrayMin: arrayReduce).
+                columns += Self.measures(summary.measures, count: "node_traces", n: "(node_traces * length(node_sums))", sum: "arraySum(node_sums)",
+                                         squares: "arraySum(node_squares)", active: "arraySum(node_active)", min: "arrayReduce('min', node_minima)", max: "arrayReduce('max', node_maxima)")
+                return "SELECT \(columns, separator: ", ") FROM (\(inner))"
             }
+            columns.append("toInt64(node_position) - 1 AS node")
+            columns += Self.measures(summary.measures, count: "node_traces", n: "node_traces", sum: "node_sum", squares: "node_square",
+                                     active: "node_act", min: "node_minimum", max: "node_maximum")
             var arrays = ["node_sums AS node_sum", "node_squares AS node_square", "node_minima AS node_minimum", "node_maxima AS node_maximum"]
             if freq { arrays.append("node_active AS node_act") }
             arrays.append("arrayEnumerate(node_sums) AS node_position")
             return "SELECT \(columns, separator: ", ") FROM (\(inner)) ARRAY JOIN \(raw: arrays.joined(separator: ", "))"
+        }
+
+        /// The summary's measures over a unit's traces `count`, values `n`, their `sum`, sum of
+        /// `squares`, `active` count and extremes (population stddev, as SQLite's).
+        private static func measures(_ measures: [NodeMeasure], count: String, n: String, sum: String, squares: String, active: String,
+                                     min: String, max: String) -> [SQLFragment] {
+            measures.map { measure in
+                let value: String
+                switch measure {
+                case .count: value = count
+                case .mean: value = "\(sum) / \(n)"
+                case .stddev: value = "sqrt(greatest(\(squares) / \(n) - (\(sum) / \(n)) * (\(sum) / \(n)), 0))"
+                case .freq: value = "\(active) / \(n)"
+                case .min: value = min
+                case .max: value = max
+                default: preconditionFailure("refused: \(measure)")
+                }
+                return SQLFragment(raw: "\(value) AS \(quoted(measure.name))")
+            }
         }
 
         /// Per node, over the rows' node values `values`: traces, sums, sums of squares, minima, maxima.
