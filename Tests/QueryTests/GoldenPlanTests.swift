@@ -7,7 +7,7 @@ import TestSupport
 /// Golden plans and SQLite SQL for a corpus of queries — every saved query and one per shape
 /// and stage — in `__Golden__/<name>.plan` and `<name>.sqlite.sql`. The SQL files break lines
 /// before its main keywords (a newline where the statement has a space) and end with the bound
-/// arguments. `DEEPPROV_RECORD_GOLDEN=1 swift test --filter GoldenPlanTests` rewrites them.
+/// arguments; `<name>.clickhouse.sql` holds ClickHouse SQL where its lowering writes it. `DEEPPROV_RECORD_GOLDEN=1 swift test --filter GoldenPlanTests` rewrites them.
 @Suite struct GoldenPlanTests {
     static let golden = GoldenFiles("__Golden__", besides: #filePath)
 
@@ -66,13 +66,33 @@ import TestSupport
         }
     }
 
+    /// The ClickHouse SQL of the queries its lowering writes, in `<name>.clickhouse.sql`;
+    /// the others are refused (E063). Which queries those are is pinned here.
+    @Test func clickHouseSQLMatchesItsGoldenFiles() throws {
+        var written: [String] = []
+        for (name, text) in try Self.savedQueries() + Self.corpus {
+            switch QueryCompiler.compile(SourceText(text), catalog: QueryCompilerTests.catalog, lowering: ClickHouseLowering()) {
+            case .failure(let diagnostics):
+                #expect(diagnostics.first.code == .notLowerable, "\(name): \(diagnostics.first.message)")
+            case .success(let compiled):
+                written.append(name)
+                let sql = Self.breakingLines(compiled.sql) + "\n-- arguments: " + compiled.arguments.map(Self.text).joined(separator: ", ") + "\n"
+                #expect(Self.golden.mismatch(sql, name: name + ".clickhouse.sql") == nil, "\(Self.golden.mismatch(sql, name: name + ".clickhouse.sql") ?? "")")
+                #expect(compiled.sql.components(separatedBy: "?").count - 1 == compiled.arguments.count, "one argument per placeholder: \(name)")
+            }
+        }
+        #expect(written == ["class-confusion", "class-envelope", "misclassified", "node-stats", "summary-from-statistics", "summary-by-scan", "layer-summary-by-tag", "trace-listing", "node-values"])
+    }
+
     /// The statement with a newline instead of the space before each main keyword.
     static func breakingLines(_ sql: String) -> String {
         var text = sql.replacingOccurrences(of: " CROSS JOIN ", with: "\u{1}")
+            .replacingOccurrences(of: " ARRAY JOIN ", with: "\u{2}").replacingOccurrences(of: " GLOBAL ANY INNER JOIN ", with: "\u{3}")
         for keyword in ["SELECT ", "FROM ", "WHERE ", "GROUP BY ", "ORDER BY ", "LIMIT ", "UNION ALL ", "JOIN "] {
             text = text.replacingOccurrences(of: " " + keyword, with: "\n" + keyword)
         }
         return text.replacingOccurrences(of: "\u{1}", with: "\nCROSS JOIN ")
+            .replacingOccurrences(of: "\u{2}", with: "\nARRAY JOIN ").replacingOccurrences(of: "\u{3}", with: "\nGLOBAL ANY INNER JOIN ")
     }
 
     static func text(_ argument: CompiledQuery.Argument) -> String {

@@ -103,11 +103,11 @@ public struct QuerySession: Sendable {
 
     /// The lowering that writes the backend's SQL dialect.
     static func lowering(for backend: any ProvenanceBackend) throws -> any QueryLowering {
-        let sqlite = SQLiteLowering()
-        guard backend.dialectName == sqlite.dialectName else {
+        let lowerings: [any QueryLowering] = [SQLiteLowering(), ClickHouseLowering()]
+        guard let lowering = lowerings.first(where: { $0.dialectName == backend.dialectName }) else {
             throw QueryFailure.unsupportedDialect(name: backend.dialectName, location: backend.location)
         }
-        return sqlite
+        return lowering
     }
 
     /// Whether the query has a `versus parent` stage (then the catalog says which tags have parents).

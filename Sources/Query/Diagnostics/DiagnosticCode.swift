@@ -107,4 +107,9 @@ public enum DiagnosticCode: String, Sendable, CaseIterable {
     /// `edges into layer`, an edge summary or `lineage` through a layer kept at summary
     /// resolution (per-node mean, max, share active), whose map edges need.
     case layerAtSummaryResolution = "E062"
+
+    // Lowering: a plan → one backend's SQL.
+    /// A query whose plan the backend's SQL dialect cannot be written for (yet): ClickHouse's
+    /// lowering writes trace listings, node values and per-node or per-layer summaries of one layer.
+    case notLowerable = "E063"
 }

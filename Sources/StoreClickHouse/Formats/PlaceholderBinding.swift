@@ -54,6 +54,9 @@ enum PlaceholderBinding {
         case .real(let number):
             if number.isNaN { return "nan" }
             if number.isInfinite { return number < 0 ? "-inf" : "inf" }
+            // 18.16 refuses a subnormal literal (5e-324: a syntax error): written as a normal
+            // double over a power of two, which divides back exactly.
+            if number.isSubnormal { return "(\(number * 0x1p600) / \(0x1p600 as Double))" }
             // Swift writes the shortest text that reads back as the same double.
             return "\(number)"
         case .text(let text): return SQLLiteral.string(text)

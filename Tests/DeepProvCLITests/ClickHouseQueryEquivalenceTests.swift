@@ -1,0 +1,183 @@
+import Analysis
+import Foundation
+import Query
+import Store
+import StoreClickHouse
+import Testing
+import TestSupport
+
+/// The ClickHouse lowering against the independent reference, SQLite's: the same stream
+/// ingested into an SQLite store, a single ClickHouse server and the two-shard cluster; every
+/// supported query gives the same columns and the same rows in the same order (reals within
+/// 1e-9 relative; trace ids, which differ between backends, are left out). Unsupported forms
+/// are refused with E063, naming the backend.
+@Suite(.enabled(if: ClickHouseServers.unavailableReason == nil, "\(ClickHouseServers.unavailableReason ?? "")"))
+struct ClickHouseQueryEquivalenceTests {
+    /// One query per supported form; `$k` is 4.
+    static let corpus: [String] = [
+        "from traces | select tag, input, label, predicted, confidence, correct | sort input",
+        "from traces where tag = 'noisy' and confidence > 0.5 | select input, confidence | sort -confidence, input",
+        "from traces where not correct or label = 2 | select input, tag, parent, parent_tag, run | sort tag, -input | take 7",
+        "from traces | select input, parent, parent_tag | sort parent, -input",
+        "from traces | derive c2 = confidence * 2 + 1 | where c2 > 1.8 | select input, c2 | sort -c2, input",
+        "from traces where input >= 10 and input < 40 and tag != 'blur' | select input, tag | sort -input | take $k",
+        "from traces where tag = 'clean' and input < 12 | nodes of layer 1 | where value > 0",
+        "from traces | nodes of layer 2 | sort -value, input, node | take 10",
+        "from traces | nodes of layer 1 | summarize count, mean, stddev, min, max, freq by node",
+        "from traces where tag = 'noisy' | nodes of layer 2 | summarize count, mean, stddev, freq by label, node",
+        "from traces | nodes of layer 2 | summarize mean, freq by predicted, node | where freq > 0.3 | sort -freq, predicted, node",
+        "from traces | nodes of layer 0 | summarize min, max by tag, node | sort tag, -node",
+        "from traces where correct | nodes of layer 1 | summarize mean, stddev by tag, label, node | sort -mean | take 5",
+        "from traces | nodes of layer 1 | summarize mean by node | derive m = abs(mean) | select node, m | sort -m",
+        "from traces where label = 1 and confidence < 0.9 | nodes of layer 0 | summarize count, mean, max by node",
+        "from traces | nodes of layer 1 | summarize count, mean, stddev, freq, min, max by layer",
+        "from traces where not correct | nodes of layer 2 | summarize count, mean, stddev, freq by tag, label, layer | sort -freq, tag, label",
+    ]
+
+    /// The saved queries in the supported shapes (the others are refused, below).
+    static let supportedSaved = ["class-confusion", "class-envelope", "misclassified", "node-stats"]
+    /// Values for saved queries whose defaults select no traces of the fixture.
+    static let savedParameters = ["class-confusion": ["tag": "noisy"]]
+
+    /// Forms this slice refuses, with the phrase the diagnostic names.
+    static let refused: [(query: String, missing: String)] = [
+        ("from traces | nodes of layer 1 | summarize mean by node | versus parent", "versus parent"),
+        ("from traces where tag = 'clean' | edges into layer 2 | sort -contribution | take 2", "edges"),
+        ("from traces | summarize count, mean by layer", "summaries over every layer"),
+        ("from traces where attr('k') = '3' | select input", "attributes (k)"),
+        ("from traces | select input, prob(label)", "trace measures (prob_label)"),
+    ]
+
+    /// The stores, filled once per suite from one stream.
+    struct Stores {
+        let directory: TemporaryDirectory
+        let sqlite: ProvenanceStore
+        let clickhouse: [(name: String, backend: ClickHouseBackend)]
+
+        init() throws {
+            let servers = try ClickHouseServers.shared()
+            directory = try TemporaryDirectory()
+            let stream = directory.path("t.ipgz"), path = directory.path("s.sqlite")
+            _ = try StoreFixtures.traces(count: 60, seed: 11, path: stream, tags: ["clean", "noisy", "blur"])
+            _ = try StreamIngestor(store: ProvenanceStore(path: path)).ingest([stream])
+            sqlite = try ProvenanceStore(path: path, access: .readOnly)
+            var backends: [(String, ClickHouseBackend)] = []
+            for cluster in [nil, servers.clusterName] {
+                let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("equivalence"), cluster: cluster)
+                _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 16).ingest([stream])
+                backends.append((cluster == nil ? "single server" : "cluster", try ClickHouseBackend(url: url, access: .readOnly)))
+            }
+            clickhouse = backends
+        }
+    }
+    nonisolated(unsafe) static let stores = Result { try Stores() }
+
+    static func savedQueries() throws -> [SavedQuery] {
+        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("Queries")
+        return try FileManager.default.contentsOfDirectory(atPath: folder.path).filter { $0.hasSuffix(".dpq") }.sorted().map { file in
+            try SavedQuery(text: String(contentsOf: folder.appendingPathComponent(file), encoding: .utf8), file: file)
+        }
+    }
+
+    @Test(arguments: corpus)
+    func corpusQueryGivesSQLitesRows(_ query: String) throws {
+        let stores = try Self.stores.get()
+        let parameters = QueryParameters(given: query.contains("$k") ? ["k": "4"] : [:])
+        let reference = try Self.rows(QuerySession(backend: stores.sqlite), SourceText(query), parameters)
+        #expect(reference.rows.count > 0, "the reference has rows: \(query)")
+        for (name, backend) in stores.clickhouse {
+            let got = try Self.rows(QuerySession(backend: backend), SourceText(query), parameters)
+            Self.expectSame(got, reference, "\(name): \(query)")
+        }
+    }
+
+    @Test func savedQueriesInTheSupportedShapesGiveSQLitesRows() throws {
+        let stores = try Self.stores.get()
+        var covered: [String] = []
+        for saved in try Self.savedQueries() {
+            let session = QuerySession(backend: stores.clickhouse[0].backend)
+            let parameters = QueryParameters(given: Self.savedParameters[saved.name] ?? [:])
+            do {
+                _ = try session.prepare(saved, parameters: parameters)
+            } catch QueryFailure.diagnostics(let list, _) where list.first.code == .notLowerable {
+                continue
+            }
+            covered.append(saved.name)
+            let reference = try QuerySession(backend: stores.sqlite).run(QuerySession(backend: stores.sqlite).prepare(saved, parameters: parameters)).table
+            #expect(reference.rows.count > 0, "the reference has rows: \(saved.name)")
+            for (name, backend) in stores.clickhouse {
+                let session = QuerySession(backend: backend)
+                Self.expectSame(try session.run(session.prepare(saved, parameters: parameters)).table, reference, "\(name): \(saved.name)")
+            }
+        }
+        #expect(covered == Self.supportedSaved)
+    }
+
+    @Test func unsupportedFormsAreRefusedNamingTheBackend() throws {
+        let stores = try Self.stores.get()
+        for (query, missing) in Self.refused {
+            let session = QuerySession(backend: stores.clickhouse[1].backend)
+            do {
+                _ = try session.prepare(SourceText(query), parameters: QueryParameters())
+                Issue.record("not refused: \(query)")
+            } catch QueryFailure.diagnostics(let list, _) {
+                #expect(list.first.code == .notLowerable && list.first.message == "the clickhouse backend cannot run \(missing) yet", "\(list.first.message)")
+            }
+            // SQLite runs them.
+            _ = try QuerySession(backend: stores.sqlite).prepare(SourceText(query), parameters: QueryParameters())
+        }
+    }
+
+    /// Values reach the server as the backend writes them into the statement (18.16 has no
+    /// bound parameters): each comes back unchanged, and none is read as SQL.
+    @Test func valuesWrittenAsLiteralsComeBackUnchanged() throws {
+        let backend = try Self.stores.get().clickhouse[1].backend
+        let texts = ["it's", "back\\slash\\", "\\'", "tab\tnew\nline\rend", "nul\u{0}byte", "?", "-- not a comment", "/* nor this */",
+                     "\"double\" `back`", "é ü 中 🙂", "'; DROP TABLE traces; --", ""]
+        for text in texts {
+            let table = try backend.run(sql: "SELECT ? AS s, length(?) AS n", arguments: [.text(text), .text(text)])
+            #expect(table.rows == [[.text(text), .integer(Int64(text.utf8.count))]], "\(text.debugDescription)")
+        }
+        let reals = [0.1, -0.5, 1e-300, 5e-324, 1.7976931348623157e308, -0.0, 123456789.125]
+        let integers: [Int64] = [0, -1, 9_007_199_254_740_993, Int64.max, Int64.min + 1]
+        let table = try backend.run(sql: "SELECT " + (reals.map { _ in "toFloat64(?)" } + integers.map { _ in "toInt64(?)" }).joined(separator: ", "),
+                                    arguments: reals.map(StoreValue.real) + integers.map(StoreValue.integer))
+        #expect(table.rows == [reals.map(StoreValue.real) + integers.map(StoreValue.integer)])
+    }
+
+    static func rows(_ session: QuerySession, _ source: SourceText, _ parameters: QueryParameters) throws -> ResultTable {
+        try session.run(session.prepare(source, parameters: parameters)).table
+    }
+
+    /// Same columns, same rows in the same order; reals within 1e-9 relative; `trace` not compared.
+    static func expectSame(_ got: ResultTable, _ reference: ResultTable, _ context: String) {
+        #expect(got.columnNames == reference.columnNames, "\(context)")
+        #expect(got.rows.count == reference.rows.count, "\(context)")
+        guard got.columnNames == reference.columnNames else { return }
+        for (index, (row, expected)) in zip(got.rows, reference.rows).enumerated() {
+            for (column, (value, wanted)) in zip(got.columnNames, zip(row, expected)) where column != "trace" {
+                #expect(same(value, wanted), "\(context): row \(index) \(column): \(value) ≠ \(wanted)")
+            }
+        }
+    }
+
+    static func same(_ a: StoreValue, _ b: StoreValue) -> Bool {
+        switch (a, b) {
+        case (.integer(let x), .integer(let y)): return x == y
+        case (.text(let x), .text(let y)): return x == y
+        case (.null, .null): return true
+        default:
+            guard let x = number(a), let y = number(b) else { return false }
+            return x == y || abs(x - y) <= 1e-9 * max(abs(x), abs(y))
+        }
+    }
+
+    static func number(_ value: StoreValue) -> Double? {
+        switch value {
+        case .integer(let x): return Double(x)
+        case .real(let x): return x
+        default: return nil
+        }
+    }
+}
