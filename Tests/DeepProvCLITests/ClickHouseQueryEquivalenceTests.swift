@@ -59,12 +59,12 @@ struct ClickHouseQueryEquivalenceTests {
             directory = try TemporaryDirectory()
             let stream = directory.path("t.ipgz"), path = directory.path("s.sqlite")
             _ = try StoreFixtures.traces(count: 60, seed: 11, path: stream, tags: ["clean", "noisy", "blur"])
-            _ = try StreamIngestor(store: ProvenanceStore(path: path)).ingest([stream])
+            _ = try StreamIngestor(backend: ProvenanceStore(path: path)).ingest([stream])
             sqlite = try ProvenanceStore(path: path, access: .readOnly)
             var backends: [(String, ClickHouseBackend)] = []
             for cluster in [nil, servers.clusterName] {
                 let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("equivalence"), cluster: cluster)
-                _ = try ClickHouseStreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 16).ingest([stream])
+                _ = try StreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 16).ingest([stream])
                 backends.append((cluster == nil ? "single server" : "cluster", try ClickHouseBackend(url: url, access: .readOnly)))
             }
             clickhouse = backends
