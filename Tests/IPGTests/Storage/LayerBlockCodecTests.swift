@@ -4,24 +4,12 @@ import Testing
 
 /// A block of traces' layer values reads back bit for bit, whichever layout the codec picks.
 @Suite struct LayerBlockCodecTests {
-    /// A seeded generator (SplitMix64), so a failing case can be rerun.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// Awkward bit patterns: ±0, NaNs with payloads, subnormals, infinities, extremes.
     private static let awkward: [UInt32] = [0x0000_0000, 0x8000_0000, 0x7FC0_0001, 0xFFA0_1234, 0x7F80_0001, 0x0000_0001,
                                             0x807F_FFFF, 0x7F80_0000, 0xFF80_0000, 0x7F7F_FFFF, 0x0080_0000]
 
     private func rows(_ kind: String, traces: Int, length: Int, seed: UInt64) -> [[Float]] {
-        var random = SeededGenerator(state: seed)
+        var random = SplitMix(seed: seed)
         return (0..<traces).map { _ in
             (0..<length).map { _ -> Float in
                 switch kind {
@@ -70,7 +58,7 @@ import Testing
             #expect(try codec.encode(rows(kind, traces: 64, length: length, seed: 3), encoding: .float32).layout == layout, "\(kind) \(length)")
         }
         // ~500 distinct values among 50,176: 16-bit codes.
-        var random = SeededGenerator(state: 9)
+        var random = SplitMix(seed: 9)
         let manyLevels = (0..<64).map { _ in (0..<784).map { _ in Float(Int.random(in: 0..<500, using: &random)) / 499 } }
         #expect(try codec.encode(manyLevels, encoding: .float32).layout == .dictionary16)
         #expect(rows(of: try codec.decode(codec.encode(manyLevels, encoding: .float32).bytes)) == manyLevels.flatMap { $0 })

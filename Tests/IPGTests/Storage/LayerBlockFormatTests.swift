@@ -6,24 +6,12 @@ import Testing
 /// The store block format: every layout reads back bit for bit whatever the values, and blocks
 /// written in format 1 (before format 2 compressed each part on its own) still decode.
 @Suite struct LayerBlockFormatTests {
-    /// A seeded generator (SplitMix64), so a failing case can be rerun.
-    private struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     /// ±0, NaNs with payloads, subnormals, infinities, extremes.
     private static let awkward: [UInt32] = [0x0000_0000, 0x8000_0000, 0x7FC0_0001, 0xFFA0_1234, 0x7F80_0001, 0x0000_0001,
                                             0x807F_FFFF, 0x7F80_0000, 0xFF80_0000, 0x7F7F_FFFF, 0x0080_0000, 0x7FFF_FFFF]
 
     /// Values of one kind: few distinct ones (so that every layout can hold them) or many.
-    private static func rows(_ kind: String, traces: Int, length: Int, random: inout SeededGenerator) -> [[Float]] {
+    private static func rows(_ kind: String, traces: Int, length: Int, random: inout SplitMix) -> [[Float]] {
         (0..<traces).map { _ in
             (0..<length).map { _ -> Float in
                 switch kind {
@@ -46,7 +34,7 @@ import Testing
     @Test(arguments: ["all zero", "awkward", "relu", "random bits", "pixels"])
     func everyLayoutReadsBackBitForBit(kind: String) throws {
         let codec = LayerBlockCodec()
-        var random = SeededGenerator(state: UInt64(kind.utf8.count) * 7919)
+        var random = SplitMix(seed: UInt64(kind.utf8.count) * 7919)
         let shapes = [(1, 1), (1, 784), (64, 350), (37, 1)] + (0..<6).map { _ in (Int.random(in: 1...80, using: &random), Int.random(in: 1...300, using: &random)) }
         for (traces, length) in shapes {
             var input = Self.rows(kind, traces: traces, length: length, random: &random)
@@ -67,7 +55,7 @@ import Testing
     }
 
     @Test func aDictionaryLayoutRefusesTooManyValuesForItsCodes() throws {
-        var random = SeededGenerator(state: 5)
+        var random = SplitMix(seed: 5)
         let input = Self.rows("random bits", traces: 4, length: 100, random: &random)
         for layout in [LayerBlockCodec.Layout.dictionary8, .predictedDictionary8] {
             #expect(throws: TraceStreamError.self) { try LayerBlockCodec().encode(input, encoding: .float32, layout: layout) }
@@ -138,7 +126,7 @@ import Testing
     /// unknown format number.
     @Test func damagedPartTablesAreErrorsNotCrashes() throws {
         let codec = LayerBlockCodec()
-        var random = SeededGenerator(state: 3)
+        var random = SplitMix(seed: 3)
         let (_, bytes) = try codec.encode(Self.rows("relu", traces: 16, length: 40, random: &random), encoding: .float32)
         let firstPart = 12  // format, layout, encoding, trace count, values per trace, part count
         func damaged(_ change: (inout [UInt8]) -> Void) -> [UInt8] {

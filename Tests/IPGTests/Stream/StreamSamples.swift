@@ -50,7 +50,7 @@ enum StreamSamples {
 }
 
 /// A small deterministic generator (SplitMix64) so samples do not depend on the platform.
-struct SplitMix {
+struct SplitMix: RandomNumberGenerator {
     private var state: UInt64
     init(seed: UInt64) { state = seed }
     mutating func next() -> UInt64 {
