@@ -46,10 +46,7 @@ extension Binder {
         var steps = Int.max
         if case .integer(let depth) = depth { steps = depth }
         for model in catalog.models {
-            let first = from ?? model.layers.count - 1
-            let crossed = model.layers.filter { forward ? $0.index > first : ($0.index <= first && $0.index > 0) }
-            let ordered = forward ? crossed : crossed.reversed()
-            let walked = ordered.prefix { $0.hasQueryableEdges }.prefix(steps).map(\.index)
+            let walked = Self.layersCrossed(in: model, from: from, forward: forward).prefix { $0.hasQueryableEdges }.prefix(steps).map(\.index)
             guard let layer = model.summarisedLayer(among: walked) else { continue }
             throw resolutionDiagnostic("'lineage'", model: model, layer: layer, span: span)
         }
@@ -69,9 +66,7 @@ extension Binder {
         // Per model, the layers crossed in order until one whose edges are not derived.
         var blocked: Catalog.Layer?
         let steps = catalog.models.map { model in
-            let from = layer ?? model.layers.count - 1
-            let crossed = model.layers.filter { forward ? $0.index > from : ($0.index <= from && $0.index > 0) }
-            let ordered = forward ? crossed : crossed.reversed()
+            let ordered = Self.layersCrossed(in: model, from: layer, forward: forward)
             let stop = ordered.firstIndex { !$0.hasQueryableEdges }
             if let stop { blocked = blocked ?? ordered[stop] }
             return stop ?? ordered.count
@@ -79,5 +74,13 @@ extension Binder {
         let place = layer.map { "layer \($0)" } ?? "the output"
         let until = blocked.map { "; " + Self.whyNoEdges($0) } ?? ""
         return (steps, (forward ? "forward from \(place)" : "back from \(place)") + until)
+    }
+
+    /// The layers of `model` a lineage crosses, in walking order: back from layer `from` (the
+    /// output when nil), those at or below it down to layer 1; forward, those above it.
+    private static func layersCrossed(in model: Catalog.Model, from: Int?, forward: Bool) -> [Catalog.Layer] {
+        let first = from ?? model.layers.count - 1
+        let crossed = model.layers.filter { forward ? $0.index > first : ($0.index <= first && $0.index > 0) }
+        return forward ? crossed : crossed.reversed()
     }
 }

@@ -85,22 +85,31 @@ extension SQLiteLowering {
             "ipg_edge_activity(\(traceValues("t")), \(s).layer, \(s).node_size, \(s).threshold, \(l).layer, \(l).node_size, \(l).threshold)"
         }
 
+        /// `names` as an SQL list of string literals, `('a', 'b')`.
+        private static func sqlList(_ names: [String]) -> String {
+            "(" + names.map { "'\($0)'" }.joined(separator: ", ") + ")"
+        }
+
         /// The merge layers' kinds (Add/Sum, Concat): their edges come from every source listed
         /// in `layer_sources`.
-        private static let mergeKinds = "(" + LayerKind.merges.map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+        private static let mergeKinds = sqlList(LayerKind.merges.map(\.rawValue))
+        /// The edge rules `derivedEdgeRows` derives from maps.
+        private static let derivedEdgeRules = sqlList(EdgeRuleKind.derivedFromMaps.map(\.rawValue))
+        /// The rules of the `layer_sources` rows whose edges `derivedEdgeRows` derives: those,
+        /// and a concatenated source.
+        private static let derivedSourceRules = sqlList((EdgeRuleKind.derivedFromMaps + [.concat]).map(\.rawValue))
 
         /// Whether layer `l`'s edges are the ones `derivedEdgeRows` derives: a rule in
         /// `EdgeRuleKind.derivedFromMaps`, or a merge layer (whose `edge_rule` is only its
         /// first source's; `derivedSource` picks the sources derived).
         static func hasDerivedEdges(_ l: String) -> String {
-            "(\(l).edge_rule IN (" + EdgeRuleKind.derivedFromMaps.map { "'\($0.rawValue)'" }.joined(separator: ", ")
-                + ") OR \(l).kind IN \(mergeKinds))"
+            "(\(l).edge_rule IN \(derivedEdgeRules) OR \(l).kind IN \(mergeKinds))"
         }
 
         /// Whether `layer_sources` row `ls` is a source whose edges `derivedEdgeRows` derives:
         /// a rule derived from maps, or a concatenated source.
         static func derivedSource(_ ls: String) -> String {
-            "\(ls).edge_rule IN (" + (EdgeRuleKind.derivedFromMaps + [.concat]).map { "'\($0.rawValue)'" }.joined(separator: ", ") + ")"
+            "\(ls).edge_rule IN \(derivedSourceRules)"
         }
 
         /// One row per pair of nodes layer `l` (conv, channel scale, channel output, reshape or
