@@ -58,14 +58,6 @@ final class ValueBlockCache: @unchecked Sendable {
         return decoded
     }
 
-    /// `block`'s elements in `layer` (a full or derived map), with `row` checked to be one of
-    /// its traces; nil when the block has no such layer; a summarised layer throws.
-    func block(_ block: Int64, row: Int, layer: Int) throws -> LayerBlockCodec.Block? {
-        guard let stored = try storedBlock(block, row: row, layer: layer) else { return nil }
-        guard !stored.isSummary else { throw Self.summarised(layer) }
-        return stored.values
-    }
-
     /// What reading the elements of a summarised layer throws.
     static func summarised(_ layer: Int) -> DatabaseError {
         DatabaseError(message: "layer \(layer) is kept at summary resolution (per-node mean, max and share active): its elements are not stored, so its map and edges cannot be read")
@@ -113,14 +105,6 @@ final class ValueBlockCache: @unchecked Sendable {
         guard let layer = Int.fromDatabaseValue(arguments[layerArgument]), let (stored, row) = try storedRow(arguments, first: first, layer: layer) else { return nil }
         guard !stored.isSummary else { throw Self.summarised(layer) }
         return (stored.values, row)
-    }
-
-    /// The elements of the trace whose `(value_block, value_row)` are `arguments[first]` and
-    /// `arguments[first + 1]`, in the layer at `arguments[layerArgument]`; nil for a layer the
-    /// trace does not have; a summarised layer throws.
-    func values(_ arguments: [DatabaseValue], first: Int = 0, layerArgument: Int) throws -> [Float]? {
-        guard let layer = Int.fromDatabaseValue(arguments[layerArgument]) else { return nil }
-        return try values(arguments, first: first, layer: layer)
     }
 
     /// The elements in `layer` of the trace whose `(value_block, value_row)` are

@@ -33,7 +33,6 @@ struct RowBinaryReader {
 
     mutating func bytesValue() throws -> [UInt8] { Array(try take(try length())) }
     mutating func string() throws -> String { String(decoding: try take(try length()), as: UTF8.self) }
-    mutating func fixedBytes(_ count: Int) throws -> [UInt8] { Array(try take(count)) }
 
     mutating func float32Array() throws -> [Float] {
         let count = try length()

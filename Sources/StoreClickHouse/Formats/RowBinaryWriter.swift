@@ -6,7 +6,6 @@ struct RowBinaryWriter {
     private(set) var data = Data()
 
     mutating func uint8(_ value: UInt8) { data.append(value) }
-    mutating func uint16(_ value: UInt16) { fixed(value.littleEndian) }
     mutating func uint32(_ value: UInt32) { fixed(value.littleEndian) }
     mutating func uint64(_ value: UInt64) { fixed(value.littleEndian) }
     mutating func int32(_ value: Int32) { fixed(value.littleEndian) }
@@ -29,9 +28,6 @@ struct RowBinaryWriter {
         length(value.count)
         data.append(value)
     }
-
-    /// A `FixedString(n)` of exactly `value` (its count is the column's n).
-    mutating func fixedBytes(_ value: [UInt8]) { data.append(contentsOf: value) }
 
     mutating func float32Array(_ values: [Float]) {
         length(values.count)
