@@ -162,9 +162,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
             var reused: [String: ReusedIndices] = [:]
             for (position, trace) in traces.enumerated() {
                 let metadata = trace.metadata
-                // Stored as raw bytes (half the size in the table and its unique index); a hash
-                // that is not hex is kept as its UTF-8.
-                let inputHash = Data(Hex.bytes(metadata.inputHash) ?? Array(metadata.inputHash.utf8))
+                let inputHash = Data(metadata.storedInputHash)
                 let parentTag = metadata.parent?.tag ?? "", parentIndex = metadata.parent?.inputIndex ?? -1
                 var alreadyStored = false, otherInput = false
                 let stored = try Row.fetchCursor(sameInput, arguments: [metadata.tag, metadata.inputIndex, modelID])

@@ -129,7 +129,7 @@ final class ClickHouseIngestRun: TraceIngestion {
         row.uint64(runID)
         row.string(metadata.tag)
         row.int64(Int64(metadata.inputIndex))
-        row.bytes(Data(StoredIdentity.hashBytes(metadata.inputHash)))
+        row.bytes(Data(metadata.storedInputHash))
         row.nullable(metadata.trueLabel) { $0.int64(Int64($1)) }
         row.int64(Int64(metadata.predictedLabel))
         row.float32(metadata.confidence)
@@ -184,11 +184,6 @@ private struct StoredIdentity: Equatable {
     }
 
     init(_ metadata: TraceMetadata) {
-        self.init(inputHash: Self.hashBytes(metadata.inputHash), parentTag: metadata.parent?.tag ?? "", parentIndex: metadata.parent?.inputIndex ?? -1)
-    }
-
-    /// The input hash as stored: its bytes, or (a hash that is not hex) its UTF-8, as in SQLite.
-    static func hashBytes(_ text: String) -> [UInt8] {
-        Hex.bytes(text) ?? Array(text.utf8)
+        self.init(inputHash: metadata.storedInputHash, parentTag: metadata.parent?.tag ?? "", parentIndex: metadata.parent?.inputIndex ?? -1)
     }
 }

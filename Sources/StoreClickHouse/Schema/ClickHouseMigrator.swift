@@ -72,7 +72,7 @@ struct ClickHouseMigrator {
             }
             try client.execute("""
                 INSERT INTO \(database).migrations (version, name, sha256, layout, applied_at) VALUES
-                (\(migration.version), \(SQLLiteral.string(migration.name)), \(SQLLiteral.string(migration.sha256)), \(SQLLiteral.string(layout)), \(SQLLiteral.string(ISO8601DateFormatter().string(from: Date()))))
+                (\(migration.version), \(SQLLiteral.string(migration.name)), \(SQLLiteral.string(migration.sha256)), \(SQLLiteral.string(layout)), \(SQLLiteral.string(ClickHouseBackend.timestamp())))
                 """)
         }
     }
