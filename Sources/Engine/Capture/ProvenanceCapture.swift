@@ -37,15 +37,18 @@ public final class ProvenanceCapture: @unchecked Sendable {
             var explicitEdges: [Int: [Edge]] = [:]
             for planned in plan.layers {
                 let target = planned.layer
+                guard let targetName = planned.explicitTargetName, planned.explicitRules.contains(where: { $0 != nil }) else { continue }
+                // The target's part, the same for each of its sources.
+                let targetValues = try slice(evaluation, targetName, sample)
+                let targetActive = target.activeNodes(in: layerValues[target.index])
                 for (position, source) in target.sources.enumerated() {
-                    guard let rule = planned.explicitRules[position], let targetName = planned.explicitTargetName else { continue }
+                    guard let rule = planned.explicitRules[position] else { continue }
                     let sourceLayer = plan.layers[source.layer].layer
                     explicitEdges[target.index, default: []] += EdgeDerivation.edges(
                         rule: rule, source: sourceLayer, target: target,
                         sourceValues: try slice(evaluation, planned.operandNames[position], sample),
-                        targetValues: try slice(evaluation, targetName, sample),
-                        sourceActive: sourceLayer.activeNodes(in: layerValues[source.layer]),
-                        targetActive: target.activeNodes(in: layerValues[target.index]))
+                        targetValues: targetValues, sourceActive: sourceLayer.activeNodes(in: layerValues[source.layer]),
+                        targetActive: targetActive)
                 }
             }
             let description = samples[sample]

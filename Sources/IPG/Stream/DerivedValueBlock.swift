@@ -171,7 +171,7 @@ enum DerivedValueBlock {
 
     /// Whether `a` and `b` hold the same bit patterns: the differences of a run of 256 values
     /// or'ed together (a loop the compiler vectorises), stopping after the first run with one.
-    private static func sameBits(_ a: [Float], _ b: [Float]) -> Bool {
+    static func sameBits(_ a: [Float], _ b: [Float]) -> Bool {
         guard a.count == b.count else { return false }
         return a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in

@@ -143,7 +143,7 @@ enum TraceFrame {
     private static func checkDerivable(_ layer: Layer, in traces: [Trace]) throws {
         let source = layer.source!
         for trace in traces where !trace.layerValues[layer.index].isEmpty {
-            guard trace.layerValues[layer.index].map(\.bitPattern) == trace.layerValues[source].map(\.bitPattern) else {
+            guard DerivedValueBlock.sameBits(trace.layerValues[layer.index], trace.layerValues[source]) else {
                 throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) (\(layer.name)) is to be derived from layer \(source), but its values are not a copy of that layer's")
             }
         }
