@@ -31,11 +31,7 @@ public enum StoreFixtures {
                               attributes: [KeyValue("k", "\(index)")])
         }
         let traces = try capture.capture(inputs, samples: samples)
-        if let path {
-            let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: capture.topology), frameCapacity: frameCapacity)
-            for trace in traces { try writer.append(trace) }
-            try writer.finish()
-        }
+        if let path { try TraceStreamFixtures.writeStream(traces, topology: capture.topology, to: path, frameCapacity: frameCapacity) }
         return (capture.topology, traces)
     }
 
@@ -55,9 +51,7 @@ public enum StoreFixtures {
     /// ingest` would; returns the store's path.
     public static func storeHolding(_ traces: [Trace], topology: ModelTopology, in directory: TemporaryDirectory) throws -> String {
         let stream = directory.path("traces.ipgz"), database = directory.path("store.sqlite")
-        let writer = try TraceStreamWriter(path: stream, header: StreamHeader(topology: topology))
-        for trace in traces { try writer.append(trace) }
-        try writer.finish()
+        try TraceStreamFixtures.writeStream(traces, topology: topology, to: stream)
         _ = try StreamIngestor(backend: ProvenanceStore(path: database)).ingest([stream])
         return database
     }
