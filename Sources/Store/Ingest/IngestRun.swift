@@ -199,8 +199,7 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                 try statistics.merge(into: db, modelID: modelID)
             } else {
                 let kept = traces.indices.filter { !skipped.contains($0) }.map { traces[$0] }
-                let keptBlocks = try ValueBlocks.encode(kept.map(\.storedRows), kept: ValueBlocks.KeptLayer.layers(of: topology, at: resolutions), norms: kept.map(\.layerNorms),
-                                                        encoding: encoding, codec: LayerBlockCodec())
+                let keptBlocks = try PreparedTrace.blocks(of: kept, topology: topology, resolutions: resolutions, encoding: encoding)
                 try ValueBlocks.insert(keptBlocks, firstBlock: firstBlock, encoding: encoding, in: db)
                 let update = try db.cachedStatement(sql: "UPDATE traces SET value_block = ?, value_row = ? WHERE id = ?")
                 for (id, position) in zip(addedIDs, ValueBlocks.positions(of: keptBlocks)) {

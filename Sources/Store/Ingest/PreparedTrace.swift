@@ -57,6 +57,13 @@ struct PreparedTrace: Sendable {
         }
         layerNorms = norms
     }
+
+    /// `traces`' value blocks, each layer kept as `resolutions` say, with their layer norms.
+    static func blocks(of traces: [PreparedTrace], topology: ModelTopology, resolutions: [LayerResolution],
+                       encoding: ValueEncoding) throws -> [ValueBlocks.Encoded] {
+        try ValueBlocks.encode(traces.map(\.storedRows), kept: ValueBlocks.KeptLayer.layers(of: topology, at: resolutions),
+                               norms: traces.map(\.layerNorms), encoding: encoding, codec: LayerBlockCodec())
+    }
 }
 
 /// Prepares a batch on a background thread, with the statistics and the value blocks of all
@@ -74,8 +81,7 @@ final class PreparedBatch: @unchecked Sendable {
                 let prepared = traces.map { PreparedTrace($0, topology: topology, resolutions: resolutions) }
                 var statistics = BatchStatistics(topology: topology)
                 for trace in prepared { statistics.add(trace) }
-                let blocks = try ValueBlocks.encode(prepared.map(\.storedRows), kept: ValueBlocks.KeptLayer.layers(of: topology, at: resolutions), norms: prepared.map(\.layerNorms),
-                                                    encoding: encoding, codec: LayerBlockCodec())
+                let blocks = try PreparedTrace.blocks(of: prepared, topology: topology, resolutions: resolutions, encoding: encoding)
                 return (prepared, statistics, blocks)
             }
             done.signal()
