@@ -100,11 +100,20 @@ struct TopologyCache {
 
     mutating func topology(_ modelID: UInt64) throws -> ModelTopology {
         if let known = byID[modelID] { return known }
-        var reader = RowBinaryReader(try backend.client.execute(
-            "SELECT layer_table FROM \(backend.table("models")) FINAL WHERE id = \(modelID) LIMIT 1 FORMAT RowBinary"))
-        guard !reader.atEnd else { throw StoreError(path: backend.location, reason: .damaged(detail: "model \(modelID) has no layer table")) }
-        let topology = try StreamHeader(serialized: try reader.bytesValue()).topology
+        guard let topology = try backend.storedTopology(modelID: modelID) else {
+            throw StoreError(path: backend.location, reason: .damaged(detail: "model \(modelID) has no layer table"))
+        }
         byID[modelID] = topology
         return topology
+    }
+}
+
+extension ClickHouseBackend {
+    /// The layer table stored for model `modelID`, or nil when the store has no such model.
+    func storedTopology(modelID: UInt64) throws -> ModelTopology? {
+        var reader = RowBinaryReader(try client.execute(
+            "SELECT layer_table FROM \(table("models")) FINAL WHERE id = \(modelID) LIMIT 1 FORMAT RowBinary"))
+        guard !reader.atEnd else { return nil }
+        return try StreamHeader(serialized: try reader.bytesValue()).topology
     }
 }

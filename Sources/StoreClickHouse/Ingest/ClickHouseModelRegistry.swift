@@ -22,10 +22,8 @@ struct ClickHouseModelRegistry {
     /// table is refused.
     func register(_ topology: ModelTopology, source: String) throws -> UInt64 {
         let id = Self.modelID(topology.fingerprint)
-        var stored = RowBinaryReader(try backend.client.execute(
-            "SELECT layer_table FROM \(backend.table("models")) FINAL WHERE id = \(id) LIMIT 1 FORMAT RowBinary"))
-        if !stored.atEnd {
-            guard try StreamHeader(serialized: try stored.bytesValue()).topology == topology else {
+        if let stored = try backend.storedTopology(modelID: id) {
+            guard stored == topology else {
                 throw StoreError(path: backend.location, reason: .conflictingModel(fingerprint: topology.fingerprint, source: source))
             }
             return id
