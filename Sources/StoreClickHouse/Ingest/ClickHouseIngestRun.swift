@@ -7,7 +7,8 @@ import Store
 /// ingest: before a batch is inserted, the stored traces of its (model, tag, input index)s are
 /// read and a trace the store already holds (same model, tag, input hash, input index and
 /// parent) is skipped, so re-running an interrupted ingest completes it without duplicates.
-/// The run's state is a row of `runs` rewritten (a new version) after every batch.
+/// The run's id is claimed first (`ClickHouseRunClaim`: concurrent ingests get distinct ones);
+/// its state is a row of `runs` rewritten (a new version) after every batch.
 final class ClickHouseIngestRun: TraceIngestion {
     let backend: ClickHouseBackend
     let batchSize: Int
@@ -22,8 +23,7 @@ final class ClickHouseIngestRun: TraceIngestion {
         self.backend = backend
         self.batchSize = max(1, batchSize)
         self.sources = sources
-        let last = TabSeparated.integer(try backend.client.execute("SELECT max(id) FROM \(backend.table("runs")) FORMAT TabSeparated")) ?? 0
-        summary = IngestSummary(runID: Int64(last + 1))
+        summary = IngestSummary(runID: try ClickHouseRunClaim.claim(on: backend))
         try record(status: "running", message: nil, finished: false)
     }
 
