@@ -102,6 +102,37 @@ struct ClickHouseCommandTests {
         #expect(kept.runs.map(\.status) == ["failed"])
     }
 
+    /// An ingest the store refuses (ClickHouse: a layer kept at summary resolution; SQLite: a
+    /// stream at another resolution than the model's stored traces) fails with one line and
+    /// records a failed run that stored nothing, with that line as its message, on both.
+    @Test func aRefusedIngestRecordsAFailedRunAsOnSQLite() throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let fixture = FixturePaths.onnxFixture("cnn2d")
+        let summary = directory.path("summary.ipgz"), full = directory.path("full.ipgz"), sqlite = directory.path("s.sqlite")
+        for (stream, resolution) in [(summary, "summary"), (full, "full")] {
+            _ = try deepProvOutput(["capture", "--model", fixture.appendingPathComponent("model.onnx").path, "--inputs",
+                                    fixture.appendingPathComponent("input.npy").path, "--resolution", resolution, "--out", stream, "--quiet"])
+        }
+        _ = try deepProvOutput(["ingest", "--quiet", "--db", sqlite, summary])
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_refused"), cluster: servers.clusterName)
+        let refusals = [(store: sqlite, stream: full), (store: url, stream: summary)]
+        var failedRuns: [StoreInfo.RunEntry] = []
+        for (store, stream) in refusals {
+            let refused = try run(["ingest", "--quiet", "--db", store, stream])
+            #expect(refused.status == 1 && refused.stdout.isEmpty)
+            #expect(refused.stderr.hasPrefix("Error: ") && refused.stderr.split(separator: "\n").count == 1, "\(refused.stderr)")
+            let info = store == url ? try ClickHouseBackend(url: url, access: .readOnly).info() : try ProvenanceStore(path: sqlite, access: .readOnly).info()
+            let failed = try #require(info.runs.last)
+            #expect(failed.status == "failed" && failed.sources == stream && failed.tracesAdded == 0)
+            #expect(failed.message.map { "Error: \($0)\n" } == refused.stderr)
+            failedRuns.append(failed)
+        }
+        #expect(try ClickHouseBackend(url: url, access: .readOnly).info().traces == 0)
+        #expect(try ProvenanceStore(path: sqlite, access: .readOnly).info().runs.map(\.status) == ["finished", "failed"])
+        #expect(failedRuns[1].message?.contains("cannot ingest \(summary): layer 1 (conv1) is kept at summary resolution") == true, "\(failedRuns[1])")
+    }
+
     /// `deepprov capture --db clickhouse://…` stores the traces it writes to its stream, with
     /// the model's bytes: read back, they equal the stream's traces ingested into SQLite.
     @Test func captureStoresWhatItStreams() throws {
