@@ -1,9 +1,11 @@
+import Dispatch
 import Foundation
 import IPG
 import Store
 
 /// One ingest run into ClickHouse: traces handed over in memory are inserted in batches, one
-/// `INSERT … FORMAT RowBinary` (gzip-compressed) per batch. Idempotent like the SQLite
+/// `INSERT … FORMAT RowBinary` (gzip-compressed) per batch, split on a cluster into one part
+/// per node, sent at once. Idempotent like the SQLite
 /// ingest: before a batch is inserted, the stored traces of its (model, tag, input index)s are
 /// read and a trace the store already holds (same model, tag, input hash, input index and
 /// parent) is skipped, so re-running an interrupted ingest completes it without duplicates.
@@ -18,11 +20,17 @@ final class ClickHouseIngestRun: TraceIngestion {
     private var model: (id: UInt64, topology: ModelTopology)?
     private var batch: [Trace] = []
     private(set) var summary: IngestSummary
+    /// Where batches go: on a cluster every node (each has the `Distributed` table), each
+    /// taking an equal part of a batch, so that no one node parses, and forwards, every row;
+    /// on one server, that server.
+    private let inserters: [ClickHouseClient]
 
     init(backend: ClickHouseBackend, sources: String, batchSize: Int) throws {
         self.backend = backend
         self.batchSize = max(1, batchSize)
         self.sources = sources
+        let nodes = try ClickHouseMigrator(client: backend.client, address: backend.address).shardClients()
+        inserters = nodes.isEmpty ? [backend.client] : nodes
         summary = IngestSummary(runID: try ClickHouseRunClaim.claim(on: backend))
         try record(status: "running", message: nil, finished: false)
     }
@@ -76,7 +84,7 @@ final class ClickHouseIngestRun: TraceIngestion {
         let traces = batch
         batch.removeAll(keepingCapacity: true)
         var stored = try storedInputs(of: traces, modelID: model.id)
-        var rows = RowBinaryWriter()
+        var parts = Array(repeating: RowBinaryWriter(), count: inserters.count)
         var added = 0
         for trace in traces {
             let metadata = trace.metadata
@@ -89,17 +97,28 @@ final class ClickHouseIngestRun: TraceIngestion {
             }
             stored[key, default: []].append(identity)
             let ordinal = UInt64(summary.tracesAdded + added)
-            Self.write(trace, id: UInt64(summary.runID) << 32 | ordinal, modelID: model.id, runID: UInt64(summary.runID), to: &rows)
+            Self.write(trace, id: UInt64(summary.runID) << 32 | ordinal, modelID: model.id, runID: UInt64(summary.runID),
+                       to: &parts[added % parts.count])
             added += 1
         }
-        if added > 0 {
-            try backend.client.insert("INSERT INTO \(backend.table("traces")) (\(ClickHouseBackend.insertColumns)) FORMAT RowBinary",
-                                      data: rows.data, settings: backend.insertSettings)
-        }
+        try insert(parts.map(\.data))
         summary.tracesRead += traces.count
         summary.tracesAdded += added
         summary.tracesSkipped += traces.count - added
         try record(status: "running", message: nil, finished: false)
+    }
+
+    /// Sends each non-empty part to its node, all at once, and waits until every node has
+    /// stored its part (and forwarded the other shards' rows); throws the first failure.
+    private func insert(_ parts: [Data]) throws {
+        let sql = "INSERT INTO \(backend.table("traces")) (\(ClickHouseBackend.insertColumns)) FORMAT RowBinary"
+        let failure = FirstFailure()
+        let (inserters, settings) = (self.inserters, backend.insertSettings)
+        DispatchQueue.concurrentPerform(iterations: parts.count) { node in
+            guard !parts[node].isEmpty else { return }
+            do { try inserters[node].insert(sql, data: parts[node], settings: settings) } catch { failure.keep(error) }
+        }
+        if let error = failure.error { throw error }
     }
 
     /// The identities of the stored traces sharing a (tag, input index) with one of `traces`.
@@ -185,5 +204,17 @@ private struct StoredIdentity: Equatable {
 
     init(_ metadata: TraceMetadata) {
         self.init(inputHash: metadata.storedInputHash, parentTag: metadata.parent?.tag ?? "", parentIndex: metadata.parent?.inputIndex ?? -1)
+    }
+}
+
+/// The first error of inserts running at once.
+private final class FirstFailure: @unchecked Sendable {
+    private let lock = NSLock()
+    private var first: (any Error)?
+
+    var error: (any Error)? { lock.withLock { first } }
+
+    func keep(_ error: any Error) {
+        lock.withLock { if first == nil { first = error } }
     }
 }
