@@ -32,42 +32,75 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces where label = 1 and confidence < 0.9 | nodes of layer 0 | summarize count, mean, max by node",
         "from traces | nodes of layer 1 | summarize count, mean, stddev, freq, min, max by layer",
         "from traces where not correct | nodes of layer 2 | summarize count, mean, stddev, freq by tag, label, layer | sort -freq, tag, label",
+        // Every layer.
+        "from traces | summarize count, mean, stddev, freq, min, max, dispersion by layer",
+        "from traces where confidence > 0.4 | summarize mean, freq by tag, label, layer | sort tag, -layer",
+        // `versus traces`: Cohen's d (NULL below three traces), dispersion, all layers.
+        "from traces where tag = 'noisy' | nodes of layer 1 | summarize freq, mean, stddev, effect by node | versus traces where tag = 'clean' | sort -abs(freq_diff), -abs(effect)",
+        "from traces where input = 0 | nodes of layer 1 | summarize count, mean, stddev, effect by node | versus traces where input = 3",
+        "from traces | nodes of layer 2 | summarize mean, dispersion, min by predicted, node | versus traces where label = 1 | where mean_diff > -1 | sort -mean_diff",
+        "from traces | summarize count, mean, dispersion, freq by predicted, layer | versus traces where label = 1",
+        // `versus parent`: d_z (NULL for one pair), distances; blur's parents are not stored.
+        "from traces where tag = 'noisy' | nodes of layer 1 | summarize mean, freq, effect, distance, max_distance by node | versus parent | sort -distance",
+        "from traces where tag != 'clean' | nodes of layer 2 | summarize count, mean, stddev, freq, min, max, effect, distance, max_distance by label, node | versus parent",
+        "from traces where tag = 'noisy' and input < 5 | nodes of layer 1 | summarize mean, effect by node | versus parent",
+        "from traces where tag = 'noisy' | nodes of layer 2 | summarize mean, distance, count, freq by layer | versus parent | take $k",
     ]
 
     /// The saved queries in the supported shapes (the others are refused, below).
-    static let supportedSaved = ["class-confusion", "class-envelope", "misclassified", "node-stats"]
+    static let supportedSaved = ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "layer-activity", "misclassified", "node-stats",
+                                 "paired-nodes", "repair-candidates"]
     /// Values for saved queries whose defaults select no traces of the fixture.
-    static let savedParameters = ["class-confusion": ["tag": "noisy"]]
+    static let savedParameters = ["class-confusion": ["tag": "noisy"], "diff-nodes": ["a": "noisy", "b": "clean"], "paired-nodes": ["adv": "noisy"],
+                                  "repair-candidates": ["adv": "noisy"]]
+    /// Saved queries that also run over a second fixture (clean and noisy traces alternating,
+    /// so that a tag holds every class; each noisy trace's clean parent stored), with their
+    /// values there.
+    static let secondParameters = ["class-diff": ["tag": "clean", "a": "1", "b": "2"], "paired-nodes": ["adv": "noisy"],
+                                   "repair-candidates": ["adv": "noisy"], "diff-nodes": ["a": "noisy", "b": "clean"]]
 
     /// Forms this slice refuses, with the phrase the diagnostic names.
     static let refused: [(query: String, missing: String)] = [
-        ("from traces | nodes of layer 1 | summarize mean by node | versus parent", "versus parent"),
+        ("from traces | summarize mean by layer | versus parent", "versus parent over every layer"),
+        ("from traces | nodes of layer 1 | summarize median, mean by node", "the measure median (an interpolating quantile)"),
+        ("from traces | nodes of layer 1 | summarize mean by node | versus traces where attr('k') = '2'", "attributes (k)"),
         ("from traces where tag = 'clean' | edges into layer 2 | sort -contribution | take 2", "edges"),
-        ("from traces | summarize count, mean by layer", "summaries over every layer"),
         ("from traces where attr('k') = '3' | select input", "attributes (k)"),
         ("from traces | select input, prob(label)", "trace measures (prob_label)"),
     ]
 
-    /// The stores, filled once per suite from one stream.
+    /// The stores, filled once per suite: each fixture's stream ingested into SQLite, a single
+    /// server and the cluster.
     struct Stores {
         let directory: TemporaryDirectory
         let sqlite: ProvenanceStore
         let clickhouse: [(name: String, backend: ClickHouseBackend)]
+        /// The same for the second fixture.
+        let secondSQLite: ProvenanceStore
+        let secondClickHouse: [(name: String, backend: ClickHouseBackend)]
 
         init() throws {
-            let servers = try ClickHouseServers.shared()
             directory = try TemporaryDirectory()
             let stream = directory.path("t.ipgz"), path = directory.path("s.sqlite")
             _ = try StoreFixtures.traces(count: 60, seed: 11, path: stream, tags: ["clean", "noisy", "blur"])
             _ = try StreamIngestor(backend: ProvenanceStore(path: path)).ingest([stream])
             sqlite = try ProvenanceStore(path: path, access: .readOnly)
-            var backends: [(String, ClickHouseBackend)] = []
-            for cluster in [nil, servers.clusterName] {
-                let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("equivalence"), cluster: cluster)
+            clickhouse = try Self.clickHouseStores(holding: stream, stem: "equivalence")
+            let secondStream = directory.path("t2.ipgz"), secondPath = directory.path("s2.sqlite")
+            _ = try StoreFixtures.traces(count: 60, seed: 12, path: secondStream, tags: ["clean", "noisy"])
+            _ = try StreamIngestor(backend: ProvenanceStore(path: secondPath)).ingest([secondStream])
+            secondSQLite = try ProvenanceStore(path: secondPath, access: .readOnly)
+            secondClickHouse = try Self.clickHouseStores(holding: secondStream, stem: "second")
+        }
+
+        /// A single server's store and the cluster's, each holding the stream at `stream`.
+        static func clickHouseStores(holding stream: String, stem: String) throws -> [(name: String, backend: ClickHouseBackend)] {
+            let servers = try ClickHouseServers.shared()
+            return try [nil, servers.clusterName].map { cluster in
+                let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase(stem), cluster: cluster)
                 _ = try StreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 16).ingest([stream])
-                backends.append((cluster == nil ? "single server" : "cluster", try ClickHouseBackend(url: url, access: .readOnly)))
+                return (cluster == nil ? "single server" : "cluster", try ClickHouseBackend(url: url, access: .readOnly))
             }
-            clickhouse = backends
         }
     }
     nonisolated(unsafe) static let stores = Result { try Stores() }
@@ -96,19 +129,24 @@ struct ClickHouseQueryEquivalenceTests {
         let stores = try Self.stores.get()
         var covered: [String] = []
         for saved in try Self.savedQueries() {
-            let session = QuerySession(backend: stores.clickhouse[0].backend)
-            let parameters = QueryParameters(given: Self.savedParameters[saved.name] ?? [:])
             do {
-                _ = try session.prepare(saved, parameters: parameters)
+                _ = try QuerySession(backend: stores.clickhouse[0].backend).prepare(saved, parameters: QueryParameters())
             } catch QueryFailure.diagnostics(let list, _) where list.first.code == .notLowerable {
                 continue
             }
             covered.append(saved.name)
-            let reference = try QuerySession(backend: stores.sqlite).run(QuerySession(backend: stores.sqlite).prepare(saved, parameters: parameters)).table
-            #expect(reference.rows.count > 0, "the reference has rows: \(saved.name)")
-            for (name, backend) in stores.clickhouse {
-                let session = QuerySession(backend: backend)
-                Self.expectSame(try session.run(session.prepare(saved, parameters: parameters)).table, reference, "\(name): \(saved.name)")
+            var runs = [(stores.sqlite, stores.clickhouse, Self.savedParameters[saved.name] ?? [:])]
+            if let given = Self.secondParameters[saved.name] { runs.append((stores.secondSQLite, stores.secondClickHouse, given)) }
+            // In the main fixture a tag holds one class: only the second one checks class-diff.
+            if saved.name == "class-diff" { runs.removeFirst() }
+            for (sqlite, clickhouse, given) in runs {
+                let parameters = QueryParameters(given: given)
+                let reference = try QuerySession(backend: sqlite).run(QuerySession(backend: sqlite).prepare(saved, parameters: parameters)).table
+                #expect(reference.rows.count > 0, "the reference has rows: \(saved.name) \(given)")
+                for (name, backend) in clickhouse {
+                    let session = QuerySession(backend: backend)
+                    Self.expectSame(try session.run(session.prepare(saved, parameters: parameters)).table, reference, "\(name): \(saved.name) \(given)")
+                }
             }
         }
         #expect(covered == Self.supportedSaved)

@@ -1,10 +1,11 @@
 import IPG
 
 extension ClickHouseLowering {
-    /// Which plans this slice of the ClickHouse lowering writes: trace listings over the
-    /// traces' metadata columns, node values of a layer, and per-node or per-layer summaries of one layer
-    /// (count, mean, stddev, min, max, freq) by label, prediction or tag; after each, `where`,
-    /// `derive`/`select`, `sort` and `take` over those columns.
+    /// Which plans the ClickHouse lowering writes: trace listings over the traces' metadata
+    /// columns, node values of a layer, per-node summaries of one layer and per-layer summaries
+    /// of one or every layer (count, mean, stddev, freq, min, max, dispersion) by label,
+    /// prediction or tag, and their comparisons `versus traces` and `versus parent`; after
+    /// each, `where`, `derive`/`select`, `sort` and `take` over those columns.
     enum Support {
         /// What the plan needs that this lowering does not write, or nil.
         static func refusal(of plan: QueryPlan, catalog: Catalog) -> String? {
@@ -19,13 +20,11 @@ extension ClickHouseLowering {
             case .nodeValues(let layer):
                 if let missing = refusal(ofLayer: layer, catalog: catalog) { return missing }
             case .summary(let summary):
-                if summary.unit == .edge { return "summaries by edge" }
-                guard let layer = summary.layer else { return "summaries over every layer" }
-                if let missing = refusal(ofLayer: layer, catalog: catalog) { return missing }
-                let supported: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max]
-                if let measure = summary.measures.first(where: { !supported.contains($0) }) { return "the measure \(measure.name)" }
+                if let missing = refusal(of: summary, catalog: catalog) { return missing }
             case .comparison(let comparison):
-                return comparison.second == .parents ? "versus parent" : "versus"
+                if comparison.second == .parents && comparison.first.layer == nil { return "versus parent over every layer" }
+                if let missing = refusal(of: comparison.first, catalog: catalog) { return missing }
+                if case .traces(let filter?, _) = comparison.second, let missing = refusal(of: filter) { return missing }
             case .grouped: return "summaries of rows"
             case .nearest: return "nearest"
             case .edges: return "edges"
@@ -35,12 +34,27 @@ extension ClickHouseLowering {
             return expressions.lazy.compactMap(refusal(of:)).first
         }
 
+        /// What a summary (or either side of a comparison) needs that this lowering does not write, or nil.
+        static func refusal(of summary: Summary, catalog: Catalog) -> String? {
+            if summary.unit == .edge { return "summaries by edge" }
+            if summary.layer == nil && summary.unit == .node { return "summaries by node over every layer" }
+            if let missing = refusal(ofLayer: summary.layer, catalog: catalog) { return missing }
+            if let measure = summary.measures.first(where: { !supportedMeasures.contains($0) }) {
+                // 18.16's quantiles do not interpolate between ranks as SQLite's do.
+                if case .quantile = measure { return "the measure \(measure.name) (an interpolating quantile)" }
+                return "the measure \(measure.name)"
+            }
+            return nil
+        }
+
+        static let supportedMeasures: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max, .dispersion]
+
         /// Each value is a node here: a layer whose nodes hold several values (a channel of a
-        /// convolution: its node value is their mean) is refused, and so is a `$layer` when any
+        /// convolution: its node value is their mean) is refused, and so is a `$layer` or every layer when any
         /// layer is one.
-        static func refusal(ofLayer layer: BoundValue, catalog: Catalog) -> String? {
+        static func refusal(ofLayer layer: BoundValue?, catalog: Catalog) -> String? {
             let layers = catalog.models.flatMap(\.layers).filter { candidate in
-                if case .integer(let index) = layer { return candidate.index == index }
+                if case .integer(let index)? = layer { return candidate.index == index }
                 return true
             }
             guard let several = layers.first(where: { $0.nodeSize != 1 }) else { return nil }
