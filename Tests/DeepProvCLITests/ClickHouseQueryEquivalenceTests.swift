@@ -45,6 +45,12 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces where tag != 'clean' | nodes of layer 2 | summarize count, mean, stddev, freq, min, max, effect, distance, max_distance by label, node | versus parent",
         "from traces where tag = 'noisy' and input < 5 | nodes of layer 1 | summarize mean, effect by node | versus parent",
         "from traces where tag = 'noisy' | nodes of layer 2 | summarize mean, distance, count, freq by layer | versus parent | take $k",
+        // Attributes (NULL when missing), the model column, whole and real division (NULL by zero).
+        "from traces where attr('k') = '3' or attr('zz') = 'a' or attr('k') > '55' | select input, model, tag | sort input",
+        "from traces where model = 'test' and attr('k') > '5' | nodes of layer 1 | summarize mean, freq by node",
+        "from traces where model != 'test' or input < 3 | select input, model | sort -input",
+        "from traces | derive h = input / 7, r = confidence / (input - 3), q = (input - 30) / 4 | select input, h, r, q | sort q, -input",
+        "from traces | nodes of layer 1 | summarize mean, count by node | derive c = count / 7, m = mean / (node - 2) | where c > 1",
     ]
 
     /// The saved queries in the supported shapes (the others are refused, below).
@@ -63,9 +69,9 @@ struct ClickHouseQueryEquivalenceTests {
     static let refused: [(query: String, missing: String)] = [
         ("from traces | summarize mean by layer | versus parent", "versus parent over every layer"),
         ("from traces | nodes of layer 1 | summarize median, mean by node", "the measure median (an interpolating quantile)"),
-        ("from traces | nodes of layer 1 | summarize mean by node | versus traces where attr('k') = '2'", "attributes (k)"),
+        ("from traces | select input, parent.confidence", "a parent's columns (parent_confidence)"),
+        ("from traces | derive h = input / $k | select h", "division with a $parameter"),
         ("from traces where tag = 'clean' | edges into layer 2 | sort -contribution | take 2", "edges"),
-        ("from traces where attr('k') = '3' | select input", "attributes (k)"),
         ("from traces | select input, prob(label)", "trace measures (prob_label)"),
     ]
 
@@ -157,13 +163,13 @@ struct ClickHouseQueryEquivalenceTests {
         for (query, missing) in Self.refused {
             let session = QuerySession(backend: stores.clickhouse[1].backend)
             do {
-                _ = try session.prepare(SourceText(query), parameters: QueryParameters())
+                _ = try session.prepare(SourceText(query), parameters: QueryParameters(given: query.contains("$k") ? ["k": "4"] : [:]))
                 Issue.record("not refused: \(query)")
             } catch QueryFailure.diagnostics(let list, _) {
                 #expect(list.first.code == .notLowerable && list.first.message == "the clickhouse backend cannot run \(missing) yet", "\(list.first.message)")
             }
             // SQLite runs them.
-            _ = try QuerySession(backend: stores.sqlite).prepare(SourceText(query), parameters: QueryParameters())
+            _ = try QuerySession(backend: stores.sqlite).prepare(SourceText(query), parameters: QueryParameters(given: query.contains("$k") ? ["k": "4"] : [:]))
         }
     }
 

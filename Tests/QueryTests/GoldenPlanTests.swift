@@ -83,7 +83,7 @@ import TestSupport
         }
         #expect(written == ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "layer-activity", "misclassified", "node-stats", "paired-nodes",
                             "repair-candidates", "summary-from-statistics", "summary-by-scan", "layer-summary-by-tag", "layer-versus-parent", "trace-listing",
-                            "versus-traces", "versus-parent", "node-values"])
+                            "versus-traces", "versus-parent", "node-values", "derived-rows"])
     }
 
     /// The statement with a newline instead of the space before each main keyword.

@@ -15,7 +15,6 @@ extension ClickHouseLowering {
                 for field in columns {
                     guard case .column(let column) = field.value else { return "trace measures (\(field.name))" }
                     if field.ofParent { return "a parent's columns (\(field.name))" }
-                    if column == .model { return "the model column" }
                 }
             case .nodeValues(let layer):
                 if let missing = refusal(ofLayer: layer, catalog: catalog) { return missing }
@@ -31,7 +30,7 @@ extension ClickHouseLowering {
             case .lineage: return "lineage"
             }
             let expressions = plan.columns.map(\.expression) + plan.order.map(\.expression) + [plan.rowFilter].compactMap { $0 }
-            return expressions.lazy.compactMap(refusal(of:)).first
+            return expressions.lazy.compactMap { refusal(of: $0, columns: plan.source.columns) }.first
         }
 
         /// What a summary (or either side of a comparison) needs that this lowering does not write, or nil.
@@ -61,20 +60,57 @@ extension ClickHouseLowering {
             return "layers whose nodes hold several values (layer \(several.index), \(several.nodeSize) values a node)"
         }
 
-        /// What a condition or expression needs that this lowering does not write, or nil.
-        static func refusal(of condition: BoundCondition) -> String? {
+        /// What a condition or expression over `columns` (a shape's) needs that this lowering
+        /// does not write, or nil.
+        static func refusal(of condition: BoundCondition, columns: [OutputColumn] = []) -> String? {
             switch condition {
-            case .column(.model): return "the model column"
-            case .column, .output, .value: return nil
-            case .attribute(let key): return "attributes (\(key))"
+            case .column(.model): return "the model column (but in model = … and model != …)"
+            case .column, .output, .value, .attribute: return nil
             case .node, .nodePart: return "node references"
             case .measure: return "trace measures"
             case .related(let relation, _): return "\(relation.rawValue)(…) conditions"
-            case .absolute(let inner), .not(let inner): return refusal(of: inner)
+            case .absolute(let inner), .not(let inner): return refusal(of: inner, columns: columns)
             case .binary(let op, let left, let right):
-                // SQLite divides whole numbers to a whole number; ClickHouse's `/` does not.
-                if op == "/" { return "division" }
-                return refusal(of: left) ?? refusal(of: right)
+                if modelComparison(op, left, right) != nil { return nil }
+                // SQLite divides whole numbers to a whole number, others to a real one: which
+                // one a `$parameter` asks for is known only when the query runs.
+                if op == "/", type(of: left, columns: columns) == .unknown || type(of: right, columns: columns) == .unknown {
+                    return "division with a $parameter"
+                }
+                return refusal(of: left, columns: columns) ?? refusal(of: right, columns: columns)
+            }
+        }
+
+        /// `model = value` or `model != value` (either way round): whether it is `=`, and the value.
+        static func modelComparison(_ op: String, _ left: BoundCondition, _ right: BoundCondition) -> (equal: Bool, value: BoundValue)? {
+            guard op == "=" || op == "!=" else { return nil }
+            switch (left, right) {
+            case (.column(.model), .value(let value)), (.value(let value), .column(.model)): return (op == "=", value)
+            default: return nil
+            }
+        }
+
+        /// The type of a condition's value over a shape's `columns`, as the binder types it
+        /// (`unknown` for a `$parameter`).
+        static func type(of condition: BoundCondition, columns: [OutputColumn]) -> ValueType {
+            switch condition {
+            case .column(let column): return column.type
+            case .output(let name): return columns.first { $0.name == name }?.type ?? .unknown
+            case .attribute: return .string
+            case .value(.integer): return .integer
+            case .value(.number): return .number
+            case .value(.string): return .string
+            case .value(.parameter): return .unknown
+            case .node: return .node
+            case .absolute(let inner): return type(of: inner, columns: columns)
+            case .nodePart: return .integer
+            case .measure(let measure): return measure.type
+            case .not, .related: return .boolean
+            case .binary(let op, let left, let right):
+                guard ["+", "-", "*", "/"].contains(op) else { return .boolean }
+                let types = [type(of: left, columns: columns), type(of: right, columns: columns)]
+                if types.contains(.unknown) { return .unknown }
+                return types.allSatisfy { $0 == .integer } ? .integer : .number
             }
         }
     }

@@ -21,7 +21,7 @@ public struct ClickHouseLowering: QueryLowering {
 
     /// The plan's SQL; the plan must be one `refusal(of:)` accepts.
     public func lower(_ plan: QueryPlan) -> CompiledQuery {
-        let sql = Writer().statement(plan)
+        let sql = Writer(columns: plan.source.columns).statement(plan)
         return CompiledQuery(sql: sql.text, arguments: sql.arguments, plan: plan, split: nil)
     }
 }
@@ -29,6 +29,9 @@ public struct ClickHouseLowering: QueryLowering {
 extension ClickHouseLowering {
     /// Writes one supported plan.
     struct Writer {
+        /// The plan's source columns (what an output's type is read from).
+        var columns: [OutputColumn]
+
         func statement(_ plan: QueryPlan) -> SQLFragment {
             let traces = plan.source.traces
             var sql: SQLFragment
@@ -36,9 +39,14 @@ extension ClickHouseLowering {
             case .traces(let columns):
                 let select = columns.map { field -> SQLFragment in
                     guard case .column(let column) = field.value else { preconditionFailure("refused: a measure column") }
-                    return "\(raw: Self.expression(for: column)) AS \(raw: Self.quoted(field.name))"
+                    return "\(raw: column == .model ? "model_name" : Self.expression(for: column)) AS \(raw: Self.quoted(field.name))"
                 }
-                sql = "SELECT \(select, separator: ", ") FROM traces AS t" + whereClause(traces)
+                sql = "SELECT \(select, separator: ", ") FROM traces AS t"
+                if columns.contains(where: { $0.value == .column(.model) }) {
+                    // Models live on the server the URL names: their names go to every shard.
+                    sql += " GLOBAL ANY LEFT JOIN (SELECT id AS model_id, name AS model_name FROM models FINAL) USING model_id"
+                }
+                sql += whereClause(traces)
             case .nodeValues(let layer):
                 sql = nodeValues(of: layer, filter: traces)
             case .summary(let summary):
@@ -83,9 +91,21 @@ extension ClickHouseLowering {
             case .column(let column): return SQLFragment(raw: Self.expression(for: column))
             case .output(let name): return SQLFragment(raw: Self.quoted(name))
             case .value(let value): return .bind(value)
+            case .attribute(let key):
+                // The first value of the key, NULL when the trace has none (as SQLite's).
+                return "if(has(t.attribute_keys, \(bind: .string(key))), t.attribute_values[indexOf(t.attribute_keys, \(bind: .string(key)))], NULL)"
             case .absolute(let inner): return "abs(\(self.condition(inner)))"
             case .not(let inner): return "NOT (\(self.condition(inner)))"
             case .binary(let op, let left, let right):
+                if let (equal, value) = Support.modelComparison(op, left, right) {
+                    return "t.model_id GLOBAL \(raw: equal ? "" : "NOT ")IN (SELECT id FROM models FINAL WHERE name = \(bind: value))"
+                }
+                if op == "/" {
+                    // As SQLite: whole numbers divide to a whole number (toward zero), and a
+                    // division by zero is NULL.
+                    let whole = Support.type(of: condition, columns: columns) == .integer
+                    return "\(raw: whole ? "intDiv" : "divide")(\(self.condition(left)), nullIf(\(self.condition(right)), 0))"
+                }
                 let sqlOperator = ["and": "AND", "or": "OR"][op] ?? op
                 return "(\(self.condition(left)) \(raw: sqlOperator) \(self.condition(right)))"
             default: preconditionFailure("refused: \(condition)")
