@@ -51,13 +51,24 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces where model != 'test' or input < 3 | select input, model | sort -input",
         "from traces | derive h = input / 7, r = confidence / (input - 3), q = (input - 30) / 4 | select input, h, r, q | sort q, -input",
         "from traces | nodes of layer 1 | summarize mean, count by node | derive c = count / 7, m = mean / (node - 2) | where c > 1",
+        // Outputs named as other source columns.
+        "from traces | nodes of layer 1 | summarize mean, count by node | select node as mean, mean as node | sort -node",
+        // Dense edges: rows (node references sorted as numbers), and summaries by edge.
+        "from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -contribution | take 5",
+        "from traces where input < 4 | edges into layer 1",
+        "from traces where input < 9 | edges into layer 2 | sort -contribution | derive s = node(source), l = layer(target) | select input, s as source, l as target, contribution",
+        "from traces where input < 9 | edges into layer 1 | sort -target, source | take 12",
+        "from traces where tag = 'noisy' | edges into layer 2 | summarize mean, stddev, min, max, count by edge | versus traces where tag = 'clean' | sort -abs(mean_diff) | take 6",
+        "from traces | edges into layer 1 | summarize mean, min, max by label, edge | where target = 1:2 or node(source) = 3",
+        "from traces where tag = 'noisy' | edges into layer 2 | summarize mean, effect by edge | versus traces where tag = 'clean'",
     ]
 
     /// The saved queries in the supported shapes (the others are refused, below).
-    static let supportedSaved = ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "layer-activity", "misclassified", "node-stats",
-                                 "paired-nodes", "repair-candidates"]
+    static let supportedSaved = ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "layer-activity", "misclassified",
+                                 "node-stats", "paired-nodes", "repair-candidates", "top-edges"]
     /// Values for saved queries whose defaults select no traces of the fixture.
     static let savedParameters = ["class-confusion": ["tag": "noisy"], "diff-nodes": ["a": "noisy", "b": "clean"], "paired-nodes": ["adv": "noisy"],
+                                  "diverging-edges": ["a": "noisy", "b": "clean"],
                                   "repair-candidates": ["adv": "noisy"]]
     /// Saved queries that also run over a second fixture (clean and noisy traces alternating,
     /// so that a tag holds every class; each noisy trace's clean parent stored), with their
@@ -71,7 +82,9 @@ struct ClickHouseQueryEquivalenceTests {
         ("from traces | nodes of layer 1 | summarize median, mean by node", "the measure median (an interpolating quantile)"),
         ("from traces | select input, parent.confidence", "a parent's columns (parent_confidence)"),
         ("from traces | derive h = input / $k | select h", "division with a $parameter"),
-        ("from traces where tag = 'clean' | edges into layer 2 | sort -contribution | take 2", "edges"),
+        ("from traces | edges into layer 2 | summarize freq by edge", "the measure freq by edge"),
+        ("from traces where tag = 'noisy' | edges into layer 2 | summarize mean by edge | versus parent", "versus parent by edge"),
+        ("from traces | lineage depth 2 top 2", "lineage"),
         ("from traces | select input, prob(label)", "trace measures (prob_label)"),
     ]
 

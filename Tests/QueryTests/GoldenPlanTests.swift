@@ -81,9 +81,9 @@ import TestSupport
                 #expect(compiled.sql.components(separatedBy: "?").count - 1 == compiled.arguments.count, "one argument per placeholder: \(name)")
             }
         }
-        #expect(written == ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "layer-activity", "misclassified", "node-stats", "paired-nodes",
-                            "repair-candidates", "summary-from-statistics", "summary-by-scan", "layer-summary-by-tag", "layer-versus-parent", "trace-listing",
-                            "versus-traces", "versus-parent", "node-values", "derived-rows"])
+        #expect(written == ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "layer-activity", "misclassified", "node-stats",
+                            "paired-nodes", "repair-candidates", "top-edges", "summary-from-statistics", "summary-by-scan", "layer-summary-by-tag",
+                            "layer-versus-parent", "trace-listing", "versus-traces", "versus-parent", "edge-summary", "edges", "node-values", "derived-rows"])
     }
 
     /// The statement with a newline instead of the space before each main keyword.

@@ -10,9 +10,19 @@ import IPG
 /// `ARRAY JOIN`, or pooled per layer by array functions.
 extension ClickHouseLowering.Writer {
     func summary(_ summary: Summary, filter: BoundCondition?) -> SQLFragment {
-        let side = self.side(summary, filter: filter, prefix: "", paired: false).sql
+        let side = self.side(Self.sides(of: summary), filter: filter, prefix: "", paired: false).sql
         let measures = summary.measures.map { SQLFragment(raw: "\(Self.measure($0, of: statistics(summary, prefix: ""))) AS \(Self.quoted($0.name))") }
         return unitRows(summary, from: side, prefixes: [""], columns: measures)
+    }
+
+    /// What a side aggregates: the summary's own nodes, or for edges every layer's (the
+    /// source layer's are then joined to the weights).
+    private static func sides(of summary: Summary) -> Summary {
+        guard summary.unit == .edge else { return summary }
+        var sources = summary
+        sources.layer = nil
+        sources.unit = .layer
+        return sources
     }
 
     /// `versus traces`: both sides joined by model, group (and layer), then compared per
@@ -23,7 +33,8 @@ extension ClickHouseLowering.Writer {
         let from: SQLFragment
         switch comparison.second {
         case .traces(let secondFilter, _):
-            let a = side(first, filter: filter, prefix: "", paired: false), b = side(first, filter: secondFilter, prefix: "b_", paired: false)
+            let sides = Self.sides(of: first)
+            let a = side(sides, filter: filter, prefix: "", paired: false), b = side(sides, filter: secondFilter, prefix: "b_", paired: false)
             let columns = (a.keys + a.columns + b.columns).joined(separator: ", ")
             from = "SELECT \(raw: columns) FROM (\(a.sql)) ANY INNER JOIN (\(b.sql)) USING \(raw: a.keys.joined(separator: ", "))"
         case .parents:
@@ -63,6 +74,7 @@ extension ClickHouseLowering.Writer {
 
     /// The summary's rows from its sides' rows `from`: the groups, the unit's key and `columns`.
     private func unitRows(_ summary: Summary, from: SQLFragment, prefixes: [String], columns: [SQLFragment]) -> SQLFragment {
+        if summary.unit == .edge { return edgeRows(summary, from: from, prefixes: prefixes, columns: columns) }
         var keys: [SQLFragment] = summary.groups.map { SQLFragment(raw: Self.quoted($0.rawValue)) }
         let layer: SQLFragment = summary.layer.map { "\(bind: $0)" } ?? "toInt64(layer_position) - 1"
         keys.append("\(layer) AS layer")
@@ -84,11 +96,11 @@ extension ClickHouseLowering.Writer {
     /// The per-node arrays of a side and the name of one element after an `ARRAY JOIN`.
     private static let arrayNames: [(array: String, element: String)] = [("sums", "sum"), ("squares", "square"), ("minima", "minimum"), ("maxima", "maximum"), ("active", "act")]
 
-    /// The statistics of the unit of a side's columns `prefix`ed: one node's after the `ARRAY
-    /// JOIN`, or a layer's pooled. With `sharedCount`, the traces are the pairs' (unprefixed).
+    /// The statistics of the unit of a side's columns `prefix`ed: one node's (or edge's) after
+    /// the `ARRAY JOIN`, or a layer's pooled. With `sharedCount`, the traces are the pairs' (unprefixed).
     private func statistics(_ summary: Summary, prefix p: String, sharedCount: Bool = false) -> Statistics {
         let traces = (sharedCount ? "" : p) + "node_traces"
-        if summary.unit == .node {
+        if summary.unit != .layer {
             return Statistics(traces: traces, n: traces, sum: "\(p)node_sum", squares: "\(p)node_square", active: "\(p)node_act",
                               minimum: "\(p)node_minimum", maximum: "\(p)node_maximum", absoluteSum: "\(p)node_absolute_sum")
         }

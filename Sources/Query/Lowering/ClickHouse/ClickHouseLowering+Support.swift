@@ -22,11 +22,13 @@ extension ClickHouseLowering {
                 if let missing = refusal(of: summary, catalog: catalog) { return missing }
             case .comparison(let comparison):
                 if comparison.second == .parents && comparison.first.layer == nil { return "versus parent over every layer" }
+                if comparison.second == .parents && comparison.first.unit == .edge { return "versus parent by edge" }
                 if let missing = refusal(of: comparison.first, catalog: catalog) { return missing }
                 if case .traces(let filter?, _) = comparison.second, let missing = refusal(of: filter) { return missing }
             case .grouped: return "summaries of rows"
             case .nearest: return "nearest"
-            case .edges: return "edges"
+            case .edges(let layer):
+                if let missing = refusal(ofEdgesInto: layer, catalog: catalog) { return missing }
             case .lineage: return "lineage"
             }
             let expressions = plan.columns.map(\.expression) + plan.order.map(\.expression) + [plan.rowFilter].compactMap { $0 }
@@ -35,15 +37,28 @@ extension ClickHouseLowering {
 
         /// What a summary (or either side of a comparison) needs that this lowering does not write, or nil.
         static func refusal(of summary: Summary, catalog: Catalog) -> String? {
-            if summary.unit == .edge { return "summaries by edge" }
+            if summary.unit == .edge {
+                if summary.measures.contains(.freq) { return "the measure freq by edge" }
+                if let missing = refusal(ofEdgesInto: summary.layer!, catalog: catalog) { return missing }
+            }
             if summary.layer == nil && summary.unit == .node { return "summaries by node over every layer" }
-            if let missing = refusal(ofLayer: summary.layer, catalog: catalog) { return missing }
+            if let missing = refusal(ofLayer: summary.unit == .edge ? nil : summary.layer, catalog: catalog) { return missing }
             if let measure = summary.measures.first(where: { !supportedMeasures.contains($0) }) {
                 // 18.16's quantiles do not interpolate between ranks as SQLite's do.
                 if case .quantile = measure { return "the measure \(measure.name) (an interpolating quantile)" }
                 return "the measure \(measure.name)"
             }
             return nil
+        }
+
+        /// Dense edges are derived here; edges derived from maps (conv, pooling, reshape, merge) are not.
+        static func refusal(ofEdgesInto layer: BoundValue, catalog: Catalog) -> String? {
+            let layers = catalog.models.flatMap(\.layers).filter { candidate in
+                if case .integer(let index) = layer { return candidate.index == index }
+                return true
+            }
+            guard let derived = layers.first(where: { $0.hasQueryableEdges && $0.edgeRule != .dense }) else { return nil }
+            return "edges derived from maps (layer \(derived.index), \(derived.edgeRule?.rawValue ?? ""))"
         }
 
         static let supportedMeasures: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max, .dispersion]
@@ -65,11 +80,10 @@ extension ClickHouseLowering {
         static func refusal(of condition: BoundCondition, columns: [OutputColumn] = []) -> String? {
             switch condition {
             case .column(.model): return "the model column (but in model = … and model != …)"
-            case .column, .output, .value, .attribute: return nil
-            case .node, .nodePart: return "node references"
+            case .column, .output, .value, .attribute, .node: return nil
             case .measure: return "trace measures"
             case .related(let relation, _): return "\(relation.rawValue)(…) conditions"
-            case .absolute(let inner), .not(let inner): return refusal(of: inner, columns: columns)
+            case .absolute(let inner), .not(let inner), .nodePart(_, let inner): return refusal(of: inner, columns: columns)
             case .binary(let op, let left, let right):
                 if modelComparison(op, left, right) != nil { return nil }
                 // SQLite divides whole numbers to a whole number, others to a real one: which

@@ -53,23 +53,42 @@ extension ClickHouseLowering {
                 sql = self.summary(summary, filter: traces)
             case .comparison(let comparison):
                 sql = self.comparison(comparison, filter: traces)
+            case .edges(let layer):
+                sql = edges(into: layer, filter: traces)
             default:
                 preconditionFailure("refused: \(plan.source.shape)")
             }
-            // Anything but the source's columns ordered by their names reads the source's rows
-            // as a subquery (names are unqualified: ClickHouse aliases are query-wide).
-            let ordersByNames = plan.order.allSatisfy { if case .output = $0.expression { return true } else { return false } }
-            if plan.rowFilter != nil || !plan.keepsSourceColumns || !ordersByNames {
-                let columns: SQLFragment = plan.keepsSourceColumns
-                    ? "*" : plan.columns.map { "\(condition($0.expression)) AS \(raw: Self.quoted($0.name))" }.joined(separator: ", ")
-                sql = "SELECT \(columns) FROM (\(sql))"
-                if let rowFilter = plan.rowFilter { sql += " WHERE \(condition(rowFilter))" }
-            }
             // SQLite orders NULL before every value; ClickHouse after, unless told.
-            let order = plan.order.map { key -> SQLFragment in
-                condition(key.expression) + (key.descending ? " DESC NULLS LAST" : " ASC NULLS FIRST")
+            // Node references (`layer:node`) sort by layer, then node, as numbers (as SQLite's).
+            let order = plan.order.flatMap { key -> [(SQLFragment, String)] in
+                var expressions = [condition(key.expression)]
+                if case .output(let name) = key.expression, plan.source.columns.contains(where: { $0.name == name && $0.type == .node }) {
+                    expressions = NodePart.allCases.map { Self.nodeReferencePart($0, of: SQLFragment(raw: Self.quoted(name))) }
+                }
+                return expressions.map { ($0, key.descending ? " DESC NULLS LAST" : " ASC NULLS FIRST") }
             }
-            if !order.isEmpty { sql += " ORDER BY \(order, separator: ", ")" }
+            let ordersByNames = plan.order.allSatisfy { if case .output = $0.expression { return true } else { return false } }
+            if !plan.keepsSourceColumns {
+                // Output columns and sort keys are expressions over the source's columns, read
+                // as a subquery, under names of their own; a second level names the columns.
+                // An alias is seen by the whole SELECT in ClickHouse, so an output named as a
+                // source column (`select node(source) as source`) would hide that column.
+                var inner = plan.columns.enumerated().map { column -> SQLFragment in "\(condition(column.element.expression)) AS \(raw: Self.quoted("__column_\(column.offset)"))" }
+                inner += order.enumerated().map { key -> SQLFragment in "\(key.element.0) AS \(raw: Self.quoted("__key_\(key.offset)"))" }
+                sql = "SELECT \(inner, separator: ", ") FROM (\(sql))"
+                if let rowFilter = plan.rowFilter { sql += " WHERE \(condition(rowFilter))" }
+                let outer = plan.columns.enumerated().map { "\(Self.quoted("__column_\($0.offset)")) AS \(Self.quoted($0.element.name))" }
+                sql = "SELECT \(raw: outer.joined(separator: ", ")) FROM (\(sql))"
+                let keys = order.enumerated().map { SQLFragment(raw: Self.quoted("__key_\($0.offset)") + $0.element.1) }
+                if !keys.isEmpty { sql += " ORDER BY \(keys, separator: ", ")" }
+            } else {
+                // Filtered or ordered by expressions: the source's rows as a subquery.
+                if plan.rowFilter != nil || !ordersByNames {
+                    sql = "SELECT * FROM (\(sql))"
+                    if let rowFilter = plan.rowFilter { sql += " WHERE \(condition(rowFilter))" }
+                }
+                if !order.isEmpty { sql += " ORDER BY \(order.map { $0.0 + SQLFragment(raw: $0.1) }, separator: ", ")" }
+            }
             if let limit = plan.limit { sql += " LIMIT \(bind: limit)" }
             return sql
         }
@@ -95,6 +114,9 @@ extension ClickHouseLowering {
                 // The first value of the key, NULL when the trace has none (as SQLite's).
                 return "if(has(t.attribute_keys, \(bind: .string(key))), t.attribute_values[indexOf(t.attribute_keys, \(bind: .string(key)))], NULL)"
             case .absolute(let inner): return "abs(\(self.condition(inner)))"
+            // Bound as the text edge and lineage rows write their nodes in.
+            case .node(let layer, let index): return .bind(.string("\(layer):\(index)"))
+            case .nodePart(let part, let inner): return Self.nodeReferencePart(part, of: self.condition(inner))
             case .not(let inner): return "NOT (\(self.condition(inner)))"
             case .binary(let op, let left, let right):
                 if let (equal, value) = Support.modelComparison(op, left, right) {
@@ -128,6 +150,11 @@ extension ClickHouseLowering {
             case .parentTag: return "nullIf(t.parent_tag, '')"
             case .model: preconditionFailure("refused: model")
             }
+        }
+
+        /// The layer or the node of a node reference `layer:node`, as a whole number.
+        static func nodeReferencePart(_ part: NodePart, of reference: SQLFragment) -> SQLFragment {
+            "toInt64(splitByChar(':', \(reference))[\(raw: part == .layer ? "1" : "2")])"
         }
 
         /// Names are letters, digits and underscores (the lexer's identifiers): never a quote.
