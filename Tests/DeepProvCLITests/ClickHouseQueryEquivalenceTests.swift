@@ -61,11 +61,18 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces where tag = 'noisy' | edges into layer 2 | summarize mean, stddev, min, max, count by edge | versus traces where tag = 'clean' | sort -abs(mean_diff) | take 6",
         "from traces | edges into layer 1 | summarize mean, min, max by label, edge | where target = 1:2 or node(source) = 3",
         "from traces where tag = 'noisy' | edges into layer 2 | summarize mean, effect by edge | versus traces where tag = 'clean'",
+        // Lineage, unrolled to the query's depth: back from the prediction or a node, forward from a node.
+        "from traces where input < 6 | lineage depth 2 top 2",
+        "from traces where tag = 'noisy' | lineage from 2:0 depth 2 top 3 | where target = 1:3 or step = 1",
+        "from traces where input < 10 | lineage depth 1 top 1 | sort -flow",
+        "from traces where input < 6 | lineage forward from 0:3 depth 2 top 2",
+        "from traces where tag = 'noisy' | lineage forward from 1:2 depth 1 top 2 | sort -contribution",
+        "from traces where input < 12 | lineage forward from 0:1 depth 1 top $k",
     ]
 
-    /// The saved queries in the supported shapes (the others are refused, below).
-    static let supportedSaved = ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "layer-activity", "misclassified",
-                                 "node-stats", "paired-nodes", "repair-candidates", "top-edges"]
+    /// The saved queries in the supported shapes: every one in Queries/.
+    static let supportedSaved = ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "feature-lineage", "layer-activity",
+                                 "misclassified", "node-stats", "paired-nodes", "repair-candidates", "top-edges", "trace-lineage"]
     /// Values for saved queries whose defaults select no traces of the fixture.
     static let savedParameters = ["class-confusion": ["tag": "noisy"], "diff-nodes": ["a": "noisy", "b": "clean"], "paired-nodes": ["adv": "noisy"],
                                   "diverging-edges": ["a": "noisy", "b": "clean"],
@@ -84,7 +91,9 @@ struct ClickHouseQueryEquivalenceTests {
         ("from traces | derive h = input / $k | select h", "division with a $parameter"),
         ("from traces | edges into layer 2 | summarize freq by edge", "the measure freq by edge"),
         ("from traces where tag = 'noisy' | edges into layer 2 | summarize mean by edge | versus parent", "versus parent by edge"),
-        ("from traces | lineage depth 2 top 2", "lineage"),
+        ("from traces where not correct | lineage contrast depth 2 top 2", "lineage contrast"),
+        ("from traces where tag = 'noisy' | lineage depth 2 top 1 | versus parent", "lineage versus parent"),
+        ("from traces | lineage depth 2 top 1 | summarize count by step", "summaries of rows"),
         ("from traces | select input, prob(label)", "trace measures (prob_label)"),
     ]
 

@@ -81,9 +81,10 @@ import TestSupport
                 #expect(compiled.sql.components(separatedBy: "?").count - 1 == compiled.arguments.count, "one argument per placeholder: \(name)")
             }
         }
-        #expect(written == ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "layer-activity", "misclassified", "node-stats",
-                            "paired-nodes", "repair-candidates", "top-edges", "summary-from-statistics", "summary-by-scan", "layer-summary-by-tag",
-                            "layer-versus-parent", "trace-listing", "versus-traces", "versus-parent", "edge-summary", "edges", "node-values", "derived-rows"])
+        #expect(written == ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "feature-lineage", "layer-activity",
+                            "misclassified", "node-stats", "paired-nodes", "repair-candidates", "top-edges", "trace-lineage", "summary-from-statistics",
+                            "summary-by-scan", "layer-summary-by-tag", "layer-versus-parent", "trace-listing", "versus-traces", "versus-parent", "edge-summary",
+                            "edges", "lineage-backward", "lineage-forward", "node-values", "derived-rows"])
     }
 
     /// The statement with a newline instead of the space before each main keyword.

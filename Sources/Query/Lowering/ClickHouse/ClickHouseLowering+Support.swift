@@ -29,7 +29,13 @@ extension ClickHouseLowering {
             case .nearest: return "nearest"
             case .edges(let layer):
                 if let missing = refusal(ofEdgesInto: layer, catalog: catalog) { return missing }
-            case .lineage: return "lineage"
+            case .lineage(let walk):
+                if walk.contrast { return "lineage contrast" }
+                if walk.versusParent { return "lineage versus parent" }
+                // Forward, a node's strongest edges are ranked per layer they go into.
+                let feeding = catalog.models.flatMap { model in model.layers.flatMap(\.sources).map { "\(model.name):\($0)" } }
+                if walk.direction == .forward && Set(feeding).count < feeding.count { return "lineage forward from a layer feeding several layers" }
+                if let missing = refusal(ofEdgesInto: .parameter(""), catalog: catalog) { return "lineage through " + missing }
             }
             let expressions = plan.columns.map(\.expression) + plan.order.map(\.expression) + [plan.rowFilter].compactMap { $0 }
             return expressions.lazy.compactMap { refusal(of: $0, columns: plan.source.columns) }.first

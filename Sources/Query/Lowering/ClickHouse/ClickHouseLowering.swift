@@ -55,6 +55,8 @@ extension ClickHouseLowering {
                 sql = self.comparison(comparison, filter: traces)
             case .edges(let layer):
                 sql = edges(into: layer, filter: traces)
+            case .lineage(let walk):
+                sql = lineage(walk, filter: traces)
             default:
                 preconditionFailure("refused: \(plan.source.shape)")
             }
