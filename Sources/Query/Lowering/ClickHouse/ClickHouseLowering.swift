@@ -7,9 +7,9 @@ import IPG
 /// SELECT (a `GLOBAL` one, so that each shard receives the joined rows). Values stay `?`
 /// placeholders; the backend writes them as literals.
 ///
-/// This first slice writes trace listings, node values and per-node or per-layer summaries
-/// of one layer;
-/// `refusal(of:)` names anything else, and the compiler reports it as a diagnostic.
+/// It writes trace listings, node values, summaries and their comparisons (`+Summary`,
+/// `+Sides`), dense edges (`+Edges`) and lineage walks (`+Lineage`); `refusal(of:)`
+/// (`+Support`) names anything else, and the compiler reports it as a diagnostic.
 public struct ClickHouseLowering: QueryLowering {
     public let dialectName = "clickhouse"
 
