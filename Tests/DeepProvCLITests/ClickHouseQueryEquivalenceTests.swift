@@ -68,6 +68,11 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces where input < 6 | lineage forward from 0:3 depth 2 top 2",
         "from traces where tag = 'noisy' | lineage forward from 1:2 depth 1 top 2 | sort -contribution",
         "from traces where input < 12 | lineage forward from 0:1 depth 1 top $k",
+        // Summaries of rows: of traces, of summaries, of lineage paths, of comparisons.
+        "from traces where tag = 'noisy' | summarize count, mean(correct), min(confidence), stddev(confidence), sum(correct) by label | where count > 1",
+        "from traces | summarize count by label, predicted | summarize max(count)",
+        "from traces where input < 8 | lineage depth 2 top 2 | where step = 2 | summarize count, sum(flow), mean(contribution) by path | sort -count | take 5",
+        "from traces | nodes of layer 1 | summarize mean by node | versus traces where tag = 'clean' | summarize max(mean_diff), min(mean_a)",
     ]
 
     /// The saved queries in the supported shapes: every one in Queries/.
@@ -93,7 +98,7 @@ struct ClickHouseQueryEquivalenceTests {
         ("from traces where tag = 'noisy' | edges into layer 2 | summarize mean by edge | versus parent", "versus parent by edge"),
         ("from traces where not correct | lineage contrast depth 2 top 2", "lineage contrast"),
         ("from traces where tag = 'noisy' | lineage depth 2 top 1 | versus parent", "lineage versus parent"),
-        ("from traces | lineage depth 2 top 1 | summarize count by step", "summaries of rows"),
+        ("from traces | select input, margin | summarize mean(margin)", "trace measures (margin)"),
         ("from traces | select input, prob(label)", "trace measures (prob_label)"),
     ]
 

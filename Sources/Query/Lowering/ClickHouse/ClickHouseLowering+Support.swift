@@ -4,8 +4,9 @@ extension ClickHouseLowering {
     /// Which plans the ClickHouse lowering writes: trace listings over the traces' metadata
     /// columns, node values of a layer, per-node summaries of one layer and per-layer summaries
     /// of one or every layer (count, mean, stddev, freq, min, max, dispersion) by label,
-    /// prediction or tag, and their comparisons `versus traces` and `versus parent`; after
-    /// each, `where`, `derive`/`select`, `sort` and `take` over those columns.
+    /// prediction or tag, and their comparisons `versus traces` and `versus parent`; dense
+    /// edges and summaries by edge; lineage back or forward through dense layers; summaries
+    /// of any of these rows; after each, `where`, `derive`/`select`, `sort` and `take`.
     enum Support {
         /// What the plan needs that this lowering does not write, or nil.
         static func refusal(of plan: QueryPlan, catalog: Catalog) -> String? {
@@ -25,7 +26,8 @@ extension ClickHouseLowering {
                 if comparison.second == .parents && comparison.first.unit == .edge { return "versus parent by edge" }
                 if let missing = refusal(of: comparison.first, catalog: catalog) { return missing }
                 if case .traces(let filter?, _) = comparison.second, let missing = refusal(of: filter) { return missing }
-            case .grouped: return "summaries of rows"
+            case .grouped(let summary):
+                if let missing = refusal(of: QueryPlanner.plan(summary.rows, ordered: false), catalog: catalog) { return missing }
             case .nearest: return "nearest"
             case .edges(let layer):
                 if let missing = refusal(ofEdgesInto: layer, catalog: catalog) { return missing }

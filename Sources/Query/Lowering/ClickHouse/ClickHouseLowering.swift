@@ -57,6 +57,8 @@ extension ClickHouseLowering {
                 sql = edges(into: layer, filter: traces)
             case .lineage(let walk):
                 sql = lineage(walk, filter: traces)
+            case .grouped(let summary):
+                sql = grouped(summary)
             default:
                 preconditionFailure("refused: \(plan.source.shape)")
             }
@@ -93,6 +95,28 @@ extension ClickHouseLowering {
             }
             if let limit = plan.limit { sql += " LIMIT \(bind: limit)" }
             return sql
+        }
+
+        /// The rows of a query grouped by some of their columns, with a count or a function of a
+        /// column per group (population stddev, as SQLite's).
+        private func grouped(_ summary: RowSummary) -> SQLFragment {
+            let rows = QueryPlanner.plan(summary.rows, ordered: false)
+            let keys = summary.keys.map { Self.quoted($0.name) }
+            let measures = summary.measures.map { measure -> String in
+                let column = measure.argument.map { Self.quoted($0.name) } ?? ""
+                let value: String
+                switch measure.function {
+                case .count: value = "count()"
+                case .mean: value = "avg(\(column))"
+                case .sum: value = "sum(\(column))"
+                case .min: value = "min(\(column))"
+                case .max: value = "max(\(column))"
+                case .stddev: value = "sqrt(greatest(avg(\(column) * \(column)) - avg(\(column)) * avg(\(column)), 0))"
+                }
+                return value + " AS " + Self.quoted(measure.column.name)
+            }
+            let sql: SQLFragment = "SELECT \(raw: (keys + measures).joined(separator: ", ")) FROM (\(Writer(columns: rows.source.columns).statement(rows)))"
+            return keys.isEmpty ? sql : sql + " GROUP BY \(raw: keys.joined(separator: ", "))"
         }
 
         /// One row per node of the layer per selected trace (`trace, tag, input, layer, node, value`).
