@@ -1,5 +1,7 @@
+import Analysis
 import Foundation
 import IPG
+import Query
 import Store
 import StoreClickHouse
 import Testing
@@ -53,9 +55,31 @@ struct ClickHouseCommandTests {
         #expect(query.status == 0 && query.stderr.isEmpty, "\(query.stderr)")
         let lines = query.stdout.split(separator: "\n").map { $0.trimmingCharacters(in: .whitespaces) }
         #expect(lines == ["input"] + noisy.map(\.metadata.inputIndex).sorted(by: >).prefix(2).map { "\($0)" } + ["(2 rows)"], "\(query.stdout)")
-        let refused = try run(["query", "--db", url, "from traces | nodes of layer 1 | summarize mean by node | versus parent"])
+        let refused = try run(["query", "--db", url, "from traces | nodes of layer 1 | summarize median by node"])
         #expect(refused.status != 0 && refused.stdout.isEmpty)
-        #expect(refused.stderr.contains("error[E063]: the clickhouse backend cannot run versus parent yet"), "\(refused.stderr)")
+        #expect(refused.stderr.contains("error[E063]: the clickhouse backend cannot run the measure median (an interpolating quantile) yet"), "\(refused.stderr)")
+    }
+
+    /// `deepprov query --explain` on a ClickHouse store prints the ClickHouse SQL (the
+    /// lowering's, as the library compiles it for that store) and its arguments, and runs nothing.
+    @Test func explainShowsTheClickHouseSQL() throws {
+        let servers = try ClickHouseServers.shared()
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz")
+        _ = try StoreFixtures.traces(count: 12, seed: 2, path: stream, tags: ["clean", "noisy"])
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_explain"), cluster: servers.clusterName)
+        _ = try StreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 5).ingest([stream])
+        let query = "from traces where tag = 'noisy' | nodes of layer 1 | summarize mean, freq by node | versus parent | sort -mean_diff"
+        let explained = try run(["query", "--db", url, "--explain", query])
+        #expect(explained.status == 0 && explained.stderr.isEmpty, "\(explained.stderr)")
+        let expected = try QuerySession(backend: ClickHouseBackend(url: url, access: .readOnly)).prepare(SourceText(query), parameters: QueryParameters())
+        let lines = explained.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+        #expect(lines.first.map(String.init) == expected.compiled.sql)
+        #expect(expected.compiled.sql.contains("GLOBAL ANY INNER JOIN") && expected.compiled.sql.contains("sumForEach"))
+        // One value per placeholder: the layer, and the tag where the traces and their parents are chosen.
+        let arguments = lines.dropFirst().first.map { $0.replacingOccurrences(of: "-- arguments: ", with: "").components(separatedBy: ", ") } ?? []
+        #expect(arguments.count == expected.compiled.sql.components(separatedBy: "?").count - 1, "\(explained.stdout)")
+        #expect(Set(arguments) == ["1", "'noisy'"] && arguments.filter { $0 == "'noisy'" }.count == 2, "\(explained.stdout)")
     }
 
     /// `deepprov ingest --db clickhouse://…` creates the database, stores a stream once, and
@@ -174,7 +198,7 @@ struct ClickHouseCommandTests {
         }
         let characterize = try run(["characterize", "--db", url, "--a", "noisy", "--b", "clean", "--quiet"])
         #expect(characterize.status != 0)
-        #expect(characterize.stderr.hasPrefix("Error: <characterize>:1:1: error[E063]: the clickhouse backend cannot run summaries of rows yet\n"), "\(characterize.stderr)")
+        #expect(characterize.stderr.hasPrefix("Error: <characterize>:1:1: error[E063]: the clickhouse backend cannot run trace measures (entropy_layer) yet\n"), "\(characterize.stderr)")
         for arguments in [["forensics", "--db", url, "--tag", "noisy", "--input", "3"], ["repairs", "--db", url]] {
             let refused = try run(arguments)
             #expect(refused.status != 0)

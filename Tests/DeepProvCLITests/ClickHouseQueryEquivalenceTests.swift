@@ -32,42 +32,108 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces where label = 1 and confidence < 0.9 | nodes of layer 0 | summarize count, mean, max by node",
         "from traces | nodes of layer 1 | summarize count, mean, stddev, freq, min, max by layer",
         "from traces where not correct | nodes of layer 2 | summarize count, mean, stddev, freq by tag, label, layer | sort -freq, tag, label",
+        // Every layer.
+        "from traces | summarize count, mean, stddev, freq, min, max, dispersion by layer",
+        "from traces where confidence > 0.4 | summarize mean, freq by tag, label, layer | sort tag, -layer",
+        // `versus traces`: Cohen's d (NULL below three traces), dispersion, all layers.
+        "from traces where tag = 'noisy' | nodes of layer 1 | summarize freq, mean, stddev, effect by node | versus traces where tag = 'clean' | sort -abs(freq_diff), -abs(effect)",
+        "from traces where input = 0 | nodes of layer 1 | summarize count, mean, stddev, effect by node | versus traces where input = 3",
+        "from traces | nodes of layer 2 | summarize mean, dispersion, min by predicted, node | versus traces where label = 1 | where mean_diff > -1 | sort -mean_diff",
+        "from traces | summarize count, mean, dispersion, freq by predicted, layer | versus traces where label = 1",
+        // `versus parent`: d_z (NULL for one pair), distances; blur's parents are not stored.
+        "from traces where tag = 'noisy' | nodes of layer 1 | summarize mean, freq, effect, distance, max_distance by node | versus parent | sort -distance",
+        "from traces where tag != 'clean' | nodes of layer 2 | summarize count, mean, stddev, freq, min, max, effect, distance, max_distance by label, node | versus parent",
+        "from traces where tag = 'noisy' and input < 5 | nodes of layer 1 | summarize mean, effect by node | versus parent",
+        "from traces where tag = 'noisy' | nodes of layer 2 | summarize mean, distance, count, freq by layer | versus parent | take $k",
+        // Attributes (NULL when missing), the model column, whole and real division (NULL by zero).
+        "from traces where attr('k') = '3' or attr('zz') = 'a' or attr('k') > '55' | select input, model, tag | sort input",
+        "from traces where model = 'test' and attr('k') > '5' | nodes of layer 1 | summarize mean, freq by node",
+        "from traces where model != 'test' or input < 3 | select input, model | sort -input",
+        "from traces | derive h = input / 7, r = confidence / (input - 3), q = (input - 30) / 4 | select input, h, r, q | sort q, -input",
+        "from traces | nodes of layer 1 | summarize mean, count by node | derive c = count / 7, m = mean / (node - 2) | where c > 1",
+        // Outputs named as other source columns.
+        "from traces | nodes of layer 1 | summarize mean, count by node | select node as mean, mean as node | sort -node",
+        // Dense edges: rows (node references sorted as numbers), and summaries by edge.
+        "from traces where tag = 'clean' and input = 3 | edges into layer 2 | sort -contribution | take 5",
+        "from traces where input < 4 | edges into layer 1",
+        "from traces where input < 9 | edges into layer 2 | sort -contribution | derive s = node(source), l = layer(target) | select input, s as source, l as target, contribution",
+        "from traces where input < 9 | edges into layer 1 | sort -target, source | take 12",
+        "from traces where tag = 'noisy' | edges into layer 2 | summarize mean, stddev, min, max, count by edge | versus traces where tag = 'clean' | sort -abs(mean_diff) | take 6",
+        "from traces | edges into layer 1 | summarize mean, min, max by label, edge | where target = 1:2 or node(source) = 3",
+        "from traces where tag = 'noisy' | edges into layer 2 | summarize mean, effect by edge | versus traces where tag = 'clean'",
+        // Lineage, unrolled to the query's depth: back from the prediction or a node, forward from a node.
+        "from traces where input < 6 | lineage depth 2 top 2",
+        "from traces where tag = 'noisy' | lineage from 2:0 depth 2 top 3 | where target = 1:3 or step = 1",
+        "from traces where input < 10 | lineage depth 1 top 1 | sort -flow",
+        "from traces where input < 6 | lineage forward from 0:3 depth 2 top 2",
+        "from traces where tag = 'noisy' | lineage forward from 1:2 depth 1 top 2 | sort -contribution",
+        "from traces where input < 12 | lineage forward from 0:1 depth 1 top $k",
+        // Summaries of rows: of traces, of summaries, of lineage paths, of comparisons.
+        "from traces where tag = 'noisy' | summarize count, mean(correct), min(confidence), stddev(confidence), sum(correct) by label | where count > 1",
+        "from traces | summarize count by label, predicted | summarize max(count)",
+        "from traces where input < 8 | lineage depth 2 top 2 | where step = 2 | summarize count, sum(flow), mean(contribution) by path | sort -count | take 5",
+        "from traces | nodes of layer 1 | summarize mean by node | versus traces where tag = 'clean' | summarize max(mean_diff), min(mean_a)",
     ]
 
-    /// The saved queries in the supported shapes (the others are refused, below).
-    static let supportedSaved = ["class-confusion", "class-envelope", "misclassified", "node-stats"]
+    /// The saved queries in the supported shapes: every one in Queries/.
+    static let supportedSaved = ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "feature-lineage", "layer-activity",
+                                 "misclassified", "node-stats", "paired-nodes", "repair-candidates", "top-edges", "trace-lineage"]
     /// Values for saved queries whose defaults select no traces of the fixture.
-    static let savedParameters = ["class-confusion": ["tag": "noisy"]]
+    static let savedParameters = ["class-confusion": ["tag": "noisy"], "diff-nodes": ["a": "noisy", "b": "clean"], "paired-nodes": ["adv": "noisy"],
+                                  "diverging-edges": ["a": "noisy", "b": "clean"],
+                                  "repair-candidates": ["adv": "noisy"]]
+    /// Saved queries that also run over a second fixture (clean and noisy traces alternating,
+    /// so that a tag holds every class; each noisy trace's clean parent stored), with their
+    /// values there.
+    static let secondParameters = ["class-diff": ["tag": "clean", "a": "1", "b": "2"], "paired-nodes": ["adv": "noisy"],
+                                   "repair-candidates": ["adv": "noisy"], "diff-nodes": ["a": "noisy", "b": "clean"]]
 
     /// Forms this slice refuses, with the phrase the diagnostic names.
     static let refused: [(query: String, missing: String)] = [
-        ("from traces | nodes of layer 1 | summarize mean by node | versus parent", "versus parent"),
-        ("from traces where tag = 'clean' | edges into layer 2 | sort -contribution | take 2", "edges"),
-        ("from traces | summarize count, mean by layer", "summaries over every layer"),
-        ("from traces where attr('k') = '3' | select input", "attributes (k)"),
+        ("from traces | summarize mean by layer | versus parent", "versus parent over every layer"),
+        ("from traces | nodes of layer 1 | summarize median, mean by node", "the measure median (an interpolating quantile)"),
+        ("from traces | select input, parent.confidence", "a parent's columns (parent_confidence)"),
+        ("from traces | derive h = input / $k | select h", "division with a $parameter"),
+        ("from traces | edges into layer 2 | summarize freq by edge", "the measure freq by edge"),
+        ("from traces where tag = 'noisy' | edges into layer 2 | summarize mean by edge | versus parent", "versus parent by edge"),
+        ("from traces where not correct | lineage contrast depth 2 top 2", "lineage contrast"),
+        ("from traces where tag = 'noisy' | lineage depth 2 top 1 | versus parent", "lineage versus parent"),
+        ("from traces | select input, margin | summarize mean(margin)", "trace measures (margin)"),
         ("from traces | select input, prob(label)", "trace measures (prob_label)"),
     ]
 
-    /// The stores, filled once per suite from one stream.
+    /// The stores, filled once per suite: each fixture's stream ingested into SQLite, a single
+    /// server and the cluster.
     struct Stores {
         let directory: TemporaryDirectory
         let sqlite: ProvenanceStore
         let clickhouse: [(name: String, backend: ClickHouseBackend)]
+        /// The same for the second fixture.
+        let secondSQLite: ProvenanceStore
+        let secondClickHouse: [(name: String, backend: ClickHouseBackend)]
 
         init() throws {
-            let servers = try ClickHouseServers.shared()
             directory = try TemporaryDirectory()
             let stream = directory.path("t.ipgz"), path = directory.path("s.sqlite")
             _ = try StoreFixtures.traces(count: 60, seed: 11, path: stream, tags: ["clean", "noisy", "blur"])
             _ = try StreamIngestor(backend: ProvenanceStore(path: path)).ingest([stream])
             sqlite = try ProvenanceStore(path: path, access: .readOnly)
-            var backends: [(String, ClickHouseBackend)] = []
-            for cluster in [nil, servers.clusterName] {
-                let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("equivalence"), cluster: cluster)
+            clickhouse = try Self.clickHouseStores(holding: stream, stem: "equivalence")
+            let secondStream = directory.path("t2.ipgz"), secondPath = directory.path("s2.sqlite")
+            _ = try StoreFixtures.traces(count: 60, seed: 12, path: secondStream, tags: ["clean", "noisy"])
+            _ = try StreamIngestor(backend: ProvenanceStore(path: secondPath)).ingest([secondStream])
+            secondSQLite = try ProvenanceStore(path: secondPath, access: .readOnly)
+            secondClickHouse = try Self.clickHouseStores(holding: secondStream, stem: "second")
+        }
+
+        /// A single server's store and the cluster's, each holding the stream at `stream`.
+        static func clickHouseStores(holding stream: String, stem: String) throws -> [(name: String, backend: ClickHouseBackend)] {
+            let servers = try ClickHouseServers.shared()
+            return try [nil, servers.clusterName].map { cluster in
+                let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase(stem), cluster: cluster)
                 _ = try StreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 16).ingest([stream])
-                backends.append((cluster == nil ? "single server" : "cluster", try ClickHouseBackend(url: url, access: .readOnly)))
+                return (cluster == nil ? "single server" : "cluster", try ClickHouseBackend(url: url, access: .readOnly))
             }
-            clickhouse = backends
         }
     }
     nonisolated(unsafe) static let stores = Result { try Stores() }
@@ -96,19 +162,24 @@ struct ClickHouseQueryEquivalenceTests {
         let stores = try Self.stores.get()
         var covered: [String] = []
         for saved in try Self.savedQueries() {
-            let session = QuerySession(backend: stores.clickhouse[0].backend)
-            let parameters = QueryParameters(given: Self.savedParameters[saved.name] ?? [:])
             do {
-                _ = try session.prepare(saved, parameters: parameters)
+                _ = try QuerySession(backend: stores.clickhouse[0].backend).prepare(saved, parameters: QueryParameters())
             } catch QueryFailure.diagnostics(let list, _) where list.first.code == .notLowerable {
                 continue
             }
             covered.append(saved.name)
-            let reference = try QuerySession(backend: stores.sqlite).run(QuerySession(backend: stores.sqlite).prepare(saved, parameters: parameters)).table
-            #expect(reference.rows.count > 0, "the reference has rows: \(saved.name)")
-            for (name, backend) in stores.clickhouse {
-                let session = QuerySession(backend: backend)
-                Self.expectSame(try session.run(session.prepare(saved, parameters: parameters)).table, reference, "\(name): \(saved.name)")
+            var runs = [(stores.sqlite, stores.clickhouse, Self.savedParameters[saved.name] ?? [:])]
+            if let given = Self.secondParameters[saved.name] { runs.append((stores.secondSQLite, stores.secondClickHouse, given)) }
+            // In the main fixture a tag holds one class: only the second one checks class-diff.
+            if saved.name == "class-diff" { runs.removeFirst() }
+            for (sqlite, clickhouse, given) in runs {
+                let parameters = QueryParameters(given: given)
+                let reference = try QuerySession(backend: sqlite).run(QuerySession(backend: sqlite).prepare(saved, parameters: parameters)).table
+                #expect(reference.rows.count > 0, "the reference has rows: \(saved.name) \(given)")
+                for (name, backend) in clickhouse {
+                    let session = QuerySession(backend: backend)
+                    Self.expectSame(try session.run(session.prepare(saved, parameters: parameters)).table, reference, "\(name): \(saved.name) \(given)")
+                }
             }
         }
         #expect(covered == Self.supportedSaved)
@@ -119,13 +190,13 @@ struct ClickHouseQueryEquivalenceTests {
         for (query, missing) in Self.refused {
             let session = QuerySession(backend: stores.clickhouse[1].backend)
             do {
-                _ = try session.prepare(SourceText(query), parameters: QueryParameters())
+                _ = try session.prepare(SourceText(query), parameters: QueryParameters(given: query.contains("$k") ? ["k": "4"] : [:]))
                 Issue.record("not refused: \(query)")
             } catch QueryFailure.diagnostics(let list, _) {
                 #expect(list.first.code == .notLowerable && list.first.message == "the clickhouse backend cannot run \(missing) yet", "\(list.first.message)")
             }
             // SQLite runs them.
-            _ = try QuerySession(backend: stores.sqlite).prepare(SourceText(query), parameters: QueryParameters())
+            _ = try QuerySession(backend: stores.sqlite).prepare(SourceText(query), parameters: QueryParameters(given: query.contains("$k") ? ["k": "4"] : [:]))
         }
     }
 

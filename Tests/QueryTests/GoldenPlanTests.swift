@@ -81,7 +81,11 @@ import TestSupport
                 #expect(compiled.sql.components(separatedBy: "?").count - 1 == compiled.arguments.count, "one argument per placeholder: \(name)")
             }
         }
-        #expect(written == ["class-confusion", "class-envelope", "misclassified", "node-stats", "summary-from-statistics", "summary-by-scan", "layer-summary-by-tag", "trace-listing", "node-values"])
+        #expect(written == ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "feature-lineage", "layer-activity",
+                            "misclassified", "node-stats", "paired-nodes", "repair-candidates", "top-edges", "trace-lineage", "summary-from-statistics",
+                            "summary-by-scan", "layer-summary-by-tag", "layer-versus-parent", "trace-listing", "versus-traces", "versus-parent", "edge-summary",
+                            "edges", "lineage-backward", "lineage-forward", "node-values", "row-summary-of-traces", "row-summary-of-lineage",
+                            "row-summary-of-summaries", "derived-rows"])
     }
 
     /// The statement with a newline instead of the space before each main keyword.

@@ -1,10 +1,12 @@
 import IPG
 
 extension ClickHouseLowering {
-    /// Which plans this slice of the ClickHouse lowering writes: trace listings over the
-    /// traces' metadata columns, node values of a layer, and per-node or per-layer summaries of one layer
-    /// (count, mean, stddev, min, max, freq) by label, prediction or tag; after each, `where`,
-    /// `derive`/`select`, `sort` and `take` over those columns.
+    /// Which plans the ClickHouse lowering writes: trace listings over the traces' metadata
+    /// columns, node values of a layer, per-node summaries of one layer and per-layer summaries
+    /// of one or every layer (count, mean, stddev, freq, min, max, dispersion) by label,
+    /// prediction or tag, and their comparisons `versus traces` and `versus parent`; dense
+    /// edges and summaries by edge; lineage back or forward through dense layers; summaries
+    /// of any of these rows; after each, `where`, `derive`/`select`, `sort` and `take`.
     enum Support {
         /// What the plan needs that this lowering does not write, or nil.
         static func refusal(of plan: QueryPlan, catalog: Catalog) -> String? {
@@ -14,53 +16,123 @@ extension ClickHouseLowering {
                 for field in columns {
                     guard case .column(let column) = field.value else { return "trace measures (\(field.name))" }
                     if field.ofParent { return "a parent's columns (\(field.name))" }
-                    if column == .model { return "the model column" }
                 }
             case .nodeValues(let layer):
                 if let missing = refusal(ofLayer: layer, catalog: catalog) { return missing }
             case .summary(let summary):
-                if summary.unit == .edge { return "summaries by edge" }
-                guard let layer = summary.layer else { return "summaries over every layer" }
-                if let missing = refusal(ofLayer: layer, catalog: catalog) { return missing }
-                let supported: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max]
-                if let measure = summary.measures.first(where: { !supported.contains($0) }) { return "the measure \(measure.name)" }
+                if let missing = refusal(of: summary, catalog: catalog) { return missing }
             case .comparison(let comparison):
-                return comparison.second == .parents ? "versus parent" : "versus"
-            case .grouped: return "summaries of rows"
+                if comparison.second == .parents && comparison.first.layer == nil { return "versus parent over every layer" }
+                if comparison.second == .parents && comparison.first.unit == .edge { return "versus parent by edge" }
+                if let missing = refusal(of: comparison.first, catalog: catalog) { return missing }
+                if case .traces(let filter?, _) = comparison.second, let missing = refusal(of: filter) { return missing }
+            case .grouped(let summary):
+                if let missing = refusal(of: QueryPlanner.plan(summary.rows, ordered: false), catalog: catalog) { return missing }
             case .nearest: return "nearest"
-            case .edges: return "edges"
-            case .lineage: return "lineage"
+            case .edges(let layer):
+                if let missing = refusal(ofEdgesInto: layer, catalog: catalog) { return missing }
+            case .lineage(let walk):
+                if walk.contrast { return "lineage contrast" }
+                if walk.versusParent { return "lineage versus parent" }
+                // Forward, a node's strongest edges are ranked per layer they go into.
+                let feeding = catalog.models.flatMap { model in model.layers.flatMap(\.sources).map { "\(model.name):\($0)" } }
+                if walk.direction == .forward && Set(feeding).count < feeding.count { return "lineage forward from a layer feeding several layers" }
+                if let missing = refusal(ofEdgesInto: .parameter(""), catalog: catalog) { return "lineage through " + missing }
             }
             let expressions = plan.columns.map(\.expression) + plan.order.map(\.expression) + [plan.rowFilter].compactMap { $0 }
-            return expressions.lazy.compactMap(refusal(of:)).first
+            return expressions.lazy.compactMap { refusal(of: $0, columns: plan.source.columns) }.first
         }
 
-        /// Each value is a node here: a layer whose nodes hold several values (a channel of a
-        /// convolution: its node value is their mean) is refused, and so is a `$layer` when any
-        /// layer is one.
-        static func refusal(ofLayer layer: BoundValue, catalog: Catalog) -> String? {
+        /// What a summary (or either side of a comparison) needs that this lowering does not write, or nil.
+        static func refusal(of summary: Summary, catalog: Catalog) -> String? {
+            if summary.unit == .edge {
+                if summary.measures.contains(.freq) { return "the measure freq by edge" }
+                if let missing = refusal(ofEdgesInto: summary.layer!, catalog: catalog) { return missing }
+            }
+            if summary.layer == nil && summary.unit == .node { return "summaries by node over every layer" }
+            if let missing = refusal(ofLayer: summary.unit == .edge ? nil : summary.layer, catalog: catalog) { return missing }
+            if let measure = summary.measures.first(where: { !supportedMeasures.contains($0) }) {
+                // 18.16's quantiles do not interpolate between ranks as SQLite's do.
+                if case .quantile = measure { return "the measure \(measure.name) (an interpolating quantile)" }
+                return "the measure \(measure.name)"
+            }
+            return nil
+        }
+
+        /// Dense edges are derived here; edges derived from maps (conv, pooling, reshape, merge) are not.
+        static func refusal(ofEdgesInto layer: BoundValue, catalog: Catalog) -> String? {
             let layers = catalog.models.flatMap(\.layers).filter { candidate in
                 if case .integer(let index) = layer { return candidate.index == index }
+                return true
+            }
+            guard let derived = layers.first(where: { $0.hasQueryableEdges && $0.edgeRule != .dense }) else { return nil }
+            return "edges derived from maps (layer \(derived.index), \(derived.edgeRule?.rawValue ?? ""))"
+        }
+
+        static let supportedMeasures: [NodeMeasure] = [.count, .mean, .stddev, .freq, .min, .max, .dispersion]
+
+        /// Each value is a node here: a layer whose nodes hold several values (a channel of a
+        /// convolution: its node value is their mean) is refused, and so is a `$layer` or every layer when any
+        /// layer is one.
+        static func refusal(ofLayer layer: BoundValue?, catalog: Catalog) -> String? {
+            let layers = catalog.models.flatMap(\.layers).filter { candidate in
+                if case .integer(let index)? = layer { return candidate.index == index }
                 return true
             }
             guard let several = layers.first(where: { $0.nodeSize != 1 }) else { return nil }
             return "layers whose nodes hold several values (layer \(several.index), \(several.nodeSize) values a node)"
         }
 
-        /// What a condition or expression needs that this lowering does not write, or nil.
-        static func refusal(of condition: BoundCondition) -> String? {
+        /// What a condition or expression over `columns` (a shape's) needs that this lowering
+        /// does not write, or nil.
+        static func refusal(of condition: BoundCondition, columns: [OutputColumn] = []) -> String? {
             switch condition {
-            case .column(.model): return "the model column"
-            case .column, .output, .value: return nil
-            case .attribute(let key): return "attributes (\(key))"
-            case .node, .nodePart: return "node references"
+            case .column(.model): return "the model column (but in model = … and model != …)"
+            case .column, .output, .value, .attribute, .node: return nil
             case .measure: return "trace measures"
             case .related(let relation, _): return "\(relation.rawValue)(…) conditions"
-            case .absolute(let inner), .not(let inner): return refusal(of: inner)
+            case .absolute(let inner), .not(let inner), .nodePart(_, let inner): return refusal(of: inner, columns: columns)
             case .binary(let op, let left, let right):
-                // SQLite divides whole numbers to a whole number; ClickHouse's `/` does not.
-                if op == "/" { return "division" }
-                return refusal(of: left) ?? refusal(of: right)
+                if modelComparison(op, left, right) != nil { return nil }
+                // SQLite divides whole numbers to a whole number, others to a real one: which
+                // one a `$parameter` asks for is known only when the query runs.
+                if op == "/", type(of: left, columns: columns) == .unknown || type(of: right, columns: columns) == .unknown {
+                    return "division with a $parameter"
+                }
+                return refusal(of: left, columns: columns) ?? refusal(of: right, columns: columns)
+            }
+        }
+
+        /// `model = value` or `model != value` (either way round): whether it is `=`, and the value.
+        static func modelComparison(_ op: String, _ left: BoundCondition, _ right: BoundCondition) -> (equal: Bool, value: BoundValue)? {
+            guard op == "=" || op == "!=" else { return nil }
+            switch (left, right) {
+            case (.column(.model), .value(let value)), (.value(let value), .column(.model)): return (op == "=", value)
+            default: return nil
+            }
+        }
+
+        /// The type of a condition's value over a shape's `columns`, as the binder types it
+        /// (`unknown` for a `$parameter`).
+        static func type(of condition: BoundCondition, columns: [OutputColumn]) -> ValueType {
+            switch condition {
+            case .column(let column): return column.type
+            case .output(let name): return columns.first { $0.name == name }?.type ?? .unknown
+            case .attribute: return .string
+            case .value(.integer): return .integer
+            case .value(.number): return .number
+            case .value(.string): return .string
+            case .value(.parameter): return .unknown
+            case .node: return .node
+            case .absolute(let inner): return type(of: inner, columns: columns)
+            case .nodePart: return .integer
+            case .measure(let measure): return measure.type
+            case .not, .related: return .boolean
+            case .binary(let op, let left, let right):
+                guard ["+", "-", "*", "/"].contains(op) else { return .boolean }
+                let types = [type(of: left, columns: columns), type(of: right, columns: columns)]
+                if types.contains(.unknown) { return .unknown }
+                return types.allSatisfy { $0 == .integer } ? .integer : .number
             }
         }
     }

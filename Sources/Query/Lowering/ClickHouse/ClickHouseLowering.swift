@@ -7,9 +7,9 @@ import IPG
 /// SELECT (a `GLOBAL` one, so that each shard receives the joined rows). Values stay `?`
 /// placeholders; the backend writes them as literals.
 ///
-/// This first slice writes trace listings, node values and per-node or per-layer summaries
-/// of one layer;
-/// `refusal(of:)` names anything else, and the compiler reports it as a diagnostic.
+/// It writes trace listings, node values, summaries and their comparisons (`+Summary`,
+/// `+Sides`), dense edges (`+Edges`) and lineage walks (`+Lineage`); `refusal(of:)`
+/// (`+Support`) names anything else, and the compiler reports it as a diagnostic.
 public struct ClickHouseLowering: QueryLowering {
     public let dialectName = "clickhouse"
 
@@ -21,7 +21,7 @@ public struct ClickHouseLowering: QueryLowering {
 
     /// The plan's SQL; the plan must be one `refusal(of:)` accepts.
     public func lower(_ plan: QueryPlan) -> CompiledQuery {
-        let sql = Writer().statement(plan)
+        let sql = Writer(columns: plan.source.columns).statement(plan)
         return CompiledQuery(sql: sql.text, arguments: sql.arguments, plan: plan, split: nil)
     }
 }
@@ -29,6 +29,9 @@ public struct ClickHouseLowering: QueryLowering {
 extension ClickHouseLowering {
     /// Writes one supported plan.
     struct Writer {
+        /// The plan's source columns (what an output's type is read from).
+        var columns: [OutputColumn]
+
         func statement(_ plan: QueryPlan) -> SQLFragment {
             let traces = plan.source.traces
             var sql: SQLFragment
@@ -36,32 +39,84 @@ extension ClickHouseLowering {
             case .traces(let columns):
                 let select = columns.map { field -> SQLFragment in
                     guard case .column(let column) = field.value else { preconditionFailure("refused: a measure column") }
-                    return "\(raw: Self.expression(for: column)) AS \(raw: Self.quoted(field.name))"
+                    return "\(raw: column == .model ? "model_name" : Self.expression(for: column)) AS \(raw: Self.quoted(field.name))"
                 }
-                sql = "SELECT \(select, separator: ", ") FROM traces AS t" + whereClause(traces)
+                sql = "SELECT \(select, separator: ", ") FROM traces AS t"
+                if columns.contains(where: { $0.value == .column(.model) }) {
+                    // Models live on the server the URL names: their names go to every shard.
+                    sql += " GLOBAL ANY LEFT JOIN (SELECT id AS model_id, name AS model_name FROM models FINAL) USING model_id"
+                }
+                sql += whereClause(traces)
             case .nodeValues(let layer):
                 sql = nodeValues(of: layer, filter: traces)
             case .summary(let summary):
                 sql = self.summary(summary, filter: traces)
+            case .comparison(let comparison):
+                sql = self.comparison(comparison, filter: traces)
+            case .edges(let layer):
+                sql = edges(into: layer, filter: traces)
+            case .lineage(let walk):
+                sql = lineage(walk, filter: traces)
+            case .grouped(let summary):
+                sql = grouped(summary)
             default:
                 preconditionFailure("refused: \(plan.source.shape)")
             }
-            // Anything but the source's columns ordered by their names reads the source's rows
-            // as a subquery (names are unqualified: ClickHouse aliases are query-wide).
-            let ordersByNames = plan.order.allSatisfy { if case .output = $0.expression { return true } else { return false } }
-            if plan.rowFilter != nil || !plan.keepsSourceColumns || !ordersByNames {
-                let columns: SQLFragment = plan.keepsSourceColumns
-                    ? "*" : plan.columns.map { "\(condition($0.expression)) AS \(raw: Self.quoted($0.name))" }.joined(separator: ", ")
-                sql = "SELECT \(columns) FROM (\(sql))"
-                if let rowFilter = plan.rowFilter { sql += " WHERE \(condition(rowFilter))" }
-            }
             // SQLite orders NULL before every value; ClickHouse after, unless told.
-            let order = plan.order.map { key -> SQLFragment in
-                condition(key.expression) + (key.descending ? " DESC NULLS LAST" : " ASC NULLS FIRST")
+            // Node references (`layer:node`) sort by layer, then node, as numbers (as SQLite's).
+            let order = plan.order.flatMap { key -> [(SQLFragment, String)] in
+                var expressions = [condition(key.expression)]
+                if case .output(let name) = key.expression, plan.source.columns.contains(where: { $0.name == name && $0.type == .node }) {
+                    expressions = NodePart.allCases.map { Self.nodeReferencePart($0, of: SQLFragment(raw: Self.quoted(name))) }
+                }
+                return expressions.map { ($0, key.descending ? " DESC NULLS LAST" : " ASC NULLS FIRST") }
             }
-            if !order.isEmpty { sql += " ORDER BY \(order, separator: ", ")" }
+            let ordersByNames = plan.order.allSatisfy { if case .output = $0.expression { return true } else { return false } }
+            if !plan.keepsSourceColumns {
+                // Output columns and sort keys are expressions over the source's columns, read
+                // as a subquery, under names of their own; a second level names the columns.
+                // An alias is seen by the whole SELECT in ClickHouse, so an output named as a
+                // source column (`select node(source) as source`) would hide that column.
+                var inner = plan.columns.enumerated().map { column -> SQLFragment in "\(condition(column.element.expression)) AS \(raw: Self.quoted("__column_\(column.offset)"))" }
+                inner += order.enumerated().map { key -> SQLFragment in "\(key.element.0) AS \(raw: Self.quoted("__key_\(key.offset)"))" }
+                sql = "SELECT \(inner, separator: ", ") FROM (\(sql))"
+                if let rowFilter = plan.rowFilter { sql += " WHERE \(condition(rowFilter))" }
+                let outer = plan.columns.enumerated().map { "\(Self.quoted("__column_\($0.offset)")) AS \(Self.quoted($0.element.name))" }
+                sql = "SELECT \(raw: outer.joined(separator: ", ")) FROM (\(sql))"
+                let keys = order.enumerated().map { SQLFragment(raw: Self.quoted("__key_\($0.offset)") + $0.element.1) }
+                if !keys.isEmpty { sql += " ORDER BY \(keys, separator: ", ")" }
+            } else {
+                // Filtered or ordered by expressions: the source's rows as a subquery.
+                if plan.rowFilter != nil || !ordersByNames {
+                    sql = "SELECT * FROM (\(sql))"
+                    if let rowFilter = plan.rowFilter { sql += " WHERE \(condition(rowFilter))" }
+                }
+                if !order.isEmpty { sql += " ORDER BY \(order.map { $0.0 + SQLFragment(raw: $0.1) }, separator: ", ")" }
+            }
             if let limit = plan.limit { sql += " LIMIT \(bind: limit)" }
             return sql
+        }
+
+        /// The rows of a query grouped by some of their columns, with a count or a function of a
+        /// column per group (population stddev, as SQLite's).
+        private func grouped(_ summary: RowSummary) -> SQLFragment {
+            let rows = QueryPlanner.plan(summary.rows, ordered: false)
+            let keys = summary.keys.map { Self.quoted($0.name) }
+            let measures = summary.measures.map { measure -> String in
+                let column = measure.argument.map { Self.quoted($0.name) } ?? ""
+                let value: String
+                switch measure.function {
+                case .count: value = "count()"
+                case .mean: value = "avg(\(column))"
+                case .sum: value = "sum(\(column))"
+                case .min: value = "min(\(column))"
+                case .max: value = "max(\(column))"
+                case .stddev: value = "sqrt(greatest(avg(\(column) * \(column)) - avg(\(column)) * avg(\(column)), 0))"
+                }
+                return value + " AS " + Self.quoted(measure.column.name)
+            }
+            let sql: SQLFragment = "SELECT \(raw: (keys + measures).joined(separator: ", ")) FROM (\(Writer(columns: rows.source.columns).statement(rows)))"
+            return keys.isEmpty ? sql : sql + " GROUP BY \(raw: keys.joined(separator: ", "))"
         }
 
         /// One row per node of the layer per selected trace (`trace, tag, input, layer, node, value`).
@@ -70,77 +125,6 @@ extension ClickHouseLowering {
             return "SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, \(bind: layer) AS layer, toInt64(node_position) - 1 AS node, node_value AS value"
                 + " FROM traces AS t ARRAY JOIN \(values) AS node_value, arrayEnumerate(\(values)) AS node_position"
                 + whereClause(filter)
-        }
-
-        /// Per node (or the whole layer) of one layer, per model and group: the statistics of the
-        /// selected traces' values, from array aggregates (`sumForEach`, …) over the traces,
-        /// which each shard computes and the initiator merges, then one row per node (`ARRAY
-        /// JOIN`) or per layer (array functions over the per-node arrays).
-        private func summary(_ summary: Summary, filter: BoundCondition?) -> SQLFragment {
-            let layer = summary.layer!
-            let values: SQLFragment = "t.layer_values[\(bind: layer) + 1]"
-            let groups = summary.groups.map { (Self.expression(for: $0.column), Self.quoted($0.rawValue)) }
-            var aggregates = Self.aggregates(of: values)
-            let freq = summary.measures.contains(.freq)
-            if freq {
-                aggregates.append("sumForEach(arrayMap((x, h) -> toUInt64(abs(x) > h), \(values), arrayResize(emptyArrayFloat64(), length(\(values)), layer_threshold))) AS node_active")
-            }
-            let keys = (["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" }).joined(separator: ", ")
-            // Traces of models without the layer have no values there.
-            var conditions: [SQLFragment] = ["length(t.layer_values) > \(bind: layer)"]
-            if let filter { conditions.append(condition(filter)) }
-            var inner: SQLFragment = "SELECT \(raw: keys), \(aggregates, separator: ", ") FROM traces AS t"
-            if freq {
-                // The layer's threshold per model, sent to every shard with the query. Passed
-                // to the lambda as an array: 18.16's lambdas do not read other columns.
-                inner += " GLOBAL ANY INNER JOIN (SELECT model_id, threshold AS layer_threshold FROM layers FINAL WHERE layer = \(bind: layer)) USING model_id"
-            }
-            inner += " WHERE \(conditions, separator: " AND ")"
-            inner += " GROUP BY \(raw: (["model_id"] + groups.map(\.1)).joined(separator: ", "))"
-            var columns: [SQLFragment] = groups.map { SQLFragment(raw: $0.1) }
-            columns.append("\(bind: layer) AS layer")
-            guard summary.unit == .node else {
-                // The layer's values pooled: the per-node arrays summed, or their extremes (18.16 has
-                // no arrayMin: arrayReduce).
-                columns += Self.measures(summary.measures, count: "node_traces", n: "(node_traces * length(node_sums))", sum: "arraySum(node_sums)",
-                                         squares: "arraySum(node_squares)", active: "arraySum(node_active)", min: "arrayReduce('min', node_minima)", max: "arrayReduce('max', node_maxima)")
-                return "SELECT \(columns, separator: ", ") FROM (\(inner))"
-            }
-            columns.append("toInt64(node_position) - 1 AS node")
-            columns += Self.measures(summary.measures, count: "node_traces", n: "node_traces", sum: "node_sum", squares: "node_square",
-                                     active: "node_act", min: "node_minimum", max: "node_maximum")
-            var arrays = ["node_sums AS node_sum", "node_squares AS node_square", "node_minima AS node_minimum", "node_maxima AS node_maximum"]
-            if freq { arrays.append("node_active AS node_act") }
-            arrays.append("arrayEnumerate(node_sums) AS node_position")
-            return "SELECT \(columns, separator: ", ") FROM (\(inner)) ARRAY JOIN \(raw: arrays.joined(separator: ", "))"
-        }
-
-        /// The summary's measures over a unit's traces `count`, values `n`, their `sum`, sum of
-        /// `squares`, `active` count and extremes (population stddev, as SQLite's).
-        private static func measures(_ measures: [NodeMeasure], count: String, n: String, sum: String, squares: String, active: String,
-                                     min: String, max: String) -> [SQLFragment] {
-            measures.map { measure in
-                let value: String
-                switch measure {
-                case .count: value = count
-                case .mean: value = "\(sum) / \(n)"
-                case .stddev: value = "sqrt(greatest(\(squares) / \(n) - (\(sum) / \(n)) * (\(sum) / \(n)), 0))"
-                case .freq: value = "\(active) / \(n)"
-                case .min: value = min
-                case .max: value = max
-                default: preconditionFailure("refused: \(measure)")
-                }
-                return SQLFragment(raw: "\(value) AS \(quoted(measure.name))")
-            }
-        }
-
-        /// Per node, over the rows' node values `values`: traces, sums, sums of squares, minima, maxima.
-        private static func aggregates(of values: SQLFragment) -> [SQLFragment] {
-            ["count() AS node_traces",
-             "sumForEach(arrayMap(x -> toFloat64(x), \(values))) AS node_sums",
-             "sumForEach(arrayMap(x -> toFloat64(x) * toFloat64(x), \(values))) AS node_squares",
-             "minForEach(\(values)) AS node_minima",
-             "maxForEach(\(values)) AS node_maxima"]
         }
 
         private func whereClause(_ filter: BoundCondition?) -> SQLFragment {
@@ -152,9 +136,24 @@ extension ClickHouseLowering {
             case .column(let column): return SQLFragment(raw: Self.expression(for: column))
             case .output(let name): return SQLFragment(raw: Self.quoted(name))
             case .value(let value): return .bind(value)
+            case .attribute(let key):
+                // The first value of the key, NULL when the trace has none (as SQLite's).
+                return "if(has(t.attribute_keys, \(bind: .string(key))), t.attribute_values[indexOf(t.attribute_keys, \(bind: .string(key)))], NULL)"
             case .absolute(let inner): return "abs(\(self.condition(inner)))"
+            // Bound as the text edge and lineage rows write their nodes in.
+            case .node(let layer, let index): return .bind(.string("\(layer):\(index)"))
+            case .nodePart(let part, let inner): return Self.nodeReferencePart(part, of: self.condition(inner))
             case .not(let inner): return "NOT (\(self.condition(inner)))"
             case .binary(let op, let left, let right):
+                if let (equal, value) = Support.modelComparison(op, left, right) {
+                    return "t.model_id GLOBAL \(raw: equal ? "" : "NOT ")IN (SELECT id FROM models FINAL WHERE name = \(bind: value))"
+                }
+                if op == "/" {
+                    // As SQLite: whole numbers divide to a whole number (toward zero), and a
+                    // division by zero is NULL.
+                    let whole = Support.type(of: condition, columns: columns) == .integer
+                    return "\(raw: whole ? "intDiv" : "divide")(\(self.condition(left)), nullIf(\(self.condition(right)), 0))"
+                }
                 let sqlOperator = ["and": "AND", "or": "OR"][op] ?? op
                 return "(\(self.condition(left)) \(raw: sqlOperator) \(self.condition(right)))"
             default: preconditionFailure("refused: \(condition)")
@@ -177,6 +176,11 @@ extension ClickHouseLowering {
             case .parentTag: return "nullIf(t.parent_tag, '')"
             case .model: preconditionFailure("refused: model")
             }
+        }
+
+        /// The layer or the node of a node reference `layer:node`, as a whole number.
+        static func nodeReferencePart(_ part: NodePart, of reference: SQLFragment) -> SQLFragment {
+            "toInt64(splitByChar(':', \(reference))[\(raw: part == .layer ? "1" : "2")])"
         }
 
         /// Names are letters, digits and underscores (the lexer's identifiers): never a quote.

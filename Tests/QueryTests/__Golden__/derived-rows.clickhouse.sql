@@ -1,0 +1,17 @@
+SELECT "__column_0" AS "node", "__column_1" AS "score"
+FROM (SELECT "node" AS "__column_0", divide("mean_diff", nullIf("stddev_b", 0)) AS "__column_1", abs(divide("mean_diff", nullIf("stddev_b", 0))) AS "__key_0", "node" AS "__key_1"
+FROM (SELECT ? AS layer, toInt64(node_position) - 1 AS node, node_sum / node_traces AS "mean_a", b_node_sum / b_node_traces AS "mean_b", node_sum / node_traces - b_node_sum / b_node_traces AS "mean_diff", sqrt(greatest(node_square / node_traces - (node_sum / node_traces) * (node_sum / node_traces), 0)) AS "stddev_a", sqrt(greatest(b_node_square / b_node_traces - (b_node_sum / b_node_traces) * (b_node_sum / b_node_traces), 0)) AS "stddev_b", sqrt(greatest(node_square / node_traces - (node_sum / node_traces) * (node_sum / node_traces), 0)) - sqrt(greatest(b_node_square / b_node_traces - (b_node_sum / b_node_traces) * (b_node_sum / b_node_traces), 0)) AS "stddev_diff"
+FROM (SELECT model_id, node_traces, node_sums, node_squares, node_minima, node_maxima, b_node_traces, b_node_sums, b_node_squares, b_node_minima, b_node_maxima
+FROM (SELECT t.model_id AS model_id, count() AS node_traces, sumForEach(arrayMap(x -> toFloat64(x), t.layer_values[? + 1])) AS node_sums, sumForEach(arrayMap(x -> toFloat64(x) * toFloat64(x), t.layer_values[? + 1])) AS node_squares, minForEach(t.layer_values[? + 1]) AS node_minima, maxForEach(t.layer_values[? + 1]) AS node_maxima
+FROM traces AS t
+WHERE length(t.layer_values) > ? AND (t.tag = ?)
+GROUP BY model_id) ANY INNER
+JOIN (SELECT t.model_id AS model_id, count() AS b_node_traces, sumForEach(arrayMap(x -> toFloat64(x), t.layer_values[? + 1])) AS b_node_sums, sumForEach(arrayMap(x -> toFloat64(x) * toFloat64(x), t.layer_values[? + 1])) AS b_node_squares, minForEach(t.layer_values[? + 1]) AS b_node_minima, maxForEach(t.layer_values[? + 1]) AS b_node_maxima
+FROM traces AS t
+WHERE length(t.layer_values) > ? AND (t.tag = ?)
+GROUP BY model_id) USING model_id)
+ARRAY JOIN node_sums AS node_sum, node_squares AS node_square, node_minima AS node_minimum, node_maxima AS node_maximum, b_node_sums AS b_node_sum, b_node_squares AS b_node_square, b_node_minima AS b_node_minimum, b_node_maxima AS b_node_maximum, arrayEnumerate(node_sums) AS node_position)
+WHERE (abs(divide("mean_diff", nullIf("stddev_b", 0))) > ?))
+ORDER BY "__key_0" DESC NULLS LAST, "__key_1" ASC NULLS FIRST
+LIMIT ?
+-- arguments: 1, 1, 1, 1, 1, 1, 'fgsm', 1, 1, 1, 1, 1, 'clean', 1, 3
