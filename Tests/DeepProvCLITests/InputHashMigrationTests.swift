@@ -6,7 +6,7 @@ import Testing
 import TestSupport
 
 /// Migration 0012 drops `traces.input_hash`: a store as the build before it left one
-/// (`StoreBeforeInputHashMigration`) is migrated by `deepprov migrate` with progress on standard
+/// (`StoreBeforeMigrations.revertInputHash`) is migrated by `deepprov migrate` with progress on standard
 /// error, to the rows of a store that never had the column; every trace's hash reads back as the
 /// capture made it, and an ingest of the same traces again adds none.
 @Suite struct InputHashMigrationTests {
@@ -38,13 +38,13 @@ import TestSupport
             #expect(row.contains("hash:\"\(trace.metadata.inputHash.uppercased())\""), "\(row)")
             #expect(row.contains("kept:0"), "\(row)")
         }
-        try StoreBeforeInputHashMigration.revert(database)
+        try StoreBeforeMigrations.revertInputHash(database)
         let columns = try DatabaseQueue(path: database).read { try String.fetchAll($0, sql: "SELECT name FROM pragma_table_info('traces')") }
         #expect(columns.contains("input_hash") && !columns.contains("explicit_input_hash"))
 
         let migrated = try run(["migrate", "--db", database])
         #expect(migrated.status == 0, "\(migrated.stderr)")
-        #expect(migrated.stdout == "\(database): schema version 12\n")
+        #expect(migrated.stdout == "\(database): schema version \(embeddedMigrations.latestVersion)\n")
         #expect(migrated.stderr == "deepprov: migrating traces (input hashes recomputed from their values): \(traces.count) of \(traces.count) traces\n")
         #expect(try rows(database) == expected)
         #expect(try deepProvOutput(answer) == expectedAnswer)

@@ -58,7 +58,7 @@ import TestSupport
         #expect(try indexes(database) == ["traces_by_input", "traces_by_parent"])
         // Back to the layout before 0011: its index (0009's statement) and no record of it,
         // with the traces as they were before 0012 (which 0011 came before).
-        try StoreBeforeInputHashMigration.revert(database)
+        try StoreBeforeMigrations.revertInputHash(database)
         try DatabaseQueue(path: database).write { db in
             try db.execute(sql: """
                 CREATE INDEX traces_by_prediction ON traces (model_id, tag, predicted_label, true_label);
@@ -69,7 +69,7 @@ import TestSupport
         #expect(try indexes(database) == ["traces_by_input", "traces_by_parent", "traces_by_prediction"])
         let store = try ProvenanceStore(path: database)
         #expect(try indexes(database) == ["traces_by_input", "traces_by_parent"])
-        #expect(try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: "SELECT max(version) FROM migrations") } == 12)
+        #expect(try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: "SELECT max(version) FROM migrations") } == 13)
         #expect(try rows(database) == expectedRows)
         let migratedAnswers = try answers(database)
         #expect(migratedAnswers == expectedAnswers)

@@ -20,8 +20,8 @@ import IPG
 /// - `ipg_nodes(value_block, value_row, layer, node_size)`: every node value of a layer as
 ///   a JSON array (for `json_each`: one call per trace instead of one per node).
 /// - `ipg_layer_norm(value_block, value_row, layer, node_size, p)`: the sum of |node value|
-///   (p = 1) or of node value² (p = 2) over a layer, as ingest keeps them in `value_block_norms`
-///   (read per trace through the view `trace_layer_norms`; `BlockNormFunctions`).
+///   (p = 1) or of node value² (p = 2) over a layer, what the view `trace_layer_norms` reads
+///   (ingest keeps each trace's L2 norm as float32 in `value_block_norms`; `BlockNormFunctions`).
 ///
 /// - `ipg_input_hash(value_block, value_row)`: the sha256 of the trace's input, its layer 0
 ///   values as float32 little-endian (what a capture hashes), NULL when the block does not keep
