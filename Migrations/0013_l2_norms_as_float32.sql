@@ -3,7 +3,8 @@
 -- norm and sum of squares, two float64, took 16 — about 48 of an MLP trace's bytes). The
 -- nearest-neighbour search orders its candidates by it, a lower bound of their distance less
 -- float32's rounding; computing it from the values instead decodes the whole layer of every
--- candidate (on a store of 1.06M MLP traces, 2 to 5 times the time of reading it). The view
+-- candidate (on a store of 1.06M MLP traces, 1.3 to 5 times the time of reading it: 2 times
+-- for the last hidden layer, the one forensics searches by default). The view
 -- trace_layer_norms (trace_id, layer, l1, sum_of_squares) now computes both norms from the
 -- value blocks (ipg_layer_norm), as exactly as ingest did.
 UPDATE value_block_norms SET norms = ipg_norms_from_pairs(norms);
