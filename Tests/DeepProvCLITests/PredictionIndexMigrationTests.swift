@@ -7,7 +7,7 @@ import TestSupport
 
 /// Migration 0011 drops `traces_by_prediction`. A store as the build before it left one (this
 /// build's store with the index put back and the migration's record removed, which is all that
-/// 0011 changes) migrates to a store whose query answers and stored rows are those of a store
+/// 0011 changes, and its traces as they were before 0012) migrates to a store whose query answers and stored rows are those of a store
 /// that never had the index, and an ingest of the same traces again adds none.
 @Suite struct PredictionIndexMigrationTests {
     /// The saved queries' parameters on the paired store (tags `clean` and `shift`).
@@ -37,7 +37,7 @@ import TestSupport
     /// The rows that grow with traces, in full (blobs as hex).
     private func rows(_ database: String) throws -> [String] {
         try DatabaseQueue(path: database).read { db in
-            try ["SELECT id, model_id, run_id, tag, input_index, hex(input_hash), true_label, predicted_label, confidence, parent_tag, parent_index, hex(explicit_edges), value_block, value_row FROM traces ORDER BY id",
+            try ["SELECT id, model_id, run_id, tag, input_index, true_label, predicted_label, confidence, parent_tag, parent_index, hex(explicit_edges), value_block, value_row, hex(explicit_input_hash) FROM traces ORDER BY id",
                  "SELECT * FROM value_blocks ORDER BY block, layer",
                  "SELECT block, layer, hex(norms) FROM value_block_norms ORDER BY block, layer",
                  "SELECT * FROM node_label_statistics ORDER BY model_id, tag, label, layer, node"]
@@ -56,7 +56,9 @@ import TestSupport
         let (database, traces) = try StoreFixtures.pairedStore(in: directory)
         let expectedAnswers = try answers(database), expectedRows = try rows(database)
         #expect(try indexes(database) == ["traces_by_input", "traces_by_parent"])
-        // Back to the layout before 0011: its index (0009's statement) and no record of it.
+        // Back to the layout before 0011: its index (0009's statement) and no record of it,
+        // with the traces as they were before 0012 (which 0011 came before).
+        try StoreBeforeMigrations.revertInputHash(database)
         try DatabaseQueue(path: database).write { db in
             try db.execute(sql: """
                 CREATE INDEX traces_by_prediction ON traces (model_id, tag, predicted_label, true_label);
@@ -67,7 +69,7 @@ import TestSupport
         #expect(try indexes(database) == ["traces_by_input", "traces_by_parent", "traces_by_prediction"])
         let store = try ProvenanceStore(path: database)
         #expect(try indexes(database) == ["traces_by_input", "traces_by_parent"])
-        #expect(try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: "SELECT max(version) FROM migrations") } == 11)
+        #expect(try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: "SELECT max(version) FROM migrations") } == 13)
         #expect(try rows(database) == expectedRows)
         let migratedAnswers = try answers(database)
         #expect(migratedAnswers == expectedAnswers)

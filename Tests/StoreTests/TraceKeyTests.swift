@@ -40,7 +40,10 @@ import TestSupport
         let again = try ingest(distinct.reversed() + traces, topology: topology, into: store, batchSize: 3)
         #expect((again.tracesRead, again.tracesAdded, again.tracesSkipped) == (11, 3, 8))
         let stored = try store.read { db in
-            try Row.fetchAll(db, sql: "SELECT tag, input_index, hex(input_hash) AS hash, parent_tag, parent_index FROM traces")
+            try Row.fetchAll(db, sql: """
+                SELECT tag, input_index, hex(coalesce(explicit_input_hash, ipg_input_hash(value_block, value_row))) AS hash, parent_tag, parent_index
+                FROM traces
+                """)
         }
         #expect(stored.count == 10)
         #expect(Set(stored.map { "\($0["tag"] as String)/\($0["input_index"] as Int)/\($0["hash"] as String)/\($0["parent_tag"] as String)/\($0["parent_index"] as Int)" }).count == 10)
@@ -54,8 +57,11 @@ import TestSupport
         let path = directory.path("old.sqlite")
         let (topology, traces) = try StoreFixtures.traces(count: 9, seed: 5, tags: ["clean", "noisy"])
         try LegacyLayoutStore.make(at: path, version: 5, topology: topology, traces: traces)
-        let rowsSQL = "SELECT id, model_id, tag, input_index, hex(input_hash), true_label, predicted_label, confidence, parent_tag, parent_index FROM traces ORDER BY id"
-        let before = try DatabaseQueue(path: path).read { db in try Row.fetchAll(db, sql: rowsSQL).map(\.description) }
+        // The input hash as stored before migration 0012, and as recomputed (or kept) after it.
+        func rowsSQL(hash: String) -> String {
+            "SELECT id, model_id, tag, input_index, hex(\(hash)) AS hash, true_label, predicted_label, confidence, parent_tag, parent_index FROM traces ORDER BY id"
+        }
+        let before = try DatabaseQueue(path: path).read { db in try Row.fetchAll(db, sql: rowsSQL(hash: "input_hash")).map(\.description) }
         let store = try ProvenanceStore(path: path)
         let fresh = try StoreFixtures.store(at: directory.path("fresh.sqlite"), count: 2, seed: 5)
         func layout(_ store: ProvenanceStore) throws -> ([String], [String]) {
@@ -66,7 +72,10 @@ import TestSupport
         }
         #expect(try layout(store).0 == ["traces_by_input", "traces_by_parent"])
         #expect(try layout(store) == layout(fresh))
-        #expect(try store.read { db in try Row.fetchAll(db, sql: rowsSQL).map(\.description) } == before)
+        let after = try store.read { db in
+            try Row.fetchAll(db, sql: rowsSQL(hash: "coalesce(explicit_input_hash, ipg_input_hash(value_block, value_row))")).map(\.description)
+        }
+        #expect(after == before)
         #expect(before.count == 9)
         let again = try ingest(traces, topology: topology, into: store, batchSize: 4)
         #expect((again.tracesRead, again.tracesAdded) == (9, 0))

@@ -5,7 +5,7 @@ import Store
 /// The exact k nearest traces of one model, by Euclidean distance of node values in one layer,
 /// among the correctly classified traces of some classes (any tag); ties go to the smaller id.
 /// Candidates are visited by how close their L2 norm in the layer (`value_block_norms`) is to
-/// the query's, a lower bound of their distance, a chunk at a time (each chunk's compressed
+/// the query's, a lower bound of their distance (less the stored norm's rounding), a chunk at a time (each chunk's compressed
 /// values decoded by the store, that layer only); the search stops when the next bound
 /// exceeds the k-th distance found, so it is exact while decoding only the traces that could
 /// still be among the nearest.
@@ -18,21 +18,26 @@ struct NearestTraceSearch {
     /// Traces decoded in the first chunk; the next chunks double until k neighbours are found,
     /// then take every trace left whose bound is within the k-th distance.
     var chunk = 1024
+    /// A stored norm's largest error relative to the norm (`value_block_norms` keeps float32:
+    /// rounding of at most 2^-24, doubled).
+    static let storedNormError = 0x1p-23
 
     /// Per class of `labels`, the `count` nearest correct traces to `values`, `excluded` aside.
     func nearest(to values: [Double], ofClasses labels: [Int], count: Int, excluding excluded: Int64) throws -> [Int: [Neighbour]] {
         let classes = Array(Set(labels)).sorted()
         let placeholders = classes.map { _ in "?" }.joined(separator: ", ")
         let table = try backend.run(sql: """
-            SELECT t.id, t.true_label, ipg_block_norm(n.norms, t.value_row, 2) FROM traces t JOIN value_block_norms n ON n.block = t.value_block AND n.layer = ?
+            SELECT t.id, t.true_label, ipg_block_l2_norm(n.norms, t.value_row) FROM traces t JOIN value_block_norms n ON n.block = t.value_block AND n.layer = ?
             WHERE t.model_id = (SELECT id FROM models WHERE fingerprint = ?)
               AND t.true_label IN (\(placeholders)) AND t.predicted_label = t.true_label AND t.id != ?
             """, arguments: [.integer(Int64(layer)), .text(fingerprint)] + classes.map { .integer(Int64($0)) } + [.integer(excluded)])
         let norm = values.reduce(0) { $0 + $1 * $1 }.squareRoot()
         var candidates: [Int: [(id: Int64, bound: Double)]] = [:]
         for row in table.rows {
-            guard case .integer(let id) = row[0], case .integer(let label) = row[1], let sumOfSquares = row[2].number else { continue }
-            candidates[Int(label), default: []].append((id, abs(max(0, sumOfSquares).squareRoot() - norm)))
+            guard case .integer(let id) = row[0], case .integer(let label) = row[1], let stored = row[2].number else { continue }
+            // Stored as float32 (migration 0013): within `storedNormError` of the norm, so the
+            // bound less that stays below the distance.
+            candidates[Int(label), default: []].append((id, max(0, abs(stored - norm) - stored * Self.storedNormError)))
         }
         var found: [Int: [Neighbour]] = [:]
         for label in classes {

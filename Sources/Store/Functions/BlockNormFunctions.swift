@@ -2,17 +2,24 @@ import Foundation
 import GRDB
 
 /// The layer norms kept in `value_block_norms` (`BlockNorms`), for SQL:
-/// - `ipg_block_norm(norms, value_row, p)`: the trace's L1 norm (p = 1) or sum of squares
-///   (p = 2) in the block's layer — what the view `trace_layer_norms` reads;
-/// - `ipg_pack_norms(value_row, l1, sum_of_squares)`: aggregate, a block's norms from
-///   its rows' norms (migration 0009 moves `trace_layer_norms` rows into it with this).
+/// - `ipg_block_l2_norm(norms, value_row)`: the trace's L2 norm of its node values in the
+///   block's layer, as stored (float32; what the nearest-neighbour search reads);
+/// - `ipg_pack_norms(value_row, l1, sum_of_squares)`: aggregate, a block's norms in migration
+///   0009's layout (`BlockNorms.Pairs`) from its rows' norms (0009 moves `trace_layer_norms`
+///   rows into it with this);
+/// - `ipg_norms_from_pairs(norms)`: a block's norms of 0009's layout in this one (migration 0013).
 enum BlockNormFunctions {
     static func register(in db: Database) {
-        db.add(function: DatabaseFunction("ipg_block_norm", argumentCount: 3, pure: true) { arguments in
-            guard let column = Data.fromDatabaseValue(arguments[0]), let row = Int.fromDatabaseValue(arguments[1]),
-                  let power = Int.fromDatabaseValue(arguments[2])
-            else { return nil }
-            return BlockNorms.norm(column, row: row, power: power)
+        db.add(function: DatabaseFunction("ipg_block_l2_norm", argumentCount: 2, pure: true) { arguments in
+            guard let column = Data.fromDatabaseValue(arguments[0]), let row = Int.fromDatabaseValue(arguments[1]) else { return nil }
+            return BlockNorms.norm(column, row: row)
+        })
+        db.add(function: DatabaseFunction("ipg_norms_from_pairs", argumentCount: 1, pure: true) { arguments in
+            guard let column = Data.fromDatabaseValue(arguments[0]) else { return nil }
+            guard let converted = BlockNorms.Pairs.converted(column) else {
+                throw DatabaseError(message: "ipg_norms_from_pairs: \(column.count) bytes are not whole rows of two float64")
+            }
+            return converted
         })
         ConnectionAggregate.register("ipg_pack_norms", argumentCount: 3, in: db) { PackNorms() }
     }
@@ -36,7 +43,7 @@ enum BlockNormFunctions {
                 guard let norms = rows[row] else { throw DatabaseError(message: "ipg_pack_norms: no norms for row \(row)") }
                 return norms
             }
-            return BlockNorms.encode(ordered)
+            return BlockNorms.Pairs.encode(ordered)
         }
     }
 }

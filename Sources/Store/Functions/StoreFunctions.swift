@@ -20,8 +20,13 @@ import IPG
 /// - `ipg_nodes(value_block, value_row, layer, node_size)`: every node value of a layer as
 ///   a JSON array (for `json_each`: one call per trace instead of one per node).
 /// - `ipg_layer_norm(value_block, value_row, layer, node_size, p)`: the sum of |node value|
-///   (p = 1) or of node value² (p = 2) over a layer, as ingest keeps them in `value_block_norms`
-///   (read per trace through the view `trace_layer_norms`; `BlockNormFunctions`).
+///   (p = 1) or of node value² (p = 2) over a layer, what the view `trace_layer_norms` reads
+///   (ingest keeps each trace's L2 norm as float32 in `value_block_norms`; `BlockNormFunctions`).
+///
+/// - `ipg_input_hash(value_block, value_row)`: the sha256 of the trace's input, its layer 0
+///   values as float32 little-endian (what a capture hashes), NULL when the block does not keep
+///   them exactly (float16, summary resolution): a trace's input hash is
+///   `coalesce(explicit_input_hash, ipg_input_hash(value_block, value_row))` (migration 0012).
 ///
 /// - `ipg_node_means(value_block, value_row, layer, node_size)`: aggregate, the layer's
 ///   per-node means over a group as a JSON array (`NodeMeansAggregate`);
@@ -86,12 +91,19 @@ enum StoreFunctions {
             else { return nil }
             return values.reduce(0.0) { $0 + (power == 1 ? abs($1) : $1 * $1) }
         })
+        db.add(function: DatabaseFunction("ipg_input_hash", argumentCount: 2, pure: true) { arguments in
+            guard let (stored, row) = try cache.storedRow(arguments, first: 0, layer: 0),
+                  !stored.isSummary, stored.values.encoding == .float32
+            else { return nil }
+            return Data(InputHash.sha256(of: stored.values.row(row)))
+        })
         NodeElementFunctions.register(in: db, cache: cache)
         TraceMeasureFunctions.register(in: db, cache: cache)
         CentroidDistanceFunction.register(in: db, cache: cache)
         DerivedEdgesFunction.register(in: db, cache: cache)
         KernelBackfillFunctions.register(in: db)
         ValueBlockRewrite.register(in: db)
+        InputHashMigration.register(in: db)
         BlockNormFunctions.register(in: db)
     }
 }

@@ -1,32 +1,62 @@
 import Foundation
 
-/// The per-trace layer norms kept per value block and layer (`value_block_norms.norms`, since
-/// migration 0009): for each of the block's rows in order, the L1 norm and the sum of squares
-/// of the trace's node values in that layer, two float64 little-endian — 16 bytes per trace
-/// and layer, where a row of the table `trace_layer_norms` took about 31. A table of its own,
-/// so that reading them (forensics) does not walk the values' overflow pages.
+/// The per-trace layer norms kept per value block and layer (`value_block_norms.norms`): since
+/// migration 0013, for each of the block's rows in order, the L2 norm of the trace's node values
+/// in that layer as one float32 little-endian — 4 bytes per trace and layer, where migration
+/// 0009's L1 norm and sum of squares (two float64, `Pairs`) took 16. What the nearest-neighbour
+/// search orders its candidates by (computing it from the values decodes the whole layer of
+/// every candidate); the view `trace_layer_norms` computes both norms from the values. A table
+/// of its own, so that reading them does not walk the values' overflow pages.
 enum BlockNorms {
-    static let bytesPerRow = 16
+    static let bytesPerRow = 4
+    /// A stored norm's largest error relative to the norm: float32 rounding (2^-24), doubled.
+    static let relativeError = 0x1p-23
 
-    /// The column's bytes for rows' `(l1, sumOfSquares)`, in row order.
+    /// The column's bytes for rows' norms, in row order, from their sums of squares.
     static func encode(_ rows: [(l1: Double, sumOfSquares: Double)]) -> Data {
         var bytes = [UInt8]()
         bytes.reserveCapacity(rows.count * bytesPerRow)
         for row in rows {
-            for number in [row.l1, row.sumOfSquares] {
-                withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-            }
+            withUnsafeBytes(of: Float(max(0, row.sumOfSquares).squareRoot()).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
         }
         return Data(bytes)
     }
 
-    /// Row `row`'s L1 norm (`power` 1) or sum of squares (`power` 2); nil when the column has
-    /// no such row.
-    static func norm(_ column: Data, row: Int, power: Int) -> Double? {
-        let start = row * bytesPerRow + (power == 1 ? 0 : 8)
-        guard row >= 0, power == 1 || power == 2, start + 8 <= column.count else { return nil }
-        var bits: UInt64 = 0
-        for offset in 0..<8 { bits |= UInt64(column[column.startIndex + start + offset]) << (8 * UInt64(offset)) }
-        return Double(bitPattern: UInt64(littleEndian: bits))
+    /// Row `row`'s L2 norm; nil when the column has no such row.
+    static func norm(_ column: Data, row: Int) -> Double? {
+        let start = row * bytesPerRow
+        guard row >= 0, start + bytesPerRow <= column.count else { return nil }
+        var bits: UInt32 = 0
+        for offset in 0..<4 { bits |= UInt32(column[column.startIndex + start + offset]) << (8 * UInt32(offset)) }
+        return Double(Float(bitPattern: UInt32(littleEndian: bits)))
+    }
+
+    /// Migration 0009's column: per row the L1 norm and the sum of squares, two float64
+    /// little-endian (what `ipg_pack_norms` writes for it; migration 0013 converts them).
+    enum Pairs {
+        static let bytesPerRow = 16
+
+        static func encode(_ rows: [(l1: Double, sumOfSquares: Double)]) -> Data {
+            var bytes = [UInt8]()
+            bytes.reserveCapacity(rows.count * bytesPerRow)
+            for row in rows {
+                for number in [row.l1, row.sumOfSquares] {
+                    withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
+                }
+            }
+            return Data(bytes)
+        }
+
+        /// `column`'s rows in `BlockNorms`' layout; nil when its length is not whole rows.
+        static func converted(_ column: Data) -> Data? {
+            guard column.count % bytesPerRow == 0 else { return nil }
+            let rows = (0..<(column.count / bytesPerRow)).map { row -> (l1: Double, sumOfSquares: Double) in
+                var bits: UInt64 = 0
+                let start = column.startIndex + row * bytesPerRow + 8
+                for offset in 0..<8 { bits |= UInt64(column[start + offset]) << (8 * UInt64(offset)) }
+                return (0, Double(bitPattern: UInt64(littleEndian: bits)))
+            }
+            return BlockNorms.encode(rows)
+        }
     }
 }

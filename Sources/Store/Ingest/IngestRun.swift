@@ -144,8 +144,8 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
         let runID = summary.runID
         let (added, reused) = try store.write { db -> (Int, [String: ReusedIndices]) in
             let insert = try db.cachedStatement(sql: """
-                INSERT INTO traces (model_id, run_id, tag, input_index, input_hash, true_label, predicted_label,
-                    confidence, parent_tag, parent_index, value_block, value_row, explicit_edges)
+                INSERT INTO traces (model_id, run_id, tag, input_index, true_label, predicted_label,
+                    confidence, parent_tag, parent_index, value_block, value_row, explicit_edges, explicit_input_hash)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                 """)
             let firstBlock = try ValueBlocks.nextBlock(in: db)
@@ -154,23 +154,29 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
             let attribute = try db.cachedStatement(sql: "INSERT INTO trace_attributes (trace_id, position, key, value) VALUES (?, ?, ?, ?)")
             // A trace is stored once per (model, tag, input hash, input index, parent): the
             // traces of its (tag, index), found through traces_by_input, are compared in full
-            // (the store keeps no unique index over the 32-byte hash since migration 0009).
-            let sameInput = try db.cachedStatement(
-                sql: "SELECT input_hash, parent_tag, parent_index FROM traces INDEXED BY traces_by_input WHERE tag = ? AND input_index = ? AND model_id = ?")
+            // (the store keeps no unique index over the 32-byte hash since migration 0009), their
+            // hashes recomputed from their input values unless kept (migration 0012) — or, for
+            // the traces this transaction added, whose blocks are written after them, as added.
+            let sameInput = try db.cachedStatement(sql: """
+                SELECT id, explicit_input_hash, value_block, value_row, parent_tag, parent_index
+                FROM traces INDEXED BY traces_by_input WHERE tag = ? AND input_index = ? AND model_id = ?
+                """)
+            var storedHashes = InputHash.Reader()
+            var addedHashes: [Int64: [UInt8]] = [:]
             var skipped: Set<Int> = []
             var added = 0
             var reused: [String: ReusedIndices] = [:]
             for (position, trace) in traces.enumerated() {
                 let metadata = trace.metadata
-                let inputHash = Data(metadata.storedInputHash)
+                let inputHash = metadata.storedInputHash
                 let parentTag = metadata.parent?.tag ?? "", parentIndex = metadata.parent?.inputIndex ?? -1
                 var alreadyStored = false, otherInput = false
-                let stored = try Row.fetchCursor(sameInput, arguments: [metadata.tag, metadata.inputIndex, modelID])
-                while let row = try stored.next() {
-                    let hash: Data = row[0]
+                for row in try Row.fetchAll(sameInput, arguments: [metadata.tag, metadata.inputIndex, modelID]) {
+                    let id: Int64 = row[0]
+                    let hash = try addedHashes[id] ?? storedHashes.hash(explicit: row[1], block: row[2], row: row[3], in: db)
                     if hash != inputHash {
                         otherInput = true
-                    } else if (row[1] as String) == parentTag && (row[2] as Int) == parentIndex {
+                    } else if (row[4] as String) == parentTag && (row[5] as Int) == parentIndex {
                         alreadyStored = true
                     }
                 }
@@ -179,13 +185,14 @@ public final class IngestRun: TraceIngestion, @unchecked Sendable {
                     continue
                 }
                 try insert.execute(arguments: [
-                    modelID, runID, metadata.tag, metadata.inputIndex, inputHash, metadata.trueLabel,
+                    modelID, runID, metadata.tag, metadata.inputIndex, metadata.trueLabel,
                     metadata.predictedLabel, Double(metadata.confidence), parentTag,
                     parentIndex, firstBlock + Int64(positions[position].block), positions[position].row,
-                    trace.explicitEdges,
+                    trace.explicitEdges, trace.explicitInputHash,
                 ])
                 let traceID = db.lastInsertedRowID
                 addedIDs.append(traceID)
+                addedHashes[traceID] = inputHash
                 for (order, pair) in metadata.attributes.enumerated() {
                     try attribute.execute(arguments: [traceID, order, pair.key, pair.value])
                 }

@@ -11,6 +11,9 @@ struct PreparedTrace: Sendable {
     /// (`LayerSummary.storedValues`), or nothing for a derived layer.
     var storedRows: [[Float]]
     var explicitEdges: Data?
+    /// The input hash unless its layer 0 values, kept exactly, give it back
+    /// (`traces.explicit_input_hash`, `InputHash`).
+    var explicitInputHash: Data?
     /// Per node of the layer table, in order.
     var nodeMeans: [Double]
     var nodeActive: [Bool]
@@ -20,10 +23,13 @@ struct PreparedTrace: Sendable {
     /// `resolutions` (one per layer; every layer full when nil) say how each layer is kept. A
     /// summarised layer's node values are its summary's means, whether the trace comes with the
     /// summary (read from a stream) or with the full map (from a capture), so both store the same.
-    init(_ trace: Trace, topology: ModelTopology, resolutions: [LayerResolution]? = nil) {
+    /// Layer 0 gives the input hash back when kept full at `encoding` float32.
+    init(_ trace: Trace, topology: ModelTopology, resolutions: [LayerResolution]? = nil, encoding: ValueEncoding = .float32) {
         let resolutions = resolutions ?? Array(repeating: .full, count: topology.layers.count)
         metadata = trace.metadata
         explicitEdges = ExplicitEdgesCodec.encode(trace.explicitEdges)
+        let keepsInput = encoding == .float32 && resolutions.first == .full && !trace.layerValues.isEmpty
+        explicitInputHash = InputHash.explicit(trace.metadata.storedInputHash, input: keepsInput ? trace.layerValues[0] : nil)
         storedRows = []
         storedRows.reserveCapacity(topology.layers.count)
         nodeMeans = []
@@ -78,7 +84,7 @@ final class PreparedBatch: @unchecked Sendable {
         result = .success(([], BatchStatistics(topology: topology), []))
         DispatchQueue.global().async { [self] in
             result = Result {
-                let prepared = traces.map { PreparedTrace($0, topology: topology, resolutions: resolutions) }
+                let prepared = traces.map { PreparedTrace($0, topology: topology, resolutions: resolutions, encoding: encoding) }
                 var statistics = BatchStatistics(topology: topology)
                 for trace in prepared { statistics.add(trace) }
                 let blocks = try PreparedTrace.blocks(of: prepared, topology: topology, resolutions: resolutions, encoding: encoding)

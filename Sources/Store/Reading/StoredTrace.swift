@@ -55,8 +55,17 @@ extension ProvenanceStore {
         let attributes = try Row.fetchAll(db, sql: "SELECT key, value FROM trace_attributes WHERE trace_id = ? ORDER BY position", arguments: [row["id"] as Int64])
             .map { KeyValue($0["key"], $0["value"]) }
         let parentTag: String = row["parent_tag"]
+        // The input hash (migration 0012): kept, or the sha256 of the input values kept exactly.
+        let inputHash: [UInt8]
+        if let explicit = row["explicit_input_hash"] as Data? {
+            inputHash = [UInt8](explicit)
+        } else if let input = layerValues.first, !input.isEmpty {
+            inputHash = InputHash.sha256(of: input)
+        } else {
+            throw StoreError(path: path, reason: .damaged(detail: "trace \(row["id"] as Int64) keeps neither its input hash nor its input values"))
+        }
         let metadata = TraceMetadata(
-            inputIndex: row["input_index"], inputHash: Hex.string(row["input_hash"] as Data), trueLabel: row["true_label"],
+            inputIndex: row["input_index"], inputHash: Hex.string(inputHash), trueLabel: row["true_label"],
             predictedLabel: row["predicted_label"], confidence: Float(row["confidence"] as Double), tag: row["tag"],
             parent: parentTag.isEmpty ? nil : TraceReference(tag: parentTag, inputIndex: row["parent_index"]),
             attributes: attributes)

@@ -16,6 +16,8 @@ enum ReleasedMigrations {
         9: ["a5c001d35c60db35ab68e5f0eae06ce609dc996f363942ba24358e00ec247a2c"],
         10: ["1a15f0d6172204ec15a6163baf450a442207cb268208ccacafc6e39d611fade4"],
         11: ["ca2b4557debf598b41e616b06ffebe77c8f83619c5b9493d422fba85b03d2acd"],
+        12: ["249f2ad400f16619ad53d8014cce4c436f628b3e29f06f123361e07812607d98"],
+        13: ["ffe0bacf168474bd061b157a6d54a0cdf95f6b4381419c69211d4675343ec6ad"],
     ]
 
     /// Whether a store that recorded `sha256` for `migration` may be used by this build.
