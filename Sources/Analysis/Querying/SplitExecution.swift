@@ -33,11 +33,11 @@ struct SplitExecution {
         let bind = { (argument: SplitQuery.Argument, part: Int) -> StoreValue in
             switch argument {
             case .query(let argument): return QuerySession.value(of: argument, parameters: parameters)
-            case .traceRangeStart: return .integer(ranges[part].lowerBound)
-            case .traceRangeEnd: return .integer(ranges[part].upperBound)
-            case .partCount: return .integer(Int64(ranges.count))
-            case .partIndex: return .integer(Int64(part))
-            case .partialStates: return states
+            case .slot(.traceRangeStart): return .integer(ranges[part].lowerBound)
+            case .slot(.traceRangeEnd): return .integer(ranges[part].upperBound)
+            case .slot(.partCount): return .integer(Int64(ranges.count))
+            case .slot(.partIndex): return .integer(Int64(part))
+            case .slot(.partialStates): return states
             }
         }
         let parts = ranges.indices.map { part in BoundStatement(sql: split.part.sql, arguments: split.part.arguments.map { bind($0, part) }) }

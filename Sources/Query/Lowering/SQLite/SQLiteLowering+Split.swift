@@ -62,7 +62,7 @@ extension SQLiteLowering {
 
 extension SplitQuery.Statement {
     init(_ fragment: SQLFragment) {
-        self.init(sql: fragment.text, arguments: fragment.arguments.map(SplitQuery.Argument.init(carried:)))
+        self.init(sql: fragment.text, arguments: fragment.bindings)
     }
 }
 
