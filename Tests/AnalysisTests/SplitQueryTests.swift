@@ -135,7 +135,7 @@ import TestSupport
         let text = "from traces where not correct | nodes of layer 1 | summarize mean, max by node"
         let backend = try CountingBackend(ProvenanceStore(path: fixture.path, access: .readOnly))
         var session = QuerySession(backend: backend, scanWorkers: 2)
-        session.splitMinimumTraces = 151
+        session.splitThresholds = SplitThresholds(valueTraces: 151, listedTraces: 151)
         let prepared = try session.prepare(SourceText(text), parameters: QueryParameters())
         #expect(prepared.compiled.split != nil)
         let table = try session.run(prepared).table
@@ -150,7 +150,7 @@ import TestSupport
     static func rows(_ path: String, _ text: String, workers: Int) throws -> (table: ResultTable, split: Bool, statements: [Int]) {
         let backend = try CountingBackend(ProvenanceStore(path: path, access: .readOnly))
         var session = QuerySession(backend: backend, scanWorkers: workers)
-        session.splitMinimumTraces = 0
+        session.splitThresholds = .none
         let prepared = try session.prepare(SourceText(text), parameters: QueryParameters())
         let table = try session.run(prepared).table
         return (table, prepared.compiled.split != nil, backend.statements)
@@ -159,7 +159,7 @@ import TestSupport
     static func rows(_ path: String, _ saved: SavedQuery, _ given: [String: String], workers: Int) throws -> (table: ResultTable, split: Bool, statements: [Int]) {
         let backend = try CountingBackend(ProvenanceStore(path: path, access: .readOnly))
         var session = QuerySession(backend: backend, scanWorkers: workers)
-        session.splitMinimumTraces = 0
+        session.splitThresholds = .none
         let prepared = try session.prepare(saved, parameters: QueryParameters(given: given))
         let table = try session.run(prepared).table
         return (table, prepared.compiled.split != nil, backend.statements)
@@ -192,14 +192,14 @@ final class CountingBackend: ProvenanceBackend, @unchecked Sendable {
 
     init(_ store: ProvenanceStore) { self.store = store }
 
-    /// Statements per call, leaving out the look-up of the traces' id range.
+    /// Statements per call, leaving out the look-up of the traces' id range and the selection's size.
     var statements: [Int] { lock.withLock { counts } }
 
     var location: String { store.location }
     var dialectName: String { store.dialectName }
     func catalog(includingParentTags: Bool) throws -> Catalog { try store.catalog(includingParentTags: includingParentTags) }
     func run(sql: String, arguments: [StoreValue]) throws -> ResultTable {
-        if !sql.hasPrefix("SELECT MIN(id), MAX(id) FROM traces") { lock.withLock { counts.append(1) } }
+        if !sql.hasPrefix("SELECT (SELECT MIN(id) FROM traces), (SELECT MAX(id) FROM traces)") { lock.withLock { counts.append(1) } }
         return try store.run(sql: sql, arguments: arguments)
     }
     func run(concurrently statements: [BoundStatement]) throws -> [ResultTable] {

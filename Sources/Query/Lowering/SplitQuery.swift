@@ -38,8 +38,22 @@ public struct SplitQuery: Sendable, Equatable {
         case final(Statement)
     }
 
+    /// How much of the store a query reads, so that what runs it can tell whether splitting
+    /// pays: a few thousand traces read faster as one statement than a second connection and
+    /// a merge cost.
+    public struct Extent: Sendable, Equatable {
+        /// A statement giving (one row, one value) at most the traces the query reads, counted
+        /// through indexes (its selections' tags, ranges of trace ids); nil when it may read
+        /// every trace.
+        public var count: Statement?
+        /// Whether it reads no more than the traces' own columns (a listing without measures,
+        /// parents or attributes), far cheaper per trace than decoding node values.
+        public var readsOnlyTraceColumns: Bool
+    }
+
     /// One part's statement: a range of trace ids (`.traceRangeStart`, `.traceRangeEnd`) or the
     /// part's index among the parts (`.partIndex`, `.partCount`).
     public var part: Statement
     public var merge: Merge
+    public var extent: Extent
 }

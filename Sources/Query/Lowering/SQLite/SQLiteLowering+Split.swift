@@ -13,12 +13,13 @@ extension SQLiteLowering {
         guard let form = Self.splitForm(plan) else { return nil }
         var lowering = Conditions(partialScans: [])
         let statement = lowering.statement(plan)
+        let extent = Self.extent(plan)
         switch form {
         case .listing:
-            return SplitQuery(part: SplitQuery.Statement(statement), merge: .concatenate(limit: plan.limit.map { .query($0.argument) }))
+            return SplitQuery(part: SplitQuery.Statement(statement), merge: .concatenate(limit: plan.limit.map { .query($0.argument) }), extent: extent)
         case .scans:
             guard let scans = lowering.partialScans, !scans.isEmpty else { return nil }
-            return SplitQuery(part: SplitQuery.Statement(scans.joined(separator: " UNION ALL ")), merge: .final(SplitQuery.Statement(statement)))
+            return SplitQuery(part: SplitQuery.Statement(scans.joined(separator: " UNION ALL ")), merge: .final(SplitQuery.Statement(statement)), extent: extent)
         }
     }
 
