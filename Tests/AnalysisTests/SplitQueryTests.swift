@@ -36,7 +36,7 @@ import TestSupport
 
     static let fixture = Result { try Fixture() }
 
-    /// Random instances of the forms that split: scanned summaries by node and layer,
+    /// Random instances of the forms that split: scanned summaries by node, layer and edge,
     /// comparisons with a second set and with parents, listings ordered by trace id.
     static func splittableForm(_ seed: Int) -> String {
         var generator = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 3)
@@ -54,11 +54,14 @@ import TestSupport
             "from traces where confidence > \(threshold) | select trace, input, label, predicted, confidence | sort trace | take \(take)",
             "from traces where tag = 'fgsm' and label = \(label) | select trace, input, prob(label), margin, l1(\(hidden)) | sort trace",
             "from traces where input < \(input) | select trace, tag, confidence | derive score = confidence * 2 | sort trace | take \(take)",
+            "from traces where confidence > \(threshold) | edges into layer \(hidden) | summarize count, mean, stddev, freq, min, max by edge",
+            "from traces where tag = 'fgsm' and input > \(input) | edges into layer \(hidden) | summarize mean, stddev, effect, distance by edge | versus parent",
+            "from traces where not correct | edges into layer \(hidden) | summarize mean, freq by predicted, edge | versus traces where tag = 'clean' and confidence > \(threshold)",
         ]
         return forms[seed % forms.count]
     }
 
-    @Test(arguments: 0..<60)
+    @Test(arguments: 0..<65)
     func languageFormsGiveTheRowsOfOneStatement(_ seed: Int) throws {
         let fixture = try Self.fixture.get()
         let text = Self.splittableForm(seed)
@@ -113,7 +116,7 @@ import TestSupport
     @Test(arguments: [
         "from traces where not correct | nodes of layer 1 | summarize median, p90 by node",
         "from traces where tag = 'fgsm' | nodes of layer 1 | summarize entropy by layer",
-        "from traces where not correct | edges into layer 2 | summarize mean by edge",
+        "from traces where not correct and input < 20 | edges into layer 2",
         "from traces where confidence > 0.5 | select trace, confidence | sort -confidence | take 5",
         "from traces where confidence > 0.5 | select trace, input | sort input | take 5",
         "from traces | summarize count by label",

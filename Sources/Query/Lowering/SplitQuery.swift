@@ -4,7 +4,7 @@
 /// (parts are ranges of ids; their rows one after another), or summaries scanning node values
 /// (part i of N reads the value blocks whose number is i modulo N, and gives per-group partial
 /// statistics, which a final statement merges and reads as the single statement reads its scan). Made by a lowering for the forms it can split; queries it
-/// cannot split (quantiles, entropy, edges, lineage, listings in another order) have none.
+/// cannot split (quantiles, entropy, edge lists, lineage, listings in another order) have none.
 public struct SplitQuery: Sendable, Equatable {
     /// What running a split query binds to a placeholder of its statements, part by part.
     public enum Slot: Sendable, Equatable {
