@@ -36,7 +36,7 @@ import TestSupport
 
     static let fixture = Result { try Fixture() }
 
-    /// Random instances of the forms that split: scanned summaries by node and layer,
+    /// Random instances of the forms that split: scanned summaries by node, layer and edge,
     /// comparisons with a second set and with parents, listings ordered by trace id.
     static func splittableForm(_ seed: Int) -> String {
         var generator = SeededGenerator(seed: UInt64(seed) &* 7919 &+ 3)
@@ -54,11 +54,14 @@ import TestSupport
             "from traces where confidence > \(threshold) | select trace, input, label, predicted, confidence | sort trace | take \(take)",
             "from traces where tag = 'fgsm' and label = \(label) | select trace, input, prob(label), margin, l1(\(hidden)) | sort trace",
             "from traces where input < \(input) | select trace, tag, confidence | derive score = confidence * 2 | sort trace | take \(take)",
+            "from traces where confidence > \(threshold) | edges into layer \(hidden) | summarize count, mean, stddev, freq, min, max by edge",
+            "from traces where tag = 'fgsm' and input > \(input) | edges into layer \(hidden) | summarize mean, stddev, effect, distance by edge | versus parent",
+            "from traces where not correct | edges into layer \(hidden) | summarize mean, freq by predicted, edge | versus traces where tag = 'clean' and confidence > \(threshold)",
         ]
         return forms[seed % forms.count]
     }
 
-    @Test(arguments: 0..<60)
+    @Test(arguments: 0..<65)
     func languageFormsGiveTheRowsOfOneStatement(_ seed: Int) throws {
         let fixture = try Self.fixture.get()
         let text = Self.splittableForm(seed)
@@ -113,7 +116,7 @@ import TestSupport
     @Test(arguments: [
         "from traces where not correct | nodes of layer 1 | summarize median, p90 by node",
         "from traces where tag = 'fgsm' | nodes of layer 1 | summarize entropy by layer",
-        "from traces where not correct | edges into layer 2 | summarize mean by edge",
+        "from traces where not correct and input < 20 | edges into layer 2",
         "from traces where confidence > 0.5 | select trace, confidence | sort -confidence | take 5",
         "from traces where confidence > 0.5 | select trace, input | sort input | take 5",
         "from traces | summarize count by label",
@@ -135,7 +138,7 @@ import TestSupport
         let text = "from traces where not correct | nodes of layer 1 | summarize mean, max by node"
         let backend = try CountingBackend(ProvenanceStore(path: fixture.path, access: .readOnly))
         var session = QuerySession(backend: backend, scanWorkers: 2)
-        session.splitMinimumTraces = 151
+        session.splitThresholds = SplitThresholds(valueTraces: 151, listedTraces: 151)
         let prepared = try session.prepare(SourceText(text), parameters: QueryParameters())
         #expect(prepared.compiled.split != nil)
         let table = try session.run(prepared).table
@@ -150,7 +153,7 @@ import TestSupport
     static func rows(_ path: String, _ text: String, workers: Int) throws -> (table: ResultTable, split: Bool, statements: [Int]) {
         let backend = try CountingBackend(ProvenanceStore(path: path, access: .readOnly))
         var session = QuerySession(backend: backend, scanWorkers: workers)
-        session.splitMinimumTraces = 0
+        session.splitThresholds = .none
         let prepared = try session.prepare(SourceText(text), parameters: QueryParameters())
         let table = try session.run(prepared).table
         return (table, prepared.compiled.split != nil, backend.statements)
@@ -159,7 +162,7 @@ import TestSupport
     static func rows(_ path: String, _ saved: SavedQuery, _ given: [String: String], workers: Int) throws -> (table: ResultTable, split: Bool, statements: [Int]) {
         let backend = try CountingBackend(ProvenanceStore(path: path, access: .readOnly))
         var session = QuerySession(backend: backend, scanWorkers: workers)
-        session.splitMinimumTraces = 0
+        session.splitThresholds = .none
         let prepared = try session.prepare(saved, parameters: QueryParameters(given: given))
         let table = try session.run(prepared).table
         return (table, prepared.compiled.split != nil, backend.statements)
@@ -192,14 +195,14 @@ final class CountingBackend: ProvenanceBackend, @unchecked Sendable {
 
     init(_ store: ProvenanceStore) { self.store = store }
 
-    /// Statements per call, leaving out the look-up of the traces' id range.
+    /// Statements per call, leaving out the look-up of the traces' id range and the selection's size.
     var statements: [Int] { lock.withLock { counts } }
 
     var location: String { store.location }
     var dialectName: String { store.dialectName }
     func catalog(includingParentTags: Bool) throws -> Catalog { try store.catalog(includingParentTags: includingParentTags) }
     func run(sql: String, arguments: [StoreValue]) throws -> ResultTable {
-        if !sql.hasPrefix("SELECT MIN(id), MAX(id) FROM traces") { lock.withLock { counts.append(1) } }
+        if !sql.hasPrefix("SELECT (SELECT MIN(id) FROM traces), (SELECT MAX(id) FROM traces)") { lock.withLock { counts.append(1) } }
         return try store.run(sql: sql, arguments: arguments)
     }
     func run(concurrently statements: [BoundStatement]) throws -> [ResultTable] {

@@ -26,6 +26,8 @@ QUERIES = [
      "from traces where not correct | nodes of layer 1 | summarize mean, stddev, freq by tag, layer"),
     ("paired with parents, layer 1",
      "from traces where tag = 'fgsm-test' | nodes of layer 1 | summarize mean, effect, distance by node | versus parent"),
+    ("edge summary into layer 2 (17,500 edges)",
+     "from traces where not correct | edges into layer 2 | summarize mean, freq by edge"),
     ("listing sorted by trace id",
      "from traces where confidence < 0.5 | select trace, input, label, predicted, confidence | sort trace"),
 ]

@@ -10,9 +10,9 @@ public struct QuerySession: Sendable {
     /// How many statements a query that splits over ranges of traces runs at once (see
     /// `SplitQuery`); 1 runs every query as one statement.
     public var scanWorkers: Int
-    /// Stores whose trace ids span fewer than this run every query as one statement (the
-    /// split's fixed cost outweighs its gain there).
-    public var splitMinimumTraces: Int64 = SplitExecution.standardMinimumTraces
+    /// Queries that read fewer traces than these (at most, as counted through indexes: their
+    /// tags, ranges of ids) run as one statement: the split's fixed cost outweighs its gain.
+    public var splitThresholds = SplitThresholds.standard
 
     public init(backend: any ProvenanceBackend, scanWorkers: Int = ScanWorkers.standard) {
         self.backend = backend
@@ -81,7 +81,7 @@ public struct QuerySession: Sendable {
         var outcome: Outcome
         let started = DispatchTime.now().uptimeNanoseconds
         if scanWorkers > 1, let split = prepared.compiled.split,
-           let table = try SplitExecution(backend: backend, workers: scanWorkers, minimumTraces: splitMinimumTraces).run(split, parameters: prepared.parameterValues) {
+           let table = try SplitExecution(backend: backend, workers: scanWorkers, thresholds: splitThresholds).run(split, parameters: prepared.parameterValues) {
             outcome = Outcome(table: table, seconds: Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9)
         } else {
             outcome = try run(sql: prepared.compiled.sql, arguments: prepared.arguments)

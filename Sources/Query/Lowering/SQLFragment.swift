@@ -1,6 +1,6 @@
 /// A piece of SQL text with the values bound to its `?` placeholders, in order. Fragments are
-/// joined and interpolated into each other, and each keeps its own arguments beside its text,
-/// so the order of the arguments always follows the order of the placeholders in the text.
+/// joined and interpolated into each other, and each keeps its own bindings beside its text,
+/// so the order of the bindings always follows the order of the placeholders in the text.
 ///
 /// ```
 /// let layer: SQLFragment = "l.layer = \(bind: .integer(2))"
@@ -9,12 +9,28 @@
 /// Text the lowering writes itself (keywords, table and column names) is interpolated with
 /// `raw:`; a value a user gave is only ever bound.
 public struct SQLFragment: Sendable, Equatable, ExpressibleByStringInterpolation {
+    /// What one `?` is bound to: an argument of the compiled query, or a slot that running a
+    /// split query fills part by part (only a split query's statements have slots).
+    public enum Binding: Sendable, Equatable {
+        case query(CompiledQuery.Argument)
+        case slot(SplitQuery.Slot)
+    }
+
     public private(set) var text: String
-    public private(set) var arguments: [CompiledQuery.Argument]
+    public private(set) var bindings: [Binding]
 
     public init(raw text: String) {
         self.text = text
-        self.arguments = []
+        self.bindings = []
+    }
+
+    /// The compiled query's arguments, in order, of a statement without slots (any but a split
+    /// query's statements).
+    public var arguments: [CompiledQuery.Argument] {
+        bindings.map { binding in
+            guard case .query(let argument) = binding else { preconditionFailure("a split query's slot in a single statement: \(text)") }
+            return argument
+        }
     }
 
     public init(stringLiteral text: String) {
@@ -28,14 +44,14 @@ public struct SQLFragment: Sendable, Equatable, ExpressibleByStringInterpolation
     /// `?`, bound to `value`.
     public static func bind(_ value: BoundValue) -> SQLFragment {
         var fragment = SQLFragment(raw: "?")
-        fragment.arguments = [value.argument]
+        fragment.bindings = [.query(value.argument)]
         return fragment
     }
 
-    /// `?`, bound to what runs a split query gives for `value` (a range's end, say).
-    static func placeholder(_ value: SplitQuery.Argument) -> SQLFragment {
+    /// `?`, bound to what running a split query gives for `slot` (a range's end, say).
+    static func placeholder(_ slot: SplitQuery.Slot) -> SQLFragment {
         var fragment = SQLFragment(raw: "?")
-        fragment.arguments = [value.carried]
+        fragment.bindings = [.slot(slot)]
         return fragment
     }
 
@@ -52,7 +68,7 @@ public struct SQLFragment: Sendable, Equatable, ExpressibleByStringInterpolation
 
     public static func += (left: inout SQLFragment, right: SQLFragment) {
         left.text += right.text
-        left.arguments += right.arguments
+        left.bindings += right.bindings
     }
 
     /// Builds a fragment from literal text, raw text the lowering made, bound values and other fragments.
@@ -88,7 +104,7 @@ public struct SQLFragment: Sendable, Equatable, ExpressibleByStringInterpolation
 }
 
 extension Array where Element == SQLFragment {
-    /// The fragments one after another, `separator` between them, with their arguments in that order.
+    /// The fragments one after another, `separator` between them, with their bindings in that order.
     public func joined(separator: String) -> SQLFragment {
         var joined = SQLFragment.empty
         for (position, part) in enumerated() {

@@ -4,12 +4,10 @@
 /// (parts are ranges of ids; their rows one after another), or summaries scanning node values
 /// (part i of N reads the value blocks whose number is i modulo N, and gives per-group partial
 /// statistics, which a final statement merges and reads as the single statement reads its scan). Made by a lowering for the forms it can split; queries it
-/// cannot split (quantiles, entropy, edges, lineage, listings in another order) have none.
+/// cannot split (quantiles, entropy, edge lists, lineage, listings in another order) have none.
 public struct SplitQuery: Sendable, Equatable {
-    /// A value for one placeholder of a split query's statements.
-    public enum Argument: Sendable, Equatable {
-        /// What the single statement binds: a literal or a `$parameter`.
-        case query(CompiledQuery.Argument)
+    /// What running a split query binds to a placeholder of its statements, part by part.
+    public enum Slot: Sendable, Equatable {
         /// The first and the last trace id of a range (inclusive).
         case traceRangeStart, traceRangeEnd
         /// How many parts there are, and which one this is (from 0).
@@ -17,6 +15,10 @@ public struct SplitQuery: Sendable, Equatable {
         /// The partial states of every range (a JSON array), which a final statement merges.
         case partialStates
     }
+
+    /// A value for one placeholder of a split query's statements: what the single statement
+    /// binds (a literal or a `$parameter`), or a slot.
+    public typealias Argument = SQLFragment.Binding
 
     /// SQL with its placeholders' arguments, in order.
     public struct Statement: Sendable, Equatable {
@@ -36,28 +38,22 @@ public struct SplitQuery: Sendable, Equatable {
         case final(Statement)
     }
 
+    /// How much of the store a query reads, so that what runs it can tell whether splitting
+    /// pays: a few thousand traces read faster as one statement than a second connection and
+    /// a merge cost.
+    public struct Extent: Sendable, Equatable {
+        /// A statement giving (one row, one value) at most the traces the query reads, counted
+        /// through indexes (its selections' tags, ranges of trace ids); nil when it may read
+        /// every trace.
+        public var count: Statement?
+        /// Whether it reads no more than the traces' own columns (a listing without measures,
+        /// parents or attributes), far cheaper per trace than decoding node values.
+        public var readsOnlyTraceColumns: Bool
+    }
+
     /// One part's statement: a range of trace ids (`.traceRangeStart`, `.traceRangeEnd`) or the
     /// part's index among the parts (`.partIndex`, `.partCount`).
     public var part: Statement
     public var merge: Merge
-}
-
-extension SplitQuery.Argument {
-    /// While the lowering builds a statement (`SQLFragment` holds compiled-query arguments), a
-    /// range's end or the states travel as a parameter no query can name (its name is not an
-    /// identifier).
-    var carried: CompiledQuery.Argument {
-        switch self {
-        case .query(let argument): return argument
-        case .traceRangeStart: return .parameter(" trace range start")
-        case .traceRangeEnd: return .parameter(" trace range end")
-        case .partCount: return .parameter(" part count")
-        case .partIndex: return .parameter(" part index")
-        case .partialStates: return .parameter(" partial states")
-        }
-    }
-
-    init(carried argument: CompiledQuery.Argument) {
-        self = [Self.traceRangeStart, .traceRangeEnd, .partCount, .partIndex, .partialStates].first { $0.carried == argument } ?? .query(argument)
-    }
+    public var extent: Extent
 }

@@ -10,11 +10,30 @@ import IPG
 /// they may differ from one pass over every trace in the last bits (rounding). NULL parts (a
 /// range without values) are left out; no parts give NULL.
 struct NodeStatisticsMergeAggregate: DatabaseAggregate {
+    private var merge = PartialStatisticsMerge(function: "ipg_merge_node_stats", keys: 0)
+
+    mutating func step(_ dbValues: [DatabaseValue]) throws { try merge.step(dbValues) }
+
+    func finalize() throws -> (any DatabaseValueConvertible)? { try merge.finalize() }
+}
+
+/// Partial arrays of per-element statistics merged in order: each element is `keys` leading
+/// numbers that name it (none for a node, source and target for an edge), then the 6 numbers
+/// of `NodeStatisticsLayout` or the 19 of its paired layout. Every part lists the same
+/// elements in the same order (one layer's nodes or edges).
+struct PartialStatisticsMerge {
+    let function: String
+    let keys: Int
     private var parts: [(order: Int64, statistics: String)] = []
+
+    init(function: String, keys: Int) {
+        self.function = function
+        self.keys = keys
+    }
 
     mutating func step(_ dbValues: [DatabaseValue]) throws {
         guard let order = Int64.fromDatabaseValue(dbValues[0]) else {
-            throw DatabaseError(message: "ipg_merge_node_stats: the order is not a whole number")
+            throw DatabaseError(message: "\(function): the order is not a whole number")
         }
         guard let statistics = String.fromDatabaseValue(dbValues[1]) else { return }
         parts.append((order, statistics))
@@ -22,39 +41,48 @@ struct NodeStatisticsMergeAggregate: DatabaseAggregate {
 
     func finalize() throws -> (any DatabaseValueConvertible)? {
         var merged: [PairedRunningStatistics] = []
+        var names: [String] = []
         var width = 0
         for part in parts.sorted(by: { $0.order < $1.order }) {
-            let nodes = try Self.nodes(part.statistics)
-            guard !nodes.isEmpty else { continue }
-            if merged.isEmpty { (merged, width) = (nodes.map(\.statistics), nodes[0].width); continue }
-            guard nodes.count == merged.count, nodes.allSatisfy({ $0.width == width }) else {
-                throw DatabaseError(message: "ipg_merge_node_stats: parts of different layers in one group")
+            let elements = try elements(part.statistics)
+            guard !elements.isEmpty else { continue }
+            if merged.isEmpty { (merged, names, width) = (elements.map(\.statistics), elements.map(\.name), elements[0].width); continue }
+            guard elements.count == merged.count, elements.allSatisfy({ $0.width == width }), elements.map(\.name) == names else {
+                throw DatabaseError(message: "\(function): parts of different layers in one group")
             }
-            for node in merged.indices { merged[node].merge(nodes[node].statistics) }
+            for element in merged.indices { merged[element].merge(elements[element].statistics) }
         }
         guard let count = merged.first?.a.count, count > 0 else { return nil }
-        if width == NodeStatisticsLayout.width { return RunningNodeStatistics.json(merged.map(\.a)) }
-        return "[" + merged.map { "[" + $0.fields(count: count) + "]" }.joined(separator: ",") + "]"
+        let fields = { (element: Int) in
+            width == NodeStatisticsLayout.width ? merged[element].a.fields(count: count) : merged[element].fields(count: count)
+        }
+        return "[" + merged.indices.map { "[" + names[$0] + fields($0) + "]" }.joined(separator: ",") + "]"
     }
 
-    /// A partial array's nodes, each as paired statistics (only `a` set for 6 numbers a node).
-    private static func nodes(_ text: String) throws -> [(statistics: PairedRunningStatistics, width: Int)] {
-        guard let nodes = try? JSONDecoder().decode([[Double]].self, from: Data(text.utf8)) else {
-            throw DatabaseError(message: "ipg_merge_node_stats: not an array of per-node statistics: \(text.prefix(80))")
+    /// A partial array's elements: the numbers naming each (as written back, with a trailing
+    /// comma), its statistics (only `a` set for 6 numbers) and their count.
+    private func elements(_ text: String) throws -> [(name: String, statistics: PairedRunningStatistics, width: Int)] {
+        guard let elements = try? JSONDecoder().decode([[Double]].self, from: Data(text.utf8)) else {
+            throw DatabaseError(message: "\(function): not an array of statistics: \(text.prefix(80))")
         }
-        return try nodes.map { numbers in
-            switch numbers.count {
+        return try elements.map { numbers in
+            guard numbers.count >= keys else { throw DatabaseError(message: "\(function): an element with \(numbers.count) numbers") }
+            let name = numbers.prefix(keys).map { "\(Int($0))," }.joined()
+            let statistics = numbers.dropFirst(keys)
+            switch statistics.count {
             case NodeStatisticsLayout.width:
-                return (PairedRunningStatistics(a: RunningNodeStatistics(numbers[...])), numbers.count)
+                return (name, PairedRunningStatistics(a: RunningNodeStatistics(statistics)), statistics.count)
             case NodeStatisticsLayout.pairWidth:
                 let part = { (part: NodeStatisticsLayout.PairPart) in
-                    RunningNodeStatistics(numbers[NodeStatisticsLayout.pairIndex(part, .count)..<NodeStatisticsLayout.pairIndex(part, .count) + NodeStatisticsLayout.width])
+                    let first = statistics.startIndex + NodeStatisticsLayout.pairIndex(part, .count)
+                    return RunningNodeStatistics(statistics[first..<first + NodeStatisticsLayout.width])
                 }
-                let count = numbers[NodeStatisticsLayout.pairIndex(.first, .count)]
-                return (PairedRunningStatistics(a: part(.first), b: part(.second), difference: part(.difference),
-                                                absoluteDifferenceSum: numbers[NodeStatisticsLayout.pairAbsoluteMeanIndex] * count), numbers.count)
+                let count = statistics[statistics.startIndex + NodeStatisticsLayout.pairIndex(.first, .count)]
+                let absoluteMean = statistics[statistics.startIndex + NodeStatisticsLayout.pairAbsoluteMeanIndex]
+                return (name, PairedRunningStatistics(a: part(.first), b: part(.second), difference: part(.difference),
+                                                      absoluteDifferenceSum: absoluteMean * count), statistics.count)
             default:
-                throw DatabaseError(message: "ipg_merge_node_stats: a node with \(numbers.count) numbers")
+                throw DatabaseError(message: "\(function): an element with \(numbers.count) numbers")
             }
         }
     }

@@ -42,7 +42,10 @@ import IPG
 ///   (`NodeStatisticsMergeAggregate`);
 /// - `ipg_edge_activity(value_block, value_row, source layer, size, threshold, target
 ///   layer, size, threshold)`: aggregate, per dense edge the traces in which both ends are
-///   active (`EdgeActivityAggregate`).
+///   active (`EdgeActivityAggregate`);
+/// - `ipg_merge_edge_stats(order, statistics)` and `ipg_merge_edge_activity(counts)`:
+///   aggregates, partial `ipg_edge_stats`/`ipg_edge_pair_stats` or `ipg_edge_activity`
+///   arrays of a group merged (`EdgeMergeAggregates`).
 ///
 /// Per trace (`TraceMeasureFunctions`): `ipg_active_count`, `ipg_l1`, `ipg_entropy`,
 /// `ipg_probability`, `ipg_margin`, `ipg_distance`, `ipg_cosine_distance`; from a centroid
@@ -75,6 +78,8 @@ enum StoreFunctions {
         ]
         for (name, count, make) in aggregates { ConnectionAggregate.register(name, argumentCount: count, in: db, make: make) }
         db.add(function: DatabaseFunction("ipg_merge_node_stats", argumentCount: 2, pure: true, aggregate: NodeStatisticsMergeAggregate.self))
+        db.add(function: DatabaseFunction("ipg_merge_edge_stats", argumentCount: 2, pure: true, aggregate: EdgeStatisticsMergeAggregate.self))
+        db.add(function: DatabaseFunction("ipg_merge_edge_activity", argumentCount: 1, pure: true, aggregate: EdgeActivityMergeAggregate.self))
         db.add(function: DatabaseFunction("ipg_value", argumentCount: 4, pure: true) { arguments in
             guard let (block, row) = try cache.block(arguments, layerArgument: 2), let position = Int.fromDatabaseValue(arguments[3]),
                   (0..<block.rowLength).contains(position)

@@ -21,20 +21,25 @@ enum StoreOpening {
     /// file) is opened as immutable.
     static func openReadOnly(_ path: String) throws -> DatabaseQueue {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError(path: path, reason: .noSuchStore) }
-        let queue: DatabaseQueue
-        do {
-            queue = try openReadOnlyConnection(path)
-        } catch is DatabaseError where !writable(path) {
-            // SQLite could not make the shared-memory file a WAL reader needs: no writer can
-            // be at work where this user may not write, so the file is read as it stands.
-            queue = try openReadOnlyConnection(path, uri: "file:" + percentEncoded(path) + "?immutable=1")
-        }
+        let queue = try openAnotherReader(path)
         let applied = try describingFailures(path) { try queue.read { try SchemaMigrator.verify($0, path: path) } }
         if applied == 0 { throw StoreError(path: path, reason: .notAStore(detail: "an empty SQLite database")) }
         if applied < embeddedMigrations.latestVersion {
             throw StoreError(path: path, reason: .schemaOutdated(version: applied, current: embeddedMigrations.latestVersion))
         }
         return queue
+    }
+
+    /// A read-only connection to the store at `path`, without checking its schema: what
+    /// `openReadOnly` checks, or, for more connections to a store it opened, has checked.
+    static func openAnotherReader(_ path: String) throws -> DatabaseQueue {
+        do {
+            return try openReadOnlyConnection(path)
+        } catch is DatabaseError where !writable(path) {
+            // SQLite could not make the shared-memory file a WAL reader needs: no writer can
+            // be at work where this user may not write, so the file is read as it stands.
+            return try openReadOnlyConnection(path, uri: "file:" + percentEncoded(path) + "?immutable=1")
+        }
     }
 
     /// Opens a connection and reads the schema once, so that a file SQLite cannot open as a

@@ -35,7 +35,9 @@ extension SQLiteLowering.Conditions {
     /// with the keys and the `statistics` columns read from its array `j.value`.
     private mutating func derivedEdgeRows(_ summary: Summary, filter: BoundCondition?, into: BoundValue, paired: Bool, statistics: [String]) -> SQLFragment {
         let groups = summary.groups.map { (Self.expression(for: $0.column), $0.rawValue) }
+        // A split query's parts also name each group's source by its position (merged per source).
         let keys = ["t.model_id AS model_id"] + groups.map { "\($0.0) AS \($0.1)" } + ["l.layer AS layer", "s.layer AS source_layer"]
+            + (partialScans == nil ? [] : ["ls.position AS position"])
         let aggregate = paired
             ? Spelling.derivedEdgePairStatistics(trace: "t", parent: "p", source: "s", via: "ls", target: "l", kernel: "k")
             : Spelling.derivedEdgeStatistics(trace: "t", source: "s", via: "ls", target: "l", kernel: "k")
@@ -44,8 +46,15 @@ extension SQLiteLowering.Conditions {
         if paired { grouped += " JOIN traces p ON p.id = \(raw: Self.parentID(of: "t"))" }
         grouped += " \(raw: Self.derivedEdgeJoins(trace: "t", alias: nil))"
         grouped += " WHERE l.layer = \(bind: into) AND \(raw: Spelling.hasDerivedEdges("l"))"
-        if let filter { grouped += " AND (\(condition(filter)))" }
+        if partialScans != nil {
+            grouped += " AND \(partConditions(filter, part: .valueBlocks), separator: " AND ")"
+        } else if let filter {
+            grouped += " AND (\(condition(filter)))"
+        }
         grouped += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0) + ["l.layer", "ls.position"]).joined(separator: ", "))"
+        if partialScans != nil {
+            grouped = partialScan(grouped, keys: ["model_id"] + summary.groups.map(\.rawValue) + ["layer", "source_layer", "position"], value: "stats", merge: .edgeStatistics)
+        }
         var columns = ["g.model_id AS model_id"] + summary.groups.map { "g.\($0.rawValue) AS \($0.rawValue)" } + ["g.layer AS layer", "g.source_layer AS source_layer"]
         columns += [("source", Spelling.DerivedEdgeStatistic.source), ("target", .target)].map { "\(Spelling.integer(Spelling.derivedEdgeStatistic($0.1, of: "j.value"))) AS \($0.0)" }
         columns += statistics

@@ -52,6 +52,16 @@ extension SQLiteLowering {
             "ipg_merge_node_stats(\(order), \(statistics))"
         }
 
+        /// `ipg_merge_edge_stats` of one group's partial edge statistics, in `order`.
+        static func mergedEdgeStatistics(order: String, statistics: String) -> String {
+            "ipg_merge_edge_stats(\(order), \(statistics))"
+        }
+
+        /// `ipg_merge_edge_activity`: one group's partial edge activity counts added up.
+        static func mergedEdgeActivity(_ counts: String) -> String {
+            "ipg_merge_edge_activity(\(counts))"
+        }
+
         /// Rows (`key`: position, `value`) of the partial states a split query's ranges gave,
         /// bound as one JSON array.
         static func partialStateRows(alias: String) -> SQLFragment {

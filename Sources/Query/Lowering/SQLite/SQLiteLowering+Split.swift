@@ -1,24 +1,26 @@
 /// Splitting a query over parts of the traces (`SplitQuery`). Two forms split:
 /// - a trace listing ordered by trace id first: each part's statement is the listing with
 ///   `t.id BETWEEN ? AND ?` added, and the ranges' rows, one after another, are its rows;
-/// - summaries and comparisons of nodes or layers whose scans compute only the mergeable
-///   statistics (count, mean, m2, active count, min, max: no quantiles, no entropy): each
-///   part (every N-th value block) gives every scan's per-group statistics as partial states,
-///   and the final statement reads them, merged per group by `ipg_merge_node_stats` in part
-///   order, where the single statement reads its scans. Statistics served by the store's tables stay as
-///   they are.
-/// Anything else (edges, lineage, nearest, grouped rows, other orders) has no split.
+/// - summaries and comparisons of nodes, layers or edges whose scans compute only the
+///   mergeable statistics (count, mean, m2, active count, min, max: no quantiles, no entropy):
+///   each part (every N-th value block) gives every scan's per-group statistics as partial
+///   states, and the final statement reads them, merged per group in part order
+///   (`ipg_merge_node_stats`, `ipg_merge_edge_stats`; edge activity counts added up by
+///   `ipg_merge_edge_activity`), where the single statement reads its scans. Statistics served
+///   by the store's tables stay as they are.
+/// Anything else (edge lists, lineage, nearest, grouped rows, other orders) has no split.
 extension SQLiteLowering {
     func split(_ plan: QueryPlan) -> SplitQuery? {
         guard let form = Self.splitForm(plan) else { return nil }
         var lowering = Conditions(partialScans: [])
         let statement = lowering.statement(plan)
+        let extent = Self.extent(plan)
         switch form {
         case .listing:
-            return SplitQuery(part: SplitQuery.Statement(statement), merge: .concatenate(limit: plan.limit.map { .query($0.argument) }))
+            return SplitQuery(part: SplitQuery.Statement(statement), merge: .concatenate(limit: plan.limit.map { .query($0.argument) }), extent: extent)
         case .scans:
             guard let scans = lowering.partialScans, !scans.isEmpty else { return nil }
-            return SplitQuery(part: SplitQuery.Statement(scans.joined(separator: " UNION ALL ")), merge: .final(SplitQuery.Statement(statement)))
+            return SplitQuery(part: SplitQuery.Statement(scans.joined(separator: " UNION ALL ")), merge: .final(SplitQuery.Statement(statement)), extent: extent)
         }
     }
 
@@ -53,7 +55,7 @@ extension SQLiteLowering {
 
     /// Whether a summary's scans compute only statistics whose partial results merge.
     private static func mergesScans(_ summary: Summary) -> Bool {
-        summary.unit != .edge && summary.measures.allSatisfy { measure in
+        summary.measures.allSatisfy { measure in
             if case .quantile = measure { return false }
             return measure != .entropy
         }
@@ -62,7 +64,7 @@ extension SQLiteLowering {
 
 extension SplitQuery.Statement {
     init(_ fragment: SQLFragment) {
-        self.init(sql: fragment.text, arguments: fragment.arguments.map(SplitQuery.Argument.init(carried:)))
+        self.init(sql: fragment.text, arguments: fragment.bindings)
     }
 }
 
@@ -85,6 +87,12 @@ extension SQLiteLowering.Conditions {
 
     /// ` WHERE` the trace set's condition, and in a split query's statements the part's.
     mutating func whereClause(_ traces: BoundCondition?, part: Part) -> SQLFragment {
+        let conditions = partConditions(traces, part: part)
+        return conditions.isEmpty ? .empty : " WHERE \(conditions, separator: " AND ")"
+    }
+
+    /// The trace set's condition, and in a split query's statements the part's before it.
+    mutating func partConditions(_ traces: BoundCondition?, part: Part) -> [SQLFragment] {
         var conditions: [SQLFragment] = []
         if partialScans != nil {
             switch part {
@@ -98,21 +106,36 @@ extension SQLiteLowering.Conditions {
         } else if let traces {
             conditions.append(condition(traces))
         }
-        return conditions.isEmpty ? .empty : " WHERE \(conditions, separator: " AND ")"
+        return conditions
     }
 
-    /// Registers `scan` (per model, group and layer, `stats`) as the next scan of a part's
-    /// statement — one row per group: `[scan, model_id, groups…, layer, stats]` — and returns
-    /// what reads its groups back from every part's rows, merged, with the scan's columns.
-    mutating func partialScan(_ scan: SQLFragment, groups: [TraceGroup]) -> SQLFragment {
+    /// How the partial states of one scan's column merge per group.
+    enum PartialMerge {
+        /// `ipg_node_stats` / `ipg_node_pair_stats` arrays.
+        case nodeStatistics
+        /// `ipg_edge_stats` / `ipg_edge_pair_stats` arrays.
+        case edgeStatistics
+        /// `ipg_edge_activity` counts.
+        case edgeActivity
+    }
+
+    /// Registers `scan` (one row per group: its `keys` and the column `value`) as the next scan
+    /// of a part's statement — one row per group: `[scan, keys…, value]` — and returns what
+    /// reads its groups back from every part's rows, merged by `merge`, with the scan's columns.
+    mutating func partialScan(_ scan: SQLFragment, keys: [String], value: String, merge: PartialMerge) -> SQLFragment {
         let index = partialScans!.count
-        let keys = ["model_id"] + groups.map(\.rawValue) + ["layer"]
-        let state = (["\(index)"] + keys.map { "g.\($0)" } + ["json(g.stats)"]).joined(separator: ", ")
+        let state = (["\(index)"] + keys.map { "g.\($0)" } + ["json(g.\(value))"]).joined(separator: ", ")
         partialScans!.append("SELECT json_array(\(raw: state)) FROM (\(scan)) AS g")
         typealias Spelling = SQLiteLowering.Spelling
         let keyExpressions = keys.indices.map { Spelling.element("p.value", 1 + $0) }
-        let columns = zip(keyExpressions, keys).map { "\($0) AS \($1)" }
-            + [Spelling.mergedNodeStatistics(order: "p.key", statistics: Spelling.element("p.value", 1 + keys.count)) + " AS stats"]
+        let part = Spelling.element("p.value", 1 + keys.count)
+        let merged: String
+        switch merge {
+        case .nodeStatistics: merged = Spelling.mergedNodeStatistics(order: "p.key", statistics: part)
+        case .edgeStatistics: merged = Spelling.mergedEdgeStatistics(order: "p.key", statistics: part)
+        case .edgeActivity: merged = Spelling.mergedEdgeActivity(part)
+        }
+        let columns = zip(keyExpressions, keys).map { "\($0) AS \($1)" } + [merged + " AS " + value]
         return "SELECT \(raw: columns.joined(separator: ", ")) FROM \(Spelling.partialStateRows(alias: "p"))"
             + " WHERE \(raw: Spelling.element("p.value", 0)) = \(raw: "\(index)") GROUP BY \(raw: keyExpressions.joined(separator: ", "))"
     }

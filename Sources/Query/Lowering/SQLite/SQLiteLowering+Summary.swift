@@ -165,8 +165,9 @@ extension SQLiteLowering.Conditions {
         var sql: SQLFragment = "SELECT \(raw: columns.joined(separator: ", "))"
         sql += " FROM traces t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: into) AND l.edge_rule = 'dense'"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
-        if let filter { sql += " WHERE \(condition(filter))" }
-        return sql + " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0)).joined(separator: ", "))"
+        sql += whereClause(filter, part: .valueBlocks)
+        sql += " GROUP BY \(raw: (["t.model_id"] + groups.map(\.0)).joined(separator: ", "))"
+        return partialScans == nil ? sql : partialScan(sql, keys: ["model_id"] + summary.groups.map(\.rawValue), value: "activity", merge: .edgeActivity)
     }
 
     /// Which layers node rows cover.
@@ -280,6 +281,6 @@ extension SQLiteLowering.Conditions {
         // and again (5× slower over 1M traces). A filter on an index's columns (a tag) still
         // uses that index.
         sql += " GROUP BY \(raw: (["+t.model_id"] + groupExpressions.map { "+" + $0.0 } + ["l.layer"]).joined(separator: ", "))"
-        return partialScans == nil ? sql : partialScan(sql, groups: summary.groups)
+        return partialScans == nil ? sql : partialScan(sql, keys: ["model_id"] + summary.groups.map(\.rawValue) + ["layer"], value: "stats", merge: .nodeStatistics)
     }
 }
