@@ -15,6 +15,8 @@ public enum MaxPooling {
     /// `outputHeight` × `outputWidth` (back to back at `output`); every window must lie inside
     /// its map. Row by row: the maximum down each window column in one vectorised pass, then
     /// across each window's columns, a value replacing the one so far only when greater.
+    /// Never inlined: both users run the same compiled loops.
+    @inline(never)
     public static func pool(
         _ input: UnsafePointer<Float>, channels: Int, height: Int, width: Int, window: Window,
         outputHeight: Int, outputWidth: Int, into output: UnsafeMutablePointer<Float>
