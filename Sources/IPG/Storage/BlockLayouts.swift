@@ -1,8 +1,28 @@
 /// The layouts of `LayerBlockCodec` for bit patterns `width` bytes wide (4 for float32, 2 for
 /// float16), written to and read from a payload before zstd.
 enum BlockLayouts {
+    /// `parts`' bytes back to back, the shuffled and bitmap layouts written straight into
+    /// `payload` (no array per part, as a stream frame's value blocks take them).
     static func write(_ patterns: [UInt32], layout: LayerBlockCodec.Layout, width: Int, into payload: inout PayloadWriter) throws {
-        for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
+        switch layout {
+        case .shuffled:
+            patterns.withUnsafeBufferPointer { patterns in writeShuffled(patterns, width: width, into: &payload) }
+        case .activeBitmap:
+            // The active patterns gathered in one scratch buffer, then shuffled into the payload.
+            let count = patterns.count
+            withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(count, 1)) { active in
+                let activeCount = patterns.withUnsafeBufferPointer { patterns in
+                    var gathered = 0
+                    payload.writeBytes(count: (count + 7) / 8) { bitmap in
+                        gathered = gatherActive(patterns, bitmap: bitmap, active: active.baseAddress!)
+                    }
+                    return gathered
+                }
+                writeShuffled(UnsafeBufferPointer(rebasing: active[0..<activeCount]), width: width, into: &payload)
+            }
+        case .dictionary8, .dictionary16, .predictedDictionary8:
+            for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
+        }
     }
 
     /// `write`'s bytes cut where their statistics change, each part alike within itself: the
@@ -12,10 +32,18 @@ enum BlockLayouts {
     static func parts(_ patterns: [UInt32], layout: LayerBlockCodec.Layout, width: Int) throws -> [[UInt8]] {
         switch layout {
         case .shuffled:
-            return planes(shuffled(patterns, width: width), width: width)
+            return planes(patterns, width: width)
         case .activeBitmap:
-            let (bitmap, active) = activeBitmap(patterns)
-            return [bitmap] + planes(shuffled(active, width: width), width: width)
+            let count = patterns.count
+            var active: [UInt32] = []
+            let bitmap = [UInt8](unsafeUninitializedCapacity: (count + 7) / 8) { bitmap, bitmapInitialized in
+                active = [UInt32](unsafeUninitializedCapacity: count) { active, activeInitialized in
+                    guard count > 0 else { return }
+                    activeInitialized = patterns.withUnsafeBufferPointer { gatherActive($0, bitmap: bitmap.baseAddress!, active: active.baseAddress!) }
+                }
+                bitmapInitialized = (count + 7) / 8
+            }
+            return [bitmap] + planes(active, width: width)
         case .dictionary8, .dictionary16:
             let codeWidth = layout == .dictionary8 ? 1 : 2
             var table = PatternTable(patterns, limit: 1 << (8 * codeWidth))
@@ -23,7 +51,7 @@ enum BlockLayouts {
             let (dictionary, codes) = table.codes(of: patterns)
             var count = PayloadWriter()
             try count.writeUInt32(dictionary.count)
-            return [count.bytes] + planes(shuffled(dictionary, width: width), width: width) + planes(shuffled(codes, width: codeWidth), width: codeWidth)
+            return [count.bytes] + planes(dictionary, width: width) + planes(codes, width: codeWidth)
         case .predictedDictionary8:
             throw PayloadError("predicted codes need the values per trace: use predictedParts")
         }
@@ -43,13 +71,19 @@ enum BlockLayouts {
         try header.writeUInt32(dictionary.count)
         try header.writeUInt32(imageWidth)
         for stream in streams { try header.writeUInt32(stream.count) }
-        return [header.bytes] + planes(shuffled(dictionary, width: width), width: width) + streams
+        return [header.bytes] + planes(dictionary, width: width) + streams
     }
 
-    /// Shuffled bytes cut into their `width` planes.
-    private static func planes(_ bytes: [UInt8], width: Int) -> [[UInt8]] {
-        let plane = width == 0 ? 0 : bytes.count / width
-        return (0..<width).map { Array(bytes[($0 * plane)..<(($0 + 1) * plane)]) }
+    /// The patterns shuffled (`width` bytes each), one array per byte plane.
+    private static func planes(_ patterns: [UInt32], width: Int) -> [[UInt8]] {
+        patterns.withUnsafeBufferPointer { patterns in
+            (0..<width).map { number in
+                [UInt8](unsafeUninitializedCapacity: patterns.count) { plane, initialized in
+                    if let target = plane.baseAddress { shufflePlane(number, of: patterns, into: target) }
+                    initialized = patterns.count
+                }
+            }
+        }
     }
 
     /// `count` patterns laid out in `layout` (`rowLength` per trace: the predicted layout's
@@ -116,65 +150,55 @@ enum BlockLayouts {
         }
     }
 
-    /// The bitmap of the patterns that are not 0 (LSB first) and those patterns, in one pass
-    /// without branches (every pattern is stored, the next slot taken only after a nonzero one).
-    static func activeBitmap(_ patterns: [UInt32]) -> (bitmap: [UInt8], active: [UInt32]) {
-        let count = patterns.count, bitmapLength = (count + 7) / 8
-        var active: [UInt32] = []
-        let bitmap = [UInt8](unsafeUninitializedCapacity: bitmapLength) { bitmap, bitmapInitialized in
-            active = [UInt32](unsafeUninitializedCapacity: count) { active, activeInitialized in
-                patterns.withUnsafeBufferPointer { patterns in
-                    guard count > 0, let source = patterns.baseAddress, let target = active.baseAddress else { return }
-                    var next = 0
-                    // Whole bytes with a constant bit count (unrolled by the compiler), then the rest.
-                    for byteIndex in 0..<(count / 8) {
-                        let base = byteIndex &<< 3
-                        var byte: UInt8 = 0
-                        for bit in 0..<8 {
-                            let bits = source[base &+ bit]
-                            target[next] = bits
-                            let isActive: UInt8 = bits != 0 ? 1 : 0
-                            next = next &+ Int(isActive)
-                            byte |= isActive &<< UInt8(truncatingIfNeeded: bit)
-                        }
-                        bitmap[byteIndex] = byte
-                    }
-                    if count % 8 != 0 {
-                        let base = count & ~7
-                        var byte: UInt8 = 0
-                        for bit in 0..<(count &- base) {
-                            let bits = source[base &+ bit]
-                            target[next] = bits
-                            let isActive: UInt8 = bits != 0 ? 1 : 0
-                            next = next &+ Int(isActive)
-                            byte |= isActive &<< UInt8(truncatingIfNeeded: bit)
-                        }
-                        bitmap[bitmapLength - 1] = byte
-                    }
-                    activeInitialized = next
-                }
+    /// Writes the bitmap of the patterns that are not 0 (LSB first; `(count + 7) / 8` bytes) and
+    /// those patterns (room for all of them at `active`), in one pass without branches (every
+    /// pattern is stored, the next slot taken only after a nonzero one); returns how many.
+    static func gatherActive(_ patterns: UnsafeBufferPointer<UInt32>, bitmap: UnsafeMutablePointer<UInt8>, active target: UnsafeMutablePointer<UInt32>) -> Int {
+        let count = patterns.count
+        guard count > 0, let source = patterns.baseAddress else { return 0 }
+        var next = 0
+        // Whole bytes with a constant bit count (unrolled by the compiler), then the rest.
+        for byteIndex in 0..<(count / 8) {
+            let base = byteIndex &<< 3
+            var byte: UInt8 = 0
+            for bit in 0..<8 {
+                let bits = source[base &+ bit]
+                target[next] = bits
+                let isActive: UInt8 = bits != 0 ? 1 : 0
+                next = next &+ Int(isActive)
+                byte |= isActive &<< UInt8(truncatingIfNeeded: bit)
             }
-            bitmapInitialized = bitmapLength
+            bitmap[byteIndex] = byte
         }
-        return (bitmap, active)
+        if count % 8 != 0 {
+            let base = count & ~7
+            var byte: UInt8 = 0
+            for bit in 0..<(count &- base) {
+                let bits = source[base &+ bit]
+                target[next] = bits
+                let isActive: UInt8 = bits != 0 ? 1 : 0
+                next = next &+ Int(isActive)
+                byte |= isActive &<< UInt8(truncatingIfNeeded: bit)
+            }
+            bitmap[count / 8] = byte
+        }
+        return next
     }
 
-    /// Byte `b` of every pattern, for b in 0..<width.
-    static func shuffled(_ patterns: [UInt32], width: Int) -> [UInt8] {
+    /// Appends the patterns shuffled: byte `b` of every pattern, for b in 0..<width.
+    private static func writeShuffled(_ patterns: UnsafeBufferPointer<UInt32>, width: Int, into payload: inout PayloadWriter) {
         let count = patterns.count
-        return [UInt8](unsafeUninitializedCapacity: count * width) { bytes, initialized in
-            patterns.withUnsafeBufferPointer { patterns in
-                guard count > 0, let source = patterns.baseAddress, let base = bytes.baseAddress else { return }
-                // One loop per plane with a constant shift (masking shifts, no overflow checks), so
-                // the compiler vectorizes it.
-                func plane(_ number: Int, _ shift: UInt32) {
-                    let target = base + number * count
-                    for index in 0..<count { target[index] = UInt8(truncatingIfNeeded: source[index] &>> shift) }
-                }
-                for number in 0..<width { plane(number, UInt32(truncatingIfNeeded: 8 &* number)) }
-            }
-            initialized = count * width
+        payload.writeBytes(count: count * width) { bytes in
+            for number in 0..<width { shufflePlane(number, of: patterns, into: bytes + number * count) }
         }
+    }
+
+    /// Byte `number` of every pattern: one loop with a constant shift (masking, no overflow
+    /// checks), which the compiler vectorizes.
+    private static func shufflePlane(_ number: Int, of patterns: UnsafeBufferPointer<UInt32>, into target: UnsafeMutablePointer<UInt8>) {
+        guard let source = patterns.baseAddress else { return }
+        let shift = UInt32(truncatingIfNeeded: 8 &* number)
+        for index in 0..<patterns.count { target[index] = UInt8(truncatingIfNeeded: source[index] &>> shift) }
     }
 
     static func unshuffled(_ bytes: ArraySlice<UInt8>, count: Int, width: Int) -> [UInt32] {

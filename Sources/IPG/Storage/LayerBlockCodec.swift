@@ -82,9 +82,7 @@ public final class LayerBlockCodec {
         guard rows.allSatisfy({ $0.count == rowLength }) else {
             throw TraceStreamError(file: "value block", message: "the traces of a block have layers of different lengths")
         }
-        var patterns = BlockLayouts.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
-        let layout = forced ?? Self.chooseLayout(patterns)
-        if layout.isTraceMajor { patterns = BlockLayouts.transposed(patterns, rows: rowLength, columns: rows.count) }
+        let (layout, patterns) = Self.laidOut(rows, rowLength: rowLength, encoding: encoding, layout: forced)
         do {
             func block(_ layout: Layout) throws -> [UInt8] {
                 let parts = layout == .predictedDictionary8
@@ -103,6 +101,14 @@ public final class LayerBlockCodec {
         } catch let error as PayloadError {
             throw TraceStreamError(file: "value block", message: error.message)
         }
+    }
+
+    /// The rows' bit patterns in `layout` (or the one `chooseLayout` picks) as a store block and
+    /// a stream frame's value block lay them out: node-major, or trace-major for dictionaries.
+    static func laidOut(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding, layout forced: Layout? = nil) -> (layout: Layout, patterns: [UInt32]) {
+        let nodeMajor = BlockLayouts.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
+        let layout = forced ?? chooseLayout(nodeMajor)
+        return (layout, layout.isTraceMajor ? BlockLayouts.transposed(nodeMajor, rows: rowLength, columns: rows.count) : nodeMajor)
     }
 
     /// A format-2 block of `parts`, each zstd-compressed when that makes it smaller.
@@ -195,12 +201,29 @@ public final class LayerBlockCodec {
     /// hundred, so a capture's frames are rarely hashed through.
     static func chooseLayout(_ patterns: [UInt32]) -> Layout {
         if PatternTable(patterns, limit: 256).distinct.count <= 256 { return .dictionary8 }
-        // Without branches (post-ReLU zeros come at random): `(b | −b) >> 31` is 1 exactly when b ≠ 0.
-        let nonzeros = patterns.reduce(0) { $0 &+ Int(($1 | (0 &- $1)) &>> 31) }
-        if (patterns.count - nonzeros) * 4 >= patterns.count { return .activeBitmap }
+        let zeros = patterns.count - nonzeroCount(patterns)
+        if zeros * 4 >= patterns.count { return .activeBitmap }
         let limit = min(65_536, patterns.count / 4)
         if limit > 256 && PatternTable(patterns, limit: limit).distinct.count <= limit { return .dictionary16 }
         return .shuffled
+    }
+
+    /// How many patterns are not 0, without branches (post-ReLU zeros come at random): `(b | −b) >> 31`
+    /// is 1 exactly when b ≠ 0, eight patterns at a time.
+    static func nonzeroCount(_ patterns: [UInt32]) -> Int {
+        patterns.withUnsafeBufferPointer { patterns in
+            guard let base = patterns.baseAddress else { return 0 }
+            let vectors = patterns.count / 8
+            var counts = SIMD8<UInt32>()
+            let raw = UnsafeRawPointer(base)
+            for index in 0..<vectors {
+                let bits = raw.loadUnaligned(fromByteOffset: index &* 32, as: SIMD8<UInt32>.self)
+                counts &+= (bits | (0 &- bits)) &>> 31
+            }
+            var count = Int(counts.wrappedSum())
+            for index in (vectors * 8)..<patterns.count { count &+= Int((patterns[index] | (0 &- patterns[index])) &>> 31) }
+            return count
+        }
     }
 
     /// The values of `patterns` in the encoding.

@@ -12,12 +12,7 @@ enum DerivedValueBlock {
 
     enum Derivation: Equatable {
         case copy(source: Int)
-        case maxPool(source: Int, window: PoolWindow)
-    }
-
-    /// A max pool's window (no padding, no dilation; every window inside the map).
-    struct PoolWindow: Equatable {
-        var kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int
+        case maxPool(source: Int, window: MaxPooling.Window)
     }
 
     /// The derivation the writer uses for `layer` given each trace's values of every layer
@@ -73,7 +68,7 @@ enum DerivedValueBlock {
             }
             return layerRows[source]
         }
-        let window = PoolWindow(
+        let window = MaxPooling.Window(
             kernelHeight: try reader.readCount(), kernelWidth: try reader.readCount(),
             strideHeight: try reader.readCount(), strideWidth: try reader.readCount())
         guard fits(window, from: sourceLayer, to: layer) else {
@@ -97,18 +92,18 @@ enum DerivedValueBlock {
 
     /// Kernel = stride = the ratio of the maps' sides rounded down (a 2×2 pool of a 9×9 map
     /// leaves the last row and column out), when that gives the target's maps.
-    private static func nonOverlappingWindow(from source: Layer, to target: Layer) -> PoolWindow? {
+    private static func nonOverlappingWindow(from source: Layer, to target: Layer) -> MaxPooling.Window? {
         guard source.nodeCount == target.nodeCount, let from = plane(source), let to = plane(target),
               to.height > 0, to.width > 0, from.height >= to.height, from.width >= to.width
         else { return nil }
-        let window = PoolWindow(
+        let window = MaxPooling.Window(
             kernelHeight: from.height / to.height, kernelWidth: from.width / to.width,
             strideHeight: from.height / to.height, strideWidth: from.width / to.width)
         return fits(window, from: source, to: target) ? window : nil
     }
 
     /// Whether pooling `source`'s maps with `window` gives maps of `target`'s shape.
-    private static func fits(_ window: PoolWindow, from source: Layer, to target: Layer) -> Bool {
+    private static func fits(_ window: MaxPooling.Window, from source: Layer, to target: Layer) -> Bool {
         guard source.nodeCount == target.nodeCount, let from = plane(source), let to = plane(target),
               window.kernelHeight >= 1, window.kernelWidth >= 1, window.strideHeight >= 1, window.strideWidth >= 1,
               window.kernelHeight <= from.height, window.kernelWidth <= from.width
@@ -118,53 +113,16 @@ enum DerivedValueBlock {
     }
 
     /// Every channel's map pooled into `output` (`target.valueCount` values; `values` holds
-    /// `source.valueCount`): the maximum down each window column first, then across the
-    /// columns, a value replacing the one so far only when greater (as the engine's MaxPool).
-    /// Row by row: the column maxima of a row of windows in one pass (vectorised), then each
-    /// window's maximum of its columns.
-    static func maxPool(_ values: [Float], window: PoolWindow, source: Layer, target: Layer, into output: inout [Float]) {
+    /// `source.valueCount`) by the engine's kernel (`MaxPooling`).
+    static func maxPool(_ values: [Float], window: MaxPooling.Window, source: Layer, target: Layer, into output: inout [Float]) {
         let (height, width) = plane(source)!, (outputHeight, outputWidth) = plane(target)!
-        let inputPlane = height * width, outputPlane = outputHeight * outputWidth
-        precondition(values.count == source.nodeCount * inputPlane && output.count == target.nodeCount * outputPlane)
-        let (kernelHeight, kernelWidth) = (window.kernelHeight, window.kernelWidth)
-        let (strideHeight, strideWidth) = (window.strideHeight, window.strideWidth)
-        withUnsafeTemporaryAllocation(of: Float.self, capacity: width) { columnMaxima in
-            let columns = columnMaxima.baseAddress!
-            values.withUnsafeBufferPointer { input in
-                output.withUnsafeMutableBufferPointer { output in
-                    for channel in 0..<target.nodeCount {
-                        let map = input.baseAddress! + channel * inputPlane
-                        let pooled = output.baseAddress! + channel * outputPlane
-                        for y in 0..<outputHeight {
-                            let top = map + y &* strideHeight &* width
-                            columns.update(from: top, count: width)
-                            for kernelY in 1..<max(kernelHeight, 1) {
-                                let row = top + kernelY &* width
-                                for x in 0..<width {
-                                    let value = row[x], current = columns[x]
-                                    columns[x] = value > current ? value : current
-                                }
-                            }
-                            let outputRow = pooled + y &* outputWidth
-                            if kernelWidth == 2 && strideWidth == 2 {  // the usual 2×2 pool, in a form the compiler vectorises
-                                for x in 0..<outputWidth {
-                                    let left = columns[2 &* x], right = columns[2 &* x &+ 1]
-                                    outputRow[x] = right > left ? right : left
-                                }
-                                continue
-                            }
-                            for x in 0..<outputWidth {
-                                let first = columns + x &* strideWidth
-                                var best = first[0]
-                                for kernelX in 1..<max(kernelWidth, 1) {
-                                    let value = first[kernelX]
-                                    best = value > best ? value : best
-                                }
-                                outputRow[x] = best
-                            }
-                        }
-                    }
-                }
+        precondition(values.count == source.nodeCount * height * width && output.count == target.nodeCount * outputHeight * outputWidth)
+        values.withUnsafeBufferPointer { input in
+            output.withUnsafeMutableBufferPointer { output in
+                guard let input = input.baseAddress, let output = output.baseAddress else { return }  // no channels
+                MaxPooling.pool(
+                    input, channels: target.nodeCount, height: height, width: width, window: window,
+                    outputHeight: outputHeight, outputWidth: outputWidth, into: output)
             }
         }
     }

@@ -3,13 +3,12 @@
 /// but for dictionaries), so a post-ReLU map reaches zstd as a bitmap and its nonzero values
 /// only. Lossless: the patterns are those of the frame's value encoding.
 enum FrameValueBlock {
-    /// Encodes `rows` (each one trace's values of the layer, `rowLength` of them).
+    /// Encodes `rows` (each one trace's values of the layer, `rowLength` of them) straight
+    /// into the payload.
     static func encode(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding, into payload: inout PayloadWriter) throws {
-        let nodeMajor = BlockLayouts.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
-        let layout = LayerBlockCodec.chooseLayout(nodeMajor)
+        let (layout, patterns) = LayerBlockCodec.laidOut(rows, rowLength: rowLength, encoding: encoding)
         payload.writeUInt8(layout.rawValue)
-        let laidOut = layout.isTraceMajor ? BlockLayouts.transposed(nodeMajor, rows: rowLength, columns: rows.count) : nodeMajor
-        try BlockLayouts.write(laidOut, layout: layout, width: encoding.byteWidth, into: &payload)
+        try BlockLayouts.write(patterns, layout: layout, width: encoding.byteWidth, into: &payload)
     }
 
     /// Decodes `rowCount` rows of `rowLength` values (the caller has checked that their

@@ -45,6 +45,15 @@ struct PayloadWriter {
 
     mutating func writeBytes(_ other: [UInt8]) { bytes.append(contentsOf: other) }
 
+    /// Appends `count` bytes that `body` writes in place (every one of them), so a layout is
+    /// written into the payload without an array of its own.
+    mutating func writeBytes(count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {
+        guard count > 0 else { return }
+        let start = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: count))
+        bytes.withUnsafeMutableBufferPointer { body($0.baseAddress! + start) }
+    }
+
     private mutating func writeRaw<T: FixedWidthInteger>(_ value: T) {
         withUnsafeBytes(of: value) { bytes.append(contentsOf: $0) }
     }

@@ -1,4 +1,5 @@
 import CZstd
+import Dispatch
 
 /// zstd compression of frame payloads, reusing one compression context.
 final class ZstdCompressor {
@@ -32,6 +33,25 @@ final class ZstdCompressor {
         }
         if let failure { throw PayloadError("zstd compression failed: \(failure)") }
         return output
+    }
+}
+
+/// Compressors of one level lent to the threads encoding frames and given back, so each
+/// context (its tables sized for a frame) serves frame after frame.
+final class ZstdCompressorPool: @unchecked Sendable {
+    private let level: Int32
+    private let lock = DispatchQueue(label: "deepprov.zstd-compressor-pool")
+    private var idle: [ZstdCompressor] = []
+
+    init(level: Int32) {
+        self.level = level
+    }
+
+    /// Compresses `input` with an idle compressor (a new one when all are busy).
+    func compress(_ input: [UInt8]) throws -> [UInt8] {
+        let compressor = lock.sync { idle.popLast() } ?? ZstdCompressor(level: level)
+        defer { lock.sync { idle.append(compressor) } }
+        return try compressor.compress(input)
     }
 }
 

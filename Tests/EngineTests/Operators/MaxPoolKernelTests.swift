@@ -6,7 +6,7 @@ import TestSupport
 /// MaxPool's 2×2 stride-2 pass (and the general pass it sits beside) against the definition:
 /// each output is the largest input in its window; odd sizes drop the last row and column.
 @Suite struct MaxPoolKernelTests {
-    @Test(arguments: [[2, 2, 2, 2], [3, 3, 2, 2], [2, 3, 1, 2]])
+    @Test(arguments: [[2, 2, 2, 2], [3, 3, 2, 2], [2, 3, 1, 2], [1, 2, 1, 2]])
     func maxPoolMatchesTheDefinition(window: [Int]) throws {
         let (kernelHeight, kernelWidth, strideHeight, strideWidth) = (window[0], window[1], window[2], window[3])
         let (batch, channels, height, width) = (2, 3, 7, 9)

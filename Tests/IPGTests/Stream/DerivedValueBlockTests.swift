@@ -78,7 +78,7 @@ import TestSupport
     }
 
     @Test func poolingAndCopiesAreFoundAndLookalikesAreNot() {
-        let window = DerivedValueBlock.PoolWindow(kernelHeight: 2, kernelWidth: 2, strideHeight: 2, strideWidth: 2)
+        let window = MaxPooling.Window(kernelHeight: 2, kernelWidth: 2, strideHeight: 2, strideWidth: 2)
         let traces = (0..<4).map(Self.trace)
         #expect(Self.derivations(traces) == [nil, .maxPool(source: 0, window: window), .copy(source: 1), nil])
         #expect(Self.derivations(traces, encoding: .float16) == [nil, .maxPool(source: 0, window: window), .copy(source: 1), nil])

@@ -75,6 +75,39 @@ import TestSupport
         }
     }
 
+    /// A value block written straight into the payload holds the spec's bytes (built here
+    /// byte by byte from `TraceStreamFormat`'s words): the layout code, then, node-major, the
+    /// bitmap of nonzero patterns (LSB first, padding bits 0) and those patterns shuffled, or
+    /// every pattern shuffled. Three traces, so the bitmap ends in a partial byte.
+    @Test(arguments: [ValueEncoding.float32, .float16])
+    func bitmapAndShuffledBlocksHoldTheSpecsBytes(encoding: ValueEncoding) throws {
+        let traces = (0..<3).map { Self.trace($0, encoding: encoding) }
+        for (layer, isBitmap) in [(1, true), (3, false)] {
+            let rows = traces.map { $0.layerValues[layer] }
+            var payload = PayloadWriter()
+            try FrameValueBlock.encode(rows, rowLength: rows[0].count, encoding: encoding, into: &payload)
+            #expect(payload.bytes == Self.specBlock(rows, encoding: encoding, bitmap: isBitmap), "layer \(layer)")
+        }
+    }
+
+    /// A bitmap (`bitmap`) or shuffled block of `rows` as the format spec lays it out.
+    static func specBlock(_ rows: [[Float]], encoding: ValueEncoding, bitmap: Bool) -> [UInt8] {
+        var patterns: [UInt32] = []
+        for node in rows[0].indices {
+            for row in rows { patterns.append(encoding == .float32 ? row[node].bitPattern : UInt32(Float16(row[node]).bitPattern)) }
+        }
+        var bytes: [UInt8] = [bitmap ? 1 : 0]
+        var stored = patterns
+        if bitmap {
+            var map = [UInt8](repeating: 0, count: (patterns.count + 7) / 8)
+            for (index, pattern) in patterns.enumerated() where pattern != 0 { map[index / 8] |= 1 << (index % 8) }
+            bytes += map
+            stored = patterns.filter { $0 != 0 }
+        }
+        for byte in 0..<encoding.byteWidth { bytes += stored.map { UInt8(truncatingIfNeeded: $0 >> (8 * byte)) } }
+        return bytes
+    }
+
     /// A dictionary code past the dictionary is damage named with its frame and layer.
     @Test func codePastTheDictionaryIsDamage() throws {
         let directory = try TemporaryDirectory()
