@@ -198,7 +198,7 @@ struct ClickHouseCommandTests {
         }
         let characterize = try run(["characterize", "--db", url, "--a", "noisy", "--b", "clean", "--quiet"])
         #expect(characterize.status != 0)
-        #expect(characterize.stderr.hasPrefix("Error: <characterize>:1:1: error[E063]: the clickhouse backend cannot run trace measures (entropy_layer) yet\n"), "\(characterize.stderr)")
+        #expect(characterize.stderr.hasPrefix("Error: <characterize>:1:1: error[E063]: the clickhouse backend cannot run trace measures (distance_layer_parent) yet\n"), "\(characterize.stderr)")
         for arguments in [["forensics", "--db", url, "--tag", "noisy", "--input", "3"], ["repairs", "--db", url]] {
             let refused = try run(arguments)
             #expect(refused.status != 0)

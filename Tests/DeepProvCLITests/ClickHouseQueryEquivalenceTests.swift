@@ -73,6 +73,15 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces | summarize count by label, predicted | summarize max(count)",
         "from traces where input < 8 | lineage depth 2 top 2 | where step = 2 | summarize count, sum(flow), mean(contribution) by path | sort -count | take 5",
         "from traces | nodes of layer 1 | summarize mean by node | versus traces where tag = 'clean' | summarize max(mean_diff), min(mean_a)",
+        // Trace measures: of the output layer (a class's probability and margin, the runner-up's
+        // margin), of a layer (entropy, l1, active nodes); in conditions of every shape.
+        "from traces | select input, tag, prob(label), prob(2), margin, margin(label), margin(0), entropy(1), l1(2), active(1), entropy(0) | sort input",
+        "from traces where entropy(2) > 1 and prob(predicted) < 0.9 | select input, tag, entropy(2), prob(predicted) | sort -entropy_2, input",
+        "from traces where margin < 1 or l1(1) > 2 | nodes of layer 1 | summarize mean, freq by node",
+        "from traces where tag = 'noisy' | nodes of layer 2 | summarize mean by node | versus traces where prob(label) > 0.5",
+        "from traces where margin(label) > 0 | edges into layer 2 | sort -contribution | take 5",
+        "from traces | select tag, entropy(1) as entropy, active(1) as active | summarize count, mean(entropy), stddev(entropy), min(entropy), max(active), mean(active) by tag",
+        "from traces | select model, input, entropy(2) as e, active(2) | derive e2 = e * 2 | sort -e2, input | take 9",
     ]
 
     /// The saved queries in the supported shapes: every one in Queries/.
@@ -98,8 +107,9 @@ struct ClickHouseQueryEquivalenceTests {
         ("from traces where tag = 'noisy' | edges into layer 2 | summarize mean by edge | versus parent", "versus parent by edge"),
         ("from traces where not correct | lineage contrast depth 2 top 2", "lineage contrast"),
         ("from traces where tag = 'noisy' | lineage depth 2 top 1 | versus parent", "lineage versus parent"),
-        ("from traces | select input, margin | summarize mean(margin)", "trace measures (margin)"),
-        ("from traces | select input, prob(label)", "trace measures (prob_label)"),
+        ("from traces | select input, distance(1, parent) | summarize mean(distance_1_parent)", "trace measures (distance_1_parent)"),
+        ("from traces where distance(2, 3) < 1 | select input", "trace measures (distance)"),
+        ("from traces where active(1) > 2 | select input", "trace measures (active) in conditions"),
     ]
 
     /// The stores, filled once per suite: each fixture's stream ingested into SQLite, a single

@@ -7,9 +7,10 @@ import IPG
 /// SELECT (a `GLOBAL` one, so that each shard receives the joined rows). Values stay `?`
 /// placeholders; the backend writes them as literals.
 ///
-/// It writes trace listings, node values, summaries and their comparisons (`+Summary`,
-/// `+Sides`), dense edges (`+Edges`) and lineage walks (`+Lineage`); `refusal(of:)`
-/// (`+Support`) names anything else, and the compiler reports it as a diagnostic.
+/// It writes trace listings and trace measures (`+Measures`), node values, summaries and
+/// their comparisons (`+Summary`, `+Sides`), dense edges (`+Edges`) and lineage walks
+/// (`+Lineage`); `refusal(of:)` (`+Support`) names anything else, and the compiler reports
+/// it as a diagnostic.
 public struct ClickHouseLowering: QueryLowering {
     public let dialectName = "clickhouse"
 
@@ -38,14 +39,17 @@ extension ClickHouseLowering {
             switch plan.source.shape {
             case .traces(let columns):
                 let select = columns.map { field -> SQLFragment in
-                    guard case .column(let column) = field.value else { preconditionFailure("refused: a measure column") }
-                    return "\(raw: column == .model ? "model_name" : Self.expression(for: column)) AS \(raw: Self.quoted(field.name))"
+                    switch field.value {
+                    case .column(let column): return "\(raw: column == .model ? "model_name" : Self.expression(for: column)) AS \(raw: Self.quoted(field.name))"
+                    case .measure(let measure): return "\(self.measure(measure)) AS \(raw: Self.quoted(field.name))"
+                    }
                 }
                 sql = "SELECT \(select, separator: ", ") FROM traces AS t"
-                if columns.contains(where: { $0.value == .column(.model) }) {
-                    // Models live on the server the URL names: their names go to every shard.
-                    sql += " GLOBAL ANY LEFT JOIN (SELECT id AS model_id, name AS model_name FROM models FINAL) USING model_id"
-                }
+                // Models and layers live on the server the URL names: the models' names and
+                // the layers' thresholds go to every shard.
+                let names = columns.contains { $0.value == .column(.model) }
+                let thresholds = columns.contains { if case .measure(.activeNodes) = $0.value { return true } else { return false } }
+                if names || thresholds { sql += Self.modelsJoin(names: names, thresholds: thresholds) }
                 sql += whereClause(traces)
             case .nodeValues(let layer):
                 sql = nodeValues(of: layer, filter: traces)
@@ -140,6 +144,7 @@ extension ClickHouseLowering {
                 // The first value of the key, NULL when the trace has none (as SQLite's).
                 return "if(has(t.attribute_keys, \(bind: .string(key))), t.attribute_values[indexOf(t.attribute_keys, \(bind: .string(key)))], NULL)"
             case .absolute(let inner): return "abs(\(self.condition(inner)))"
+            case .measure(let measure): return self.measure(measure)
             // Bound as the text edge and lineage rows write their nodes in.
             case .node(let layer, let index): return .bind(.string("\(layer):\(index)"))
             case .nodePart(let part, let inner): return Self.nodeReferencePart(part, of: self.condition(inner))
