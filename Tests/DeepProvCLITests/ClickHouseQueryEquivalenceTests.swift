@@ -82,6 +82,10 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces where margin(label) > 0 | edges into layer 2 | sort -contribution | take 5",
         "from traces | select tag, entropy(1) as entropy, active(1) as active | summarize count, mean(entropy), stddev(entropy), min(entropy), max(active), mean(active) by tag",
         "from traces | select model, input, entropy(2) as e, active(2) | derive e2 = e * 2 | sort -e2, input | take 9",
+        // The distance to the parent (NULL when it is not stored: blur's; clean traces have none).
+        "from traces | select input, tag, distance(1, parent), distance(2, parent, cosine) | sort tag, input",
+        "from traces where tag != 'clean' and confidence > 0.2 | select model, tag, input, active(1), distance(2, parent) as d | sort -d, tag, input",
+        "from traces where tag = 'noisy' and parent_tag = 'clean' | select distance(1, parent) as distance | summarize count, mean(distance), stddev(distance), min(distance), max(distance)",
     ]
 
     /// The saved queries in the supported shapes: every one in Queries/.
@@ -107,7 +111,9 @@ struct ClickHouseQueryEquivalenceTests {
         ("from traces where tag = 'noisy' | edges into layer 2 | summarize mean by edge | versus parent", "versus parent by edge"),
         ("from traces where not correct | lineage contrast depth 2 top 2", "lineage contrast"),
         ("from traces where tag = 'noisy' | lineage depth 2 top 1 | versus parent", "lineage versus parent"),
-        ("from traces | select input, distance(1, parent) | summarize mean(distance_1_parent)", "trace measures (distance_1_parent)"),
+        ("from traces | select input, distance(1, 3) | summarize mean(distance_1_3)", "trace measures (distance_1_3)"),
+        ("from traces | select input, distance(1, centroid(tag = 'clean'), cosine)", "trace measures (distance_1_centroid_cosine)"),
+        ("from traces where distance(2, parent) < 1 | select input", "trace measures (distance)"),
         ("from traces where distance(2, 3) < 1 | select input", "trace measures (distance)"),
         ("from traces where active(1) > 2 | select input", "trace measures (active) in conditions"),
     ]

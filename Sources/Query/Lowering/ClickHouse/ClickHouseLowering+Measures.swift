@@ -2,9 +2,10 @@ import IPG
 
 /// Trace measures from a trace's own row: `prob`, `margin`, `l1`, `entropy` from the node
 /// values of a layer (`t.layer_values[L + 1]`, the last one for the output layer) with array
-/// functions, computed as `LayerMeasures` computes them for SQLite; `active` also reads the
-/// layer's threshold, which only a trace listing joins (`layer_thresholds`). NULL where SQLite's
-/// is: a layer the trace's model does not have, a class outside the output layer.
+/// functions, computed as `LayerMeasures` computes them for SQLite; `active` and `distance(L,
+/// parent)` also read the layer's threshold or the parent's values, which only a trace
+/// listing's columns join (`listingJoin`). NULL where SQLite's is: a layer the trace's model
+/// does not have, a class outside the output layer, a parent not stored.
 extension ClickHouseLowering.Writer {
     func measure(_ measure: TraceMeasure) -> SQLFragment {
         let output: SQLFragment = "t.layer_values[length(t.layer_values)]"
@@ -32,22 +33,54 @@ extension ClickHouseLowering.Writer {
             let values = Self.values(layer)
             let thresholds = Self.repeated("layer_thresholds[\(bind: layer) + 1]", as: values)
             return Self.ofLayer(layer, "arraySum(arrayMap((x, h) -> toUInt64(abs(x) > h), \(values), \(thresholds)))")
+        case .distance(let layer, .parent, let metric):
+            // The parent's values padded or cut to the trace's (arrayMap wants equal lengths);
+            // NULL when they differ, as when the parent is not stored (no values).
+            let values = Self.values(layer), parent: SQLFragment = "parent_layer_values[\(bind: layer) + 1]"
+            let paired: SQLFragment = "arrayResize(\(parent), length(\(values)))"
+            let sum = { (term: String) -> SQLFragment in "arraySum(arrayMap((a, b) -> \(raw: term), \(values), \(paired)))" }
+            let distance: SQLFragment
+            switch metric {
+            case .euclidean:
+                distance = "sqrt(\(sum("(toFloat64(a) - toFloat64(b)) * (toFloat64(a) - toFloat64(b))")))"
+            case .cosine:
+                let norms: SQLFragment = "sqrt(\(sum("toFloat64(a) * toFloat64(a)")) * \(sum("toFloat64(b) * toFloat64(b)")))"
+                distance = "if(\(norms) > 0, 1 - \(sum("toFloat64(a) * toFloat64(b)")) / \(norms), NULL)"
+            }
+            return Self.ofLayer(layer, "if(length(\(parent)) = length(\(values)), \(distance), NULL)")
         case .distance:
-            preconditionFailure("refused: distance")
+            preconditionFailure("refused: distance to a trace or a centroid")
         }
     }
 
-    /// The per-model thresholds of every layer, in layer order, joined by model (`model_name`
-    /// too when `names`): sent with the query to every shard.
-    static func modelsJoin(names: Bool, thresholds: Bool) -> SQLFragment {
+    /// What a trace listing's columns read besides the trace, in one join sent with the query
+    /// to every shard: by model, the models' names (`names`) and every layer's threshold in
+    /// layer order (`thresholds`); with `parents`, by model, parent tag and parent index, the
+    /// values of each selected trace's parent (`parent_layer_values`, empty when it is not
+    /// stored), found as `+Sides` finds them.
+    func listingJoin(names: Bool, thresholds: Bool, parents: Bool, filter: BoundCondition?) -> SQLFragment {
         let models: SQLFragment = "SELECT id AS model_id, name AS model_name FROM models FINAL"
         let layers: SQLFragment = "SELECT model_id, arrayMap(pair -> tupleElement(pair, 2), arraySort(groupArray((layer, threshold)))) AS layer_thresholds"
             + " FROM layers FINAL GROUP BY model_id"
+        var byModel: SQLFragment?
         switch (names, thresholds) {
-        case (true, false): return " GLOBAL ANY LEFT JOIN (\(models)) USING model_id"
-        case (false, true): return " GLOBAL ANY LEFT JOIN (\(layers)) USING model_id"
-        default: return " GLOBAL ANY LEFT JOIN (SELECT model_id, model_name, layer_thresholds FROM (\(models)) ANY LEFT JOIN (\(layers)) USING model_id) USING model_id"
+        case (false, false): byModel = nil
+        case (true, false): byModel = models
+        case (false, true): byModel = layers
+        case (true, true): byModel = "SELECT model_id, model_name, layer_thresholds FROM (\(models)) ANY LEFT JOIN (\(layers)) USING model_id"
         }
+        guard parents else { return byModel.map { " GLOBAL ANY LEFT JOIN (\($0)) USING model_id" } ?? .empty }
+        let wanted: SQLFragment = "SELECT DISTINCT t.model_id AS model_id, t.parent_tag AS parent_tag, t.parent_index AS parent_index FROM traces AS t"
+            + (filter.map { " WHERE \(condition($0))" } ?? .empty)
+        let found: SQLFragment = "SELECT t.model_id AS model_id, t.tag AS parent_tag, t.input_index AS parent_index, argMin(t.layer_values, t.id) AS parent_layer_values"
+            + " FROM traces AS t WHERE (t.model_id, t.tag, t.input_index) GLOBAL IN (SELECT model_id, parent_tag, parent_index FROM (\(wanted)) WHERE parent_index >= 0)"
+            + " GROUP BY t.model_id, t.tag, t.input_index"
+        var keyed: SQLFragment = "SELECT model_id, parent_tag, parent_index, parent_layer_values FROM (\(wanted)) ANY LEFT JOIN (\(found)) USING model_id, parent_tag, parent_index"
+        if let byModel {
+            let columns = ["parent_layer_values"] + (names ? ["model_name"] : []) + (thresholds ? ["layer_thresholds"] : [])
+            keyed = "SELECT model_id, parent_tag, parent_index, \(raw: columns.joined(separator: ", ")) FROM (\(keyed)) ANY LEFT JOIN (\(byModel)) USING model_id"
+        }
+        return " GLOBAL ANY LEFT JOIN (\(keyed)) USING model_id, parent_tag, parent_index"
     }
 
     private static func values(_ layer: BoundValue) -> SQLFragment { "t.layer_values[\(bind: layer) + 1]" }

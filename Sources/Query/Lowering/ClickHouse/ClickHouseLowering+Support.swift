@@ -6,8 +6,8 @@ extension ClickHouseLowering {
     /// of one or every layer (count, mean, stddev, freq, min, max, dispersion) by label,
     /// prediction or tag, and their comparisons `versus traces` and `versus parent`; dense
     /// edges and summaries by edge; lineage back or forward through dense layers; summaries
-    /// of any of these rows; trace measures but `distance` (`active` in a listing's columns
-    /// only); after each, `where`, `derive`/`select`, `sort` and `take`.
+    /// of any of these rows; trace measures but `distance` to a trace or a centroid (`active`
+    /// and `distance` to the parent in a listing's columns only); after each, `where`, `derive`/`select`, `sort` and `take`.
     enum Support {
         /// What the plan needs that this lowering does not write, or nil.
         static func refusal(of plan: QueryPlan, catalog: Catalog) -> String? {
@@ -17,7 +17,7 @@ extension ClickHouseLowering {
                 for field in columns {
                     if field.ofParent { return "a parent's columns (\(field.name))" }
                     if case .measure(let measure) = field.value {
-                        if case .distance = measure { return "trace measures (\(field.name))" }
+                        if case .distance(_, let target, _) = measure, target != .parent { return "trace measures (\(field.name))" }
                         if let missing = refusal(of: measure, catalog: catalog) { return missing }
                     }
                 }
@@ -118,7 +118,7 @@ extension ClickHouseLowering {
             switch condition {
             case .column(.model): return "the model column (but in model = … and model != …)"
             case .column, .output, .value, .attribute, .node: return nil
-            // `active` reads its layer's threshold, joined only by a trace listing's columns.
+            // `active` and `distance` read what only a trace listing's columns join.
             case .measure(.distance): return "trace measures (distance)"
             case .measure(.activeNodes): return "trace measures (active) in conditions"
             case .measure(.probability(let label)): return refusal(of: label, columns: columns)

@@ -45,11 +45,12 @@ extension ClickHouseLowering {
                     }
                 }
                 sql = "SELECT \(select, separator: ", ") FROM traces AS t"
-                // Models and layers live on the server the URL names: the models' names and
-                // the layers' thresholds go to every shard.
+                // Models and layers live on the server the URL names, a parent seldom on its
+                // child's shard: what the columns read of them goes to every shard.
                 let names = columns.contains { $0.value == .column(.model) }
                 let thresholds = columns.contains { if case .measure(.activeNodes) = $0.value { return true } else { return false } }
-                if names || thresholds { sql += Self.modelsJoin(names: names, thresholds: thresholds) }
+                let parents = columns.contains { if case .measure(.distance(_, .parent, _)) = $0.value { return true } else { return false } }
+                sql += listingJoin(names: names, thresholds: thresholds, parents: parents, filter: traces)
                 sql += whereClause(traces)
             case .nodeValues(let layer):
                 sql = nodeValues(of: layer, filter: traces)
