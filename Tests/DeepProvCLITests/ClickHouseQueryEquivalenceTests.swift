@@ -86,6 +86,13 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces | select input, tag, distance(1, parent), distance(2, parent, cosine) | sort tag, input",
         "from traces where tag != 'clean' and confidence > 0.2 | select model, tag, input, active(1), distance(2, parent) as d | sort -d, tag, input",
         "from traces where tag = 'noisy' and parent_tag = 'clean' | select distance(1, parent) as distance | summarize count, mean(distance), stddev(distance), min(distance), max(distance)",
+        // parent(…) and child(…): the first stored trace of the parent's tag and input index.
+        "from traces where parent(confidence > 0.3 or correct) | select input, tag | sort tag, input",
+        "from traces where not parent(label = 1) | select input, tag, parent_tag | sort tag, input",
+        "from traces where child(not correct) or input = 1 | select input, tag | sort tag, input",
+        "from traces where child(parent(attr('k') > '2')) | select input, tag | sort input, tag",
+        "from traces where tag = 'noisy' and parent(entropy(1) > 1) | nodes of layer 1 | summarize mean, effect by node | versus parent",
+        "from traces where child(tag = 'noisy') | nodes of layer 2 | summarize mean, freq by node | versus traces where not child(correct)",
     ]
 
     /// The saved queries in the supported shapes: every one in Queries/.

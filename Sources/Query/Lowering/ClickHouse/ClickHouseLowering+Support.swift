@@ -7,7 +7,8 @@ extension ClickHouseLowering {
     /// prediction or tag, and their comparisons `versus traces` and `versus parent`; dense
     /// edges and summaries by edge; lineage back or forward through dense layers; summaries
     /// of any of these rows; trace measures but `distance` to a trace or a centroid (`active`
-    /// and `distance` to the parent in a listing's columns only); after each, `where`, `derive`/`select`, `sort` and `take`.
+    /// and `distance` to the parent in a listing's columns only), `parent(…)` and `child(…)`
+    /// conditions; after each, `where`, `derive`/`select`, `sort` and `take`.
     enum Support {
         /// What the plan needs that this lowering does not write, or nil.
         static func refusal(of plan: QueryPlan, catalog: Catalog) -> String? {
@@ -124,7 +125,7 @@ extension ClickHouseLowering {
             case .measure(.probability(let label)): return refusal(of: label, columns: columns)
             case .measure(.margin(let label)): return label.flatMap { refusal(of: $0, columns: columns) }
             case .measure: return nil
-            case .related(let relation, _): return "\(relation.rawValue)(…) conditions"
+            case .related(_, let inner): return refusal(of: inner, columns: [])
             case .absolute(let inner), .not(let inner), .nodePart(_, let inner): return refusal(of: inner, columns: columns)
             case .binary(let op, let left, let right):
                 if modelComparison(op, left, right) != nil { return nil }

@@ -146,6 +146,7 @@ extension ClickHouseLowering {
                 return "if(has(t.attribute_keys, \(bind: .string(key))), t.attribute_values[indexOf(t.attribute_keys, \(bind: .string(key)))], NULL)"
             case .absolute(let inner): return "abs(\(self.condition(inner)))"
             case .measure(let measure): return self.measure(measure)
+            case .related(let relation, let inner): return related(relation, inner)
             // Bound as the text edge and lineage rows write their nodes in.
             case .node(let layer, let index): return .bind(.string("\(layer):\(index)"))
             case .nodePart(let part, let inner): return Self.nodeReferencePart(part, of: self.condition(inner))
@@ -163,6 +164,22 @@ extension ClickHouseLowering {
                 let sqlOperator = ["and": "AND", "or": "OR"][op] ?? op
                 return "(\(self.condition(left)) \(raw: sqlOperator) \(self.condition(right)))"
             default: preconditionFailure("refused: \(condition)")
+            }
+        }
+
+        /// A trace related to `t` meets `inner`, the trace being, as SQLite pairs them, the
+        /// first stored one of its (model, tag, input index). Each subquery reads its own
+        /// traces as `t` (nothing is correlated) and is gathered once for every shard.
+        private func related(_ relation: TraceRelation, _ inner: BoundCondition) -> SQLFragment {
+            let first: SQLFragment = "t.model_id, t.tag, t.input_index"
+            switch relation {
+            case .parent:
+                // Parents are those first traces that meet `inner` (NULL: does not).
+                return "(t.model_id, t.parent_tag, t.parent_index) GLOBAL IN (SELECT \(first) FROM traces AS t GROUP BY \(first)"
+                    + " HAVING argMin(ifNull(toUInt8(\(condition(inner))), 0), t.id) = 1)"
+            case .child:
+                let children: SQLFragment = "SELECT t.model_id, t.parent_tag, t.parent_index FROM traces AS t WHERE t.parent_index >= 0 AND \(condition(inner))"
+                return "t.id GLOBAL IN (SELECT min(t.id) FROM traces AS t WHERE (\(first)) GLOBAL IN (\(children)) GROUP BY \(first))"
             }
         }
 
