@@ -86,6 +86,10 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces | select input, tag, distance(1, parent), distance(2, parent, cosine) | sort tag, input",
         "from traces where tag != 'clean' and confidence > 0.2 | select model, tag, input, active(1), distance(2, parent) as d | sort -d, tag, input",
         "from traces where tag = 'noisy' and parent_tag = 'clean' | select distance(1, parent) as distance | summarize count, mean(distance), stddev(distance), min(distance), max(distance)",
+        // A parent's columns (NULL when it is not stored or there is none).
+        "from traces | select input, tag, parent.confidence, parent.correct, parent.label, parent.input, parent.parent_tag | sort tag, input",
+        "from traces where tag != 'clean' | select model, tag, input, parent.predicted, distance(1, parent), active(1) | sort -parent_predicted, tag, input",
+        "from traces where parent(correct) | select input, parent.confidence | summarize count, mean(parent_confidence)",
         // parent(…) and child(…): the first stored trace of the parent's tag and input index.
         "from traces where parent(confidence > 0.3 or correct) | select input, tag | sort tag, input",
         "from traces where not parent(label = 1) | select input, tag, parent_tag | sort tag, input",
@@ -112,7 +116,7 @@ struct ClickHouseQueryEquivalenceTests {
     static let refused: [(query: String, missing: String)] = [
         ("from traces | summarize mean by layer | versus parent", "versus parent over every layer"),
         ("from traces | nodes of layer 1 | summarize median, mean by node", "the measure median (an interpolating quantile)"),
-        ("from traces | select input, parent.confidence", "a parent's columns (parent_confidence)"),
+        ("from traces | select input, parent.model", "a parent's model (parent_model)"),
         ("from traces | derive h = input / $k | select h", "division with a $parameter"),
         ("from traces | edges into layer 2 | summarize freq by edge", "the measure freq by edge"),
         ("from traces where tag = 'noisy' | edges into layer 2 | summarize mean by edge | versus parent", "versus parent by edge"),

@@ -85,7 +85,7 @@ import TestSupport
         #expect(written == ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "feature-lineage", "layer-activity",
                             "misclassified", "node-stats", "paired-nodes", "repair-candidates", "top-edges", "trace-lineage", "summary-from-statistics",
                             "summary-by-scan", "layer-summary-by-tag", "layer-versus-parent", "trace-listing", "related-traces", "nested-relations", "versus-traces", "versus-parent", "edge-summary",
-                            "edges", "lineage-backward", "lineage-forward", "trace-measures", "output-and-layer-measures", "node-values", "row-summary-of-traces", "row-summary-of-lineage",
+                            "edges", "lineage-backward", "lineage-forward", "trace-measures", "output-and-layer-measures", "node-values", "parent-columns", "row-summary-of-traces", "row-summary-of-lineage",
                             "row-summary-of-summaries", "derived-rows"])
     }
 

@@ -2,18 +2,18 @@ SELECT "__column_0" AS "input", "__column_1" AS "p", "__column_2" AS "margin", "
 FROM (SELECT "input" AS "__column_0", "prob_label" AS "__column_1", "margin" AS "__column_2", "entropy_1" AS "__column_3", "distance_2_parent" AS "__column_4", "distance_2_parent" AS "__key_0"
 FROM (SELECT t.input_index AS "input", if(t.true_label >= 0 AND t.true_label < length(t.layer_values[length(t.layer_values)]), exp(toFloat64(t.layer_values[length(t.layer_values)][t.true_label + 1]) - toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))) / arraySum(arrayMap((x, p) -> exp(toFloat64(x) - p), t.layer_values[length(t.layer_values)], arrayResize(emptyArrayFloat64(), length(t.layer_values[length(t.layer_values)]), toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))))), NULL) AS "prob_label", if(length(t.layer_values[length(t.layer_values)]) >= 2, toFloat64(arrayReverseSort(t.layer_values[length(t.layer_values)])[1]) - toFloat64(arrayReverseSort(t.layer_values[length(t.layer_values)])[2]), NULL) AS "margin", if(length(t.layer_values) > ?, if(arraySum(arrayMap(x -> abs(toFloat64(x)), t.layer_values[? + 1])) > 0, arraySum(arrayMap((x, s) -> if((abs(toFloat64(x)) / s) > 0, -(abs(toFloat64(x)) / s) * log2((abs(toFloat64(x)) / s)), 0), t.layer_values[? + 1], arrayResize(emptyArrayFloat64(), length(t.layer_values[? + 1]), arraySum(arrayMap(x -> abs(toFloat64(x)), t.layer_values[? + 1]))))), 0), NULL) AS "entropy_1", if(length(t.layer_values) > ?, if(length(parent_layer_values[? + 1]) = length(t.layer_values[? + 1]), sqrt(arraySum(arrayMap((a, b) -> (toFloat64(a) - toFloat64(b)) * (toFloat64(a) - toFloat64(b)), t.layer_values[? + 1], arrayResize(parent_layer_values[? + 1], length(t.layer_values[? + 1]))))), NULL), NULL) AS "distance_2_parent"
 FROM traces AS t GLOBAL ANY LEFT
-JOIN (SELECT model_id, parent_tag, parent_index, parent_layer_values
-FROM (SELECT DISTINCT t.model_id AS model_id, t.parent_tag AS parent_tag, t.parent_index AS parent_index
+JOIN (SELECT model_id, found_tag AS parent_tag, found_index AS parent_index, parent_layer_values, parent_found
+FROM (SELECT DISTINCT t.model_id AS model_id, t.parent_tag AS found_tag, t.parent_index AS found_index
 FROM traces AS t
 WHERE ((t.tag = ?) AND (if(t.true_label >= 0 AND t.true_label < length(t.layer_values[length(t.layer_values)]), exp(toFloat64(t.layer_values[length(t.layer_values)][t.true_label + 1]) - toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))) / arraySum(arrayMap((x, p) -> exp(toFloat64(x) - p), t.layer_values[length(t.layer_values)], arrayResize(emptyArrayFloat64(), length(t.layer_values[length(t.layer_values)]), toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))))), NULL) < ?))) ANY LEFT
-JOIN (SELECT t.model_id AS model_id, t.tag AS parent_tag, t.input_index AS parent_index, argMin(t.layer_values, t.id) AS parent_layer_values
+JOIN (SELECT t.model_id AS model_id, t.tag AS found_tag, t.input_index AS found_index, argMin(t.layer_values, t.id) AS parent_layer_values, 1 AS parent_found
 FROM traces AS t
-WHERE (t.model_id, t.tag, t.input_index) GLOBAL IN (SELECT model_id, parent_tag, parent_index
-FROM (SELECT DISTINCT t.model_id AS model_id, t.parent_tag AS parent_tag, t.parent_index AS parent_index
+WHERE (t.model_id, t.tag, t.input_index) GLOBAL IN (SELECT model_id, found_tag, found_index
+FROM (SELECT DISTINCT t.model_id AS model_id, t.parent_tag AS found_tag, t.parent_index AS found_index
 FROM traces AS t
 WHERE ((t.tag = ?) AND (if(t.true_label >= 0 AND t.true_label < length(t.layer_values[length(t.layer_values)]), exp(toFloat64(t.layer_values[length(t.layer_values)][t.true_label + 1]) - toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))) / arraySum(arrayMap((x, p) -> exp(toFloat64(x) - p), t.layer_values[length(t.layer_values)], arrayResize(emptyArrayFloat64(), length(t.layer_values[length(t.layer_values)]), toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))))), NULL) < ?)))
-WHERE parent_index >= 0)
-GROUP BY t.model_id, t.tag, t.input_index) USING model_id, parent_tag, parent_index) USING model_id, parent_tag, parent_index
+WHERE found_index >= 0)
+GROUP BY t.model_id, t.tag, t.input_index) USING model_id, found_tag, found_index) USING model_id, parent_tag, parent_index
 WHERE ((t.tag = ?) AND (if(t.true_label >= 0 AND t.true_label < length(t.layer_values[length(t.layer_values)]), exp(toFloat64(t.layer_values[length(t.layer_values)][t.true_label + 1]) - toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))) / arraySum(arrayMap((x, p) -> exp(toFloat64(x) - p), t.layer_values[length(t.layer_values)], arrayResize(emptyArrayFloat64(), length(t.layer_values[length(t.layer_values)]), toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))))), NULL) < ?))))
 ORDER BY "__key_0" DESC NULLS LAST
 -- arguments: 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 'fgsm', 0.5, 'fgsm', 0.5, 'fgsm', 0.5

@@ -55,10 +55,12 @@ extension ClickHouseLowering.Writer {
 
     /// What a trace listing's columns read besides the trace, in one join sent with the query
     /// to every shard: by model, the models' names (`names`) and every layer's threshold in
-    /// layer order (`thresholds`); with `parents`, by model, parent tag and parent index, the
-    /// values of each selected trace's parent (`parent_layer_values`, empty when it is not
-    /// stored), found as `+Sides` finds them.
-    func listingJoin(names: Bool, thresholds: Bool, parents: Bool, filter: BoundCondition?) -> SQLFragment {
+    /// layer order (`thresholds`); by model, parent tag and parent index, what the listing
+    /// reads of each selected trace's parent, found as `+Sides` finds them: its values
+    /// (`parentValues`: `parent_layer_values`, empty when it is not stored) and its columns
+    /// (each `parent_column_<name>`, and `parent_found`, 1 or 0 when it is not stored).
+    func listingJoin(names: Bool, thresholds: Bool, parentValues: Bool, parentColumns: [(name: String, column: TraceColumn)],
+                     filter: BoundCondition?) -> SQLFragment {
         let models: SQLFragment = "SELECT id AS model_id, name AS model_name FROM models FINAL"
         let layers: SQLFragment = "SELECT model_id, arrayMap(pair -> tupleElement(pair, 2), arraySort(groupArray((layer, threshold)))) AS layer_thresholds"
             + " FROM layers FINAL GROUP BY model_id"
@@ -69,15 +71,20 @@ extension ClickHouseLowering.Writer {
         case (false, true): byModel = layers
         case (true, true): byModel = "SELECT model_id, model_name, layer_thresholds FROM (\(models)) ANY LEFT JOIN (\(layers)) USING model_id"
         }
-        guard parents else { return byModel.map { " GLOBAL ANY LEFT JOIN (\($0)) USING model_id" } ?? .empty }
-        let wanted: SQLFragment = "SELECT DISTINCT t.model_id AS model_id, t.parent_tag AS parent_tag, t.parent_index AS parent_index FROM traces AS t"
+        guard parentValues || !parentColumns.isEmpty else { return byModel.map { " GLOBAL ANY LEFT JOIN (\($0)) USING model_id" } ?? .empty }
+        // Keyed by `found_tag` and `found_index` until the end: an alias is seen by the whole
+        // SELECT in ClickHouse, and one named `parent_tag` would hide the parent's own.
+        let wanted: SQLFragment = "SELECT DISTINCT t.model_id AS model_id, t.parent_tag AS found_tag, t.parent_index AS found_index FROM traces AS t"
             + (filter.map { " WHERE \(condition($0))" } ?? .empty)
-        let found: SQLFragment = "SELECT t.model_id AS model_id, t.tag AS parent_tag, t.input_index AS parent_index, argMin(t.layer_values, t.id) AS parent_layer_values"
-            + " FROM traces AS t WHERE (t.model_id, t.tag, t.input_index) GLOBAL IN (SELECT model_id, parent_tag, parent_index FROM (\(wanted)) WHERE parent_index >= 0)"
+        let read = (parentValues ? ["parent_layer_values"] : []) + ["parent_found"] + parentColumns.map { Self.quoted("parent_column_" + $0.name) }
+        let columns = (parentValues ? ["argMin(t.layer_values, t.id) AS parent_layer_values"] : []) + ["1 AS parent_found"]
+            + parentColumns.map { "argMin(\(Self.expression(for: $0.column)), t.id) AS \(Self.quoted("parent_column_" + $0.name))" }
+        let found: SQLFragment = "SELECT t.model_id AS model_id, t.tag AS found_tag, t.input_index AS found_index, \(raw: columns.joined(separator: ", ")) FROM traces AS t WHERE (t.model_id, t.tag, t.input_index) GLOBAL IN (SELECT model_id, found_tag, found_index FROM (\(wanted)) WHERE found_index >= 0)"
             + " GROUP BY t.model_id, t.tag, t.input_index"
-        var keyed: SQLFragment = "SELECT model_id, parent_tag, parent_index, parent_layer_values FROM (\(wanted)) ANY LEFT JOIN (\(found)) USING model_id, parent_tag, parent_index"
+        var keyed: SQLFragment = "SELECT model_id, found_tag AS parent_tag, found_index AS parent_index, \(raw: read.joined(separator: ", "))"
+            + " FROM (\(wanted)) ANY LEFT JOIN (\(found)) USING model_id, found_tag, found_index"
         if let byModel {
-            let columns = ["parent_layer_values"] + (names ? ["model_name"] : []) + (thresholds ? ["layer_thresholds"] : [])
+            let columns = read + (names ? ["model_name"] : []) + (thresholds ? ["layer_thresholds"] : [])
             keyed = "SELECT model_id, parent_tag, parent_index, \(raw: columns.joined(separator: ", ")) FROM (\(keyed)) ANY LEFT JOIN (\(byModel)) USING model_id"
         }
         return " GLOBAL ANY LEFT JOIN (\(keyed)) USING model_id, parent_tag, parent_index"

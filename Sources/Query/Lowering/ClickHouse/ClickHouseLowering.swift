@@ -40,6 +40,8 @@ extension ClickHouseLowering {
             case .traces(let columns):
                 let select = columns.map { field -> SQLFragment in
                     switch field.value {
+                    case .column where field.ofParent:
+                        return "if(parent_found = 1, \(raw: Self.quoted("parent_column_" + field.name)), NULL) AS \(raw: Self.quoted(field.name))"
                     case .column(let column): return "\(raw: column == .model ? "model_name" : Self.expression(for: column)) AS \(raw: Self.quoted(field.name))"
                     case .measure(let measure): return "\(self.measure(measure)) AS \(raw: Self.quoted(field.name))"
                     }
@@ -49,8 +51,12 @@ extension ClickHouseLowering {
                 // child's shard: what the columns read of them goes to every shard.
                 let names = columns.contains { $0.value == .column(.model) }
                 let thresholds = columns.contains { if case .measure(.activeNodes) = $0.value { return true } else { return false } }
-                let parents = columns.contains { if case .measure(.distance(_, .parent, _)) = $0.value { return true } else { return false } }
-                sql += listingJoin(names: names, thresholds: thresholds, parents: parents, filter: traces)
+                let parentColumns = columns.compactMap { field -> (name: String, column: TraceColumn)? in
+                    guard field.ofParent, case .column(let column) = field.value else { return nil }
+                    return (field.name, column)
+                }
+                let distances = columns.contains { if case .measure(.distance(_, .parent, _)) = $0.value { return true } else { return false } }
+                sql += listingJoin(names: names, thresholds: thresholds, parentValues: distances, parentColumns: parentColumns, filter: traces)
                 sql += whereClause(traces)
             case .nodeValues(let layer):
                 sql = nodeValues(of: layer, filter: traces)
