@@ -122,7 +122,6 @@ struct ClickHouseQueryEquivalenceTests {
         ("from traces where tag = 'noisy' | edges into layer 2 | summarize mean by edge | versus parent", "versus parent by edge"),
         ("from traces where not correct | lineage contrast depth 2 top 2", "lineage contrast"),
         ("from traces where tag = 'noisy' | lineage depth 2 top 1 | versus parent", "lineage versus parent"),
-        ("from traces | select input, distance(1, 3) | summarize mean(distance_1_3)", "trace measures (distance_1_3)"),
         ("from traces | select input, distance(1, centroid(tag = 'clean'), cosine)", "trace measures (distance_1_centroid_cosine)"),
         ("from traces where distance(2, parent) < 1 | select input", "trace measures (distance)"),
         ("from traces where distance(2, 3) < 1 | select input", "trace measures (distance)"),
@@ -182,6 +181,25 @@ struct ClickHouseQueryEquivalenceTests {
         for (name, backend) in stores.clickhouse {
             let got = try Self.rows(QuerySession(backend: backend), SourceText(query), parameters)
             Self.expectSame(got, reference, "\(name): \(query)")
+        }
+    }
+
+    /// `distance(L, $t)` from each backend's own id of one trace (the first noisy one) (ids differ between backends),
+    /// and from an id no trace has (NULL).
+    @Test func distanceToATraceGivesSQLitesRows() throws {
+        let stores = try Self.stores.get()
+        let query = SourceText("from traces | select tag, input, distance(1, $t), distance(2, $t, cosine), distance(2, 99999) | sort tag, input")
+        let id = { (backend: any ProvenanceBackend) throws -> String in
+            let table = try Self.rows(QuerySession(backend: backend), SourceText("from traces | select trace, tag, input | sort -tag, input | take 1"), QueryParameters())
+            let first = try #require(table.rows.first?.first)
+            guard case .integer(let id) = first else { Issue.record("no trace id: \(first)"); return "0" }
+            return String(id)
+        }
+        let reference = try Self.rows(QuerySession(backend: stores.sqlite), query, QueryParameters(given: ["t": try id(stores.sqlite)]))
+        #expect(reference.rows.contains { $0[2] == .real(0) } && reference.rows.contains { if case .real(let d) = $0[2] { d > 0 } else { false } })
+        for (name, backend) in stores.clickhouse {
+            let got = try Self.rows(QuerySession(backend: backend), query, QueryParameters(given: ["t": try id(backend)]))
+            Self.expectSame(got, reference, "\(name): \(query.text)")
         }
     }
 

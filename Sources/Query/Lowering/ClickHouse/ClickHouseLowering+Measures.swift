@@ -2,10 +2,10 @@ import IPG
 
 /// Trace measures from a trace's own row: `prob`, `margin`, `l1`, `entropy` from the node
 /// values of a layer (`t.layer_values[L + 1]`, the last one for the output layer) with array
-/// functions, computed as `LayerMeasures` computes them for SQLite; `active` and `distance(L,
-/// parent)` also read the layer's threshold or the parent's values, which only a trace
-/// listing's columns join (`listingJoin`). NULL where SQLite's is: a layer the trace's model
-/// does not have, a class outside the output layer, a parent not stored.
+/// functions, computed as `LayerMeasures` computes them for SQLite; `active` and `distance`
+/// also read the layer's threshold or the other trace's values, which only a trace listing's
+/// columns join (`listingJoin`). NULL where SQLite's is: a layer the trace's model does not
+/// have, a class outside the output layer, a parent or a trace not stored.
 extension ClickHouseLowering.Writer {
     func measure(_ measure: TraceMeasure) -> SQLFragment {
         let output: SQLFragment = "t.layer_values[length(t.layer_values)]"
@@ -33,10 +33,16 @@ extension ClickHouseLowering.Writer {
             let values = Self.values(layer)
             let thresholds = Self.repeated("layer_thresholds[\(bind: layer) + 1]", as: values)
             return Self.ofLayer(layer, "arraySum(arrayMap((x, h) -> toUInt64(abs(x) > h), \(values), \(thresholds)))")
-        case .distance(let layer, .parent, let metric):
-            // The parent's values padded or cut to the trace's (arrayMap wants equal lengths);
-            // NULL when they differ, as when the parent is not stored (no values).
-            let values = Self.values(layer), parent: SQLFragment = "parent_layer_values[\(bind: layer) + 1]"
+        case .distance(let layer, let target, let metric):
+            // The other trace's values padded or cut to the trace's (arrayMap wants equal
+            // lengths); NULL when they differ, as when that trace is not stored (no values).
+            let other: SQLFragment
+            switch target {
+            case .parent: other = "parent_layer_values"
+            case .trace(let id): other = SQLFragment(raw: Self.quoted(Self.targetName(id)))
+            case .centroid: preconditionFailure("refused: distance to a centroid")
+            }
+            let values = Self.values(layer), parent: SQLFragment = "\(other)[\(bind: layer) + 1]"
             let paired: SQLFragment = "arrayResize(\(parent), length(\(values)))"
             let sum = { (term: String) -> SQLFragment in "arraySum(arrayMap((a, b) -> \(raw: term), \(values), \(paired)))" }
             let distance: SQLFragment
@@ -48,8 +54,6 @@ extension ClickHouseLowering.Writer {
                 distance = "if(\(norms) > 0, 1 - \(sum("toFloat64(a) * toFloat64(b)")) / \(norms), NULL)"
             }
             return Self.ofLayer(layer, "if(length(\(parent)) = length(\(values)), \(distance), NULL)")
-        case .distance:
-            preconditionFailure("refused: distance to a trace or a centroid")
         }
     }
 
@@ -58,10 +62,20 @@ extension ClickHouseLowering.Writer {
     /// layer order (`thresholds`); by model, parent tag and parent index, what the listing
     /// reads of each selected trace's parent, found as `+Sides` finds them: its values
     /// (`parentValues`: `parent_layer_values`, empty when it is not stored) and its columns
-    /// (each `parent_column_<name>`, and `parent_found`, 1 or 0 when it is not stored).
+    /// (each `parent_column_<name>`, and `parent_found`, 1 or 0 when it is not stored). With
+    /// the models, the values of each trace in `targets` (`targetName`, empty when it is not
+    /// stored).
     func listingJoin(names: Bool, thresholds: Bool, parentValues: Bool, parentColumns: [(name: String, column: TraceColumn)],
-                     filter: BoundCondition?) -> SQLFragment {
-        let models: SQLFragment = "SELECT id AS model_id, name AS model_name FROM models FINAL"
+                     targets: [BoundValue], filter: BoundCondition?) -> SQLFragment {
+        let targetNames = targets.map { Self.quoted(Self.targetName($0)) }
+        // As text: 18.16 writes a scalar subquery's value into the statement, and cannot read
+        // back an empty array of arrays (a trace not stored) as one.
+        let targetColumns = zip(targets, targetNames).map {
+            ", CAST((SELECT if(count() = 0, '[]', toString(any(layer_values))) FROM traces WHERE id = \(bind: $0)) AS Array(Array(Float32))) AS \(raw: $1)" as SQLFragment
+        }
+        let models: SQLFragment = "SELECT id AS model_id, name AS model_name\(targetColumns, separator: "") FROM models FINAL"
+        let names = names || !targets.isEmpty
+        let modelColumns = (names ? ["model_name"] + targetNames : []) + (thresholds ? ["layer_thresholds"] : [])
         let layers: SQLFragment = "SELECT model_id, arrayMap(pair -> tupleElement(pair, 2), arraySort(groupArray((layer, threshold)))) AS layer_thresholds"
             + " FROM layers FINAL GROUP BY model_id"
         var byModel: SQLFragment?
@@ -69,7 +83,7 @@ extension ClickHouseLowering.Writer {
         case (false, false): byModel = nil
         case (true, false): byModel = models
         case (false, true): byModel = layers
-        case (true, true): byModel = "SELECT model_id, model_name, layer_thresholds FROM (\(models)) ANY LEFT JOIN (\(layers)) USING model_id"
+        case (true, true): byModel = "SELECT model_id, \(raw: modelColumns.joined(separator: ", ")) FROM (\(models)) ANY LEFT JOIN (\(layers)) USING model_id"
         }
         guard parentValues || !parentColumns.isEmpty else { return byModel.map { " GLOBAL ANY LEFT JOIN (\($0)) USING model_id" } ?? .empty }
         // Keyed by `found_tag` and `found_index` until the end: an alias is seen by the whole
@@ -84,10 +98,19 @@ extension ClickHouseLowering.Writer {
         var keyed: SQLFragment = "SELECT model_id, found_tag AS parent_tag, found_index AS parent_index, \(raw: read.joined(separator: ", "))"
             + " FROM (\(wanted)) ANY LEFT JOIN (\(found)) USING model_id, found_tag, found_index"
         if let byModel {
-            let columns = read + (names ? ["model_name"] : []) + (thresholds ? ["layer_thresholds"] : [])
+            let columns = read + modelColumns
             keyed = "SELECT model_id, parent_tag, parent_index, \(raw: columns.joined(separator: ", ")) FROM (\(keyed)) ANY LEFT JOIN (\(byModel)) USING model_id"
         }
         return " GLOBAL ANY LEFT JOIN (\(keyed)) USING model_id, parent_tag, parent_index"
+    }
+
+    /// The column of the values of the trace `id` that `distance(L, id)` reads.
+    static func targetName(_ id: BoundValue) -> String {
+        switch id {
+        case .integer(let value): return "target_values_\(value)"
+        case .parameter(let name): return "target_values_\(name)"
+        case .number, .string: preconditionFailure("a trace id is a whole number")
+        }
     }
 
     private static func values(_ layer: BoundValue) -> SQLFragment { "t.layer_values[\(bind: layer) + 1]" }

@@ -6,8 +6,8 @@ extension ClickHouseLowering {
     /// of one or every layer (count, mean, stddev, freq, min, max, dispersion) by label,
     /// prediction or tag, and their comparisons `versus traces` and `versus parent`; dense
     /// edges and summaries by edge; lineage back or forward through dense layers; summaries
-    /// of any of these rows; trace measures but `distance` to a trace or a centroid (`active`
-    /// and `distance` to the parent in a listing's columns only), a parent's columns but its
+    /// of any of these rows; trace measures but `distance` to a centroid (`active` and
+    /// `distance` in a listing's columns only), a parent's columns but its
     /// model, `parent(…)` and `child(…)` conditions; after each, `where`, `derive`/`select`, `sort` and `take`.
     enum Support {
         /// What the plan needs that this lowering does not write, or nil.
@@ -19,7 +19,7 @@ extension ClickHouseLowering {
                     if field.ofParent, case .measure = field.value { return "a parent's trace measures (\(field.name))" }
                     if field.ofParent && field.value == .column(.model) { return "a parent's model (\(field.name))" }
                     if case .measure(let measure) = field.value {
-                        if case .distance(_, let target, _) = measure, target != .parent { return "trace measures (\(field.name))" }
+                        if case .distance(_, .centroid, _) = measure { return "trace measures (\(field.name))" }
                         if let missing = refusal(of: measure, catalog: catalog) { return missing }
                     }
                 }

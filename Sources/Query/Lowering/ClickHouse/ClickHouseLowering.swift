@@ -56,7 +56,9 @@ extension ClickHouseLowering {
                     return (field.name, column)
                 }
                 let distances = columns.contains { if case .measure(.distance(_, .parent, _)) = $0.value { return true } else { return false } }
-                sql += listingJoin(names: names, thresholds: thresholds, parentValues: distances, parentColumns: parentColumns, filter: traces)
+                var targets: [BoundValue] = []
+                for field in columns { if case .measure(.distance(_, .trace(let id), _)) = field.value, !targets.contains(id) { targets.append(id) } }
+                sql += listingJoin(names: names, thresholds: thresholds, parentValues: distances, parentColumns: parentColumns, targets: targets, filter: traces)
                 sql += whereClause(traces)
             case .nodeValues(let layer):
                 sql = nodeValues(of: layer, filter: traces)
