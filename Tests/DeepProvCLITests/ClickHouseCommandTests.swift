@@ -7,8 +7,8 @@ import StoreClickHouse
 import Testing
 import TestSupport
 
-/// `deepprov info`, `sql` and `query` with `--db clickhouse://…`: info gives the same report as for an SQLite store
-/// of the same stream; a bad URL and an unreachable server fail with one line naming the URL.
+/// `deepprov info`, `sql`, `query` and `characterize` with `--db clickhouse://…`: info and characterize give the
+/// same report as for an SQLite store of the same stream; a bad URL and an unreachable server fail with one line naming the URL.
 @Suite(.enabled(if: ClickHouseServers.unavailableReason == nil, "\(ClickHouseServers.unavailableReason ?? "")"))
 struct ClickHouseCommandTests {
     private func run(_ arguments: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
@@ -182,7 +182,7 @@ struct ClickHouseCommandTests {
     /// `export --db clickhouse://…` writes the same graph as from SQLite; the analyses that
     /// run queries ClickHouse's lowering does not write yet (characterize) say so (E063); SQLite-only commands
     /// (forensics, repairs) say so.
-    @Test func exportWorksAndQueryingAnalysesSayWhy() throws {
+    @Test func exportAndCharacterizeWorkAndTheOtherAnalysesSayWhy() throws {
         let servers = try ClickHouseServers.shared()
         let directory = try TemporaryDirectory()
         let stream = directory.path("t.ipgz"), sqlite = directory.path("s.sqlite")
@@ -196,13 +196,31 @@ struct ClickHouseCommandTests {
             #expect(!exported.stdout.isEmpty)
             #expect(exported.stdout == (try deepProvOutput(["export", "--db", sqlite, "--tag", "noisy", "--input", "3", "--format", format])))
         }
-        let characterize = try run(["characterize", "--db", url, "--a", "noisy", "--b", "clean", "--quiet"])
-        #expect(characterize.status != 0)
-        #expect(characterize.stderr.hasPrefix("Error: <characterize>:1:1: error[E063]: the clickhouse backend cannot run trace measures (entropy_layer) yet\n"), "\(characterize.stderr)")
+        // characterize runs on the cluster and reports what it reports from SQLite.
+        let arguments = ["characterize", "--a", "noisy", "--b", "clean", "--quiet", "--format", "json", "--top", "3"]
+        let characterized = try run(arguments + ["--db", url])
+        #expect(characterized.status == 0 && characterized.stderr.isEmpty, "\(characterized.stderr)")
+        let reference = try JSONSerialization.jsonObject(with: Data(try deepProvOutput(arguments + ["--db", sqlite]).utf8))
+        let got = try JSONSerialization.jsonObject(with: Data(characterized.stdout.utf8))
+        #expect(Self.sameJSON(got, reference), "\(characterized.stdout)")
         for arguments in [["forensics", "--db", url, "--tag", "noisy", "--input", "3"], ["repairs", "--db", url]] {
             let refused = try run(arguments)
             #expect(refused.status != 0)
             #expect(refused.stderr == "Error: \(url): `deepprov \(arguments[0])` does not work on ClickHouse stores yet\n", "\(arguments[0]): \(refused.stderr)")
+        }
+    }
+
+    /// The same JSON value, numbers within 1e-9 relative.
+    static func sameJSON(_ a: Any, _ b: Any) -> Bool {
+        switch (a, b) {
+        case (let x as [String: Any], let y as [String: Any]):
+            return x.keys.sorted() == y.keys.sorted() && x.allSatisfy { sameJSON($0.value, y[$0.key]!) }
+        case (let x as [Any], let y as [Any]): return x.count == y.count && zip(x, y).allSatisfy { sameJSON($0, $1) }
+        case (let x as String, let y as String): return x == y
+        case (let x as NSNumber, let y as NSNumber):
+            return x == y || abs(x.doubleValue - y.doubleValue) <= 1e-9 * max(abs(x.doubleValue), abs(y.doubleValue))
+        case (is NSNull, is NSNull): return true
+        default: return false
         }
     }
 

@@ -73,6 +73,30 @@ struct ClickHouseQueryEquivalenceTests {
         "from traces | summarize count by label, predicted | summarize max(count)",
         "from traces where input < 8 | lineage depth 2 top 2 | where step = 2 | summarize count, sum(flow), mean(contribution) by path | sort -count | take 5",
         "from traces | nodes of layer 1 | summarize mean by node | versus traces where tag = 'clean' | summarize max(mean_diff), min(mean_a)",
+        // Trace measures: of the output layer (a class's probability and margin, the runner-up's
+        // margin), of a layer (entropy, l1, active nodes); in conditions of every shape.
+        "from traces | select input, tag, prob(label), prob(2), margin, margin(label), margin(0), entropy(1), l1(2), active(1), entropy(0) | sort input",
+        "from traces where entropy(2) > 1 and prob(predicted) < 0.9 | select input, tag, entropy(2), prob(predicted) | sort -entropy_2, input",
+        "from traces where margin < 1 or l1(1) > 2 | nodes of layer 1 | summarize mean, freq by node",
+        "from traces where tag = 'noisy' | nodes of layer 2 | summarize mean by node | versus traces where prob(label) > 0.5",
+        "from traces where margin(label) > 0 | edges into layer 2 | sort -contribution | take 5",
+        "from traces | select tag, entropy(1) as entropy, active(1) as active | summarize count, mean(entropy), stddev(entropy), min(entropy), max(active), mean(active) by tag",
+        "from traces | select model, input, entropy(2) as e, active(2) | derive e2 = e * 2 | sort -e2, input | take 9",
+        // The distance to the parent (NULL when it is not stored: blur's; clean traces have none).
+        "from traces | select input, tag, distance(1, parent), distance(2, parent, cosine) | sort tag, input",
+        "from traces where tag != 'clean' and confidence > 0.2 | select model, tag, input, active(1), distance(2, parent) as d | sort -d, tag, input",
+        "from traces where tag = 'noisy' and parent_tag = 'clean' | select distance(1, parent) as distance | summarize count, mean(distance), stddev(distance), min(distance), max(distance)",
+        // A parent's columns (NULL when it is not stored or there is none).
+        "from traces | select input, tag, parent.confidence, parent.correct, parent.label, parent.input, parent.parent_tag | sort tag, input",
+        "from traces where tag != 'clean' | select model, tag, input, parent.predicted, distance(1, parent), active(1) | sort -parent_predicted, tag, input",
+        "from traces where parent(correct) | select input, parent.confidence | summarize count, mean(parent_confidence)",
+        // parent(…) and child(…): the first stored trace of the parent's tag and input index.
+        "from traces where parent(confidence > 0.3 or correct) | select input, tag | sort tag, input",
+        "from traces where not parent(label = 1) | select input, tag, parent_tag | sort tag, input",
+        "from traces where child(not correct) or input = 1 | select input, tag | sort tag, input",
+        "from traces where child(parent(attr('k') > '2')) | select input, tag | sort input, tag",
+        "from traces where tag = 'noisy' and parent(entropy(1) > 1) | nodes of layer 1 | summarize mean, effect by node | versus parent",
+        "from traces where child(tag = 'noisy') | nodes of layer 2 | summarize mean, freq by node | versus traces where not child(correct)",
     ]
 
     /// The saved queries in the supported shapes: every one in Queries/.
@@ -92,14 +116,16 @@ struct ClickHouseQueryEquivalenceTests {
     static let refused: [(query: String, missing: String)] = [
         ("from traces | summarize mean by layer | versus parent", "versus parent over every layer"),
         ("from traces | nodes of layer 1 | summarize median, mean by node", "the measure median (an interpolating quantile)"),
-        ("from traces | select input, parent.confidence", "a parent's columns (parent_confidence)"),
+        ("from traces | select input, parent.model", "a parent's model (parent_model)"),
         ("from traces | derive h = input / $k | select h", "division with a $parameter"),
         ("from traces | edges into layer 2 | summarize freq by edge", "the measure freq by edge"),
         ("from traces where tag = 'noisy' | edges into layer 2 | summarize mean by edge | versus parent", "versus parent by edge"),
         ("from traces where not correct | lineage contrast depth 2 top 2", "lineage contrast"),
         ("from traces where tag = 'noisy' | lineage depth 2 top 1 | versus parent", "lineage versus parent"),
-        ("from traces | select input, margin | summarize mean(margin)", "trace measures (margin)"),
-        ("from traces | select input, prob(label)", "trace measures (prob_label)"),
+        ("from traces | select input, distance(1, centroid(tag = 'clean'), cosine)", "trace measures (distance_1_centroid_cosine)"),
+        ("from traces where distance(2, parent) < 1 | select input", "trace measures (distance)"),
+        ("from traces where distance(2, 3) < 1 | select input", "trace measures (distance)"),
+        ("from traces where active(1) > 2 | select input", "trace measures (active) in conditions"),
     ]
 
     /// The stores, filled once per suite: each fixture's stream ingested into SQLite, a single
@@ -155,6 +181,25 @@ struct ClickHouseQueryEquivalenceTests {
         for (name, backend) in stores.clickhouse {
             let got = try Self.rows(QuerySession(backend: backend), SourceText(query), parameters)
             Self.expectSame(got, reference, "\(name): \(query)")
+        }
+    }
+
+    /// `distance(L, $t)` from each backend's own id of one trace (the first noisy one) (ids differ between backends),
+    /// and from an id no trace has (NULL).
+    @Test func distanceToATraceGivesSQLitesRows() throws {
+        let stores = try Self.stores.get()
+        let query = SourceText("from traces | select tag, input, distance(1, $t), distance(2, $t, cosine), distance(2, 99999) | sort tag, input")
+        let id = { (backend: any ProvenanceBackend) throws -> String in
+            let table = try Self.rows(QuerySession(backend: backend), SourceText("from traces | select trace, tag, input | sort -tag, input | take 1"), QueryParameters())
+            let first = try #require(table.rows.first?.first)
+            guard case .integer(let id) = first else { Issue.record("no trace id: \(first)"); return "0" }
+            return String(id)
+        }
+        let reference = try Self.rows(QuerySession(backend: stores.sqlite), query, QueryParameters(given: ["t": try id(stores.sqlite)]))
+        #expect(reference.rows.contains { $0[2] == .real(0) } && reference.rows.contains { if case .real(let d) = $0[2] { d > 0 } else { false } })
+        for (name, backend) in stores.clickhouse {
+            let got = try Self.rows(QuerySession(backend: backend), query, QueryParameters(given: ["t": try id(backend)]))
+            Self.expectSame(got, reference, "\(name): \(query.text)")
         }
     }
 

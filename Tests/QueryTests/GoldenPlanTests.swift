@@ -35,6 +35,7 @@ import TestSupport
         ("lineage-forward", "from traces where tag = 'clean' | lineage forward from 1:0 depth 1 top 2"),
         ("nearest", "from traces where correct and label = 1 | nearest 5 to trace $trace in layer 2 by cosine | where tag != 'fgsm'"),
         ("trace-measures", "from traces where tag = 'fgsm' and prob(label) < 0.5 | select input, prob(label) as p, margin, entropy(1), distance(2, parent) | sort -distance_2_parent"),
+        ("output-and-layer-measures", "from traces where tag = 'fgsm' and entropy(1) > $e | select model, input, prob(label) as p, margin, margin(1), l1(1), active(2) | sort -p"),
         ("node-values", "from traces where tag = 'clean' and input < 2 | nodes of layer 1 | where value > 0"),
         ("parent-columns", "from traces where tag = 'fgsm' | select input, confidence, parent.confidence, parent.correct | sort -parent_confidence"),
         ("row-summary-of-traces", "from traces where tag = 'fgsm' | summarize count, mean(correct), min(confidence) by label | where count > 1"),
@@ -83,8 +84,8 @@ import TestSupport
         }
         #expect(written == ["class-confusion", "class-diff", "class-envelope", "diff-nodes", "diverging-edges", "feature-lineage", "layer-activity",
                             "misclassified", "node-stats", "paired-nodes", "repair-candidates", "top-edges", "trace-lineage", "summary-from-statistics",
-                            "summary-by-scan", "layer-summary-by-tag", "layer-versus-parent", "trace-listing", "versus-traces", "versus-parent", "edge-summary",
-                            "edges", "lineage-backward", "lineage-forward", "node-values", "row-summary-of-traces", "row-summary-of-lineage",
+                            "summary-by-scan", "layer-summary-by-tag", "layer-versus-parent", "trace-listing", "related-traces", "nested-relations", "versus-traces", "versus-parent", "edge-summary",
+                            "edges", "lineage-backward", "lineage-forward", "trace-measures", "output-and-layer-measures", "node-values", "parent-columns", "row-summary-of-traces", "row-summary-of-lineage",
                             "row-summary-of-summaries", "derived-rows"])
     }
 

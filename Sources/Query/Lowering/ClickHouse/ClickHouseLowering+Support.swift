@@ -6,16 +6,22 @@ extension ClickHouseLowering {
     /// of one or every layer (count, mean, stddev, freq, min, max, dispersion) by label,
     /// prediction or tag, and their comparisons `versus traces` and `versus parent`; dense
     /// edges and summaries by edge; lineage back or forward through dense layers; summaries
-    /// of any of these rows; after each, `where`, `derive`/`select`, `sort` and `take`.
+    /// of any of these rows; trace measures but `distance` to a centroid (`active` and
+    /// `distance` in a listing's columns only), a parent's columns but its
+    /// model, `parent(…)` and `child(…)` conditions; after each, `where`, `derive`/`select`, `sort` and `take`.
     enum Support {
         /// What the plan needs that this lowering does not write, or nil.
         static func refusal(of plan: QueryPlan, catalog: Catalog) -> String? {
-            if let traces = plan.source.traces, let missing = refusal(of: traces) { return missing }
+            if let traces = plan.source.traces, let missing = refusal(of: traces) ?? refusal(ofMeasuresIn: traces, catalog: catalog) { return missing }
             switch plan.source.shape {
             case .traces(let columns):
                 for field in columns {
-                    guard case .column(let column) = field.value else { return "trace measures (\(field.name))" }
-                    if field.ofParent { return "a parent's columns (\(field.name))" }
+                    if field.ofParent, case .measure = field.value { return "a parent's trace measures (\(field.name))" }
+                    if field.ofParent && field.value == .column(.model) { return "a parent's model (\(field.name))" }
+                    if case .measure(let measure) = field.value {
+                        if case .distance(_, .centroid, _) = measure { return "trace measures (\(field.name))" }
+                        if let missing = refusal(of: measure, catalog: catalog) { return missing }
+                    }
                 }
             case .nodeValues(let layer):
                 if let missing = refusal(ofLayer: layer, catalog: catalog) { return missing }
@@ -25,7 +31,9 @@ extension ClickHouseLowering {
                 if comparison.second == .parents && comparison.first.layer == nil { return "versus parent over every layer" }
                 if comparison.second == .parents && comparison.first.unit == .edge { return "versus parent by edge" }
                 if let missing = refusal(of: comparison.first, catalog: catalog) { return missing }
-                if case .traces(let filter?, _) = comparison.second, let missing = refusal(of: filter) { return missing }
+                if case .traces(let filter?, _) = comparison.second, let missing = refusal(of: filter) ?? refusal(ofMeasuresIn: filter, catalog: catalog) {
+                    return missing
+                }
             case .grouped(let summary):
                 if let missing = refusal(of: QueryPlanner.plan(summary.rows, ordered: false), catalog: catalog) { return missing }
             case .nearest: return "nearest"
@@ -59,6 +67,29 @@ extension ClickHouseLowering {
             return nil
         }
 
+        /// What the measures a condition reads need that this lowering does not write, or nil.
+        static func refusal(ofMeasuresIn condition: BoundCondition, catalog: Catalog) -> String? {
+            switch condition {
+            case .measure(let measure): return refusal(of: measure, catalog: catalog)
+            case .related(_, let inner), .absolute(let inner), .not(let inner), .nodePart(_, let inner): return refusal(ofMeasuresIn: inner, catalog: catalog)
+            case .binary(_, let left, let right): return refusal(ofMeasuresIn: left, catalog: catalog) ?? refusal(ofMeasuresIn: right, catalog: catalog)
+            case .column, .output, .value, .attribute, .node: return nil
+            }
+        }
+
+        /// A trace measure reads one value per node of its layer (the output layer for `prob`
+        /// and `margin`).
+        static func refusal(of measure: TraceMeasure, catalog: Catalog) -> String? {
+            switch measure {
+            case .probability, .margin:
+                let outputs = catalog.models.compactMap(\.layers.last)
+                guard let several = outputs.first(where: { $0.nodeSize != 1 }) else { return nil }
+                return "layers whose nodes hold several values (layer \(several.index), \(several.nodeSize) values a node)"
+            case .activeNodes(let layer), .l1(let layer), .entropy(let layer), .distance(let layer, _, _):
+                return refusal(ofLayer: layer, catalog: catalog)
+            }
+        }
+
         /// Dense edges are derived here; edges derived from maps (conv, pooling, reshape, merge) are not.
         static func refusal(ofEdgesInto layer: BoundValue, catalog: Catalog) -> String? {
             let layers = catalog.models.flatMap(\.layers).filter { candidate in
@@ -89,8 +120,13 @@ extension ClickHouseLowering {
             switch condition {
             case .column(.model): return "the model column (but in model = … and model != …)"
             case .column, .output, .value, .attribute, .node: return nil
-            case .measure: return "trace measures"
-            case .related(let relation, _): return "\(relation.rawValue)(…) conditions"
+            // `active` and `distance` read what only a trace listing's columns join.
+            case .measure(.distance): return "trace measures (distance)"
+            case .measure(.activeNodes): return "trace measures (active) in conditions"
+            case .measure(.probability(let label)): return refusal(of: label, columns: columns)
+            case .measure(.margin(let label)): return label.flatMap { refusal(of: $0, columns: columns) }
+            case .measure: return nil
+            case .related(_, let inner): return refusal(of: inner, columns: [])
             case .absolute(let inner), .not(let inner), .nodePart(_, let inner): return refusal(of: inner, columns: columns)
             case .binary(let op, let left, let right):
                 if modelComparison(op, left, right) != nil { return nil }

@@ -7,9 +7,10 @@ import IPG
 /// SELECT (a `GLOBAL` one, so that each shard receives the joined rows). Values stay `?`
 /// placeholders; the backend writes them as literals.
 ///
-/// It writes trace listings, node values, summaries and their comparisons (`+Summary`,
-/// `+Sides`), dense edges (`+Edges`) and lineage walks (`+Lineage`); `refusal(of:)`
-/// (`+Support`) names anything else, and the compiler reports it as a diagnostic.
+/// It writes trace listings and trace measures (`+Measures`), node values, summaries and
+/// their comparisons (`+Summary`, `+Sides`), dense edges (`+Edges`) and lineage walks
+/// (`+Lineage`); `refusal(of:)` (`+Support`) names anything else, and the compiler reports
+/// it as a diagnostic.
 public struct ClickHouseLowering: QueryLowering {
     public let dialectName = "clickhouse"
 
@@ -38,14 +39,26 @@ extension ClickHouseLowering {
             switch plan.source.shape {
             case .traces(let columns):
                 let select = columns.map { field -> SQLFragment in
-                    guard case .column(let column) = field.value else { preconditionFailure("refused: a measure column") }
-                    return "\(raw: column == .model ? "model_name" : Self.expression(for: column)) AS \(raw: Self.quoted(field.name))"
+                    switch field.value {
+                    case .column where field.ofParent:
+                        return "if(parent_found = 1, \(raw: Self.quoted("parent_column_" + field.name)), NULL) AS \(raw: Self.quoted(field.name))"
+                    case .column(let column): return "\(raw: column == .model ? "model_name" : Self.expression(for: column)) AS \(raw: Self.quoted(field.name))"
+                    case .measure(let measure): return "\(self.measure(measure)) AS \(raw: Self.quoted(field.name))"
+                    }
                 }
                 sql = "SELECT \(select, separator: ", ") FROM traces AS t"
-                if columns.contains(where: { $0.value == .column(.model) }) {
-                    // Models live on the server the URL names: their names go to every shard.
-                    sql += " GLOBAL ANY LEFT JOIN (SELECT id AS model_id, name AS model_name FROM models FINAL) USING model_id"
+                // Models and layers live on the server the URL names, a parent seldom on its
+                // child's shard: what the columns read of them goes to every shard.
+                let names = columns.contains { $0.value == .column(.model) }
+                let thresholds = columns.contains { if case .measure(.activeNodes) = $0.value { return true } else { return false } }
+                let parentColumns = columns.compactMap { field -> (name: String, column: TraceColumn)? in
+                    guard field.ofParent, case .column(let column) = field.value else { return nil }
+                    return (field.name, column)
                 }
+                let distances = columns.contains { if case .measure(.distance(_, .parent, _)) = $0.value { return true } else { return false } }
+                var targets: [BoundValue] = []
+                for field in columns { if case .measure(.distance(_, .trace(let id), _)) = field.value, !targets.contains(id) { targets.append(id) } }
+                sql += listingJoin(names: names, thresholds: thresholds, parentValues: distances, parentColumns: parentColumns, targets: targets, filter: traces)
                 sql += whereClause(traces)
             case .nodeValues(let layer):
                 sql = nodeValues(of: layer, filter: traces)
@@ -140,6 +153,8 @@ extension ClickHouseLowering {
                 // The first value of the key, NULL when the trace has none (as SQLite's).
                 return "if(has(t.attribute_keys, \(bind: .string(key))), t.attribute_values[indexOf(t.attribute_keys, \(bind: .string(key)))], NULL)"
             case .absolute(let inner): return "abs(\(self.condition(inner)))"
+            case .measure(let measure): return self.measure(measure)
+            case .related(let relation, let inner): return related(relation, inner)
             // Bound as the text edge and lineage rows write their nodes in.
             case .node(let layer, let index): return .bind(.string("\(layer):\(index)"))
             case .nodePart(let part, let inner): return Self.nodeReferencePart(part, of: self.condition(inner))
@@ -157,6 +172,22 @@ extension ClickHouseLowering {
                 let sqlOperator = ["and": "AND", "or": "OR"][op] ?? op
                 return "(\(self.condition(left)) \(raw: sqlOperator) \(self.condition(right)))"
             default: preconditionFailure("refused: \(condition)")
+            }
+        }
+
+        /// A trace related to `t` meets `inner`, the trace being, as SQLite pairs them, the
+        /// first stored one of its (model, tag, input index). Each subquery reads its own
+        /// traces as `t` (nothing is correlated) and is gathered once for every shard.
+        private func related(_ relation: TraceRelation, _ inner: BoundCondition) -> SQLFragment {
+            let first: SQLFragment = "t.model_id, t.tag, t.input_index"
+            switch relation {
+            case .parent:
+                // Parents are those first traces that meet `inner` (NULL: does not).
+                return "(t.model_id, t.parent_tag, t.parent_index) GLOBAL IN (SELECT \(first) FROM traces AS t GROUP BY \(first)"
+                    + " HAVING argMin(ifNull(toUInt8(\(condition(inner))), 0), t.id) = 1)"
+            case .child:
+                let children: SQLFragment = "SELECT t.model_id, t.parent_tag, t.parent_index FROM traces AS t WHERE t.parent_index >= 0 AND \(condition(inner))"
+                return "t.id GLOBAL IN (SELECT min(t.id) FROM traces AS t WHERE (\(first)) GLOBAL IN (\(children)) GROUP BY \(first))"
             }
         }
 

@@ -1,0 +1,13 @@
+SELECT "__column_0" AS "model", "__column_1" AS "input", "__column_2" AS "p", "__column_3" AS "margin", "__column_4" AS "margin_1", "__column_5" AS "l1_1", "__column_6" AS "active_2"
+FROM (SELECT "model" AS "__column_0", "input" AS "__column_1", "prob_label" AS "__column_2", "margin" AS "__column_3", "margin_1" AS "__column_4", "l1_1" AS "__column_5", "active_2" AS "__column_6", "prob_label" AS "__key_0"
+FROM (SELECT model_name AS "model", t.input_index AS "input", if(t.true_label >= 0 AND t.true_label < length(t.layer_values[length(t.layer_values)]), exp(toFloat64(t.layer_values[length(t.layer_values)][t.true_label + 1]) - toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))) / arraySum(arrayMap((x, p) -> exp(toFloat64(x) - p), t.layer_values[length(t.layer_values)], arrayResize(emptyArrayFloat64(), length(t.layer_values[length(t.layer_values)]), toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)]))))), NULL) AS "prob_label", if(length(t.layer_values[length(t.layer_values)]) >= 2, toFloat64(arrayReverseSort(t.layer_values[length(t.layer_values)])[1]) - toFloat64(arrayReverseSort(t.layer_values[length(t.layer_values)])[2]), NULL) AS "margin", if(? >= 0 AND ? < length(t.layer_values[length(t.layer_values)]), toFloat64(arrayReduce('max', t.layer_values[length(t.layer_values)])) - toFloat64(t.layer_values[length(t.layer_values)][? + 1]), NULL) AS "margin_1", if(length(t.layer_values) > ?, arraySum(arrayMap(x -> abs(toFloat64(x)), t.layer_values[? + 1])), NULL) AS "l1_1", if(length(t.layer_values) > ?, arraySum(arrayMap((x, h) -> toUInt64(abs(x) > h), t.layer_values[? + 1], arrayResize(emptyArrayFloat64(), length(t.layer_values[? + 1]), layer_thresholds[? + 1]))), NULL) AS "active_2"
+FROM traces AS t GLOBAL ANY LEFT
+JOIN (SELECT model_id, model_name, layer_thresholds
+FROM (SELECT id AS model_id, name AS model_name
+FROM models FINAL) ANY LEFT
+JOIN (SELECT model_id, arrayMap(pair -> tupleElement(pair, 2), arraySort(groupArray((layer, threshold)))) AS layer_thresholds
+FROM layers FINAL
+GROUP BY model_id) USING model_id) USING model_id
+WHERE ((t.tag = ?) AND (if(length(t.layer_values) > ?, if(arraySum(arrayMap(x -> abs(toFloat64(x)), t.layer_values[? + 1])) > 0, arraySum(arrayMap((x, s) -> if((abs(toFloat64(x)) / s) > 0, -(abs(toFloat64(x)) / s) * log2((abs(toFloat64(x)) / s)), 0), t.layer_values[? + 1], arrayResize(emptyArrayFloat64(), length(t.layer_values[? + 1]), arraySum(arrayMap(x -> abs(toFloat64(x)), t.layer_values[? + 1]))))), 0), NULL) > ?))))
+ORDER BY "__key_0" DESC NULLS LAST
+-- arguments: 1, 1, 1, 1, 1, 2, 2, 2, 2, 'fgsm', 1, 1, 1, 1, 1, $e
