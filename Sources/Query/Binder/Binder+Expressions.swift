@@ -107,26 +107,7 @@ extension Binder {
     private var classCount: Int { catalog.models.compactMap { $0.layers.last?.nodeCount }.max() ?? 0 }
 
     /// The type a bound value or condition has.
-    func type(of condition: BoundCondition) -> ValueType {
-        switch condition {
-        case .column(let column): return column.type
-        case .output(let column): return shapeColumns.first { $0.name == column }?.type ?? .unknown
-        case .attribute: return .string
-        case .value(.integer): return .integer
-        case .value(.number): return .number
-        case .value(.string): return .string
-        case .value(.parameter): return .unknown
-        case .node: return .node
-        case .absolute(let inner): return type(of: inner)
-        case .nodePart: return .integer
-        case .measure(let measure): return measure.type
-        case .not, .related: return .boolean
-        case .binary(let op, let left, let right):
-            // Whole numbers stay whole (SQLite divides them as whole numbers too).
-            if ["+", "-", "*", "/"].contains(op) { return type(of: left) == .integer && type(of: right) == .integer ? .integer : .number }
-            return .boolean
-        }
-    }
+    func type(of condition: BoundCondition) -> ValueType { condition.valueType(columns: shapeColumns) }
 
     private func expect(_ wanted: ValueType, _ condition: BoundCondition, at span: Span) throws(Diagnostic) {
         let actual = type(of: condition)

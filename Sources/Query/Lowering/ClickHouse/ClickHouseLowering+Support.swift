@@ -132,7 +132,7 @@ extension ClickHouseLowering {
                 if modelComparison(op, left, right) != nil { return nil }
                 // SQLite divides whole numbers to a whole number, others to a real one: which
                 // one a `$parameter` asks for is known only when the query runs.
-                if op == "/", type(of: left, columns: columns) == .unknown || type(of: right, columns: columns) == .unknown {
+                if op == "/", wholenessUnknown(left, columns: columns) || wholenessUnknown(right, columns: columns) {
                     return "division with a $parameter"
                 }
                 return refusal(of: left, columns: columns) ?? refusal(of: right, columns: columns)
@@ -148,27 +148,14 @@ extension ClickHouseLowering {
             }
         }
 
-        /// The type of a condition's value over a shape's `columns`, as the binder types it
-        /// (`unknown` for a `$parameter`).
-        static func type(of condition: BoundCondition, columns: [OutputColumn]) -> ValueType {
+        /// Whether a condition's value may be whole or not depending on a `$parameter` (or an
+        /// output column of unknown type) in it.
+        static func wholenessUnknown(_ condition: BoundCondition, columns: [OutputColumn]) -> Bool {
             switch condition {
-            case .column(let column): return column.type
-            case .output(let name): return columns.first { $0.name == name }?.type ?? .unknown
-            case .attribute: return .string
-            case .value(.integer): return .integer
-            case .value(.number): return .number
-            case .value(.string): return .string
-            case .value(.parameter): return .unknown
-            case .node: return .node
-            case .absolute(let inner): return type(of: inner, columns: columns)
-            case .nodePart: return .integer
-            case .measure(let measure): return measure.type
-            case .not, .related: return .boolean
-            case .binary(let op, let left, let right):
-                guard ["+", "-", "*", "/"].contains(op) else { return .boolean }
-                let types = [type(of: left, columns: columns), type(of: right, columns: columns)]
-                if types.contains(.unknown) { return .unknown }
-                return types.allSatisfy { $0 == .integer } ? .integer : .number
+            case .binary(let op, let left, let right) where ["+", "-", "*", "/"].contains(op):
+                return wholenessUnknown(left, columns: columns) || wholenessUnknown(right, columns: columns)
+            case .absolute(let inner): return wholenessUnknown(inner, columns: columns)
+            default: return condition.valueType(columns: columns) == .unknown
             }
         }
     }

@@ -166,7 +166,7 @@ extension ClickHouseLowering {
                 if op == "/" {
                     // As SQLite: whole numbers divide to a whole number (toward zero), and a
                     // division by zero is NULL.
-                    let whole = Support.type(of: condition, columns: columns) == .integer
+                    let whole = condition.valueType(columns: columns) == .integer
                     return "\(raw: whole ? "intDiv" : "divide")(\(self.condition(left)), nullIf(\(self.condition(right)), 0))"
                 }
                 let sqlOperator = ["and": "AND", "or": "OR"][op] ?? op
