@@ -82,7 +82,7 @@ extension LayerPlanner {
         if let axes = try NodeAttributes(node).ints("axes") { return axes }
         guard let name = node.input(1) else { return [] }
         if case .integer(_, let values)? = graph.initializers[name] { return values.map { Int($0) } }
-        if let producer = graph.nodes.first(where: { $0.outputs.contains(name) }), producer.opType == "Constant",
+        if let producer = producers[name], producer.opType == "Constant",
            case .integer(_, let values)? = try Constant.value(of: producer) {
             return values.map { Int($0) }
         }
@@ -95,7 +95,7 @@ extension LayerPlanner {
             throw NodeAttributes(node).error("input \(position) is required")
         }
         if let tensor = graph.floatInitializer(name) { return tensor }
-        if let producer = graph.nodes.first(where: { $0.outputs.contains(name) }), producer.opType == "Constant",
+        if let producer = producers[name], producer.opType == "Constant",
            case .float(let tensor)? = try Constant.value(of: producer) {
             return tensor
         }

@@ -25,7 +25,7 @@ struct LayerPlanner {
     let sampleShapes: [String: [Int]]
     let thresholds: ActivationThresholds
 
-    private var producers: [String: GraphNode] = [:]
+    private(set) var producers: [String: GraphNode] = [:]
     private var consumers: [String: [GraphNode]] = [:]
     private(set) var constantNames: Set<String>
 

@@ -33,9 +33,11 @@ extension ReduceMean: DifferentiableOperator {
         let input = try inputs.required(0)
         let passedAxes: [Tensor?] = inputs.count > 1 ? [nil] : []
         if isIdentity { return [outputGradients[0]] + passedAxes }
-        let (positions, outputCount) = outputPositions(for: input.shape, reduced: try reducedAxes(rank: input.rank, shape: input.shape))
-        let share = 1 / Float(input.count / max(outputCount, 1))
+        let reduced = try reducedAxes(rank: input.rank, shape: input.shape)
+        let share = 1 / Float(input.count / max(outputCount(for: input.shape, reduced: reduced), 1))
         let gradient = outputGradients[0].values
-        return [Tensor(shape: input.shape, values: positions.map { gradient[$0] * share })] + passedAxes
+        var spread = [Float](repeating: 0, count: input.count)
+        forEachPosition(for: input.shape, reduced: reduced) { index, target in spread[index] = gradient[target] * share }
+        return [Tensor(shape: input.shape, values: spread)] + passedAxes
     }
 }

@@ -1,8 +1,11 @@
 /// ONNX Conv (1-D and 2-D, groups, pads, strides, dilations, auto_pad): im2col, then BLAS
-/// matrix products (`Conv+Kernel`).
+/// matrix products (`Conv+Kernel`), or Winograd's F(2×2, 3×3) for 3×3 stride-1 kernels with
+/// enough channels (`Conv+Winograd`).
 struct Conv: Operator {
     let context: OperatorContext
     let groups: Int
+    /// The weights transformed for Winograd, computed on the first batch that needs them.
+    let winogradKernels = WinogradKernels()
 
     init(_ context: OperatorContext) throws {
         self.context = context
@@ -48,14 +51,23 @@ struct Conv: Operator {
         guard count > 0, input.count > 0 else {
             return Tensor(shape: [batch, outputChannels] + plane.outputSpatial, repeating: 0)
         }
-        // Every element is written by a matrix product or the copy after it.
+        let winograd = WinogradConvolution.applies(to: shape)
+            ? winogradKernels.kernels(for: weights.values, outputs: outputChannels, channels: channels) : nil
+        // Every element is written by a matrix product, the copy after it or a tile's transform.
         let output = [Float](unsafeUninitializedCapacity: count) { outputValues, initialized in
             input.values.withUnsafeBufferPointer { inputValues in
-                weights.values.withUnsafeBufferPointer { weightValues in
+                (winograd ?? weights.values).withUnsafeBufferPointer { weightValues in
                     (bias?.values ?? []).withUnsafeBufferPointer { biasValues in
-                        Self.convolve(
-                            shape, input: inputValues.baseAddress!, weights: weightValues.baseAddress!,
-                            bias: bias == nil ? nil : biasValues.baseAddress!, output: outputValues.baseAddress!, rectified: rectified)
+                        let biasStart = bias == nil ? nil : biasValues.baseAddress!
+                        if winograd != nil {
+                            WinogradConvolution.convolve(
+                                shape, input: inputValues.baseAddress!, kernels: weightValues.baseAddress!,
+                                bias: biasStart, output: outputValues.baseAddress!, rectified: rectified)
+                        } else {
+                            Self.convolve(
+                                shape, input: inputValues.baseAddress!, weights: weightValues.baseAddress!,
+                                bias: biasStart, output: outputValues.baseAddress!, rectified: rectified)
+                        }
                     }
                 }
             }

@@ -30,26 +30,30 @@ struct ReduceMean: Operator {
         })
     }
 
-    /// For each input element, the position of the mean it is part of.
-    func outputPositions(for shape: [Int], reduced: Set<Int>) -> (positions: [Int], outputCount: Int) {
+    /// How many means a reduction of `shape` over `reduced` makes.
+    func outputCount(for shape: [Int], reduced: Set<Int>) -> Int {
+        shape.enumerated().reduce(1) { count, axis in reduced.contains(axis.offset) ? count : count * axis.element }
+    }
+
+    /// Calls `body(inputIndex, outputIndex)` for every input element, in order, with the
+    /// position of the mean it is part of (walked axis by axis, no per-element table).
+    func forEachPosition(for shape: [Int], reduced: Set<Int>, _ body: (Int, Int) -> Void) {
         let keptShape = shape.enumerated().map { reduced.contains($0.offset) ? 1 : $0.element }
-        let outputStrides = Tensor.strides(of: keptShape)
-        let inputStrides = Tensor.strides(of: shape)
-        let positions = (0..<shape.reduce(1, *)).map { index in
-            (0..<shape.count).reduce(0) { target, axis in
-                reduced.contains(axis) ? target : target + (index / inputStrides[axis] % shape[axis]) * outputStrides[axis]
-            }
+        let outputStrides = zip(keptShape, Tensor.strides(of: keptShape)).map { size, stride in size == 1 ? 0 : stride }
+        Broadcasting.forEachIndex(shape: shape, outputStrides, outputStrides) { inputIndex, outputIndex, _ in
+            body(inputIndex, outputIndex)
         }
-        return (positions, keptShape.reduce(1, *))
     }
 
     func run(_ inputs: [Tensor?]) throws -> [Tensor] {
         let input = try inputs.required(0)
         if isIdentity { return [input] }
         let reduced = try reducedAxes(rank: input.rank, shape: input.shape)
-        let (positions, outputCount) = outputPositions(for: input.shape, reduced: reduced)
+        let outputCount = outputCount(for: input.shape, reduced: reduced)
         var sums = [Double](repeating: 0, count: outputCount)
-        for (index, target) in positions.enumerated() { sums[target] += Double(input.values[index]) }
+        input.values.withUnsafeBufferPointer { values in
+            forEachPosition(for: input.shape, reduced: reduced) { index, target in sums[target] += Double(values[index]) }
+        }
         let divisor = Double(input.count / max(outputCount, 1))
         let shape = input.shape.enumerated().compactMap { axis, size in
             reduced.contains(axis) ? (keepDimensions ? 1 : nil) : size

@@ -1,10 +1,17 @@
-/// ONNX Sum: the elementwise sum of one or more inputs, with broadcasting.
+/// ONNX Sum: the elementwise sum of one or more inputs, with broadcasting. The running total
+/// is accumulated in place (Add's same-shape path) instead of copied per addend.
 struct Sum: Operator {
     func run(_ inputs: [Tensor?]) throws -> [Tensor] {
-        var total = try inputs.required(0)
+        var inputs = inputs
+        return try run(consuming: &inputs)
+    }
+
+    func run(consuming inputs: inout [Tensor?]) throws -> [Tensor] {
+        var pair: [Tensor?] = [try inputs.take(0), nil]
         for position in 1..<max(inputs.count, 1) {
-            total = try Add().run([total, try inputs.required(position)])[0]
+            pair[1] = try inputs.take(position)
+            pair[0] = try Add().run(consuming: &pair)[0]
         }
-        return [total]
+        return [pair[0]!]
     }
 }

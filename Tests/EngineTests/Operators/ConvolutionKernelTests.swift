@@ -5,8 +5,9 @@ import TestSupport
 
 /// Conv's matrix-product paths — one sample per product (large output planes, a 1×1 stride-1
 /// kernel read straight from the input), and the columns of several samples gathered side by
-/// side (small planes, including a last group with fewer samples) — against the ONNX
-/// definition computed directly in Double, alone and fused with a following Relu.
+/// side (small planes, including a last group with fewer samples), and Winograd's F(2×2, 3×3)
+/// for 3×3 stride-1 kernels with ≥ 32 channels — against the ONNX definition computed
+/// directly in Double, alone and fused with a following Relu.
 @Suite struct ConvolutionKernelTests {
     struct Case: CustomStringConvertible, Sendable {
         var description: String
@@ -30,6 +31,13 @@ import TestSupport
         Case(description: "3×3 no padding (narrower rows)", batch: 2, channels: 2, outputs: 3, size: 9, kernel: 3, bias: false),
         Case(description: "3×3 stride 2 pad 1, one sample", batch: 1, channels: 3, outputs: 4, size: 7, kernel: 3, stride: 2, pad: 1),
         Case(description: "3×3 pad 1 on a 33×33 plane (one sample per product), one sample", batch: 1, channels: 3, outputs: 5, size: 33, kernel: 3, pad: 1),
+        // 3×3 stride 1 with ≥ 32 channels in and out: Winograd F(2×2, 3×3). An odd output plane
+        // drops the last tiles' extra row and column; 4 tiles per sample put 64 samples in a
+        // chunk, 64 tiles per sample 4 samples (a batch of 6 ends with a chunk of 2).
+        Case(description: "Winograd 3×3 pad 1, 4×4 plane", batch: 3, channels: 32, outputs: 40, size: 4, kernel: 3, pad: 1),
+        Case(description: "Winograd 3×3 pad 1, 15×15 plane (odd), chunks of 4 samples", batch: 6, channels: 33, outputs: 32, size: 15, kernel: 3, pad: 1),
+        Case(description: "Winograd 3×3 no padding, 9×9 input (7×7 output)", batch: 2, channels: 32, outputs: 32, size: 9, kernel: 3, bias: false),
+        Case(description: "Winograd 3×3 pad 2, 5×5 input", batch: 2, channels: 32, outputs: 36, size: 5, kernel: 3, pad: 2),
     ]
 
     /// The case's Conv (followed by a Relu when `rectified`) as a model, its weights, bias and input.
@@ -57,7 +65,9 @@ import TestSupport
     @Test(arguments: cases)
     func convolutionMatchesTheDefinition(_ test: Case) throws {
         let (model, weights, bias, input, _) = try Self.model(test)
-        let computed = try InferenceSession(model: model).run(input)
+        let session = try InferenceSession(model: model)
+        #expect(try Self.runsWinograd(test, session: session) == test.description.hasPrefix("Winograd"), "\(test)")
+        let computed = try session.run(input)
 
         let expected = Self.directConvolution(test, input: input.values, weights: weights, bias: bias)
         #expect(computed.shape == expected.shape)
@@ -85,6 +95,33 @@ import TestSupport
         #expect(fused.shape == expected.shape)
         let (close, detail) = closeToReference(fused.values, expected.values.map { max(0, $0) })
         #expect(close, "\(test): \(detail)")
+    }
+
+    /// Winograd's kernels are transformed once and kept while the weights stay the same; new
+    /// weights (as training or repair set them) are transformed again.
+    @Test func winogradFollowsReplacedWeights() throws {
+        let test = Self.cases.first { $0.description.hasPrefix("Winograd") }!
+        let (model, weights, bias, input, _) = try Self.model(test)
+        let session = try InferenceSession(model: model)
+        let first = try session.run(input)
+        #expect(try session.run(input).values.map(\.bitPattern) == first.values.map(\.bitPattern), "the kept kernels give the same bits")
+        let replaced = weights.map { -0.5 * $0 }
+        try session.setParameter("w", Tensor(shape: [test.outputs, test.channels, 3, 3], values: replaced))
+        let computed = try session.run(input)
+        let expected = Self.directConvolution(test, input: input.values, weights: replaced, bias: bias)
+        let (close, detail) = closeToReference(computed.values, expected.values)
+        #expect(close, "after new weights: \(detail)")
+    }
+
+    /// Whether the session's Conv takes the Winograd path for the case's input.
+    static func runsWinograd(_ test: Case, session: InferenceSession) throws -> Bool {
+        let conv = try #require(session.steps[0].operation as? Conv)
+        let weightShape = [test.outputs, test.channels / test.group, test.kernel, test.kernel]
+        let plane = try PlaneGeometry(window: conv.window(weightShape: weightShape), inputSpatial: [test.size, test.size])
+        let shape = ConvShape(
+            batch: test.batch, channels: test.channels, outputChannels: test.outputs, groups: test.group,
+            columnRows: test.channels / test.group * test.kernel * test.kernel, plane: plane)
+        return WinogradConvolution.applies(to: shape)
     }
 
     /// ONNX Conv by its definition: every output element summed window by window.
