@@ -10,11 +10,16 @@ extension ClickHouseLowering.Writer {
     /// One row per active edge into dense layer `layer`, per selected trace: trace, tag,
     /// input, source and target (`layer:node`) and contribution.
     func edges(into layer: BoundValue, filter: BoundCondition?) -> SQLFragment {
-        var conditions: [SQLFragment] = ["length(t.layer_values) > \(bind: layer)", "abs(t.layer_values[\(bind: layer) + 1][edge_target + 1]) > target_threshold"]
+        // The traces are selected before they meet their model's target rows: 18.16 joins
+        // first and filters after, so a filter in the same SELECT would pair every stored
+        // trace with every target (out of memory on a million traces).
+        var conditions: [SQLFragment] = ["length(t.layer_values) > \(bind: layer)"]
         if let filter { conditions.append(condition(filter)) }
+        let selected: SQLFragment = "SELECT * FROM traces AS t WHERE \(conditions, separator: " AND ")"
         let targets: SQLFragment = "SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, edge_source_layer, edge_target,"
             + " t.layer_values[edge_source_layer + 1] AS source_values, edge_weights, source_threshold"
-            + " FROM traces AS t GLOBAL ALL INNER JOIN (\(denseWeights(into: layer))) USING model_id WHERE \(conditions, separator: " AND ")"
+            + " FROM (\(selected)) AS t GLOBAL ALL INNER JOIN (\(denseWeights(into: layer))) USING model_id"
+            + " WHERE abs(t.layer_values[\(bind: layer) + 1][edge_target + 1]) > target_threshold"
         return "SELECT trace, tag, input, \(Self.nodeReference(layer: "edge_source_layer", node: "source_position - 1")) AS source,"
             + " \(Self.nodeReference(layer: layer, node: "edge_target")) AS target, toFloat64(edge_weight) * toFloat64(source_value) AS contribution"
             + " FROM (\(targets)) ARRAY JOIN source_values AS source_value, edge_weights AS edge_weight, arrayEnumerate(source_values) AS source_position"
