@@ -22,7 +22,7 @@ let package = Package(
         .systemLibrary(name: "CEdit", path: "Sources/CEdit"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
-        .target(name: "IPG", dependencies: ["CZstd", "CZlib"]),
+        .target(name: "IPG", dependencies: ["CZstd", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Engine",
             dependencies: [

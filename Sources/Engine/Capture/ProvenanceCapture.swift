@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import IPG
 
@@ -63,16 +62,7 @@ public final class ProvenanceCapture: @unchecked Sendable {
 
     /// sha256 (hex) of float32 little-endian values: the identity of an input as the model saw it.
     public static func hash(_ values: ArraySlice<Float>) -> String {
-        var hasher = SHA256()
-        values.withUnsafeBufferPointer { buffer in
-            #if _endian(little)
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))  // already the bytes hashed
-            #else
-            let littleEndian = buffer.map { $0.bitPattern.littleEndian }
-            littleEndian.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-            #endif
-        }
-        return Hex.string(hasher.finalize())
+        Hex.string(InputDigest.sha256(values))
     }
 
     private func slice(_ evaluation: Evaluation, _ name: String, _ sample: Int) throws -> [Float] {

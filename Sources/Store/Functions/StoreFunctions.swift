@@ -100,7 +100,7 @@ enum StoreFunctions {
             guard let (stored, row) = try cache.storedRow(arguments, first: 0, layer: 0),
                   !stored.isSummary, stored.values.encoding == .float32
             else { return nil }
-            return Data(InputHash.sha256(of: stored.values.row(row)))
+            return Data(InputDigest.sha256(stored.values.row(row)[...]))
         })
         NodeElementFunctions.register(in: db, cache: cache)
         TraceMeasureFunctions.register(in: db, cache: cache)

@@ -1,4 +1,3 @@
-import Crypto
 import Foundation
 import GRDB
 import IPG
@@ -12,24 +11,14 @@ extension TraceMetadata {
 }
 
 /// A trace's input hash as the SQLite store keeps it (migration 0012): recomputed from its
-/// layer 0 values — the input as the model saw it, whose float32 little-endian bytes a capture
-/// hashes (sha256) — and kept in `traces.explicit_input_hash` only when they do not give it back.
+/// layer 0 values (`InputDigest`), and kept in `traces.explicit_input_hash` only when they do
+/// not give it back.
 enum InputHash {
-    /// sha256 of `values` as float32 little-endian (`ProvenanceCapture.hash` in bytes).
-    static func sha256(of values: [Float]) -> [UInt8] {
-        var hasher = SHA256()
-        for start in stride(from: 0, to: values.count, by: 4096) {
-            let chunk = values[start..<min(start + 4096, values.count)].map { $0.bitPattern.littleEndian }
-            chunk.withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        }
-        return Array(hasher.finalize())
-    }
-
     /// What `explicit_input_hash` keeps for a trace with input hash `stored` whose layer 0 is
     /// kept as `input` (nil when it is not kept exactly: float16 or summary resolution): nil
     /// when the input's sha256 is the hash.
     static func explicit(_ stored: [UInt8], input: [Float]?) -> Data? {
-        guard let input, sha256(of: input) == stored else { return Data(stored) }
+        guard let input, InputDigest.sha256(input[...]) == stored else { return Data(stored) }
         return nil
     }
 
@@ -45,7 +34,7 @@ enum InputHash {
             guard let input = try input(block: block, row: row, in: db) else {
                 throw DatabaseError(message: "the trace at row \(row) of value block \(block) has no input hash: neither explicit_input_hash nor float32 layer 0 values")
             }
-            return InputHash.sha256(of: input)
+            return InputDigest.sha256(input[...])
         }
 
         /// The trace's layer 0 values when its block keeps them exactly (float32, full

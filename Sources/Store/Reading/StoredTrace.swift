@@ -60,7 +60,7 @@ extension ProvenanceStore {
         if let explicit = row["explicit_input_hash"] as Data? {
             inputHash = [UInt8](explicit)
         } else if let input = layerValues.first, !input.isEmpty {
-            inputHash = InputHash.sha256(of: input)
+            inputHash = InputDigest.sha256(input[...])
         } else {
             throw StoreError(path: path, reason: .damaged(detail: "trace \(row["id"] as Int64) keeps neither its input hash nor its input values"))
         }
