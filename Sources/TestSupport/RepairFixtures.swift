@@ -33,6 +33,15 @@ public enum RepairFixtures {
     @discardableResult
     public static func store(at path: String, count: Int = 40, keepingBytes: Bool = true, shift: (Int) -> Float = { _ in 0.5 },
                              shiftX0: (Int) -> Float = { _ in 0 }) throws -> Model {
+        try store(into: ProvenanceStore(path: path), count: count, keepingBytes: keepingBytes, shift: shift, shiftX0: shiftX0)
+    }
+
+    /// The same traces ingested into `backend` (any store: SQLite, ClickHouse) as one run;
+    /// `reversingEachTag` stores each tag's traces from the last input to the first (clean
+    /// traces still before their adversarial children).
+    @discardableResult
+    public static func store(into backend: any ProvenanceBackend, count: Int = 40, keepingBytes: Bool = true, shift: (Int) -> Float = { _ in 0.5 },
+                             shiftX0: (Int) -> Float = { _ in 0 }, reversingEachTag: Bool = false) throws -> Model {
         let model = try model()
         let bytes = try ONNXExporter.serialize(model.graph)
         let loaded = try Model.load(onnx: bytes, source: "repairable.onnx")
@@ -41,14 +50,14 @@ public enum RepairFixtures {
         let shifted = (0..<count).flatMap { input -> [Float] in
             [(label(input) == 0 ? 0.5 : 1.5) + shiftX0(input), label(input) == 0 ? 1 + shift(input) : 1 - shift(input)]
         }
-        var traces = try capture.capture(Tensor(shape: [count, 2], values: clean), samples: (0..<count).map {
+        let cleanTraces = try capture.capture(Tensor(shape: [count, 2], values: clean), samples: (0..<count).map {
             SampleDescription(inputIndex: $0, trueLabel: label($0), tag: cleanTag)
         })
-        traces += try capture.capture(Tensor(shape: [count, 2], values: shifted), samples: (0..<count).map {
+        let shiftedTraces = try capture.capture(Tensor(shape: [count, 2], values: shifted), samples: (0..<count).map {
             SampleDescription(inputIndex: $0, trueLabel: label($0), tag: adversarialTag, parent: TraceReference(tag: cleanTag, inputIndex: $0))
         })
-        let store = try ProvenanceStore(path: path)
-        let run = try store.beginIngest(sources: "repair fixture", batchSize: 64)
+        let traces = reversingEachTag ? cleanTraces.reversed() + shiftedTraces.reversed() : cleanTraces + shiftedTraces
+        let run = try backend.beginIngest(sources: "repair fixture", batchSize: 64)
         try run.beginModel(capture.topology, encoding: .float32, source: "repairable.onnx", onnx: keepingBytes ? bytes : nil)
         for trace in traces { try run.add(trace) }
         _ = try run.finish()

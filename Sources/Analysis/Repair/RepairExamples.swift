@@ -21,7 +21,9 @@ public struct RepairExamples: Sendable {
     /// Adversarial traces left out because their parent is not a clean trace of this model.
     public var orphans: Int
 
-    /// Reads the traces of `cleanTag` and `adversarialTag` of the model `fingerprint`.
+    /// Reads the traces of `cleanTag` and `adversarialTag` of the model `fingerprint`, each
+    /// tag's examples in input order (then parent), not the order a backend stores traces in,
+    /// so that the same traces give the same repair on every backend.
     public static func load(from backend: any ProvenanceBackend, fingerprint: String, cleanTag: String, adversarialTag: String) throws -> RepairExamples {
         var sampleShape: [Int] = []
         func read(_ tag: String) throws -> [Example] {
@@ -41,7 +43,7 @@ public struct RepairExamples: Sendable {
             guard !examples.isEmpty else {
                 throw RepairError("\(backend.location): no traces with tag '\(tag)' of model \(fingerprint.prefix(12))")
             }
-            return examples
+            return examples.sorted { $0.inputIndex < $1.inputIndex }
         }
         let clean = try read(cleanTag)
         let cleanInputs = Set(clean.map(\.inputIndex))
@@ -58,6 +60,7 @@ public struct RepairExamples: Sendable {
         guard !adversarial.isEmpty else {
             throw RepairError("\(backend.location): no labelled traces with tag '\(adversarialTag)' whose parent is a '\(cleanTag)' trace of model \(fingerprint.prefix(12)) (capture them with --parents and --parent-tag \(cleanTag))")
         }
+        adversarial.sort { ($0.inputIndex, $0.parent ?? -1) < ($1.inputIndex, $1.parent ?? -1) }
         return RepairExamples(clean: clean, adversarial: adversarial, sampleShape: sampleShape, orphans: orphans)
     }
 
