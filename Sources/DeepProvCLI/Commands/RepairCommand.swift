@@ -26,7 +26,7 @@ struct RepairCommand: ParsableCommand {
             same flags as the repairs). Attacks clip to --clip-min/--clip-max, default the range of the stored inputs.
             """)
 
-    @Option(help: "The SQLite store holding the model's clean and adversarial traces.")
+    @Option(help: "The store holding the model's clean and adversarial traces (the repair is recorded there): an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String
 
     @Option(help: "The ONNX model to repair (its traces must be in the store).")
@@ -96,8 +96,7 @@ struct RepairCommand: ParsableCommand {
     func run() throws {
         let modelBytes = try Model.readBytes(path: model)
         let fingerprint = Model.sha256Hex(modelBytes)
-        _ = try openSQLiteStore(db, access: .readOnly, command: "repair")  // a missing path or a foreign file is refused, not created
-        let store = try ProvenanceStore(path: db, access: .readWrite)
+        let store = try openExistingBackend(db)
         let started = Date()
         func note(_ line: String) {
             FileHandle.standardError.write(Data("repair: \(line)  [\(String(format: "%.1f", Date().timeIntervalSince(started))) s]\n".utf8))

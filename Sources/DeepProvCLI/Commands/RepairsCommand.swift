@@ -9,14 +9,14 @@ struct RepairsCommand: ParsableCommand {
         commandName: "repairs",
         abstract: "List the repairs recorded in a store.")
 
-    @Option(help: "The SQLite store.")
+    @Option(help: "The store: an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String
 
     @Option(help: "table or json.")
     var format: ReportFormat = .table
 
     func run() throws {
-        let records = try RecordedRepair.all(in: openSQLiteStore(db, access: .readOnly, command: "repairs"))
+        let records = try RecordedRepair.all(in: openBackend(db, access: .readOnly))
         if format == .json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.sortedKeys]

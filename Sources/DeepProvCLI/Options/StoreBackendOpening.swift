@@ -10,6 +10,13 @@ func openBackend(_ db: String, access: StoreAccess) throws -> any ProvenanceBack
     }
 }
 
+/// The existing store `db` names, opened for writing: a missing file or database, or one that
+/// is not a DeepProv store, is refused rather than created.
+func openExistingBackend(_ db: String) throws -> any ProvenanceBackend {
+    _ = try openBackend(db, access: .readOnly)
+    return try openBackend(db, access: .readWrite)
+}
+
 /// Loads trace streams into the store `db` names (created when missing) as one run.
 func ingestStreams(_ streams: [String], into db: String, batchSize: Int, progress: (IngestSummary) -> Void) throws -> IngestSummary {
     try StreamIngestor(backend: openBackend(db, access: .readWrite), batchSize: batchSize).ingest(streams, progress: progress)
