@@ -2,7 +2,6 @@ import Analysis
 import ArgumentParser
 import Engine
 import Foundation
-import Store
 
 extension RepairActions: ExpressibleByArgument {}
 extension RepairAttack: ExpressibleByArgument {}

@@ -1,7 +1,6 @@
 import Analysis
 import ArgumentParser
 import Foundation
-import Store
 
 /// `deepprov repairs`: the repairs recorded in a store.
 struct RepairsCommand: ParsableCommand {
