@@ -52,14 +52,16 @@ extension SQLiteLowering.Conditions {
         sql += " \(raw: Self.derivedEdgeJoins(trace: "t", alias: "e"))"
         sql += " WHERE \(raw: part(.sourceActive)) AND \(raw: part(.targetActive))"
         sql += " UNION ALL"
-        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution"
+        let weight = Spelling.denseWeight("w", source: "sv.key")
+        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || sv.key AS source, l.layer || ':' || lv.key AS target, \(raw: weight) * sv.value AS contribution"
         sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer) AND l.edge_rule = 'dense'"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
         // Edges of the IPG join active nodes only (units: |value| above the threshold): each
-        // trace's active targets and sources first (CROSS JOIN keeps that order), then the
-        // weight of each pair by primary key.
-        sql += " CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "l", alias: "lv")) CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "s", alias: "sv"))"
-        sql += " CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key"
+        // trace's active targets, each one's row of weights (by primary key), then the active
+        // sources, whose weights the row gives by position (CROSS JOIN keeps that order).
+        sql += " CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "l", alias: "lv"))"
+        sql += " CROSS JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "t.model_id", layer: "l.layer", target: "lv.key"))"
+        sql += " CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "s", alias: "sv"))"
         sql += " WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold"
         return sql
     }
@@ -157,37 +159,44 @@ extension SQLiteLowering.Conditions {
             // A contrast's first edges go into the difference of the predicted and the true
             // class's outputs: weight into the first minus weight into the second (v).
             let contrast = walk.contrast && step == 1
-            let weight = contrast ? "(w.weight - v.weight)" : "w.weight"
+            // The edges from each active source a of the node's row of weights w (and, in a
+            // contrast, the true class's row v), the weight found by the source's position.
+            let into = Spelling.denseWeight("w", source: "a.node")
+            let weight = contrast ? "(\(into) - \(Spelling.denseWeight("v", source: "a.node")))" : into
             let start = contrast ? "g.layer || ':' || g.node || ' - ' || g.layer || ':' || c.true_label" : reached
             // Flow: the path's flow times this edge's share of the node's inflow, the sum of
             // the same window.
-            let flow = step == 1 ? "\(weight) * a.value" : "g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) \(window), 0)"
-            candidates = "SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target,"
-            candidates += " \(raw: weight) * a.value AS contribution, \(raw: start) || ' <- ' || s.layer || ':' || w.source AS path, \(raw: flow) AS flow,"
+            let flow = step == 1 ? "\(weight) * a.value" : "g.flow * \(into) * a.value / NULLIF(SUM(\(into) * a.value) \(window), 0)"
+            candidates = "SELECT g.trace_id, s.layer AS layer, a.node AS node, s.layer || ':' || a.node AS source, g.layer || ':' || g.node AS target,"
+            candidates += " \(raw: weight) * a.value AS contribution, \(raw: start) || ' <- ' || s.layer || ':' || a.node AS path, \(raw: flow) AS flow,"
             candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: weight) * a.value DESC) AS rank"
             candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
             candidates += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
             candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
-            candidates += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node"
-            if contrast { candidates += " JOIN dense_weights v ON v.model_id = c.model_id AND v.layer = g.layer AND v.target = c.true_label AND v.source = w.source" }
-            candidates += " \(raw: value("a", "s", "w.source"))"
+            candidates += " JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "c.model_id", layer: "g.layer", target: "g.node"))"
+            if contrast { candidates += " JOIN \(raw: Spelling.denseWeightRows(alias: "v", model: "c.model_id", layer: "g.layer", target: "c.true_label"))" }
+            candidates += " JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer"
             candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold"
         case .forward:
             // Flow: the path's flow times this edge's share of the inflow of the node it leaves
             // (the sum of that node's active incoming contributions, p its source layer).
-            let inflow = "(SELECT SUM(v.weight * x.value) FROM layers p JOIN dense_weights v ON v.model_id = p.model_id AND v.layer = s.layer AND v.target = g.node "
-                + value("x", "p", "v.source") + " WHERE p.model_id = c.model_id AND p.layer = s.source_layer AND abs(x.value) > p.threshold)"
-            let flow = step == 1 ? "w.weight * a.value" : "g.flow * w.weight * a.value / NULLIF(\(inflow), 0)"
+            let inflow = "(SELECT SUM(\(Spelling.denseWeight("v", source: "x.node")) * x.value) FROM layers p"
+                + " JOIN \(Spelling.denseWeightRows(alias: "v", model: "p.model_id", layer: "s.layer", target: "g.node"))"
+                + " JOIN vals x ON x.trace_id = g.trace_id AND x.layer = p.layer"
+                + " WHERE p.model_id = c.model_id AND p.layer = s.source_layer AND abs(x.value) > p.threshold)"
+            let weight = Spelling.denseWeight("w", source: "g.node")
+            let flow = step == 1 ? "\(weight) * a.value" : "g.flow * \(weight) * a.value / NULLIF(\(inflow), 0)"
             candidates = "SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target,"
-            candidates += " w.weight * a.value AS contribution, \(raw: reached) || ' -> ' || l.layer || ':' || w.target AS path, \(raw: flow) AS flow,"
-            candidates += " RANK() OVER (\(raw: partition) ORDER BY w.weight * a.value DESC) AS rank"
-            // Weights found by source, not by target (the primary key), once the layer is known
-            // (CROSS JOIN keeps SQLite's planner from reading the weights first).
+            candidates += " \(raw: weight) * a.value AS contribution, \(raw: reached) || ' -> ' || l.layer || ':' || w.target AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: weight) * a.value DESC) AS rank"
+            // The node's weights to every target of the layer: its position in each target's
+            // row, once the layer is known (CROSS JOIN keeps SQLite's planner from reading
+            // the weights first).
             candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
             candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
             candidates += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
             candidates += " \(raw: value("a", "s", "g.node"))"
-            candidates += " CROSS JOIN dense_weights w INDEXED BY dense_weights_by_source ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node"
+            candidates += " CROSS JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "c.model_id", layer: "l.layer"))"
             candidates += " \(raw: value("b", "l", "w.target"))"
             // Every outgoing edge carries the same source value, so the strongest are those
             // with the largest weight × value into an active target.
