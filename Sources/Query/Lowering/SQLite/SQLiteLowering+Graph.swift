@@ -154,29 +154,37 @@ extension SQLiteLowering.Conditions {
         let partition = "PARTITION BY g.trace_id, \(reached)"
         let window = "OVER (\(partition))"
         var candidates: SQLFragment
+        // The dense edges leaving the path's node (forward) or entering it (backward) come from
+        // a subquery `g` holding the path's columns, the other end's and the edge's weight:
+        // the windows then sort numbers, not the rows of weights the weights are read from.
+        let from = "FROM step\(step - 1) g JOIN chosen c ON c.id = g.trace_id"
+        let path = "g.trace_id, g.layer, g.node, g.path, g.flow"
+        var edges: SQLFragment
         switch walk.direction {
         case .backward:
             // A contrast's first edges go into the difference of the predicted and the true
-            // class's outputs: weight into the first minus weight into the second (v).
+            // class's outputs: weight into the first minus weight into the second.
             let contrast = walk.contrast && step == 1
-            // The edges from each active source a of the node's row of weights w (and, in a
-            // contrast, the true class's row v), the weight found by the source's position.
-            let into = Spelling.denseWeight("w", source: "a.node")
-            let weight = contrast ? "(\(into) - \(Spelling.denseWeight("v", source: "a.node")))" : into
-            let start = contrast ? "g.layer || ':' || g.node || ' - ' || g.layer || ':' || c.true_label" : reached
+            let weight = contrast ? "(g.weight - g.true_weight)" : "g.weight"
+            let start = contrast ? "g.layer || ':' || g.node || ' - ' || g.layer || ':' || g.true_label" : reached
             // Flow: the path's flow times this edge's share of the node's inflow, the sum of
             // the same window.
-            let flow = step == 1 ? "\(weight) * a.value" : "g.flow * \(into) * a.value / NULLIF(SUM(\(into) * a.value) \(window), 0)"
-            candidates = "SELECT g.trace_id, s.layer AS layer, a.node AS node, s.layer || ':' || a.node AS source, g.layer || ':' || g.node AS target,"
-            candidates += " \(raw: weight) * a.value AS contribution, \(raw: start) || ' <- ' || s.layer || ':' || a.node AS path, \(raw: flow) AS flow,"
-            candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: weight) * a.value DESC) AS rank"
-            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
-            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
-            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
-            candidates += " JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "c.model_id", layer: "g.layer", target: "g.node"))"
-            if contrast { candidates += " JOIN \(raw: Spelling.denseWeightRows(alias: "v", model: "c.model_id", layer: "g.layer", target: "c.true_label"))" }
-            candidates += " JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer"
-            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold"
+            let flow = step == 1 ? "\(weight) * g.value" : "g.flow * g.weight * g.value / NULLIF(SUM(g.weight * g.value) \(window), 0)"
+            candidates = "SELECT g.trace_id, g.source_layer AS layer, g.source AS node, g.source_layer || ':' || g.source AS source, g.layer || ':' || g.node AS target,"
+            candidates += " \(raw: weight) * g.value AS contribution, \(raw: start) || ' <- ' || g.source_layer || ':' || g.source AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: weight) * g.value DESC) AS rank"
+            // From each active source a, through the node's row of weights w (and, in a
+            // contrast, the true class's row v), the weight at the source's position. (a by
+            // l's source layer, which the planner knows before s: by trace and layer.)
+            edges = "SELECT \(raw: path), s.layer AS source_layer, a.node AS source, a.value AS value,"
+            edges += " \(raw: Spelling.denseWeight("w", source: "a.node")) AS weight"
+            if contrast { edges += ", c.true_label AS true_label, \(raw: Spelling.denseWeight("v", source: "a.node")) AS true_weight" }
+            edges += " \(raw: from) JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
+            edges += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
+            edges += " JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "c.model_id", layer: "g.layer", target: "g.node"))"
+            if contrast { edges += " JOIN \(raw: Spelling.denseWeightRows(alias: "v", model: "c.model_id", layer: "g.layer", target: "c.true_label"))" }
+            edges += " JOIN vals a ON a.trace_id = g.trace_id AND a.layer = l.source_layer"
+            edges += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold"
         case .forward:
             // Flow: the path's flow times this edge's share of the inflow of the node it leaves
             // (the sum of that node's active incoming contributions, p its source layer).
@@ -184,24 +192,25 @@ extension SQLiteLowering.Conditions {
                 + " JOIN \(Spelling.denseWeightRows(alias: "v", model: "p.model_id", layer: "s.layer", target: "g.node"))"
                 + " JOIN vals x ON x.trace_id = g.trace_id AND x.layer = p.layer"
                 + " WHERE p.model_id = c.model_id AND p.layer = s.source_layer AND abs(x.value) > p.threshold)"
-            let weight = Spelling.denseWeight("w", source: "g.node")
-            let flow = step == 1 ? "\(weight) * a.value" : "g.flow * \(weight) * a.value / NULLIF(\(inflow), 0)"
-            candidates = "SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target,"
-            candidates += " \(raw: weight) * a.value AS contribution, \(raw: reached) || ' -> ' || l.layer || ':' || w.target AS path, \(raw: flow) AS flow,"
-            candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: weight) * a.value DESC) AS rank"
+            let flow = step == 1 ? "g.weight * g.value" : "g.flow * g.weight * g.value / NULLIF(g.inflow, 0)"
+            candidates = "SELECT g.trace_id, g.target_layer AS layer, g.target AS node, g.layer || ':' || g.node AS source, g.target_layer || ':' || g.target AS target,"
+            candidates += " g.weight * g.value AS contribution, \(raw: reached) || ' -> ' || g.target_layer || ':' || g.target AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY g.weight * g.value DESC) AS rank"
             // The node's weights to every target of the layer: its position in each target's
             // row, once the layer is known (CROSS JOIN keeps SQLite's planner from reading
             // the weights first).
-            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
-            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
-            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
-            candidates += " \(raw: value("a", "s", "g.node"))"
-            candidates += " CROSS JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "c.model_id", layer: "l.layer"))"
-            candidates += " \(raw: value("b", "l", "w.target"))"
+            edges = "SELECT \(raw: path), l.layer AS target_layer, w.target AS target, a.value AS value,"
+            edges += " \(raw: Spelling.denseWeight("w", source: "g.node")) AS weight\(raw: step == 1 ? "" : ", \(inflow) AS inflow")"
+            edges += " \(raw: from) JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
+            edges += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
+            edges += " \(raw: value("a", "s", "g.node"))"
+            edges += " CROSS JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "c.model_id", layer: "l.layer"))"
+            edges += " \(raw: value("b", "l", "w.target"))"
             // Every outgoing edge carries the same source value, so the strongest are those
             // with the largest weight × value into an active target.
-            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold"
+            edges += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold"
         }
+        candidates += " FROM (\(edges)) AS g"
         candidates += " UNION ALL \(derivedCandidates(step, walk))"
         return "SELECT trace_id, layer, node, source, target, contribution, path, flow FROM (\(candidates)) WHERE rank <= \(bind: walk.top)"
     }
