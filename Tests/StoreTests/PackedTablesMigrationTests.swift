@@ -1,3 +1,4 @@
+import Engine
 import Foundation
 import GRDB
 @testable import Store
@@ -7,7 +8,8 @@ import TestSupport
 /// Migration 0014: a store of version 13's `dense_weights` and `node_label_statistics` rows
 /// packed into `dense_weight_rows` and `node_label_layer_statistics`, whose views of the old
 /// names give back every row inserted, bit for bit; groups that cannot be packed fail the
-/// migration. The packed-column functions read in place and refuse what is not a column.
+/// migration. Ingest's merge into a packed row gives the old upsert's numbers. The
+/// packed-column functions read in place and refuse what is not a column.
 @Suite struct PackedTablesMigrationTests {
     /// A store of version 13 holding `weights` (model 1, layer, target, source, weight) and
     /// `statistics` (model 1, tag, label, layer, node, count, active count, mean, m2, min, max).
@@ -104,6 +106,52 @@ import TestSupport
         let gapped = try version13Store(at: gap, weights: weights, statistics: [])
         let error = #expect(throws: (any Error).self) { try SchemaMigrator.migrate(gapped, path: gap) }
         #expect("\(error.map { "\($0)" } ?? "")".contains("ipg_pack_float32: position 1 missing"))
+    }
+
+    /// Ingest merges a batch into a packed row with the arithmetic of the per-node upsert the
+    /// unpacked table had (its SQL, as builds before 0014 ran it, is the reference): equal bits.
+    @Test func aBatchMergesIntoAPackedRowAsTheOldUpsertMergedEachNode() throws {
+        // Seeded; over 64 nodes a merge that rounds another way (say mean + Δ·m/n) differs at some.
+        var generator = SeededGenerator(seed: 14)
+        func statistics(traces: Int) -> [RunningNodeStatistics] {
+            (0..<64).map { node in
+                var running = RunningNodeStatistics()
+                for _ in 0..<traces {
+                    let value = node == 0 ? 0 : Double(Float.random(in: -3...3, using: &generator))
+                    running.add(value, active: abs(value) > 0.5)
+                }
+                return running
+            }
+        }
+        let stored = statistics(traces: 13), batch = statistics(traces: 5)
+        let queue = try DatabaseQueue()
+        let upserted = try queue.write { db in
+            try db.execute(sql: "CREATE TABLE s (node INTEGER PRIMARY KEY, count INTEGER NOT NULL, active_count INTEGER NOT NULL, mean REAL NOT NULL, m2 REAL NOT NULL, minimum REAL NOT NULL, maximum REAL NOT NULL)")
+            for rows in [stored, batch] {
+                for (node, a) in rows.enumerated() {
+                    try db.execute(sql: """
+                        INSERT INTO s (node, count, active_count, mean, m2, minimum, maximum) VALUES (?, ?, ?, ?, ?, ?, ?)
+                        ON CONFLICT (node) DO UPDATE SET
+                            count = count + excluded.count,
+                            active_count = active_count + excluded.active_count,
+                            mean = (mean * count + excluded.mean * excluded.count) / (count + excluded.count),
+                            m2 = m2 + excluded.m2 + (excluded.mean - mean) * (excluded.mean - mean) * count * excluded.count / (count + excluded.count),
+                            minimum = min(minimum, excluded.minimum),
+                            maximum = max(maximum, excluded.maximum)
+                        """, arguments: [node, a.count, a.activeCount, a.mean, a.m2, a.minimum, a.maximum])
+                }
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM s ORDER BY node")
+        }
+        var packed = LabelLayerStatistics(stored[...])
+        packed.merge(LabelLayerStatistics(batch[...]))
+        #expect(packed.count == 18)
+        for (node, row) in upserted.enumerated() {
+            #expect(row["count"] as Int == packed.count && row["active_count"] as Int == Int(packed.activeCounts[node]))
+            #expect((row["mean"] as Double).bitPattern == packed.means[node].bitPattern, "node \(node)")
+            #expect((row["m2"] as Double).bitPattern == packed.m2s[node].bitPattern, "node \(node)")
+            #expect(row["minimum"] as Double == packed.minima[node] && row["maximum"] as Double == packed.maxima[node])
+        }
     }
 
     @Test func packedColumnFunctionsReadInPlaceAndRefuseWhatIsNotAColumn() throws {
