@@ -40,7 +40,7 @@ import TestSupport
             try ["SELECT id, model_id, run_id, tag, input_index, true_label, predicted_label, confidence, parent_tag, parent_index, hex(explicit_edges), value_block, value_row, hex(explicit_input_hash) FROM traces ORDER BY id",
                  "SELECT * FROM value_blocks ORDER BY block, layer",
                  "SELECT block, layer, hex(norms) FROM value_block_norms ORDER BY block, layer",
-                 "SELECT * FROM node_label_statistics ORDER BY model_id, tag, label, layer, node"]
+                 "SELECT model_id, tag, label, layer, count, hex(active_counts), hex(means), hex(m2s), hex(minima), hex(maxima) FROM node_label_layer_statistics ORDER BY model_id, tag, label, layer"]
                 .flatMap { sql in try Row.fetchAll(db, sql: sql).map(\.description) }
         }
     }
@@ -69,7 +69,7 @@ import TestSupport
         #expect(try indexes(database) == ["traces_by_input", "traces_by_parent", "traces_by_prediction"])
         let store = try ProvenanceStore(path: database)
         #expect(try indexes(database) == ["traces_by_input", "traces_by_parent"])
-        #expect(try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: "SELECT max(version) FROM migrations") } == 13)
+        #expect(try DatabaseQueue(path: database).read { try Int.fetchOne($0, sql: "SELECT max(version) FROM migrations") } == 14)
         #expect(try rows(database) == expectedRows)
         let migratedAnswers = try answers(database)
         #expect(migratedAnswers == expectedAnswers)

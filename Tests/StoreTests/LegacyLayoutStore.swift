@@ -44,10 +44,32 @@ enum LegacyLayoutStore {
             if version >= 4 {
                 var statistics = BatchStatistics(topology: topology)
                 for trace in traces { statistics.add(PreparedTrace(trace, topology: topology)) }
+                // Per label, this build merges into packed rows (migration 0014): a temporary
+                // table of them, unpacked into the per-node rows those builds kept.
+                try db.execute(sql: """
+                    CREATE TEMP TABLE node_label_layer_statistics (model_id, tag, label, layer, count, active_counts, means, m2s, minima, maxima,
+                        PRIMARY KEY (model_id, tag, label, layer))
+                    """)
                 try statistics.merge(into: db, modelID: modelID)
+                try unpackLabelStatistics(in: db)
             }
         }
         try queue.close()
+    }
+
+    /// The temporary packed per-label statistics as `node_label_statistics` rows, one per node.
+    private static func unpackLabelStatistics(in db: Database) throws {
+        for row in try Row.fetchAll(db, sql: "SELECT * FROM temp.node_label_layer_statistics") {
+            guard let packed = LabelLayerStatistics(row: row) else { throw DatabaseError(message: "unpacked label statistics in the legacy store") }
+            for node in packed.means.indices {
+                try db.execute(sql: """
+                    INSERT INTO node_label_statistics (model_id, tag, label, layer, node, count, active_count, mean, m2, minimum, maximum)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [row["model_id"], row["tag"], row["label"], row["layer"], node, packed.count, Int(packed.activeCounts[node]),
+                                     packed.means[node], packed.m2s[node], packed.minima[node], packed.maxima[node]])
+            }
+        }
+        try db.execute(sql: "DROP TABLE temp.node_label_layer_statistics")
     }
 
     /// The model's rows as builds before `layer_sources` and `layer_kernels` wrote them: the

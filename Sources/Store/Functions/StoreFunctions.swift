@@ -61,9 +61,10 @@ import IPG
 /// alike at full and summary resolution (`layers.resolution`, migration 0010); the elements of a
 /// summarised layer (its map, its edges) are not stored, and functions that need them fail
 /// saying so. A derived layer reads its source's values. A dense edge of a trace is then
-/// `dense_weights.weight * ipg_node(…source layer and node…)`. The last few decoded blocks are
-/// kept per connection (`ValueBlockCache`), so a scan decodes a block of a layer once for its
-/// traces, and only the layers it names.
+/// `ipg_float32_at(dense_weight_rows.weights, source) * ipg_node(…source layer and node…)`
+/// (`PackedArrayFunctions`). The last few decoded blocks are kept per connection
+/// (`ValueBlockCache`), so a scan decodes a block of a layer once for its traces, and only the
+/// layers it names.
 enum StoreFunctions {
     static func register(in db: Database) {
         let cache = ValueBlockCache(db: db)
@@ -110,5 +111,6 @@ enum StoreFunctions {
         ValueBlockRewrite.register(in: db)
         InputHashMigration.register(in: db)
         BlockNormFunctions.register(in: db)
+        PackedArrayFunctions.register(in: db)
     }
 }

@@ -30,7 +30,7 @@ enum ModelRegistry {
             INSERT INTO layers (model_id, layer, name, kind, activation, threshold, node_count, node_size, source_layer, edge_rule, resolution)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
-        let weightStatement = try db.makeStatement(sql: "INSERT INTO dense_weights (model_id, layer, target, source, weight) VALUES (?, ?, ?, ?, ?)")
+        let weightStatement = try db.makeStatement(sql: "INSERT INTO dense_weight_rows (model_id, layer, target, weights) VALUES (?, ?, ?, ?)")
         let sourceStatement = try db.makeStatement(sql: """
             INSERT INTO layer_sources (model_id, layer, position, source_layer, edge_rule, channel_offset) VALUES (?, ?, ?, ?, ?, ?)
             """)
@@ -51,9 +51,8 @@ enum ModelRegistry {
             if case .dense(let weights) = layer.edgeRule, let source = layer.source {
                 let sources = topology.layers[source].nodeCount
                 for target in 0..<layer.nodeCount {
-                    for sourceNode in 0..<sources {
-                        try weightStatement.execute(arguments: [modelID, layer.index, target, sourceNode, Double(weights[target * sources + sourceNode])])
-                    }
+                    let row = weights[(target * sources)..<((target + 1) * sources)].lazy.map(Double.init)
+                    try weightStatement.execute(arguments: [modelID, layer.index, target, PackedArray.pack(row, as: .float32)])
                 }
             }
         }

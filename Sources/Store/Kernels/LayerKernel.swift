@@ -4,7 +4,7 @@ import IPG
 /// The weights a layer's edges need beyond its source's node values, as the `layer_kernels`
 /// table keeps them once per model (migration 0007): a convolution's kernel with its geometry,
 /// or a batch-norm (or activation-only) layer's per-channel scale. Dense weights live in
-/// `dense_weights`; pooling and reshape layers need none.
+/// `dense_weight_rows` (migration 0014); pooling and reshape layers need none.
 struct LayerKernel: Equatable {
     /// A convolution's geometry; nil for channel scales.
     var geometry: ConvolutionGeometry?

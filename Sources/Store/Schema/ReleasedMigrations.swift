@@ -18,6 +18,7 @@ enum ReleasedMigrations {
         11: ["ca2b4557debf598b41e616b06ffebe77c8f83619c5b9493d422fba85b03d2acd"],
         12: ["249f2ad400f16619ad53d8014cce4c436f628b3e29f06f123361e07812607d98"],
         13: ["ffe0bacf168474bd061b157a6d54a0cdf95f6b4381419c69211d4675343ec6ad"],
+        14: ["f91d5f45f95447b8214d07973d100fd1c57d7f64488b8d253dc36e8bd971c33e"],
     ]
 
     /// Whether a store that recorded `sha256` for `migration` may be used by this build.

@@ -7,7 +7,8 @@ import IPG
 /// trace's node values are added once, to its label's statistics; a tag's are those of its
 /// unlabelled traces merged with its labels' (one merge per label and node per batch, instead of
 /// a second update per node and trace). `merge(into:)` folds them into the stored rows (Chan et
-/// al.'s parallel update), in the ingest's transaction.
+/// al.'s parallel update), in the ingest's transaction: per node for tags, per layer's packed
+/// row for labels (`LabelLayerStatistics`).
 struct BatchStatistics {
     let topology: ModelTopology
     /// Per tag, per node of the layer table: its unlabelled traces only.
@@ -71,9 +72,15 @@ struct BatchStatistics {
                 try layerStatement.execute(arguments: [modelID, tag, layer, totals.count, totals.activeNodes, totals.activationSum])
             }
         }
-        let labelStatement = try db.makeStatement(sql: Self.upsert(table: "node_label_statistics", keys: ["model_id", "tag", "label", "layer", "node"]))
         for (position, key) in labelNodes.keys.enumerated() {
-            try write(labelNodes.rows[position]) { try labelStatement.execute(arguments: [modelID, key.tag, key.label] + $0) }
+            var first = 0
+            for layer in topology.layers {
+                let nodes = labelNodes.rows[position][first..<(first + layer.nodeCount)]
+                first += layer.nodeCount
+                // Every trace of a (tag, label) adds to each of its nodes: all or none counted.
+                guard nodes.contains(where: { $0.count > 0 }) else { continue }
+                try LabelLayerStatistics.merge(LabelLayerStatistics(nodes), modelID: modelID, tag: key.tag, label: key.label, layer: layer.index, in: db)
+            }
         }
     }
 

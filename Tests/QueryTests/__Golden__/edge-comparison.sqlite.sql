@@ -13,13 +13,13 @@ JOIN layers l ON l.model_id = t.model_id AND l.layer = ? AND l.edge_rule = 'dens
 JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer
 WHERE (t.tag = ?)
 GROUP BY t.model_id, t.true_label)
-SELECT r.model_id AS model_id, r.label AS label, l.layer AS layer, l.source_layer AS source_layer, w.source AS source, w.target AS target, r.traces AS traces, r.n AS n, w.weight * r.mean AS mean, w.weight * w.weight * r.m2 AS m2, k.value AS active, min(w.weight * r.minimum, w.weight * r.maximum) AS minimum, max(w.weight * r.minimum, w.weight * r.maximum) AS maximum
+SELECT r.model_id AS model_id, r.label AS label, l.layer AS layer, l.source_layer AS source_layer, r.node AS source, w.target AS target, r.traces AS traces, r.n AS n, ipg_float32_at(w.weights, r.node) * r.mean AS mean, ipg_float32_at(w.weights, r.node) * ipg_float32_at(w.weights, r.node) * r.m2 AS m2, k.value AS active, min(ipg_float32_at(w.weights, r.node) * r.minimum, ipg_float32_at(w.weights, r.node) * r.maximum) AS minimum, max(ipg_float32_at(w.weights, r.node) * r.minimum, ipg_float32_at(w.weights, r.node) * r.maximum) AS maximum
 FROM e
 CROSS JOIN json_each(e.activity) AS k
 CROSS JOIN layers l ON l.model_id = e.model_id AND l.layer = ?
 CROSS JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer
-CROSS JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.target = (k.key) / (s.node_count) AND w.source = k.key % s.node_count
-CROSS JOIN r ON r.model_id = e.model_id AND r.node = w.source AND r.label = e.label) UNION ALL
+CROSS JOIN dense_weight_rows w ON w.model_id = l.model_id AND w.layer = l.layer AND w.target = (k.key) / (s.node_count)
+CROSS JOIN r ON r.model_id = e.model_id AND r.node = k.key % s.node_count AND r.label = e.label) UNION ALL
 SELECT *
 FROM (SELECT g.model_id AS model_id, g.label AS label, g.layer AS layer, g.source_layer AS source_layer, CAST(json_extract(j.value, '$[0]') AS INTEGER) AS source, CAST(json_extract(j.value, '$[1]') AS INTEGER) AS target, json_extract(j.value, '$[2]') AS traces, json_extract(j.value, '$[2]') AS n, json_extract(j.value, '$[3]') AS mean, json_extract(j.value, '$[4]') AS m2, json_extract(j.value, '$[5]') AS active, json_extract(j.value, '$[6]') AS minimum, json_extract(j.value, '$[7]') AS maximum
 FROM (SELECT t.model_id AS model_id, t.true_label AS label, l.layer AS layer, s.layer AS source_layer, ipg_edge_stats(t.value_block, t.value_row, ls.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights, CASE WHEN l.kind IN ('add', 'concat') THEN ls.channel_offset END) AS stats
@@ -43,13 +43,13 @@ JOIN layers l ON l.model_id = t.model_id AND l.layer = ? AND l.edge_rule = 'dens
 JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer
 WHERE (t.tag = ?)
 GROUP BY t.model_id, t.true_label)
-SELECT r.model_id AS model_id, r.label AS label, l.layer AS layer, l.source_layer AS source_layer, w.source AS source, w.target AS target, r.traces AS traces, r.n AS n, w.weight * r.mean AS mean, w.weight * w.weight * r.m2 AS m2, k.value AS active, min(w.weight * r.minimum, w.weight * r.maximum) AS minimum, max(w.weight * r.minimum, w.weight * r.maximum) AS maximum
+SELECT r.model_id AS model_id, r.label AS label, l.layer AS layer, l.source_layer AS source_layer, r.node AS source, w.target AS target, r.traces AS traces, r.n AS n, ipg_float32_at(w.weights, r.node) * r.mean AS mean, ipg_float32_at(w.weights, r.node) * ipg_float32_at(w.weights, r.node) * r.m2 AS m2, k.value AS active, min(ipg_float32_at(w.weights, r.node) * r.minimum, ipg_float32_at(w.weights, r.node) * r.maximum) AS minimum, max(ipg_float32_at(w.weights, r.node) * r.minimum, ipg_float32_at(w.weights, r.node) * r.maximum) AS maximum
 FROM e
 CROSS JOIN json_each(e.activity) AS k
 CROSS JOIN layers l ON l.model_id = e.model_id AND l.layer = ?
 CROSS JOIN layers s ON s.model_id = l.model_id AND s.layer = l.source_layer
-CROSS JOIN dense_weights w ON w.model_id = l.model_id AND w.layer = l.layer AND w.target = (k.key) / (s.node_count) AND w.source = k.key % s.node_count
-CROSS JOIN r ON r.model_id = e.model_id AND r.node = w.source AND r.label = e.label) UNION ALL
+CROSS JOIN dense_weight_rows w ON w.model_id = l.model_id AND w.layer = l.layer AND w.target = (k.key) / (s.node_count)
+CROSS JOIN r ON r.model_id = e.model_id AND r.node = k.key % s.node_count AND r.label = e.label) UNION ALL
 SELECT *
 FROM (SELECT g.model_id AS model_id, g.label AS label, g.layer AS layer, g.source_layer AS source_layer, CAST(json_extract(j.value, '$[0]') AS INTEGER) AS source, CAST(json_extract(j.value, '$[1]') AS INTEGER) AS target, json_extract(j.value, '$[2]') AS traces, json_extract(j.value, '$[2]') AS n, json_extract(j.value, '$[3]') AS mean, json_extract(j.value, '$[4]') AS m2, json_extract(j.value, '$[5]') AS active, json_extract(j.value, '$[6]') AS minimum, json_extract(j.value, '$[7]') AS maximum
 FROM (SELECT t.model_id AS model_id, t.true_label AS label, l.layer AS layer, s.layer AS source_layer, ipg_edge_stats(t.value_block, t.value_row, ls.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights, CASE WHEN l.kind IN ('add', 'concat') THEN ls.channel_offset END) AS stats

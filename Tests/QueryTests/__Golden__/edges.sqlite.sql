@@ -10,13 +10,13 @@ JOIN layers s ON s.model_id = l.model_id AND s.layer = ls.source_layer LEFT
 JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
 CROSS JOIN json_each(ipg_edges(t.value_block, t.value_row, ls.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights, CASE WHEN l.kind IN ('add', 'concat') THEN ls.channel_offset END)) AS e
 WHERE json_extract(e.value, '$[3]') AND json_extract(e.value, '$[4]') UNION ALL
-SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution
+SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || sv.key AS source, l.layer || ':' || lv.key AS target, ipg_float32_at(w.weights, sv.key) * sv.value AS contribution
 FROM chosen t
 JOIN layers l ON l.model_id = t.model_id AND l.layer = ? AND l.edge_rule = 'dense'
 JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer
 CROSS JOIN json_each(ipg_nodes(t.value_block, t.value_row, l.layer, l.node_size)) AS lv
+CROSS JOIN dense_weight_rows w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key
 CROSS JOIN json_each(ipg_nodes(t.value_block, t.value_row, s.layer, s.node_size)) AS sv
-CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key
 WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold) AS r
 ORDER BY r.contribution DESC, r.input, r.trace, CAST(substr(r.target, 1, instr(r.target, ':') - 1) AS INTEGER), CAST(substr(r.target, instr(r.target, ':') + 1) AS INTEGER), CAST(substr(r.source, 1, instr(r.source, ':') - 1) AS INTEGER), CAST(substr(r.source, instr(r.source, ':') + 1) AS INTEGER)
 LIMIT ?

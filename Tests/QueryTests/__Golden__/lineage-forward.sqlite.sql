@@ -12,16 +12,17 @@ JOIN layers s ON s.model_id = l.model_id AND s.layer = ls.source_layer LEFT
 JOIN layer_kernels k ON k.model_id = l.model_id AND k.layer = l.layer
 CROSS JOIN json_each(ipg_edges(c.value_block, c.value_row, ls.edge_rule, s.layer, s.node_size, s.threshold, l.layer, l.node_size, l.threshold, k.geometry, k.weights, CASE WHEN l.kind IN ('add', 'concat') THEN ls.channel_offset END)) AS e), step0(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT c.id, ? AS layer, ? AS node, NULL, NULL, NULL, NULL, NULL
 FROM chosen c), step1(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
-FROM (SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' -> ' || l.layer || ':' || w.target AS path, w.weight * a.value AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
-ORDER BY w.weight * a.value DESC) AS rank
+FROM (SELECT g.trace_id, g.target_layer AS layer, g.target AS node, g.layer || ':' || g.node AS source, g.target_layer || ':' || g.target AS target, g.weight * g.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' -> ' || g.target_layer || ':' || g.target AS path, g.weight * g.value AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
+ORDER BY g.weight * g.value DESC) AS rank
+FROM (SELECT g.trace_id, g.layer, g.node, g.path, g.flow, l.layer AS target_layer, w.target AS target, a.value AS value, ipg_float32_at(w.weights, g.node) AS weight
 FROM step0 g
 JOIN chosen c ON c.id = g.trace_id
 JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer
 JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'
 JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer AND a.node = g.node
-CROSS JOIN dense_weights w INDEXED BY dense_weights_by_source ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node
+CROSS JOIN dense_weight_rows w ON w.model_id = c.model_id AND w.layer = l.layer
 JOIN vals b ON b.trace_id = g.trace_id AND b.layer = l.layer AND b.node = w.target
-WHERE ? >= 1 AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold UNION ALL
+WHERE ? >= 1 AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold) AS g UNION ALL
 SELECT g.trace_id, l.layer AS layer, e.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || e.target AS target, e.contribution AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' -> ' || l.layer || ':' || e.target AS path, e.contribution AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
 ORDER BY e.contribution DESC) AS rank
 FROM step0 g

@@ -24,15 +24,16 @@ CROSS JOIN json_each(ipg_edges(c.value_block, c.value_row, ls.edge_rule, s.layer
 FROM layers
 WHERE model_id = c.model_id) AS layer, c.predicted_label AS node, NULL, NULL, NULL, NULL, NULL
 FROM chosen c), step1(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
-FROM (SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || w.source AS path, w.weight * a.value AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
-ORDER BY w.weight * a.value DESC) AS rank
+FROM (SELECT g.trace_id, g.source_layer AS layer, g.source AS node, g.source_layer || ':' || g.source AS source, g.layer || ':' || g.node AS target, g.weight * g.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || g.source_layer || ':' || g.source AS path, g.weight * g.value AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
+ORDER BY g.weight * g.value DESC) AS rank
+FROM (SELECT g.trace_id, g.layer, g.node, g.path, g.flow, s.layer AS source_layer, a.node AS source, a.value AS value, ipg_float32_at(w.weights, a.node) AS weight
 FROM step0 g
 JOIN chosen c ON c.id = g.trace_id
 JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
 JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
-JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node
-JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer AND a.node = w.source
-WHERE ? >= 1 AND abs(a.value) > s.threshold UNION ALL
+JOIN dense_weight_rows w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node
+JOIN vals a ON a.trace_id = g.trace_id AND a.layer = l.source_layer
+WHERE ? >= 1 AND abs(a.value) > s.threshold) AS g UNION ALL
 SELECT g.trace_id, s.layer AS layer, e.source AS node, s.layer || ':' || e.source AS source, g.layer || ':' || g.node AS target, e.contribution AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || e.source AS path, e.contribution AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
 ORDER BY e.contribution DESC) AS rank
 FROM step0 g
@@ -41,15 +42,16 @@ JOIN derived e ON e.trace_id = g.trace_id AND e.layer = g.layer AND e.target = g
 JOIN layers s ON s.model_id = c.model_id AND s.layer = e.source_layer
 WHERE ? >= 1 AND e.source_active)
 WHERE rank <= ?), step2(trace_id, layer, node, source, target, contribution, path, flow) AS MATERIALIZED (SELECT trace_id, layer, node, source, target, contribution, path, flow
-FROM (SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target, w.weight * a.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || w.source AS path, g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)), 0) AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
-ORDER BY w.weight * a.value DESC) AS rank
+FROM (SELECT g.trace_id, g.source_layer AS layer, g.source AS node, g.source_layer || ':' || g.source AS source, g.layer || ':' || g.node AS target, g.weight * g.value AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || g.source_layer || ':' || g.source AS path, g.flow * g.weight * g.value / NULLIF(SUM(g.weight * g.value) OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)), 0) AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
+ORDER BY g.weight * g.value DESC) AS rank
+FROM (SELECT g.trace_id, g.layer, g.node, g.path, g.flow, s.layer AS source_layer, a.node AS source, a.value AS value, ipg_float32_at(w.weights, a.node) AS weight
 FROM step1 g
 JOIN chosen c ON c.id = g.trace_id
 JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer
 JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer
-JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node
-JOIN vals a ON a.trace_id = g.trace_id AND a.layer = s.layer AND a.node = w.source
-WHERE ? >= 2 AND abs(a.value) > s.threshold UNION ALL
+JOIN dense_weight_rows w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node
+JOIN vals a ON a.trace_id = g.trace_id AND a.layer = l.source_layer
+WHERE ? >= 2 AND abs(a.value) > s.threshold) AS g UNION ALL
 SELECT g.trace_id, s.layer AS layer, e.source AS node, s.layer || ':' || e.source AS source, g.layer || ':' || g.node AS target, e.contribution AS contribution, COALESCE(g.path, g.layer || ':' || g.node) || ' <- ' || s.layer || ':' || e.source AS path, g.flow * e.contribution / NULLIF(SUM(e.contribution) OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)), 0) AS flow, RANK() OVER (PARTITION BY g.trace_id, COALESCE(g.path, g.layer || ':' || g.node)
 ORDER BY e.contribution DESC) AS rank
 FROM step1 g

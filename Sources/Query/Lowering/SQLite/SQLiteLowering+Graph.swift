@@ -52,14 +52,16 @@ extension SQLiteLowering.Conditions {
         sql += " \(raw: Self.derivedEdgeJoins(trace: "t", alias: "e"))"
         sql += " WHERE \(raw: part(.sourceActive)) AND \(raw: part(.targetActive))"
         sql += " UNION ALL"
-        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || w.source AS source, l.layer || ':' || w.target AS target, w.weight * sv.value AS contribution"
+        let weight = Spelling.denseWeight("w", source: "sv.key")
+        sql += " SELECT t.id AS trace, t.tag AS tag, t.input_index AS input, s.layer || ':' || sv.key AS source, l.layer || ':' || lv.key AS target, \(raw: weight) * sv.value AS contribution"
         sql += " FROM chosen t JOIN layers l ON l.model_id = t.model_id AND l.layer = \(bind: layer) AND l.edge_rule = 'dense'"
         sql += " JOIN layers s ON s.model_id = t.model_id AND s.layer = l.source_layer"
         // Edges of the IPG join active nodes only (units: |value| above the threshold): each
-        // trace's active targets and sources first (CROSS JOIN keeps that order), then the
-        // weight of each pair by primary key.
-        sql += " CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "l", alias: "lv")) CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "s", alias: "sv"))"
-        sql += " CROSS JOIN dense_weights w ON w.model_id = t.model_id AND w.layer = l.layer AND w.target = lv.key AND w.source = sv.key"
+        // trace's active targets, each one's row of weights (by primary key), then the active
+        // sources, whose weights the row gives by position (CROSS JOIN keeps that order).
+        sql += " CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "l", alias: "lv"))"
+        sql += " CROSS JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "t.model_id", layer: "l.layer", target: "lv.key"))"
+        sql += " CROSS JOIN \(raw: Spelling.nodeValueRows(trace: "t", layer: "s", alias: "sv"))"
         sql += " WHERE abs(lv.value) > l.threshold AND abs(sv.value) > s.threshold"
         return sql
     }
@@ -152,47 +154,63 @@ extension SQLiteLowering.Conditions {
         let partition = "PARTITION BY g.trace_id, \(reached)"
         let window = "OVER (\(partition))"
         var candidates: SQLFragment
+        // The dense edges leaving the path's node (forward) or entering it (backward) come from
+        // a subquery `g` holding the path's columns, the other end's and the edge's weight:
+        // the windows then sort numbers, not the rows of weights the weights are read from.
+        let from = "FROM step\(step - 1) g JOIN chosen c ON c.id = g.trace_id"
+        let path = "g.trace_id, g.layer, g.node, g.path, g.flow"
+        var edges: SQLFragment
         switch walk.direction {
         case .backward:
             // A contrast's first edges go into the difference of the predicted and the true
-            // class's outputs: weight into the first minus weight into the second (v).
+            // class's outputs: weight into the first minus weight into the second.
             let contrast = walk.contrast && step == 1
-            let weight = contrast ? "(w.weight - v.weight)" : "w.weight"
-            let start = contrast ? "g.layer || ':' || g.node || ' - ' || g.layer || ':' || c.true_label" : reached
+            let weight = contrast ? "(g.weight - g.true_weight)" : "g.weight"
+            let start = contrast ? "g.layer || ':' || g.node || ' - ' || g.layer || ':' || g.true_label" : reached
             // Flow: the path's flow times this edge's share of the node's inflow, the sum of
             // the same window.
-            let flow = step == 1 ? "\(weight) * a.value" : "g.flow * w.weight * a.value / NULLIF(SUM(w.weight * a.value) \(window), 0)"
-            candidates = "SELECT g.trace_id, s.layer AS layer, w.source AS node, s.layer || ':' || w.source AS source, g.layer || ':' || g.node AS target,"
-            candidates += " \(raw: weight) * a.value AS contribution, \(raw: start) || ' <- ' || s.layer || ':' || w.source AS path, \(raw: flow) AS flow,"
-            candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: weight) * a.value DESC) AS rank"
-            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
-            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
-            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
-            candidates += " JOIN dense_weights w ON w.model_id = c.model_id AND w.layer = g.layer AND w.target = g.node"
-            if contrast { candidates += " JOIN dense_weights v ON v.model_id = c.model_id AND v.layer = g.layer AND v.target = c.true_label AND v.source = w.source" }
-            candidates += " \(raw: value("a", "s", "w.source"))"
-            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold"
+            let flow = step == 1 ? "\(weight) * g.value" : "g.flow * g.weight * g.value / NULLIF(SUM(g.weight * g.value) \(window), 0)"
+            candidates = "SELECT g.trace_id, g.source_layer AS layer, g.source AS node, g.source_layer || ':' || g.source AS source, g.layer || ':' || g.node AS target,"
+            candidates += " \(raw: weight) * g.value AS contribution, \(raw: start) || ' <- ' || g.source_layer || ':' || g.source AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY \(raw: weight) * g.value DESC) AS rank"
+            // From each active source a, through the node's row of weights w (and, in a
+            // contrast, the true class's row v), the weight at the source's position. (a by
+            // l's source layer, which the planner knows before s: by trace and layer.)
+            edges = "SELECT \(raw: path), s.layer AS source_layer, a.node AS source, a.value AS value,"
+            edges += " \(raw: Spelling.denseWeight("w", source: "a.node")) AS weight"
+            if contrast { edges += ", c.true_label AS true_label, \(raw: Spelling.denseWeight("v", source: "a.node")) AS true_weight" }
+            edges += " \(raw: from) JOIN layers l ON l.model_id = c.model_id AND l.layer = g.layer"
+            edges += " JOIN layers s ON s.model_id = c.model_id AND s.layer = l.source_layer"
+            edges += " JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "c.model_id", layer: "g.layer", target: "g.node"))"
+            if contrast { edges += " JOIN \(raw: Spelling.denseWeightRows(alias: "v", model: "c.model_id", layer: "g.layer", target: "c.true_label"))" }
+            edges += " JOIN vals a ON a.trace_id = g.trace_id AND a.layer = l.source_layer"
+            edges += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold"
         case .forward:
             // Flow: the path's flow times this edge's share of the inflow of the node it leaves
             // (the sum of that node's active incoming contributions, p its source layer).
-            let inflow = "(SELECT SUM(v.weight * x.value) FROM layers p JOIN dense_weights v ON v.model_id = p.model_id AND v.layer = s.layer AND v.target = g.node "
-                + value("x", "p", "v.source") + " WHERE p.model_id = c.model_id AND p.layer = s.source_layer AND abs(x.value) > p.threshold)"
-            let flow = step == 1 ? "w.weight * a.value" : "g.flow * w.weight * a.value / NULLIF(\(inflow), 0)"
-            candidates = "SELECT g.trace_id, l.layer AS layer, w.target AS node, g.layer || ':' || g.node AS source, l.layer || ':' || w.target AS target,"
-            candidates += " w.weight * a.value AS contribution, \(raw: reached) || ' -> ' || l.layer || ':' || w.target AS path, \(raw: flow) AS flow,"
-            candidates += " RANK() OVER (\(raw: partition) ORDER BY w.weight * a.value DESC) AS rank"
-            // Weights found by source, not by target (the primary key), once the layer is known
-            // (CROSS JOIN keeps SQLite's planner from reading the weights first).
-            candidates += " FROM step\(raw: String(step - 1)) g JOIN chosen c ON c.id = g.trace_id"
-            candidates += " JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
-            candidates += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
-            candidates += " \(raw: value("a", "s", "g.node"))"
-            candidates += " CROSS JOIN dense_weights w INDEXED BY dense_weights_by_source ON w.model_id = c.model_id AND w.layer = l.layer AND w.source = g.node"
-            candidates += " \(raw: value("b", "l", "w.target"))"
+            let inflow = "(SELECT SUM(\(Spelling.denseWeight("v", source: "x.node")) * x.value) FROM layers p"
+                + " JOIN \(Spelling.denseWeightRows(alias: "v", model: "p.model_id", layer: "s.layer", target: "g.node"))"
+                + " JOIN vals x ON x.trace_id = g.trace_id AND x.layer = p.layer"
+                + " WHERE p.model_id = c.model_id AND p.layer = s.source_layer AND abs(x.value) > p.threshold)"
+            let flow = step == 1 ? "g.weight * g.value" : "g.flow * g.weight * g.value / NULLIF(g.inflow, 0)"
+            candidates = "SELECT g.trace_id, g.target_layer AS layer, g.target AS node, g.layer || ':' || g.node AS source, g.target_layer || ':' || g.target AS target,"
+            candidates += " g.weight * g.value AS contribution, \(raw: reached) || ' -> ' || g.target_layer || ':' || g.target AS path, \(raw: flow) AS flow,"
+            candidates += " RANK() OVER (\(raw: partition) ORDER BY g.weight * g.value DESC) AS rank"
+            // The node's weights to every target of the layer: its position in each target's
+            // row, once the layer is known (CROSS JOIN keeps SQLite's planner from reading
+            // the weights first).
+            edges = "SELECT \(raw: path), l.layer AS target_layer, w.target AS target, a.value AS value,"
+            edges += " \(raw: Spelling.denseWeight("w", source: "g.node")) AS weight\(raw: step == 1 ? "" : ", \(inflow) AS inflow")"
+            edges += " \(raw: from) JOIN layers s ON s.model_id = c.model_id AND s.layer = g.layer"
+            edges += " JOIN layers l ON l.model_id = c.model_id AND l.source_layer = g.layer AND l.edge_rule = 'dense'"
+            edges += " \(raw: value("a", "s", "g.node"))"
+            edges += " CROSS JOIN \(raw: Spelling.denseWeightRows(alias: "w", model: "c.model_id", layer: "l.layer"))"
+            edges += " \(raw: value("b", "l", "w.target"))"
             // Every outgoing edge carries the same source value, so the strongest are those
             // with the largest weight × value into an active target.
-            candidates += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold"
+            edges += " WHERE \(bind: walk.depth) >= \(raw: String(step)) AND abs(a.value) > s.threshold AND abs(b.value) > l.threshold"
         }
+        candidates += " FROM (\(edges)) AS g"
         candidates += " UNION ALL \(derivedCandidates(step, walk))"
         return "SELECT trace_id, layer, node, source, target, contribution, path, flow FROM (\(candidates)) WHERE rank <= \(bind: walk.top)"
     }

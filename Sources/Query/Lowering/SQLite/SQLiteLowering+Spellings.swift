@@ -89,6 +89,16 @@ extension SQLiteLowering {
             "json_each(ipg_nodes(\(traceValues(t)), \(l).layer, \(l).node_size)) AS \(alias)"
         }
 
+        /// A dense layer's weights into one target: `dense_weight_rows` (one row per layer and
+        /// target), joined as `alias` on model `model`, layer `layer` and, when given, `target`.
+        static func denseWeightRows(alias: String, model: String, layer: String, target: String? = nil) -> String {
+            "dense_weight_rows \(alias) ON \(alias).model_id = \(model) AND \(alias).layer = \(layer)" + (target.map { " AND \(alias).target = \($0)" } ?? "")
+        }
+
+        /// The weight from source node `source` (an SQL expression) in the `dense_weight_rows`
+        /// row `rows`, read in place.
+        static func denseWeight(_ rows: String, source: String) -> String { "ipg_float32_at(\(rows).weights, \(source))" }
+
         /// Per (target, source) pair of dense layer `l` from layer `s`, the traces of a group in
         /// which both nodes are active, as a JSON array indexed target × source count + source.
         static func edgeActivity(source s: String, target l: String) -> String {
