@@ -148,6 +148,61 @@ struct ClickHouseForensicsTests {
         }
     }
 
+    /// A CNN's channel maps: a node's value is its map's mean on both backends (node values,
+    /// class statistics, nearest neighbours in a conv layer), and the report (no paths: not
+    /// dense) is SQLite's.
+    @Test func convMapsAreTheirMeansAsOnSQLite() throws {
+        let directory = try TemporaryDirectory()
+        // Half of the traces labelled as predicted, so that there are correct ones to find.
+        let (topology, captured) = try ConvStoreFixtures.traces("cnn2d", count: 16, seed: 3)
+        let traces = captured.map { trace in
+            var relabelled = trace
+            if trace.metadata.inputIndex % 2 == 0 { relabelled.metadata.trueLabel = trace.metadata.predictedLabel }
+            return relabelled
+        }
+        let path = try StoreFixtures.storeHolding(traces, topology: topology, in: directory)
+        let sqlite = try ProvenanceStore(path: path, access: .readOnly)
+        let servers = try ClickHouseServers.shared()
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("forensics_cnn"), cluster: servers.clusterName)
+        _ = try StreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 5).ingest([directory.path("traces.ipgz")])
+        let backend = try ClickHouseBackend(url: url, access: .readOnly)
+        let maps = topology.layers.filter { $0.nodeSize > 1 }.map(\.index)
+        #expect(!maps.isEmpty)
+        let id = { (store: any ProvenanceBackend, trace: Trace) throws -> Int64 in
+            try #require(try store.traceLocations(.address(tag: trace.metadata.tag, inputIndex: trace.metadata.inputIndex)).first?.id)
+        }
+        for trace in traces.prefix(3) {
+            for layer in topology.layers.indices {
+                let expected = try #require(try sqlite.nodeValues(trace: id(sqlite, trace), layer: layer))
+                let got = try #require(try backend.nodeValues(trace: id(backend, trace), layer: layer))
+                #expect(ClickHouseCommandTests.sameJSON(try Self.json(got), try Self.json(expected)), "layer \(layer)")
+            }
+        }
+        let layers = 0...(topology.layers.count - 1)
+        for label in Set(traces.compactMap(\.metadata.trueLabel)).sorted() {
+            let expected = try sqlite.classNodeStatistics(model: topology.fingerprint, tag: "clean", label: label, layers: layers)
+            let got = try backend.classNodeStatistics(model: topology.fingerprint, tag: "clean", label: label, layers: layers)
+            #expect(got.count == expected.count && !got.isEmpty)
+            for (a, b) in zip(got, expected) {
+                #expect(a.layer == b.layer && a.node == b.node && a.count == b.count)
+                #expect(abs(a.mean - b.mean) <= 1e-9 * max(1, abs(b.mean)) && abs(a.m2 - b.m2) <= 1e-9 * max(1, b.m2), "\(a) vs \(b)")
+            }
+        }
+        let subject = try #require(traces.first { $0.metadata.tag == "noisy" })
+        let point = try #require(try sqlite.nodeValues(trace: id(sqlite, subject), layer: maps[0]))
+        let request = { (store: any ProvenanceBackend) throws in
+            NearestTraceRequest(modelFingerprint: topology.fingerprint, layer: maps[0], point: point,
+                                classes: Array(0..<topology.layers.last!.nodeCount), count: 3, excluding: try id(store, subject))
+        }
+        let expected = try sqlite.nearestCorrectTraces(request(sqlite)).mapValues { try $0.map { ["trace": try Self.address(of: $0.id, in: sqlite), "distance": $0.distance] } }
+        let got = try backend.nearestCorrectTraces(request(backend)).mapValues { try $0.map { ["trace": try Self.address(of: $0.id, in: backend), "distance": $0.distance] } }
+        #expect(expected.values.contains { !$0.isEmpty })
+        #expect(ClickHouseCommandTests.sameJSON(try Self.json(got.mapKeys), try Self.json(expected.mapKeys)), "\(got) vs \(expected)")
+        let choice = TraceChoice.input(tag: "noisy", index: subject.metadata.inputIndex)
+        let report = try Self.addressed(Forensics(backend: backend).report(for: choice), in: backend)
+        #expect(ClickHouseCommandTests.sameJSON(report, try Self.addressed(Forensics(backend: sqlite).report(for: choice), in: sqlite)), "\(report)")
+    }
+
     /// `deepprov forensics --db clickhouse://…` prints SQLite's report (json; text with the
     /// trace ids aside) and writes the page; a trace id no trace has fails as on SQLite.
     @Test func theCommandRunsOnClickHouseAndRefusesAsOnSQLite() throws {
@@ -183,6 +238,11 @@ struct ClickHouseForensicsTests {
         try DeepProvProcess(arguments).finish()
     }
 
+    /// `value` written as JSON and read back (numbers as JSON numbers).
+    static func json(_ value: Any) throws -> Any {
+        try JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: value))
+    }
+
     static func address(_ trace: Trace) -> String { "\(trace.metadata.tag)/\(trace.metadata.inputIndex)" }
 
     static func address(of id: Int64, in backend: any ProvenanceBackend) throws -> String {
@@ -212,7 +272,11 @@ struct ClickHouseForensicsTests {
         var inputs: [String: [Double]] = [:]
         for (id, values) in pictures.inputs { inputs[try address(of: id, in: backend)] = values }
         let flows = pictures.inputFlows.map { ["class": $0.class, "flows": $0.flows] as [String: Any] }
-        let json = { (value: Any) throws -> Any in try JSONSerialization.jsonObject(with: JSONSerialization.data(withJSONObject: value)) }
         return (try json(inputs), try json(["flows": flows, "edges": pictures.edgeContributions] as [String: Any]))
     }
+}
+
+private extension Dictionary where Key == Int {
+    /// The same with text keys (JSON's).
+    var mapKeys: [String: Value] { Dictionary<String, Value>(uniqueKeysWithValues: map { ("\($0.key)", $0.value) }) }
 }

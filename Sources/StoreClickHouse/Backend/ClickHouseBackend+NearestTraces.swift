@@ -23,7 +23,7 @@ extension ClickHouseBackend {
             ORDER BY nearest_class, distance, trace_id LIMIT \(request.count) BY nearest_class
             FORMAT RowBinary
             """))
-        var found: [Int: [TraceDistance]] = [:]
+        var found = Dictionary(uniqueKeysWithValues: classes.map { ($0, [TraceDistance]()) })
         while !reader.atEnd {
             let id = try reader.int64(), label = Int(try reader.int64()), distance = try reader.float64()
             found[label, default: []].append(TraceDistance(id: id, distance: distance))
