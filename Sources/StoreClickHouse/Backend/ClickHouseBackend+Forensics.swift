@@ -3,7 +3,7 @@ import IPG
 import Store
 
 /// Forensics' reads on ClickHouse: trace locations by a few small lookups, node values and
-/// one class's node statistics by array functions over `layer_values` (each node's value its
+/// one class's node statistics by array functions and `-ForEach` aggregates over `layer_values` (each node's value its
 /// elements' mean, as the SQLite store's statistics see it).
 extension ClickHouseBackend {
     public func traceLocations(_ lookup: TraceLookup) throws -> [TraceLocation] {
@@ -52,27 +52,37 @@ extension ClickHouseBackend {
         return Self.means(values, nodeSize: layers[layer].nodeSize)
     }
 
-    /// Two scans of the class's traces: the sums per node, then the squared deviations from
-    /// their means (so a node whose values barely spread keeps its variance's digits).
+    /// One scan of the class's traces' values, of sums shifted by one of them: per node `k`, the
+    /// value of the class's first trace, `s1 = Σ(x − k)` and `s2 = Σ(x − k)²`, so the mean is `k + s1/n` and
+    /// `m2 = s2 − s1²/n` keeps its digits however small the spread is beside the mean (`k` lies
+    /// within the values). 18.16's `varPop` loses them, and its `varPopStableForEach` does not
+    /// cross a `Distributed` table.
     public func classNodeStatistics(model: String, tag: String, label: Int, layers: ClosedRange<Int>) throws -> [NodeClassStatistics] {
         guard let modelID = try modelIDs()[model], let topology = try storedTopology(modelID: modelID) else { return [] }
         let chosen = layers.clamped(to: 0...max(0, topology.layers.count - 1))
         guard !topology.layers.isEmpty, !chosen.isEmpty else { return [] }
-        let selection = "FROM \(table("traces")) WHERE model_id = \(modelID) AND tag = \(SQLLiteral.string(tag)) AND true_label = \(label)"
         let nodes = chosen.map { Self.nodeValuesExpression(layer: $0, in: topology) }
-        var reader = RowBinaryReader(try client.execute(
-            "SELECT count(), \(nodes.map { "sumForEach(\($0))" }.joined(separator: ", ")) \(selection) FORMAT RowBinary"))
+        let selection = "FROM \(table("traces")) WHERE model_id = \(modelID) AND tag = \(SQLLiteral.string(tag)) AND true_label = \(label)"
+        // The class's first trace (by id: the same shift, and the same rounding, every time).
+        guard let first = TabSeparated.rows(try client.execute("SELECT min(id), count() \(selection) FORMAT TabSeparated")).first,
+              first.count == 2, let firstID = UInt64(first[0]), first[1] != "0"
+        else { return [] }
+        var reader = RowBinaryReader(try client.execute("SELECT \(nodes.joined(separator: ", ")) \(selection) AND id = \(firstID) LIMIT 1 FORMAT RowBinary"))
+        guard !reader.atEnd else { return [] }
+        let shifts = try nodes.map { _ in try reader.float64Array() }
+        let sums = zip(nodes, shifts).map { values, shift in
+            let shifted = "arrayMap((x, k) -> x - k, \(values), \(Self.arrayLiteral(shift)))"
+            return "sumForEach(\(shifted)), sumForEach(arrayMap(d -> d * d, \(shifted)))"
+        }
+        reader = RowBinaryReader(try client.execute("SELECT count(), \(sums.joined(separator: ", ")) \(selection) FORMAT RowBinary"))
         let count = Int(try reader.uint64())
         guard count > 0 else { return [] }
-        let means = try nodes.map { _ in try reader.float64Array().map { $0 / Double(count) } }
-        let deviations = zip(nodes, means).map { values, mean in
-            "sumForEach(arrayMap((x, m) -> (x - m) * (x - m), \(values), \(Self.arrayLiteral(mean))))"
-        }
-        reader = RowBinaryReader(try client.execute("SELECT \(deviations.joined(separator: ", ")) \(selection) FORMAT RowBinary"))
-        let squares = try nodes.map { _ in try reader.float64Array() }
-        return zip(chosen, zip(means, squares)).flatMap { layer, statistics in
-            zip(statistics.0, statistics.1).enumerated().map { node, pair in
-                NodeClassStatistics(layer: layer, node: node, count: count, mean: pair.0, m2: pair.1)
+        let n = Double(count)
+        return try zip(chosen, shifts).flatMap { layer, shift in
+            let first = try reader.float64Array(), second = try reader.float64Array()
+            return shift.indices.map { node in
+                NodeClassStatistics(layer: layer, node: node, count: count, mean: shift[node] + first[node] / n,
+                                    m2: max(0, second[node] - first[node] * first[node] / n))
             }
         }
     }
