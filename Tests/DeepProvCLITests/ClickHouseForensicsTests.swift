@@ -203,8 +203,9 @@ struct ClickHouseForensicsTests {
         #expect(ClickHouseCommandTests.sameJSON(report, try Self.addressed(Forensics(backend: sqlite).report(for: choice), in: sqlite)), "\(report)")
     }
 
-    /// `deepprov forensics --db clickhouse://…` prints SQLite's report (json; text with the
-    /// trace ids aside) and writes the page; a trace id no trace has fails as on SQLite.
+    /// `deepprov forensics --db clickhouse://…` prints SQLite's report (json, trace ids aside),
+    /// the text report (the REPL's `.forensics` too) and the page; a trace id or input no trace
+    /// has fails as on SQLite.
     @Test func theCommandRunsOnClickHouseAndRefusesAsOnSQLite() throws {
         let stores = try Self.stores.get()
         let trace = try stores.subject(.adversarial)
@@ -223,6 +224,11 @@ struct ClickHouseForensicsTests {
 
             let text = try Self.run(["forensics", "--db", url] + chosen)
             #expect(text.status == 0 && text.stderr.isEmpty && text.stdout.contains("noisy"), "\(name): \(text.stderr)")
+            // The REPL's .forensics tells the same, by this store's id of the trace.
+            let id = try #require(try backend.traceLocations(.address(tag: "noisy", inputIndex: trace.metadata.inputIndex)).first?.id)
+            let repl = try Self.run(["repl", "--db", url], input: ".forensics \(id)\n.forensics 987654321\n")
+            #expect(repl.stdout.contains(text.stdout), "\(name): \(repl.stdout)")
+            #expect(repl.stderr == "no trace with id 987654321 in \(url)\n", "\(name): \(repl.stderr)")
 
             for arguments in [["--trace", "987654321"], ["--tag", "clean", "--input", "500"]] {
                 let sqliteRefusal = try Self.run(["forensics", "--db", stores.sqlitePath] + arguments)
@@ -234,8 +240,10 @@ struct ClickHouseForensicsTests {
         }
     }
 
-    private static func run(_ arguments: [String]) throws -> (stdout: String, stderr: String, status: Int32) {
-        try DeepProvProcess(arguments).finish()
+    private static func run(_ arguments: [String], input: String = "") throws -> (stdout: String, stderr: String, status: Int32) {
+        let process = try DeepProvProcess(arguments, environment: ["DEEPPROV_HISTORY": ""])
+        process.write(input)
+        return try process.finish()
     }
 
     /// `value` written as JSON and read back (numbers as JSON numbers).

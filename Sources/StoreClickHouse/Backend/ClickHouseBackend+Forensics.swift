@@ -62,7 +62,8 @@ extension ClickHouseBackend {
         let chosen = layers.clamped(to: 0...max(0, topology.layers.count - 1))
         guard !topology.layers.isEmpty, !chosen.isEmpty else { return [] }
         let nodes = chosen.map { Self.nodeValuesExpression(layer: $0, in: topology) }
-        let selection = "FROM \(table("traces")) WHERE model_id = \(modelID) AND tag = \(SQLLiteral.string(tag)) AND true_label = \(label)"
+        // PREWHERE: the class's traces are chosen before their values are read.
+        let selection = "FROM \(table("traces")) PREWHERE model_id = \(modelID) AND tag = \(SQLLiteral.string(tag)) AND true_label = \(label)"
         // The class's first trace (by id: the same shift, and the same rounding, every time).
         guard let first = TabSeparated.rows(try client.execute("SELECT min(id), count() \(selection) FORMAT TabSeparated")).first,
               first.count == 2, let firstID = UInt64(first[0]), first[1] != "0"

@@ -4,8 +4,9 @@ import Store
 
 extension ClickHouseBackend {
     /// The exact search on ClickHouse: every candidate's distance computed by the servers over
-    /// its stored values (one scan, on every shard), the nearest `count` per class kept by
-    /// `ORDER BY distance, id … LIMIT count BY class` — ties to the smaller id, as on SQLite.
+    /// its stored values (one scan, on every shard; `PREWHERE` picks the candidates before
+    /// their values are read), the nearest `count` per class kept by `ORDER BY distance, id …
+    /// LIMIT count BY class` — ties to the smaller id, as on SQLite.
     public func nearestCorrectTraces(_ request: NearestTraceRequest) throws -> [Int: [TraceDistance]] {
         let classes = Array(Set(request.classes)).sorted()
         guard !classes.isEmpty, request.count > 0, let modelID = try modelIDs()[request.modelFingerprint],
@@ -18,8 +19,8 @@ extension ClickHouseBackend {
             SELECT toInt64(id) AS trace_id, assumeNotNull(true_label) AS nearest_class,
                    sqrt(arraySum(arrayMap((x, q) -> (x - q) * (x - q), \(values), \(point)))) AS distance
             FROM \(table("traces"))
-            WHERE model_id = \(modelID) AND true_label IN \(SQLLiteral.list(classes)) AND predicted_label = true_label AND id != \(max(0, request.excluding))
-              AND length(layer_values) > \(request.layer) AND length(layer_values[\(request.layer + 1)]) = \(topology.layers[request.layer].valueCount)
+            PREWHERE model_id = \(modelID) AND true_label IN \(SQLLiteral.list(classes)) AND predicted_label = true_label AND id != \(max(0, request.excluding))
+            WHERE length(layer_values) > \(request.layer) AND length(layer_values[\(request.layer + 1)]) = \(topology.layers[request.layer].valueCount)
             ORDER BY nearest_class, distance, trace_id LIMIT \(request.count) BY nearest_class
             FORMAT RowBinary
             """))
