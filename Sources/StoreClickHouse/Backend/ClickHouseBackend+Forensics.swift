@@ -3,8 +3,8 @@ import IPG
 import Store
 
 /// Forensics' reads on ClickHouse: trace locations by a few small lookups, node values and
-/// one class's node statistics by array functions and `-ForEach` aggregates over `layer_values` (each node's value its
-/// elements' mean, as the SQLite store's statistics see it).
+/// one class's node statistics by array functions and `-ForEach` aggregates over
+/// `layer_values` (each node's value its elements' mean, as the SQLite store's statistics see it).
 extension ClickHouseBackend {
     public func traceLocations(_ lookup: TraceLookup) throws -> [TraceLocation] {
         let condition: String
@@ -53,10 +53,10 @@ extension ClickHouseBackend {
     }
 
     /// One scan of the class's traces' values, of sums shifted by one of them: per node `k`, the
-    /// value of the class's first trace, `s1 = Σ(x − k)` and `s2 = Σ(x − k)²`, so the mean is `k + s1/n` and
-    /// `m2 = s2 − s1²/n` keeps its digits however small the spread is beside the mean (`k` lies
-    /// within the values). 18.16's `varPop` loses them, and its `varPopStableForEach` does not
-    /// cross a `Distributed` table.
+    /// value of the class's first trace, `s1 = Σ(x − k)` and `s2 = Σ(x − k)²`, so the mean is
+    /// `k + s1/n` and `m2 = s2 − s1²/n` keeps its digits however small the spread is beside the
+    /// mean (`k` lies within the values). 18.16's `varPop` loses them, and its
+    /// `varPopStableForEach` does not cross a `Distributed` table.
     public func classNodeStatistics(model: String, tag: String, label: Int, layers: ClosedRange<Int>) throws -> [NodeClassStatistics] {
         guard let modelID = try modelIDs()[model], let topology = try storedTopology(modelID: modelID) else { return [] }
         let chosen = layers.clamped(to: 0...max(0, topology.layers.count - 1))
