@@ -215,6 +215,12 @@ final class CountingBackend: ProvenanceBackend, @unchecked Sendable {
         try store.trace(tag: tag, inputIndex: inputIndex, model: model)
     }
     func forEachTrace(_ selection: TraceSelection, _ body: (ModelTopology, Trace) throws -> Bool) throws { try store.forEachTrace(selection, body) }
+    func traceLocations(_ lookup: TraceLookup) throws -> [TraceLocation] { try store.traceLocations(lookup) }
+    func nodeValues(trace id: Int64, layer: Int) throws -> [Double]? { try store.nodeValues(trace: id, layer: layer) }
+    func classNodeStatistics(model: String, tag: String, label: Int, layers: ClosedRange<Int>) throws -> [NodeClassStatistics] {
+        try store.classNodeStatistics(model: model, tag: tag, label: label, layers: layers)
+    }
+    func nearestCorrectTraces(_ request: NearestTraceRequest) throws -> [Int: [TraceDistance]] { try store.nearestCorrectTraces(request) }
     func beginIngest(sources: String, batchSize: Int) throws -> any TraceIngestion { try store.beginIngest(sources: sources, batchSize: batchSize) }
     func modelBytes(fingerprint: String) throws -> Data? { try store.modelBytes(fingerprint: fingerprint) }
     func record(_ analysis: AnalysisRecord) throws { try store.record(analysis) }

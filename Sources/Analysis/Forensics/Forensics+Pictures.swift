@@ -22,11 +22,7 @@ extension Forensics {
         if let parent = report.parent { ids.append(parent.trace) }
         var inputs: [Int64: [Double]] = [:]
         for id in Set(ids) {
-            let table = try backend.run(sql: """
-                SELECT ipg_nodes(t.value_block, t.value_row, 0, l.node_size) FROM traces t
-                JOIN layers l ON l.model_id = t.model_id AND l.layer = 0 WHERE t.id = ?
-                """, arguments: [.integer(id)])
-            if let text = table.rows.first?.first?.text { inputs[id] = NearestTraceSearch.numbers(text) }
+            if let values = try backend.nodeValues(trace: id, layer: 0) { inputs[id] = values }
         }
         var flows: [(class: Int, flows: [Double])] = []
         var contributions: [String: Double] = [:]

@@ -43,9 +43,8 @@ public struct Forensics: Sendable {
         let nearestLayer = options.nearestLayer ?? hidden.last ?? subject.outputLayer
         guard layers.indices.contains(nearestLayer) else { throw ForensicsError.noSuchLayer(nearestLayer, layers: layers.count) }
         let cleanTag = options.cleanTag ?? subject.trace.metadata.parent?.tag ?? "clean"
-        if try backend.run(sql: "SELECT 1 FROM traces WHERE tag = ? LIMIT 1", arguments: [.text(cleanTag)]).rows.isEmpty {
-            throw ForensicsError.noSuchTag(cleanTag, known: try backend.catalog().tags)
-        }
+        let tags = try backend.catalog().tags
+        guard tags.contains(cleanTag) else { throw ForensicsError.noSuchTag(cleanTag, known: tags) }
 
         let outputs = OutputMargins(logits: subject.nodeValues[subject.outputLayer], predicted: subject.predicted)
         let graph = try? DenseFlowGraph(topology: subject.topology, nodeValues: subject.nodeValues)
@@ -54,10 +53,11 @@ public struct Forensics: Sendable {
             try deviations(subject, hidden: hidden, cleanTag: cleanTag, count: options.outliers)
         }
         let nearest = try clock.measure("nearest") {
-            let search = NearestTraceSearch(backend: backend, fingerprint: subject.topology.fingerprint, layer: nearestLayer,
-                                            nodeSize: layers[nearestLayer].nodeSize, chunk: options.nearestChunk)
-            let found = try search.nearest(to: subject.nodeValues[nearestLayer], ofClasses: [subject.predicted] + (subject.label.map { [$0] } ?? []),
-                                           count: options.neighbours, excluding: subject.id)
+            let request = NearestTraceRequest(
+                modelFingerprint: subject.topology.fingerprint, layer: nearestLayer, point: subject.nodeValues[nearestLayer],
+                classes: [subject.predicted] + (subject.label.map { [$0] } ?? []), count: options.neighbours, excluding: subject.id,
+                chunk: options.nearestChunk)
+            let found = try backend.nearestCorrectTraces(request).mapValues { $0.map { Neighbour(trace: $0.id, distance: $0.distance) } }
             return NearestTraces(layer: nearestLayer, trueClass: subject.label.map { found[$0] ?? [] } ?? [], predictedClass: found[subject.predicted] ?? [])
         }
         let parent = try clock.measure("parent") {

@@ -41,40 +41,23 @@ struct ForensicsSubject {
 
     /// Reads the chosen trace (and finds its parent's id) from `backend`.
     static func read(_ choice: TraceChoice, from backend: any ProvenanceBackend) throws -> ForensicsSubject {
-        let columns = """
-            SELECT t.id, t.tag, t.input_index, m.fingerprint,
-                   (SELECT MIN(u.id) FROM traces u WHERE u.model_id = t.model_id AND u.tag = t.tag AND u.input_index = t.input_index) AS first_id,
-                   (SELECT MIN(p.id) FROM traces p WHERE p.model_id = t.model_id AND p.tag = t.parent_tag AND p.input_index = t.parent_index) AS parent_id
-            FROM traces t JOIN models m ON m.id = t.model_id
-            """
-        let table: ResultTable
+        let location: TraceLocation
         switch choice {
         case .id(let id):
-            table = try backend.run(sql: columns + " WHERE t.id = ?", arguments: [.integer(id)])
-            guard !table.rows.isEmpty else { throw ForensicsError.noSuchTraceID(id, store: backend.location) }
+            guard let found = try backend.traceLocations(.id(id)).first else { throw ForensicsError.noSuchTraceID(id, store: backend.location) }
+            location = found
         case .input(let tag, let index):
-            table = try backend.run(sql: columns + " WHERE t.tag = ? AND t.input_index = ? ORDER BY t.id", arguments: [.text(tag), .integer(Int64(index))])
-            guard !table.rows.isEmpty else { throw ForensicsError.noSuchTrace(tag: tag, input: index, store: backend.location) }
-            guard table.rows.count == 1 else {
-                throw ForensicsError.ambiguousTrace(tag: tag, input: index, traces: table.rows.indices.map { table.integer($0, "id") ?? 0 })
-            }
+            let found = try backend.traceLocations(.address(tag: tag, inputIndex: index))
+            guard let first = found.first else { throw ForensicsError.noSuchTrace(tag: tag, input: index, store: backend.location) }
+            guard found.count == 1 else { throw ForensicsError.ambiguousTrace(tag: tag, input: index, traces: found.map(\.id)) }
+            location = first
         }
-        let id = table.integer(0, "id") ?? 0, tag = table.value(0, "tag")?.text ?? ""
-        let input = Int(table.integer(0, "input_index") ?? 0)
         // The store reads a trace by tag and input; a second trace at the same address (one
         // input stored twice) is told apart by id only.
-        guard table.integer(0, "first_id") == id else {
-            throw ForensicsError.sharedAddress(trace: id, earlier: table.integer(0, "first_id") ?? 0, tag: tag, input: input)
+        guard location.firstID == location.id else {
+            throw ForensicsError.sharedAddress(trace: location.id, earlier: location.firstID, tag: location.tag, input: location.inputIndex)
         }
-        let (topology, trace) = try backend.trace(tag: tag, inputIndex: input, model: table.value(0, "fingerprint")?.text)
-        return ForensicsSubject(id: id, topology: topology, trace: trace, parentID: table.integer(0, "parent_id"))
-    }
-}
-
-extension ResultTable {
-    /// The whole number in `row` of the column named `name`, nil when it is null or missing.
-    func integer(_ row: Int, _ name: String) -> Int64? {
-        if case .integer(let number)? = value(row, name) { return number }
-        return nil
+        let (topology, trace) = try backend.trace(tag: location.tag, inputIndex: location.inputIndex, model: location.modelFingerprint)
+        return ForensicsSubject(id: location.id, topology: topology, trace: trace, parentID: location.parentID)
     }
 }

@@ -10,7 +10,7 @@ struct ForensicsCommand: ParsableCommand {
         commandName: "forensics",
         abstract: "Explain one trace: prediction and margin, strongest paths, outlier nodes, nearest correct traces, its clean parent.")
 
-    @Option(help: "The SQLite store.")
+    @Option(help: "The store: an SQLite file, or clickhouse://HOST:PORT/DATABASE[?cluster=NAME].")
     var db: String
 
     @Option(help: "The trace's id in the store.")
@@ -52,7 +52,7 @@ struct ForensicsCommand: ParsableCommand {
     }
 
     func run() throws {
-        let store = try openSQLiteStore(db, access: .readOnly, command: "forensics")
+        let store = try openBackend(db, access: .readOnly)
         let choice: TraceChoice = trace.map { .id($0) } ?? .input(tag: tag!, index: input!)
         var phases: [String] = []
         let report = try Forensics(backend: store).report(for: choice, options: Forensics.Options(cleanTag: clean, nearestLayer: layer)) { phase, seconds in

@@ -21,12 +21,3 @@ func openExistingBackend(_ db: String) throws -> any ProvenanceBackend {
 func ingestStreams(_ streams: [String], into db: String, batchSize: Int, progress: (IngestSummary) -> Void) throws -> IngestSummary {
     try StreamIngestor(backend: openBackend(db, access: .readWrite), batchSize: batchSize).ingest(streams, progress: progress)
 }
-
-/// The SQLite store `db` names, for a command that works on SQLite stores only; a ClickHouse
-/// URL is refused, naming the command.
-func openSQLiteStore(_ db: String, access: StoreAccess = .readWrite, command: String) throws -> ProvenanceStore {
-    switch try StoreLocation(parsing: db) {
-    case .sqlite(let path): return try ProvenanceStore(path: path, access: access)
-    case .clickHouse: throw StoreError(path: db, reason: .unsupported(detail: "`deepprov \(command)` does not work on ClickHouse stores yet"))
-    }
-}

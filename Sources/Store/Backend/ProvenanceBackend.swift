@@ -29,6 +29,19 @@ public protocol ProvenanceBackend: AnyObject, Sendable {
     /// Calls `body` with each selected trace, decoded, in storage order; `body` returns false to stop.
     func forEachTrace(_ selection: TraceSelection, _ body: (ModelTopology, Trace) throws -> Bool) throws
 
+    /// The traces `lookup` names, in id order, each with its model and the first traces at its
+    /// address and at its parent's (forensics).
+    func traceLocations(_ lookup: TraceLookup) throws -> [TraceLocation]
+    /// The node values of `layer` (each node's elements' mean) of the trace with `id`; nil
+    /// when there is no such trace or layer.
+    func nodeValues(trace id: Int64, layer: Int) throws -> [Double]?
+    /// Per node of `layers`, the statistics of the node values of the traces of model `model`
+    /// (fingerprint) with `tag` whose true label is `label` (forensics' clean envelope); nodes
+    /// of no trace are left out.
+    func classNodeStatistics(model: String, tag: String, label: Int, layers: ClosedRange<Int>) throws -> [NodeClassStatistics]
+    /// Per class of `request.classes`, its exact nearest traces, nearest first.
+    func nearestCorrectTraces(_ request: NearestTraceRequest) throws -> [Int: [TraceDistance]]
+
     /// Starts an ingest run reading `sources` (recorded with it).
     func beginIngest(sources: String, batchSize: Int) throws -> any TraceIngestion
     /// The ONNX bytes of the model with `fingerprint`, when the store has them.

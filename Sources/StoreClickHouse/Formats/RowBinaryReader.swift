@@ -45,6 +45,11 @@ struct RowBinaryReader {
         }
     }
 
+    mutating func float64Array() throws -> [Double] {
+        let count = try length()
+        return try (0..<count).map { _ in try float64() }
+    }
+
     mutating func stringArray() throws -> [String] {
         let count = try length()
         return try (0..<count).map { _ in try string() }
