@@ -3,9 +3,10 @@
 /// owns (`BinaryRangeCoder.Probability`), which adapts toward the bits it has seen; the
 /// encoder's bytes decode to the same bits only through the same sequence of probabilities.
 ///
-/// Both sides conform to `BinaryCoding` so that one generic model function drives encoding and
-/// decoding alike (the encoder codes the bit it is given; the decoder ignores it and returns the
-/// bit it reads), which keeps the two in step by construction.
+/// One type, `Coder`, is either side, so that one model function drives encoding and decoding
+/// alike (the encoder codes the bit it is given; the decoder ignores it and returns the bit it
+/// reads), which keeps the two in step by construction. (Two types behind a protocol made the
+/// compiler merge the model's two specializations and call the coder indirectly, 2× slower.)
 ///
 /// Decoding never traps and never loops on its own: each call reads at most two bytes, past the
 /// end of the input it reads zeros, and `finish()` fails unless the decoder used up exactly the
@@ -26,33 +27,77 @@ enum BinaryRangeCoder {
     /// The adaptation limit: the reciprocal of the slowest rate.
     static let limit = 60
 
-    /// 65536 / (n + 1.5) for n seen bits, capped at the limit.
-    private static let rates: [UInt32] = (0..<256).map { UInt32(65536.0 / (Double(min($0, limit)) + 1.5)) }
+    /// 65536 / (n + 1.5) for n seen bits, capped at the limit: what `adapt` takes.
+    static func makeRates() -> [UInt32] { (0..<256).map { UInt32(65536.0 / (Double(min($0, limit)) + 1.5)) } }
 
     /// The 12-bit probability of a 0 the coder divides its range by (1…4095).
     @inline(__always) static func scaled(_ probability: Probability) -> UInt32 {
         min(max(probability &>> 20, 1), 4095)
     }
 
-    @inline(__always) static func adapt(_ probability: inout Probability, toward bit: Int) {
+    /// Moves `probability` toward `bit` at the rate `rates` (`makeRates()`) gives for its count.
+    @inline(__always) static func adapt(_ probability: inout Probability, toward bit: Int, rates: UnsafePointer<UInt32>) {
         let p = Int(probability &>> 16), n = Int(probability & 0xFFFF)
         let target = bit == 0 ? 65535 : 0
-        let rate = rates.withUnsafeBufferPointer { Int($0[n]) }
+        let rate = Int(rates[n])
         let moved = p &+ ((target &- p) &* rate) &>> 16
         probability = UInt32(truncatingIfNeeded: moved) &<< 16 | UInt32(truncatingIfNeeded: min(n &+ 1, 255))
     }
 
-    struct Encoder: BinaryCoding {
-        private var low: UInt64 = 0
+    /// An encoder or a decoder.
+    struct Coder {
+        private let isDecoding: Bool
         private var range: UInt32 = 0xFFFF_FFFF
+        // Encoding.
+        private var low: UInt64 = 0
         private var cache: UInt8 = 0
         private var pendingCount = 1
-        private(set) var bytes: [UInt8] = []
+        private var bytes: [UInt8] = []
+        // Decoding.
+        private let input: UnsafeBufferPointer<UInt8>
+        private var position = 0
+        private var code: UInt32 = 0
 
-        init(reservingCapacity capacity: Int = 0) { bytes.reserveCapacity(capacity) }
+        /// An encoder.
+        init(encodingWithCapacity capacity: Int) {
+            isDecoding = false
+            input = UnsafeBufferPointer(start: nil, count: 0)
+            bytes.reserveCapacity(capacity)
+        }
 
+        /// A decoder of `input`, which must outlive it.
+        init(decoding input: UnsafeBufferPointer<UInt8>) throws {
+            isDecoding = true
+            self.input = input
+            guard input.count >= 5, input[0] == 0 else { throw PayloadError("a range-coded stream of \(input.count) bytes lacks its 5-byte start") }
+            position = 1
+            for _ in 0..<4 { code = code &<< 8 | UInt32(nextByte()) }
+        }
+
+        /// Codes `bit` (encoding) or returns the bit read (decoding) under a 12-bit probability
+        /// of a 0 (1…4095).
         @inline(__always) mutating func code(_ bit: Int, chanceOfZero: UInt32) -> Int {
             let bound = (range &>> BinaryRangeCoder.probabilityBits) &* chanceOfZero
+            if isDecoding {
+                let decoded: Int
+                if code < bound {
+                    range = bound
+                    decoded = 0
+                } else {
+                    code &-= bound
+                    range &-= bound
+                    decoded = 1
+                }
+                if range < BinaryRangeCoder.top {
+                    range &<<= 8
+                    code = code &<< 8 | UInt32(nextByte())
+                    if range < BinaryRangeCoder.top {
+                        range &<<= 8
+                        code = code &<< 8 | UInt32(nextByte())
+                    }
+                }
+                return decoded
+            }
             if bit == 0 {
                 range = bound
             } else {
@@ -64,6 +109,18 @@ enum BinaryRangeCoder {
                 shiftLow()
             }
             return bit
+        }
+
+        /// Codes a bit under `probability` and adapts it to the bit.
+        @inline(__always) mutating func code(_ bit: Int, _ probability: inout Probability, rates: UnsafePointer<UInt32>) -> Int {
+            let coded = code(bit, chanceOfZero: BinaryRangeCoder.scaled(probability))
+            BinaryRangeCoder.adapt(&probability, toward: coded, rates: rates)
+            return coded
+        }
+
+        @inline(__always) private mutating func nextByte() -> UInt8 {
+            defer { position &+= 1 }
+            return position < input.count ? input[position] : 0
         }
 
         /// Emits the byte below the top of `low`, once no carry can reach it any more.
@@ -82,75 +139,18 @@ enum BinaryRangeCoder {
             low = (low & 0x00FF_FFFF) &<< 8
         }
 
-        /// The coded bytes, flushed (the first is always 0).
-        mutating func finish() -> [UInt8] {
+        /// An encoder's bytes, flushed (the first is always 0).
+        mutating func finishEncoding() -> [UInt8] {
             for _ in 0..<5 { shiftLow() }
             return bytes
         }
-    }
 
-    struct Decoder: BinaryCoding {
-        private let input: UnsafeBufferPointer<UInt8>
-        private var position = 0
-        private var range: UInt32 = 0xFFFF_FFFF
-        private var code: UInt32 = 0
-
-        /// A decoder of `input`, which must outlive it.
-        init(_ input: UnsafeBufferPointer<UInt8>) throws {
-            self.input = input
-            guard input.count >= 5, input[0] == 0 else { throw PayloadError("a range-coded stream of \(input.count) bytes lacks its 5-byte start") }
-            position = 1
-            for _ in 0..<4 { code = code &<< 8 | UInt32(nextByte()) }
-        }
-
-        @inline(__always) private mutating func nextByte() -> UInt8 {
-            defer { position &+= 1 }
-            return position < input.count ? input[position] : 0
-        }
-
-        @inline(__always) mutating func code(_ bit: Int, chanceOfZero: UInt32) -> Int {
-            let bound = (range &>> BinaryRangeCoder.probabilityBits) &* chanceOfZero
-            let decoded: Int
-            if code < bound {
-                range = bound
-                decoded = 0
-            } else {
-                code &-= bound
-                range &-= bound
-                decoded = 1
-            }
-            if range < BinaryRangeCoder.top {
-                range &<<= 8
-                code = code &<< 8 | UInt32(nextByte())
-                if range < BinaryRangeCoder.top {
-                    range &<<= 8
-                    code = code &<< 8 | UInt32(nextByte())
-                }
-            }
-            return decoded
-        }
-
-        /// Fails unless exactly the input's bytes were read (a truncated or damaged stream
+        /// Fails unless a decoder read exactly its input's bytes (a truncated or damaged stream
         /// almost always reads more or fewer).
-        func finish() throws {
+        func finishDecoding() throws {
             guard position == input.count else {
                 throw PayloadError("a range-coded stream of \(input.count) bytes decoded from \(position)")
             }
         }
-    }
-}
-
-/// One side of `BinaryRangeCoder`: `code(bit, chanceOfZero:)` codes `bit` (encoder) or returns
-/// the bit read (decoder) under a 12-bit probability of a 0 (1…4095).
-protocol BinaryCoding {
-    mutating func code(_ bit: Int, chanceOfZero: UInt32) -> Int
-}
-
-extension BinaryCoding {
-    /// Codes a bit under `probability` and adapts it to the bit.
-    @inline(__always) mutating func code(_ bit: Int, _ probability: inout BinaryRangeCoder.Probability) -> Int {
-        let coded = code(bit, chanceOfZero: BinaryRangeCoder.scaled(probability))
-        BinaryRangeCoder.adapt(&probability, toward: coded)
-        return coded
     }
 }

@@ -52,6 +52,8 @@ enum ModelledCodes {
         /// ln(p / (1 − p)) for each 12-bit p, and the logistic function on [−16, 16) in steps of 1/128.
         let stretch: UnsafeMutablePointer<Float>
         let squash: UnsafeMutablePointer<UInt32>
+        /// `BinaryRangeCoder.makeRates()`.
+        let rates: UnsafeMutablePointer<UInt32>
 
         init() {
             func filled<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
@@ -70,6 +72,8 @@ enum ModelledCodes {
             stretch = filled(4096, Float(0))
             for p in 1..<4096 { stretch[p] = Float(log(Double(p) / Double(4096 - p))) }
             stretch[0] = stretch[1]
+            rates = filled(256, UInt32(0))
+            for (index, rate) in BinaryRangeCoder.makeRates().enumerated() { rates[index] = rate }
             squash = filled(4096, UInt32(0))
             for index in 0..<4096 {
                 let x = Double(index - 2048) / 128
@@ -83,12 +87,13 @@ enum ModelledCodes {
             weights.deallocate()
             stretch.deallocate()
             squash.deallocate()
+            rates.deallocate()
         }
 
         /// Codes decision `decision`'s bit under the mix of its three contexts' probabilities
         /// (weights chosen by `activity`), then adapts them and the weights.
         @inline(__always)
-        func decide<Coder: BinaryCoding>(_ bit: Int, _ decision: Int, activity: Int, coding: Int, neighbours: Int, position: Int, coder: inout Coder) -> Int {
+        func decide(_ bit: Int, _ decision: Int, activity: Int, coding: Int, neighbours: Int, position: Int, coder: inout BinaryRangeCoder.Coder) -> Int {
             let a = activityProbabilities + (coding &+ decision), b = neighbourProbabilities + (neighbours &+ decision)
             let c = positionProbabilities + (position &+ decision)
             let sa = stretch[Int(BinaryRangeCoder.scaled(a.pointee))], sb = stretch[Int(BinaryRangeCoder.scaled(b.pointee))]
@@ -104,9 +109,9 @@ enum ModelledCodes {
             w[1] += error * sb
             w[2] += error * sc
             w[3] += error * 0.25
-            BinaryRangeCoder.adapt(&a.pointee, toward: coded)
-            BinaryRangeCoder.adapt(&b.pointee, toward: coded)
-            BinaryRangeCoder.adapt(&c.pointee, toward: coded)
+            BinaryRangeCoder.adapt(&a.pointee, toward: coded, rates: rates)
+            BinaryRangeCoder.adapt(&b.pointee, toward: coded, rates: rates)
+            BinaryRangeCoder.adapt(&c.pointee, toward: coded, rates: rates)
             return coded
         }
     }
@@ -124,8 +129,8 @@ enum ModelledCodes {
     /// decoding) with `coder`, adapting `model`; `image` and `errors` are zeroed scratch of
     /// `(lines + 2) × (width + 3)` entries. Returns false when a decoded rank exceeds `largest`.
     @inline(__always)
-    static func code<Coder: BinaryCoding>(
-        _ ranks: UnsafeMutablePointer<UInt8>, count: Int, width: Int, largest: Int, coder: inout Coder,
+    static func code(
+        _ ranks: UnsafeMutablePointer<UInt8>, count: Int, width: Int, largest: Int, coder: inout BinaryRangeCoder.Coder,
         model: Model, image: UnsafeMutablePointer<Int32>, errors: UnsafeMutablePointer<Int32>
     ) -> Bool {
         let (mantissa, biasSum, biasCount, correction) = (model.mantissa, model.biasSum, model.biasCount, model.correction)
@@ -167,31 +172,29 @@ enum ModelledCodes {
                 let context = ((activity &* 4 &+ min(errorLevel &>> 1, 3)) &* 4 &+ intensity) &* decisionCount
                 let neighbours = (ModelledCodes.level3(w) &* 8 &+ ModelledCodes.level3(n)) &* 4 &+ (ne == 0 ? 0 : ne < 64 ? 1 : ne < 160 ? 2 : 3)
                 let position = (index &* positionContextCount / count)
-                @inline(__always) func decide(_ bit: Int, _ decision: Int) -> Int {
-                    model.decide(bit, decision, activity: activity, coding: context, neighbours: neighbours &* decisionCount, position: position &* decisionCount, coder: &coder)
-                }
+                let (neighbourContext, positionContext) = (neighbours &* decisionCount, position &* decisionCount)
                 // The error: zero flag, sign, Elias γ magnitude.
                 let actual = Int(ranks[index])
                 let error = actual &- predicted
                 var decoded = 0
                 // Background (the smallest rank) where something else was predicted: the edge
                 // of an object, whose error would otherwise be large.
-                if predicted > 0 && decide(actual == 0 ? 1 : 0, 9) != 0 {
+                if predicted > 0 && model.decide(actual == 0 ? 1 : 0, 9, activity: activity, coding: context, neighbours: neighbourContext, position: positionContext, coder: &coder) != 0 {
                     decoded = -predicted
-                } else if decide(error == 0 ? 0 : 1, 0) != 0 {
+                } else if model.decide(error == 0 ? 0 : 1, 0, activity: activity, coding: context, neighbours: neighbourContext, position: positionContext, coder: &coder) != 0 {
                     let negative: Int
                     if predicted == 0 { negative = 0 } else if predicted == largest { negative = 1 } else {
-                        negative = decide(error < 0 ? 1 : 0, 8)
+                        negative = model.decide(error < 0 ? 1 : 0, 8, activity: activity, coding: context, neighbours: neighbourContext, position: positionContext, coder: &coder)
                     }
                     let magnitude = abs(error)
                     let length = Int.bitWidth &- magnitude.leadingZeroBitCount
                     var codedLength = 1
-                    while codedLength < 8 && decide(length > codedLength ? 1 : 0, codedLength) != 0 { codedLength &+= 1 }
+                    while codedLength < 8 && model.decide(length > codedLength ? 1 : 0, codedLength, activity: activity, coding: context, neighbours: neighbourContext, position: positionContext, coder: &coder) != 0 { codedLength &+= 1 }
                     var value = 1
                     var position = codedLength &- 2
                     while position >= 0 {
                         let slot = (codedLength &* 8 &+ position) &* 4 &+ min(codedLength &- 2 &- position, 3)
-                        value = value &<< 1 | coder.code((magnitude &>> position) & 1, &mantissa[slot])
+                        value = value &<< 1 | coder.code((magnitude &>> position) & 1, &mantissa[slot], rates: model.rates)
                         position &-= 1
                     }
                     decoded = negative != 0 ? -value : value
@@ -230,7 +233,7 @@ enum ModelledCodes {
 
     /// Runs `code` over every trace (`rowLength` ranks each) of `ranks` with one model.
     @inline(__always)
-    private static func codeAll<Coder: BinaryCoding>(_ ranks: UnsafeMutableBufferPointer<UInt8>, rowLength: Int, width: Int, largest: Int, coder: inout Coder) -> Bool {
+    private static func codeAll(_ ranks: UnsafeMutableBufferPointer<UInt8>, rowLength: Int, width: Int, largest: Int, coder: inout BinaryRangeCoder.Coder) -> Bool {
         guard let base = ranks.baseAddress, rowLength > 0, width > 0 else { return ranks.isEmpty }
         let model = Model()
         let lines = (rowLength + width - 1) / width
@@ -248,10 +251,10 @@ enum ModelledCodes {
     /// The range-coded bytes of trace-major `ranks` (`rowLength` per trace, images `width`
     /// wide, each rank at most `largest`).
     static func encode(_ ranks: [UInt8], rowLength: Int, width: Int, largest: Int) -> [UInt8] {
-        var encoder = BinaryRangeCoder.Encoder(reservingCapacity: ranks.count / 2)
+        var encoder = BinaryRangeCoder.Coder(encodingWithCapacity: ranks.count / 2)
         var ranks = ranks
         _ = ranks.withUnsafeMutableBufferPointer { codeAll($0, rowLength: rowLength, width: width, largest: largest, coder: &encoder) }
-        return encoder.finish()
+        return encoder.finishEncoding()
     }
 
     /// The `count` ranks (`rowLength` per trace, images `width` wide, each at most `largest`)
@@ -262,11 +265,11 @@ enum ModelledCodes {
         }
         var ranks = [UInt8](repeating: 0, count: count)
         try bytes.withUnsafeBufferPointer { input in
-            var decoder = try BinaryRangeCoder.Decoder(input)
+            var decoder = try BinaryRangeCoder.Coder(decoding: input)
             guard ranks.withUnsafeMutableBufferPointer({ codeAll($0, rowLength: rowLength, width: width, largest: largest, coder: &decoder) }) else {
                 throw PayloadError("a modelled value past a dictionary of \(largest + 1)")
             }
-            try decoder.finish()
+            try decoder.finishDecoding()
         }
         return ranks
     }

@@ -97,23 +97,23 @@ import Testing
         var random = SplitMix(seed: 21)
         let chances = (0..<50_000).map { _ in UInt32.random(in: 1...4095, using: &random) }
         let bits = chances.map { Int(UInt32.random(in: 0..<4096, using: &random) < $0 ? 0 : 1) }
-        var encoder = BinaryRangeCoder.Encoder()
+        var encoder = BinaryRangeCoder.Coder(encodingWithCapacity: 0)
         for (bit, chance) in zip(bits, chances) { _ = encoder.code(bit, chanceOfZero: chance) }
-        let bytes = encoder.finish()
+        let bytes = encoder.finishEncoding()
         let information = zip(bits, chances).reduce(0.0) { total, pair in
             total - log2(pair.0 == 0 ? Double(pair.1) / 4096 : 1 - Double(pair.1) / 4096)
         } / 8
         #expect(abs(Double(bytes.count) - information) < 0.002 * information + 8, "\(bytes.count) bytes for \(information)")
         try bytes.withUnsafeBufferPointer { input in
-            var decoder = try BinaryRangeCoder.Decoder(input)
+            var decoder = try BinaryRangeCoder.Coder(decoding: input)
             #expect(chances.map { decoder.code(0, chanceOfZero: $0) } == bits)
-            try decoder.finish()
+            try decoder.finishDecoding()
         }
         let short = Array(bytes.dropLast(3))
         try short.withUnsafeBufferPointer { input in
-            var decoder = try BinaryRangeCoder.Decoder(input)
+            var decoder = try BinaryRangeCoder.Coder(decoding: input)
             for chance in chances { _ = decoder.code(0, chanceOfZero: chance) }
-            #expect(throws: PayloadError.self) { try decoder.finish() }
+            #expect(throws: PayloadError.self) { try decoder.finishDecoding() }
         }
     }
 }
