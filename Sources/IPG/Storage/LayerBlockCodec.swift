@@ -21,10 +21,11 @@
 ///   width and stream lengths, the distinct patterns ordered by value byte-shuffled, then per
 ///   value its index less the index predicted from its neighbours in the trace read as an
 ///   image (`PredictedCodes`);
-/// - `modelledDictionary8` (store blocks only): a `u32` count, a `u32` image width and the coded
-///   length and the ranks' CRC-32, the distinct patterns ordered by value byte-shuffled, then the ranks range-coded
-///   under an adaptive context model of the image (`ModelledCodes`): Fashion-MNIST images take
-///   about 330 bytes where the predicted layout took 383, decoded several times more slowly.
+/// - `modelledDictionary8` (store blocks only): a `u32` count, a `u32` image width, the coded
+///   length and the ranks' CRC-32, the distinct patterns ordered by value byte-shuffled, then
+///   the ranks range-coded under an adaptive context model of the image (`ModelledCodes`):
+///   Fashion-MNIST images take 332 bytes where the predicted layout took 384 (the bench
+///   store's blocks), decoded about 12 times more slowly.
 /// A block that fits `dictionary8` is stored in the smallest of the modelled, predicted and plain
 /// `dictionary8` layouts.
 ///

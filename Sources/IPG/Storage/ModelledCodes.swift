@@ -16,8 +16,8 @@ import Foundation
 ///   level and intensity; by the W, N and NE values; by the position in the image — with weights
 ///   learnt per decision and activity; the lower bits have probabilities of their own.
 /// The model starts afresh in each block and learns across its traces. Decoding is sequential,
-/// one to a dozen mixed binary decisions a pixel: about 10k Fashion-MNIST images a second on
-/// one core, where the predicted layout decodes over 100k.
+/// one to a dozen mixed binary decisions a pixel: about 16k Fashion-MNIST images a second on
+/// one core, where the predicted layout's codes decode about 200k.
 enum ModelledCodes {
     /// Bias contexts: 16 textures × 8 activity levels.
     static let biasContextCount = 128
