@@ -20,7 +20,7 @@ enum BlockLayouts {
                 }
                 writeShuffled(UnsafeBufferPointer(rebasing: active[0..<activeCount]), width: width, into: &payload)
             }
-        case .dictionary8, .dictionary16, .predictedDictionary8:
+        case .dictionary8, .dictionary16, .predictedDictionary8, .modelledDictionary8:
             for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
         }
     }
@@ -52,8 +52,8 @@ enum BlockLayouts {
             var count = PayloadWriter()
             try count.writeUInt32(dictionary.count)
             return [count.bytes] + planes(dictionary, width: width) + planes(codes, width: codeWidth)
-        case .predictedDictionary8:
-            throw PayloadError("predicted codes need the values per trace: use predictedParts")
+        case .predictedDictionary8, .modelledDictionary8:
+            throw PayloadError("predicted codes need the values per trace: use predictedParts or modelledParts")
         }
     }
 
@@ -72,6 +72,25 @@ enum BlockLayouts {
         try header.writeUInt32(imageWidth)
         for stream in streams { try header.writeUInt32(stream.count) }
         return [header.bytes] + planes(dictionary, width: width) + streams
+    }
+
+    /// The parts of `.modelledDictionary8` for trace-major `patterns`, `rowLength` per trace: a
+    /// `u32` dictionary count, a `u32` image width, the `u32` length of the coded ranks and the
+    /// ranks' CRC-32 (arithmetic codes have no redundancy: damage would decode to other values);
+    /// the dictionary (ordered by value) in planes; then the ranks range-coded (`ModelledCodes`).
+    static func modelledParts(_ patterns: [UInt32], rowLength: Int, width: Int) throws -> [[UInt8]] {
+        var table = PatternTable(patterns, limit: 256)
+        guard table.distinct.count <= 256 else { throw PayloadError("\(table.distinct.count) distinct values for 1-byte codes") }
+        let (dictionary, codes) = table.codes(of: patterns, orderedBy: PredictedCodes.orderKey)
+        let imageWidth = PredictedCodes.width(forRowLength: rowLength)
+        let ranks = codes.map { UInt8(truncatingIfNeeded: $0) }
+        let coded = ModelledCodes.encode(ranks, rowLength: rowLength, width: imageWidth, largest: max(dictionary.count - 1, 0))
+        var header = PayloadWriter()
+        try header.writeUInt32(dictionary.count)
+        try header.writeUInt32(imageWidth)
+        try header.writeUInt32(coded.count)
+        header.writeUInt32(CRC32.checksum(ranks, []))
+        return [header.bytes] + planes(dictionary, width: width) + [coded]
     }
 
     /// The patterns shuffled (`width` bytes each), one array per byte plane.
@@ -131,6 +150,23 @@ enum BlockLayouts {
                 throw PayloadError("value code \(largest) past a dictionary of \(dictionary.count)")
             }
             return ranks.map { dictionary[Int($0)] }
+        case .modelledDictionary8:
+            let dictionaryCount = try reader.readCount(of: "dictionary values", minimumItemLength: width)
+            let imageWidth = try reader.readCount(), codedLength = try reader.readCount(), checksum = try reader.readUInt32()
+            guard dictionaryCount >= 1 || count == 0, dictionaryCount <= 256, imageWidth >= 1 else {
+                throw PayloadError("a modelled dictionary of \(dictionaryCount) values in images \(imageWidth) wide")
+            }
+            let dictionary = unshuffled(try reader.readBytes(dictionaryCount * width), count: dictionaryCount, width: width)
+            let ranks = try ModelledCodes.decode(try reader.readBytes(codedLength), count: count, rowLength: rowLength, width: imageWidth, largest: max(dictionaryCount - 1, 0))
+            guard CRC32.checksum(ranks, []) == checksum else { throw PayloadError("modelled values whose CRC-32 is not the block's") }
+            return [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
+                dictionary.withUnsafeBufferPointer { dictionary in
+                    ranks.withUnsafeBufferPointer { ranks in
+                        for index in 0..<count { patterns[index] = dictionary[Int(ranks[index])] }
+                    }
+                }
+                initialized = count
+            }
         case .dictionary8, .dictionary16:
             let codeWidth = layout == .dictionary8 ? 1 : 2
             let dictionaryCount = try reader.readCount(of: "dictionary values", minimumItemLength: width)

@@ -23,8 +23,8 @@ enum FrameValueBlock {
         if let derived, code == DerivedValueBlock.copyCode || code == DerivedValueBlock.maxPoolCode {
             return try derived(code, &reader)
         }
-        // The predicted layout is the store's only, never a stream's.
-        guard let layout = LayerBlockCodec.Layout(rawValue: code), layout != .predictedDictionary8 else { throw PayloadError("unknown value layout \(code)") }
+        // The predicted and modelled layouts are the store's only, never a stream's.
+        guard let layout = LayerBlockCodec.Layout(rawValue: code), !layout.isStoreOnly else { throw PayloadError("unknown value layout \(code)") }
         let patterns = try BlockLayouts.read(count: rowCount * rowLength, layout: layout, width: encoding.byteWidth, rowLength: rowLength, from: &reader)
         return patterns.withUnsafeBufferPointer { patterns in
             (0..<rowCount).map { row in

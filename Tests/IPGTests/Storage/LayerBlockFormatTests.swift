@@ -42,7 +42,7 @@ import Testing
             let expected = input.map { $0.map(\.bitPattern) }
             let distinct = Set(expected.joined()).count
             for layout in LayerBlockCodec.Layout.allCases {
-                if (layout == .dictionary8 || layout == .predictedDictionary8) && distinct > 256 || layout == .dictionary16 && distinct > 65_536 { continue }
+                if (layout == .dictionary8 || layout == .predictedDictionary8 || layout == .modelledDictionary8) && distinct > 256 || layout == .dictionary16 && distinct > 65_536 { continue }
                 let (written, bytes) = try codec.encode(input, encoding: .float32, layout: layout)
                 #expect(written == layout && bytes.first == LayerBlockCodec.formatVersion)
                 let block = try codec.decode(bytes)
@@ -57,7 +57,7 @@ import Testing
     @Test func aDictionaryLayoutRefusesTooManyValuesForItsCodes() throws {
         var random = SplitMix(seed: 5)
         let input = Self.rows("random bits", traces: 4, length: 100, random: &random)
-        for layout in [LayerBlockCodec.Layout.dictionary8, .predictedDictionary8] {
+        for layout in [LayerBlockCodec.Layout.dictionary8, .predictedDictionary8, .modelledDictionary8] {
             #expect(throws: TraceStreamError.self) { try LayerBlockCodec().encode(input, encoding: .float32, layout: layout) }
         }
     }
@@ -103,8 +103,8 @@ import Testing
             #expect(Array(block.row(0).prefix(3)) == entry.firstRowFirstValues, "\(entry.file)")
             let rows = (0..<block.rowCount).map { block.row($0) }
             let reencoded = try codec.encode(rows, encoding: .float32)
-            // Images of 256 grey levels or fewer are stored as predicted images.
-            #expect(reencoded.layout == (block.layout == .dictionary8 ? .predictedDictionary8 : block.layout), "\(entry.file)")
+            // Images of 256 grey levels or fewer are stored as modelled images.
+            #expect(reencoded.layout == (block.layout == .dictionary8 ? .modelledDictionary8 : block.layout), "\(entry.file)")
             #expect(reencoded.bytes.count < bytes.count, "\(entry.file): \(reencoded.bytes.count) bytes in format 2, \(bytes.count) in format 1")
         }
     }
