@@ -2,14 +2,29 @@
 /// float16), written to and read from a payload before zstd.
 enum BlockLayouts {
     /// `parts`' bytes back to back, the shuffled and bitmap layouts written straight into
-    /// `payload` (no array per part, as a stream frame's value blocks take them).
-    static func write(_ patterns: [UInt32], layout: LayerBlockCodec.Layout, width: Int, into payload: inout PayloadWriter) throws {
+    /// `payload` (no array per part, as a stream frame's value blocks take them). With
+    /// `rawCandidates` (a version-4 frame), a shuffled or bitmap layout starts with a `u8` mask
+    /// of the byte planes it keeps in `raw` instead (the frame's raw section, which zstd never
+    /// sees): those of the candidates whose bytes look incompressible (`looksIncompressible`).
+    static func write(
+        _ patterns: [UInt32], layout: LayerBlockCodec.Layout, width: Int, into payload: inout PayloadWriter,
+        rawCandidates: UInt8? = nil, raw: inout PayloadWriter
+    ) throws {
         switch layout {
         case .shuffled:
-            patterns.withUnsafeBufferPointer { patterns in writeShuffled(patterns, width: width, into: &payload) }
+            patterns.withUnsafeBufferPointer { patterns in
+                var rawPlanes: UInt8 = 0
+                if let rawCandidates {
+                    rawPlanes = incompressiblePlanes(of: patterns, among: rawCandidates)
+                    payload.writeUInt8(rawPlanes)
+                }
+                writeShuffled(patterns, width: width, into: &payload, rawPlanes: rawPlanes, raw: &raw)
+            }
         case .activeBitmap:
             // The active patterns gathered in one scratch buffer, then shuffled into the payload.
             let count = patterns.count
+            let maskPosition = payload.count
+            if rawCandidates != nil { payload.writeUInt8(0) }  // set once the active patterns are known
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(count, 1)) { active in
                 let activeCount = patterns.withUnsafeBufferPointer { patterns in
                     var gathered = 0
@@ -18,7 +33,13 @@ enum BlockLayouts {
                     }
                     return gathered
                 }
-                writeShuffled(UnsafeBufferPointer(rebasing: active[0..<activeCount]), width: width, into: &payload)
+                let active = UnsafeBufferPointer(rebasing: active[0..<activeCount])
+                var rawPlanes: UInt8 = 0
+                if let rawCandidates {
+                    rawPlanes = incompressiblePlanes(of: active, among: rawCandidates)
+                    payload.setByte(at: maskPosition, to: rawPlanes)
+                }
+                writeShuffled(active, width: width, into: &payload, rawPlanes: rawPlanes, raw: &raw)
             }
         case .dictionary8, .dictionary16, .predictedDictionary8:
             for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
@@ -87,11 +108,23 @@ enum BlockLayouts {
     }
 
     /// `count` patterns laid out in `layout` (`rowLength` per trace: the predicted layout's
-    /// images restart at each trace).
-    static func read(count: Int, layout: LayerBlockCodec.Layout, width: Int, rowLength: Int, from reader: inout PayloadReader) throws -> [UInt32] {
+    /// images restart at each trace). The byte planes of a shuffled or bitmap layout named in
+    /// `rawPlanes` come from `raw` (a version-4 frame's raw section).
+    static func read(
+        count: Int, layout: LayerBlockCodec.Layout, width: Int, rowLength: Int, from reader: inout PayloadReader,
+        rawPlanes: UInt8 = 0, raw: inout PayloadReader
+    ) throws -> [UInt32] {
+        /// `count` shuffled patterns, each plane from the payload or the raw section.
+        func shuffled(_ count: Int) throws -> [UInt32] {
+            if rawPlanes == 0 { return unshuffled(try reader.readBytes(count * width), count: count, width: width) }
+            let planes = try (0..<width).map { plane in
+                rawPlanes >> plane & 1 == 1 ? try raw.readBytes(count) : try reader.readBytes(count)
+            }
+            return unshuffled(planes: planes, count: count)
+        }
         switch layout {
         case .shuffled:
-            return unshuffled(try reader.readBytes(count * width), count: count, width: width)
+            return try shuffled(count)
         case .activeBitmap:
             // Read 64 bits at a time (the bitmap's bytes zero-padded to whole words).
             let bitmapBytes = try reader.readBytes((count + 7) / 8)
@@ -99,7 +132,7 @@ enum BlockLayouts {
             words.withUnsafeMutableBytes { words in bitmapBytes.withUnsafeBytes { words.copyMemory(from: $0) } }
             for index in words.indices { words[index] = UInt64(littleEndian: words[index]) }
             let activeCount = words.reduce(0) { $0 + $1.nonzeroBitCount }
-            let active = unshuffled(try reader.readBytes(activeCount * width), count: activeCount, width: width)
+            let active = try shuffled(activeCount)
             return [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
                 patterns.initialize(repeating: 0)
                 words.withUnsafeBufferPointer { words in
@@ -151,24 +184,27 @@ enum BlockLayouts {
     }
 
     /// Writes the bitmap of the patterns that are not 0 (LSB first; `(count + 7) / 8` bytes) and
-    /// those patterns (room for all of them at `active`), in one pass without branches (every
-    /// pattern is stored, the next slot taken only after a nonzero one); returns how many.
+    /// those patterns (room for all of them at `active`), in one pass without branches per
+    /// pattern (every pattern of a byte with any active one is stored, the next slot taken only
+    /// after a nonzero one); returns how many.
     static func gatherActive(_ patterns: UnsafeBufferPointer<UInt32>, bitmap: UnsafeMutablePointer<UInt8>, active target: UnsafeMutablePointer<UInt32>) -> Int {
         let count = patterns.count
         guard count > 0, let source = patterns.baseAddress else { return 0 }
         var next = 0
-        // Whole bytes with a constant bit count (unrolled by the compiler), then the rest.
+        // Whole bytes: the byte from eight patterns compared at once, then each pattern stored
+        // in the next slot (unrolled by the compiler; a byte of zeros stores none); then the rest.
+        let laneBits = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
+        let raw = UnsafeRawPointer(source)
         for byteIndex in 0..<(count / 8) {
             let base = byteIndex &<< 3
-            var byte: UInt8 = 0
-            for bit in 0..<8 {
-                let bits = source[base &+ bit]
-                target[next] = bits
-                let isActive: UInt8 = bits != 0 ? 1 : 0
-                next = next &+ Int(isActive)
-                byte |= isActive &<< UInt8(truncatingIfNeeded: bit)
-            }
+            let patterns = raw.loadUnaligned(fromByteOffset: base &* 4, as: SIMD8<UInt32>.self)
+            let byte = UInt8(truncatingIfNeeded: SIMD8<UInt32>().replacing(with: laneBits, where: patterns .!= 0).wrappedSum())
             bitmap[byteIndex] = byte
+            if byte == 0 { continue }
+            for bit in 0..<8 {
+                target[next] = source[base &+ bit]
+                next = next &+ Int(truncatingIfNeeded: byte &>> UInt8(truncatingIfNeeded: bit) & 1)
+            }
         }
         if count % 8 != 0 {
             let base = count & ~7
@@ -185,12 +221,52 @@ enum BlockLayouts {
         return next
     }
 
-    /// Appends the patterns shuffled: byte `b` of every pattern, for b in 0..<width.
-    private static func writeShuffled(_ patterns: UnsafeBufferPointer<UInt32>, width: Int, into payload: inout PayloadWriter) {
+    /// Appends the patterns shuffled: byte `b` of every pattern, for b in 0..<width, to the
+    /// payload, or to `raw` for the planes in `rawPlanes`.
+    private static func writeShuffled(
+        _ patterns: UnsafeBufferPointer<UInt32>, width: Int, into payload: inout PayloadWriter,
+        rawPlanes: UInt8, raw: inout PayloadWriter
+    ) {
         let count = patterns.count
-        payload.writeBytes(count: count * width) { bytes in
-            for number in 0..<width { shufflePlane(number, of: patterns, into: bytes + number * count) }
+        if rawPlanes == 0 {
+            payload.writeBytes(count: count * width) { bytes in
+                for number in 0..<width { shufflePlane(number, of: patterns, into: bytes + number * count) }
+            }
+            return
         }
+        for number in 0..<width {
+            if rawPlanes >> number & 1 == 1 {
+                raw.writeBytes(count: count) { shufflePlane(number, of: patterns, into: $0) }
+            } else {
+                payload.writeBytes(count: count) { shufflePlane(number, of: patterns, into: $0) }
+            }
+        }
+    }
+
+    /// The planes among `candidates` (bit `b`: byte plane `b`) whose bytes look as good as
+    /// random, so that zstd could not shrink them: in a sample of up to 4,096 patterns spread
+    /// over the block, the byte values' sum of squared counts (the collision rate) is within 4 %
+    /// of a uniform byte's, plus a margin for sampling noise (about seven standard deviations
+    /// of uniform bytes' rate), i.e. a collision entropy of about 7.9 bits or more. Blocks under
+    /// 256 patterns keep every plane in zstd.
+    static func incompressiblePlanes(of patterns: UnsafeBufferPointer<UInt32>, among candidates: UInt8) -> UInt8 {
+        let count = patterns.count
+        guard count >= 256, candidates != 0, let base = patterns.baseAddress else { return 0 }
+        let sampleCount = min(count, 4_096), step = count / sampleCount
+        var mask: UInt8 = 0
+        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            for plane in 0..<4 where candidates >> plane & 1 == 1 {
+                counts.initialize(repeating: 0)
+                let shift = UInt32(truncatingIfNeeded: 8 &* plane)
+                for sample in 0..<sampleCount {
+                    counts[Int(truncatingIfNeeded: (base[sample &* step] &>> shift) & 0xFF)] &+= 1
+                }
+                let sumOfSquares = counts.reduce(0) { $0 &+ $1 &* $1 }
+                // uniform bytes: about n + n²/256, with a standard deviation of about 0.09 n
+                if 256 * sumOfSquares <= sampleCount * sampleCount * 104 / 100 + 410 * sampleCount { mask |= 1 << plane }
+            }
+        }
+        return mask
     }
 
     /// Byte `number` of every pattern: one loop with a constant shift (masking, no overflow
@@ -199,6 +275,20 @@ enum BlockLayouts {
         guard let source = patterns.baseAddress else { return }
         let shift = UInt32(truncatingIfNeeded: 8 &* number)
         for index in 0..<patterns.count { target[index] = UInt8(truncatingIfNeeded: source[index] &>> shift) }
+    }
+
+    /// Patterns from their byte planes (`count` bytes each, plane 0 first), wherever each lies.
+    static func unshuffled(planes: [ArraySlice<UInt8>], count: Int) -> [UInt32] {
+        var patterns = [UInt32](repeating: 0, count: count)
+        patterns.withUnsafeMutableBufferPointer { patterns in
+            for (number, plane) in planes.enumerated() {
+                plane.withUnsafeBufferPointer { plane in
+                    let shift = UInt32(truncatingIfNeeded: 8 &* number)
+                    for index in 0..<count { patterns[index] |= UInt32(plane[index]) &<< shift }
+                }
+            }
+        }
+        return patterns
     }
 
     static func unshuffled(_ bytes: ArraySlice<UInt8>, count: Int, width: Int) -> [UInt32] {
