@@ -26,9 +26,10 @@ enum BlockLayouts {
             let maskPosition = payload.count
             if rawCandidates != nil { payload.writeUInt8(0) }  // set once the active patterns are known
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(count, 1)) { active in
+                let bitmapPosition = payload.count, bitmapLength = (count + 7) / 8
                 let activeCount = patterns.withUnsafeBufferPointer { patterns in
                     var gathered = 0
-                    payload.writeBytes(count: (count + 7) / 8) { bitmap in
+                    payload.writeBytes(count: bitmapLength) { bitmap in
                         gathered = gatherActive(patterns, bitmap: bitmap, active: active.baseAddress!)
                     }
                     return gathered
@@ -37,6 +38,12 @@ enum BlockLayouts {
                 var rawPlanes: UInt8 = 0
                 if let rawCandidates {
                     rawPlanes = incompressiblePlanes(of: active, among: rawCandidates)
+                    // A bitmap as good as random (ReLU zeros at random) moves to the raw section too.
+                    if payload.bytes.withUnsafeBufferPointer({ looksRandom(UnsafeBufferPointer(rebasing: $0[bitmapPosition...])) }) {
+                        rawPlanes |= rawBitmap
+                        raw.writeBytes(Array(payload.bytes[bitmapPosition...]))
+                        payload.removeLast(bitmapLength)
+                    }
                     payload.setByte(at: maskPosition, to: rawPlanes)
                 }
                 writeShuffled(active, width: width, into: &payload, rawPlanes: rawPlanes, raw: &raw)
@@ -116,7 +123,7 @@ enum BlockLayouts {
     ) throws -> [UInt32] {
         /// `count` shuffled patterns, each plane from the payload or the raw section.
         func shuffled(_ count: Int) throws -> [UInt32] {
-            if rawPlanes == 0 { return unshuffled(try reader.readBytes(count * width), count: count, width: width) }
+            if rawPlanes & ~rawBitmap == 0 { return unshuffled(try reader.readBytes(count * width), count: count, width: width) }
             let planes = try (0..<width).map { plane in
                 rawPlanes >> plane & 1 == 1 ? try raw.readBytes(count) : try reader.readBytes(count)
             }
@@ -127,7 +134,7 @@ enum BlockLayouts {
             return try shuffled(count)
         case .activeBitmap:
             // Read 64 bits at a time (the bitmap's bytes zero-padded to whole words).
-            let bitmapBytes = try reader.readBytes((count + 7) / 8)
+            let bitmapBytes = rawPlanes & rawBitmap != 0 ? try raw.readBytes((count + 7) / 8) : try reader.readBytes((count + 7) / 8)
             var words = [UInt64](repeating: 0, count: (count + 63) / 64)
             words.withUnsafeMutableBytes { words in bitmapBytes.withUnsafeBytes { words.copyMemory(from: $0) } }
             for index in words.indices { words[index] = UInt64(littleEndian: words[index]) }
@@ -243,30 +250,43 @@ enum BlockLayouts {
         }
     }
 
+    /// The raw-plane mask's bit for a bitmap layout's bitmap kept in the raw section.
+    static let rawBitmap: UInt8 = 0x80
+
     /// The planes among `candidates` (bit `b`: byte plane `b`) whose bytes look as good as
-    /// random, so that zstd could not shrink them: in a sample of up to 4,096 patterns spread
-    /// over the block, the byte values' sum of squared counts (the collision rate) is within 4 %
-    /// of a uniform byte's, plus a margin for sampling noise (about seven standard deviations
-    /// of uniform bytes' rate), i.e. a collision entropy of about 7.9 bits or more. Blocks under
-    /// 256 patterns keep every plane in zstd.
+    /// random (`looksRandom`), so that zstd could not shrink them. Blocks under 256 patterns
+    /// keep every plane in zstd.
     static func incompressiblePlanes(of patterns: UnsafeBufferPointer<UInt32>, among candidates: UInt8) -> UInt8 {
         let count = patterns.count
         guard count >= 256, candidates != 0, let base = patterns.baseAddress else { return 0 }
-        let sampleCount = min(count, 4_096), step = count / sampleCount
         var mask: UInt8 = 0
-        withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
-            for plane in 0..<4 where candidates >> plane & 1 == 1 {
-                counts.initialize(repeating: 0)
-                let shift = UInt32(truncatingIfNeeded: 8 &* plane)
-                for sample in 0..<sampleCount {
-                    counts[Int(truncatingIfNeeded: (base[sample &* step] &>> shift) & 0xFF)] &+= 1
-                }
-                let sumOfSquares = counts.reduce(0) { $0 &+ $1 &* $1 }
-                // uniform bytes: about n + n²/256, with a standard deviation of about 0.09 n
-                if 256 * sumOfSquares <= sampleCount * sampleCount * 104 / 100 + 410 * sampleCount { mask |= 1 << plane }
-            }
+        for plane in 0..<4 where candidates >> plane & 1 == 1 {
+            let shift = UInt32(truncatingIfNeeded: 8 &* plane)
+            if looksRandom(count: count, { UInt8(truncatingIfNeeded: base[$0] &>> shift) }) { mask |= 1 << plane }
         }
         return mask
+    }
+
+    /// Whether `bytes` (256 or more) look as good as random.
+    static func looksRandom(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 256, let base = bytes.baseAddress else { return false }
+        return looksRandom(count: bytes.count) { base[$0] }
+    }
+
+    /// Whether the bytes `byte(0..<count)` look as good as random: in a sample of up to 4,096
+    /// spread over them, the byte values' sum of squared counts (the collision rate) is within
+    /// 4 % of a uniform byte's, plus a margin for sampling noise (about seven standard
+    /// deviations of uniform bytes' rate), i.e. a collision entropy of about 7.9 bits or more.
+    @inline(__always)
+    private static func looksRandom(count: Int, _ byte: (Int) -> UInt8) -> Bool {
+        let sampleCount = min(count, 4_096), step = count / sampleCount
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            counts.initialize(repeating: 0)
+            for sample in 0..<sampleCount { counts[Int(byte(sample &* step))] &+= 1 }
+            let sumOfSquares = counts.reduce(0) { $0 &+ $1 &* $1 }
+            // uniform bytes: about n + n²/256, with a standard deviation of about 0.09 n
+            return 256 * sumOfSquares <= sampleCount * sampleCount * 104 / 100 + 410 * sampleCount
+        }
     }
 
     /// Byte `number` of every pattern: one loop with a constant shift (masking, no overflow

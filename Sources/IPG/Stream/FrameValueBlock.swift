@@ -2,9 +2,9 @@
 /// the values' bit patterns laid out as `LayerBlockCodec` lays out a store block
 /// (`BlockLayouts`; node-major but for dictionaries), so a post-ReLU map reaches zstd as a
 /// bitmap and its nonzero values only. Version 4 keeps the byte planes of the shuffled and
-/// bitmap layouts that look incompressible out of zstd, in the frame's raw section (a `u8` plane
-/// mask after the layout code says which). Lossless: the patterns are those of the frame's value
-/// encoding.
+/// bitmap layouts that look incompressible (and such a bitmap) out of zstd, in the frame's raw
+/// section (a `u8` mask after the layout code says which). Lossless: the patterns are those of
+/// the frame's value encoding.
 enum FrameValueBlock {
     /// The byte planes a version-4 frame may keep raw: below the exponent (float32: the three
     /// low bytes, whose top one holds the exponent's lowest bit; float16: the low byte). In
@@ -44,8 +44,9 @@ enum FrameValueBlock {
         var rawPlanes: UInt8 = 0
         if raw != nil && (layout == .shuffled || layout == .activeBitmap) {
             rawPlanes = try reader.readUInt8()
-            guard rawPlanes >> encoding.byteWidth == 0 else {
-                throw PayloadError("raw-plane mask \(rawPlanes) names planes past the \(encoding.byteWidth) of a value")
+            let bitmapBit = layout == .activeBitmap ? BlockLayouts.rawBitmap : 0
+            guard (rawPlanes & ~bitmapBit) >> encoding.byteWidth == 0 else {
+                throw PayloadError("raw-plane mask \(rawPlanes) names planes past the \(encoding.byteWidth) of a value, or a bitmap where there is none")
             }
         }
         var section = raw ?? PayloadReader([])

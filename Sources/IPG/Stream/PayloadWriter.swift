@@ -48,6 +48,9 @@ struct PayloadWriter {
     /// Bytes written so far.
     var count: Int { bytes.count }
 
+    /// Takes back the last `count` bytes written.
+    mutating func removeLast(_ count: Int) { bytes.removeLast(count) }
+
     /// Replaces the byte at `position` (one already written).
     mutating func setByte(at position: Int, to value: UInt8) { bytes[position] = value }
 

@@ -82,10 +82,11 @@
 ///   are 0 (post-ReLU maps), else shuffling: zstd then has less to chew and the frame is smaller.
 ///   In version 4, byte plane `b` of a shuffled or bitmap layout's patterns (the `k` bytes
 ///   "byte `b` of every pattern") is taken from the frame's raw section instead of the payload
-///   when bit `b` of the raw-plane mask is set (no bit at or past `w` may be); the raw section
-///   holds those planes in payload order and nothing else. The writer sets the planes below
-///   the exponent (float32: 0–2; float16: 0) whose bytes look random in a sample (mantissa
-///   bytes of activations, which zstd cannot shrink).
+///   when bit `b` of the raw-plane mask is set, and a bitmap layout's bitmap when bit 7 is set
+///   (no other bit at or past `w` may be); the raw section holds those parts in payload order
+///   and nothing else. The writer sets the planes below the exponent (float32: 0–2; float16: 0)
+///   and the bitmaps whose bytes look random in a sample (mantissa bytes of activations, ReLU
+///   zeros at random), which zstd cannot shrink.
 /// - version 3 and 4, for a layer at full resolution, *derived* layouts holding no values: every
 ///   trace's values follow from those of an earlier layer `j` of the same frame as a reader has
 ///   them (`j` full or derived, never summary). 0x80 *copy*: a `u32` `j`; the values are layer

@@ -95,15 +95,16 @@ import TestSupport
         #expect(result.status == 0, "\(result.errorOutput)")
     }
 
-    /// A version-4 stream of every layout (post-ReLU and dense values among them) rewritten as
-    /// version 3 (CRC-32, one zstd frame per traces frame, no raw-plane masks) reads back the
+    /// A version-4 stream of every layout (post-ReLU and dense values among them; the first
+    /// frame's ReLU bitmap kept raw, as `aRandomBitmapIsKeptRaw` shows for its traces) rewritten
+    /// as version 3 (CRC-32, one zstd frame per traces frame, no raw-plane masks) reads back the
     /// same traces, in this reader and the spec-only Python one.
     @Test func versionThreeStreamIsRead() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("v4.ipgz")
-        let traces = (0..<7).map { FrameValueLayoutTests.trace($0, encoding: .float32) }
+        let traces = (0..<11).map { FrameValueLayoutTests.trace($0, encoding: .float32) }
         let header = StreamHeader(topology: FrameValueLayoutTests.topology)
-        let writer = try TraceStreamWriter(path: path, header: header, frameCapacity: 3)
+        let writer = try TraceStreamWriter(path: path, header: header, frameCapacity: 8)
         for trace in traces { try writer.append(trace) }
         try writer.finish()
         let version4 = StreamFrames(Array(try Data(contentsOf: URL(fileURLWithPath: path))))

@@ -85,20 +85,40 @@ import TestSupport
     func bitmapAndShuffledBlocksHoldTheSpecsBytes(encoding: ValueEncoding) throws {
         let traces = (0..<3).map { Self.trace($0, encoding: encoding) }
         for (layer, isBitmap) in [(1, true), (3, false)] {
-            let rows = traces.map { $0.layerValues[layer] }
-            for version: UInt16 in [3, 4] {
-                var payload = PayloadWriter(), raw = PayloadWriter()
-                try FrameValueBlock.encode(rows, rowLength: rows[0].count, encoding: encoding, version: version, into: &payload, raw: &raw)
-                let mask: UInt8? = version < 4 ? nil : payload.bytes[1]
-                if let mask {
-                    // the random mantissas' low bytes are kept raw, never the exponent's plane
-                    let lowPlanes: UInt8 = encoding == .float32 ? 0b0011 : 0b0001
-                    #expect(mask & lowPlanes == lowPlanes && mask & ~FrameValueBlock.rawCandidates(for: encoding) == 0, "mask \(mask)")
-                }
-                let expected = Self.specBlock(rows, encoding: encoding, bitmap: isBitmap, rawPlanes: mask)
-                #expect(payload.bytes == expected.payload, "layer \(layer), version \(version)")
-                #expect(raw.bytes == expected.raw, "layer \(layer), version \(version)")
+            try Self.checkSpecBytes(traces.map { $0.layerValues[layer] }, encoding: encoding, bitmap: isBitmap, layer: layer)
+        }
+    }
+
+    /// A bitmap of ReLU zeros at random, 300 bytes of it (eight traces), is kept raw in version 4.
+    @Test func aRandomBitmapIsKeptRaw() throws {
+        let rows = (0..<8).map { Self.trace($0, encoding: .float32).layerValues[1] }
+        var payload = PayloadWriter(), raw = PayloadWriter()
+        try FrameValueBlock.encode(rows, rowLength: rows[0].count, encoding: .float32, version: 4, into: &payload, raw: &raw)
+        #expect(payload.bytes[0] == 1 && payload.bytes[1] & BlockLayouts.rawBitmap != 0, "layout \(payload.bytes[0]), mask \(payload.bytes[1])")
+        try Self.checkSpecBytes(rows, encoding: .float32, bitmap: true, layer: 1)
+        var frameRaw: PayloadReader? = PayloadReader(raw.bytes)
+        var reader = PayloadReader(payload.bytes)
+        let decoded = try FrameValueBlock.decode(rowCount: 8, rowLength: rows[0].count, encoding: .float32, from: &reader, raw: &frameRaw)
+        #expect(decoded.map { $0.map(\.bitPattern) } == rows.map { $0.map(\.bitPattern) })
+        #expect(reader.isAtEnd && frameRaw!.isAtEnd)
+    }
+
+    /// `rows` of one layer encoded in versions 3 and 4 hold the spec's bytes (version 4: the mask
+    /// the writer chose, the random mantissa bytes among the raw planes, never the exponent's).
+    static func checkSpecBytes(_ rows: [[Float]], encoding: ValueEncoding, bitmap isBitmap: Bool, layer: Int) throws {
+        for version: UInt16 in [3, 4] {
+            var payload = PayloadWriter(), raw = PayloadWriter()
+            try FrameValueBlock.encode(rows, rowLength: rows[0].count, encoding: encoding, version: version, into: &payload, raw: &raw)
+            let mask: UInt8? = version < 4 ? nil : payload.bytes[1]
+            if let mask {
+                // the random mantissas' low bytes are kept raw, never the exponent's plane
+                let lowPlanes: UInt8 = encoding == .float32 ? 0b0011 : 0b0001
+                let allowed = FrameValueBlock.rawCandidates(for: encoding) | (isBitmap ? BlockLayouts.rawBitmap : 0)
+                #expect(mask & lowPlanes == lowPlanes && mask & ~allowed == 0, "mask \(mask)")
             }
+            let expected = Self.specBlock(rows, encoding: encoding, bitmap: isBitmap, rawPlanes: mask)
+            #expect(payload.bytes == expected.payload, "layer \(layer), version \(version)")
+            #expect(raw.bytes == expected.raw, "layer \(layer), version \(version)")
         }
     }
 
@@ -131,7 +151,7 @@ import TestSupport
         if bitmap {
             var map = [UInt8](repeating: 0, count: (patterns.count + 7) / 8)
             for (index, pattern) in patterns.enumerated() where pattern != 0 { map[index / 8] |= 1 << (index % 8) }
-            bytes += map
+            if let rawPlanes, rawPlanes & BlockLayouts.rawBitmap != 0 { raw += map } else { bytes += map }
             stored = patterns.filter { $0 != 0 }
         }
         for byte in 0..<encoding.byteWidth {
