@@ -191,27 +191,24 @@ enum BlockLayouts {
     }
 
     /// Writes the bitmap of the patterns that are not 0 (LSB first; `(count + 7) / 8` bytes) and
-    /// those patterns (room for all of them at `active`), in one pass without branches per
-    /// pattern (every pattern of a byte with any active one is stored, the next slot taken only
-    /// after a nonzero one); returns how many.
+    /// those patterns (room for all of them at `active`), in one pass without branches (every
+    /// pattern is stored, the next slot taken only after a nonzero one); returns how many.
     static func gatherActive(_ patterns: UnsafeBufferPointer<UInt32>, bitmap: UnsafeMutablePointer<UInt8>, active target: UnsafeMutablePointer<UInt32>) -> Int {
         let count = patterns.count
         guard count > 0, let source = patterns.baseAddress else { return 0 }
         var next = 0
-        // Whole bytes: the byte from eight patterns compared at once, then each pattern stored
-        // in the next slot (unrolled by the compiler; a byte of zeros stores none); then the rest.
-        let laneBits = SIMD8<UInt32>(1, 2, 4, 8, 16, 32, 64, 128)
-        let raw = UnsafeRawPointer(source)
+        // Whole bytes with a constant bit count (unrolled by the compiler), then the rest.
         for byteIndex in 0..<(count / 8) {
             let base = byteIndex &<< 3
-            let patterns = raw.loadUnaligned(fromByteOffset: base &* 4, as: SIMD8<UInt32>.self)
-            let byte = UInt8(truncatingIfNeeded: SIMD8<UInt32>().replacing(with: laneBits, where: patterns .!= 0).wrappedSum())
-            bitmap[byteIndex] = byte
-            if byte == 0 { continue }
+            var byte: UInt8 = 0
             for bit in 0..<8 {
-                target[next] = source[base &+ bit]
-                next = next &+ Int(truncatingIfNeeded: byte &>> UInt8(truncatingIfNeeded: bit) & 1)
+                let bits = source[base &+ bit]
+                target[next] = bits
+                let isActive: UInt8 = bits != 0 ? 1 : 0
+                next = next &+ Int(isActive)
+                byte |= isActive &<< UInt8(truncatingIfNeeded: bit)
             }
+            bitmap[byteIndex] = byte
         }
         if count % 8 != 0 {
             let base = count & ~7
