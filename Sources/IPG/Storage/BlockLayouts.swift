@@ -2,23 +2,51 @@
 /// float16), written to and read from a payload before zstd.
 enum BlockLayouts {
     /// `parts`' bytes back to back, the shuffled and bitmap layouts written straight into
-    /// `payload` (no array per part, as a stream frame's value blocks take them).
-    static func write(_ patterns: [UInt32], layout: LayerBlockCodec.Layout, width: Int, into payload: inout PayloadWriter) throws {
+    /// `payload` (no array per part, as a stream frame's value blocks take them). With
+    /// `rawCandidates` (a version-4 frame), a shuffled or bitmap layout starts with a `u8` mask
+    /// of the byte planes it keeps in `raw` instead (the frame's raw section, which zstd never
+    /// sees): those of the candidates whose bytes look incompressible (`looksIncompressible`).
+    static func write(
+        _ patterns: [UInt32], layout: LayerBlockCodec.Layout, width: Int, into payload: inout PayloadWriter,
+        rawCandidates: UInt8? = nil, raw: inout PayloadWriter
+    ) throws {
         switch layout {
         case .shuffled:
-            patterns.withUnsafeBufferPointer { patterns in writeShuffled(patterns, width: width, into: &payload) }
+            patterns.withUnsafeBufferPointer { patterns in
+                var rawPlanes: UInt8 = 0
+                if let rawCandidates {
+                    rawPlanes = incompressiblePlanes(of: patterns, among: rawCandidates)
+                    payload.writeUInt8(rawPlanes)
+                }
+                writeShuffled(patterns, width: width, into: &payload, rawPlanes: rawPlanes, raw: &raw)
+            }
         case .activeBitmap:
             // The active patterns gathered in one scratch buffer, then shuffled into the payload.
             let count = patterns.count
+            let maskPosition = payload.count
+            if rawCandidates != nil { payload.writeUInt8(0) }  // set once the active patterns are known
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(count, 1)) { active in
+                let bitmapPosition = payload.count, bitmapLength = (count + 7) / 8
                 let activeCount = patterns.withUnsafeBufferPointer { patterns in
                     var gathered = 0
-                    payload.writeBytes(count: (count + 7) / 8) { bitmap in
+                    payload.writeBytes(count: bitmapLength) { bitmap in
                         gathered = gatherActive(patterns, bitmap: bitmap, active: active.baseAddress!)
                     }
                     return gathered
                 }
-                writeShuffled(UnsafeBufferPointer(rebasing: active[0..<activeCount]), width: width, into: &payload)
+                let active = UnsafeBufferPointer(rebasing: active[0..<activeCount])
+                var rawPlanes: UInt8 = 0
+                if let rawCandidates {
+                    rawPlanes = incompressiblePlanes(of: active, among: rawCandidates)
+                    // A bitmap as good as random (ReLU zeros at random) moves to the raw section too.
+                    if payload.bytes.withUnsafeBufferPointer({ looksRandom(UnsafeBufferPointer(rebasing: $0[bitmapPosition...])) }) {
+                        rawPlanes |= rawBitmap
+                        raw.writeBytes(Array(payload.bytes[bitmapPosition...]))
+                        payload.removeLast(bitmapLength)
+                    }
+                    payload.setByte(at: maskPosition, to: rawPlanes)
+                }
+                writeShuffled(active, width: width, into: &payload, rawPlanes: rawPlanes, raw: &raw)
             }
         case .dictionary8, .dictionary16, .predictedDictionary8, .modelledDictionary8:
             for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
@@ -106,19 +134,31 @@ enum BlockLayouts {
     }
 
     /// `count` patterns laid out in `layout` (`rowLength` per trace: the predicted layout's
-    /// images restart at each trace).
-    static func read(count: Int, layout: LayerBlockCodec.Layout, width: Int, rowLength: Int, from reader: inout PayloadReader) throws -> [UInt32] {
+    /// images restart at each trace). The byte planes of a shuffled or bitmap layout named in
+    /// `rawPlanes` come from `raw` (a version-4 frame's raw section).
+    static func read(
+        count: Int, layout: LayerBlockCodec.Layout, width: Int, rowLength: Int, from reader: inout PayloadReader,
+        rawPlanes: UInt8 = 0, raw: inout PayloadReader
+    ) throws -> [UInt32] {
+        /// `count` shuffled patterns, each plane from the payload or the raw section.
+        func shuffled(_ count: Int) throws -> [UInt32] {
+            if rawPlanes & ~rawBitmap == 0 { return unshuffled(try reader.readBytes(count * width), count: count, width: width) }
+            let planes = try (0..<width).map { plane in
+                rawPlanes >> plane & 1 == 1 ? try raw.readBytes(count) : try reader.readBytes(count)
+            }
+            return unshuffled(planes: planes, count: count)
+        }
         switch layout {
         case .shuffled:
-            return unshuffled(try reader.readBytes(count * width), count: count, width: width)
+            return try shuffled(count)
         case .activeBitmap:
             // Read 64 bits at a time (the bitmap's bytes zero-padded to whole words).
-            let bitmapBytes = try reader.readBytes((count + 7) / 8)
+            let bitmapBytes = rawPlanes & rawBitmap != 0 ? try raw.readBytes((count + 7) / 8) : try reader.readBytes((count + 7) / 8)
             var words = [UInt64](repeating: 0, count: (count + 63) / 64)
             words.withUnsafeMutableBytes { words in bitmapBytes.withUnsafeBytes { words.copyMemory(from: $0) } }
             for index in words.indices { words[index] = UInt64(littleEndian: words[index]) }
             let activeCount = words.reduce(0) { $0 + $1.nonzeroBitCount }
-            let active = unshuffled(try reader.readBytes(activeCount * width), count: activeCount, width: width)
+            let active = try shuffled(activeCount)
             return [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
                 patterns.initialize(repeating: 0)
                 words.withUnsafeBufferPointer { words in
@@ -221,11 +261,64 @@ enum BlockLayouts {
         return next
     }
 
-    /// Appends the patterns shuffled: byte `b` of every pattern, for b in 0..<width.
-    private static func writeShuffled(_ patterns: UnsafeBufferPointer<UInt32>, width: Int, into payload: inout PayloadWriter) {
+    /// Appends the patterns shuffled: byte `b` of every pattern, for b in 0..<width, to the
+    /// payload, or to `raw` for the planes in `rawPlanes`.
+    private static func writeShuffled(
+        _ patterns: UnsafeBufferPointer<UInt32>, width: Int, into payload: inout PayloadWriter,
+        rawPlanes: UInt8, raw: inout PayloadWriter
+    ) {
         let count = patterns.count
-        payload.writeBytes(count: count * width) { bytes in
-            for number in 0..<width { shufflePlane(number, of: patterns, into: bytes + number * count) }
+        if rawPlanes == 0 {
+            payload.writeBytes(count: count * width) { bytes in
+                for number in 0..<width { shufflePlane(number, of: patterns, into: bytes + number * count) }
+            }
+            return
+        }
+        for number in 0..<width {
+            if rawPlanes >> number & 1 == 1 {
+                raw.writeBytes(count: count) { shufflePlane(number, of: patterns, into: $0) }
+            } else {
+                payload.writeBytes(count: count) { shufflePlane(number, of: patterns, into: $0) }
+            }
+        }
+    }
+
+    /// The raw-plane mask's bit for a bitmap layout's bitmap kept in the raw section.
+    static let rawBitmap: UInt8 = 0x80
+
+    /// The planes among `candidates` (bit `b`: byte plane `b`) whose bytes look as good as
+    /// random (`looksRandom`), so that zstd could not shrink them. Blocks under 256 patterns
+    /// keep every plane in zstd.
+    static func incompressiblePlanes(of patterns: UnsafeBufferPointer<UInt32>, among candidates: UInt8) -> UInt8 {
+        let count = patterns.count
+        guard count >= 256, candidates != 0, let base = patterns.baseAddress else { return 0 }
+        var mask: UInt8 = 0
+        for plane in 0..<4 where candidates >> plane & 1 == 1 {
+            let shift = UInt32(truncatingIfNeeded: 8 &* plane)
+            if looksRandom(count: count, { UInt8(truncatingIfNeeded: base[$0] &>> shift) }) { mask |= 1 << plane }
+        }
+        return mask
+    }
+
+    /// Whether `bytes` (256 or more) look as good as random.
+    static func looksRandom(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.count >= 256, let base = bytes.baseAddress else { return false }
+        return looksRandom(count: bytes.count) { base[$0] }
+    }
+
+    /// Whether the bytes `byte(0..<count)` look as good as random: in a sample of up to 4,096
+    /// spread over them, the byte values' sum of squared counts (the collision rate) is within
+    /// 4 % of a uniform byte's, plus a margin for sampling noise (about seven standard
+    /// deviations of uniform bytes' rate), i.e. a collision entropy of about 7.9 bits or more.
+    @inline(__always)
+    private static func looksRandom(count: Int, _ byte: (Int) -> UInt8) -> Bool {
+        let sampleCount = min(count, 4_096), step = count / sampleCount
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { counts in
+            counts.initialize(repeating: 0)
+            for sample in 0..<sampleCount { counts[Int(byte(sample &* step))] &+= 1 }
+            let sumOfSquares = counts.reduce(0) { $0 &+ $1 &* $1 }
+            // uniform bytes: about n + n²/256, with a standard deviation of about 0.09 n
+            return 256 * sumOfSquares <= sampleCount * sampleCount * 104 / 100 + 410 * sampleCount
         }
     }
 
@@ -235,6 +328,20 @@ enum BlockLayouts {
         guard let source = patterns.baseAddress else { return }
         let shift = UInt32(truncatingIfNeeded: 8 &* number)
         for index in 0..<patterns.count { target[index] = UInt8(truncatingIfNeeded: source[index] &>> shift) }
+    }
+
+    /// Patterns from their byte planes (`count` bytes each, plane 0 first), wherever each lies.
+    static func unshuffled(planes: [ArraySlice<UInt8>], count: Int) -> [UInt32] {
+        var patterns = [UInt32](repeating: 0, count: count)
+        patterns.withUnsafeMutableBufferPointer { patterns in
+            for (number, plane) in planes.enumerated() {
+                plane.withUnsafeBufferPointer { plane in
+                    let shift = UInt32(truncatingIfNeeded: 8 &* number)
+                    for index in 0..<count { patterns[index] |= UInt32(plane[index]) &<< shift }
+                }
+            }
+        }
+        return patterns
     }
 
     static func unshuffled(_ bytes: ArraySlice<UInt8>, count: Int, width: Int) -> [UInt32] {

@@ -181,7 +181,9 @@ public final class LayerBlockCodec {
 
         /// The block from its laid-out values (`BlockLayouts.write`'s bytes), which must end there.
         func block(from reader: inout PayloadReader) throws -> Block {
-            let patterns = try BlockLayouts.read(count: total, layout: layout, width: encoding.byteWidth, rowLength: rowLength, from: &reader)
+            var noRawSection = PayloadReader([])
+            let patterns = try BlockLayouts.read(
+                count: total, layout: layout, width: encoding.byteWidth, rowLength: rowLength, from: &reader, raw: &noRawSection)
             guard reader.isAtEnd else { throw PayloadError("\(reader.remainingCount) bytes after the values") }
             return Block(layout: layout, encoding: encoding, rowCount: rowCount, rowLength: rowLength, values: LayerBlockCodec.values(patterns, encoding: encoding))
         }

@@ -21,12 +21,21 @@ struct FrameHeader {
     }
 
     /// A frame of `kind` around an already compressed payload, with its checksum.
-    static func sealing(kind: TraceStreamFormat.FrameKind, valueEncoding: UInt8, itemCount: Int, stored: [UInt8], decodedLength: Int) -> FrameHeader {
+    static func sealing(
+        kind: TraceStreamFormat.FrameKind, valueEncoding: UInt8, itemCount: Int, stored: [UInt8], decodedLength: Int,
+        version: UInt16 = TraceStreamFormat.version
+    ) -> FrameHeader {
         var header = FrameHeader(
             kind: kind.rawValue, valueEncoding: valueEncoding, itemCount: UInt32(itemCount),
             storedLength: UInt32(stored.count), decodedLength: UInt32(decodedLength), checksum: 0)
-        header.checksum = CRC32.checksum(header.checkedBytes, stored)
+        header.checksum = checksum(header.checkedBytes, stored, version: version)
         return header
+    }
+
+    /// The checksum of a frame of stream format `version` (header bytes 0–15, then the stored
+    /// payload): CRC-32 up to version 3, the low 32 bits of XXH64 from version 4.
+    static func checksum(_ checkedBytes: [UInt8], _ stored: [UInt8], version: UInt16) -> UInt32 {
+        version >= 4 ? XXH64.checksum32(checkedBytes, stored) : CRC32.checksum(checkedBytes, stored)
     }
 
     var bytes: [UInt8] {

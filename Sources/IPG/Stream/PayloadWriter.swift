@@ -45,6 +45,15 @@ struct PayloadWriter {
 
     mutating func writeBytes(_ other: [UInt8]) { bytes.append(contentsOf: other) }
 
+    /// Bytes written so far.
+    var count: Int { bytes.count }
+
+    /// Takes back the last `count` bytes written.
+    mutating func removeLast(_ count: Int) { bytes.removeLast(count) }
+
+    /// Replaces the byte at `position` (one already written).
+    mutating func setByte(at position: Int, to value: UInt8) { bytes[position] = value }
+
     /// Appends `count` bytes that `body` writes in place (every one of them), so a layout is
     /// written into the payload without an array of its own.
     mutating func writeBytes(count: Int, _ body: (UnsafeMutablePointer<UInt8>) -> Void) {

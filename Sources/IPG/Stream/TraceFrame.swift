@@ -1,18 +1,20 @@
 /// The payload of a traces frame (layout in `TraceStreamFormat`): metadata records, then one
 /// value block per stored layer (full maps or summaries; version 1: byte-shuffled,
-/// `ShuffledValueBlock`; version 2: laid out as the store's blocks, `FrameValueBlock`), then
-/// explicit edges.
+/// `ShuffledValueBlock`; version 2 and later: laid out as the store's blocks, `FrameValueBlock`),
+/// then explicit edges; version 4 also has a raw section, the byte planes kept out of zstd.
 enum TraceFrame {
     /// Values stored per trace under `resolutions`.
     static func storedValueCount(_ topology: ModelTopology, _ resolutions: [LayerResolution]) -> Int {
         topology.layers.reduce(0) { $0 + resolutions[$1.index].storedValueCount(of: $1) }
     }
 
-    /// Encodes `traces` as a frame of stream format `version`.
-    static func encode(_ traces: [Trace], header: StreamHeader, version: UInt16 = TraceStreamFormat.version) throws -> [UInt8] {
+    /// Encodes `traces` as a frame of stream format `version`: the payload zstd compresses and
+    /// (version 4) the raw section.
+    static func encode(_ traces: [Trace], header: StreamHeader, version: UInt16 = TraceStreamFormat.version) throws -> (payload: [UInt8], raw: [UInt8]) {
         let topology = header.topology, encoding = header.valueEncoding
         let valueBytes = traces.count * storedValueCount(topology, header.resolutions) * encoding.byteWidth
         var writer = PayloadWriter(reservingCapacity: valueBytes + traces.count * 128)
+        var raw = PayloadWriter(reservingCapacity: version >= 4 ? valueBytes / 2 : 0)
         for trace in traces {
             try encodeMetadata(trace.metadata, into: &writer)
         }
@@ -45,7 +47,9 @@ enum TraceFrame {
             if version == 1 {
                 writer.writeBytes(ShuffledValueBlock.encode(rows, encoding: encoding))
             } else {
-                try FrameValueBlock.encode(rows, rowLength: resolution.storedValueCount(of: layer), encoding: encoding, into: &writer)
+                try FrameValueBlock.encode(
+                    rows, rowLength: resolution.storedValueCount(of: layer), encoding: encoding, version: version,
+                    into: &writer, raw: &raw)
             }
         }
         for trace in traces {
@@ -58,20 +62,23 @@ enum TraceFrame {
                 writer.writeFloat32(edge.weight)
             }
         }
-        return writer.bytes
+        return (writer.bytes, raw.bytes)
     }
 
     /// Decodes `count` traces (the frame header's item count, checked against the payload's
     /// length before anything is sized by it) of a frame of stream format `version`. A version-2
     /// frame's values may take as little as a bit each, so their decoded size is also held to
     /// `TraceStreamFormat.maximumPayloadLength`. A derived layer comes back as a copy of its
-    /// source's values; a summarised one as an empty value list and a summary.
-    static func decode(_ payload: [UInt8], count: Int, header: StreamHeader, encoding: ValueEncoding, version: UInt16) throws -> [Trace] {
+    /// source's values; a summarised one as an empty value list and a summary. `raw`: a
+    /// version-4 frame's raw section (every byte of it must be taken by the value blocks).
+    static func decode(_ payload: [UInt8], raw rawSection: [UInt8] = [], count: Int, header: StreamHeader, encoding: ValueEncoding, version: UInt16) throws -> [Trace] {
         let topology = header.topology, resolutions = header.resolutions
         var reader = PayloadReader(payload)
+        var raw: PayloadReader? = version >= 4 ? PayloadReader(rawSection) : nil
+        guard raw != nil || rawSection.isEmpty else { throw PayloadError("a raw section in a version-\(version) frame") }
         let valuesPerTrace = storedValueCount(topology, resolutions)
-        // A version-2 value takes at least one bitmap bit; a version-3 layer may take a few bytes
-        // for all traces (a derived block), so there only the metadata bounds the count.
+        // A version-2 value takes at least one bitmap bit; a version-3 or 4 layer may take a few
+        // bytes for all traces (a derived block), so there only the metadata bounds the count.
         let minimumValueBytes = version == 1 ? valuesPerTrace * encoding.byteWidth : version == 2 ? valuesPerTrace / 8 : 0
         let minimumTraceLength = minimumMetadataLength + minimumValueBytes + 4  // 4: its explicit edge count
         try reader.requireRoom(for: count, "traces", minimumItemLength: minimumTraceLength)
@@ -96,7 +103,7 @@ enum TraceFrame {
             } else {
                 do {
                     rows = try FrameValueBlock.decode(
-                        rowCount: count, rowLength: length, encoding: encoding, from: &reader,
+                        rowCount: count, rowLength: length, encoding: encoding, from: &reader, raw: &raw,
                         derived: version < 3 || resolution != .full ? nil : { code, reader in
                             try DerivedValueBlock.read(
                                 code: code, layer: layer, topology: topology, layerRows: layerRows,
@@ -135,6 +142,7 @@ enum TraceFrame {
                 summaries: summaryRows.mapValues { $0[position] }))
         }
         guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the traces") }
+        if let raw, !raw.isAtEnd { throw PayloadError("\(raw.remainingCount) raw-section bytes no value block takes") }
         return traces
     }
 

@@ -1,12 +1,14 @@
-/// The `.ipgz` trace stream, version 3: how DeepProv stores one IPG trace per input. Readers
-/// also read version 2, which differs only in that no value block is derived, and version 1,
+/// The `.ipgz` trace stream, version 4: how DeepProv stores one IPG trace per input. Readers
+/// also read version 3, which differs in the frame checksum (CRC-32), in a traces frame's
+/// stored payload (one zstd frame, no raw section) and in its shuffled and bitmap value blocks
+/// (no raw-plane mask); version 2, which differs from 3 only in that no value block is derived; and version 1,
 /// which differs in the header payload (it has no merged-sources section, so no layer has more
 /// than one source, and no resolution section, so every layer is full) and in a traces
 /// payload's value blocks.
 ///
 /// All integers are little-endian. A stream is an 8-byte preamble followed by frames.
 ///
-/// **Preamble**: the ASCII bytes `IPGZ`, a `u16` format version (3; 2 and 1 for the previous
+/// **Preamble**: the ASCII bytes `IPGZ`, a `u16` format version (4; 3, 2 and 1 for the previous
 /// versions), a `u16` of flags (0; a reader refuses others).
 ///
 /// **Frame**: a 20-byte header, then `storedLength` payload bytes.
@@ -19,9 +21,12 @@
 /// | 4      | `u32` | item count: traces in a traces frame; total traces in the end frame |
 /// | 8      | `u32` | stored (zstd-compressed) payload length |
 /// | 12     | `u32` | decoded payload length |
-/// | 16     | `u32` | CRC-32 (IEEE, as zlib's `crc32`) of header bytes 0–15 followed by the stored payload |
+/// | 16     | `u32` | checksum of header bytes 0–15 followed by the stored payload: the low 32 bits of XXH64 with seed 0 (the hash of zstd's content checksums); versions 1–3: CRC-32 (IEEE, as zlib's `crc32`) |
 ///
-/// A payload is one zstd frame (empty for the end frame: both lengths 0). The first frame is the
+/// A stored payload is one zstd frame (empty for the end frame: both lengths 0), but for a
+/// version-4 traces frame: a `u32` length `c`, a zstd frame of `c` bytes, then the frame's
+/// **raw section** (the rest of the stored payload, not compressed: byte planes the value
+/// blocks keep out of zstd, below). The decoded length is the zstd frame's. The first frame is the
 /// header frame; then any number of traces frames; a finished stream ends with exactly one end
 /// frame. A reader streams frames in order (it never seeks, so a pipe works) and reports damage
 /// with the file name, the frame number (0 is the header frame) and the frame's byte offset.
@@ -65,7 +70,8 @@
 /// `u32`). *Shuffling* `k` patterns `b` bytes wide writes byte 0 of every pattern, then byte 1
 /// of every pattern, … (`b·k` bytes). With `r` values per row and `m = n · r`:
 /// - version 1: the patterns trace after trace, shuffled (`w·m` bytes);
-/// - version 2 and 3: a `u8` layout, then (as the store's `LayerBlockCodec` lays out a block) —
+/// - version 2 to 4: a `u8` layout, (version 4, layouts 0 and 1 only) a `u8` *raw-plane mask*,
+///   then (as the store's `LayerBlockCodec` lays out a block) —
 ///   0 *shuffled*: the patterns **node-major** (value 0 of every trace, then value 1, …),
 ///   shuffled; 1 *bitmap*: node-major, a bitmap of `⌈m/8⌉` bytes (bit `i` is byte `i/8`'s
 ///   bit `i mod 8`, least significant first; padding bits 0) set where pattern `i` is not 0,
@@ -74,7 +80,14 @@
 ///   then each pattern's index in them as a 1 / 2-byte code, shuffled (`m` / `2m` bytes).
 ///   The writer picks a dictionary when the patterns repeat, a bitmap when a quarter or more
 ///   are 0 (post-ReLU maps), else shuffling: zstd then has less to chew and the frame is smaller.
-/// - version 3 only, for a layer at full resolution, *derived* layouts holding no values: every
+///   In version 4, byte plane `b` of a shuffled or bitmap layout's patterns (the `k` bytes
+///   "byte `b` of every pattern") is taken from the frame's raw section instead of the payload
+///   when bit `b` of the raw-plane mask is set, and a bitmap layout's bitmap when bit 7 is set
+///   (no other bit at or past `w` may be); the raw section holds those parts in payload order
+///   and nothing else. The writer sets the planes below the exponent (float32: 0–2; float16: 0)
+///   and the bitmaps whose bytes look random in a sample (mantissa bytes of activations, ReLU
+///   zeros at random), which zstd cannot shrink.
+/// - version 3 and 4, for a layer at full resolution, *derived* layouts holding no values: every
 ///   trace's values follow from those of an earlier layer `j` of the same frame as a reader has
 ///   them (`j` full or derived, never summary). 0x80 *copy*: a `u32` `j`; the values are layer
 ///   `j`'s (which has as many per trace). 0x81 *max pool*: a `u32` `j`, then kernel height,
@@ -100,9 +113,9 @@ public enum TraceStreamFormat {
     /// `IPGZ`.
     public static let magic: [UInt8] = Array("IPGZ".utf8)
     /// The format version this build writes.
-    public static let version: UInt16 = 3
+    public static let version: UInt16 = 4
     /// The format versions this build reads.
-    public static let readableVersions: [UInt16] = [1, 2, 3]
+    public static let readableVersions: [UInt16] = [1, 2, 3, 4]
     static let preambleLength = 8
     static let frameHeaderLength = 20
     /// Largest decoded payload a reader accepts (guards against corrupt lengths).

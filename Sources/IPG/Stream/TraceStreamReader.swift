@@ -35,7 +35,7 @@ public final class TraceStreamReader {
         guard flags == 0 else {
             throw TraceStreamError(file: path, offset: 6, message: "unknown format flags 0x\(String(flags, radix: 16)) (this build writes and reads 0)")
         }
-        guard let (frame, payload, offset) = try Self.readFrame(from: input, decompressor: decompressor, path: path, number: 0),
+        guard let (frame, payload, _, offset) = try Self.readFrame(from: input, decompressor: decompressor, path: path, number: 0, version: version),
               frame.kind == TraceStreamFormat.FrameKind.header.rawValue
         else {
             throw TraceStreamError(file: path, frame: 0, offset: TraceStreamFormat.preambleLength, message: "the stream has no header frame")
@@ -62,7 +62,7 @@ public final class TraceStreamReader {
     private func readTracesFrame() throws -> Bool {
         if reachedEnd { return false }
         let start = input.offset
-        guard let (frame, payload, offset) = try Self.readFrame(from: input, decompressor: decompressor, path: path, number: frameNumber) else {
+        guard let (frame, payload, raw, offset) = try Self.readFrame(from: input, decompressor: decompressor, path: path, number: frameNumber, version: version) else {
             throw TraceStreamError(
                 file: path, frame: frameNumber, offset: start,
                 message: "the stream ends without its end frame after \(tracesRead) traces (truncated, or its writer did not finish)")
@@ -75,7 +75,7 @@ public final class TraceStreamReader {
                 throw damage("unknown value encoding \(frame.valueEncoding)")
             }
             do {
-                buffered = try TraceFrame.decode(payload, count: Int(frame.itemCount), header: header, encoding: encoding, version: version)
+                buffered = try TraceFrame.decode(payload, raw: raw, count: Int(frame.itemCount), header: header, encoding: encoding, version: version)
             } catch let error as PayloadError {
                 throw damage(error.message)
             }
@@ -97,10 +97,11 @@ public final class TraceStreamReader {
         }
     }
 
-    /// Reads, checks and decompresses one frame; nil when the stream ends before it starts.
+    /// Reads, checks and decompresses one frame: its header, decoded payload, (version 4: a
+    /// traces frame's) raw section and offset; nil when the stream ends before it starts.
     private static func readFrame(
-        from input: StreamInput, decompressor: ZstdDecompressor, path: String, number: Int
-    ) throws -> (FrameHeader, [UInt8], Int)? {
+        from input: StreamInput, decompressor: ZstdDecompressor, path: String, number: Int, version: UInt16
+    ) throws -> (FrameHeader, [UInt8], [UInt8], Int)? {
         let offset = input.offset
         let damage = { (message: String) in TraceStreamError(file: path, frame: number, offset: offset, message: message) }
         let headerBytes = try input.take(TraceStreamFormat.frameHeaderLength)
@@ -123,13 +124,23 @@ public final class TraceStreamReader {
         guard stored.count == Int(frame.storedLength) else {
             throw damage("the stream ends inside the payload (\(stored.count) of \(frame.storedLength) bytes): truncated")
         }
-        let computed = CRC32.checksum(Array(headerBytes[0..<16]), stored)
+        let computed = FrameHeader.checksum(Array(headerBytes[0..<16]), stored, version: version)
         guard computed == frame.checksum else {
             throw damage("checksum mismatch (stored \(hex(frame.checksum)), computed \(hex(computed))): the frame is damaged")
         }
-        if frame.storedLength == 0 && frame.decodedLength == 0 { return (frame, [], offset) }
+        if frame.storedLength == 0 && frame.decodedLength == 0 { return (frame, [], [], offset) }
         do {
-            return (frame, try decompressor.decompress(stored, decodedLength: Int(frame.decodedLength)), offset)
+            guard version >= 4 && frame.kind == TraceStreamFormat.FrameKind.traces.rawValue else {
+                return (frame, try decompressor.decompress(stored, decodedLength: Int(frame.decodedLength)), [], offset)
+            }
+            var parts = PayloadReader(stored)
+            let compressedLength = try parts.readCount()
+            guard compressedLength <= parts.remainingCount else {
+                throw PayloadError("a compressed part of \(compressedLength) bytes in a payload of \(stored.count)")
+            }
+            let compressed = Array(try parts.readBytes(compressedLength))
+            let raw = Array(try parts.readBytes(parts.remainingCount))
+            return (frame, try decompressor.decompress(compressed, decodedLength: Int(frame.decodedLength)), raw, offset)
         } catch let error as PayloadError {
             throw damage(error.message)
         }

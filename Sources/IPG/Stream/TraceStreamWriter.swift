@@ -99,11 +99,16 @@ public final class TraceStreamWriter: @unchecked Sendable {
         let sealed = SealedFrame()
         DispatchQueue.global().async { [self] in
             sealed.result = Result {
-                let payload = try streamError(frame: number) {
+                let (payload, raw) = try streamError(frame: number) {
                     try TraceFrame.encode(traces, header: header)
                 }
-                let stored = try streamError(frame: number) { try compressors.compress(payload) }
-                return FrameContent(kind: .traces, itemCount: traces.count, stored: stored, decodedLength: payload.count)
+                // Version 4: the zstd frame's length, the zstd frame, the raw section.
+                let compressed = try streamError(frame: number) { try compressors.compress(payload) }
+                var stored = PayloadWriter(reservingCapacity: 4 + compressed.count + raw.count)
+                try streamError(frame: number) { try stored.writeUInt32(compressed.count) }
+                stored.writeBytes(compressed)
+                stored.writeBytes(raw)
+                return FrameContent(kind: .traces, itemCount: traces.count, stored: stored.bytes, decodedLength: payload.count)
             }
             sealed.ready.signal()
         }

@@ -130,8 +130,8 @@ import TestSupport
     @Test func derivedBlocksMakeFramesSmallerThanVersionTwo() throws {
         let traces = (0..<4).map(Self.trace)
         let header = StreamHeader(topology: Self.topology)
-        let version2 = try TraceFrame.encode(traces, header: header, version: 2)
-        let version3 = try TraceFrame.encode(traces, header: header, version: 3)
+        let version2 = try TraceFrame.encode(traces, header: header, version: 2).payload
+        let version3 = try TraceFrame.encode(traces, header: header, version: 3).payload
         // the max pool's and the Flatten's 2 × 32 values per trace are left out
         #expect(version2.count - version3.count >= 4 * 64 * 4 - 2 * 21)
         let decoded = try TraceFrame.decode(version3, count: 4, header: header, encoding: .float32, version: 3)
@@ -141,7 +141,7 @@ import TestSupport
     @Test func aDerivedBlockNamingALaterLayerIsRefused() throws {
         let traces = (0..<2).map(Self.trace)
         let header = StreamHeader(topology: Self.topology)
-        var payload = try TraceFrame.encode(traces, header: header, version: 3)
+        var payload = try TraceFrame.encode(traces, header: header, version: 3).payload
         // the max pool's block: its code, then its source layer (0) — make it name layer 3
         let code = DerivedValueBlock.maxPoolCode
         let position = try #require(payload.indices.dropLast(6).first { payload[$0] == code && payload[$0 + 1...$0 + 4] == [0, 0, 0, 0] && payload[$0 + 5] == 2 })

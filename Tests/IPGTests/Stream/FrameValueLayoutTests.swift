@@ -78,34 +78,87 @@ import TestSupport
     /// A value block written straight into the payload holds the spec's bytes (built here
     /// byte by byte from `TraceStreamFormat`'s words): the layout code, then, node-major, the
     /// bitmap of nonzero patterns (LSB first, padding bits 0) and those patterns shuffled, or
-    /// every pattern shuffled. Three traces, so the bitmap ends in a partial byte.
+    /// every pattern shuffled; in version 4 with a raw-plane mask after the layout code, the low
+    /// mantissa planes (float32: 0 and 1, float16: 0) in the raw section. Three traces, so the
+    /// bitmap ends in a partial byte.
     @Test(arguments: [ValueEncoding.float32, .float16])
     func bitmapAndShuffledBlocksHoldTheSpecsBytes(encoding: ValueEncoding) throws {
         let traces = (0..<3).map { Self.trace($0, encoding: encoding) }
         for (layer, isBitmap) in [(1, true), (3, false)] {
-            let rows = traces.map { $0.layerValues[layer] }
-            var payload = PayloadWriter()
-            try FrameValueBlock.encode(rows, rowLength: rows[0].count, encoding: encoding, into: &payload)
-            #expect(payload.bytes == Self.specBlock(rows, encoding: encoding, bitmap: isBitmap), "layer \(layer)")
+            try Self.checkSpecBytes(traces.map { $0.layerValues[layer] }, encoding: encoding, bitmap: isBitmap, layer: layer)
         }
     }
 
-    /// A bitmap (`bitmap`) or shuffled block of `rows` as the format spec lays it out.
-    static func specBlock(_ rows: [[Float]], encoding: ValueEncoding, bitmap: Bool) -> [UInt8] {
+    /// A bitmap of ReLU zeros at random, 300 bytes of it (eight traces), is kept raw in version 4.
+    @Test func aRandomBitmapIsKeptRaw() throws {
+        let rows = (0..<8).map { Self.trace($0, encoding: .float32).layerValues[1] }
+        var payload = PayloadWriter(), raw = PayloadWriter()
+        try FrameValueBlock.encode(rows, rowLength: rows[0].count, encoding: .float32, version: 4, into: &payload, raw: &raw)
+        #expect(payload.bytes[0] == 1 && payload.bytes[1] & BlockLayouts.rawBitmap != 0, "layout \(payload.bytes[0]), mask \(payload.bytes[1])")
+        try Self.checkSpecBytes(rows, encoding: .float32, bitmap: true, layer: 1)
+        var frameRaw: PayloadReader? = PayloadReader(raw.bytes)
+        var reader = PayloadReader(payload.bytes)
+        let decoded = try FrameValueBlock.decode(rowCount: 8, rowLength: rows[0].count, encoding: .float32, from: &reader, raw: &frameRaw)
+        #expect(decoded.map { $0.map(\.bitPattern) } == rows.map { $0.map(\.bitPattern) })
+        #expect(reader.isAtEnd && frameRaw!.isAtEnd)
+    }
+
+    /// `rows` of one layer encoded in versions 3 and 4 hold the spec's bytes (version 4: the mask
+    /// the writer chose, the random mantissa bytes among the raw planes, never the exponent's).
+    static func checkSpecBytes(_ rows: [[Float]], encoding: ValueEncoding, bitmap isBitmap: Bool, layer: Int) throws {
+        for version: UInt16 in [3, 4] {
+            var payload = PayloadWriter(), raw = PayloadWriter()
+            try FrameValueBlock.encode(rows, rowLength: rows[0].count, encoding: encoding, version: version, into: &payload, raw: &raw)
+            let mask: UInt8? = version < 4 ? nil : payload.bytes[1]
+            if let mask {
+                // the random mantissas' low bytes are kept raw, never the exponent's plane
+                let lowPlanes: UInt8 = encoding == .float32 ? 0b0011 : 0b0001
+                let allowed = FrameValueBlock.rawCandidates(for: encoding) | (isBitmap ? BlockLayouts.rawBitmap : 0)
+                #expect(mask & lowPlanes == lowPlanes && mask & ~allowed == 0, "mask \(mask)")
+            }
+            let expected = Self.specBlock(rows, encoding: encoding, bitmap: isBitmap, rawPlanes: mask)
+            #expect(payload.bytes == expected.payload, "layer \(layer), version \(version)")
+            #expect(raw.bytes == expected.raw, "layer \(layer), version \(version)")
+        }
+    }
+
+    /// Planes are kept raw only when their bytes look random: not a constant plane, not one
+    /// of 7-bit values, and only among the candidates.
+    @Test func onlyRandomLookingPlanesAreKeptRaw() {
+        var generator = SplitMix(seed: 5)
+        // plane 0 random, plane 1 constant, plane 2 seven random bits, plane 3 random
+        let patterns = (0..<5_000).map { _ -> UInt32 in
+            let random = UInt32(truncatingIfNeeded: generator.next())
+            return random & 0xFF | 0x4200 | (random >> 8 & 0x7F) << 16 | (random & 0xFF00_0000)
+        }
+        patterns.withUnsafeBufferPointer { patterns in
+            #expect(BlockLayouts.incompressiblePlanes(of: patterns, among: 0b1111) == 0b1001)
+            #expect(BlockLayouts.incompressiblePlanes(of: patterns, among: 0b0111) == 0b0001)
+            #expect(BlockLayouts.incompressiblePlanes(of: UnsafeBufferPointer(rebasing: patterns[0..<255]), among: 0b1111) == 0, "too few to bother")
+        }
+    }
+
+    /// A bitmap (`bitmap`) or shuffled block of `rows` as the format spec lays it out, and the
+    /// planes it keeps in the raw section (version 4: `rawPlanes` is the mask; nil before).
+    static func specBlock(_ rows: [[Float]], encoding: ValueEncoding, bitmap: Bool, rawPlanes: UInt8?) -> (payload: [UInt8], raw: [UInt8]) {
         var patterns: [UInt32] = []
         for node in rows[0].indices {
             for row in rows { patterns.append(encoding == .float32 ? row[node].bitPattern : UInt32(Float16(row[node]).bitPattern)) }
         }
-        var bytes: [UInt8] = [bitmap ? 1 : 0]
+        var bytes: [UInt8] = [bitmap ? 1 : 0], raw: [UInt8] = []
+        if let rawPlanes { bytes.append(rawPlanes) }
         var stored = patterns
         if bitmap {
             var map = [UInt8](repeating: 0, count: (patterns.count + 7) / 8)
             for (index, pattern) in patterns.enumerated() where pattern != 0 { map[index / 8] |= 1 << (index % 8) }
-            bytes += map
+            if let rawPlanes, rawPlanes & BlockLayouts.rawBitmap != 0 { raw += map } else { bytes += map }
             stored = patterns.filter { $0 != 0 }
         }
-        for byte in 0..<encoding.byteWidth { bytes += stored.map { UInt8(truncatingIfNeeded: $0 >> (8 * byte)) } }
-        return bytes
+        for byte in 0..<encoding.byteWidth {
+            let plane = stored.map { UInt8(truncatingIfNeeded: $0 >> (8 * byte)) }
+            if let rawPlanes, rawPlanes >> byte & 1 == 1 { raw += plane } else { bytes += plane }
+        }
+        return (bytes, raw)
     }
 
     /// A dictionary code past the dictionary is damage named with its frame and layer.
