@@ -24,6 +24,11 @@ public final class InferenceSession: @unchecked Sendable {
         /// an evaluation lets the Conv's output go, the Conv writes rectified values there
         /// (while each sample's output is still in cache) and the Relu step is skipped.
         var rectifiedOutputSlot: Int?
+        /// A fused Conv + Relu whose rectified output only the step after the Relu, a MaxPool,
+        /// reads: that pool and its output slot. When an evaluation lets the Relu's output go
+        /// too, the Conv pools its rectified values as it computes them (`Conv+Pooling`) and
+        /// the Relu and MaxPool steps are skipped.
+        var pooling: (operation: MaxPool, outputSlot: Int)?
     }
 
     public init(model: Model) throws {
@@ -102,10 +107,10 @@ public final class InferenceSession: @unchecked Sendable {
         var values = [Tensor?](repeating: nil, count: valueNames.count)
         for (slot, tensor) in constantValues { values[slot] = tensor }
         values[inputSlot] = input
-        var skipsRelu = false
+        var fusedStepsToSkip = 0
         for step in steps {
-            if skipsRelu {
-                skipsRelu = false
+            if fusedStepsToSkip > 0 {
+                fusedStepsToSkip -= 1
                 continue
             }
             var arguments = step.inputSlots.map { $0.flatMap { values[$0] } }
@@ -114,8 +119,13 @@ public final class InferenceSession: @unchecked Sendable {
             }
             do {
                 if let rectifiedSlot = step.rectifiedOutputSlot, let kept, !kept.contains(step.outputSlots[0]), let conv = step.operation as? Conv {
-                    values[rectifiedSlot] = try conv.run(arguments, rectified: true)
-                    skipsRelu = true
+                    if let pooling = step.pooling, !kept.contains(rectifiedSlot) {
+                        values[pooling.outputSlot] = try conv.run(arguments, rectified: true, pooledBy: pooling.operation)
+                        fusedStepsToSkip = 2
+                    } else {
+                        values[rectifiedSlot] = try conv.run(arguments, rectified: true)
+                        fusedStepsToSkip = 1
+                    }
                     continue
                 }
                 let results = try step.operation.run(consuming: &arguments)
@@ -128,7 +138,8 @@ public final class InferenceSession: @unchecked Sendable {
     }
 
     /// Marks each Conv whose single output only the following Relu reads (and that is no graph
-    /// output) with the Relu's output slot (`Step.rectifiedOutputSlot`).
+    /// output) with the Relu's output slot (`Step.rectifiedOutputSlot`), and, when only a
+    /// MaxPool right after the Relu reads the Relu's output, with that pool (`Step.pooling`).
     private static func fuseConvolutionsWithRelu(_ steps: inout [Step], outputSlots: Set<Int>) {
         var readers: [Int: Int] = [:]
         for step in steps {
@@ -141,6 +152,12 @@ public final class InferenceSession: @unchecked Sendable {
                   next.inputSlots.count == 1, next.inputSlots[0] == output, next.outputSlots.count == 1
             else { continue }
             steps[index].rectifiedOutputSlot = next.outputSlots[0]
+            guard index + 2 < steps.count, let pool = steps[index + 2].operation as? MaxPool else { continue }
+            let pooling = steps[index + 2], rectified = next.outputSlots[0]
+            guard !outputSlots.contains(rectified), readers[rectified] == 1, pooling.inputSlots.count == 1,
+                  pooling.inputSlots[0] == rectified, pooling.outputSlots.count == 1
+            else { continue }
+            steps[index].pooling = (pool, pooling.outputSlots[0])
         }
     }
 

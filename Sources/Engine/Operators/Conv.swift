@@ -1,6 +1,7 @@
 /// ONNX Conv (1-D and 2-D, groups, pads, strides, dilations, auto_pad): im2col, then BLAS
 /// matrix products (`Conv+Kernel`), or Winograd's F(2×2, 3×3) for 3×3 stride-1 kernels with
-/// enough channels (`Conv+Winograd`).
+/// enough channels (`Conv+Winograd`); a following Relu and MaxPool may be fused into it
+/// (`Conv+Pooling`).
 struct Conv: Operator {
     let context: OperatorContext
     let groups: Int
@@ -27,8 +28,10 @@ struct Conv: Operator {
     }
 
     /// The convolution, followed by ReLU (`max(0, x)`, NaN to 0 as the Relu operator) when
-    /// `rectified`: the session fuses a Conv with the Relu that alone reads it.
-    func run(_ inputs: [Tensor?], rectified: Bool) throws -> Tensor {
+    /// `rectified`: the session fuses a Conv with the Relu that alone reads it. With `pool`,
+    /// the rectified output is max-pooled as well, a few samples at a time, and only the pooled
+    /// values are returned (`Conv+Pooling`).
+    func run(_ inputs: [Tensor?], rectified: Bool, pooledBy pool: MaxPool? = nil) throws -> Tensor {
         let input = try inputs.required(0)
         let weights = try inputs.required(1)
         let bias = inputs.count > 2 ? inputs[2] : nil
@@ -48,31 +51,57 @@ struct Conv: Operator {
             batch: batch, channels: channels, outputChannels: outputChannels, groups: groups,
             columnRows: channelsPerGroup * plane.kernelHeight * plane.kernelWidth, plane: plane)
         let count = batch * outputChannels * plane.outputPlane
+        let outputShape = [batch, outputChannels] + plane.outputSpatial
         guard count > 0, input.count > 0 else {
-            return Tensor(shape: [batch, outputChannels] + plane.outputSpatial, repeating: 0)
+            let zeros = Tensor(shape: outputShape, repeating: 0)
+            return try pool.map { try $0.run([zeros])[0] } ?? zeros
         }
         let winograd = WinogradConvolution.applies(to: shape)
             ? winogradKernels.kernels(for: weights.values, outputs: outputChannels, channels: channels) : nil
+        if let pool, pool.window.kernel.count == plane.outputSpatial.count,
+           let pooling = try? PlaneGeometry(window: pool.window, inputSpatial: plane.outputSpatial), pooling.windowsFitInside {
+            return Self.convolvePooled(
+                shape, pooling: pooling, input: input, weights: winograd ?? weights.values, bias: bias?.values,
+                winograd: winograd != nil, rectified: rectified)
+        }
         // Every element is written by a matrix product, the copy after it or a tile's transform.
         let output = [Float](unsafeUninitializedCapacity: count) { outputValues, initialized in
-            input.values.withUnsafeBufferPointer { inputValues in
-                (winograd ?? weights.values).withUnsafeBufferPointer { weightValues in
-                    (bias?.values ?? []).withUnsafeBufferPointer { biasValues in
-                        let biasStart = bias == nil ? nil : biasValues.baseAddress!
-                        if winograd != nil {
-                            WinogradConvolution.convolve(
-                                shape, input: inputValues.baseAddress!, kernels: weightValues.baseAddress!,
-                                bias: biasStart, output: outputValues.baseAddress!, rectified: rectified)
-                        } else {
-                            Self.convolve(
-                                shape, input: inputValues.baseAddress!, weights: weightValues.baseAddress!,
-                                bias: biasStart, output: outputValues.baseAddress!, rectified: rectified)
-                        }
-                    }
-                }
+            Self.withOperands(input.values, winograd ?? weights.values, bias?.values) { inputStart, weightStart, biasStart in
+                Self.convolve(
+                    shape, input: inputStart, weights: weightStart, bias: biasStart, output: outputValues.baseAddress!,
+                    winograd: winograd != nil, rectified: rectified)
             }
             initialized = count
         }
-        return Tensor(shape: [batch, outputChannels] + plane.outputSpatial, values: output)
+        let convolved = Tensor(shape: outputShape, values: output)
+        return try pool.map { try $0.run([convolved])[0] } ?? convolved
+    }
+
+    /// Calls `body` with the start of the input, of the weights (or Winograd kernels) and of
+    /// the bias, if any.
+    static func withOperands<Result>(
+        _ input: [Float], _ weights: [Float], _ bias: [Float]?,
+        _ body: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafePointer<Float>?) -> Result
+    ) -> Result {
+        input.withUnsafeBufferPointer { inputValues in
+            weights.withUnsafeBufferPointer { weightValues in
+                (bias ?? []).withUnsafeBufferPointer { biasValues in
+                    body(inputValues.baseAddress!, weightValues.baseAddress!, bias == nil ? nil : biasValues.baseAddress!)
+                }
+            }
+        }
+    }
+
+    /// The convolution of `shape.batch` samples by Winograd (`weights` are then the
+    /// transformed kernels) or by im2col and matrix products.
+    static func convolve(
+        _ shape: ConvShape, input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, winograd: Bool, rectified: Bool
+    ) {
+        if winograd {
+            WinogradConvolution.convolve(shape, input: input, kernels: weights, bias: bias, output: output, rectified: rectified)
+        } else {
+            convolve(shape, input: input, weights: weights, bias: bias, output: output, rectified: rectified)
+        }
     }
 }
