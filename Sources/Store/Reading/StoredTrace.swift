@@ -81,10 +81,10 @@ extension ProvenanceStore {
 private enum StoredTraceRow {
     static let columns = """
         t.id, t.tag, t.input_index, t.true_label, t.predicted_label, t.confidence, t.parent_tag, t.parent_index, \
-        t.explicit_edges, t.value_block, t.value_row, t.explicit_input_hash, m.fingerprint
+        t.explicit_edges, t.value_block, t.value_row, t.explicit_input_hash, m.fingerprint, t.model_id
         """
     static let id = 0, tag = 1, inputIndex = 2, trueLabel = 3, predictedLabel = 4, confidence = 5, parentTag = 6, parentIndex = 7
-    static let explicitEdges = 8, valueBlock = 9, valueRow = 10, explicitInputHash = 11, fingerprint = 12
+    static let explicitEdges = 8, valueBlock = 9, valueRow = 10, explicitInputHash = 11, fingerprint = 12, modelID = 13
 }
 
 /// The attributes of the traces a scan reads, from one statement ordered by trace id and
@@ -116,18 +116,19 @@ private struct TraceAttributeCursor {
 }
 
 /// Layer tables read and decoded once per model while reading traces (a layer table is over a
-/// megabyte for a 784-350-50-10 MLP: selected with every trace row, it took most of a scan).
+/// megabyte for a 784-350-50-10 MLP: selected with every trace row, it took most of a scan),
+/// looked up by the model's id.
 private struct TopologyCache {
-    private var byFingerprint: [String: ModelTopology] = [:]
+    private var byModel: [Int64: ModelTopology] = [:]
 
     mutating func topology(_ row: Row, in db: Database, path: String) throws -> ModelTopology {
-        let fingerprint: String = row[StoredTraceRow.fingerprint]
-        if let known = byFingerprint[fingerprint] { return known }
-        guard let table = try Data.fetchOne(db, sql: "SELECT layer_table FROM models WHERE fingerprint = ?", arguments: [fingerprint]) else {
-            throw StoreError(path: path, reason: .damaged(detail: "model \(fingerprint) has no layer table"))
+        let model: Int64 = row[StoredTraceRow.modelID]
+        if let known = byModel[model] { return known }
+        guard let table = try Data.fetchOne(db, sql: "SELECT layer_table FROM models WHERE id = ?", arguments: [model]) else {
+            throw StoreError(path: path, reason: .damaged(detail: "model \(row[StoredTraceRow.fingerprint] as String) has no layer table"))
         }
         let topology = try StreamHeader(serialized: [UInt8](table)).topology
-        byFingerprint[fingerprint] = topology
+        byModel[model] = topology
         return topology
     }
 }
