@@ -21,14 +21,15 @@ extension ProvenanceStore {
             let attributes = try Row.fetchAll(db, sql: "SELECT key, value FROM trace_attributes WHERE trace_id = ? ORDER BY position", arguments: [row[StoredTraceRow.id] as Int64])
                 .map { KeyValue($0[0], $0[1]) }
             var topologies = TopologyCache()
-            var blocks = TraceBlockReader(path: path)
+            var blocks = TraceBlockReader(path: path, readingAhead: false)
             return (try topologies.topology(row, in: db, path: path), try decodeTrace(row, attributes: attributes, blocks: &blocks, in: db))
         }
     }
 
     /// Calls `body` with each selected trace, decoded, in storage order, until it returns false.
     /// Streams block by block: one statement over the traces and one over their attributes,
-    /// walked together, and each value block decoded once for its traces.
+    /// walked together, and each value block decoded once for its traces (the next one, unless
+    /// the selection names inputs, on another thread meanwhile).
     public func forEachTrace(_ selection: TraceSelection, _ body: (ModelTopology, Trace) throws -> Bool) throws {
         var conditions = ["m.fingerprint LIKE ?"]
         var arguments: [any DatabaseValueConvertible] = [(selection.model ?? "") + "%"]
@@ -45,7 +46,7 @@ extension ProvenanceStore {
             let traces = try Row.fetchCursor(db, sql: "SELECT \(StoredTraceRow.columns) FROM traces t \(filter) ORDER BY t.id", arguments: StatementArguments(arguments))
             var attributes = try TraceAttributeCursor(db, sql: "SELECT a.trace_id, a.key, a.value FROM trace_attributes a JOIN traces t ON t.id = a.trace_id \(filter) ORDER BY a.trace_id, a.position", arguments: StatementArguments(arguments))
             var topologies = TopologyCache()
-            var blocks = TraceBlockReader(path: path)
+            var blocks = TraceBlockReader(path: path, readingAhead: selection.inputIndices == nil)
             while let row = try traces.next() {
                 let trace = try decodeTrace(row, attributes: try attributes.attributes(of: row[StoredTraceRow.id]), blocks: &blocks, in: db)
                 guard try body(try topologies.topology(row, in: db, path: path), trace) else { return }
@@ -56,12 +57,14 @@ extension ProvenanceStore {
     /// A `traces` row (`StoredTraceRow.columns`) with its attributes as a `Trace`.
     private func decodeTrace(_ row: Row, attributes: [KeyValue], blocks: inout TraceBlockReader, in db: Database) throws -> Trace {
         typealias Column = StoredTraceRow
-        let (layerValues, summaries) = try blocks.layerValues(block: row[Column.valueBlock], row: row[Column.valueRow], in: db)
+        let (layerValues, summaries, inputDigest) = try blocks.layerValues(block: row[Column.valueBlock], row: row[Column.valueRow], in: db)
         let parentTag: String = row[Column.parentTag]
         // The input hash (migration 0012): kept, or the sha256 of the input values kept exactly.
         let inputHash: [UInt8]
         if let explicit = row[Column.explicitInputHash] as Data? {
             inputHash = [UInt8](explicit)
+        } else if let inputDigest {
+            inputHash = inputDigest
         } else if let input = layerValues.first, !input.isEmpty {
             inputHash = InputDigest.sha256(input[...])
         } else {
