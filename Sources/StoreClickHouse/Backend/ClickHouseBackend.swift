@@ -6,7 +6,7 @@ import Store
 /// with its traces sharded over a configured cluster when the URL says `?cluster=NAME`
 /// (`Migrations/clickhouse/` describes the tables). The second implementation of
 /// `ProvenanceBackend`: ingest, traces, info, catalog, model bytes, analyses and read-only
-/// SQL work; the query language waits for its ClickHouse lowering.
+/// SQL, which runs the query language's ClickHouse lowering (every saved query lowers).
 public final class ClickHouseBackend: ProvenanceBackend, @unchecked Sendable {
     public let address: ClickHouseAddress
     let client: ClickHouseClient
