@@ -179,6 +179,23 @@ struct ClickHouseCommandTests {
         #expect(try clickhouse.modelBytes(fingerprint: fingerprint) == Data(contentsOf: fixture.appendingPathComponent("model.onnx")))
     }
 
+    /// `migrate --db clickhouse://…` refuses a database the server lacks (and does not create
+    /// it), and brings an existing store to this build's ClickHouse schema, printing its version.
+    @Test func migrateRefusesAMissingDatabaseAndReportsAStoresVersion() throws {
+        let servers = try ClickHouseServers.shared()
+        let database = ClickHouseServers.uniqueDatabase("cli_migrate")
+        let url = servers.servers[0].url(database: database, cluster: servers.clusterName)
+        let missing = try run(["migrate", "--db", url])
+        #expect(missing.status == 1 && missing.stderr == "Error: \(url): no such store\n", "\(missing.stderr)")
+        #expect(throws: StoreError(path: url, reason: .noSuchStore)) { try ClickHouseBackend(url: url, access: .readOnly) }
+        _ = try ClickHouseBackend(url: url)  // a writer creates and migrates the store
+        let migrated = try run(["migrate", "--db", url])
+        #expect(migrated.status == 0 && migrated.stderr.isEmpty, "\(migrated.stderr)")
+        let shipped = try FileManager.default.contentsOfDirectory(
+            atPath: FixturePaths.repositoryRoot.appendingPathComponent("Migrations/clickhouse").path).filter { $0.hasSuffix(".sql") }
+        #expect(!shipped.isEmpty && migrated.stdout == "\(url): schema version \(shipped.count)\n", "\(migrated.stdout)")
+    }
+
     /// `export --db clickhouse://…` writes the same graph as from SQLite, and so does
     /// characterize's report.
     @Test func exportAndCharacterizeGiveSQLitesResults() throws {

@@ -31,6 +31,18 @@ public final class ClickHouseBackend: ProvenanceBackend, @unchecked Sendable {
         }
     }
 
+    /// Whether `address` names a DeepProv store (a database with migrations applied), without
+    /// creating or migrating anything.
+    public static func exists(_ address: ClickHouseAddress) throws -> Bool {
+        let client = ClickHouseClient(host: address.host, port: address.port, location: address.description)
+        return try ClickHouseMigrator(client: client, address: address).verify() > 0
+    }
+
+    /// The schema version: the number of ClickHouse migrations applied (0: no such database).
+    public func schemaVersion() throws -> Int {
+        try ClickHouseMigrator(client: client, address: address).verify()
+    }
+
     /// Opens the store a `clickhouse://` URL names.
     public convenience init(url: String, access: StoreAccess = .readWrite) throws {
         try self.init(address: ClickHouseAddress(parsing: url), access: access)
