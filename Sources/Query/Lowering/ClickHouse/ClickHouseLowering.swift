@@ -171,7 +171,6 @@ extension ClickHouseLowering {
                 }
                 let sqlOperator = ["and": "AND", "or": "OR"][op] ?? op
                 return "(\(self.condition(left)) \(raw: sqlOperator) \(self.condition(right)))"
-            default: preconditionFailure("refused: \(condition)")
             }
         }
 
