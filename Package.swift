@@ -18,11 +18,12 @@ let package = Package(
         // C shims: a module map and a header each.
         .systemLibrary(name: "CZstd", path: "Sources/CZstd"),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib"),
+        .systemLibrary(name: "CXXHash", path: "Sources/CXXHash"),
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CEdit", path: "Sources/CEdit"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
 
-        .target(name: "IPG", dependencies: ["CZstd", "CZlib", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "IPG", dependencies: ["CZstd", "CZlib", "CXXHash", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Engine",
             dependencies: [
