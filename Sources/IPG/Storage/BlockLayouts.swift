@@ -437,15 +437,23 @@ extension BlockLayouts {
         }
     }
 
-    /// A `rows` × `columns` matrix of patterns (row-major) transposed.
-    static func transposed(_ patterns: [UInt32], rows: Int, columns: Int) -> [UInt32] {
-        [UInt32](unsafeUninitializedCapacity: rows * columns) { buffer, initialized in
-            patterns.withUnsafeBufferPointer { patterns in
-                for row in 0..<rows {
-                    for column in 0..<columns { buffer[column * rows + row] = patterns[row * columns + column] }
+    /// A `rows` × `columns` matrix (row-major) transposed, in tiles that stay in cache.
+    static func transposed<Element>(_ matrix: [Element], rows: Int, columns: Int) -> [Element] {
+        precondition(matrix.count == rows * columns)
+        let tile = 32
+        return [Element](unsafeUninitializedCapacity: matrix.count) { result, initialized in
+            matrix.withUnsafeBufferPointer { source in
+                for rowStart in stride(from: 0, to: rows, by: tile) {
+                    let rowEnd = min(rowStart + tile, rows)
+                    for columnStart in stride(from: 0, to: columns, by: tile) {
+                        let columnEnd = min(columnStart + tile, columns)
+                        for row in rowStart..<rowEnd {
+                            for column in columnStart..<columnEnd { (result.baseAddress! + column * rows + row).initialize(to: source[row * columns + column]) }
+                        }
+                    }
                 }
             }
-            initialized = rows * columns
+            initialized = matrix.count
         }
     }
 }

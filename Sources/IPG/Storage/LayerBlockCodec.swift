@@ -61,6 +61,12 @@ public final class LayerBlockCodec {
             layout.isTraceMajor ? values[row * rowLength + position] : values[position * rowCount + row]
         }
 
+        /// Every trace's values, trace after trace (`rowCount` rows of `rowLength`), whichever
+        /// order the layout keeps them in.
+        public var traceMajorValues: [Float] {
+            layout.isTraceMajor ? values : BlockLayouts.transposed(values, rows: rowLength, columns: rowCount)
+        }
+
         /// Trace `row`'s values.
         public func row(_ row: Int) -> [Float] {
             if layout.isTraceMajor { return Array(values[(row * rowLength)..<((row + 1) * rowLength)]) }

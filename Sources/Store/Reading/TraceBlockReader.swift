@@ -133,33 +133,12 @@ final class DecodingBlock: @unchecked Sendable {
                 throw StoreError(path: path, reason: .damaged(detail: "value block \(block): \(error)"))
             }
             if index == 0 { exactInput = decoded.encoding == .float32 && row.kept.resolution == .full }
-            let values = decoded.layout.isTraceMajor ? decoded.values : transposed(decoded.values, rows: decoded.rowLength, columns: decoded.rowCount)
-            return DecodedBlock.Layer(kept: row.kept, values: values, rowCount: decoded.rowCount, rowLength: decoded.rowLength)
+            return DecodedBlock.Layer(kept: row.kept, values: decoded.traceMajorValues, rowCount: decoded.rowCount, rowLength: decoded.rowLength)
         }
         var digests: [[UInt8]] = []
         if exactInput, let input = layers.first, input.rowLength > 0 {
             digests = (0..<input.rowCount).map { InputDigest.sha256(input.values[($0 * input.rowLength)..<(($0 + 1) * input.rowLength)]) }
         }
         return DecodedBlock(block: block, layers: layers, inputDigests: digests)
-    }
-
-    /// `matrix` (`rows` × `columns`, row by row) transposed, in tiles that stay in cache.
-    static func transposed(_ matrix: [Float], rows: Int, columns: Int) -> [Float] {
-        precondition(matrix.count == rows * columns)
-        let tile = 32
-        return [Float](unsafeUninitializedCapacity: matrix.count) { result, initialized in
-            matrix.withUnsafeBufferPointer { source in
-                for rowStart in stride(from: 0, to: rows, by: tile) {
-                    let rowEnd = min(rowStart + tile, rows)
-                    for columnStart in stride(from: 0, to: columns, by: tile) {
-                        let columnEnd = min(columnStart + tile, columns)
-                        for row in rowStart..<rowEnd {
-                            for column in columnStart..<columnEnd { result[column * rows + row] = source[row * columns + column] }
-                        }
-                    }
-                }
-            }
-            initialized = matrix.count
-        }
     }
 }
