@@ -14,21 +14,14 @@ enum BlockNorms {
 
     /// The column's bytes for rows' norms, in row order, from their sums of squares.
     static func encode(_ rows: [(l1: Double, sumOfSquares: Double)]) -> Data {
-        var bytes = [UInt8]()
-        bytes.reserveCapacity(rows.count * bytesPerRow)
-        for row in rows {
-            withUnsafeBytes(of: Float(max(0, row.sumOfSquares).squareRoot()).bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-        }
-        return Data(bytes)
+        PackedArray.pack(rows.map { max(0, $0.sumOfSquares).squareRoot() }, as: .float32)
     }
 
     /// Row `row`'s L2 norm; nil when the column has no such row.
     static func norm(_ column: Data, row: Int) -> Double? {
         let start = row * bytesPerRow
         guard row >= 0, start + bytesPerRow <= column.count else { return nil }
-        var bits: UInt32 = 0
-        for offset in 0..<4 { bits |= UInt32(column[column.startIndex + start + offset]) << (8 * UInt32(offset)) }
-        return Double(Float(bitPattern: UInt32(littleEndian: bits)))
+        return column.withUnsafeBytes { PackedElement.float32.read($0, at: start) }
     }
 
     /// Migration 0009's column: per row the L1 norm and the sum of squares, two float64
@@ -37,24 +30,16 @@ enum BlockNorms {
         static let bytesPerRow = 16
 
         static func encode(_ rows: [(l1: Double, sumOfSquares: Double)]) -> Data {
-            var bytes = [UInt8]()
-            bytes.reserveCapacity(rows.count * bytesPerRow)
-            for row in rows {
-                for number in [row.l1, row.sumOfSquares] {
-                    withUnsafeBytes(of: number.bitPattern.littleEndian) { bytes.append(contentsOf: $0) }
-                }
-            }
-            return Data(bytes)
+            PackedArray.pack(rows.flatMap { [$0.l1, $0.sumOfSquares] }, as: .float64)
         }
 
         /// `column`'s rows in `BlockNorms`' layout; nil when its length is not whole rows.
         static func converted(_ column: Data) -> Data? {
             guard column.count % bytesPerRow == 0 else { return nil }
-            let rows = (0..<(column.count / bytesPerRow)).map { row -> (l1: Double, sumOfSquares: Double) in
-                var bits: UInt64 = 0
-                let start = column.startIndex + row * bytesPerRow + 8
-                for offset in 0..<8 { bits |= UInt64(column[start + offset]) << (8 * UInt64(offset)) }
-                return (0, Double(bitPattern: UInt64(littleEndian: bits)))
+            let rows = column.withUnsafeBytes { bytes in
+                (0..<(column.count / bytesPerRow)).map { row -> (l1: Double, sumOfSquares: Double) in
+                    (0, PackedElement.float64.read(bytes, at: row * bytesPerRow + 8))
+                }
             }
             return BlockNorms.encode(rows)
         }
