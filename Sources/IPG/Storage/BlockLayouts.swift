@@ -90,11 +90,8 @@ enum BlockLayouts {
     /// `PredictedCodes.contextCount` streams; the dictionary (ordered by value) in planes; then
     /// the streams of each value's rank in it less its prediction (`PredictedCodes`), one byte.
     static func predictedParts(_ patterns: [UInt32], rowLength: Int, width: Int) throws -> [[UInt8]] {
-        var table = PatternTable(patterns, limit: 256)
-        guard table.distinct.count <= 256 else { throw PayloadError("\(table.distinct.count) distinct values for 1-byte codes") }
-        let (dictionary, codes) = table.codes(of: patterns, orderedBy: PredictedCodes.orderKey)
-        let imageWidth = PredictedCodes.width(forRowLength: rowLength)
-        let streams = PredictedCodes.residuals(codes.map { UInt8(truncatingIfNeeded: $0) }, rowLength: rowLength, width: imageWidth)
+        let (dictionary, ranks, imageWidth) = try imageRanks(patterns, rowLength: rowLength)
+        let streams = PredictedCodes.residuals(ranks, rowLength: rowLength, width: imageWidth)
         var header = PayloadWriter()
         try header.writeUInt32(dictionary.count)
         try header.writeUInt32(imageWidth)
@@ -107,11 +104,7 @@ enum BlockLayouts {
     /// ranks' CRC-32 (arithmetic codes have no redundancy: damage would decode to other values);
     /// the dictionary (ordered by value) in planes; then the ranks range-coded (`ModelledCodes`).
     static func modelledParts(_ patterns: [UInt32], rowLength: Int, width: Int) throws -> [[UInt8]] {
-        var table = PatternTable(patterns, limit: 256)
-        guard table.distinct.count <= 256 else { throw PayloadError("\(table.distinct.count) distinct values for 1-byte codes") }
-        let (dictionary, codes) = table.codes(of: patterns, orderedBy: PredictedCodes.orderKey)
-        let imageWidth = PredictedCodes.width(forRowLength: rowLength)
-        let ranks = codes.map { UInt8(truncatingIfNeeded: $0) }
+        let (dictionary, ranks, imageWidth) = try imageRanks(patterns, rowLength: rowLength)
         let coded = ModelledCodes.encode(ranks, rowLength: rowLength, width: imageWidth, largest: max(dictionary.count - 1, 0))
         var header = PayloadWriter()
         try header.writeUInt32(dictionary.count)
@@ -119,6 +112,16 @@ enum BlockLayouts {
         try header.writeUInt32(coded.count)
         header.writeUInt32(CRC32.checksum(ranks, []))
         return [header.bytes] + planes(dictionary, width: width) + [coded]
+    }
+
+    /// What the predicted and modelled layouts code: the dictionary of `patterns` (at most 256,
+    /// ordered by value), each pattern's rank in it, and the width of the images the traces'
+    /// `rowLength` values are read as.
+    private static func imageRanks(_ patterns: [UInt32], rowLength: Int) throws -> (dictionary: [UInt32], ranks: [UInt8], imageWidth: Int) {
+        var table = PatternTable(patterns, limit: 256)
+        guard table.distinct.count <= 256 else { throw PayloadError("\(table.distinct.count) distinct values for 1-byte codes") }
+        let (dictionary, codes) = table.codes(of: patterns, orderedBy: PredictedCodes.orderKey)
+        return (dictionary, codes.map { UInt8(truncatingIfNeeded: $0) }, PredictedCodes.width(forRowLength: rowLength))
     }
 
     /// The patterns shuffled (`width` bytes each), one array per byte plane.
