@@ -1,5 +1,6 @@
 import Foundation
 @testable import IPG
+import TestSupport
 import Testing
 
 /// The `modelledDictionary8` layout and its range coder: real Fashion-MNIST images and attacked
@@ -68,6 +69,33 @@ import Testing
                 let alternative = try codec.encode(rows, encoding: .float32, layout: other)
                 #expect(bytes.count <= alternative.bytes.count, "ε \(epsilon): \(layout) \(bytes.count) bytes, \(other) \(alternative.bytes.count)")
             }
+        }
+    }
+
+    /// The committed blocks layout 5's first encoder wrote (commit 7314b4c, before its decoder
+    /// was made faster; Tests/Fixtures/modelled-blocks-v5): 64 Fashion-MNIST test images, 32
+    /// moved ±8 grey levels, and a block of one image, at the demo's scaling (pixel · 2/255 − 1).
+    /// They decode to the images recomputed here from the data set, bit for bit, and today's
+    /// encoder writes the same bytes: the layout's format is unchanged.
+    @Test func layoutFiveFixturesStillDecodeAndAreStillWritten() throws {
+        let images = try Self.fashionMNIST(100)
+        let scale: Float = 0.00784313725, shift: Float = -1
+        func scaled(_ pixels: [UInt8]) -> [Float] { pixels.map { Float($0) * scale + shift } }
+        // The fixtures' noise: a 64-bit LCG's top bit as the sign of each move.
+        var state: UInt64 = 5
+        func nextSign() -> Int {
+            state = state &* 6364136223846793005 &+ 1442695040888963407
+            return state >> 63 == 0 ? -1 : 1
+        }
+        let noisy = images[64..<96].map { image in image.map { UInt8(min(255, max(0, Int($0) + 8 * nextSign()))) } }
+        let directory = FixturePaths.repositoryRoot.appendingPathComponent("Tests/Fixtures/modelled-blocks-v5")
+        let codec = LayerBlockCodec()
+        for (file, rows) in [("clean-64.bin", images[0..<64].map(scaled)), ("noisy-32.bin", noisy.map(scaled)), ("single.bin", [scaled(images[99])])] {
+            let bytes = [UInt8](try Data(contentsOf: directory.appendingPathComponent(file)))
+            let block = try codec.decode(bytes)
+            #expect(block.layout == .modelledDictionary8 && block.rowCount == rows.count && block.rowLength == 784, "\(file)")
+            #expect(Self.bitPatterns(block) == rows.map { $0.map(\.bitPattern) }, "\(file)")
+            #expect(try codec.encode(rows, encoding: .float32, layout: .modelledDictionary8).bytes == bytes, "\(file)")
         }
     }
 
