@@ -34,61 +34,66 @@ enum ModelledCodes {
     /// Inputs to the mixer: three models' stretched probabilities and a constant.
     static let inputCount = 4
 
+    /// ln(p / (1 − p)) for each 12-bit p (p = 0 as p = 1).
+    private static let stretchTable: [Float] = (0..<4096).map { p in Float(log(Double(max(p, 1)) / Double(4096 - max(p, 1)))) }
+    /// The logistic function on [−16, 16) in steps of 1/128, as a 12-bit probability (1…4095).
+    private static let squashTable: [UInt32] = (0..<4096).map { index in
+        let x = Double(index - 2048) / 128
+        return UInt32(min(max(4096 / (1 + exp(-x)), 1), 4095))
+    }
+    /// `BinaryRangeCoder.makeRates()`.
+    private static let rateTable = BinaryRangeCoder.makeRates()
+
     /// The adaptive state, reset per block: each decision's probability in three contexts (the
     /// coding context, the neighbours' values, the position), mixed in the logistic domain by
     /// weights learnt per decision and activity (as PAQ's mixers), the magnitudes' lower bits,
-    /// and the bias counters.
-    final class Model {
+    /// and the bias counters; with its own copies of the fixed tables, so that the coding loop
+    /// reads nothing but this model's memory. One allocation, addressed by pointers held in
+    /// registers (a value, not a class: no reloading them after every store).
+    struct Model: ~Copyable {
         let activityProbabilities: UnsafeMutablePointer<BinaryRangeCoder.Probability>
         let neighbourProbabilities: UnsafeMutablePointer<BinaryRangeCoder.Probability>
         let positionProbabilities: UnsafeMutablePointer<BinaryRangeCoder.Probability>
-        let weights: UnsafeMutablePointer<Float>
         /// Per (length, bit position): the magnitude's lower bits.
         let mantissa: UnsafeMutablePointer<BinaryRangeCoder.Probability>
+        let rates: UnsafeMutablePointer<UInt32>
+        let squash: UnsafeMutablePointer<UInt32>
+        let weights: UnsafeMutablePointer<Float>
+        let stretch: UnsafeMutablePointer<Float>
         /// Per bias context: JPEG-LS's B (error sum remainder), N (count) and C (correction).
         let biasSum: UnsafeMutablePointer<Int32>
         let biasCount: UnsafeMutablePointer<Int32>
         let correction: UnsafeMutablePointer<Int32>
-        /// ln(p / (1 − p)) for each 12-bit p, and the logistic function on [−16, 16) in steps of 1/128.
-        let stretch: UnsafeMutablePointer<Float>
-        let squash: UnsafeMutablePointer<UInt32>
-        /// `BinaryRangeCoder.makeRates()`.
-        let rates: UnsafeMutablePointer<UInt32>
+        private let memory: UnsafeMutableRawPointer
 
         init() {
-            func filled<T>(_ count: Int, _ value: T) -> UnsafeMutablePointer<T> {
-                let pointer = UnsafeMutablePointer<T>.allocate(capacity: count)
-                pointer.initialize(repeating: value, count: count)
-                return pointer
-            }
-            activityProbabilities = filled(codingContextCount * decisionCount, BinaryRangeCoder.fresh)
-            neighbourProbabilities = filled(neighbourContextCount * decisionCount, BinaryRangeCoder.fresh)
-            positionProbabilities = filled(positionContextCount * decisionCount, BinaryRangeCoder.fresh)
-            weights = filled(decisionCount * 8 * inputCount, Float(0.3))
-            mantissa = filled(9 * 8 * 4, BinaryRangeCoder.fresh)
-            biasSum = filled(biasContextCount, 0)
-            biasCount = filled(biasContextCount, 1)
-            correction = filled(biasContextCount, 0)
-            stretch = filled(4096, Float(0))
-            for p in 1..<4096 { stretch[p] = Float(log(Double(p) / Double(4096 - p))) }
-            stretch[0] = stretch[1]
-            rates = filled(256, UInt32(0))
-            for (index, rate) in BinaryRangeCoder.makeRates().enumerated() { rates[index] = rate }
-            squash = filled(4096, UInt32(0))
-            for index in 0..<4096 {
-                let x = Double(index - 2048) / 128
-                squash[index] = UInt32(min(max(4096 / (1 + exp(-x)), 1), 4095))
-            }
+            let probabilityCounts = [codingContextCount * decisionCount, neighbourContextCount * decisionCount, positionContextCount * decisionCount, 9 * 8 * 4]
+            let probabilityCount = probabilityCounts.reduce(0, +)
+            let wordCount = probabilityCount + 256 + 4096 + decisionCount * 8 * inputCount + 4096 + 3 * biasContextCount
+            memory = UnsafeMutableRawPointer.allocate(byteCount: 4 * wordCount, alignment: 64)
+            let probabilities = memory.bindMemory(to: BinaryRangeCoder.Probability.self, capacity: probabilityCount)
+            probabilities.initialize(repeating: BinaryRangeCoder.fresh, count: probabilityCount)
+            activityProbabilities = probabilities
+            neighbourProbabilities = activityProbabilities + probabilityCounts[0]
+            positionProbabilities = neighbourProbabilities + probabilityCounts[1]
+            mantissa = positionProbabilities + probabilityCounts[2]
+            rates = (memory + 4 * probabilityCount).bindMemory(to: UInt32.self, capacity: 256 + 4096)
+            rates.initialize(from: rateTable, count: 256)
+            squash = rates + 256
+            squash.initialize(from: squashTable, count: 4096)
+            weights = UnsafeMutableRawPointer(squash + 4096).bindMemory(to: Float.self, capacity: decisionCount * 8 * inputCount + 4096)
+            weights.initialize(repeating: 0.3, count: decisionCount * 8 * inputCount)
+            stretch = weights + decisionCount * 8 * inputCount
+            stretch.initialize(from: stretchTable, count: 4096)
+            biasSum = UnsafeMutableRawPointer(stretch + 4096).bindMemory(to: Int32.self, capacity: 3 * biasContextCount)
+            biasSum.initialize(repeating: 0, count: biasContextCount)
+            biasCount = biasSum + biasContextCount
+            biasCount.initialize(repeating: 1, count: biasContextCount)
+            correction = biasCount + biasContextCount
+            correction.initialize(repeating: 0, count: biasContextCount)
         }
 
-        deinit {
-            for pointer in [activityProbabilities, neighbourProbabilities, positionProbabilities, mantissa] { pointer.deallocate() }
-            for pointer in [biasSum, biasCount, correction] { pointer.deallocate() }
-            weights.deallocate()
-            stretch.deallocate()
-            squash.deallocate()
-            rates.deallocate()
-        }
+        deinit { memory.deallocate() }
 
         /// Codes decision `decision`'s bit under the mix of its three contexts' probabilities
         /// (weights chosen by `activity`), then adapts them and the weights.
@@ -131,12 +136,14 @@ enum ModelledCodes {
     @inline(__always)
     static func code(
         _ ranks: UnsafeMutablePointer<UInt8>, count: Int, width: Int, largest: Int, coder: inout BinaryRangeCoder.Coder,
-        model: Model, image: UnsafeMutablePointer<Int32>, errors: UnsafeMutablePointer<Int32>
+        model: borrowing Model, image: UnsafeMutablePointer<Int32>, errors: UnsafeMutablePointer<Int32>
     ) -> Bool {
         let (mantissa, biasSum, biasCount, correction) = (model.mantissa, model.biasSum, model.biasCount, model.correction)
         let stride = width &+ 3
         var index = 0
         var line = 0
+        // The position context, index × 256 / count, counted up rather than divided.
+        var position = 0, nextPosition = count
         while index < count {
             let lineEnd = min(index &+ width, count)
             // The pixel's place in the padded scratch: 2 lines above, 2 columns left.
@@ -171,7 +178,10 @@ enum ModelledCodes {
                 let intensity = predicted == 0 ? 0 : predicted < 64 ? 1 : predicted < 160 ? 2 : 3
                 let context = ((activity &* 4 &+ min(errorLevel &>> 1, 3)) &* 4 &+ intensity) &* decisionCount
                 let neighbours = (ModelledCodes.level3(w) &* 8 &+ ModelledCodes.level3(n)) &* 4 &+ (ne == 0 ? 0 : ne < 64 ? 1 : ne < 160 ? 2 : 3)
-                let position = (index &* positionContextCount / count)
+                while index &* positionContextCount >= nextPosition {
+                    position &+= 1
+                    nextPosition &+= count
+                }
                 let (neighbourContext, positionContext) = (neighbours &* decisionCount, position &* decisionCount)
                 // The error: zero flag, sign, Elias γ magnitude.
                 let actual = Int(ranks[index])
@@ -191,11 +201,11 @@ enum ModelledCodes {
                     var codedLength = 1
                     while codedLength < 8 && model.decide(length > codedLength ? 1 : 0, codedLength, activity: activity, coding: context, neighbours: neighbourContext, position: positionContext, coder: &coder) != 0 { codedLength &+= 1 }
                     var value = 1
-                    var position = codedLength &- 2
-                    while position >= 0 {
-                        let slot = (codedLength &* 8 &+ position) &* 4 &+ min(codedLength &- 2 &- position, 3)
-                        value = value &<< 1 | coder.code((magnitude &>> position) & 1, &mantissa[slot], rates: model.rates)
-                        position &-= 1
+                    var bit = codedLength &- 2
+                    while bit >= 0 {
+                        let slot = (codedLength &* 8 &+ bit) &* 4 &+ min(codedLength &- 2 &- bit, 3)
+                        value = value &<< 1 | coder.code((magnitude &>> bit) & 1, &mantissa[slot], rates: model.rates)
+                        bit &-= 1
                     }
                     decoded = negative != 0 ? -value : value
                 }
@@ -235,10 +245,10 @@ enum ModelledCodes {
     @inline(__always)
     private static func codeAll(_ ranks: UnsafeMutableBufferPointer<UInt8>, rowLength: Int, width: Int, largest: Int, coder: inout BinaryRangeCoder.Coder) -> Bool {
         guard let base = ranks.baseAddress, rowLength > 0, width > 0 else { return ranks.isEmpty }
-        let model = Model()
         let lines = (rowLength + width - 1) / width
         let scratchCount = (lines + 2) * (width + 3)
         return withUnsafeTemporaryAllocation(of: Int32.self, capacity: 2 * scratchCount) { scratch in
+            let model = Model()
             let image = scratch.baseAddress!, errors = image + scratchCount
             for start in Swift.stride(from: 0, to: ranks.count, by: rowLength) {
                 image.initialize(repeating: 0, count: 2 * scratchCount)
