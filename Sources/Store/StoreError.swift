@@ -34,6 +34,9 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
         case server(message: String, sql: String?)
         /// What this backend cannot do yet.
         case unsupported(detail: String)
+        /// An ingest gave up after waiting its `waited` seconds for another writer (`holder`) to
+        /// finish writing `tag` of the model whose fingerprint is `model`.
+        case busy(tag: String, model: String, holder: String, waited: Int)
     }
 
     /// The store's file.
@@ -80,6 +83,11 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(path): \(message)" + (sql.map { " (in: \($0))" } ?? "")
         case .unsupported(let detail):
             return "\(path): \(detail)"
+        case .busy(let tag, let model, let holder, let waited):
+            return "\(path): gave up after \(waited) s waiting to write tag '\(tag)' of model \(model.prefix(12)), \(holder); "
+                + "the traces this ingest stored before are kept. Run it again once that run has finished (stored traces are skipped), "
+                + "or wait longer (ingest --busy-timeout SECONDS); a writer that died stops holding the tag a minute after it last renewed its claim, "
+                + "at once if it ran on this host."
         }
     }
 

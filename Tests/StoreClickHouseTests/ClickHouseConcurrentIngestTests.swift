@@ -25,21 +25,9 @@ struct ClickHouseConcurrentIngestTests {
         }
         _ = try ClickHouseBackend(url: url)  // the schema, made once before the writers start
 
-        let outcomes = Outcomes(count: streams.count)
-        let start = DispatchSemaphore(value: 0)
-        let done = DispatchGroup()
-        for (writer, stream) in streams.enumerated() {
-            done.enter()
-            Thread.detachNewThread {
-                defer { done.leave() }
-                start.wait()
-                outcomes.set(writer, Result { try StreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 5).ingest([stream]) })
-            }
-        }
-        for _ in streams { start.signal() }
-        done.wait()
-
-        let summaries = try outcomes.all().map { try $0.get() }
+        let summaries = try ingestTogether(streams.map { stream in
+            { try StreamIngestor(backend: ClickHouseBackend(url: url), batchSize: 5).ingest([stream]) }
+        }).map { try $0.get() }
         #expect(summaries.map(\.tracesAdded) == counts)
         // Distinct ids (an id two writers claimed at once goes to neither: ids may skip numbers).
         let runIDs = summaries.map(\.runID)
@@ -55,6 +43,24 @@ struct ClickHouseConcurrentIngestTests {
         let ids = TabSeparated.rows(try backend.client.execute("SELECT count(), uniqExact(id) FROM \(backend.table("traces")) FORMAT TabSeparated"))
         #expect(ids == [["\(counts.reduce(0, +))", "\(counts.reduce(0, +))"]])
     }
+}
+
+/// Runs each of `ingests` on a thread of its own, all released at once, and returns how each ended.
+func ingestTogether(_ ingests: [@Sendable () throws -> IngestSummary]) -> [Result<IngestSummary, any Error>] {
+    let outcomes = Outcomes(count: ingests.count)
+    let start = DispatchSemaphore(value: 0)
+    let done = DispatchGroup()
+    for (writer, ingest) in ingests.enumerated() {
+        done.enter()
+        Thread.detachNewThread {
+            defer { done.leave() }
+            start.wait()
+            outcomes.set(writer, Result { try ingest() })
+        }
+    }
+    for _ in ingests { start.signal() }
+    done.wait()
+    return outcomes.all()
 }
 
 /// What each writer thread ended with.

@@ -20,14 +20,21 @@ struct IngestCommand: ParsableCommand {
     @Flag(help: "No progress display (for cron).")
     var quiet = false
 
+    @Option(help: "Seconds to wait while another ingest holds a tag of the same model (ClickHouse: one batch's claim) before giving up.")
+    var busyTimeout: Double = 600
+
     func validate() throws {
         guard !streams.isEmpty else { throw ValidationError("give at least one stream to ingest") }
         guard batchSize > 0 else { throw ValidationError("--batch-size must be positive") }
+        guard busyTimeout >= 0 else { throw ValidationError("--busy-timeout must not be negative") }
     }
 
     func run() throws {
         let progress = ProgressReporter(label: "ingest", total: 0, quiet: quiet)
-        let summary = try ingestStreams(streams, into: db, batchSize: batchSize) { progress.update(done: $0.tracesRead) }
+        let waiting = quiet ? nil : { @Sendable (message: String) in FileHandle.standardError.write(Data("\r\u{1B}[K\(message)\n".utf8)) }
+        let summary = try ingestStreams(streams, into: db, batchSize: batchSize, busyTimeout: busyTimeout, onWaiting: waiting) {
+            progress.update(done: $0.tracesRead)
+        }
         progress.finish()
         let rate = Int(Double(summary.tracesRead) / max(summary.seconds, 1e-9))
         let line = "ingested \(summary.tracesRead) traces into \(db) in \(String(format: "%.2f", summary.seconds)) s (\(rate) traces/s): "

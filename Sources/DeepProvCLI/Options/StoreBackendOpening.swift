@@ -17,7 +17,15 @@ func openExistingBackend(_ db: String) throws -> any ProvenanceBackend {
     return try openBackend(db, access: .readWrite)
 }
 
-/// Loads trace streams into the store `db` names (created when missing) as one run.
-func ingestStreams(_ streams: [String], into db: String, batchSize: Int, progress: (IngestSummary) -> Void) throws -> IngestSummary {
-    try StreamIngestor(backend: openBackend(db, access: .readWrite), batchSize: batchSize).ingest(streams, progress: progress)
+/// Loads trace streams into the store `db` names (created when missing) as one run; on
+/// ClickHouse, waiting at most `busyTimeout` seconds for another writer of a tag, telling
+/// `onWaiting` when it waits.
+func ingestStreams(_ streams: [String], into db: String, batchSize: Int, busyTimeout: Double, onWaiting: (@Sendable (String) -> Void)?,
+                   progress: (IngestSummary) -> Void) throws -> IngestSummary {
+    let backend = try openBackend(db, access: .readWrite)
+    if let clickHouse = backend as? ClickHouseBackend {
+        clickHouse.busyTimeout = busyTimeout
+        clickHouse.onWaiting = onWaiting
+    }
+    return try StreamIngestor(backend: backend, batchSize: batchSize).ingest(streams, progress: progress)
 }

@@ -46,6 +46,7 @@ public struct StreamIngestor {
     /// summary so far as batches are written.
     public func ingest(_ paths: [String], progress: (IngestSummary) -> Void = { _ in }) throws -> IngestSummary {
         let run = try backend.beginIngest(sources: paths.joined(separator: " "), batchSize: batchSize)
+        let summary: IngestSummary
         do {
             for path in paths {
                 let reader = try TraceStreamReader(path: path)
@@ -60,11 +61,12 @@ public struct StreamIngestor {
                     if reported % batchSize == 0 { progress(run.summary) }
                 }
             }
+            // Its last batch may fail too (a ClickHouse tag another writer holds).
+            summary = try run.finish()
         } catch {
             run.fail(error)
             throw error
         }
-        let summary = try run.finish()
         progress(summary)
         return summary
     }

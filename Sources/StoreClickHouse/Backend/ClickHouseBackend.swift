@@ -14,6 +14,13 @@ public final class ClickHouseBackend: ProvenanceBackend, @unchecked Sendable {
     public var location: String { address.description }
     public var dialectName: String { "clickhouse" }
 
+    /// Seconds an ingest waits while one claim of another writer holds a tag it writes (the
+    /// same model's) before giving up (`ClickHouseTagClaim`). Set before `beginIngest`.
+    public var busyTimeout: TimeInterval = 600
+    /// Told once, with a message naming the tag and the run holding it, when an ingest has
+    /// waited a second for another writer. Set before `beginIngest`.
+    public var onWaiting: (@Sendable (String) -> Void)?
+
     /// Opens the store at `address`: a reader needs the database at this build's schema
     /// version; a writer creates the database (on every shard) and migrates it forward.
     public init(address: ClickHouseAddress, access: StoreAccess = .readWrite) throws {

@@ -9,6 +9,8 @@ import Store
 /// ingest: before a batch is inserted, the stored traces of its (model, tag, input index)s are
 /// read and a trace the store already holds (same model, tag, input hash, input index and
 /// parent) is skipped, so re-running an interrupted ingest completes it without duplicates.
+/// The batch's tags are claimed while it is read and inserted (`ClickHouseTagClaim`), so ingests
+/// of one stream running at once store each trace once.
 /// The run's id is claimed first (`ClickHouseRunClaim`: concurrent ingests get distinct ones);
 /// its state is a row of `runs` rewritten (a new version) after every batch.
 final class ClickHouseIngestRun: TraceIngestion {
@@ -83,7 +85,14 @@ final class ClickHouseIngestRun: TraceIngestion {
         guard !batch.isEmpty, let model else { return }
         let traces = batch
         batch.removeAll(keepingCapacity: true)
-        var stored = try storedInputs(of: traces, modelID: model.id)
+        let claim = ClickHouseTagClaim(backend: backend, runID: summary.runID, modelID: model.id, fingerprint: model.topology.fingerprint)
+        try claim.holding(Set(traces.map(\.metadata.tag))) { try store(traces, modelID: model.id) }
+        try record(status: "running", message: nil, finished: false)
+    }
+
+    /// Inserts the traces of `traces` the store lacks (its tags held) and counts them.
+    private func store(_ traces: [Trace], modelID: UInt64) throws {
+        var stored = try storedInputs(of: traces, modelID: modelID)
         var parts = Array(repeating: RowBinaryWriter(), count: inserters.count)
         var added = 0
         for trace in traces {
@@ -97,7 +106,7 @@ final class ClickHouseIngestRun: TraceIngestion {
             }
             stored[key, default: []].append(identity)
             let ordinal = UInt64(summary.tracesAdded + added)
-            Self.write(trace, id: UInt64(summary.runID) << 32 | ordinal, modelID: model.id, runID: UInt64(summary.runID),
+            Self.write(trace, id: UInt64(summary.runID) << 32 | ordinal, modelID: modelID, runID: UInt64(summary.runID),
                        to: &parts[added % parts.count])
             added += 1
         }
@@ -105,7 +114,6 @@ final class ClickHouseIngestRun: TraceIngestion {
         summary.tracesRead += traces.count
         summary.tracesAdded += added
         summary.tracesSkipped += traces.count - added
-        try record(status: "running", message: nil, finished: false)
     }
 
     /// Sends each non-empty part to its node, all at once, and waits until every node has
