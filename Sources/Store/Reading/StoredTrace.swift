@@ -21,8 +21,11 @@ extension ProvenanceStore {
             let attributes = try Row.fetchAll(db, sql: "SELECT key, value FROM trace_attributes WHERE trace_id = ? ORDER BY position", arguments: [row[StoredTraceRow.id] as Int64])
                 .map { KeyValue($0[0], $0[1]) }
             var topologies = TopologyCache()
-            var blocks = TraceBlockReader(path: path, readingAhead: false)
-            return (try topologies.topology(row, in: db, path: path), try decodeTrace(row, attributes: attributes, blocks: &blocks, in: db))
+            // One trace: only its own values taken out of its block, its input hashed only when not kept.
+            let values = try TraceBlockReader(path: path, readingAhead: false).aloneLayerValues(
+                block: row[StoredTraceRow.valueBlock], row: row[StoredTraceRow.valueRow],
+                hashingInput: row[StoredTraceRow.explicitInputHash] as Data? == nil, in: db)
+            return (try topologies.topology(row, in: db, path: path), try decodeTrace(row, attributes: attributes, layerValues: values))
         }
     }
 
@@ -48,16 +51,17 @@ extension ProvenanceStore {
             var topologies = TopologyCache()
             var blocks = TraceBlockReader(path: path, readingAhead: selection.inputIndices == nil)
             while let row = try traces.next() {
-                let trace = try decodeTrace(row, attributes: try attributes.attributes(of: row[StoredTraceRow.id]), blocks: &blocks, in: db)
+                let values = try blocks.layerValues(block: row[StoredTraceRow.valueBlock], row: row[StoredTraceRow.valueRow], in: db)
+                let trace = try decodeTrace(row, attributes: try attributes.attributes(of: row[StoredTraceRow.id]), layerValues: values)
                 guard try body(try topologies.topology(row, in: db, path: path), trace) else { return }
             }
         }
     }
 
-    /// A `traces` row (`StoredTraceRow.columns`) with its attributes as a `Trace`.
-    private func decodeTrace(_ row: Row, attributes: [KeyValue], blocks: inout TraceBlockReader, in db: Database) throws -> Trace {
+    /// A `traces` row (`StoredTraceRow.columns`) with its attributes and values as a `Trace`.
+    private func decodeTrace(_ row: Row, attributes: [KeyValue], layerValues values: TraceLayerValues) throws -> Trace {
         typealias Column = StoredTraceRow
-        let (layerValues, summaries, inputDigest) = try blocks.layerValues(block: row[Column.valueBlock], row: row[Column.valueRow], in: db)
+        let (layerValues, summaries, inputDigest) = values
         let parentTag: String = row[Column.parentTag]
         // The input hash (migration 0012): kept, or the sha256 of the input values kept exactly.
         let inputHash: [UInt8]
