@@ -131,9 +131,9 @@ struct CaptureCommand: ParsableCommand {
                 ingestion = run
                 try run.beginModel(capture.topology, encoding: precision, source: source.model, onnx: onnx, resolutions: header.resolutions)
             }
-            let summary = try capture.run(progress: progress.update(done:)) { trace in
-                try writer?.append(trace)
-                try ingestion?.add(trace)
+            let summary = try capture.runBatches(progress: progress.update(done:)) { batch in
+                try writer?.append(batch)
+                if let ingestion { try batch.traces.forEach(ingestion.add) }
             }
             return (summary, try writer?.finish(), try ingestion?.finish())
         } catch {

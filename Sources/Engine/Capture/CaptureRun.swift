@@ -38,6 +38,14 @@ public final class CaptureRun {
     /// of inputs done after each batch. An error from the samples, the model or the sink stops
     /// the run and is rethrown.
     public func run(progress: (Int) -> Void = { _ in }, sink: (Trace) throws -> Void) throws -> CaptureSummary {
+        try runBatches(progress: progress) { batch in
+            for position in 0..<batch.count { try sink(batch.trace(position)) }
+        }
+    }
+
+    /// Captures every input in order, handing each batch's traces to `sink` at once, in the
+    /// evaluation's batch-major storage (no per-trace copies); otherwise as `run(progress:sink:)`.
+    public func runBatches(progress: (Int) -> Void = { _ in }, sink: (TraceBatch) throws -> Void) throws -> CaptureSummary {
         precondition(!hasRun, "a capture run runs once")
         hasRun = true
         let started = Date()
@@ -50,10 +58,9 @@ public final class CaptureRun {
                     attributes: metadata.attributes)
             }
             let input = try capture.session.shapeForInput(batch.features, source: samples.source)
-            for trace in try capture.capture(input, samples: descriptions) {
-                summary.count(trace.metadata)
-                try sink(trace)
-            }
+            let traces = try capture.captureBatch(input, samples: descriptions)
+            traces.metadata.forEach { summary.count($0) }
+            try sink(traces)
         }
         summary.seconds = Date().timeIntervalSince(started)
         return summary

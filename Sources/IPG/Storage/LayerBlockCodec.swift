@@ -120,9 +120,20 @@ public final class LayerBlockCodec {
     /// The rows' bit patterns in `layout` (or the one `chooseLayout` picks) as a store block and
     /// a stream frame's value block lay them out: node-major, or trace-major for dictionaries.
     static func laidOut(_ rows: [[Float]], rowLength: Int, encoding: ValueEncoding, layout forced: Layout? = nil) -> (layout: Layout, patterns: [UInt32]) {
-        let nodeMajor = BlockLayouts.nodeMajorPatterns(rows, rowLength: rowLength, encoding: encoding)
+        var values: [Float] = []
+        values.reserveCapacity(rows.count * rowLength)
+        for row in rows { values += row }
+        return laidOut(values[...], rowCount: rows.count, rowLength: rowLength, encoding: encoding, layout: forced)
+    }
+
+    /// `laidOut` for `rowCount` rows stored one after another in `values` (as a stream frame
+    /// gathers them).
+    static func laidOut(
+        _ values: ArraySlice<Float>, rowCount: Int, rowLength: Int, encoding: ValueEncoding, layout forced: Layout? = nil
+    ) -> (layout: Layout, patterns: [UInt32]) {
+        let nodeMajor = BlockLayouts.nodeMajorPatterns(values, rowCount: rowCount, rowLength: rowLength, encoding: encoding)
         let layout = forced ?? chooseLayout(nodeMajor)
-        return (layout, layout.isTraceMajor ? BlockLayouts.transposed(nodeMajor, rows: rowLength, columns: rows.count) : nodeMajor)
+        return (layout, layout.isTraceMajor ? BlockLayouts.transposed(nodeMajor, rows: rowLength, columns: rowCount) : nodeMajor)
     }
 
     /// A format-2 block of `parts`, each zstd-compressed when that makes it smaller.

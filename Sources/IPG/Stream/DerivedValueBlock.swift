@@ -15,22 +15,26 @@ enum DerivedValueBlock {
         case maxPool(source: Int, window: MaxPooling.Window)
     }
 
-    /// The derivation the writer uses for `layer` given each trace's values of every layer
-    /// (`storedRows(j)`: the values of layer `j` as a reader gets them, or nil when layer `j`
-    /// is not read back at full resolution), or nil when the layer's values must be stored.
+    /// The derivation the writer uses for `layer` given `count` traces' values of it (`values`,
+    /// one trace after another) and of every layer (`storedValues(j)`: the values of layer `j`
+    /// as a reader gets them, or nil when layer `j` is not read back at full resolution), or nil
+    /// when the layer's values must be stored.
     static func find(
-        for layer: Layer, in topology: ModelTopology, rows: [[Float]], storedRows: (Int) -> [[Float]]?
+        for layer: Layer, in topology: ModelTopology, values: ArraySlice<Float>, count: Int,
+        storedValues: (Int) -> ArraySlice<Float>?
     ) -> Derivation? {
-        guard let source = layer.source, let sourceRows = storedRows(source) else { return nil }
+        guard let source = layer.source, let sourceValues = storedValues(source) else { return nil }
         let sourceLayer = topology.layers[source]
-        if sourceLayer.valueCount == layer.valueCount, zip(rows, sourceRows).allSatisfy({ sameBits($0, $1) }) {
+        if sourceLayer.valueCount == layer.valueCount, sameBits(values, sourceValues) {
             return .copy(source: source)
         }
         if layer.kind == .pool, let window = nonOverlappingWindow(from: sourceLayer, to: layer) {
             var pooled = [Float](repeating: 0, count: layer.valueCount)
-            for (row, sourceRow) in zip(rows, sourceRows) {
-                maxPool(sourceRow, window: window, source: sourceLayer, target: layer, into: &pooled)
-                if !sameBits(row, pooled) { return nil }
+            for trace in 0..<count {
+                let sourceStart = sourceValues.startIndex + trace * sourceLayer.valueCount
+                maxPool(sourceValues[sourceStart..<(sourceStart + sourceLayer.valueCount)], window: window, source: sourceLayer, target: layer, into: &pooled)
+                let start = values.startIndex + trace * layer.valueCount
+                if !sameBits(values[start..<(start + layer.valueCount)], pooled[...]) { return nil }
             }
             return .maxPool(source: source, window: window)
         }
@@ -76,7 +80,7 @@ enum DerivedValueBlock {
         }
         return layerRows[source].map { values in
             var pooled = [Float](repeating: 0, count: layer.valueCount)
-            maxPool(values, window: window, source: sourceLayer, target: layer, into: &pooled)
+            maxPool(values[...], window: window, source: sourceLayer, target: layer, into: &pooled)
             return pooled
         }
     }
@@ -114,7 +118,7 @@ enum DerivedValueBlock {
 
     /// Every channel's map pooled into `output` (`target.valueCount` values; `values` holds
     /// `source.valueCount`) by the engine's kernel (`MaxPooling`).
-    static func maxPool(_ values: [Float], window: MaxPooling.Window, source: Layer, target: Layer, into output: inout [Float]) {
+    static func maxPool(_ values: ArraySlice<Float>, window: MaxPooling.Window, source: Layer, target: Layer, into output: inout [Float]) {
         let (height, width) = plane(source)!, (outputHeight, outputWidth) = plane(target)!
         precondition(values.count == source.nodeCount * height * width && output.count == target.nodeCount * outputHeight * outputWidth)
         values.withUnsafeBufferPointer { input in
@@ -129,7 +133,7 @@ enum DerivedValueBlock {
 
     /// Whether `a` and `b` hold the same bit patterns: the differences of a run of 256 values
     /// or'ed together (a loop the compiler vectorises), stopping after the first run with one.
-    static func sameBits(_ a: [Float], _ b: [Float]) -> Bool {
+    static func sameBits(_ a: ArraySlice<Float>, _ b: ArraySlice<Float>) -> Bool {
         guard a.count == b.count else { return false }
         return a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in

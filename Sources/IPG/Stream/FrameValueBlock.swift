@@ -13,13 +13,13 @@ enum FrameValueBlock {
         encoding == .float32 ? 0b0111 : 0b0001
     }
 
-    /// Encodes `rows` (each one trace's values of the layer, `rowLength` of them) straight
-    /// into the payload (version 4: the planes kept raw into `raw`).
+    /// Encodes `values` (`rowCount` traces' values of the layer, `rowLength` each, one trace
+    /// after another) straight into the payload (version 4: the planes kept raw into `raw`).
     static func encode(
-        _ rows: [[Float]], rowLength: Int, encoding: ValueEncoding, version: UInt16,
+        _ values: ArraySlice<Float>, rowCount: Int, rowLength: Int, encoding: ValueEncoding, version: UInt16,
         into payload: inout PayloadWriter, raw: inout PayloadWriter
     ) throws {
-        let (layout, patterns) = LayerBlockCodec.laidOut(rows, rowLength: rowLength, encoding: encoding)
+        let (layout, patterns) = LayerBlockCodec.laidOut(values, rowCount: rowCount, rowLength: rowLength, encoding: encoding)
         payload.writeUInt8(layout.rawValue)
         try BlockLayouts.write(
             patterns, layout: layout, width: encoding.byteWidth, into: &payload,

@@ -2,31 +2,25 @@
 /// value, then byte 1 of every value, and so on. Neighbouring activations share exponent bytes
 /// (and ReLU zeros share all of them), so the shuffled planes compress far better than raw floats.
 enum ShuffledValueBlock {
-    /// Encodes `rows` (each one trace's values for the layer) as one shuffled block.
-    static func encode(_ rows: [[Float]], encoding: ValueEncoding) -> [UInt8] {
-        let total = rows.reduce(0) { $0 + $1.count }
+    /// Encodes `values` (every trace's values for the layer, one trace after another) as one
+    /// shuffled block.
+    static func encode(_ values: ArraySlice<Float>, encoding: ValueEncoding) -> [UInt8] {
+        let total = values.count
         let width = encoding.byteWidth
         return [UInt8](unsafeUninitializedCapacity: total * width) { block, initialized in
-            var position = 0
-            for row in rows {
-                row.withUnsafeBufferPointer { values in
+            values.withUnsafeBufferPointer { values in
+                for (position, value) in values.enumerated() {
                     switch encoding {
                     case .float32:
-                        for value in values {
-                            let bits = value.bitPattern
-                            block[position] = UInt8(truncatingIfNeeded: bits)
-                            block[total + position] = UInt8(truncatingIfNeeded: bits >> 8)
-                            block[2 * total + position] = UInt8(truncatingIfNeeded: bits >> 16)
-                            block[3 * total + position] = UInt8(truncatingIfNeeded: bits >> 24)
-                            position += 1
-                        }
+                        let bits = value.bitPattern
+                        block[position] = UInt8(truncatingIfNeeded: bits)
+                        block[total + position] = UInt8(truncatingIfNeeded: bits >> 8)
+                        block[2 * total + position] = UInt8(truncatingIfNeeded: bits >> 16)
+                        block[3 * total + position] = UInt8(truncatingIfNeeded: bits >> 24)
                     case .float16:
-                        for value in values {
-                            let bits = Float16(value).bitPattern
-                            block[position] = UInt8(truncatingIfNeeded: bits)
-                            block[total + position] = UInt8(truncatingIfNeeded: bits >> 8)
-                            position += 1
-                        }
+                        let bits = Float16(value).bitPattern
+                        block[position] = UInt8(truncatingIfNeeded: bits)
+                        block[total + position] = UInt8(truncatingIfNeeded: bits >> 8)
                     }
                 }
             }

@@ -11,49 +11,47 @@ enum TraceFrame {
     /// Encodes `traces` as a frame of stream format `version`: the payload zstd compresses and
     /// (version 4) the raw section.
     static func encode(_ traces: [Trace], header: StreamHeader, version: UInt16 = TraceStreamFormat.version) throws -> (payload: [UInt8], raw: [UInt8]) {
-        let topology = header.topology, encoding = header.valueEncoding
-        let valueBytes = traces.count * storedValueCount(topology, header.resolutions) * encoding.byteWidth
-        var writer = PayloadWriter(reservingCapacity: valueBytes + traces.count * 128)
+        try encode(FrameRows(traces, header: header), header: header, version: version)
+    }
+
+    /// Encodes a frame's traces (checked against the layer table as they were gathered).
+    static func encode(_ frame: FrameRows, header: StreamHeader, version: UInt16 = TraceStreamFormat.version) throws -> (payload: [UInt8], raw: [UInt8]) {
+        let topology = header.topology, encoding = header.valueEncoding, count = frame.count
+        let valueBytes = count * storedValueCount(topology, header.resolutions) * encoding.byteWidth
+        var writer = PayloadWriter(reservingCapacity: valueBytes + count * 128)
         var raw = PayloadWriter(reservingCapacity: version >= 4 ? valueBytes / 2 : 0)
-        for trace in traces {
-            try encodeMetadata(trace.metadata, into: &writer)
+        for metadata in frame.metadata {
+            try encodeMetadata(metadata, into: &writer)
         }
-        // Version 3: per layer read back at full resolution, its rows as a reader gets them
+        // Version 3: per layer read back at full resolution, its values as a reader gets them
         // (a derived block is computed from them).
-        var readBack: [Int: [[Float]]] = [:]
+        var readBack: [Int: ArraySlice<Float>] = [:]
         for layer in topology.layers {
             let resolution = header.resolutions[layer.index]
             if resolution == .derived {
-                try checkDerivable(layer, in: traces)
                 if version >= 3, let source = readBack[layer.source!] { readBack[layer.index] = source }
                 continue
             }
-            let rows = try traces.map { trace in
-                if resolution == .summary, let summary = trace.summaries[layer.index] { return summary.storedValues }
-                let row = trace.layerValues[layer.index]
-                guard row.count == layer.valueCount else {
-                    throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) has \(row.count) values, the layer table says \(layer.valueCount)")
-                }
-                return resolution == .summary ? LayerSummary(layer: layer, values: row).storedValues : row
-            }
+            let values = frame.layerValues[layer.index], rowLength = resolution.storedValueCount(of: layer)
             if version >= 3 && resolution == .full {
-                let stored = encoding == .float32 ? rows : rows.map { $0.map { Float(Float16($0)) } }
+                let stored = encoding == .float32 ? values : values.map { Float(Float16($0)) }[...]
                 readBack[layer.index] = stored
-                if let derivation = DerivedValueBlock.find(for: layer, in: topology, rows: stored, storedRows: { readBack[$0] }) {
+                if let derivation = DerivedValueBlock.find(
+                    for: layer, in: topology, values: stored, count: count, storedValues: { readBack[$0] })
+                {
                     try DerivedValueBlock.write(derivation, into: &writer)
                     continue
                 }
             }
             if version == 1 {
-                writer.writeBytes(ShuffledValueBlock.encode(rows, encoding: encoding))
+                writer.writeBytes(ShuffledValueBlock.encode(values, encoding: encoding))
             } else {
                 try FrameValueBlock.encode(
-                    rows, rowLength: resolution.storedValueCount(of: layer), encoding: encoding, version: version,
+                    values, rowCount: count, rowLength: rowLength, encoding: encoding, version: version,
                     into: &writer, raw: &raw)
             }
         }
-        for trace in traces {
-            let edges = trace.explicitEdges.keys.sorted().flatMap { trace.explicitEdges[$0]! }
+        for edges in frame.explicitEdges {
             try writer.writeUInt32(edges.count)
             for edge in edges {
                 for number in [edge.source.layer, edge.source.index, edge.target.layer, edge.target.index] {
@@ -144,17 +142,6 @@ enum TraceFrame {
         guard reader.isAtEnd else { throw PayloadError("\(payload.count - reader.offset) unexpected bytes after the traces") }
         if let raw, !raw.isAtEnd { throw PayloadError("\(raw.remainingCount) raw-section bytes no value block takes") }
         return traces
-    }
-
-    /// A derived layer is left out only when each trace's values are its source's, bit for bit
-    /// (or the trace holds none), so a reader's copy is what was captured.
-    private static func checkDerivable(_ layer: Layer, in traces: [Trace]) throws {
-        let source = layer.source!
-        for trace in traces where !trace.layerValues[layer.index].isEmpty {
-            guard DerivedValueBlock.sameBits(trace.layerValues[layer.index], trace.layerValues[source]) else {
-                throw PayloadError("input \(trace.metadata.inputIndex): layer \(layer.index) (\(layer.name)) is to be derived from layer \(source), but its values are not a copy of that layer's")
-            }
-        }
     }
 
     /// Bytes of a metadata record with empty strings, no parent and no key/values: input index,

@@ -22,7 +22,8 @@ public final class TraceStreamWriter: @unchecked Sendable {
     /// Serial: writes frames in the order they were queued.
     private let writeQueue = DispatchQueue(label: "deepprov.trace-stream-writer")
     private let framesInFlight = DispatchSemaphore(value: 3)
-    private var pending: [Trace] = []
+    /// The traces of the frame being gathered.
+    private var pending: FrameRows
     private var traceCount = 0
     private var framesQueued = 0
     private var isFinished = false
@@ -43,6 +44,7 @@ public final class TraceStreamWriter: @unchecked Sendable {
         }
         let bytesPerTrace = max(1, TraceFrame.storedValueCount(header.topology, header.resolutions) * header.valueEncoding.byteWidth)
         self.frameCapacity = max(1, frameCapacity ?? min(4096, (2 << 20) / bytesPerTrace))
+        pending = FrameRows(topology: header.topology, resolutions: header.resolutions)
         output = try StreamOutput(path: path)
         var preamble = PayloadWriter()
         preamble.writeBytes(TraceStreamFormat.magic)
@@ -54,15 +56,33 @@ public final class TraceStreamWriter: @unchecked Sendable {
         framesQueued = 1
     }
 
-    /// Adds one trace; its layer values must match the header's layer table.
+    /// Adds one trace; its layer values must match the header's layer table (a trace that does
+    /// not is refused here, naming the frame it was to go into, and nothing of it is kept).
     public func append(_ trace: Trace) throws {
         guard !isFinished else { throw TraceStreamError(file: output.path, message: "append after finish") }
         guard trace.layerValues.count == header.topology.layers.count else {
             throw TraceStreamError(file: output.path, message: "input \(trace.metadata.inputIndex): \(trace.layerValues.count) layers, the header has \(header.topology.layers.count)")
         }
-        pending.append(trace)
+        try streamError(frame: framesQueued) { try pending.append(trace) }
         traceCount += 1
         if pending.count >= frameCapacity { try flush() }
+    }
+
+    /// Adds a batch's traces in order, the same stream as appending them one by one, without
+    /// copying each trace's values out of the batch's storage.
+    public func append(_ batch: TraceBatch) throws {
+        guard !isFinished else { throw TraceStreamError(file: output.path, message: "append after finish") }
+        guard batch.layerValues.count == header.topology.layers.count else {
+            throw TraceStreamError(file: output.path, message: "a batch of \(batch.layerValues.count) layers, the header has \(header.topology.layers.count)")
+        }
+        var next = 0
+        while next < batch.count {
+            let positions = next..<min(batch.count, next + frameCapacity - pending.count)
+            try streamError(frame: framesQueued) { try pending.append(batch, positions) }
+            traceCount += positions.count
+            next = positions.upperBound
+            if pending.count >= frameCapacity { try flush() }
+        }
     }
 
     /// Writes what is pending and the end frame, waits for the background work, and moves the
@@ -91,9 +111,9 @@ public final class TraceStreamWriter: @unchecked Sendable {
     /// Hands the pending traces to a background encoder; at most three frames are in flight.
     private func flush() throws {
         if let failure = writeQueue.sync(execute: { failure }) { throw failure }
-        guard !pending.isEmpty else { return }
+        guard pending.count > 0 else { return }
         let traces = pending, number = framesQueued
-        pending = []
+        pending = FrameRows(topology: header.topology, resolutions: header.resolutions)
         framesQueued += 1
         framesInFlight.wait()
         let sealed = SealedFrame()

@@ -27,7 +27,7 @@ public final class TraceValueCodec {
             }
             var payload = header.bytes
             for (values, layout) in zip(layerValues, layouts) {
-                payload += layout == 1 ? Self.plain(values, encoding: encoding) : ShuffledValueBlock.encode([values], encoding: encoding)
+                payload += layout == 1 ? Self.plain(values, encoding: encoding) : ShuffledValueBlock.encode(values[...], encoding: encoding)
             }
             return try compressor.compress(payload)
         } catch let error as PayloadError {

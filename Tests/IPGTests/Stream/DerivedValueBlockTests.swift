@@ -72,8 +72,8 @@ import TestSupport
         let stored = traces.map { $0.layerValues.map { encoding == .float32 ? $0 : $0.map { Float(Float16($0)) } } }
         return topology.layers.map { layer in
             DerivedValueBlock.find(
-                for: layer, in: topology, rows: stored.map { $0[layer.index] },
-                storedRows: { source in stored.map { $0[source] } })
+                for: layer, in: topology, values: stored.flatMap { $0[layer.index] }[...], count: traces.count,
+                storedValues: { source in stored.flatMap { $0[source] }[...] })
         }
     }
 

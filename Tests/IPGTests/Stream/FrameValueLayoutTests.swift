@@ -93,7 +93,7 @@ import TestSupport
     @Test func aRandomBitmapIsKeptRaw() throws {
         let rows = (0..<8).map { Self.trace($0, encoding: .float32).layerValues[1] }
         var payload = PayloadWriter(), raw = PayloadWriter()
-        try FrameValueBlock.encode(rows, rowLength: rows[0].count, encoding: .float32, version: 4, into: &payload, raw: &raw)
+        try FrameValueBlock.encode(rows.flatMap { $0 }[...], rowCount: rows.count, rowLength: rows[0].count, encoding: .float32, version: 4, into: &payload, raw: &raw)
         #expect(payload.bytes[0] == 1 && payload.bytes[1] & BlockLayouts.rawBitmap != 0, "layout \(payload.bytes[0]), mask \(payload.bytes[1])")
         try Self.checkSpecBytes(rows, encoding: .float32, bitmap: true, layer: 1)
         var frameRaw: PayloadReader? = PayloadReader(raw.bytes)
@@ -108,7 +108,7 @@ import TestSupport
     static func checkSpecBytes(_ rows: [[Float]], encoding: ValueEncoding, bitmap isBitmap: Bool, layer: Int) throws {
         for version: UInt16 in [3, 4] {
             var payload = PayloadWriter(), raw = PayloadWriter()
-            try FrameValueBlock.encode(rows, rowLength: rows[0].count, encoding: encoding, version: version, into: &payload, raw: &raw)
+            try FrameValueBlock.encode(rows.flatMap { $0 }[...], rowCount: rows.count, rowLength: rows[0].count, encoding: encoding, version: version, into: &payload, raw: &raw)
             let mask: UInt8? = version < 4 ? nil : payload.bytes[1]
             if let mask {
                 // the random mantissas' low bytes are kept raw, never the exponent's plane

@@ -60,9 +60,12 @@ import TestSupport
         let directory = try TemporaryDirectory()
         let path = directory.path("bad.ipgz")
         let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: StreamSamples.topology, resolutions: Self.resolutions))
-        try writer.append(StreamSamples.trace(0))  // its flatten values differ from pool's
-        #expect(throws: TraceStreamError.self) { try writer.finish() }
+        // its flatten values differ from pool's: refused when appended, naming the frame
+        let error = #expect(throws: TraceStreamError.self) { try writer.append(StreamSamples.trace(0)) }
+        #expect(error?.frame == 1)
+        #expect(error?.message == "input 0: layer 4 (flatten) is to be derived from layer 3, but its values are not a copy of that layer's")
         writer.abandon()
+        #expect(!FileManager.default.fileExists(atPath: path))
     }
 
     /// input 192 values, a 512, b 256, pool 16 units, flatten (copy of pool) 16, fc 10: 1,002.

@@ -105,36 +105,49 @@ import TestSupport
 
     @Test func appendingTracesOfAnotherModelFails() throws {
         let directory = try TemporaryDirectory()
-        let writer = try TraceStreamWriter(path: directory.path("w.ipgz"), header: StreamHeader(topology: StreamSamples.topology))
+        let path = directory.path("w.ipgz")
+        let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: StreamSamples.topology))
         var trace = StreamSamples.trace(0)
         trace.layerValues.removeLast()
         #expect(throws: TraceStreamError.self) { try writer.append(trace) }
         var short = StreamSamples.trace(1)
         short.layerValues[2].removeLast()
-        try writer.append(short)
-        let error = #expect(throws: TraceStreamError.self) { try writer.finish() }
+        let error = #expect(throws: TraceStreamError.self) { try writer.append(short) }
         #expect(error?.description.contains("layer 2 has 31 values, the layer table says 32") == true)
+        // nothing of a refused trace is kept: the stream holds the traces appended after it
+        try writer.append(StreamSamples.trace(2))
+        #expect(try writer.finish().traceCount == 1)
+        #expect(try Self.traces(path) == [StreamSamples.trace(2)])
     }
 
-    /// A frame fails while it is encoded on a background thread: the next call on the writer
-    /// reports it with the file and the frame, and the unfinished file is not left in place.
-    @Test func backgroundEncodingErrorNamesFileAndFrame() throws {
+    /// A trace or batch that does not fit the layer table is refused when it is appended, with
+    /// the file and the frame it was to go into, before anything of it is queued; the unfinished
+    /// file is not left in place.
+    @Test func aBadTraceIsRefusedNamingFileAndFrame() throws {
         let directory = try TemporaryDirectory()
         let path = directory.path("w.ipgz")
         let writer = try TraceStreamWriter(path: path, header: StreamHeader(topology: StreamSamples.topology), frameCapacity: 1)
         try writer.append(StreamSamples.trace(0))
         var short = StreamSamples.trace(1)
         short.layerValues[3].removeLast()
-        try writer.append(short)  // frame 2, handed to a background encoder
-        let error = #expect(throws: TraceStreamError.self) {
-            for number in 2..<50 { try writer.append(StreamSamples.trace(number)) }
-            try writer.finish()
-        }
+        let error = #expect(throws: TraceStreamError.self) { try writer.append(short) }
         #expect(error?.file == path)
         #expect(error?.frame == 2)
         #expect(error?.message == "input 3: layer 3 has 7 values, the layer table says 8", "\(String(describing: error))")
+        var batch = TraceBatch(traces: (2..<4).map(StreamSamples.trace))
+        batch.layerValues[3].removeLast()
+        let batchError = #expect(throws: TraceStreamError.self) { try writer.append(batch) }
+        #expect(batchError?.frame == 2)
+        #expect(batchError?.message == "layer 3 has 15 values for 2 traces, the layer table says 8 each", "\(String(describing: batchError))")
         writer.abandon()
         #expect(!FileManager.default.fileExists(atPath: path))
         #expect(!FileManager.default.fileExists(atPath: path + ".partial"))
+    }
+
+    static func traces(_ path: String) throws -> [Trace] {
+        let reader = try TraceStreamReader(path: path)
+        var traces: [Trace] = []
+        while let trace = try reader.next() { traces.append(trace) }
+        return traces
     }
 }
