@@ -69,12 +69,13 @@ extension Conv {
         let plane = shape.plane, outputPlane = plane.outputPlane
         let columns = UnsafeMutablePointer<Float>.allocate(capacity: shape.isPointwise ? 0 : shape.columnRows * outputPlane)
         defer { columns.deallocate() }
-        if let bias {
-            for block in 0..<(shape.batch * shape.outputChannels) {
-                (output + block * outputPlane).update(repeating: bias[block % shape.outputChannels], count: outputPlane)
-            }
-        }
         for sample in 0..<shape.batch {
+            if let bias {  // just before the sample's products, which read it back from the cache
+                let sampleOutput = output + sample * shape.outputChannels * outputPlane
+                for channel in 0..<shape.outputChannels {
+                    (sampleOutput + channel * outputPlane).update(repeating: bias[channel], count: outputPlane)
+                }
+            }
             for group in 0..<shape.groups {
                 let groupInput = input + (sample * shape.channels + group * shape.channelsPerGroup) * plane.inputPlane
                 if !shape.isPointwise {

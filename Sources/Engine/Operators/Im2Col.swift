@@ -74,10 +74,18 @@ enum Im2Col {
         let first = max(0, -sourceStart), end = min(count, plane.inputPlane - sourceStart)
         let block = destination + firstRow * width
         if end > first { (block + first).update(from: channelInput + sourceStart + first, count: end - first) }
-        for outputRow in 0..<(endRow - firstRow) {
-            let rowStart = block + outputRow * width
-            for column in 0..<valid.lowerBound { rowStart[column] = 0 }
-            for column in valid.upperBound..<width { rowStart[column] = 0 }
+        // Column by column down the rows: usually one column (a padding of 1), a store per row.
+        for column in 0..<valid.lowerBound { zeroColumn(block + column, rows: endRow - firstRow, width: width) }
+        for column in valid.upperBound..<width { zeroColumn(block + column, rows: endRow - firstRow, width: width) }
+    }
+
+    /// Zeroes `rows` values `width` apart from `start`.
+    @inline(__always)
+    private static func zeroColumn(_ start: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        var position = start
+        for _ in 0..<rows {
+            position.pointee = 0
+            position += width
         }
     }
 }

@@ -32,6 +32,17 @@ import TestSupport
         Case(convolution: Convolution(description: "Winograd 3×3 pad 1, a slice per sample", batch: 2, channels: 32, outputs: 32, size: 46, kernel: 3, pad: 1)),
         Case(convolution: Convolution(description: "Winograd 3×3 pad 1, odd 15×15 output", batch: 6, channels: 33, outputs: 32, size: 15, kernel: 3, pad: 1),
              poolKernel: 3, poolStride: 3),
+        // Overlapping 3×3 windows at stride 1 on an odd 9×9 output (rows and columns shared by
+        // windows), 3 input channels as a first layer; and a single sample.
+        Case(convolution: Convolution(description: "3×3 pad 1, 3 channels, overlapping windows", batch: 3, channels: 3, outputs: 5, size: 9, kernel: 3, pad: 1),
+             poolKernel: 3, poolStride: 1),
+        Case(convolution: Convolution(description: "3×3 pad 1, one sample", batch: 1, channels: 3, outputs: 4, size: 32, kernel: 3, pad: 1)),
+        // A 2×2 stride-1 pool on an odd 5×5 output, and 1×1 windows at stride 2 (a pool that
+        // only rectifies and subsamples).
+        Case(convolution: Convolution(description: "3×3 pad 1, 2×2 stride 1 pool, odd 5×5 output", batch: 4, channels: 2, outputs: 3, size: 5, kernel: 3, pad: 1),
+             poolKernel: 2, poolStride: 1),
+        Case(convolution: Convolution(description: "3×3 stride 2 pad 1, 1×1 pool stride 2", batch: 2, channels: 3, outputs: 4, size: 10, kernel: 3, stride: 2, pad: 1),
+             poolKernel: 1, poolStride: 2),
         // Windows outside the output: convolved whole, then pooled by the MaxPool operator.
         Case(convolution: Convolution(description: "3×3 pad 1", batch: 3, channels: 2, outputs: 3, size: 8, kernel: 3, pad: 1),
              poolPad: 1, fitsInside: false),
@@ -78,6 +89,24 @@ import TestSupport
         #expect(fused.shape == reference.shape)
         let (closeToRuntime, runtimeDetail) = closeToReference(fused.values, reference.values)
         #expect(closeToRuntime, "\(test) against onnxruntime: \(runtimeDetail)")
+    }
+
+    /// NaN and infinite pre-activations (a NaN or infinite input spreads to every output whose
+    /// window sees it) are rectified as the Relu operator does (NaN to 0) before they are pooled,
+    /// whatever their place in a window: the fused pool gives the unfused bits, and no NaN.
+    @Test(arguments: [cases[0], cases[3], cases[5]])
+    func fusedPoolingRectifiesNonFiniteValuesAsRelu(_ test: Case) throws {
+        let (onnx, _, _, input) = try Self.model(test)
+        let conv = try ConvolutionKernelTests.model(test.convolution).conv
+        var values = input.values
+        for index in stride(from: 5, to: values.count, by: 37) { values[index] = index % 3 == 0 ? -.infinity : .nan }
+        let nonFinite = Tensor(shape: input.shape, values: values)
+        let session = try InferenceSession(model: Model.load(onnx: onnx, source: "pooled.onnx"))
+        let fused = try session.run(nonFinite)
+        let unfused = try session.evaluate(nonFinite)
+        #expect(try #require(unfused[conv]).values.contains { $0.isNaN }, "the case has NaN pre-activations")
+        #expect(Self.firstDifference(fused.values, unfused.output.values) == nil, "fused against unfused, \(test)")
+        #expect(!fused.values.contains { $0.isNaN }, "no NaN is pooled")
     }
 
     /// New weights (as repair and training set them) reach the fused path, Winograd's
