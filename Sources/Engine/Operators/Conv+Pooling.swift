@@ -8,7 +8,7 @@ extension Conv {
     /// The convolution, rectified when asked, then max-pooled over windows that all lie inside
     /// the output (`pooling`): a slice of samples at a time is convolved into a scratch buffer
     /// by the same kernels as an unfused Conv, and pooled from there by the MaxPool operator's
-    /// kernel, or when rectified by `RectifiedMaxPooling`, which applies the ReLU as it reads.
+    /// kernel, which applies the ReLU as it reads when rectified.
     /// The values are those of Conv → Relu → MaxPool bit for bit, without the full convolution
     /// output ever being written to (or read back from) memory.
     static func convolvePooled(
@@ -35,10 +35,10 @@ extension Conv {
                     convolve(
                         sliceShape, input: inputStart + first * shape.channels * plane.inputPlane, weights: weightStart,
                         bias: biasStart, output: scratch, winograd: winograd, rectified: false)
-                    let pool = rectified ? RectifiedMaxPooling.pool : MaxPooling.pool
-                    pool(
-                        scratch, samples * outputs, pooling.inputHeight, pooling.inputWidth, window,
-                        pooling.outputHeight, pooling.outputWidth, pooledValues.baseAddress! + first * samplePooled)
+                    MaxPooling.pool(
+                        scratch, channels: samples * outputs, height: pooling.inputHeight, width: pooling.inputWidth,
+                        window: window, outputHeight: pooling.outputHeight, outputWidth: pooling.outputWidth,
+                        into: pooledValues.baseAddress! + first * samplePooled, rectifying: rectified)
                 }
             }
             initialized = count

@@ -15,11 +15,14 @@ public enum MaxPooling {
     /// `outputHeight` × `outputWidth` (back to back at `output`); every window must lie inside
     /// its map. Row by row: the maximum down each window column in one vectorised pass, then
     /// across each window's columns, a value replacing the one so far only when greater.
-    /// Never inlined: both users run the same compiled loops.
+    /// `rectifying`: pools the ReLU of the values (`max(0, x)`, NaN to 0, as the Relu operator
+    /// computes it) without a ReLU pass first — each window's largest value above +0, else +0.
+    /// Rectified values are neither NaN nor −0, so the result has the bits of Relu then MaxPool.
+    /// Never inlined: every user runs the same compiled loops.
     @inline(never)
     public static func pool(
         _ input: UnsafePointer<Float>, channels: Int, height: Int, width: Int, window: Window,
-        outputHeight: Int, outputWidth: Int, into output: UnsafeMutablePointer<Float>
+        outputHeight: Int, outputWidth: Int, into output: UnsafeMutablePointer<Float>, rectifying: Bool = false
     ) {
         precondition(
             window.kernelHeight >= 1 && window.kernelWidth >= 1 && window.strideHeight >= 1 && window.strideWidth >= 1
@@ -37,12 +40,27 @@ public enum MaxPooling {
                 for y in 0..<outputHeight {
                     let top = map + y &* strideHeight &* width
                     if kernelHeight == 1 {
-                        columns.update(from: top, count: width)
+                        if rectifying {
+                            for x in 0..<width {
+                                let value = top[x]
+                                columns[x] = value > 0 ? value : 0
+                            }
+                        } else {
+                            columns.update(from: top, count: width)
+                        }
                     } else {  // the first two rows in one pass, then any others
                         let second = top + width
-                        for x in 0..<width {
-                            let value = second[x], current = top[x]
-                            columns[x] = value > current ? value : current
+                        if rectifying {
+                            for x in 0..<width {
+                                let first = top[x], value = second[x]
+                                let current = first > 0 ? first : 0
+                                columns[x] = value > current ? value : current
+                            }
+                        } else {
+                            for x in 0..<width {
+                                let value = second[x], current = top[x]
+                                columns[x] = value > current ? value : current
+                            }
                         }
                         for kernelY in 2..<kernelHeight {
                             let row = top + kernelY &* width
