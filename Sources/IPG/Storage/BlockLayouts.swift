@@ -48,7 +48,7 @@ enum BlockLayouts {
                 }
                 writeShuffled(active, width: width, into: &payload, rawPlanes: rawPlanes, raw: &raw)
             }
-        case .dictionary8, .dictionary16, .predictedDictionary8, .modelledDictionary8:
+        case .dictionary8, .dictionary16, .predictedDictionary8, .modelledDictionary8, .rotatedBitmap:
             for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
         }
     }
@@ -62,15 +62,7 @@ enum BlockLayouts {
         case .shuffled:
             return planes(patterns, width: width)
         case .activeBitmap:
-            let count = patterns.count
-            var active: [UInt32] = []
-            let bitmap = [UInt8](unsafeUninitializedCapacity: (count + 7) / 8) { bitmap, bitmapInitialized in
-                active = [UInt32](unsafeUninitializedCapacity: count) { active, activeInitialized in
-                    guard count > 0 else { return }
-                    activeInitialized = patterns.withUnsafeBufferPointer { gatherActive($0, bitmap: bitmap.baseAddress!, active: active.baseAddress!) }
-                }
-                bitmapInitialized = (count + 7) / 8
-            }
+            let (bitmap, active) = bitmapAndActive(patterns)
             return [bitmap] + planes(active, width: width)
         case .dictionary8, .dictionary16:
             let codeWidth = layout == .dictionary8 ? 1 : 2
@@ -80,8 +72,8 @@ enum BlockLayouts {
             var count = PayloadWriter()
             try count.writeUInt32(dictionary.count)
             return [count.bytes] + planes(dictionary, width: width) + planes(codes, width: codeWidth)
-        case .predictedDictionary8, .modelledDictionary8:
-            throw PayloadError("predicted codes need the values per trace: use predictedParts or modelledParts")
+        case .predictedDictionary8, .modelledDictionary8, .rotatedBitmap:
+            throw PayloadError("layout \(layout.rawValue) needs the values per trace: use predictedParts, modelledParts or rotatedParts")
         }
     }
 
@@ -112,6 +104,71 @@ enum BlockLayouts {
         try header.writeUInt32(coded.count)
         header.writeUInt32(CRC32.checksum(ranks, []))
         return [header.bytes] + planes(dictionary, width: width) + [coded]
+    }
+
+    /// The parts of `.rotatedBitmap` for node-major float32 `patterns`, `rowLength` per trace: a
+    /// bit per node (LSB first), set where the node is active in more than half the block's
+    /// traces; the bitmap of the patterns that are not 0, each such node's run of bits inverted
+    /// (so that every node's bits are mostly 0, which zstd's Huffman codes codes better); then
+    /// those patterns, each rotated left by one bit, in byte planes.
+    static func rotatedParts(_ patterns: [UInt32], rowLength: Int, width: Int) throws -> [[UInt8]] {
+        try requireRotatable(width)
+        let (bitmap, active) = bitmapAndActive(patterns)
+        let count = patterns.count, rowCount = rowLength == 0 ? 0 : count / rowLength
+        var words = bitmapWords(bitmap[...], count: count)
+        var inverted = [UInt8](repeating: 0, count: (rowLength + 7) / 8)
+        for node in 0..<rowLength where 2 * activeCount(words, from: node * rowCount, to: (node + 1) * rowCount) > rowCount {
+            inverted[node >> 3] |= 1 << (node & 7)
+            invert(&words, from: node * rowCount, to: (node + 1) * rowCount)
+        }
+        for index in words.indices { words[index] = words[index].littleEndian }
+        let invertedBitmap = words.withUnsafeBytes { Array($0.prefix((count + 7) / 8)) }
+        return [inverted, invertedBitmap] + planes(active.map { $0 &<< 1 | $0 &>> 31 }, width: width)
+    }
+
+    /// The bitmap of the patterns that are not 0 (LSB first) and those patterns.
+    private static func bitmapAndActive(_ patterns: [UInt32]) -> (bitmap: [UInt8], active: [UInt32]) {
+        let count = patterns.count
+        var active: [UInt32] = []
+        let bitmap = [UInt8](unsafeUninitializedCapacity: (count + 7) / 8) { bitmap, bitmapInitialized in
+            active = [UInt32](unsafeUninitializedCapacity: count) { active, activeInitialized in
+                guard count > 0 else { return }
+                activeInitialized = patterns.withUnsafeBufferPointer { gatherActive($0, bitmap: bitmap.baseAddress!, active: active.baseAddress!) }
+            }
+            bitmapInitialized = (count + 7) / 8
+        }
+        return (bitmap, active)
+    }
+
+    /// A bitmap's bytes as little-endian 64-bit words, zero-padded.
+    private static func bitmapWords(_ bytes: ArraySlice<UInt8>, count: Int) -> [UInt64] {
+        var words = [UInt64](repeating: 0, count: (count + 63) / 64)
+        words.withUnsafeMutableBytes { words in bytes.withUnsafeBytes { words.copyMemory(from: $0) } }
+        for index in words.indices { words[index] = UInt64(littleEndian: words[index]) }
+        return words
+    }
+
+    /// Calls `body` with each word index and the mask of the bits `start..<end` in that word.
+    @inline(__always)
+    private static func forEachWord(from start: Int, to end: Int, _ body: (Int, UInt64) -> Void) {
+        var position = start
+        while position < end {
+            let offset = position & 63, taken = min(64 - offset, end - position)
+            body(position >> 6, (taken == 64 ? UInt64.max : (1 << UInt64(taken)) - 1) << UInt64(offset))
+            position += taken
+        }
+    }
+
+    /// How many of the bits `start..<end` are set.
+    private static func activeCount(_ words: [UInt64], from start: Int, to end: Int) -> Int {
+        var count = 0
+        forEachWord(from: start, to: end) { word, mask in count += (words[word] & mask).nonzeroBitCount }
+        return count
+    }
+
+    /// Inverts the bits `start..<end`.
+    private static func invert(_ words: inout [UInt64], from start: Int, to end: Int) {
+        forEachWord(from: start, to: end) { word, mask in words[word] ^= mask }
     }
 
     /// What the predicted and modelled layouts code: the dictionary of `patterns` (at most 256,
@@ -154,12 +211,24 @@ enum BlockLayouts {
         switch layout {
         case .shuffled:
             return try shuffled(count)
-        case .activeBitmap:
+        case .activeBitmap, .rotatedBitmap:
+            // The rotated layout's inverted nodes are inverted back, and its patterns turn back
+            // right by one bit as they are placed (a rotation by 0 for the plain one: no branch
+            // in the loop).
+            let rotated = layout == .rotatedBitmap
+            if rotated { try requireRotatable(width) }
+            let rotation: UInt32 = rotated ? 1 : 0
+            let inverted = rotated ? try reader.readBytes((rowLength + 7) / 8) : []
             // Read 64 bits at a time (the bitmap's bytes zero-padded to whole words).
             let bitmapBytes = rawPlanes & rawBitmap != 0 ? try raw.readBytes((count + 7) / 8) : try reader.readBytes((count + 7) / 8)
-            var words = [UInt64](repeating: 0, count: (count + 63) / 64)
-            words.withUnsafeMutableBytes { words in bitmapBytes.withUnsafeBytes { words.copyMemory(from: $0) } }
-            for index in words.indices { words[index] = UInt64(littleEndian: words[index]) }
+            var words = bitmapWords(bitmapBytes, count: count)
+            if rotated && !inverted.allSatisfy({ $0 == 0 }) {
+                guard rowLength > 0, count % rowLength == 0 else { throw PayloadError("\(count) values are not whole traces of \(rowLength)") }
+                let rowCount = count / rowLength
+                for node in 0..<rowLength where inverted[inverted.startIndex + (node >> 3)] >> (node & 7) & 1 == 1 {
+                    invert(&words, from: node * rowCount, to: (node + 1) * rowCount)
+                }
+            }
             let activeCount = words.reduce(0) { $0 + $1.nonzeroBitCount }
             let active = try shuffled(activeCount)
             return [UInt32](unsafeUninitializedCapacity: count) { patterns, initialized in
@@ -172,7 +241,8 @@ enum BlockLayouts {
                             while bits != 0 {
                                 // A bitmap's padding bits past `count` are never set by `write`.
                                 let index = wordIndex << 6 + bits.trailingZeroBitCount
-                                if index < count { patterns[index] = active[next] }
+                                let pattern = active[next]
+                                if index < count { patterns[index] = pattern &>> rotation | pattern &<< (32 &- rotation) }
                                 next += 1
                                 bits &= bits - 1
                             }
@@ -227,6 +297,11 @@ enum BlockLayouts {
                 initialized = count
             }
         }
+    }
+
+    /// `rotatedBitmap` rotates 32-bit patterns: float32 values only.
+    private static func requireRotatable(_ width: Int) throws {
+        guard width == 4 else { throw PayloadError("the rotated bitmap layout holds float32 values, not \(width)-byte ones") }
     }
 
     /// Writes the bitmap of the patterns that are not 0 (LSB first; `(count + 7) / 8` bytes) and

@@ -53,7 +53,7 @@ import Testing
         // smallest whether the rows read as 28 × 28 images (784) or not (787, a prime); real
         // images are modelled (`ModelledCodesTests`).
         let expected: [(String, Int, LayerBlockCodec.Layout)] = [
-            ("pixels", 784, .dictionary8), ("pixels", 787, .dictionary8), ("relu", 784, .activeBitmap), ("logits", 784, .shuffled),
+            ("pixels", 784, .dictionary8), ("pixels", 787, .dictionary8), ("relu", 784, .rotatedBitmap), ("logits", 784, .shuffled),
         ]
         for (kind, length, layout) in expected {
             #expect(try codec.encode(rows(kind, traces: 64, length: length, seed: 3), encoding: .float32).layout == layout, "\(kind) \(length)")
