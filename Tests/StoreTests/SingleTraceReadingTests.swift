@@ -162,7 +162,7 @@ import TestSupport
         }
         let store = try store(traces, topology: capture.topology, encoding: .float32, resolutions: nil, batchSize: 40, in: directory)
         let present = try layouts(store)
-        #expect(present.isSuperset(of: [.dictionary8, .activeBitmap, .shuffled]), "layouts: \(present)")
+        #expect(present.isSuperset(of: [.dictionary8, .rotatedBitmap, .shuffled]), "layouts: \(present)")
         #expect(try blockRowCounts(store) == [40, 40, 40])
         try expectAloneEqualsScanned(store, "every layout")
     }
