@@ -45,7 +45,7 @@ public final class LayerBlockCodec {
     /// How a block's values are laid out before zstd.
     public enum Layout: UInt8, Sendable, CaseIterable {
         case shuffled = 0, activeBitmap = 1, dictionary8 = 2, dictionary16 = 3, predictedDictionary8 = 4, modelledDictionary8 = 5
-        case rotatedBitmap = 7
+        case rotatedBitmap = 6
 
         /// Whether values are laid out trace by trace (dictionaries) rather than node by node.
         public var isTraceMajor: Bool { self != .shuffled && self != .activeBitmap && self != .rotatedBitmap }

@@ -3,7 +3,7 @@ import Foundation
 import TestSupport
 import Testing
 
-/// The `rotatedBitmap` layout (7) and the frequency-coded parts: post-ReLU blocks read back bit
+/// The `rotatedBitmap` layout (6) and the frequency-coded parts: post-ReLU blocks read back bit
 /// for bit, take fewer bytes than the plain bitmap layout, and are chosen only where the sign
 /// bit is constant.
 @Suite struct RotatedBitmapTests {
