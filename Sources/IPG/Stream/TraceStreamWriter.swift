@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Writes a `.ipgz` trace stream (format in `TraceStreamFormat`). Traces are grouped into
 /// frames of about 2 MB of node values; full frames are encoded and compressed on background
@@ -29,7 +30,10 @@ public final class TraceStreamWriter: @unchecked Sendable {
     private var isFinished = false
     // Touched on `writeQueue` only (after the header frame).
     private var framesWritten = 0
-    private var failure: TraceStreamError?
+    /// The first frame that failed to encode or write. Set on `writeQueue`; read by `flush`
+    /// without waiting for that queue, which would wait for every frame in flight and so keep
+    /// the caller from capturing while frames are encoded.
+    private let failure = Mutex<TraceStreamError?>(nil)
 
     /// Opens `path` (`-` for standard output) and writes the preamble and header frame.
     /// `frameCapacity` defaults to as many traces as fit in about 2 MB of node values (frames
@@ -93,7 +97,7 @@ public final class TraceStreamWriter: @unchecked Sendable {
         try flush()
         isFinished = true
         return try writeQueue.sync {
-            if let failure { throw failure }
+            if let failure = failure.withLock({ $0 }) { throw failure }
             try writeFrame(FrameContent(kind: .end, itemCount: traceCount, stored: [], decodedLength: 0))
             try output.commit()
             return Summary(traceCount: traceCount, frameCount: framesWritten, bytesWritten: output.bytesWritten)
@@ -110,7 +114,7 @@ public final class TraceStreamWriter: @unchecked Sendable {
 
     /// Hands the pending traces to a background encoder; at most three frames are in flight.
     private func flush() throws {
-        if let failure = writeQueue.sync(execute: { failure }) { throw failure }
+        if let failure = failure.withLock({ $0 }) { throw failure }
         guard pending.count > 0 else { return }
         let traces = pending, number = framesQueued
         pending = FrameRows(topology: header.topology, resolutions: header.resolutions)
@@ -135,13 +139,13 @@ public final class TraceStreamWriter: @unchecked Sendable {
         writeQueue.async { [self] in
             sealed.ready.wait()
             defer { framesInFlight.signal() }
-            guard failure == nil else { return }
+            guard failure.withLock({ $0 == nil }) else { return }
             do {
                 try writeFrame(sealed.result!.get())
             } catch let error as TraceStreamError {
-                failure = error
+                failure.withLock { $0 = error }
             } catch {
-                failure = TraceStreamError(file: output.path, frame: number, message: "\(error)")
+                failure.withLock { $0 = TraceStreamError(file: output.path, frame: number, message: "\(error)") }
             }
         }
     }
