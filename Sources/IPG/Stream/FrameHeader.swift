@@ -20,22 +20,28 @@ struct FrameHeader {
         return writer.bytes
     }
 
-    /// A frame of `kind` around an already compressed payload, with its checksum.
+    /// A frame of `kind` around an already compressed payload, stored as `storedParts` one
+    /// after another (written as they are, never joined), with its checksum.
     static func sealing(
-        kind: TraceStreamFormat.FrameKind, valueEncoding: UInt8, itemCount: Int, stored: [UInt8], decodedLength: Int,
+        kind: TraceStreamFormat.FrameKind, valueEncoding: UInt8, itemCount: Int, storedParts: [[UInt8]], decodedLength: Int,
         version: UInt16 = TraceStreamFormat.version
     ) -> FrameHeader {
         var header = FrameHeader(
             kind: kind.rawValue, valueEncoding: valueEncoding, itemCount: UInt32(itemCount),
-            storedLength: UInt32(stored.count), decodedLength: UInt32(decodedLength), checksum: 0)
-        header.checksum = checksum(header.checkedBytes, stored, version: version)
+            storedLength: UInt32(storedParts.reduce(0) { $0 + $1.count }), decodedLength: UInt32(decodedLength), checksum: 0)
+        header.checksum = checksum(header.checkedBytes, storedParts, version: version)
         return header
     }
 
     /// The checksum of a frame of stream format `version` (header bytes 0–15, then the stored
     /// payload): CRC-32 up to version 3, the low 32 bits of XXH64 from version 4.
     static func checksum(_ checkedBytes: [UInt8], _ stored: [UInt8], version: UInt16) -> UInt32 {
-        version >= 4 ? XXH64.checksum32(checkedBytes, stored) : CRC32.checksum(checkedBytes, stored)
+        checksum(checkedBytes, [stored], version: version)
+    }
+
+    /// The checksum of a frame whose stored payload is `storedParts` one after another.
+    static func checksum(_ checkedBytes: [UInt8], _ storedParts: [[UInt8]], version: UInt16) -> UInt32 {
+        version >= 4 ? XXH64.checksum32([checkedBytes] + storedParts) : CRC32.checksum(checkedBytes, storedParts.flatMap { $0 })
     }
 
     var bytes: [UInt8] {

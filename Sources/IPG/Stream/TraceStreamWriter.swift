@@ -56,7 +56,7 @@ public final class TraceStreamWriter: @unchecked Sendable {
         try output.append(preamble.bytes)
         let payload = try streamError(frame: 0) { try header.encoded() }
         let stored = try streamError(frame: 0) { try compressors.compress(payload) }
-        try writeFrame(FrameContent(kind: .header, itemCount: 0, stored: stored, decodedLength: payload.count))
+        try writeFrame(sealing(.header, itemCount: 0, storedParts: [stored], decodedLength: payload.count))
         framesQueued = 1
     }
 
@@ -98,7 +98,7 @@ public final class TraceStreamWriter: @unchecked Sendable {
         isFinished = true
         return try writeQueue.sync {
             if let failure = failure.withLock({ $0 }) { throw failure }
-            try writeFrame(FrameContent(kind: .end, itemCount: traceCount, stored: [], decodedLength: 0))
+            try writeFrame(sealing(.end, itemCount: traceCount, storedParts: [], decodedLength: 0))
             try output.commit()
             return Summary(traceCount: traceCount, frameCount: framesWritten, bytesWritten: output.bytesWritten)
         }
@@ -126,13 +126,12 @@ public final class TraceStreamWriter: @unchecked Sendable {
                 let (payload, raw) = try streamError(frame: number) {
                     try TraceFrame.encode(traces, header: header)
                 }
-                // Version 4: the zstd frame's length, the zstd frame, the raw section.
+                // Version 4: the zstd frame's length, the zstd frame, the raw section (written
+                // one after another, not copied into one buffer).
                 let compressed = try streamError(frame: number) { try compressors.compress(payload) }
-                var stored = PayloadWriter(reservingCapacity: 4 + compressed.count + raw.count)
-                try streamError(frame: number) { try stored.writeUInt32(compressed.count) }
-                stored.writeBytes(compressed)
-                stored.writeBytes(raw)
-                return FrameContent(kind: .traces, itemCount: traces.count, stored: stored.bytes, decodedLength: payload.count)
+                var length = PayloadWriter(reservingCapacity: 4)
+                try streamError(frame: number) { try length.writeUInt32(compressed.count) }
+                return sealing(.traces, itemCount: traces.count, storedParts: [length.bytes, compressed, raw], decodedLength: payload.count)
             }
             sealed.ready.signal()
         }
@@ -150,12 +149,17 @@ public final class TraceStreamWriter: @unchecked Sendable {
         }
     }
 
-    private func writeFrame(_ content: FrameContent) throws {
+    /// A frame of `kind` with its header and checksum (computed by the thread that encoded it).
+    private func sealing(_ kind: TraceStreamFormat.FrameKind, itemCount: Int, storedParts: [[UInt8]], decodedLength: Int) -> FrameContent {
         let frame = FrameHeader.sealing(
-            kind: content.kind, valueEncoding: content.kind == .traces ? header.valueEncoding.rawValue : 0,
-            itemCount: content.itemCount, stored: content.stored, decodedLength: content.decodedLength)
-        try output.append(frame.bytes)
-        try output.append(content.stored)
+            kind: kind, valueEncoding: kind == .traces ? header.valueEncoding.rawValue : 0,
+            itemCount: itemCount, storedParts: storedParts, decodedLength: decodedLength)
+        return FrameContent(header: frame.bytes, storedParts: storedParts)
+    }
+
+    private func writeFrame(_ content: FrameContent) throws {
+        try output.append(content.header)
+        for part in content.storedParts { try output.append(part) }
         framesWritten += 1
     }
 
@@ -169,12 +173,10 @@ public final class TraceStreamWriter: @unchecked Sendable {
     }
 }
 
-/// A compressed frame ready to be written.
+/// A sealed frame ready to be written: its 20-byte header, then its stored payload in parts.
 private struct FrameContent {
-    var kind: TraceStreamFormat.FrameKind
-    var itemCount: Int
-    var stored: [UInt8]
-    var decodedLength: Int
+    var header: [UInt8]
+    var storedParts: [[UInt8]]
 }
 
 /// A frame being encoded in the background, and the signal that it is done.

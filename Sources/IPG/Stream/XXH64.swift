@@ -15,9 +15,13 @@ struct XXH64: ~Copyable {
 
     /// The low 32 bits of the XXH64 of `first` followed by `second`.
     static func checksum32(_ first: [UInt8], _ second: [UInt8]) -> UInt32 {
+        checksum32([first, second])
+    }
+
+    /// The low 32 bits of the XXH64 of `parts` one after another.
+    static func checksum32(_ parts: [[UInt8]]) -> UInt32 {
         var hasher = XXH64()
-        first.withUnsafeBytes { hasher.update($0) }
-        second.withUnsafeBytes { hasher.update($0) }
+        for part in parts { part.withUnsafeBytes { hasher.update($0) } }
         return UInt32(truncatingIfNeeded: hasher.finalize())
     }
 
