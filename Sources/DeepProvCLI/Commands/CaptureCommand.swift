@@ -88,7 +88,7 @@ struct CaptureCommand: ParsableCommand {
         let outcome = try run(capture, header: header, store: store, onnx: onnx, progress: progress)
         progress.finish()
         let summary = outcome.capture
-        let count = summary.traceCount, seconds = summary.seconds
+        let count = summary.traceCount, seconds = outcome.seconds
         var line = "captured \(count) traces (tag \(tag)) in \(String(format: "%.2f", seconds)) s"
         line += " (\(Int(Double(count) / max(seconds, 1e-9))) traces/s)"
         if let accuracy = summary.accuracy { line += ", accuracy \(percent(accuracy))" }
@@ -119,9 +119,11 @@ struct CaptureCommand: ParsableCommand {
 
     /// Runs `capture` into a stream at `--out` and, from memory, into `store` with the model's
     /// bytes `onnx` (no stream is written and read back). On any failure the unfinished stream is abandoned and the
-    /// store's run is recorded as failed, keeping the traces already stored.
+    /// store's run is recorded as failed, keeping the traces already stored. `seconds`: from the
+    /// first input until the stream and the store are finished (frames still being encoded in
+    /// the background and the store's last batch included).
     private func run(_ capture: CaptureRun, header: StreamHeader, store: (any ProvenanceBackend)?, onnx: Data, progress: ProgressReporter)
-        throws -> (capture: CaptureSummary, written: TraceStreamWriter.Summary?, ingested: IngestSummary?)
+        throws -> (capture: CaptureSummary, written: TraceStreamWriter.Summary?, ingested: IngestSummary?, seconds: Double)
     {
         let writer = try out.map { try TraceStreamWriter(path: $0, header: header) }
         var ingestion: (any TraceIngestion)?
@@ -131,11 +133,13 @@ struct CaptureCommand: ParsableCommand {
                 ingestion = run
                 try run.beginModel(capture.topology, encoding: precision, source: source.model, onnx: onnx, resolutions: header.resolutions)
             }
+            let started = Date()
             let summary = try capture.runBatches(progress: progress.update(done:)) { batch in
                 try writer?.append(batch)
                 if let ingestion { try batch.traces.forEach(ingestion.add) }
             }
-            return (summary, try writer?.finish(), try ingestion?.finish())
+            let written = try writer?.finish(), ingested = try ingestion?.finish()
+            return (summary, written, ingested, Date().timeIntervalSince(started))
         } catch {
             writer?.abandon()
             ingestion?.fail(error)

@@ -8,6 +8,8 @@ public struct CaptureSummary: Sendable {
     public internal(set) var labelledCount = 0
     /// Labelled traces the model predicted correctly.
     public internal(set) var correctCount = 0
+    /// From the first input to the last trace handed to the sink (what the sink still does
+    /// afterwards, such as finishing a stream, is not included).
     public internal(set) var seconds: Double = 0
 
     /// Accuracy over the labelled inputs; nil when none had a label.
