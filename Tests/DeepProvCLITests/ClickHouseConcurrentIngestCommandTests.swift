@@ -8,7 +8,7 @@ import TestSupport
 /// `deepprov ingest` processes writing one ClickHouse store at once: two or three ingests of the
 /// same stream store its traces once (as an ingest into SQLite does), and an ingest that finds
 /// its tag held by a live writer elsewhere says it waits, then exits with status 1 naming the
-/// tag and the holding run.
+/// tag and the holding run; so does a capture into the store, after its own `--busy-timeout`.
 @Suite(.enabled(if: ClickHouseServers.unavailableReason == nil, "\(ClickHouseServers.unavailableReason ?? "")"))
 struct ClickHouseConcurrentIngestCommandTests {
     @Test(arguments: [2, 3])
@@ -51,5 +51,41 @@ struct ClickHouseConcurrentIngestCommandTests {
         #expect(stderr.contains("waiting for tag 'noisy' of model \(model), \(holder)"), "\(stderr)")
         #expect(stderr.contains("\(url): gave up after 3 s waiting to write tag 'noisy' of model \(model), \(holder)"), "\(stderr)")
         #expect(stderr.contains("Run it again once that run has finished (stored traces are skipped), or wait longer (ingest --busy-timeout SECONDS)"), "\(stderr)")
+    }
+
+    /// `capture --db clickhouse://… --busy-timeout S` waits for a held tag as `ingest` does:
+    /// says it waits, gives up after S seconds naming the tag and holder (exit status 1), and
+    /// stores none of that tag's traces; a negative timeout is refused before anything runs.
+    @Test func captureGivesUpOnAHeldTagAfterItsBusyTimeout() throws {
+        let servers = try ClickHouseServers.shared()
+        let fixture = FixturePaths.onnxFixture("cnn1d")
+        let arguments = ["capture", "--model", fixture.appendingPathComponent("model.onnx").path,
+                         "--inputs", fixture.appendingPathComponent("input.npy").path]
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("cli_capture_held"))
+        let first = try DeepProvProcess(arguments + ["--db", url, "--tag", "first", "--quiet"]).finish()
+        #expect(first.status == 0, "\(first.stderr)")
+        let backend = try ClickHouseBackend(url: url)
+        let fingerprint = try backend.info().models[0].fingerprint
+        try backend.client.execute(TagClaimRows.claim(
+            database: backend.address.database, modelID: ClickHouseModelRegistry.modelID(fingerprint), tag: "clean",
+            claimant: "elsewhere-writer", runID: 99, processID: 4242, host: "elsewhere"))
+
+        let (stdout, stderr, status) = try DeepProvProcess(arguments + ["--db", url, "--busy-timeout", "2"]).finish()
+        #expect(status == 1 && stdout.isEmpty)
+        let model = fingerprint.prefix(12), holder = "held by ingest run 99 (process 4242 on host elsewhere, heard from "
+        #expect(stderr.contains("waiting for tag 'clean' of model \(model), \(holder)"), "\(stderr)")
+        #expect(stderr.contains("\(url): gave up after 2 s waiting to write tag 'clean' of model \(model), \(holder)"), "\(stderr)")
+        let info = try ClickHouseBackend(url: url, access: .readOnly).info()
+        #expect(info.runs.map(\.status) == ["finished", "failed"] && info.tags["clean"] == nil && info.tags["first"] != nil)
+
+        // Refused as ingest refuses it (a usage error, the same message).
+        for value in ["-1", "soon"] {
+            let capture = try DeepProvProcess(arguments + ["--db", url, "--busy-timeout=\(value)"]).finish()
+            let ingest = try DeepProvProcess(["ingest", "--db", url, "--busy-timeout=\(value)", "t.ipgz"]).finish()
+            #expect(capture.status == 64 && ingest.status == 64)
+            #expect(capture.stderr.split(separator: "\n").first == ingest.stderr.split(separator: "\n").first, "\(capture.stderr)")
+        }
+        let negative = try DeepProvProcess(arguments + ["--db", url, "--busy-timeout=-1"]).finish()
+        #expect(negative.stderr.hasPrefix("Error: --busy-timeout must not be negative\n"), "\(negative.stderr)")
     }
 }

@@ -44,7 +44,7 @@ struct ClickHouseMigrationTests {
         let recorded = TabSeparated.rows(try client.execute("SELECT version, name, sha256, layout FROM \(database).migrations ORDER BY version FORMAT TabSeparated"))
         let layout = clustered ? "cluster:\(servers.clusterName)" : "single"
         #expect(recorded == embeddedClickHouseMigrations.map { ["\($0.version)", $0.name, $0.sha256, layout] })
-        #expect(recorded.count == 3)
+        #expect(recorded.count == 4)
         _ = try ClickHouseBackend(url: url)  // applied once
         _ = try ClickHouseBackend(url: url, access: .readOnly)
         #expect(TabSeparated.integer(try client.execute("SELECT count() FROM \(database).migrations FORMAT TabSeparated")) == recorded.count)

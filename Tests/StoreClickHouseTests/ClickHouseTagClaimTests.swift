@@ -5,10 +5,11 @@ import Store
 import Testing
 import TestSupport
 
-/// Ingests of the same (model, tag)s at once take turns through `tag_claims`: the traces of one
-/// stream ingested by two or three writers at once are stored once, exactly as an SQLite ingest
-/// of it stores them; other tags never wait; a claim left by a dead writer is passed over, and a
-/// live one makes a writer give up after its timeout with an error naming the tag and holder.
+/// Ingests of the same (model, tag)s at once take turns through `tag_claims_by_hour`: the traces
+/// of one stream ingested by two or three writers at once are stored once, exactly as an SQLite
+/// ingest of it stores them; other tags never wait; a claim left by a dead writer is passed over,
+/// and a live one makes a writer give up after its timeout with an error naming the tag and
+/// holder. Lapsed claims go away by the hour; migrating a 0003 store keeps its recent claims.
 @Suite(.enabled(if: ClickHouseServers.unavailableReason == nil, "\(ClickHouseServers.unavailableReason ?? "")"))
 struct ClickHouseTagClaimTests {
     @Test(arguments: [(2, false), (3, false), (3, true)])
@@ -126,6 +127,81 @@ struct ClickHouseTagClaimTests {
         try backend.client.execute(TagClaimRows.release(database: database, modelID: model, tag: "noisy", claimant: "elsewhere-writer"))
         writer.busyTimeout = 0
         #expect(try StreamIngestor(backend: writer).ingest([stream]).tracesAdded == traces.count)
+    }
+
+    /// A store holding claims from 2 to 49 hours ago and a few from the last half minute: after
+    /// an ingest only the recent ones (and the ingest's own) are left, every old hour dropped.
+    @Test func lapsedClaimsGoAwayWithAnIngest() throws {
+        let (url, backend, topology) = try emptyStore("lapsed")
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz")
+        let (_, traces) = try StoreFixtures.traces(count: 12, seed: 11, path: stream, tags: ["clean", "noisy"])
+        let database = backend.address.database, model = modelID(topology)
+        for hours in 2...49 {
+            try backend.client.execute(TagClaimRows.claim(database: database, modelID: model, tag: hours % 2 == 0 ? "clean" : "noisy",
+                                                          claimant: "old-\(hours)", runID: hours, processID: 4242, host: "elsewhere",
+                                                          secondsAgo: hours * 3600))
+        }
+        for (claimant, secondsAgo) in [("recent-0", 0), ("recent-10", 10), ("recent-30", 30)] {
+            try backend.client.execute(TagClaimRows.claim(database: database, modelID: model, tag: "clean", claimant: claimant, runID: 90,
+                                                          processID: 4242, host: "elsewhere", secondsAgo: secondsAgo))
+            try backend.client.execute(TagClaimRows.release(database: database, modelID: model, tag: "clean", claimant: claimant))
+        }
+        #expect(try hoursHeld(backend) >= 49)
+
+        let writer = try ClickHouseBackend(url: url)
+        writer.busyTimeout = 0
+        #expect(try StreamIngestor(backend: writer).ingest([stream]).tracesAdded == traces.count)
+        let left = TabSeparated.rows(try backend.client.execute("""
+            SELECT claimant, count() FROM \(database).tag_claims_by_hour WHERE claimant LIKE 'old-%' OR claimant LIKE 'recent-%'
+            GROUP BY claimant ORDER BY claimant FORMAT TabSeparated
+            """))
+        #expect(left == [["recent-0", "2"], ["recent-10", "2"], ["recent-30", "2"]])
+        let own = TabSeparated.integer(try backend.client.execute(
+            "SELECT count() FROM \(database).tag_claims_by_hour WHERE event = 'claim' AND host = '\(WriterProcess.current.host)' FORMAT TabSeparated"))
+        #expect((own ?? 0) > 0)
+        #expect(try hoursHeld(backend) <= 2)
+    }
+
+    /// Migrating a store made before 0004 moves its claims of the last hour to
+    /// `tag_claims_by_hour` and no older ones, empties `tag_claims`, and a claim live before the
+    /// migration still holds its tag after it.
+    @Test func migratingKeepsTheClaimsOfTheLastHour() throws {
+        let servers = try ClickHouseServers.shared()
+        let url = servers.servers[0].url(database: ClickHouseServers.uniqueDatabase("claims_0003"))
+        let address = try ClickHouseAddress(parsing: url)
+        let client = ClickHouseClient(host: address.host, port: address.port, location: url)
+        try ClickHouseMigrator(client: client, address: address, migrations: Array(embeddedClickHouseMigrations.prefix(3))).migrate()
+        let topology = try StoreFixtures.traces(count: 1, seed: 1).0
+        let database = address.database, model = modelID(topology)
+        let ages = ["live": 5, "minute": 60, "half-hour": 1800, "hour": 3540, "two-hours": 7200, "day": 86_400]
+        for (claimant, secondsAgo) in ages {
+            try client.execute(TagClaimRows.claim(database: database, modelID: model, tag: "noisy", claimant: claimant, runID: 99,
+                                                  processID: 4242, host: "elsewhere", secondsAgo: secondsAgo, table: "tag_claims"))
+        }
+
+        let backend = try ClickHouseBackend(url: url)
+        #expect(try backend.schemaVersion() == 4)
+        let moved = TabSeparated.rows(try client.execute(
+            "SELECT claimant FROM \(database).tag_claims_by_hour ORDER BY claimant FORMAT TabSeparated")).map { $0[0] }
+        #expect(moved == ["half-hour", "hour", "live", "minute"])
+        #expect(TabSeparated.integer(try client.execute("SELECT count() FROM \(database).tag_claims FORMAT TabSeparated")) == 0)
+
+        let directory = try TemporaryDirectory()
+        let stream = directory.path("t.ipgz")
+        _ = try StoreFixtures.traces(count: 4, seed: 12, path: stream, tags: ["noisy"])
+        backend.busyTimeout = 0
+        let refused = #expect(throws: StoreError.self) { try StreamIngestor(backend: backend).ingest([stream]) }
+        guard case .busy(let tag, _, let holder, _)? = refused?.reason else { Issue.record("\(String(describing: refused))"); return }
+        #expect(tag == "noisy" && holder.hasPrefix("held by ingest run 99 "), "\(holder)")
+    }
+
+    /// The number of hours (partitions) of claims the store keeps.
+    private func hoursHeld(_ backend: ClickHouseBackend) throws -> Int {
+        TabSeparated.integer(try backend.client.execute("""
+            SELECT uniqExact(partition) FROM system.parts
+            WHERE database = '\(backend.address.database)' AND table = 'tag_claims_by_hour' AND active FORMAT TabSeparated
+            """)) ?? -1
     }
 
     /// A new store on the shared server with the schema made, and the fixture model's topology.

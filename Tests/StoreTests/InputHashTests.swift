@@ -58,4 +58,41 @@ import TestSupport
         for trace in traces { try again.add(trace) }
         #expect(try again.finish().tracesAdded == 0)
     }
+
+    /// A scan reads every input hash as ingested — none kept, all kept, or some — and hashes a
+    /// block's inputs only for traces that keep no hash: a store keeping every trace's hash has
+    /// no input hashed while it is read (first with its block read ahead, then without).
+    @Test(arguments: [0, 1, 3])
+    func scansHashOnlyInputsWithoutAKeptHash(keptEvery: Int) throws {
+        let directory = try TemporaryDirectory()
+        let (topology, captured) = try StoreFixtures.traces(count: 50, seed: 10)
+        var traces = captured
+        for index in traces.indices where keptEvery > 0 && index % keptEvery == 0 { traces[index].metadata.inputHash = "producer key \(index)" }
+        let store = try ProvenanceStore(path: directory.path("s.sqlite"))
+        try ingest(traces, topology: topology, encoding: .float32, into: store)
+        let expected = traces.map { Hex.string($0.metadata.storedInputHash) }
+
+        for selection in [TraceSelection(), TraceSelection(inputIndices: Array(0..<50))] {
+            var read: [String] = []
+            try store.forEachTrace(selection) { read.append($1.metadata.inputHash); return true }
+            #expect(read == expected)
+        }
+        for readingAhead in [true, false] {
+            let digests = try store.read { db in
+                var blocks = TraceBlockReader(path: store.path, readingAhead: readingAhead)
+                return try Row.fetchAll(db, sql: "SELECT value_block, value_row, explicit_input_hash IS NULL FROM traces ORDER BY id").map { row in
+                    try blocks.layerValues(block: row[0], row: row[1], hashingInput: row[2], in: db)
+                }.map { $0.inputDigest.map { Hex.string($0) } }
+            }
+            #expect(digests.count == traces.count)
+            for (index, digest) in digests.enumerated() {
+                if keptEvery == 1 {
+                    #expect(digest == nil, "trace \(index) was hashed")
+                } else if let digest {
+                    #expect(digest == Hex.string(InputDigest.sha256(captured[index].layerValues[0][...])), "trace \(index)")
+                }
+            }
+            if keptEvery == 0 { #expect(digests.allSatisfy { $0 != nil }) }
+        }
+    }
 }

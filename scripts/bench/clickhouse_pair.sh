@@ -2,7 +2,8 @@
 # processes on 127.0.0.2 and 127.0.0.3 (free HTTP, TCP and interserver ports, the same on both),
 # configured as the two-shard cluster CLUSTER, with their data under DIR; sets `http` (the HTTP
 # port) and appends the servers' pids to `pids`, and returns when both answer /ping. The caller
-# kills `pids` when it ends.
+# kills `pids` when it ends. `clickhouse_profile_settings`, when set, goes into the users'
+# default profile (XML, e.g. <log_queries>1</log_queries>).
 start_clickhouse_pair() {
   local servers=$1 cluster=$2 tcp interserver shard host dir
   read -r http tcp interserver < <(python3 -c '
@@ -39,7 +40,7 @@ print(*ports)')
 XML
     cat >"$dir/users.xml" <<XML
 <?xml version="1.0"?>
-<yandex><profiles><default></default></profiles>
+<yandex><profiles><default>${clickhouse_profile_settings:-}</default></profiles>
 <users><default><password></password><networks><ip>127.0.0.0/8</ip></networks><profile>default</profile><quota>default</quota></default></users>
 <quotas><default></default></quotas></yandex>
 XML

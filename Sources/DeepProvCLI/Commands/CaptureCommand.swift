@@ -48,12 +48,16 @@ struct CaptureCommand: ParsableCommand {
     @Flag(help: "No progress display.")
     var quiet = false
 
+    @Option(help: "Seconds to wait while another ingest holds a tag of the same model (ClickHouse: one batch's claim) before giving up (with --db).")
+    var busyTimeout: Double = 600
+
     func validate() throws {
         guard valueBudget >= 1 else { throw ValidationError("--value-budget must be at least 1, got \(valueBudget)") }
         do { _ = try resolutionChoice() } catch { throw ValidationError("--resolution: \(error)") }
         guard !tag.isEmpty else { throw ValidationError("--tag must not be empty") }
         guard out != nil || db != nil else { throw ValidationError("give --out, --db or both") }
         guard !(out == "-" && db != nil) else { throw ValidationError("--out - cannot be combined with --db") }
+        guard busyTimeout >= 0 else { throw ValidationError("--busy-timeout must not be negative") }
     }
 
     func run() throws {
@@ -73,6 +77,7 @@ struct CaptureCommand: ParsableCommand {
             throw ResolutionChoiceError("--resolution: \(error)")
         }
         let store = try db.map { try openBackend($0, access: .readWrite) }
+        if let store { setWaiting(of: store, busyTimeout: busyTimeout, onWaiting: waitingMessages(quiet: quiet)) }
         let header = StreamHeader(
             topology: capture.topology, valueEncoding: precision,
             attributes: [

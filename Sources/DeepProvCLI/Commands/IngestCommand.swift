@@ -31,8 +31,7 @@ struct IngestCommand: ParsableCommand {
 
     func run() throws {
         let progress = ProgressReporter(label: "ingest", total: 0, quiet: quiet)
-        let waiting = quiet ? nil : { @Sendable (message: String) in FileHandle.standardError.write(Data("\r\u{1B}[K\(message)\n".utf8)) }
-        let summary = try ingestStreams(streams, into: db, batchSize: batchSize, busyTimeout: busyTimeout, onWaiting: waiting) {
+        let summary = try ingestStreams(streams, into: db, batchSize: batchSize, busyTimeout: busyTimeout, onWaiting: waitingMessages(quiet: quiet)) {
             progress.update(done: $0.tracesRead)
         }
         progress.finish()

@@ -1,3 +1,4 @@
+import Foundation
 import Store
 import StoreClickHouse
 
@@ -23,9 +24,21 @@ func openExistingBackend(_ db: String) throws -> any ProvenanceBackend {
 func ingestStreams(_ streams: [String], into db: String, batchSize: Int, busyTimeout: Double, onWaiting: (@Sendable (String) -> Void)?,
                    progress: (IngestSummary) -> Void) throws -> IngestSummary {
     let backend = try openBackend(db, access: .readWrite)
-    if let clickHouse = backend as? ClickHouseBackend {
-        clickHouse.busyTimeout = busyTimeout
-        clickHouse.onWaiting = onWaiting
-    }
+    setWaiting(of: backend, busyTimeout: busyTimeout, onWaiting: onWaiting)
     return try StreamIngestor(backend: backend, batchSize: batchSize).ingest(streams, progress: progress)
+}
+
+/// Has ingests into `backend` wait at most `busyTimeout` seconds for another writer of a tag,
+/// telling `onWaiting` when they wait (ClickHouse; SQLite writers wait on its own lock).
+func setWaiting(of backend: any ProvenanceBackend, busyTimeout: Double, onWaiting: (@Sendable (String) -> Void)?) {
+    guard let clickHouse = backend as? ClickHouseBackend else { return }
+    clickHouse.busyTimeout = busyTimeout
+    clickHouse.onWaiting = onWaiting
+}
+
+/// Where a command writing a store says that it waits for another writer: standard error,
+/// over its progress line, unless `quiet`.
+func waitingMessages(quiet: Bool) -> (@Sendable (String) -> Void)? {
+    guard !quiet else { return nil }
+    return { @Sendable (message: String) in FileHandle.standardError.write(Data("\r\u{1B}[K\(message)\n".utf8)) }
 }

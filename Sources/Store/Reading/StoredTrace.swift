@@ -32,7 +32,8 @@ extension ProvenanceStore {
     /// Calls `body` with each selected trace, decoded, in storage order, until it returns false.
     /// Streams block by block: one statement over the traces and one over their attributes,
     /// walked together, and each value block decoded once for its traces (the next one, unless
-    /// the selection names inputs, on another thread meanwhile).
+    /// the selection names inputs, on another thread meanwhile), their inputs hashed only for
+    /// traces that keep no input hash.
     public func forEachTrace(_ selection: TraceSelection, _ body: (ModelTopology, Trace) throws -> Bool) throws {
         var conditions = ["m.fingerprint LIKE ?"]
         var arguments: [any DatabaseValueConvertible] = [(selection.model ?? "") + "%"]
@@ -51,7 +52,8 @@ extension ProvenanceStore {
             var topologies = TopologyCache()
             var blocks = TraceBlockReader(path: path, readingAhead: selection.inputIndices == nil)
             while let row = try traces.next() {
-                let values = try blocks.layerValues(block: row[StoredTraceRow.valueBlock], row: row[StoredTraceRow.valueRow], in: db)
+                let values = try blocks.layerValues(block: row[StoredTraceRow.valueBlock], row: row[StoredTraceRow.valueRow],
+                                                    hashingInput: row[StoredTraceRow.explicitInputHash] as Data? == nil, in: db)
                 let trace = try decodeTrace(row, attributes: try attributes.attributes(of: row[StoredTraceRow.id]), layerValues: values)
                 guard try body(try topologies.topology(row, in: db, path: path), trace) else { return }
             }

@@ -7,7 +7,11 @@ import IPG
 /// The last block read is kept decoded, its layers laid out trace by trace, so reading the
 /// traces of a block in storage order decodes and rearranges it once and then copies each
 /// trace's values out of contiguous rows. With `readingAhead`, while a block's traces are handed
-/// out the next block is decoded on another thread (with its traces' input hashes).
+/// out the next block is decoded on another thread. A block's input hashes are computed with it
+/// only when the trace it is loaded for needs one (keeps no explicit input hash), and a block
+/// read ahead only when the last trace read did: a store that keeps its traces' hashes (or
+/// whose inputs are not kept exactly) hashes nothing; a trace left without one is hashed alone
+/// by its reader.
 /// `aloneLayerValues` reads one trace without keeping its block.
 struct TraceBlockReader {
     private var current: DecodedBlock?
@@ -21,9 +25,11 @@ struct TraceBlockReader {
     }
 
     /// The values of the trace at `row` of `block`, per layer, its summarised layers, and the
-    /// sha256 of its layer 0 values when they are kept exactly (float32, full resolution).
-    mutating func layerValues(block: Int64, row: Int, in db: Database) throws -> TraceLayerValues {
-        if current?.block != block { try load(block, in: db) }
+    /// sha256 of its layer 0 values when they are kept exactly (float32, full resolution) and
+    /// were hashed with its block: when `hashingInput` (the trace keeps no input hash) it was
+    /// loaded for, or, read ahead, for the trace before it.
+    mutating func layerValues(block: Int64, row: Int, hashingInput: Bool, in db: Database) throws -> TraceLayerValues {
+        if current?.block != block { try load(block, hashingInput: hashingInput, in: db) }
         return try current!.trace(at: row, path: path)
     }
 
@@ -36,15 +42,16 @@ struct TraceBlockReader {
         return try decoded.trace(at: row, path: path)
     }
 
-    /// Makes `block` the current one: the block read ahead, or read and decoded now; then
-    /// starts on the block after it.
-    private mutating func load(_ block: Int64, in db: Database) throws {
+    /// Makes `block` the current one: the block read ahead, or read and decoded now (its input
+    /// hashes with it when `hashingInput`); then starts on the block after it, hashing its
+    /// inputs as well when `hashingInput`.
+    private mutating func load(_ block: Int64, hashingInput: Bool, in db: Database) throws {
         current = nil
-        let decoding = try next?.block == block ? next! : DecodingBlock(block, rows: rows(of: block, in: db), path: path)
+        let decoding = try next?.block == block ? next! : DecodingBlock(block, rows: rows(of: block, in: db), hashingInput: hashingInput, path: path)
         next = nil
         current = try decoding.wait()
         if readingAhead, let following = try Int64.fetchOne(db, sql: "SELECT block FROM value_blocks WHERE block > ? ORDER BY block LIMIT 1", arguments: [block]) {
-            next = DecodingBlock(following, rows: try rows(of: following, in: db), path: path)
+            next = DecodingBlock(following, rows: try rows(of: following, in: db), hashingInput: hashingInput, path: path)
         }
     }
 
@@ -132,11 +139,12 @@ final class DecodingBlock: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     private var result: Result<DecodedBlock, any Error>
 
-    init(_ block: Int64, rows: [StoredLayer], path: String) {
+    /// Starts decoding every trace of `block`, with their input hashes when `hashingInput`.
+    init(_ block: Int64, rows: [StoredLayer], hashingInput: Bool, path: String) {
         self.block = block
         result = .success(DecodedBlock(block: block, firstRow: 0, layers: [], inputDigests: []))
         DispatchQueue.global().async { [self] in
-            result = Result { try Self.decode(block, rows, only: nil, hashingInput: true, path: path) }
+            result = Result { try Self.decode(block, rows, only: nil, hashingInput: hashingInput, path: path) }
             done.signal()
         }
     }

@@ -10,7 +10,8 @@ import Store
 /// read and a trace the store already holds (same model, tag, input hash, input index and
 /// parent) is skipped, so re-running an interrupted ingest completes it without duplicates.
 /// The batch's tags are claimed while it is read and inserted (`ClickHouseTagClaim`), so ingests
-/// of one stream running at once store each trace once.
+/// of one stream running at once store each trace once; the first batch, and one an hour after
+/// that, drops the hours of lapsed claims (`ClickHouseTagClaim.dropLapsedHours`).
 /// The run's id is claimed first (`ClickHouseRunClaim`: concurrent ingests get distinct ones);
 /// its state is a row of `runs` rewritten (a new version) after every batch.
 final class ClickHouseIngestRun: TraceIngestion {
@@ -26,6 +27,8 @@ final class ClickHouseIngestRun: TraceIngestion {
     /// taking an equal part of a batch, so that no one node parses, and forwards, every row;
     /// on one server, that server.
     private let inserters: [ClickHouseClient]
+    /// When this run last dropped lapsed claims.
+    private var lapsedClaimsDropped: Date?
 
     init(backend: ClickHouseBackend, sources: String, batchSize: Int) throws {
         self.backend = backend
@@ -85,6 +88,10 @@ final class ClickHouseIngestRun: TraceIngestion {
         guard !batch.isEmpty, let model else { return }
         let traces = batch
         batch.removeAll(keepingCapacity: true)
+        if lapsedClaimsDropped.map({ Date().timeIntervalSince($0) >= 3600 }) ?? true {
+            try ClickHouseTagClaim.dropLapsedHours(on: backend)
+            lapsedClaimsDropped = Date()
+        }
         let claim = ClickHouseTagClaim(backend: backend, runID: summary.runID, modelID: model.id, fingerprint: model.topology.fingerprint)
         try claim.holding(Set(traces.map(\.metadata.tag))) { try store(traces, modelID: model.id) }
         try record(status: "running", message: nil, finished: false)

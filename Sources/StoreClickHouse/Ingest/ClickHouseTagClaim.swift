@@ -4,20 +4,21 @@ import Store
 
 /// Makes an ingest batch's "read the stored traces, insert the missing ones" one writer's at a
 /// time per (model, tag) on ClickHouse, which has no transactions
-/// (`Migrations/clickhouse/0003_tag_claims.sql`). The writer inserts a claim row per tag of the
-/// batch, under a token of its own, then reads the tags' live claims: it holds the tags when
-/// none is another writer's. Why two writers never both hold a tag: each reads after its own
-/// claim was stored, so of two claims made at once the writer reading second sees both and
-/// does not hold. A writer that does not hold releases its claim (a `release` row) and tries
-/// again, after a random pause, while another writer's claim is live: so two ingests of one
-/// stream take turns batch by batch, and the later of the two finds each batch's traces stored.
-/// Different tags never wait for each other.
+/// (`Migrations/clickhouse/0003_tag_claims.sql`; kept by the hour since 0004). The writer
+/// inserts a claim row per tag of the batch, under a token of its own, then reads the tags'
+/// live claims: it holds the tags when none is another writer's. Why two writers never both
+/// hold a tag: each reads after its own claim was stored, so of two claims made at once the
+/// writer reading second sees both and does not hold. A writer that does not hold releases its
+/// claim (a `release` row) and tries again, after a random pause, while another writer's claim
+/// is live: so two ingests of one stream take turns batch by batch, and the later of the two
+/// finds each batch's traces stored. Different tags never wait for each other.
 ///
 /// A claim is live until released, unless it is stale: its holder renews it every `renewal`
 /// seconds, and a claim not renewed for `lease` seconds (by the server's clock) lapses, as does
 /// one whose process is gone from this host (a killed ingest on this machine frees its tags at
 /// once; one on another machine after `lease` seconds). A writer kept out by one claim for
 /// `backend.busyTimeout` seconds gives up with an error naming the tag and the run holding it.
+/// Lapsed claims go away by the hour (`dropLapsedHours`).
 struct ClickHouseTagClaim: Sendable {
     /// Seconds an unrenewed claim stays live.
     static let lease = 60
@@ -82,17 +83,38 @@ struct ClickHouseTagClaim: Sendable {
     private func write(_ event: String, _ tags: [String], token: String) throws {
         let process = WriterProcess.current
         try backend.client.execute("""
-            INSERT INTO \(backend.table("tag_claims")) (model_id, tag, claimant, event, at, run_id, process_id, host)
+            INSERT INTO \(backend.table("tag_claims_by_hour")) (model_id, tag, claimant, event, at, run_id, process_id, host)
             SELECT \(modelID), tag, \(SQLLiteral.string(token)), \(SQLLiteral.string(event)), now(), \(runID), \(process.processID), \(SQLLiteral.string(process.host))
             FROM system.one ARRAY JOIN [\(tags.map(SQLLiteral.string).joined(separator: ", "))] AS tag
             """)
+    }
+
+    /// Drops the hours of claims (partitions of `tag_claims_by_hour`) whose every row is older
+    /// than `lease` by the server's clock, and returns their number. No live claim is dropped:
+    /// an hour's last second is then more than a lease ago, and rows are stamped with the
+    /// server's clock, which moves on, so no row of a dropped hour is read again or added later.
+    @discardableResult
+    static func dropLapsedHours(on backend: ClickHouseBackend) throws -> Int {
+        let hours = TabSeparated.rows(try backend.client.execute("""
+            SELECT DISTINCT partition FROM system.parts
+            WHERE database = \(SQLLiteral.string(backend.address.database)) AND table = 'tag_claims_by_hour' AND active
+              AND toUInt64(partition) < intDiv(toUInt32(now()) - \(lease), 3600)
+            FORMAT TabSeparated
+            """))
+        for hour in hours {
+            guard hour.count == 1, let number = UInt64(hour[0]) else {
+                throw StoreError(path: backend.location, reason: .damaged(detail: "a tag_claims_by_hour partition that is not an hour number: \(hour)"))
+            }
+            try backend.client.execute("ALTER TABLE \(backend.table("tag_claims_by_hour")) DROP PARTITION \(number)")
+        }
+        return hours.count
     }
 
     /// The claims on `tags` that are neither released nor stale, oldest first.
     private func liveClaims(of tags: [String]) throws -> [LiveClaim] {
         let rows = TabSeparated.rows(try backend.client.execute("""
             SELECT tag, claimant, any(run_id), any(process_id), any(host), toInt64(now()) - toInt64(max(at)) AS silent
-            FROM \(backend.table("tag_claims"))
+            FROM \(backend.table("tag_claims_by_hour"))
             WHERE model_id = \(modelID) AND tag IN (\(tags.map(SQLLiteral.string).joined(separator: ", "))) AND at >= now() - \(Self.lease)
             GROUP BY tag, claimant HAVING countIf(event = 'release') = 0
             ORDER BY min(at), claimant FORMAT TabSeparated
