@@ -85,8 +85,8 @@ public struct StoreError: Error, CustomStringConvertible, Sendable, Equatable {
             return "\(path): \(detail)"
         case .busy(let tag, let model, let holder, let waited):
             return "\(path): gave up after \(waited) s waiting to write tag '\(tag)' of model \(model.prefix(12)), \(holder); "
-                + "the traces this ingest stored before are kept. Run it again once that run has finished (stored traces are skipped), "
-                + "or wait longer (ingest --busy-timeout SECONDS); a writer that died stops holding the tag a minute after it last renewed its claim, "
+                + "the traces this run stored before are kept. Run it again once that run has finished (stored traces are skipped), "
+                + "or wait longer (--busy-timeout SECONDS); a writer that died stops holding the tag a minute after it last renewed its claim, "
                 + "at once if it ran on this host."
         }
     }

@@ -50,7 +50,7 @@ struct ClickHouseConcurrentIngestCommandTests {
         let model = topology.fingerprint.prefix(12), holder = "held by ingest run 99 (process 4242 on host elsewhere, heard from "
         #expect(stderr.contains("waiting for tag 'noisy' of model \(model), \(holder)"), "\(stderr)")
         #expect(stderr.contains("\(url): gave up after 3 s waiting to write tag 'noisy' of model \(model), \(holder)"), "\(stderr)")
-        #expect(stderr.contains("Run it again once that run has finished (stored traces are skipped), or wait longer (ingest --busy-timeout SECONDS)"), "\(stderr)")
+        #expect(stderr.contains("Run it again once that run has finished (stored traces are skipped), or wait longer (--busy-timeout SECONDS)"), "\(stderr)")
     }
 
     /// `capture --db clickhouse://… --busy-timeout S` waits for a held tag as `ingest` does:
