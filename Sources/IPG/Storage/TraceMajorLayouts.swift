@@ -4,8 +4,8 @@
 /// that stays in cache and gathered from there. The bytes are `BlockLayouts.write`'s for the
 /// node-major patterns.
 extension BlockLayouts {
-    /// Patterns per tile (64 KB): a tile and the rows' runs it reads stay in the second-level cache.
-    static let tilePatternCount = 16_384
+    /// Patterns per tile (16 KB): a tile stays in the first-level cache while it is written and gathered.
+    static let tilePatternCount = 4_096
 
     /// Calls `body` with the bit patterns of `values` in `encoding`, in the values' order (for
     /// float32 the values' own memory, not copied).
@@ -45,7 +45,8 @@ extension BlockLayouts {
     }
 
     /// The patterns of `nodes` of every trace, node-major (node after node, every trace's
-    /// pattern of it) into `tile`.
+    /// pattern of it) into `tile`: each trace's run read in order (reading node after node, the
+    /// traces' cache lines, a power of two apart for many layers, evict one another).
     private static func transposeTile(
         of patterns: UnsafeBufferPointer<UInt32>, rowCount: Int, rowLength: Int, nodes: Range<Int>,
         into tile: UnsafeMutablePointer<UInt32>
