@@ -21,35 +21,42 @@ enum BlockLayouts {
                 writeShuffled(patterns, width: width, into: &payload, rawPlanes: rawPlanes, raw: &raw)
             }
         case .activeBitmap:
-            // The active patterns gathered in one scratch buffer, then shuffled into the payload.
-            let count = patterns.count
-            let maskPosition = payload.count
-            if rawCandidates != nil { payload.writeUInt8(0) }  // set once the active patterns are known
+            writeBitmapLayout(count: patterns.count, width: width, into: &payload, rawCandidates: rawCandidates, raw: &raw) { bitmap, active in
+                patterns.withUnsafeBufferPointer { gatherActive($0, bitmap: bitmap, active: active) }
+            }
+        case .dictionary8, .dictionary16, .predictedDictionary8, .modelledDictionary8, .rotatedBitmap:
+            for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
+        }
+    }
+
+    /// The `.activeBitmap` layout of `count` patterns that `gather` writes (as `gatherActive`
+    /// does: the bitmap's `(count + 7) / 8` bytes and the active patterns, room for `count`,
+    /// returning how many): with `rawCandidates`, the raw-plane mask, then the bitmap (or, when it
+    /// looks random, in `raw`) and the active patterns shuffled.
+    static func writeBitmapLayout(
+        count: Int, width: Int, into payload: inout PayloadWriter, rawCandidates: UInt8?, raw: inout PayloadWriter,
+        gather: (_ bitmap: UnsafeMutablePointer<UInt8>, _ active: UnsafeMutablePointer<UInt32>) -> Int
+    ) {
+        let bitmapLength = (count + 7) / 8
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(bitmapLength, 1)) { bitmap in
             withUnsafeTemporaryAllocation(of: UInt32.self, capacity: max(count, 1)) { active in
-                let bitmapPosition = payload.count, bitmapLength = (count + 7) / 8
-                let activeCount = patterns.withUnsafeBufferPointer { patterns in
-                    var gathered = 0
-                    payload.writeBytes(count: bitmapLength) { bitmap in
-                        gathered = gatherActive(patterns, bitmap: bitmap, active: active.baseAddress!)
-                    }
-                    return gathered
-                }
+                let activeCount = count == 0 ? 0 : gather(bitmap.baseAddress!, active.baseAddress!)
+                let bitmap = UnsafeBufferPointer(rebasing: bitmap[0..<bitmapLength])
                 let active = UnsafeBufferPointer(rebasing: active[0..<activeCount])
                 var rawPlanes: UInt8 = 0
                 if let rawCandidates {
                     rawPlanes = incompressiblePlanes(of: active, among: rawCandidates)
-                    // A bitmap as good as random (ReLU zeros at random) moves to the raw section too.
-                    if payload.bytes.withUnsafeBufferPointer({ looksRandom(UnsafeBufferPointer(rebasing: $0[bitmapPosition...])) }) {
-                        rawPlanes |= rawBitmap
-                        raw.writeBytes(Array(payload.bytes[bitmapPosition...]))
-                        payload.removeLast(bitmapLength)
-                    }
-                    payload.setByte(at: maskPosition, to: rawPlanes)
+                    // A bitmap as good as random (ReLU zeros at random) goes to the raw section too.
+                    if looksRandom(bitmap) { rawPlanes |= rawBitmap }
+                    payload.writeUInt8(rawPlanes)
+                }
+                if rawPlanes & rawBitmap != 0 {
+                    raw.writeBytes(count: bitmapLength) { $0.update(from: bitmap.baseAddress!, count: bitmapLength) }
+                } else {
+                    payload.writeBytes(count: bitmapLength) { $0.update(from: bitmap.baseAddress!, count: bitmapLength) }
                 }
                 writeShuffled(active, width: width, into: &payload, rawPlanes: rawPlanes, raw: &raw)
             }
-        case .dictionary8, .dictionary16, .predictedDictionary8, .modelledDictionary8, .rotatedBitmap:
-            for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
         }
     }
 
@@ -455,7 +462,7 @@ struct PatternTable {
     private(set) var distinct: [UInt32] = []
 
     /// The distinct patterns of `patterns`, stopping once there are more than `limit`.
-    init(_ patterns: [UInt32], limit: Int) {
+    init<Patterns: Sequence<UInt32>>(_ patterns: Patterns, limit: Int) {
         var capacity = 1024
         while capacity < 2 * (limit + 1) { capacity *= 2 }
         keys = [UInt32](repeating: 0, count: capacity)

@@ -247,6 +247,12 @@ public final class LayerBlockCodec {
     /// The small table comes first: most layers show a 257th distinct value within a few
     /// hundred, so a capture's frames are rarely hashed through.
     static func chooseLayout(_ patterns: [UInt32]) -> Layout {
+        patterns.withUnsafeBufferPointer { chooseLayout($0) }
+    }
+
+    /// `chooseLayout` of patterns in any order (what it decides depends only on which patterns
+    /// occur how often: a stream frame's come trace-major).
+    static func chooseLayout(_ patterns: UnsafeBufferPointer<UInt32>) -> Layout {
         if PatternTable(patterns, limit: 256).distinct.count <= 256 { return .dictionary8 }
         let zeros = patterns.count - nonzeroCount(patterns)
         if zeros * 4 >= patterns.count { return .activeBitmap }
@@ -272,20 +278,18 @@ public final class LayerBlockCodec {
 
     /// How many patterns are not 0, without branches (post-ReLU zeros come at random): `(b | −b) >> 31`
     /// is 1 exactly when b ≠ 0, eight patterns at a time.
-    static func nonzeroCount(_ patterns: [UInt32]) -> Int {
-        patterns.withUnsafeBufferPointer { patterns in
-            guard let base = patterns.baseAddress else { return 0 }
-            let vectors = patterns.count / 8
-            var counts = SIMD8<UInt32>()
-            let raw = UnsafeRawPointer(base)
-            for index in 0..<vectors {
-                let bits = raw.loadUnaligned(fromByteOffset: index &* 32, as: SIMD8<UInt32>.self)
-                counts &+= (bits | (0 &- bits)) &>> 31
-            }
-            var count = Int(counts.wrappedSum())
-            for index in (vectors * 8)..<patterns.count { count &+= Int((patterns[index] | (0 &- patterns[index])) &>> 31) }
-            return count
+    static func nonzeroCount(_ patterns: UnsafeBufferPointer<UInt32>) -> Int {
+        guard let base = patterns.baseAddress else { return 0 }
+        let vectors = patterns.count / 8
+        var counts = SIMD8<UInt32>()
+        let raw = UnsafeRawPointer(base)
+        for index in 0..<vectors {
+            let bits = raw.loadUnaligned(fromByteOffset: index &* 32, as: SIMD8<UInt32>.self)
+            counts &+= (bits | (0 &- bits)) &>> 31
         }
+        var count = Int(counts.wrappedSum())
+        for index in (vectors * 8)..<patterns.count { count &+= Int((patterns[index] | (0 &- patterns[index])) &>> 31) }
+        return count
     }
 
     /// The values of `patterns` in the encoding.

@@ -14,16 +14,28 @@ enum FrameValueBlock {
     }
 
     /// Encodes `values` (`rowCount` traces' values of the layer, `rowLength` each, one trace
-    /// after another) straight into the payload (version 4: the planes kept raw into `raw`).
+    /// after another) straight into the payload (version 4: the planes kept raw into `raw`): in
+    /// the layout `LayerBlockCodec.chooseLayout` picks, a bitmap layout gathered from the traces
+    /// a tile of nodes at a time (`BlockLayouts.writeActiveBitmap`), a dictionary from the traces
+    /// as they are.
     static func encode(
         _ values: ArraySlice<Float>, rowCount: Int, rowLength: Int, encoding: ValueEncoding, version: UInt16,
         into payload: inout PayloadWriter, raw: inout PayloadWriter
     ) throws {
-        let (layout, patterns) = LayerBlockCodec.laidOut(values, rowCount: rowCount, rowLength: rowLength, encoding: encoding)
-        payload.writeUInt8(layout.rawValue)
-        try BlockLayouts.write(
-            patterns, layout: layout, width: encoding.byteWidth, into: &payload,
-            rawCandidates: version >= 4 ? rawCandidates(for: encoding) : nil, raw: &raw)
+        let width = encoding.byteWidth, rawCandidates = version >= 4 ? rawCandidates(for: encoding) : nil
+        try BlockLayouts.withPatterns(values, encoding: encoding) { patterns in
+            let layout = LayerBlockCodec.chooseLayout(patterns)
+            payload.writeUInt8(layout.rawValue)
+            switch layout {
+            case .activeBitmap:
+                BlockLayouts.writeActiveBitmap(
+                    traceMajor: patterns, rowCount: rowCount, rowLength: rowLength, width: width, into: &payload,
+                    rawCandidates: rawCandidates, raw: &raw)
+            default:
+                let laidOut = layout.isTraceMajor ? Array(patterns) : BlockLayouts.nodeMajorPatterns(values, rowCount: rowCount, rowLength: rowLength, encoding: encoding)
+                try BlockLayouts.write(laidOut, layout: layout, width: width, into: &payload, rawCandidates: rawCandidates, raw: &raw)
+            }
+        }
     }
 
     /// Decodes `rowCount` rows of `rowLength` values (the caller has checked that their
