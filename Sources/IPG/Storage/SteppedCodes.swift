@@ -7,7 +7,7 @@
 /// (`ModelledCodes`), the steps under contexts of their own (`encodeSteps`). A table maps each
 /// (level, step) used back to its bit pattern, so decoding does no arithmetic and gives back
 /// exactly the patterns stored, whatever ε; a pattern no level ± ε explains (not finite, −0.0
-/// beside +0.0) takes the middle step, with a level of its own.
+/// beside +0.0, a value next to another) takes the middle step, kept, with a level of its own.
 enum SteppedCodes {
     /// The steps: a level less ε, a pattern kept as it is, a level plus ε.
     static let minus: UInt8 = 0, kept: UInt8 = 1, plus: UInt8 = 2
@@ -91,9 +91,9 @@ enum SteppedCodes {
         return Split(levelCount: levelCount, table: table, levels: levels, steps: steps)
     }
 
-    /// The level and step of each of `values` for `epsilon` and the number of levels (at least
-    /// `othersCount`, the kept patterns' levels), or nil when two values would share both or the
-    /// levels are more than 256. Values pair up as v and v + 2ε (one level's
+    /// The level and step of each of `values` for `epsilon` and the number of levels, or nil when
+    /// they are more than 256. A value whose level and step an earlier one has (two values within
+    /// the tolerance) is kept as it is, its level the next after the `othersCount` kept patterns'. Values pair up as v and v + 2ε (one level's
     /// −ε and +ε); a chain of pairs alternates its steps, starting −ε below lo + ε (a level
     /// less ε below lo would have been clipped) and +ε above. The smallest and largest values are
     /// the clipped ones: lo the lowest level less ε, hi the highest plus ε. Levels within the
@@ -142,12 +142,15 @@ enum SteppedCodes {
             if offset > 0 && levelValues[position] - levelValues[order[offset - 1]] > tolerance { rank += 1 }
             ranks[position] = rank
         }
-        let levelCount = max(rank + 1, othersCount)
-        guard levelCount <= 256 else { return nil }
+        // A value whose level and step another already has is kept as it is.
         var used = Set<Int>()
-        for position in values.indices {
-            guard used.insert(Int(steps[position]) * 256 + ranks[position]).inserted else { return nil }
+        var keptCount = othersCount
+        for position in values.indices where !used.insert(Int(steps[position]) * 256 + ranks[position]).inserted {
+            (steps[position], ranks[position]) = (kept, keptCount)
+            keptCount += 1
         }
+        let levelCount = max(rank + 1, keptCount)
+        guard levelCount <= 256 else { return nil }
         return (ranks.map { UInt8($0) }, steps, levelCount)
     }
 
