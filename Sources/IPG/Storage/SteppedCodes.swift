@@ -43,7 +43,12 @@ enum SteppedCodes {
         // A second pattern of one value (−0.0 beside +0.0) is kept as it is.
         var values: [Double] = [], valuePatterns: [UInt32] = []
         for (value, pattern) in finite {
-            if value == values.last { others.append(pattern) } else { (values.append(value), valuePatterns.append(pattern)) }
+            if value == values.last {
+                others.append(pattern)
+            } else {
+                values.append(value)
+                valuePatterns.append(pattern)
+            }
         }
         others.sort()
         guard values.count >= 3, others.count <= 256, let lo = values.first, let hi = values.last else { return nil }

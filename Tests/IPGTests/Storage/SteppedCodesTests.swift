@@ -71,19 +71,21 @@ import Testing
         let grey = try ModelledCodesTests.fashionMNIST(64).flatMap { $0 }
         let attackedValues = rows.flatMap { $0 }, cleanValues = clean.flatMap { $0 }
         var levelOfGrey: [UInt8: UInt8] = [:]
+        var (wrongSteps, wrongLevels) = (0, 0)
         for index in attackedValues.indices where abs(attackedValues[index]) != 1 {
             let step = attackedValues[index] > cleanValues[index] ? SteppedCodes.plus : SteppedCodes.minus
-            #expect(split.steps[index] == step)
+            if split.steps[index] != step { wrongSteps += 1 }
             // One level per grey level, and the levels ordered as the grey levels.
-            #expect(levelOfGrey.updateValue(split.levels[index], forKey: grey[index]).map { $0 == split.levels[index] } ?? true)
+            if levelOfGrey.updateValue(split.levels[index], forKey: grey[index]).map({ $0 != split.levels[index] }) ?? false { wrongLevels += 1 }
         }
+        #expect(wrongSteps == 0 && wrongLevels == 0)
         let ordered = levelOfGrey.sorted { $0.key < $1.key }.map(\.value)
         #expect(ordered == ordered.sorted() && Set(ordered).count == ordered.count)
         for level in 0..<split.levelCount {
             guard let low = split.table[Int(SteppedCodes.minus) * split.levelCount + level],
                   let high = split.table[Int(SteppedCodes.plus) * split.levelCount + level],
                   Float(bitPattern: low) > -1, Float(bitPattern: high) < 1 else { continue }
-            #expect(abs(Float(bitPattern: high) - Float(bitPattern: low) - 2 * Self.epsilon) < 1e-6)
+            #expect(abs(Float(bitPattern: high) - Float(bitPattern: low) - 2 * Self.epsilon) < 1e-6, "level \(level)")
         }
     }
 
