@@ -24,7 +24,7 @@ enum BlockLayouts {
             writeBitmapLayout(count: patterns.count, width: width, into: &payload, rawCandidates: rawCandidates, raw: &raw) { bitmap, active in
                 patterns.withUnsafeBufferPointer { gatherActive($0, bitmap: bitmap, active: active) }
             }
-        case .dictionary8, .dictionary16, .predictedDictionary8, .modelledDictionary8, .rotatedBitmap:
+        case .dictionary8, .dictionary16, .predictedDictionary8, .modelledDictionary8, .rotatedBitmap, .steppedDictionary8:
             for part in try parts(patterns, layout: layout, width: width) { payload.writeBytes(part) }
         }
     }
@@ -79,8 +79,8 @@ enum BlockLayouts {
             var count = PayloadWriter()
             try count.writeUInt32(dictionary.count)
             return [count.bytes] + planes(dictionary, width: width) + planes(codes, width: codeWidth)
-        case .predictedDictionary8, .modelledDictionary8, .rotatedBitmap:
-            throw PayloadError("layout \(layout.rawValue) needs the values per trace: use predictedParts, modelledParts or rotatedParts")
+        case .predictedDictionary8, .modelledDictionary8, .rotatedBitmap, .steppedDictionary8:
+            throw PayloadError("layout \(layout.rawValue) needs the values per trace: use predictedParts, modelledParts, rotatedParts or steppedParts")
         }
     }
 
@@ -189,7 +189,7 @@ enum BlockLayouts {
     }
 
     /// The patterns shuffled (`width` bytes each), one array per byte plane.
-    private static func planes(_ patterns: [UInt32], width: Int) -> [[UInt8]] {
+    static func planes(_ patterns: [UInt32], width: Int) -> [[UInt8]] {
         patterns.withUnsafeBufferPointer { patterns in
             (0..<width).map { number in
                 [UInt8](unsafeUninitializedCapacity: patterns.count) { plane, initialized in
@@ -287,6 +287,8 @@ enum BlockLayouts {
                 }
                 initialized = count
             }
+        case .steppedDictionary8:
+            return try readStepped(count: count, width: width, rowLength: rowLength, from: &reader)
         case .dictionary8, .dictionary16:
             let codeWidth = layout == .dictionary8 ? 1 : 2
             let dictionaryCount = try reader.readCount(of: "dictionary values", minimumItemLength: width)

@@ -36,22 +36,31 @@
 ///   the ranks range-coded under an adaptive context model of the image (`ModelledCodes`):
 ///   Fashion-MNIST images take 332 bytes where the predicted layout took 384 (the bench
 ///   store's blocks), decoded about 12 times more slowly.
+/// - `steppedDictionary8` (store blocks of float32 only): a `u32` level count, a `u32` image
+///   width, the coded lengths of levels and steps and their CRC-32, a bitmap of the (step,
+///   level) entries used and their patterns byte-shuffled, then each value's level range-coded
+///   as the modelled layout codes ranks and its step (−ε, kept, +ε) under its neighbours' steps
+///   (`SteppedCodes`): images attacked by FGSM (each pixel a grid level ± ε, clipped), which
+///   have about 500 distinct values.
 /// A block that fits `dictionary8` is stored in the smallest of the modelled, predicted and plain
 /// `dictionary8` layouts; a block that takes `activeBitmap` and has no negative value is stored
-/// `rotatedBitmap`.
+/// `rotatedBitmap`; a float32 block that takes `dictionary16` is stored `steppedDictionary8`
+/// when its values are levels ± a step and that is smaller.
 ///
 /// An instance reuses its zstd contexts; use one per thread.
 public final class LayerBlockCodec {
     /// How a block's values are laid out before zstd.
     public enum Layout: UInt8, Sendable, CaseIterable {
         case shuffled = 0, activeBitmap = 1, dictionary8 = 2, dictionary16 = 3, predictedDictionary8 = 4, modelledDictionary8 = 5
-        case rotatedBitmap = 6
+        case rotatedBitmap = 6, steppedDictionary8 = 7
 
         /// Whether values are laid out trace by trace (dictionaries) rather than node by node.
         public var isTraceMajor: Bool { self != .shuffled && self != .activeBitmap && self != .rotatedBitmap }
 
         /// Whether only store blocks use the layout, never a stream's frames.
-        public var isStoreOnly: Bool { self == .predictedDictionary8 || self == .modelledDictionary8 || self == .rotatedBitmap }
+        public var isStoreOnly: Bool {
+            self == .predictedDictionary8 || self == .modelledDictionary8 || self == .rotatedBitmap || self == .steppedDictionary8
+        }
     }
 
     /// A decoded block, its values as they were laid out: node-major (`values[position ×
@@ -118,9 +127,17 @@ public final class LayerBlockCodec {
                 case .predictedDictionary8: try BlockLayouts.predictedParts(patterns, rowLength: rowLength, width: encoding.byteWidth)
                 case .modelledDictionary8: try BlockLayouts.modelledParts(patterns, rowLength: rowLength, width: encoding.byteWidth)
                 case .rotatedBitmap: try BlockLayouts.rotatedParts(patterns, rowLength: rowLength, width: encoding.byteWidth)
+                case .steppedDictionary8: try BlockLayouts.steppedParts(patterns, rowLength: rowLength, width: encoding.byteWidth)
                 default: try BlockLayouts.parts(patterns, layout: layout, width: encoding.byteWidth)
                 }
                 return try self.block(parts, layout: layout, encoding: encoding, rowCount: rows.count, rowLength: rowLength)
+            }
+            // Float32 values for 16-bit codes are stored stepped (FGSM attacks of images) when
+            // they are levels ± a step and that is smaller.
+            if forced == nil && layout == .dictionary16 && encoding == .float32 {
+                let plain = try block(.dictionary16)
+                guard let stepped = try? block(.steppedDictionary8), stepped.count < plain.count else { return (layout, plain) }
+                return (.steppedDictionary8, stepped)
             }
             // Values that fit a dictionary of 256 are stored in the smallest of the modelled,
             // predicted and plain layouts (pixels: modelled; noisy attacks of them: often plain).

@@ -8,7 +8,7 @@ import Testing
 /// are errors.
 @Suite struct ModelledCodesTests {
     /// The first `count` Fashion-MNIST test images as pixel bytes (gunzipped by `gzip`).
-    private static func fashionMNIST(_ count: Int) throws -> [[UInt8]] {
+    static func fashionMNIST(_ count: Int) throws -> [[UInt8]] {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["gzip", "-dc", "/usr/share/datasets/fashion-mnist/t10k-images-idx3-ubyte.gz"]
