@@ -22,8 +22,9 @@ let package = Package(
         .systemLibrary(name: "CBLAS", path: "Sources/CBLAS"),
         .systemLibrary(name: "CEdit", path: "Sources/CEdit"),
         .systemLibrary(name: "CMalloc", path: "Sources/CMalloc"),
+        .systemLibrary(name: "CFileWriteback", path: "Sources/CFileWriteback"),
 
-        .target(name: "IPG", dependencies: ["CZstd", "CZlib", "CXXHash", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "IPG", dependencies: ["CZstd", "CZlib", "CXXHash", "CFileWriteback", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "Engine",
             dependencies: [

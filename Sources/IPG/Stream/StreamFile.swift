@@ -1,3 +1,4 @@
+import CFileWriteback
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)
@@ -72,13 +73,19 @@ final class StreamInput {
 
 /// Sequential writing to a file or standard output (`-`). A file is written under a temporary
 /// name beside it and renamed into place by `commit()`, so an interrupted capture never leaves
-/// a stream that replaced a good one.
+/// a stream that replaced a good one. Every `writebackChunk` bytes, the file's write-back to
+/// disk is started without waiting for it, so that `commit()`'s `fsync` finds little left to
+/// write (a capture's 200 MB stream took 0.16 s to sync at the end) and the page cache does not
+/// fill with a long capture's dirty pages.
 final class StreamOutput {
     let path: String
     private let descriptor: Int32
     private let temporaryPath: String?
     private(set) var bytesWritten = 0
     private var isCommitted = false
+    /// Bytes before this offset have had their write-back started.
+    private var writebackStarted = 0
+    private static let writebackChunk = 8 << 20
 
     init(path: String) throws {
         self.path = path
@@ -108,6 +115,11 @@ final class StreamOutput {
             done += result
         }
         bytesWritten += bytes.count
+        if temporaryPath != nil && bytesWritten - writebackStarted >= Self.writebackChunk {
+            // Only a hint: a failure here shows again, and is reported, at `commit()`'s fsync.
+            _ = deepprov_start_writeback(descriptor, Int64(writebackStarted), Int64(bytesWritten - writebackStarted))
+            writebackStarted = bytesWritten
+        }
     }
 
     /// Removes the file unless it was committed (nothing when writing to standard output).

@@ -22,7 +22,7 @@ public final class TraceStreamWriter: @unchecked Sendable {
     private let output: StreamOutput
     /// Serial: writes frames in the order they were queued.
     private let writeQueue = DispatchQueue(label: "deepprov.trace-stream-writer")
-    private let framesInFlight = DispatchSemaphore(value: 3)
+    private let framesInFlight = DispatchSemaphore(value: 8)
     /// The traces of the frame being gathered.
     private var pending: FrameRows
     private var traceCount = 0
@@ -113,7 +113,9 @@ public final class TraceStreamWriter: @unchecked Sendable {
         output.discard()
     }
 
-    /// Hands the pending traces to a background encoder; at most three frames are in flight.
+    /// Hands the pending traces to a background encoder; at most eight frames are in flight
+    /// (more than one capture batch of the small CNN, 128 traces in 7 frames, so the caller goes
+    /// on to its next batch while the last one is encoded: 3 left it waiting for 4 frames).
     private func flush() throws {
         if let failure = failure.withLock({ $0 }) { throw failure }
         guard pending.count > 0 else { return }
