@@ -105,18 +105,8 @@ import Testing
         let rows = try Self.fashionMNIST(24).map { $0.map { Float($0) / 255 } }
         let codec = LayerBlockCodec()
         let bytes = try codec.encode(rows, encoding: .float32, layout: .modelledDictionary8).bytes
-        var random = SplitMix(seed: 13)
-        for _ in 0..<40 {
-            let cut = Int.random(in: 1..<bytes.count, using: &random)
-            #expect(throws: TraceStreamError.self) { try codec.decode(Array(bytes.prefix(cut))) }
-        }
         // The coded ranks are the last part, stored as they are (range-coded bytes do not shrink).
-        let codedStart = bytes.count - 2_000
-        for _ in 0..<60 {
-            var damaged = bytes
-            damaged[Int.random(in: codedStart..<bytes.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
-            #expect(throws: TraceStreamError.self) { try codec.decode(damaged) }
-        }
+        expectDamagedCodedBlocksFail(bytes, codec: codec, seed: 13)
     }
 
     /// Bits coded under fixed probabilities take the information they carry, −Σ log₂ p(bit),

@@ -126,17 +126,7 @@ import Testing
         let rows = Self.attacked(try Self.cleanImages(24), seed: 5)
         let codec = LayerBlockCodec()
         let bytes = try codec.encode(rows, encoding: .float32, layout: .steppedDictionary8).bytes
-        var random = SplitMix(seed: 17)
-        for _ in 0..<40 {
-            let cut = Int.random(in: 1..<bytes.count, using: &random)
-            #expect(throws: TraceStreamError.self) { try codec.decode(Array(bytes.prefix(cut))) }
-        }
         // The coded levels and steps are the last parts, stored as they are.
-        let codedStart = bytes.count - 2_000
-        for _ in 0..<60 {
-            var damaged = bytes
-            damaged[Int.random(in: codedStart..<bytes.count, using: &random)] ^= UInt8.random(in: 1...255, using: &random)
-            #expect(throws: TraceStreamError.self) { try codec.decode(damaged) }
-        }
+        expectDamagedCodedBlocksFail(bytes, codec: codec, seed: 17)
     }
 }
