@@ -499,32 +499,6 @@ struct PatternTable {
 }
 
 extension BlockLayouts {
-    /// The bit patterns in the encoding of `rowCount` rows stored one after another in
-    /// `values`, node-major (node 0 of every trace, then node 1, …).
-    /// Written a run of `nodesPerPass` nodes at a time (every row's, so the run's output stays
-    /// in cache while each row is read in order): a row at a time, the output was strided across
-    /// the whole block, which took as long as the rest of a frame's layout together.
-    static func nodeMajorPatterns(_ values: ArraySlice<Float>, rowCount: Int, rowLength: Int, encoding: ValueEncoding) -> [UInt32] {
-        precondition(values.count == rowCount * rowLength)
-        let nodesPerPass = 256
-        return [UInt32](unsafeUninitializedCapacity: values.count) { buffer, initialized in
-            values.withUnsafeBufferPointer { values in
-                guard let base = buffer.baseAddress, let source = values.baseAddress else { return }
-                for first in stride(from: 0, to: rowLength, by: nodesPerPass) {
-                    let end = min(rowLength, first + nodesPerPass)
-                    for row in 0..<rowCount {
-                        let from = source + row &* rowLength, target = base + row
-                        switch encoding {
-                        case .float32: for node in first..<end { target[node &* rowCount] = from[node].bitPattern }
-                        case .float16: for node in first..<end { target[node &* rowCount] = UInt32(Float16(from[node]).bitPattern) }
-                        }
-                    }
-                }
-            }
-            initialized = values.count
-        }
-    }
-
     /// A `rows` × `columns` matrix (row-major) transposed, in tiles that stay in cache.
     static func transposed<Element>(_ matrix: [Element], rows: Int, columns: Int) -> [Element] {
         precondition(matrix.count == rows * columns)

@@ -159,13 +159,15 @@ public final class LayerBlockCodec {
     }
 
     /// `laidOut` for `rowCount` rows stored one after another in `values` (as a stream frame
-    /// gathers them).
+    /// gathers them): the layout chosen from them in that order (`chooseLayout` depends only on
+    /// which patterns occur how often), a dictionary's patterns taken as they are.
     static func laidOut(
         _ values: ArraySlice<Float>, rowCount: Int, rowLength: Int, encoding: ValueEncoding, layout forced: Layout? = nil
     ) -> (layout: Layout, patterns: [UInt32]) {
-        let nodeMajor = BlockLayouts.nodeMajorPatterns(values, rowCount: rowCount, rowLength: rowLength, encoding: encoding)
-        let layout = forced ?? chooseLayout(nodeMajor)
-        return (layout, layout.isTraceMajor ? BlockLayouts.transposed(nodeMajor, rows: rowLength, columns: rowCount) : nodeMajor)
+        BlockLayouts.withPatterns(values, encoding: encoding) { patterns in
+            let layout = forced ?? chooseLayout(patterns)
+            return (layout, BlockLayouts.laidOut(traceMajor: patterns, layout: layout, rowCount: rowCount, rowLength: rowLength))
+        }
     }
 
     /// A format-2 block of `parts`, each zstd-compressed when that makes it smaller.

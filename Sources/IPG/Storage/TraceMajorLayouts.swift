@@ -21,6 +21,27 @@ extension BlockLayouts {
         }
     }
 
+    /// Trace-major `patterns` as `layout` lays them out: as they are for a trace-major layout,
+    /// else node-major (node 0 of every trace, then node 1, …), written a run of 256 nodes at a
+    /// time (every trace's, so the run's output stays in cache while each trace is read in
+    /// order): a trace at a time, the output was strided across the whole block, which took as
+    /// long as the rest of a frame's layout together.
+    static func laidOut(traceMajor patterns: UnsafeBufferPointer<UInt32>, layout: LayerBlockCodec.Layout, rowCount: Int, rowLength: Int) -> [UInt32] {
+        precondition(patterns.count == rowCount * rowLength)
+        guard !layout.isTraceMajor else { return Array(patterns) }
+        let nodesPerPass = 256
+        return [UInt32](unsafeUninitializedCapacity: patterns.count) { buffer, initialized in
+            if let base = buffer.baseAddress {
+                for first in stride(from: 0, to: rowLength, by: nodesPerPass) {
+                    transposeTile(
+                        of: patterns, rowCount: rowCount, rowLength: rowLength,
+                        nodes: first..<min(rowLength, first + nodesPerPass), into: base + first * rowCount)
+                }
+            }
+            initialized = patterns.count
+        }
+    }
+
     /// `write`'s `.activeBitmap` bytes for trace-major `patterns`.
     static func writeActiveBitmap(
         traceMajor patterns: UnsafeBufferPointer<UInt32>, rowCount: Int, rowLength: Int, width: Int,
@@ -45,7 +66,8 @@ extension BlockLayouts {
     }
 
     /// The patterns of `nodes` of every trace, node-major (node after node, every trace's
-    /// pattern of it) into `tile`: each trace's run read in order (reading node after node, the
+    /// pattern of it) into `tile` (a buffer of their own, or their place in a whole block laid
+    /// out node-major): each trace's run read in order (reading node after node, the
     /// traces' cache lines, a power of two apart for many layers, evict one another).
     private static func transposeTile(
         of patterns: UnsafeBufferPointer<UInt32>, rowCount: Int, rowLength: Int, nodes: Range<Int>,

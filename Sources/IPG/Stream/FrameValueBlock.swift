@@ -32,8 +32,9 @@ enum FrameValueBlock {
                     traceMajor: patterns, rowCount: rowCount, rowLength: rowLength, width: width, into: &payload,
                     rawCandidates: rawCandidates, raw: &raw)
             default:
-                let laidOut = layout.isTraceMajor ? Array(patterns) : BlockLayouts.nodeMajorPatterns(values, rowCount: rowCount, rowLength: rowLength, encoding: encoding)
-                try BlockLayouts.write(laidOut, layout: layout, width: width, into: &payload, rawCandidates: rawCandidates, raw: &raw)
+                try BlockLayouts.write(
+                    BlockLayouts.laidOut(traceMajor: patterns, layout: layout, rowCount: rowCount, rowLength: rowLength),
+                    layout: layout, width: width, into: &payload, rawCandidates: rawCandidates, raw: &raw)
             }
         }
     }
