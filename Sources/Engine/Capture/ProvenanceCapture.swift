@@ -60,14 +60,14 @@ public final class ProvenanceCapture: @unchecked Sendable {
             let target = planned.layer
             guard let targetName = planned.explicitTargetName, planned.explicitRules.contains(where: { $0 != nil }) else { continue }
             // The target's part, the same for each of its sources.
-            let targetValues = try slice(evaluation, targetName, sample)
+            let targetValues = try slice(evaluation, targetName, sample, of: batch.count)
             let targetActive = target.activeNodes(in: batch.values(of: target.index, trace: sample))
             for (position, source) in target.sources.enumerated() {
                 guard let rule = planned.explicitRules[position] else { continue }
                 let sourceLayer = plan.layers[source.layer].layer
                 explicitEdges[target.index, default: []] += EdgeDerivation.edges(
                     rule: rule, source: sourceLayer, target: target,
-                    sourceValues: try slice(evaluation, planned.operandNames[position], sample),
+                    sourceValues: try slice(evaluation, planned.operandNames[position], sample, of: batch.count),
                     targetValues: targetValues, sourceActive: sourceLayer.activeNodes(in: batch.values(of: source.layer, trace: sample)),
                     targetActive: targetActive)
             }
@@ -80,12 +80,10 @@ public final class ProvenanceCapture: @unchecked Sendable {
         Hex.string(InputDigest.sha256(values))
     }
 
-    private func slice(_ evaluation: Evaluation, _ name: String, _ sample: Int) throws -> [Float] {
-        guard let tensor = evaluation[name], let batch = tensor.shape.first, batch > sample else {
-            throw EngineError("\(session.model.source): value '\(name)' is missing from the evaluation")
-        }
-        let size = tensor.count / batch
-        return Array(tensor.values[(sample * size)..<((sample + 1) * size)])
+    /// Trace `sample`'s values of graph value `name`, of `count` traces.
+    private func slice(_ evaluation: Evaluation, _ name: String, _ sample: Int, of count: Int) throws -> [Float] {
+        let values = try batchValues(evaluation, name, count: count), size = values.count / count
+        return Array(values[(sample * size)..<((sample + 1) * size)])
     }
 
     /// Every trace's values of graph value `name` (`count` traces, batch-major).
