@@ -28,14 +28,14 @@ enum BinaryRangeCoder {
     static let limit = 60
 
     /// 65536 / (n + 1.5) for n seen bits, capped at the limit: what `adapt` takes.
-    static func makeRates() -> [UInt32] { (0..<256).map { UInt32(65536.0 / (Double(min($0, limit)) + 1.5)) } }
+    static let rates: [UInt32] = (0..<256).map { UInt32(65536.0 / (Double(min($0, limit)) + 1.5)) }
 
     /// The 12-bit probability of a 0 the coder divides its range by (1…4095).
     @inline(__always) static func scaled(_ probability: Probability) -> UInt32 {
         min(max(probability &>> 20, 1), 4095)
     }
 
-    /// Moves `probability` toward `bit` at the rate `rates` (`makeRates()`) gives for its count.
+    /// Moves `probability` toward `bit` at the rate `rates` (`BinaryRangeCoder.rates`) gives for its count.
     @inline(__always) static func adapt(_ probability: inout Probability, toward bit: Int, rates: UnsafePointer<UInt32>) {
         let p = Int(probability &>> 16), n = Int(probability & 0xFFFF)
         let target = bit == 0 ? 65535 : 0

@@ -42,8 +42,6 @@ enum ModelledCodes {
         let x = Double(index - 2048) / 128
         return UInt32(min(max(4096 / (1 + exp(-x)), 1), 4095))
     }
-    /// `BinaryRangeCoder.makeRates()`.
-    private static let rateTable = BinaryRangeCoder.makeRates()
 
     /// The adaptive state, reset per block: each decision's probability in three contexts (the
     /// coding context, the neighbours' values, the position), mixed in the logistic domain by
@@ -78,7 +76,7 @@ enum ModelledCodes {
             positionProbabilities = neighbourProbabilities + probabilityCounts[1]
             mantissa = positionProbabilities + probabilityCounts[2]
             rates = (memory + 4 * probabilityCount).bindMemory(to: UInt32.self, capacity: 256 + 4096)
-            rates.initialize(from: rateTable, count: 256)
+            rates.initialize(from: BinaryRangeCoder.rates, count: 256)
             squash = rates + 256
             squash.initialize(from: squashTable, count: 4096)
             weights = UnsafeMutableRawPointer(squash + 4096).bindMemory(to: Float.self, capacity: decisionCount * 8 * inputCount + 4096)

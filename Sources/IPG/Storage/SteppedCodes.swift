@@ -173,9 +173,8 @@ enum SteppedCodes {
         _ steps: UnsafeMutableBufferPointer<UInt8>, levels: UnsafeBufferPointer<UInt8>, rowLength: Int, width: Int,
         coder: inout BinaryRangeCoder.Coder
     ) {
-        let rates = BinaryRangeCoder.makeRates()
         var probabilities = [BinaryRangeCoder.Probability](repeating: BinaryRangeCoder.fresh, count: 2 * contextCount)
-        rates.withUnsafeBufferPointer { rates in
+        BinaryRangeCoder.rates.withUnsafeBufferPointer { rates in
             probabilities.withUnsafeMutableBufferPointer { probabilities in
                 for start in Swift.stride(from: 0, to: steps.count, by: rowLength) {
                     for offset in 0..<rowLength {
