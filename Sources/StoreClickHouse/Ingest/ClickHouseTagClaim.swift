@@ -22,6 +22,8 @@ import Store
 struct ClickHouseTagClaim: Sendable {
     /// Seconds an unrenewed claim stays live.
     static let lease = 60
+    /// The claims' table (migration 0004), partitioned by the hour of `at`.
+    private static let claimsTable = "tag_claims_by_hour"
     /// Seconds between a holder's renewals.
     static let renewal = 10
 
@@ -83,7 +85,7 @@ struct ClickHouseTagClaim: Sendable {
     private func write(_ event: String, _ tags: [String], token: String) throws {
         let process = WriterProcess.current
         try backend.client.execute("""
-            INSERT INTO \(backend.table("tag_claims_by_hour")) (model_id, tag, claimant, event, at, run_id, process_id, host)
+            INSERT INTO \(backend.table(Self.claimsTable)) (model_id, tag, claimant, event, at, run_id, process_id, host)
             SELECT \(modelID), tag, \(SQLLiteral.string(token)), \(SQLLiteral.string(event)), now(), \(runID), \(process.processID), \(SQLLiteral.string(process.host))
             FROM system.one ARRAY JOIN [\(tags.map(SQLLiteral.string).joined(separator: ", "))] AS tag
             """)
@@ -97,15 +99,15 @@ struct ClickHouseTagClaim: Sendable {
     static func dropLapsedHours(on backend: ClickHouseBackend) throws -> Int {
         let hours = TabSeparated.rows(try backend.client.execute("""
             SELECT DISTINCT partition FROM system.parts
-            WHERE database = \(SQLLiteral.string(backend.address.database)) AND table = 'tag_claims_by_hour' AND active
+            WHERE database = \(SQLLiteral.string(backend.address.database)) AND table = \(SQLLiteral.string(claimsTable)) AND active
               AND toUInt64(partition) < intDiv(toUInt32(now()) - \(lease), 3600)
             FORMAT TabSeparated
             """))
         for hour in hours {
             guard hour.count == 1, let number = UInt64(hour[0]) else {
-                throw StoreError(path: backend.location, reason: .damaged(detail: "a tag_claims_by_hour partition that is not an hour number: \(hour)"))
+                throw StoreError(path: backend.location, reason: .damaged(detail: "a \(claimsTable) partition that is not an hour number: \(hour)"))
             }
-            try backend.client.execute("ALTER TABLE \(backend.table("tag_claims_by_hour")) DROP PARTITION \(number)")
+            try backend.client.execute("ALTER TABLE \(backend.table(Self.claimsTable)) DROP PARTITION \(number)")
         }
         return hours.count
     }
@@ -114,7 +116,7 @@ struct ClickHouseTagClaim: Sendable {
     private func liveClaims(of tags: [String]) throws -> [LiveClaim] {
         let rows = TabSeparated.rows(try backend.client.execute("""
             SELECT tag, claimant, any(run_id), any(process_id), any(host), toInt64(now()) - toInt64(max(at)) AS silent
-            FROM \(backend.table("tag_claims_by_hour"))
+            FROM \(backend.table(Self.claimsTable))
             WHERE model_id = \(modelID) AND tag IN (\(tags.map(SQLLiteral.string).joined(separator: ", "))) AND at >= now() - \(Self.lease)
             GROUP BY tag, claimant HAVING countIf(event = 'release') = 0
             ORDER BY min(at), claimant FORMAT TabSeparated
